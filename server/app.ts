@@ -1,0 +1,101 @@
+/**
+ * buildApp(ctx) → a Fastify instance with every route registered; no listen, no globals, so
+ * tests and main.ts build the same app.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { randomUUID } from 'node:crypto';
+import type { GatewayContext } from './context';
+import { ApiError, unavailable } from './errors';
+import authPlugin from './auth/plugin';
+import { describeValidationError, validatorCompiler } from './validation';
+import { registerRoutes } from './routes';
+import { ErrorSchema } from './routes/schemas';
+
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** Errors from ioredis when the server is unreachable: answered as 503, never 500. */
+function isRedisDown(err: Error): boolean {
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(err.message)
+  );
+}
+
+function toApiError(err: FastifyError | ApiError | Error): ApiError {
+  if (err instanceof ApiError) return err;
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const { message, field } = describeValidationError(fe.validation as never, fe.validationContext);
+    return new ApiError(400, 'validation_error', message, {}, { field });
+  }
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError(413, 'payload_too_large', fe.message);
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError(415, 'unsupported_media_type', fe.message);
+  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError(400, 'invalid_json', 'the request body is empty; send a JSON object');
+  if (fe.statusCode === 400 && (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError)) {
+    return new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${fe.message}`);
+  }
+  if (isRedisDown(err)) return unavailable('the gateway cannot reach Redis right now; retry shortly', 'unavailable', 5);
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new ApiError(fe.statusCode, 'invalid_request', fe.message);
+  return new ApiError(500, 'internal_error', 'internal error; the gateway logged the details');
+}
+
+export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    bodyLimit: ctx.config.api.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
+    },
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.addSchema(ErrorSchema);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const api = toApiError(err);
+    if (api.status >= 500) request.log.error({ err }, 'request failed');
+    reply.status(api.status).headers(api.headers).send(api.toJSON());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(new ApiError(404, 'route_not_found', `no route for ${request.method} ${request.url.split('?')[0]}`).toJSON());
+  });
+
+  if (ctx.config.api.cors) {
+    await app.register(cors, {
+      origin: ctx.config.api.cors.origins,
+      methods: ctx.config.api.cors.methods,
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
+      maxAge: 600,
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'OpenClaw Gateway API',
+        version: ctx.version,
+        description: 'REST API of the OpenClaw gateway. Every error is `{"error":{"code","message"}}` with its HTTP status.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'oclaw_live_… API key' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => (json.$id as string) || `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(authPlugin, { ctx });
+  await registerRoutes(app, ctx);
+  app.get(`${ctx.config.api.prefix}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

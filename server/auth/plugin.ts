@@ -1,0 +1,71 @@
+/**
+ * Bearer authentication, permissions and per-key rate limits for every route under the API
+ * prefix. A route declares what it needs with `config: { permission: 'messages:write' }` or
+ * `config: { public: true }` (OpenAPI document).
+ */
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError, unauthorized, unavailable } from '../errors';
+import type { GatewayContext } from '../context';
+import type { Permission } from '../config-schema';
+import type { ApiKeyRecord } from '../store/keys';
+import { requirePermission } from './permissions';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiKey?: ApiKeyRecord;
+  }
+  interface FastifyContextConfig {
+    permission?: Permission;
+    public?: boolean;
+  }
+}
+
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+const TOUCH_EVERY_MS = 60_000;
+
+export default fp(async function auth(app: FastifyInstance, opts: { ctx: GatewayContext }) {
+  const { ctx } = opts;
+  const lastTouched = new Map<string, number>();
+
+  async function authenticate(request: FastifyRequest): Promise<ApiKeyRecord> {
+    const header = request.headers.authorization;
+    if (!header) throw unauthorized('missing Authorization header: send `Authorization: Bearer <api key>`', 'missing_api_key');
+    const m = BEARER.exec(header);
+    if (!m) throw unauthorized('malformed Authorization header: expected `Bearer <api key>`', 'malformed_api_key');
+    const key = await ctx.stores.keys.verify(m[1]);
+    if (!key) throw unauthorized('unknown or revoked API key', 'invalid_api_key');
+    return key;
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config;
+    if (!request.url.startsWith(ctx.config.api.prefix) || config?.public || request.method === 'OPTIONS') return;
+    if (!ctx.readiness.ready) throw unavailable('the gateway is starting; retry in a few seconds', 'starting', 2);
+
+    const key = await authenticate(request);
+    request.apiKey = key;
+
+    const now = ctx.clock.now();
+    if ((lastTouched.get(key.id) ?? 0) + TOUCH_EVERY_MS < now) {
+      lastTouched.set(key.id, now);
+      ctx.stores.keys.touch(key.id, new Date(now)).catch(() => undefined);
+    }
+
+    const limit = key.rateLimit ?? ctx.config.api.defaultRateLimit;
+    if (limit > 0) {
+      const rl = await ctx.stores.rateLimits.hit(key.id, limit);
+      reply.header('X-RateLimit-Limit', rl.limit);
+      reply.header('X-RateLimit-Remaining', rl.remaining);
+      reply.header('X-RateLimit-Reset', rl.reset);
+      if (!rl.allowed) {
+        const retryAfter = Math.max(1, rl.reset - Math.floor(now / 1000));
+        throw new ApiError(429, 'rate_limited', `rate limit of ${limit} requests per minute exceeded; retry after ${retryAfter} s`, {
+          'Retry-After': String(retryAfter),
+        });
+      }
+    }
+
+    if (config?.permission) requirePermission(key, config.permission);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * `openclaw api-key create|list|revoke|rotate`: works against the same Redis as the gateway
+ * (REDIS_URL, or the state directory's embedded server, started just for the command when no
+ * gateway is running). Changes take effect in running gateways at once: they read keys from Redis.
+ */
+import { parseArgs } from 'node:util';
+import { PERMISSIONS, type Permission } from '../config-schema';
+import { loadConfig } from '../config';
+import { createDataClient, waitReady } from '../redis';
+import { KeyStore, maskKey, type ApiKeyRecord } from '../store/keys';
+import { formatKeyAnnouncement } from '../gateway';
+import { resolveRedis } from '../main';
+
+export class CliError extends Error {}
+
+async function withKeyStore<T>(configPath: string | undefined, fn: (keys: KeyStore) => Promise<T>): Promise<T> {
+  const { config } = loadConfig({ path: configPath });
+  const { url, embedded } = await resolveRedis(config);
+  const redis = createDataClient(url, 'openclaw-cli');
+  redis.on('error', () => undefined);
+  try {
+    await waitReady(redis, 10000);
+    return await fn(new KeyStore(redis));
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+    if (embedded?.owned) await embedded.stop();
+  }
+}
+
+const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+
+function parsePermissions(s: string | undefined): Permission[] | undefined {
+  if (s === undefined) return undefined;
+  const given = list(s);
+  const bad = given.filter((p) => !(PERMISSIONS as readonly string[]).includes(p));
+  if (bad.length) throw new CliError(`unknown permission '${bad[0]}'; valid: ${PERMISSIONS.join(', ')}`);
+  return given as Permission[];
+}
+
+function parseRateLimit(s: string | undefined): number | null {
+  if (s === undefined) return null;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`--rate-limit must be an integer ≥ 0, got '${s}'`);
+  return n;
+}
+
+const publicView = (r: ApiKeyRecord) => ({
+  id: r.id,
+  key: maskKey(r),
+  label: r.label,
+  workspaces: r.workspaces,
+  permissions: r.permissions,
+  rateLimit: r.rateLimit,
+  createdAt: r.createdAt,
+  lastUsedAt: r.lastUsedAt,
+  source: r.source,
+});
+
+function announce(out: (s: string) => void, json: boolean, key: string, r: ApiKeyRecord) {
+  if (json) out(JSON.stringify({ apiKey: key, ...publicView(r) }));
+  else for (const line of formatKeyAnnouncement(key, r.label, r.workspaces, r.createdAt)) out(line);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+export async function apiKeyCommand(argv: string[], out: (s: string) => void): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      label: { type: 'string' },
+      workspaces: { type: 'string' },
+      permissions: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      config: { type: 'string' },
+    },
+  });
+  const json = values.json ?? false;
+
+  switch (sub) {
+    case 'create': {
+      if (!values.label) throw new CliError('--label is required, e.g. --label "My App"');
+      const workspaces = list(values.workspaces);
+      const input = {
+        label: values.label,
+        workspaces: workspaces.length ? workspaces : ['*'],
+        permissions: parsePermissions(values.permissions),
+        rateLimit: parseRateLimit(values['rate-limit']),
+        source: 'cli' as const,
+      };
+      const { key, record } = await withKeyStore(values.config, (keys) => keys.create(input));
+      announce(out, json, key, record);
+      return;
+    }
+    case 'list': {
+      const records = await withKeyStore(values.config, (keys) => keys.list());
+      if (json) return out(JSON.stringify(records.map(publicView)));
+      if (!records.length) return out('No API keys. Create one with: openclaw api-key create --label "My App" --workspaces team');
+      const rows = [['KEY', 'ID', 'LABEL', 'WORKSPACES', 'PERMISSIONS', 'RATE LIMIT', 'CREATED', 'LAST USED', 'SOURCE']];
+      for (const r of records) {
+        rows.push([
+          maskKey(r),
+          r.id,
+          r.label,
+          r.workspaces.join(','),
+          r.permissions.join(','),
+          r.rateLimit === null ? 'default' : r.rateLimit === 0 ? 'unlimited' : `${r.rateLimit}/min`,
+          r.createdAt.slice(0, 10),
+          r.lastUsedAt ? r.lastUsedAt.slice(0, 19).replace('T', ' ') : 'never',
+          r.source,
+        ]);
+      }
+      return out(table(rows));
+    }
+    case 'revoke':
+    case 'rotate': {
+      const ref = positionals[0];
+      if (!ref) throw new CliError(`usage: openclaw api-key ${sub} <key | masked key | key id>`);
+      const result = await withKeyStore(values.config, async (keys) => {
+        const found = await keys.find(ref);
+        if (!found) return null;
+        if (sub === 'revoke') return { revoked: found, created: null };
+        return { revoked: found, created: await keys.rotate(found.id) };
+      });
+      if (!result) throw new CliError(`no active API key matches '${ref}' (give the full key, its masked form from \`openclaw api-key list\`, or its id)`);
+      if (result.created) return announce(out, json, result.created.key, result.created.record);
+      return out(json ? JSON.stringify({ revoked: publicView(result.revoked) }) : `Revoked: ${maskKey(result.revoked)} (${result.revoked.label})`);
+    }
+    default:
+      throw new CliError('usage: openclaw api-key <create|list|revoke|rotate> …');
+  }
+}

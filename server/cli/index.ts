@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/** The `openclaw` command: start, worker, api-key. */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config';
+import { runGateway } from '../main';
+import { VERSION } from '../version';
+import { apiKeyCommand, CliError } from './api-key';
+
+const USAGE = `openclaw ${VERSION}
+
+Usage:
+  openclaw start [--config openclaw.json]      run the gateway (HTTP API + workers)
+  openclaw worker [--config openclaw.json]     run message/webhook/schedule workers only
+  openclaw api-key create --label "My App" --workspaces team,admins [--permissions stats:read,…] [--rate-limit 30] [--json]
+  openclaw api-key list [--json]
+  openclaw api-key revoke <key | masked key | id>
+  openclaw api-key rotate <key | masked key | id> [--json]
+
+Environment: REDIS_URL, OPENCLAW_CONFIG, OPENCLAW_STATE_DIR, PORT / OPENCLAW_PORT`;
+
+const out = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  const configOnly = () => parseArgs({ args: rest, options: { config: { type: 'string' } } }).values.config;
+  switch (cmd) {
+    case 'start':
+      return runGateway({ configPath: configOnly() });
+    case 'worker':
+      return runGateway({ configPath: configOnly(), workersOnly: true });
+    case 'api-key':
+      return apiKeyCommand(rest, out);
+    case '--version':
+    case 'version':
+      return out(VERSION);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      return out(USAGE);
+    default:
+      throw new CliError(`unknown command '${cmd}'\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const known = err instanceof CliError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`openclaw: ${known ? (err as Error).message : (err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

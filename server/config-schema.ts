@@ -1,0 +1,160 @@
+/**
+ * The schema of openclaw.json. One TypeBox schema gives both the validator (ajv, with
+ * defaults filled in) and the static Config type. Every option is documented in README.md.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Int = (min: number, opts: Record<string, unknown> = {}) => Type.Integer({ minimum: min, ...opts });
+const Obj = <T extends Record<string, TSchema>>(props: T, opts: Record<string, unknown> = {}) =>
+  Type.Object(props, { additionalProperties: false, ...opts });
+
+export const PERMISSIONS = [
+  'messages:write',
+  'messages:read',
+  'sessions:read',
+  'sessions:delete',
+  'workspaces:read',
+  'workspaces:write',
+  'stats:read',
+  'webhooks:read',
+  'webhooks:write',
+  'schedules:read',
+  'schedules:write',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Permissions a key has when its `permissions` are not given: the chapter's seven. */
+export const DEFAULT_PERMISSIONS: Permission[] = [
+  'messages:write',
+  'messages:read',
+  'sessions:read',
+  'sessions:delete',
+  'workspaces:read',
+  'workspaces:write',
+  'stats:read',
+];
+
+export const KeyConfigSchema = Obj({
+  key: Type.String({ minLength: 16 }),
+  label: Type.String({ minLength: 1, maxLength: 200 }),
+  workspaces: Type.Array(Type.String({ minLength: 1 }), { default: ['*'] }),
+  permissions: Type.Optional(Type.Array(Type.Union(PERMISSIONS.map((p) => Type.Literal(p))))),
+  rateLimit: Type.Optional(Int(0)),
+});
+
+export const WorkspaceConfigSchema = Obj({
+  id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }),
+  label: Type.Optional(Type.String({ maxLength: 200 })),
+  agent: Type.String({ default: 'balanced' }),
+  skills: Type.Array(Type.String(), { default: [] }),
+  allowlist: Type.Array(Type.String(), { default: [] }),
+});
+
+export const AgentPresetSchema = Obj({
+  model: Type.Optional(Type.String({ minLength: 1 })),
+  systemPrompt: Type.Optional(Type.String()),
+  temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
+  maxToolSteps: Type.Optional(Int(0, { maximum: 50 })),
+  maxTokens: Type.Optional(Int(1)),
+});
+
+export const ProviderConfigSchema = Obj({
+  type: Type.Union([Type.Literal('openai-compatible'), Type.Literal('anthropic'), Type.Literal('offline')]),
+  baseUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+  apiKey: Type.Optional(Type.String()),
+  /** Model names this provider serves; the first provider whose list matches (or that has none) wins. */
+  models: Type.Optional(Type.Array(Type.String())),
+  timeoutMs: Int(1, { default: 60000 }),
+  retries: Int(0, { default: 2 }),
+  retryBaseDelayMs: Int(0, { default: 500 }),
+});
+
+export const OutboundWebhookSchema = Obj({
+  url: Type.String({ pattern: '^https?://', maxLength: 2048 }),
+  secret: Type.String({ minLength: 1 }),
+  events: Type.Array(Type.String(), { minItems: 1 }),
+  workspaces: Type.Optional(Type.Array(Type.String())),
+  description: Type.Optional(Type.String()),
+  retries: Int(0, { default: 3, maximum: 20 }),
+  timeoutMs: Int(1, { default: 5000, maximum: 120000 }),
+});
+
+export const ScheduleConfigSchema = Obj({
+  id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }),
+  workspace: Type.String(),
+  userId: Type.String({ minLength: 1, maxLength: 256 }),
+  message: Type.String({ minLength: 1 }),
+  cron: Type.String(),
+  timezone: Type.String({ default: 'UTC' }),
+  sessionId: Type.Optional(Type.String()),
+  enabled: Type.Boolean({ default: true }),
+});
+
+export const ConfigSchema = Obj({
+  api: Obj(
+    {
+      enabled: Type.Boolean({ default: true }),
+      port: Int(0, { maximum: 65535, default: 3000 }),
+      host: Type.String({ default: '0.0.0.0' }),
+      prefix: Type.String({ pattern: '^/', default: '/api/v1' }),
+      authentication: Type.Literal('bearer', { default: 'bearer' }),
+      cors: Type.Optional(
+        Obj({
+          origins: Type.Array(Type.String()),
+          methods: Type.Array(Type.String(), { default: ['GET', 'POST', 'PATCH', 'DELETE'] }),
+        }),
+      ),
+      keys: Type.Array(KeyConfigSchema, { default: [] }),
+      defaultRateLimit: Int(0, { default: 600 }),
+      bodyLimitBytes: Int(1024, { default: 1048576 }),
+    },
+    { default: {} },
+  ),
+  redis: Obj({ url: Type.Optional(Type.String({ pattern: '^rediss?://' })) }, { default: {} }),
+  stateDir: Type.Optional(Type.String()),
+  logging: Obj({ level: Type.String({ default: 'info' }) }, { default: {} }),
+  workspaces: Type.Array(WorkspaceConfigSchema, { default: [] }),
+  agents: Type.Record(Type.String(), AgentPresetSchema, { default: {} }),
+  model: Type.Optional(Type.String()),
+  providers: Type.Record(Type.String(), ProviderConfigSchema, { default: {} }),
+  tools: Obj(
+    {
+      github: Obj({ token: Type.Optional(Type.String()), baseUrl: Type.String({ default: 'https://api.github.com' }), repo: Type.Optional(Type.String()) }, { default: {} }),
+      webSearch: Obj({ url: Type.String({ default: 'http://127.0.0.1:8888' }), maxResults: Int(1, { default: 5 }) }, { default: {} }),
+      timeoutMs: Int(1, { default: 15000 }),
+    },
+    { default: {} },
+  ),
+  messages: Obj(
+    {
+      maxChars: Int(1, { default: 32000 }),
+      retentionHours: Int(1, { default: 24 }),
+      timeoutMs: Int(1000, { default: 300000 }),
+    },
+    { default: {} },
+  ),
+  sessions: Obj({ idleMinutes: Int(1, { default: 60 }), historyLimit: Int(0, { default: 20 }) }, { default: {} }),
+  workers: Obj({ enabled: Type.Boolean({ default: true }), concurrency: Int(1, { default: 64 }) }, { default: {} }),
+  webhooks: Obj(
+    {
+      outbound: Type.Array(OutboundWebhookSchema, { default: [] }),
+      disableAfter: Int(1, { default: 50 }),
+      retentionDays: Int(1, { default: 14 }),
+      baseDelayMs: Int(1, { default: 1000 }),
+      concurrency: Int(1, { default: 32 }),
+      allowPrivateNetworks: Type.Boolean({ default: true }),
+    },
+    { default: {} },
+  ),
+  pricing: Type.Record(Type.String(), Obj({ input: Type.Number({ minimum: 0 }), output: Type.Number({ minimum: 0 }) }), { default: {} }),
+  metrics: Obj({ port: Type.Optional(Int(1, { maximum: 65535 })) }, { default: {} }),
+  schedules: Type.Array(ScheduleConfigSchema, { default: [] }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+export type KeyConfig = Static<typeof KeyConfigSchema>;
+export type WorkspaceConfig = Static<typeof WorkspaceConfigSchema>;
+export type AgentPreset = Static<typeof AgentPresetSchema>;
+export type ProviderConfig = Static<typeof ProviderConfigSchema>;
+export type OutboundWebhookConfig = Static<typeof OutboundWebhookSchema>;
+export type ScheduleConfig = Static<typeof ScheduleConfigSchema>;

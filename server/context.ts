@@ -1,0 +1,37 @@
+/**
+ * What the HTTP side and the workers share: config, the data client, stores, queues, the event
+ * bus and the clock. Built once by main.ts (or by tests), passed to buildApp and to the workers.
+ * Holds no per-request state, so any number of gateway and worker processes can share one Redis.
+ */
+import type Redis from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config-schema';
+import type { Clock } from './clock';
+import type { Stores } from './store';
+import type { EventBus } from './events';
+
+export interface Readiness {
+  /** False until Redis, the stores and the workers are ready: API routes answer 503 `starting`. */
+  ready: boolean;
+}
+
+export interface GatewayContext {
+  config: Config;
+  redisUrl: string;
+  redis: Redis;
+  stores: Stores;
+  events: EventBus;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  version: string;
+  startedAt: number;
+  readiness: Readiness;
+  /** Name of the model answering when no preset names one (e.g. "offline"). */
+  defaultModel: string;
+  /**
+   * Features add their own typed fields below (queues, providers, …), each created in
+   * server/gateway.ts; keep this list short and documented.
+   */
+  /** Run after a workspace is deleted (end its sessions, drop its schedules…). */
+  onWorkspaceDeleted: Array<(workspaceId: string) => Promise<void>>;
+}

@@ -1,0 +1,59 @@
+/**
+ * Domain events: every side effect a user can subscribe to. `emit` builds the envelope
+ * `{id, event, timestamp, data}` (the chapter's webhook payload plus an id) and hands it to
+ * each registered sink (the webhooks fan-out, metrics…). Emitting never throws and never
+ * makes the caller wait for a user's URL: sinks only enqueue.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from './clock';
+import { newId } from './ids';
+
+export const EVENT_NAMES = [
+  'message.received',
+  'message.sent',
+  'session.started',
+  'session.ended',
+  'error.agent',
+  'channel.disconnected',
+  'schedule.completed',
+  'schedule.failed',
+] as const;
+export type EventName = (typeof EVENT_NAMES)[number] | 'ping';
+
+export interface DomainEvent<D extends Record<string, unknown> = Record<string, unknown>> {
+  id: string;
+  event: EventName;
+  timestamp: string;
+  /** The workspace the event belongs to; null for gateway-wide events. Used for subscription scoping. */
+  workspace: string | null;
+  data: D;
+}
+
+export type EventSink = (event: DomainEvent) => Promise<void>;
+
+export class EventBus {
+  private readonly sinks: EventSink[] = [];
+
+  constructor(private readonly clock: Clock, private readonly log: Pick<FastifyBaseLogger, 'error'>) {}
+
+  addSink(sink: EventSink): void {
+    this.sinks.push(sink);
+  }
+
+  /** Builds and dispatches an event; resolves when every sink has enqueued it (errors are logged, not thrown). */
+  async emit(event: EventName, workspace: string | null, data: Record<string, unknown>): Promise<DomainEvent> {
+    const e: DomainEvent = {
+      id: newId('evt'),
+      event,
+      timestamp: new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      workspace,
+      data,
+    };
+    await Promise.all(
+      this.sinks.map((sink) =>
+        sink(e).catch((err: unknown) => this.log.error({ err, event: e.event, eventId: e.id }, 'event sink failed')),
+      ),
+    );
+    return e;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Features plug their queues, workers and event sinks into the gateway through one interface,
+ * so gateway.ts (HTTP + workers) and `openclaw worker` (workers only) start the same things.
+ * Add a feature by adding it to FEATURES.
+ */
+import type { GatewayContext } from './context';
+
+export interface Feature {
+  name: string;
+  /** Synchronous wiring when the context is built, before Redis is ready: create queue
+   * objects, attach services to ctx, add event sinks. No Redis round trips here. */
+  init?(ctx: GatewayContext): void;
+  /** After Redis is ready: sync config, start workers (when `workers` is true). Returns stop. */
+  start?(ctx: GatewayContext, opts: { workers: boolean }): Promise<() => Promise<void>>;
+}
+
+export const FEATURES: Feature[] = [];

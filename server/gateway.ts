@@ -1,0 +1,134 @@
+/**
+ * Builds and runs a gateway against a Redis URL: context, HTTP app, features' workers. Used by
+ * `openclaw start` (main.ts) and by the tests, which start real gateways on real ports.
+ */
+import type { FastifyInstance, FastifyBaseLogger } from 'fastify';
+import type { Config } from './config-schema';
+import { ALL_PERMISSIONS } from './store/keys';
+import { createDataClient, waitReady } from './redis';
+import { createStores } from './store';
+import { EventBus } from './events';
+import { systemClock, type Clock } from './clock';
+import { createLogger } from './logger';
+import { VERSION } from './version';
+import { buildApp } from './app';
+import { FEATURES } from './features';
+import type { GatewayContext } from './context';
+
+export interface GatewayOptions {
+  config: Config;
+  redisUrl: string;
+  log?: FastifyBaseLogger;
+  clock?: Clock;
+  /** Run the features' workers in this process (default: config.workers.enabled). */
+  workers?: boolean;
+  /** false: build everything but do not listen (worker processes). */
+  listen?: boolean;
+  /** Where first-start announcements (the bootstrap admin key) go; default stdout. */
+  say?: (line: string) => void;
+}
+
+export interface Gateway {
+  ctx: GatewayContext;
+  app: FastifyInstance | null;
+  /** http://host:port once listening. */
+  url: string | null;
+  /** Set when this start created the bootstrap admin key (printed once). */
+  bootstrapKey: string | null;
+  close(): Promise<void>;
+}
+
+export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' | 'log' | 'clock'>): GatewayContext {
+  const log = opts.log ?? (createLogger(opts.config.logging.level) as unknown as FastifyBaseLogger);
+  const clock = opts.clock ?? systemClock;
+  const redis = createDataClient(opts.redisUrl);
+  redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
+  const ctx: GatewayContext = {
+    config: opts.config,
+    redisUrl: opts.redisUrl,
+    redis,
+    stores: createStores(redis, clock),
+    events: new EventBus(clock, log),
+    clock,
+    log,
+    version: VERSION,
+    startedAt: Date.now(),
+    readiness: { ready: false },
+    defaultModel: opts.config.model ?? 'offline',
+    onWorkspaceDeleted: [],
+  };
+  for (const f of FEATURES) f.init?.(ctx);
+  return ctx;
+}
+
+/** Makes stored keys and workspaces match the config; creates the bootstrap admin key once. */
+async function syncConfig(ctx: GatewayContext): Promise<string | null> {
+  const { keys, workspaces } = ctx.stores;
+  await keys.syncConfigKeys(ctx.config.api.keys);
+  await workspaces.syncConfigWorkspaces(ctx.config.workspaces);
+  const created = await keys.bootstrapAdmin({ label: 'Admin (first start)', workspaces: ['*'], permissions: ALL_PERMISSIONS, source: 'bootstrap' });
+  if (await workspaces.seedDefault()) ctx.log.info('created workspace "default"');
+  return created;
+}
+
+export function formatKeyAnnouncement(key: string, label: string, workspaces: string[], createdAt: string): string[] {
+  return [
+    `API Key: ${key}`,
+    `Label: ${label}`,
+    `Workspaces: ${workspaces.join(', ')}`,
+    `Created: ${createdAt.slice(0, 10)}`,
+    'Save this key immediately — it is only shown once.',
+  ];
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const ctx = createContext(opts);
+  const runWorkers = opts.workers ?? ctx.config.workers.enabled;
+  const listen = opts.listen ?? ctx.config.api.enabled;
+  const say = opts.say ?? ((line: string) => process.stdout.write(`${line}\n`));
+
+  // Listen first: until Redis and the workers are ready, API routes answer 503 `starting`.
+  const app = listen ? await buildApp(ctx) : null;
+  let url: string | null = null;
+  if (app) {
+    await app.listen({ port: ctx.config.api.port, host: ctx.config.api.host });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : ctx.config.api.port;
+    const host = ctx.config.api.host === '0.0.0.0' || ctx.config.api.host === '::' ? '127.0.0.1' : ctx.config.api.host;
+    url = `http://${host}:${port}`;
+  }
+
+  const stops: Array<() => Promise<void>> = [];
+  let bootstrapKey: string | null = null;
+  try {
+    await waitReady(ctx.redis, 30000);
+    bootstrapKey = await syncConfig(ctx);
+    if (bootstrapKey) {
+      const rec = await ctx.stores.keys.verify(bootstrapKey);
+      for (const line of formatKeyAnnouncement(bootstrapKey, rec!.label, rec!.workspaces, rec!.createdAt)) say(line);
+    }
+    for (const f of FEATURES) if (f.start) stops.push(await f.start(ctx, { workers: runWorkers }));
+  } catch (err) {
+    await app?.close();
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    ctx.redis.disconnect();
+    throw err;
+  }
+  ctx.readiness.ready = true;
+
+  let closed = false;
+  return {
+    ctx,
+    app,
+    url,
+    bootstrapKey,
+    async close() {
+      if (closed) return;
+      closed = true;
+      ctx.readiness.ready = false;
+      await app?.close();
+      for (const stop of stops.reverse()) await stop().catch((err) => ctx.log.error({ err }, 'stopping a feature failed'));
+      await ctx.redis.quit().catch(() => ctx.redis.disconnect());
+    },
+  };
+}

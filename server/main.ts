@@ -1,0 +1,53 @@
+/**
+ * `openclaw start` / `npm start`: config → Redis (REDIS_URL or the embedded redis-server) →
+ * gateway (HTTP + workers) → listen; SIGINT/SIGTERM close everything in order and stop the
+ * embedded Redis (AOF flushed).
+ */
+import { loadConfig, type Config } from './config';
+import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis';
+import { redactUrl } from './redis';
+import { startGateway, type Gateway } from './gateway';
+
+export const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** REDIS_URL / config redis.url, else the state directory's embedded redis-server. */
+export async function resolveRedis(config: Config): Promise<{ url: string; embedded: EmbeddedRedis | null }> {
+  if (config.redis.url) return { url: config.redis.url, embedded: null };
+  const embedded = await startEmbeddedRedis(config.stateDir!, say);
+  return { url: embedded.url, embedded };
+}
+
+export interface StartOptions {
+  configPath?: string;
+  workersOnly?: boolean;
+}
+
+export async function runGateway(opts: StartOptions = {}): Promise<void> {
+  const { config, file } = loadConfig({ path: opts.configPath });
+  const { url, embedded } = await resolveRedis(config);
+  say(`OpenClaw Gateway — config: ${file ?? '(none: defaults)'}; redis: ${embedded ? `embedded (${config.stateDir})` : redactUrl(url)}`);
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway({ config, redisUrl: url, workers: opts.workersOnly ? true : undefined, listen: opts.workersOnly ? false : undefined, say });
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+  const model = gateway.ctx.defaultModel;
+  if (gateway.url) say(`Listening on ${gateway.url}${config.api.prefix} (model: ${model}${model === 'offline' ? ', the built-in deterministic model' : ''})`);
+  else say(`Worker running (model: ${model})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: shutting down…`);
+    const force = setTimeout(() => process.exit(1), 20000);
+    force.unref();
+    await gateway.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,45 @@
+/** GET {prefix}/health (any valid key) and the unauthenticated probes /healthz and /readyz. */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { RouteOptions } from '.';
+import { errors } from './schemas';
+
+const HealthSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  version: Type.String(),
+  uptime: Type.Integer({ description: 'Seconds since the gateway started' }),
+  channels: Type.Record(Type.String(), Type.String(), { description: 'Channel name → connected | disconnected' }),
+  redis: Type.Union([Type.Literal('connected'), Type.Literal('disconnected')]),
+  memoryMB: Type.Integer({ description: 'Resident set size of the gateway process' }),
+  model: Type.String({ description: 'The default model; "offline" is the built-in deterministic model' }),
+});
+
+export default async function healthRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+  const redisUp = () => ctx.redis.status === 'ready';
+
+  app.get(
+    '/health',
+    { schema: { tags: ['health'], summary: 'Gateway health', response: { 200: HealthSchema, ...errors() } } },
+    async () => ({
+      status: redisUp() ? 'ok' : 'degraded',
+      version: ctx.version,
+      uptime: Math.floor((Date.now() - ctx.startedAt) / 1000),
+      channels: {},
+      redis: redisUp() ? 'connected' : 'disconnected',
+      memoryMB: Math.round(process.memoryUsage.rss() / 1048576),
+      model: ctx.defaultModel,
+    }),
+  );
+}
+
+/** Probes outside the API prefix: no key needed, for load balancers and orchestrators. */
+export async function probeRoutes(app: FastifyInstance, { ctx }: Pick<RouteOptions, 'ctx'>) {
+  const probe = { config: { public: true }, schema: { hide: true } };
+  app.get('/healthz', probe, async () => ({ status: 'alive' }));
+  app.get('/readyz', probe, async (_req, reply) => {
+    const ready = ctx.readiness.ready && ctx.redis.status === 'ready';
+    reply.status(ready ? 200 : 503);
+    if (!ready) reply.header('Retry-After', '2');
+    return ready ? { status: 'ready' } : { error: { code: ctx.readiness.ready ? 'unavailable' : 'starting', message: 'not ready' } };
+  });
+}

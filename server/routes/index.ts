@@ -1,0 +1,17 @@
+/** Registers every resource's routes under the API prefix. One line per resource file. */
+import type { FastifyInstance } from 'fastify';
+import type { GatewayContext } from '../context';
+import healthRoutes, { probeRoutes } from './health';
+import workspaceRoutes from './workspaces';
+
+export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
+  const prefix = ctx.config.api.prefix;
+  await app.register(probeRoutes, { ctx });
+  await app.register(healthRoutes, { ctx, prefix });
+  await app.register(workspaceRoutes, { ctx, prefix });
+}
+
+export interface RouteOptions {
+  ctx: GatewayContext;
+  prefix: string;
+}

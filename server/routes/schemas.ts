@@ -1,0 +1,44 @@
+/** Schemas shared by routes: the one error shape and reusable fragments. */
+import { Type, type TSchema } from '@sinclair/typebox';
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.Object(
+      {
+        code: Type.String({ description: 'Stable machine-readable code, e.g. `validation_error`, `rate_limited`' }),
+        message: Type.String({ description: 'What went wrong, for humans' }),
+        field: Type.Optional(Type.String({ description: 'The request field at fault (validation errors)' })),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { $id: 'Error', description: 'The one error shape' },
+);
+
+const ErrorRef = Type.Ref('Error');
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request (the message names the field)',
+  401: 'Missing, malformed, unknown or revoked API key',
+  403: 'The key lacks the permission or the workspace',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Body too large',
+  422: 'Idempotency key reused with a different body',
+  429: 'Rate limited (see Retry-After and X-RateLimit-Reset)',
+  502: 'The model provider failed',
+  503: 'Starting, or Redis unreachable (see Retry-After)',
+};
+
+/** Error responses for a route's OpenAPI entry: errors(400, 404) → {400: Error, 401: Error, …}. */
+export function errors(...codes: number[]): Record<number, TSchema> {
+  const all = [...new Set([401, 429, 503, ...codes])].sort();
+  return Object.fromEntries(all.map((c) => [c, Type.Unsafe({ ...ErrorRef, description: DESCRIPTIONS[c] ?? 'Error' })]));
+}
+
+export const WorkspaceIdParam = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'Workspace id: lower-case letters, digits, - and _' });
+
+export const Pagination = {
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+};

@@ -1,0 +1,17 @@
+/** Every store, built on the one data client. Each store owns its Redis key names. */
+import type Redis from 'ioredis';
+import type { Clock } from '../clock';
+import { KeyStore } from './keys';
+import { RateLimitStore } from './rate-limits';
+import { WorkspaceStore } from './workspaces';
+
+export function createStores(redis: Redis, clock: Clock) {
+  const date = () => new Date(clock.now());
+  return {
+    keys: new KeyStore(redis, date),
+    rateLimits: new RateLimitStore(redis, () => clock.now()),
+    workspaces: new WorkspaceStore(redis, date),
+  };
+}
+
+export type Stores = ReturnType<typeof createStores>;

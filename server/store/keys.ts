@@ -1,0 +1,244 @@
+/**
+ * API keys. Only the SHA-256 of a key is stored; a request's key is hashed and looked up by
+ * that hash, then the stored hash is compared in constant time.
+ *
+ * Redis keys (all under the {keys} hash tag, so one MULTI can touch them on a cluster):
+ *   oc:{keys}:h:<sha256>   → key id (only while the key is active)
+ *   oc:{keys}:k:<id>       → hash: id, hash, label, workspaces, permissions, rateLimit,
+ *                             createdAt, lastUsedAt, prefix, last4, source, revokedAt
+ *   oc:{keys}:all          → set of key ids (active and revoked)
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type Redis from 'ioredis';
+import { DEFAULT_PERMISSIONS, PERMISSIONS, type KeyConfig, type Permission } from '../config-schema';
+
+export const KEY_PREFIX = 'oclaw_live_';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const R = {
+  byHash: (sha: string) => `oc:{keys}:h:${sha}`,
+  record: (id: string) => `oc:{keys}:k:${id}`,
+  all: 'oc:{keys}:all',
+  bootstrapped: 'oc:{keys}:bootstrapped',
+};
+
+export type KeySource = 'config' | 'cli' | 'bootstrap';
+
+export interface ApiKeyRecord {
+  id: string;
+  label: string;
+  workspaces: string[];
+  permissions: Permission[];
+  /** Requests per minute; null = the gateway's api.defaultRateLimit; 0 = unlimited. */
+  rateLimit: number | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  prefix: string;
+  last4: string;
+  source: KeySource;
+  revokedAt: string | null;
+}
+
+export interface NewKeyInput {
+  label: string;
+  workspaces: string[];
+  permissions?: Permission[];
+  rateLimit?: number | null;
+  source: KeySource;
+}
+
+export function randomBase62(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const b of randomBytes(length * 2)) {
+      if (b < 248 && out.length < length) out += BASE62[b % 62]; // 248 = 4*62: no modulo bias
+    }
+  }
+  return out;
+}
+
+export const generateKey = () => KEY_PREFIX + randomBase62(40);
+export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+export const maskKey = (r: Pick<ApiKeyRecord, 'prefix' | 'last4'>) => `${r.prefix}…${r.last4}`;
+
+function toRecord(h: Record<string, string>): ApiKeyRecord {
+  return {
+    id: h.id,
+    label: h.label,
+    workspaces: JSON.parse(h.workspaces),
+    permissions: JSON.parse(h.permissions),
+    rateLimit: h.rateLimit === '' || h.rateLimit === undefined ? null : Number(h.rateLimit),
+    createdAt: h.createdAt,
+    lastUsedAt: h.lastUsedAt || null,
+    prefix: h.prefix,
+    last4: h.last4,
+    source: h.source as KeySource,
+    revokedAt: h.revokedAt || null,
+  };
+}
+
+export class KeyStore {
+  constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
+
+  private async write(key: string, input: NewKeyInput, id: string): Promise<ApiKeyRecord> {
+    const sha = hashKey(key);
+    const record: ApiKeyRecord = {
+      id,
+      label: input.label,
+      workspaces: input.workspaces.length ? input.workspaces : ['*'],
+      permissions: input.permissions?.length ? input.permissions : [...DEFAULT_PERMISSIONS],
+      rateLimit: input.rateLimit ?? null,
+      createdAt: this.now().toISOString(),
+      lastUsedAt: null,
+      prefix: key.slice(0, KEY_PREFIX.length + 4),
+      last4: key.slice(-4),
+      source: input.source,
+      revokedAt: null,
+    };
+    await this.redis
+      .multi()
+      .hset(R.record(id), {
+        ...record,
+        hash: sha,
+        workspaces: JSON.stringify(record.workspaces),
+        permissions: JSON.stringify(record.permissions),
+        rateLimit: record.rateLimit === null ? '' : String(record.rateLimit),
+        lastUsedAt: '',
+        revokedAt: '',
+      })
+      .set(R.byHash(sha), id)
+      .sadd(R.all, id)
+      .exec();
+    return record;
+  }
+
+  /** Creates a new random key; the plain key is returned here and never again. */
+  async create(input: NewKeyInput): Promise<{ key: string; record: ApiKeyRecord }> {
+    const key = generateKey();
+    const record = await this.write(key, input, `key_${randomBase62(16)}`);
+    return { key, record };
+  }
+
+  /** Looks up an active key by its secret. Null when unknown or revoked. */
+  async verify(key: string): Promise<ApiKeyRecord | null> {
+    const sha = hashKey(key);
+    const id = await this.redis.get(R.byHash(sha));
+    if (!id) return null;
+    const h = await this.redis.hgetall(R.record(id));
+    if (!h.hash || h.revokedAt) return null;
+    const a = Buffer.from(h.hash, 'hex');
+    const b = Buffer.from(sha, 'hex');
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+    return toRecord(h);
+  }
+
+  async get(id: string): Promise<ApiKeyRecord | null> {
+    const h = await this.redis.hgetall(R.record(id));
+    return h.id ? toRecord(h) : null;
+  }
+
+  async list(includeRevoked = false): Promise<ApiKeyRecord[]> {
+    const ids = await this.redis.smembers(R.all);
+    const records = await Promise.all(ids.map((id) => this.get(id)));
+    return records
+      .filter((r): r is ApiKeyRecord => !!r && (includeRevoked || !r.revokedAt))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  async count(): Promise<number> {
+    return (await this.list()).length;
+  }
+
+  /** Finds an active key by its plain value, its id, or its masked form (prefix…last4). */
+  async find(ref: string): Promise<ApiKeyRecord | null> {
+    if (ref.startsWith(KEY_PREFIX) && !ref.includes('…') && !ref.includes('...')) {
+      const direct = await this.verify(ref);
+      if (direct) return direct;
+    }
+    const active = await this.list();
+    const byId = active.find((r) => r.id === ref);
+    if (byId) return byId;
+    const m = /^(.+?)(?:…|\.\.\.)(.{4})$/.exec(ref);
+    if (m) {
+      const matches = active.filter((r) => r.prefix === m[1] && r.last4 === m[2]);
+      if (matches.length === 1) return matches[0];
+    }
+    return null;
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const h = await this.redis.hgetall(R.record(id));
+    if (!h.id || h.revokedAt) return false;
+    await this.redis.multi().hset(R.record(id), 'revokedAt', this.now().toISOString()).del(R.byHash(h.hash)).exec();
+    return true;
+  }
+
+  /** New key with the same label and scopes; the old one is revoked in the same transaction. */
+  async rotate(id: string): Promise<{ key: string; record: ApiKeyRecord } | null> {
+    const old = await this.get(id);
+    if (!old || old.revokedAt) return null;
+    const created = await this.create({
+      label: old.label,
+      workspaces: old.workspaces,
+      permissions: old.permissions,
+      rateLimit: old.rateLimit,
+      source: old.source === 'config' ? 'cli' : old.source,
+    });
+    await this.revoke(id);
+    return created;
+  }
+
+  /**
+   * First start: when no active key exists anywhere, create one admin key and return it (to be
+   * printed once). A flag set with NX makes this happen once, even with several gateways starting.
+   */
+  async bootstrapAdmin(input: NewKeyInput): Promise<string | null> {
+    if ((await this.list()).length > 0) {
+      await this.redis.set(R.bootstrapped, this.now().toISOString(), 'NX');
+      return null;
+    }
+    const claimed = await this.redis.set(R.bootstrapped, this.now().toISOString(), 'NX');
+    if (!claimed) return null;
+    return (await this.create(input)).key;
+  }
+
+  /** Throttled by the caller; records when a key was last used. */
+  async touch(id: string, at: Date): Promise<void> {
+    await this.redis.hset(R.record(id), 'lastUsedAt', at.toISOString());
+  }
+
+  /**
+   * Makes the stored config keys match api.keys: adds or updates each, and revokes config keys
+   * that were removed from the file. Config key ids are derived from the hash, so they are stable.
+   */
+  async syncConfigKeys(keys: KeyConfig[]): Promise<void> {
+    const wanted = new Set<string>();
+    for (const k of keys) {
+      const sha = hashKey(k.key);
+      const id = `key_cfg_${sha.slice(0, 16)}`;
+      wanted.add(id);
+      const existing = await this.get(id);
+      const input: NewKeyInput = {
+        label: k.label,
+        workspaces: k.workspaces,
+        permissions: k.permissions,
+        rateLimit: k.rateLimit ?? null,
+        source: 'config',
+      };
+      if (!existing || existing.revokedAt) {
+        await this.write(k.key, input, id);
+      } else {
+        await this.redis.hset(R.record(id), {
+          label: input.label,
+          workspaces: JSON.stringify(input.workspaces.length ? input.workspaces : ['*']),
+          permissions: JSON.stringify(input.permissions?.length ? input.permissions : DEFAULT_PERMISSIONS),
+          rateLimit: input.rateLimit === null || input.rateLimit === undefined ? '' : String(input.rateLimit),
+        });
+      }
+    }
+    for (const r of await this.list()) {
+      if (r.source === 'config' && !wanted.has(r.id)) await this.revoke(r.id);
+    }
+  }
+}
+
+export const ALL_PERMISSIONS: Permission[] = [...PERMISSIONS];

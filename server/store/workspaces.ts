@@ -1,0 +1,139 @@
+/**
+ * Workspaces: declared in the config (source "config", read-only through the API) or made
+ * through the API (source "api").
+ *
+ * Redis keys (under the {ws} hash tag):
+ *   oc:{ws}:w:<id>   → hash: id, label, agent, skills (JSON), allowlist (JSON), createdAt, source
+ *   oc:{ws}:all      → set of workspace ids
+ */
+import type Redis from 'ioredis';
+import type { WorkspaceConfig } from '../config-schema';
+
+const R = {
+  record: (id: string) => `oc:{ws}:w:${id}`,
+  all: 'oc:{ws}:all',
+  seeded: 'oc:{ws}:seeded',
+};
+
+export interface Workspace {
+  id: string;
+  label: string;
+  agent: string;
+  skills: string[];
+  allowlist: string[];
+  createdAt: string;
+  source: 'config' | 'api';
+}
+
+// Removes first, then appends entries not yet present, keeping the existing order.
+const ALLOWLIST_LUA = `
+local raw = redis.call('HGET', KEYS[1], 'allowlist')
+if not raw then return nil end
+local current = cjson.decode(raw)
+local add = cjson.decode(ARGV[1])
+local remove = cjson.decode(ARGV[2])
+local drop = {}
+for _, e in ipairs(remove) do drop[e] = true end
+local seen = {}
+local nextList = {}
+for _, e in ipairs(current) do
+  if not drop[e] and not seen[e] then table.insert(nextList, e); seen[e] = true end
+end
+for _, e in ipairs(add) do
+  if not drop[e] and not seen[e] then table.insert(nextList, e); seen[e] = true end
+end
+local encoded = '[]'
+if #nextList > 0 then encoded = cjson.encode(nextList) end
+redis.call('HSET', KEYS[1], 'allowlist', encoded)
+return encoded
+`;
+
+function toWorkspace(h: Record<string, string>): Workspace {
+  return {
+    id: h.id,
+    label: h.label,
+    agent: h.agent,
+    skills: JSON.parse(h.skills),
+    allowlist: JSON.parse(h.allowlist),
+    createdAt: h.createdAt,
+    source: h.source as Workspace['source'],
+  };
+}
+
+function toHash(w: Workspace): Record<string, string> {
+  return { ...w, skills: JSON.stringify(w.skills), allowlist: JSON.stringify(w.allowlist) };
+}
+
+export class WorkspaceStore {
+  constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
+
+  async get(id: string): Promise<Workspace | null> {
+    const h = await this.redis.hgetall(R.record(id));
+    return h.id ? toWorkspace(h) : null;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.redis.exists(R.record(id))) === 1;
+  }
+
+  async list(): Promise<Workspace[]> {
+    const ids = (await this.redis.smembers(R.all)).sort();
+    const all = await Promise.all(ids.map((id) => this.get(id)));
+    return all.filter((w): w is Workspace => !!w);
+  }
+
+  async ids(): Promise<string[]> {
+    return (await this.redis.smembers(R.all)).sort();
+  }
+
+  /** Creates a workspace; false when the id is taken (HSETNX on the id field decides). */
+  async create(input: Omit<Workspace, 'createdAt' | 'source'>, source: Workspace['source'] = 'api'): Promise<Workspace | null> {
+    const ws: Workspace = { ...input, createdAt: this.now().toISOString(), source };
+    const claimed = await this.redis.hsetnx(R.record(ws.id), 'id', ws.id);
+    if (!claimed) return null;
+    await this.redis.multi().hset(R.record(ws.id), toHash(ws)).sadd(R.all, ws.id).exec();
+    return ws;
+  }
+
+  /** Applies add/remove in one Lua script (atomic on a shared connection) and returns the new allowlist. */
+  async updateAllowlist(id: string, add: string[], remove: string[]): Promise<string[] | null> {
+    const out = (await this.redis.eval(ALLOWLIST_LUA, 1, R.record(id), JSON.stringify(add), JSON.stringify(remove))) as string | null;
+    return out === null ? null : (JSON.parse(out) as string[]);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const [[, n]] = (await this.redis.multi().del(R.record(id)).srem(R.all, id).exec()) as [[null, number], [null, number]];
+    return n === 1;
+  }
+
+  /** First start with no workspace at all: create `default`, once (NX flag), so messages work at once. */
+  async seedDefault(): Promise<boolean> {
+    if ((await this.redis.scard(R.all)) > 0) {
+      await this.redis.set(R.seeded, '1', 'NX');
+      return false;
+    }
+    if (!(await this.redis.set(R.seeded, '1', 'NX'))) return false;
+    return !!(await this.create({ id: 'default', label: 'Default', agent: 'balanced', skills: ['memory'], allowlist: [] }));
+  }
+
+  /** Makes config-declared workspaces exist as declared; API-made ones are left alone. */
+  async syncConfigWorkspaces(list: WorkspaceConfig[]): Promise<void> {
+    const wanted = new Set(list.map((w) => w.id));
+    for (const w of list) {
+      const existing = await this.get(w.id);
+      const ws: Workspace = {
+        id: w.id,
+        label: w.label ?? w.id,
+        agent: w.agent,
+        skills: w.skills,
+        allowlist: existing?.source === 'config' ? existing.allowlist : w.allowlist,
+        createdAt: existing?.createdAt ?? this.now().toISOString(),
+        source: 'config',
+      };
+      await this.redis.multi().hset(R.record(w.id), toHash(ws)).sadd(R.all, w.id).exec();
+    }
+    for (const w of await this.list()) {
+      if (w.source === 'config' && !wanted.has(w.id)) await this.delete(w.id);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Starts a real gateway (HTTP on a real port + in-process workers) on the test Redis, with a
+ * config built from a raw openclaw.json object, and gives typed HTTP helpers.
+ */
+import { parseConfig } from '../../server/config';
+import { startGateway, type Gateway } from '../../server/gateway';
+import { createLogger } from '../../server/logger';
+import type { Clock } from '../../server/clock';
+import type { Permission } from '../../server/config-schema';
+import { ALL_PERMISSIONS } from '../../server/store/keys';
+import type { FastifyBaseLogger } from 'fastify';
+import { flushTestDb, testRedisUrl } from './redis';
+
+export interface TestGatewayOptions {
+  /** Raw openclaw.json content; api.port/host and logging are set for tests unless given. */
+  config?: Record<string, any>;
+  clock?: Clock;
+  workers?: boolean;
+  /** Flush the test database first (default true). Pass false to restart on existing data. */
+  flush?: boolean;
+  redisUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  url: string;
+  /** The admin key (all permissions, all workspaces), created for the test. */
+  adminKey: string;
+  createKey(opts?: { workspaces?: string[]; permissions?: Permission[]; rateLimit?: number | null; label?: string }): Promise<string>;
+  request<T = any>(method: string, path: string, opts?: { key?: string | null; body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<HttpResult<T>>;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
+  const redisUrl = opts.redisUrl ?? testRedisUrl();
+  if (opts.flush !== false) await flushTestDb(redisUrl);
+  const raw = structuredClone(opts.config ?? {});
+  raw.api = { port: 0, host: '127.0.0.1', ...(raw.api ?? {}) };
+  raw.logging = { level: process.env.TEST_LOG_LEVEL ?? 'silent', ...(raw.logging ?? {}) };
+  const config = parseConfig(raw, opts.env ?? {});
+  config.stateDir = config.stateDir ?? '/tmp/openclaw-test-state';
+  const log = createLogger(config.logging.level) as unknown as FastifyBaseLogger;
+  const gateway = await startGateway({ config, redisUrl, clock: opts.clock, workers: opts.workers, log, say: () => undefined });
+  const url = gateway.url!;
+  const { record: _r, key: adminKey } = await gateway.ctx.stores.keys.create({ label: 'test admin', workspaces: ['*'], permissions: ALL_PERMISSIONS, source: 'cli' });
+
+  const request: TestGateway['request'] = async (method, path, o = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    const key = o.key === undefined ? adminKey : o.key;
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined = o.rawBody;
+    if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['content-type'] = headers['content-type'] ?? 'application/json';
+    }
+    const res = await fetch(url + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+
+  return {
+    gateway,
+    url,
+    adminKey,
+    async createKey(k = {}) {
+      const { key } = await gateway.ctx.stores.keys.create({
+        label: k.label ?? 'test key',
+        workspaces: k.workspaces ?? ['*'],
+        permissions: k.permissions,
+        rateLimit: k.rateLimit ?? null,
+        source: 'cli',
+      });
+      return key;
+    },
+    request,
+    close: () => gateway.close(),
+  };
+}
