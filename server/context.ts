@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config-schema';
 import type { Clock } from './clock';
 import type { Stores } from './store';
+import type { Queue } from 'bullmq';
 import type { EventBus } from './events';
 
 export interface Readiness {
@@ -32,6 +33,29 @@ export interface GatewayContext {
    * Features add their own typed fields below (queues, providers, …), each created in
    * server/gateway.ts; keep this list short and documented.
    */
+  /** Every BullMQ queue, by name (messages, webhooks, schedules): metrics and the dashboard read it. */
+  queues: Map<string, Queue>;
+  /** Run once per message when it finishes (done or error), from the worker: stats, metrics. Must be idempotent per messageId. */
+  onMessageFinished: Array<(m: FinishedMessage) => Promise<void>>;
   /** Run after a workspace is deleted (end its sessions, drop its schedules…). */
   onWorkspaceDeleted: Array<(workspaceId: string) => Promise<void>>;
+}
+
+/** What a finished message reports to onMessageFinished hooks (stats, metrics). */
+export interface FinishedMessage {
+  messageId: string;
+  workspace: string;
+  userId: string;
+  sessionId: string;
+  status: 'done' | 'error';
+  model: string;
+  provider: string;
+  tokensIn: number;
+  tokensOut: number;
+  /** null when the model has no known price. */
+  costUSD: number | null;
+  latencyMs: number;
+  /** Epoch ms when it finished (from ctx.clock). */
+  finishedAt: number;
+  toolsInvoked: string[];
 }

@@ -55,6 +55,8 @@ export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' |
     startedAt: Date.now(),
     readiness: { ready: false },
     defaultModel: opts.config.model ?? 'offline',
+    queues: new Map(),
+    onMessageFinished: [],
     onWorkspaceDeleted: [],
   };
   for (const f of FEATURES) f.init?.(ctx);
