@@ -1,0 +1,51 @@
+/** The OpenClaw client: one object with a namespace per API resource. */
+import { Transport, type ClientOptions, type RequestOptions } from './http.js';
+import { Messages } from './resources/messages.js';
+import { Sessions } from './resources/sessions.js';
+import { Workspaces } from './resources/workspaces.js';
+import { Stats } from './resources/stats.js';
+import { Webhooks } from './resources/webhooks.js';
+import type { Health } from './types.js';
+
+/**
+ * Client of the OpenClaw gateway REST API.
+ *
+ * @example
+ * ```ts
+ * import { OpenClaw } from '@openclaw/api-client';
+ *
+ * const client = new OpenClaw({
+ *   baseUrl: process.env.OPENCLAW_URL ?? 'http://localhost:3000',
+ *   apiKey: process.env.OPENCLAW_API_KEY!,
+ * });
+ * const response = await client.messages.send({ workspace: 'team', userId: 'my-app', message: 'Hello' });
+ * console.log(response.response);
+ * ```
+ */
+export class OpenClaw {
+  /** Send, stream and look up messages. */
+  readonly messages: Messages;
+  /** List, read and clear sessions. */
+  readonly sessions: Sessions;
+  /** List, create and change workspaces. */
+  readonly workspaces: Workspaces;
+  /** Usage statistics. */
+  readonly stats: Stats;
+  /** Outbound webhook subscriptions and their deliveries. */
+  readonly webhooks: Webhooks;
+  private readonly http: Transport;
+
+  constructor(options: ClientOptions) {
+    this.http = new Transport(options);
+    this.messages = new Messages(this.http, options.maxRetries ?? 0);
+    this.sessions = new Sessions(this.http);
+    this.workspaces = new Workspaces(this.http);
+    this.stats = new Stats(this.http);
+    this.webhooks = new Webhooks(this.http);
+  }
+
+  /** The gateway's health (`GET /health`). */
+  health(opts: RequestOptions = {}): Promise<Health> {
+    return this.http.json('GET', '/health', opts);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The property names of every request and response type, machine-readable, with the operation
+ * that uses them. The compiler checks each list against its TypeScript type (exactly the same
+ * keys), and the SDK's drift test checks each list against the gateway's OpenAPI document, so
+ * the types, these lists and the server cannot disagree.
+ */
+import type * as T from './types.js';
+
+/** Where one type lives in the OpenAPI document. */
+export interface ResponseFieldSpec {
+  /** The SDK type name. */
+  type: string;
+  /** HTTP method, lower case. */
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** Path under the API prefix, e.g. `/sessions/{sessionId}`. */
+  path: string;
+  /** `response` (with `status`), `body` (request body) or `query` (query parameters). */
+  in: 'response' | 'body' | 'query';
+  status?: number;
+  /** Path inside the schema: property names, `[]` for array items, e.g. `data[]`. */
+  at?: string;
+  /** The type's property names. */
+  fields: readonly string[];
+}
+
+/** Compiles only when `K` lists exactly the keys of `T` (none missing, none extra). */
+type Exactly<T, K extends readonly string[]> = [Exclude<keyof T, K[number]>, Exclude<K[number], keyof T>] extends [never, never] ? K : never;
+const keys =
+  <T>() =>
+  <const K extends readonly (keyof T & string)[]>(k: K & Exactly<T, K>): readonly string[] =>
+    k;
+
+const MESSAGE_RESULT = keys<T.MessageResult>()(['messageId', 'response', 'tokensUsed', 'latencyMs', 'sessionId', 'toolsInvoked', 'finishReason', 'model', 'tokensIn', 'tokensOut', 'costUSD']);
+const SEND = keys<T.SendMessageParams & { async?: boolean }>()(['workspace', 'userId', 'message', 'sessionId', 'context', 'async']);
+const SESSION = keys<T.Session>()(['id', 'workspace', 'userId', 'createdAt', 'lastActiveAt', 'messageCount', 'tokensUsed', 'channel']);
+const PAGE = keys<T.SessionList>()(['data', 'total', 'limit', 'offset']);
+const WORKSPACE = keys<T.Workspace>()(['id', 'label', 'agent', 'skills', 'allowlist', 'createdAt', 'source']);
+const TOTALS = keys<T.StatsTotals>()(['messages', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'uniqueUsers']);
+const WEBHOOK = keys<T.WebhookSubscription>()(['id', 'url', 'events', 'workspaces', 'description', 'enabled', 'disabledReason', 'createdAt', 'source', 'secret']);
+const DELIVERY = keys<T.WebhookDelivery>()(['id', 'webhookId', 'event', 'eventId', 'status', 'attempts', 'createdAt']);
+const PERIOD = keys<T.StatsPeriodParams>()(['from', 'to']);
+
+/** Every checked type, by operation. */
+export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
+  // messages
+  { type: 'SendMessageParams', method: 'post', path: '/messages', in: 'body', fields: SEND },
+  { type: 'MessageContext', method: 'post', path: '/messages', in: 'body', at: 'context', fields: keys<T.MessageContext>()(['timezone', 'language']) },
+  { type: 'SendMessageParams', method: 'post', path: '/messages/stream', in: 'body', fields: SEND },
+  { type: 'MessageResult', method: 'post', path: '/messages', in: 'response', status: 200, fields: MESSAGE_RESULT },
+  { type: 'MessageAccepted', method: 'post', path: '/messages', in: 'response', status: 202, fields: keys<T.MessageAccepted>()(['messageId', 'sessionId', 'status']) },
+  {
+    type: 'MessageInfo',
+    method: 'get',
+    path: '/messages/{messageId}',
+    in: 'response',
+    status: 200,
+    fields: keys<T.MessageInfo>()(['messageId', 'sessionId', 'status', 'error', 'response', 'tokensUsed', 'latencyMs', 'toolsInvoked', 'finishReason', 'model', 'tokensIn', 'tokensOut', 'costUSD']),
+  },
+  // sessions
+  { type: 'ListSessionsParams', method: 'get', path: '/sessions', in: 'query', fields: keys<T.ListSessionsParams>()(['workspace', 'userId', 'limit', 'offset']) },
+  { type: 'SessionList', method: 'get', path: '/sessions', in: 'response', status: 200, fields: PAGE },
+  { type: 'Session', method: 'get', path: '/sessions', in: 'response', status: 200, at: 'data[]', fields: SESSION },
+  { type: 'Session', method: 'get', path: '/sessions/{sessionId}', in: 'response', status: 200, fields: SESSION },
+  { type: 'HistoryParams', method: 'get', path: '/sessions/{sessionId}/history', in: 'query', fields: keys<T.HistoryParams>()(['limit', 'offset']) },
+  { type: 'SessionHistory', method: 'get', path: '/sessions/{sessionId}/history', in: 'response', status: 200, fields: keys<T.SessionHistory>()(['data', 'total', 'limit', 'offset']) },
+  {
+    type: 'HistoryEntry',
+    method: 'get',
+    path: '/sessions/{sessionId}/history',
+    in: 'response',
+    status: 200,
+    at: 'data[]',
+    fields: keys<T.HistoryEntry>()(['role', 'content', 'createdAt', 'tokens', 'tools', 'messageId']),
+  },
+  { type: 'DeletedSessions', method: 'delete', path: '/sessions', in: 'response', status: 200, fields: keys<T.DeletedSessions>()(['deleted']) },
+  // workspaces
+  { type: 'WorkspaceList', method: 'get', path: '/workspaces', in: 'response', status: 200, fields: keys<T.WorkspaceList>()(['data']) },
+  { type: 'Workspace', method: 'get', path: '/workspaces', in: 'response', status: 200, at: 'data[]', fields: WORKSPACE },
+  { type: 'Workspace', method: 'get', path: '/workspaces/{workspaceId}', in: 'response', status: 200, fields: WORKSPACE },
+  { type: 'Workspace', method: 'post', path: '/workspaces', in: 'response', status: 201, fields: WORKSPACE },
+  { type: 'CreateWorkspaceParams', method: 'post', path: '/workspaces', in: 'body', fields: keys<T.CreateWorkspaceParams>()(['id', 'label', 'agent', 'skills']) },
+  { type: 'AllowlistUpdate', method: 'patch', path: '/workspaces/{workspaceId}/allowlist', in: 'body', fields: keys<T.AllowlistUpdate>()(['add', 'remove']) },
+  { type: 'Allowlist', method: 'patch', path: '/workspaces/{workspaceId}/allowlist', in: 'response', status: 200, fields: keys<T.Allowlist>()(['id', 'allowlist']) },
+  // stats
+  { type: 'StatsPeriodParams', method: 'get', path: '/stats', in: 'query', fields: PERIOD },
+  { type: 'StatsReport', method: 'get', path: '/stats', in: 'response', status: 200, fields: keys<T.StatsReport>()(['period', 'totals', 'byDay', 'unpricedModels']) },
+  { type: 'StatsTotals', method: 'get', path: '/stats', in: 'response', status: 200, at: 'totals', fields: TOTALS },
+  { type: 'StatsDay', method: 'get', path: '/stats', in: 'response', status: 200, at: 'byDay[]', fields: keys<T.StatsDay>()(['date', 'messages', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'uniqueUsers']) },
+  { type: 'StatsPeriodParams', method: 'get', path: '/stats/workspaces', in: 'query', fields: PERIOD },
+  { type: 'WorkspaceStatsReport', method: 'get', path: '/stats/workspaces', in: 'response', status: 200, fields: keys<T.WorkspaceStatsReport>()(['period', 'data']) },
+  { type: 'WorkspaceStats', method: 'get', path: '/stats/workspaces', in: 'response', status: 200, at: 'data[]', fields: keys<T.WorkspaceStats>()(['workspace', 'messages', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'uniqueUsers']) },
+  { type: 'UserStatsParams', method: 'get', path: '/stats/users', in: 'query', fields: keys<T.UserStatsParams>()(['workspace', 'limit', 'from', 'to']) },
+  { type: 'UserStatsReport', method: 'get', path: '/stats/users', in: 'response', status: 200, fields: keys<T.UserStatsReport>()(['period', 'workspace', 'data']) },
+  {
+    type: 'UserStats',
+    method: 'get',
+    path: '/stats/users',
+    in: 'response',
+    status: 200,
+    at: 'data[]',
+    fields: keys<T.UserStats>()(['userId', 'messages', 'tokensIn', 'tokensOut', 'costUSD', 'lastActiveAt']),
+  },
+  // webhooks
+  { type: 'CreateWebhookParams', method: 'post', path: '/webhooks', in: 'body', fields: keys<T.CreateWebhookParams>()(['url', 'events', 'secret', 'workspaces', 'description']) },
+  { type: 'WebhookSubscription', method: 'post', path: '/webhooks', in: 'response', status: 201, fields: WEBHOOK },
+  { type: 'WebhookList', method: 'get', path: '/webhooks', in: 'response', status: 200, fields: keys<T.WebhookList>()(['data']) },
+  { type: 'WebhookSubscription', method: 'get', path: '/webhooks', in: 'response', status: 200, at: 'data[]', fields: WEBHOOK },
+  { type: 'WebhookSubscription', method: 'get', path: '/webhooks/{webhookId}', in: 'response', status: 200, fields: WEBHOOK },
+  { type: 'UpdateWebhookParams', method: 'patch', path: '/webhooks/{webhookId}', in: 'body', fields: keys<T.UpdateWebhookParams>()(['url', 'events', 'enabled', 'description', 'rotateSecret']) },
+  { type: 'WebhookSubscription', method: 'patch', path: '/webhooks/{webhookId}', in: 'response', status: 200, fields: WEBHOOK },
+  { type: 'ListDeliveriesParams', method: 'get', path: '/webhooks/{webhookId}/deliveries', in: 'query', fields: keys<T.ListDeliveriesParams>()(['limit', 'offset']) },
+  { type: 'WebhookDeliveryList', method: 'get', path: '/webhooks/{webhookId}/deliveries', in: 'response', status: 200, fields: keys<T.WebhookDeliveryList>()(['data', 'total']) },
+  { type: 'WebhookDelivery', method: 'get', path: '/webhooks/{webhookId}/deliveries', in: 'response', status: 200, at: 'data[]', fields: DELIVERY },
+  {
+    type: 'WebhookAttempt',
+    method: 'get',
+    path: '/webhooks/{webhookId}/deliveries',
+    in: 'response',
+    status: 200,
+    at: 'data[].attempts[]',
+    fields: keys<T.WebhookAttempt>()(['at', 'status', 'durationMs', 'error', 'responseSnippet']),
+  },
+  // health
+  { type: 'Health', method: 'get', path: '/health', in: 'response', status: 200, fields: keys<T.Health>()(['status', 'version', 'uptime', 'channels', 'redis', 'memoryMB', 'model']) },
+];

@@ -1,0 +1,35 @@
+/** `client.sessions`: list, get, history, delete, deleteAll. */
+import type { RequestOptions, Transport } from '../http.js';
+import type { DeletedSessions, HistoryParams, ListSessionsParams, Session, SessionHistory, SessionList } from '../types.js';
+
+const path = (id: string) => `/sessions/${encodeURIComponent(id)}`;
+
+export class Sessions {
+  /** @internal */
+  constructor(private readonly http: Transport) {}
+
+  /** Sessions of the workspaces this key can see (`GET /sessions`), newest activity first, with the total. */
+  list(params: ListSessionsParams = {}, opts: RequestOptions = {}): Promise<SessionList> {
+    return this.http.json('GET', '/sessions', { ...opts, query: { ...params } });
+  }
+
+  /** One session (`GET /sessions/{sessionId}`). */
+  get(sessionId: string, opts: RequestOptions = {}): Promise<Session> {
+    return this.http.json('GET', path(sessionId), opts);
+  }
+
+  /** A session's messages, oldest first; `offset` counts back from the newest (`GET /sessions/{id}/history`). */
+  history(sessionId: string, params: HistoryParams = {}, opts: RequestOptions = {}): Promise<SessionHistory> {
+    return this.http.json('GET', `${path(sessionId)}/history`, { ...opts, query: { ...params } });
+  }
+
+  /** Clears a session (`DELETE /sessions/{sessionId}`). */
+  async delete(sessionId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.json('DELETE', path(sessionId), opts);
+  }
+
+  /** Clears every session of a workspace (`DELETE /sessions?workspace=`). */
+  deleteAll(params: { workspace: string }, opts: RequestOptions = {}): Promise<DeletedSessions> {
+    return this.http.json('DELETE', '/sessions', { ...opts, query: { workspace: params.workspace } });
+  }
+}

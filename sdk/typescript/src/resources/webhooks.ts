@@ -1,0 +1,58 @@
+/** `client.webhooks`: subscriptions (CRUD), their deliveries, redeliver, test ping. */
+import type { RequestOptions, Transport } from '../http.js';
+import type {
+  CreateWebhookParams,
+  ListDeliveriesParams,
+  UpdateWebhookParams,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookList,
+  WebhookSubscription,
+} from '../types.js';
+
+const path = (id: string) => `/webhooks/${encodeURIComponent(id)}`;
+
+export class Webhooks {
+  /** @internal */
+  constructor(private readonly http: Transport) {}
+
+  /** Subscribes a URL to events (`POST /webhooks`); the reply carries the secret once if the gateway generated it. */
+  create(params: CreateWebhookParams, opts: RequestOptions = {}): Promise<WebhookSubscription> {
+    return this.http.json('POST', '/webhooks', { ...opts, body: params });
+  }
+
+  /** Subscriptions this key can see, config ones included (`GET /webhooks`). */
+  list(opts: RequestOptions = {}): Promise<WebhookList> {
+    return this.http.json('GET', '/webhooks', opts);
+  }
+
+  /** One subscription (`GET /webhooks/{id}`). */
+  get(webhookId: string, opts: RequestOptions = {}): Promise<WebhookSubscription> {
+    return this.http.json('GET', path(webhookId), opts);
+  }
+
+  /** Changes url, events, enabled, or rotates the secret (`PATCH /webhooks/{id}`). */
+  update(webhookId: string, params: UpdateWebhookParams, opts: RequestOptions = {}): Promise<WebhookSubscription> {
+    return this.http.json('PATCH', path(webhookId), { ...opts, body: params });
+  }
+
+  /** Removes a subscription (`DELETE /webhooks/{id}`). */
+  async delete(webhookId: string, opts: RequestOptions = {}): Promise<void> {
+    await this.http.json('DELETE', path(webhookId), opts);
+  }
+
+  /** Recent deliveries with their attempts (`GET /webhooks/{id}/deliveries`). */
+  deliveries(webhookId: string, params: ListDeliveriesParams = {}, opts: RequestOptions = {}): Promise<WebhookDeliveryList> {
+    return this.http.json('GET', `${path(webhookId)}/deliveries`, { ...opts, query: { ...params } });
+  }
+
+  /** Sends a delivery again (`POST /webhooks/{id}/deliveries/{deliveryId}/redeliver`). */
+  redeliver(webhookId: string, deliveryId: string, opts: RequestOptions = {}): Promise<WebhookDelivery> {
+    return this.http.json('POST', `${path(webhookId)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, opts);
+  }
+
+  /** Sends a `ping` event to the subscription (`POST /webhooks/{id}/test`). */
+  test(webhookId: string, opts: RequestOptions = {}): Promise<WebhookDelivery> {
+    return this.http.json('POST', `${path(webhookId)}/test`, opts);
+  }
+}

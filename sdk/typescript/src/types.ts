@@ -1,0 +1,395 @@
+/**
+ * Request and response types of the OpenClaw gateway API (camelCase, exactly as on the wire).
+ * The property names of every response type are listed in `fields.ts`, and a test compares
+ * them with the gateway's OpenAPI document, so these types cannot drift from the server.
+ */
+
+// ───────────────────────── messages ─────────────────────────
+
+/** Per-message context that reaches the model. */
+export interface MessageContext {
+  /** IANA time zone, e.g. `America/New_York`: the model sees the user's local date and time. */
+  timezone?: string;
+  /** BCP 47 language tag, e.g. `en`, `pt-BR`: the language of the answer. */
+  language?: string;
+}
+
+/** Body of `POST /messages` and `POST /messages/stream`. */
+export interface SendMessageParams {
+  /** Workspace id (must be in the key's scope). */
+  workspace: string;
+  /** Your user's id, 1–256 characters. */
+  userId: string;
+  /** The message to the agent. */
+  message: string;
+  /** Continue this session (created with this id when it does not exist); default: the user's current session. */
+  sessionId?: string;
+  context?: MessageContext;
+}
+
+/** Why the model stopped. */
+export type FinishReason = 'stop' | 'length' | 'tool_limit' | 'content_filter' | 'error' | (string & {});
+
+/** The reply of `POST /messages` (and of `GET /messages/{id}` once done). */
+export interface MessageResult {
+  /** `msg_…` */
+  messageId: string;
+  /** The agent's answer. */
+  response: string;
+  /** tokensIn + tokensOut. */
+  tokensUsed: number;
+  latencyMs: number;
+  /** `sess_…` */
+  sessionId: string;
+  /** Tools the agent called, in call order. */
+  toolsInvoked: string[];
+  finishReason: FinishReason;
+  /** The model that answered (`offline` for the built-in model). */
+  model?: string;
+  tokensIn?: number;
+  tokensOut?: number;
+  /** Cost in USD by the gateway's pricing table; null when the model has no price. */
+  costUSD?: number | null;
+}
+
+/** Lifecycle of a message. */
+export type MessageStatus = 'queued' | 'running' | 'done' | 'error';
+
+/** The 202 reply of `POST /messages` with `async: true`. */
+export interface MessageAccepted {
+  messageId: string;
+  sessionId: string;
+  status: MessageStatus;
+}
+
+/** `GET /messages/{messageId}`: the status, and when done the fields of {@link MessageResult}. */
+export interface MessageInfo extends Partial<Omit<MessageResult, 'messageId' | 'sessionId'>> {
+  messageId: string;
+  sessionId: string;
+  status: MessageStatus;
+  /** Set when status is `error`. */
+  error?: { code: string; message: string };
+}
+
+/** `data: {"type":"token",…}`: a piece of the answer. */
+export interface TokenEvent {
+  type: 'token';
+  content: string;
+}
+/** The agent calls a tool. */
+export interface ToolUseEvent {
+  type: 'tool_use';
+  tool: string;
+  input: unknown;
+}
+/** A tool's result (or its error). */
+export interface ToolResultEvent {
+  type: 'tool_result';
+  tool: string;
+  output: unknown;
+  isError?: boolean;
+}
+/** The last event of a successful stream. */
+export interface DoneEvent {
+  type: 'done';
+  messageId: string;
+  tokensUsed: number;
+  latencyMs: number;
+  sessionId: string;
+  finishReason: FinishReason;
+  toolsInvoked: string[];
+  [extra: string]: unknown;
+}
+/** The last event of a failed stream (the SDK throws it as an {@link OpenClawError}). */
+export interface ErrorEvent {
+  type: 'error';
+  code: string;
+  message: string;
+}
+/** Every event of `POST /messages/stream`. */
+export type StreamEvent = TokenEvent | ToolUseEvent | ToolResultEvent | DoneEvent | ErrorEvent;
+
+// ───────────────────────── sessions ─────────────────────────
+
+/** The chapter's session object. */
+export interface Session {
+  /** `sess_…` or the id you chose. */
+  id: string;
+  workspace: string;
+  userId: string;
+  createdAt: string;
+  lastActiveAt: string;
+  messageCount: number;
+  tokensUsed: number;
+  /** `api` for sessions started through the API. */
+  channel: string;
+}
+
+/** Query of `GET /sessions`. */
+export interface ListSessionsParams {
+  workspace?: string;
+  userId?: string;
+  /** 1–200, default 20. */
+  limit?: number;
+  offset?: number;
+}
+
+/** A page of sessions. */
+export interface SessionList {
+  data: Session[];
+  /** How many sessions match the filters in all. */
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** One turn of a session's history. */
+export interface HistoryEntry {
+  role: 'user' | 'assistant';
+  content: string;
+  createdAt: string;
+  /** Tokens of this turn. */
+  tokens: number;
+  /** Tools called in this turn (assistant turns). */
+  tools: string[];
+  messageId?: string;
+}
+
+/** Query of `GET /sessions/{id}/history`: offset counts back from the newest turn. */
+export interface HistoryParams {
+  limit?: number;
+  offset?: number;
+}
+
+/** A page of history, oldest first. */
+export interface SessionHistory {
+  data: HistoryEntry[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Reply of `DELETE /sessions?workspace=`. */
+export interface DeletedSessions {
+  deleted: number;
+}
+
+// ───────────────────────── workspaces ─────────────────────────
+
+/** A workspace. */
+export interface Workspace {
+  id: string;
+  label: string;
+  /** Agent preset name (`balanced` is built in). */
+  agent: string;
+  /** Tools the agent may use, e.g. `github`, `web-search`, `memory`. */
+  skills: string[];
+  /** `channel:id` entries, e.g. `telegram:123456789`. */
+  allowlist: string[];
+  createdAt: string;
+  /** `config`: declared in openclaw.json and read-only through the API. */
+  source: 'config' | 'api';
+}
+
+/** Reply of `GET /workspaces`. */
+export interface WorkspaceList {
+  data: Workspace[];
+}
+
+/** Body of `POST /workspaces`. */
+export interface CreateWorkspaceParams {
+  /** Lower-case letters, digits, `-` and `_`. */
+  id: string;
+  label?: string;
+  agent?: string;
+  skills?: string[];
+}
+
+/** Body of `PATCH /workspaces/{id}/allowlist`. */
+export interface AllowlistUpdate {
+  add?: string[];
+  remove?: string[];
+}
+
+/** Reply of `PATCH /workspaces/{id}/allowlist`. */
+export interface Allowlist {
+  id: string;
+  allowlist: string[];
+}
+
+// ───────────────────────── stats ─────────────────────────
+
+/** A date range, `YYYY-MM-DD`, UTC, both ends included. Default: the last 30 days. */
+export interface StatsPeriodParams {
+  from?: string;
+  to?: string;
+}
+
+/** Usage figures of a period, a day, a workspace or a user. */
+export interface StatsTotals {
+  messages: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUSD: number;
+  avgLatencyMs: number;
+  uniqueUsers: number;
+}
+
+/** One day of usage. */
+export interface StatsDay extends StatsTotals {
+  date: string;
+}
+
+/** Reply of `GET /stats`. */
+export interface StatsReport {
+  period: { from: string; to: string };
+  totals: StatsTotals;
+  /** Every day of the period, zeros included. */
+  byDay: StatsDay[];
+  /** Models that answered but have no price (their cost counts 0). */
+  unpricedModels?: string[];
+}
+
+/** One workspace's usage. */
+export interface WorkspaceStats extends StatsTotals {
+  workspace: string;
+}
+
+/** Reply of `GET /stats/workspaces`. */
+export interface WorkspaceStatsReport {
+  period: { from: string; to: string };
+  data: WorkspaceStats[];
+}
+
+/** Query of `GET /stats/users`. */
+export interface UserStatsParams extends StatsPeriodParams {
+  workspace: string;
+  limit?: number;
+}
+
+/** One user's usage in a workspace. */
+export interface UserStats {
+  userId: string;
+  messages: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUSD: number;
+  lastActiveAt: string | null;
+}
+
+/** Reply of `GET /stats/users`: top users by messages. */
+export interface UserStatsReport {
+  period: { from: string; to: string };
+  workspace: string;
+  data: UserStats[];
+}
+
+// ───────────────────────── webhooks ─────────────────────────
+
+/** Events a webhook can subscribe to. */
+export type WebhookEventName =
+  | 'message.received'
+  | 'message.sent'
+  | 'session.started'
+  | 'session.ended'
+  | 'error.agent'
+  | 'channel.disconnected'
+  | (string & {});
+
+/** A webhook subscription. */
+export interface WebhookSubscription {
+  /** `wh_…` */
+  id: string;
+  url: string;
+  events: WebhookEventName[];
+  /** Only events of these workspaces (within the creating key's scope); empty = all of them. */
+  workspaces: string[];
+  description: string | null;
+  enabled: boolean;
+  /** Why the gateway disabled it (410 Gone, too many failures), if it did. */
+  disabledReason: string | null;
+  createdAt: string;
+  /** `config`: declared in openclaw.json, read-only. */
+  source: 'config' | 'api';
+  /** Only on create (when generated) and rotate: shown once. */
+  secret?: string;
+}
+
+/** Body of `POST /webhooks`. */
+export interface CreateWebhookParams {
+  url: string;
+  events: WebhookEventName[];
+  /** Your signing secret; generated (and returned once) when omitted. */
+  secret?: string;
+  workspaces?: string[];
+  description?: string;
+}
+
+/** Body of `PATCH /webhooks/{id}`. */
+export interface UpdateWebhookParams {
+  url?: string;
+  events?: WebhookEventName[];
+  enabled?: boolean;
+  description?: string;
+  /** true: generate a new secret (returned once in the reply). */
+  rotateSecret?: boolean;
+}
+
+/** Reply of `GET /webhooks`. */
+export interface WebhookList {
+  data: WebhookSubscription[];
+}
+
+/** One delivery of an event to a subscription, with its attempts. */
+export interface WebhookDelivery {
+  /** The `X-OpenClaw-Delivery` id, the same on every retry. */
+  id: string;
+  webhookId: string;
+  event: string;
+  eventId: string;
+  status: 'pending' | 'delivered' | 'failed' | (string & {});
+  attempts: WebhookAttempt[];
+  createdAt: string;
+}
+
+/** One attempt of a delivery. */
+export interface WebhookAttempt {
+  at: string;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  responseSnippet: string | null;
+}
+
+/** Query of `GET /webhooks/{id}/deliveries`. */
+export interface ListDeliveriesParams {
+  limit?: number;
+  offset?: number;
+}
+
+/** Reply of `GET /webhooks/{id}/deliveries`, newest first. */
+export interface WebhookDeliveryList {
+  data: WebhookDelivery[];
+  total: number;
+}
+
+/** What a receiver gets: `{event, timestamp, data}` (plus a unique `id`). */
+export interface WebhookPayload<D = Record<string, unknown>> {
+  id: string;
+  event: WebhookEventName | 'ping';
+  timestamp: string;
+  data: D;
+}
+
+// ───────────────────────── health ─────────────────────────
+
+/** Reply of `GET /health`. */
+export interface Health {
+  status: 'ok' | 'degraded';
+  version: string;
+  uptime: number;
+  channels: Record<string, string>;
+  redis: 'connected' | 'disconnected';
+  memoryMB: number;
+  model: string;
+}
