@@ -2,7 +2,7 @@
  * buildApp(ctx) → a Fastify instance with every route registered; no listen, no globals, so
  * tests and main.ts build the same app.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { GatewayContext } from './context';
 import { ApiError, unavailable } from './errors';
 import authPlugin from './auth/plugin';
+import overheadPlugin, { OVERHEAD_HEADER } from './metrics/overhead';
+import httpMetricsPlugin from './metrics/http';
 import { describeValidationError, validatorCompiler } from './validation';
 import { registerRoutes } from './routes';
 import { ErrorSchema } from './routes/schemas';
@@ -42,6 +44,16 @@ function toApiError(err: FastifyError | ApiError | Error): ApiError {
   return new ApiError(500, 'internal_error', 'internal error; the gateway logged the details');
 }
 
+function sendError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const api = toApiError(err);
+  if (api.status === 503) request.log.warn({ code: api.code, reason: err.message }, 'request answered 503');
+  else if (api.status >= 500) request.log.error({ err }, 'request failed');
+  reply.status(api.status).headers(api.headers).send(api.toJSON());
+}
+
+/** `api.cors.origins`: exact origins, or `*` for any. */
+const corsOrigin = (origins: string[]) => (origins.includes('*') ? '*' : origins);
+
 export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log,
@@ -51,30 +63,39 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
     },
     forceCloseConnections: true,
-    return503OnClosing: true,
+    // Our own 503 below, in the one error shape, instead of Fastify's.
+    return503OnClosing: false,
+    // Errors raised before routing (bad URL encoding…): same shape, same headers.
+    frameworkErrors: (err, request, reply) => {
+      reply.header('X-Request-Id', request.id);
+      sendError(err, request, reply);
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(ErrorSchema);
+  // Only JSON bodies: text/plain and anything else get 415 instead of reaching a handler as a string.
+  app.removeContentTypeParser('text/plain');
 
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    if (closing) throw unavailable('the gateway is shutting down; retry shortly', 'unavailable', 2);
   });
 
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const api = toApiError(err);
-    if (api.status >= 500) request.log.error({ err }, 'request failed');
-    reply.status(api.status).headers(api.headers).send(api.toJSON());
-  });
+  app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(new ApiError(404, 'route_not_found', `no route for ${request.method} ${request.url.split('?')[0]}`).toJSON());
   });
 
   if (ctx.config.api.cors) {
     await app.register(cors, {
-      origin: ctx.config.api.cors.origins,
+      origin: corsOrigin(ctx.config.api.cors.origins),
       methods: ctx.config.api.cors.methods,
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
+      exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', OVERHEAD_HEADER, 'Server-Timing'],
       maxAge: 600,
     });
   }
@@ -94,6 +115,8 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await app.register(overheadPlugin);
+  await app.register(httpMetricsPlugin, { ctx });
   await app.register(authPlugin, { ctx });
   await registerRoutes(app, ctx);
   app.get(`${ctx.config.api.prefix}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

@@ -34,16 +34,19 @@ export const DEFAULT_PERMISSIONS: Permission[] = [
   'stats:read',
 ];
 
+/** A workspace id, or `*` (every workspace) where a key's scope is given. */
+export const WORKSPACE_ID_PATTERN = '^[a-z0-9][a-z0-9_-]{0,62}$';
+
 export const KeyConfigSchema = Obj({
-  key: Type.String({ minLength: 16 }),
+  key: Type.String({ minLength: 16, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' }),
   label: Type.String({ minLength: 1, maxLength: 200 }),
-  workspaces: Type.Array(Type.String({ minLength: 1 }), { default: ['*'] }),
-  permissions: Type.Optional(Type.Array(Type.Union(PERMISSIONS.map((p) => Type.Literal(p))))),
+  workspaces: Type.Array(Type.String({ pattern: '^(\\*|[a-z0-9][a-z0-9_-]{0,62})$' }), { default: ['*'] }),
+  permissions: Type.Optional(Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] }))),
   rateLimit: Type.Optional(Int(0)),
 });
 
 export const WorkspaceConfigSchema = Obj({
-  id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }),
+  id: Type.String({ pattern: WORKSPACE_ID_PATTERN }),
   label: Type.Optional(Type.String({ maxLength: 200 })),
   agent: Type.String({ default: 'balanced' }),
   skills: Type.Array(Type.String(), { default: [] }),
@@ -58,15 +61,22 @@ export const AgentPresetSchema = Obj({
   maxTokens: Type.Optional(Int(1)),
 });
 
+/** Retry and timeout defaults of a provider (also used for providers chosen by environment variables). */
+export const PROVIDER_DEFAULTS = { timeoutMs: 60000, retries: 2, retryBaseDelayMs: 500 } as const;
+
 export const ProviderConfigSchema = Obj({
   type: Type.Union([Type.Literal('openai-compatible'), Type.Literal('anthropic'), Type.Literal('offline')]),
+  /** Default: https://api.openai.com/v1 (openai-compatible), https://api.anthropic.com/v1 (anthropic). */
   baseUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
   apiKey: Type.Optional(Type.String()),
-  /** Model names this provider serves; the first provider whose list matches (or that has none) wins. */
-  models: Type.Optional(Type.Array(Type.String())),
-  timeoutMs: Int(1, { default: 60000 }),
-  retries: Int(0, { default: 2 }),
-  retryBaseDelayMs: Int(0, { default: 500 }),
+  /** Model names (`*` wildcards allowed) this provider serves; the first provider whose list matches, else the first without a list, serves a model. */
+  models: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  /** Per request: time to the response headers, and the longest silence while streaming. */
+  timeoutMs: Int(1, { default: PROVIDER_DEFAULTS.timeoutMs }),
+  /** Extra attempts after a 408/429/5xx/529, a timeout or a connection error (before any output). */
+  retries: Int(0, { default: PROVIDER_DEFAULTS.retries, maximum: 10 }),
+  /** Backoff: base × 2^attempt (with jitter); a Retry-After header (≤ 30 s) wins. */
+  retryBaseDelayMs: Int(0, { default: PROVIDER_DEFAULTS.retryBaseDelayMs }),
 });
 
 export const OutboundWebhookSchema = Obj({
@@ -96,7 +106,7 @@ export const ConfigSchema = Obj({
       enabled: Type.Boolean({ default: true }),
       port: Int(0, { maximum: 65535, default: 3000 }),
       host: Type.String({ default: '0.0.0.0' }),
-      prefix: Type.String({ pattern: '^/', default: '/api/v1' }),
+      prefix: Type.String({ pattern: '^(/[A-Za-z0-9._~-]+)+$', default: '/api/v1', description: 'e.g. /api/v1: starts with /, no trailing /' }),
       authentication: Type.Literal('bearer', { default: 'bearer' }),
       cors: Type.Optional(
         Obj({
@@ -119,8 +129,17 @@ export const ConfigSchema = Obj({
   providers: Type.Record(Type.String(), ProviderConfigSchema, { default: {} }),
   tools: Obj(
     {
-      github: Obj({ token: Type.Optional(Type.String()), baseUrl: Type.String({ default: 'https://api.github.com' }), repo: Type.Optional(Type.String()) }, { default: {} }),
-      webSearch: Obj({ url: Type.String({ default: 'http://127.0.0.1:8888' }), maxResults: Int(1, { default: 5 }) }, { default: {} }),
+      /** baseUrl: https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise Server; repo: the default owner/name. */
+      github: Obj(
+        {
+          token: Type.Optional(Type.String()),
+          baseUrl: Type.String({ pattern: '^https?://', default: 'https://api.github.com' }),
+          repo: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' })),
+        },
+        { default: {} },
+      ),
+      /** A SearXNG instance with `json` enabled in search.formats (settings.yml). */
+      webSearch: Obj({ url: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8888' }), maxResults: Int(1, { default: 5, maximum: 20 }) }, { default: {} }),
       timeoutMs: Int(1, { default: 15000 }),
     },
     { default: {} },

@@ -7,6 +7,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { ConfigSchema, type Config } from './config-schema';
+import { presetNames } from './agent/presets';
+import { SKILLS, isSkill } from './agent/skills';
 
 export type { Config } from './config-schema';
 
@@ -26,9 +28,10 @@ function substitute(value: unknown, env: NodeJS.ProcessEnv, path: string): unkno
   if (typeof value === 'string') {
     return value.replace(VAR, (_m, name: string, fallback: string | undefined) => {
       const v = env[name];
-      if (v !== undefined && v !== '') return v;
-      if (fallback !== undefined) return fallback;
-      throw new ConfigError(`${path}: environment variable ${name} is not set`);
+      // Shell semantics: ${VAR:-d} uses d when VAR is unset or empty; ${VAR} needs VAR set.
+      if (fallback !== undefined) return v === undefined || v === '' ? fallback : v;
+      if (v !== undefined) return v;
+      throw new ConfigError(`${path || '(root)'}: environment variable ${name} is not set (referenced as \${${name}})`);
     });
   }
   if (Array.isArray(value)) return value.map((v, i) => substitute(v, env, `${path}[${i}]`));
@@ -47,7 +50,9 @@ function dotted(instancePath: string): string {
     .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
 }
 
-function describe(err: ErrorObject): string {
+const quoteList = (values: unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
+
+function describe(err: ErrorObject, all: ErrorObject[]): string {
   const path = dotted(err.instancePath);
   const schema = err.parentSchema as { type?: string; minimum?: number; maximum?: number } | undefined;
   const at = (p: string) => p || '(root)';
@@ -70,22 +75,51 @@ function describe(err: ErrorObject): string {
       return `${at(path)}: ${err.message}`;
     case 'const':
       return `${at(path)}: must be ${JSON.stringify((err.params as { allowedValue: unknown }).allowedValue)}`;
-    case 'anyOf':
-      return `${at(path)}: must be one of the allowed values`;
+    case 'enum':
+      return `${at(path)}: must be one of ${quoteList((err.params as { allowedValues: unknown[] }).allowedValues)}`;
+    case 'anyOf': {
+      const allowed = all.filter((o) => o.keyword === 'const' && o.instancePath === err.instancePath).map((o) => (o.params as { allowedValue: unknown }).allowedValue);
+      return `${at(path)}: must be ${allowed.length ? `one of ${quoteList(allowed)}` : 'one of the allowed values'}`;
+    }
+    case 'pattern':
+      return `${at(path)}: must match ${(err.params as { pattern: string }).pattern}`;
     default:
       return `${at(path)}: ${err.message}`;
   }
+}
+
+const invalid = (lines: string[]) => new ConfigError(`invalid configuration:\n  ${[...new Set(lines)].join('\n  ')}`);
+
+/** Checks a schema cannot express: names that must refer to something defined elsewhere. */
+function crossCheck(config: Config): string[] {
+  const problems: string[] = [];
+  const presets = presetNames(config);
+  config.workspaces.forEach((w, i) => {
+    if (!presets.includes(w.agent)) problems.push(`workspaces[${i}].agent: unknown agent preset '${w.agent}'; known: ${presets.join(', ')}`);
+    w.skills.forEach((skill, j) => {
+      if (!isSkill(skill)) problems.push(`workspaces[${i}].skills[${j}]: unknown skill '${skill}'; known: ${SKILLS.join(', ')}`);
+    });
+    const first = config.workspaces.findIndex((o) => o.id === w.id);
+    if (first !== i) problems.push(`workspaces[${i}].id: '${w.id}' is already declared at workspaces[${first}]`);
+  });
+  config.api.keys.forEach((k, i) => {
+    const first = config.api.keys.findIndex((o) => o.key === k.key);
+    if (first !== i) problems.push(`api.keys[${i}].key: the same key is already declared at api.keys[${first}]`);
+  });
+  return problems;
 }
 
 /** Validates a config object (already substituted); throws ConfigError naming every bad path. */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): Config {
   const data = substitute(raw ?? {}, env, '');
   if (!validate(data)) {
-    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'const' || !(validate.errors ?? []).some((o) => o.keyword === 'anyOf' && e.instancePath === o.instancePath));
-    const lines = [...new Set(errors.map(describe))];
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+    const all = validate.errors ?? [];
+    const errors = all.filter((e) => e.keyword !== 'const' || !all.some((o) => o.keyword === 'anyOf' && e.instancePath === o.instancePath));
+    throw invalid(errors.map((e) => describe(e, all)));
   }
   const config = data as Config;
+  const problems = crossCheck(config);
+  if (problems.length) throw invalid(problems);
   const port = env.OPENCLAW_PORT ?? env.PORT;
   if (port !== undefined && port !== '') {
     const n = Number(port);

@@ -17,10 +17,14 @@ export interface EmbeddedRedis {
   stop(): Promise<void>;
 }
 
+/** Who started the embedded server: a gateway keeps it for its lifetime, a CLI command briefly. */
+export type OwnerRole = 'gateway' | 'cli';
+
 interface RuntimeFile {
   pid: number;
   port: number;
   ownerPid: number;
+  role?: OwnerRole;
 }
 
 export type Say = (line: string) => void;
@@ -101,21 +105,25 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number,
 
 export interface SpawnRedisOptions {
   dir?: string;
+  /** Fixed port (tests that stop and restart a server on the same address); default a free one. */
+  port?: number;
   persist?: boolean;
   databases?: number;
   say?: Say;
+  /** Run in its own process group (not stopped by the terminal's Ctrl-C). */
+  detached?: boolean;
 }
 
 /** Spawns a redis-server on a free loopback port; resolves when it answers PING. */
 export async function spawnRedis(opts: SpawnRedisOptions = {}): Promise<{ child: ChildProcess; port: number; url: string; stop: () => Promise<void> }> {
   const bin = ensureRedisServer(opts.say ?? (() => undefined));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no', '--loglevel', 'warning'];
   if (opts.dir) args.push('--dir', opts.dir);
   args.push('--appendonly', opts.persist ? 'yes' : 'no');
   if (opts.persist) args.push('--appendfsync', 'everysec');
   if (opts.databases) args.push('--databases', String(opts.databases));
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
   let output = '';
   const collect = (b: Buffer) => {
     output = (output + b.toString()).slice(-2000);
@@ -139,56 +147,86 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function readRuntime(path: string): RuntimeFile | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as RuntimeFile;
+  } catch {
+    return null;
+  }
+}
+
+/** A start lock (O_EXCL file holding our pid), so two processes never spawn on one data dir. */
+async function acquireLock(path: string, timeoutMs = 30000): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return () => rmSync(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(path, 'utf8').trim() || '0');
+      if (!holder || !alive(holder)) rmSync(path, { force: true }); // left by a killed process
+      else if (Date.now() > deadline) throw new Error(`another openclaw process (pid ${holder}) holds ${path}; retry when it has started`);
+      else await sleep(50);
+    }
+  }
+}
+
 /**
- * The state directory's Redis: reuse one that a live gateway (or CLI) owns, shut down an orphan,
- * otherwise start a new one. `stop()` stops it only if this process started it.
+ * The state directory's Redis: reuse one that a live gateway owns, wait for a CLI command that
+ * started one to finish with it, shut down an orphan (its owner was killed), otherwise start a
+ * new one. `stop()` stops it only if this process started it.
  */
-export async function startEmbeddedRedis(stateDir: string, say: Say): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(stateDir: string, say: Say, role: OwnerRole = 'gateway'): Promise<EmbeddedRedis> {
   const dataDir = join(stateDir, 'redis');
   mkdirSync(dataDir, { recursive: true });
   const runtimePath = join(stateDir, 'redis.json');
-
-  if (existsSync(runtimePath)) {
-    let info: RuntimeFile | null = null;
-    try {
-      info = JSON.parse(readFileSync(runtimePath, 'utf8')) as RuntimeFile;
-    } catch {
-      info = null;
-    }
-    if (info && alive(info.pid)) {
-      const c = await ping(info.port);
-      if (c) {
-        if (alive(info.ownerPid) && info.ownerPid !== process.pid) {
-          c.disconnect();
-          return { url: `redis://127.0.0.1:${info.port}`, owned: false, stop: async () => undefined };
-        }
-        // Orphan left by a gateway that was killed: flush and stop it, then start our own.
-        say(`stopping orphaned redis-server (pid ${info.pid}) left in ${stateDir}`);
-        await c.shutdown().catch(() => undefined);
-        c.disconnect();
-        const deadline = Date.now() + 10000;
-        while (alive(info.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      } else {
-        c === null && say(`a stale redis.json in ${stateDir} points at pid ${info.pid}, which does not answer; ignoring it`);
+  const release = await acquireLock(join(stateDir, 'redis.lock'));
+  try {
+    const waitUntil = Date.now() + 30000;
+    for (;;) {
+      const info = existsSync(runtimePath) ? readRuntime(runtimePath) : null;
+      if (!info) break;
+      const c = alive(info.pid) ? await ping(info.port) : null;
+      if (!c) {
+        say(`a stale redis.json in ${stateDir} points at pid ${info.pid}, which does not answer; ignoring it`);
+        break;
       }
+      const ownerAlive = info.ownerPid !== process.pid && alive(info.ownerPid);
+      if (ownerAlive && info.role !== 'cli') {
+        c.disconnect();
+        return { url: `redis://127.0.0.1:${info.port}`, owned: false, stop: async () => undefined };
+      }
+      if (ownerAlive && Date.now() < waitUntil) {
+        // A CLI command started it and stops it when done: let it finish, then start our own.
+        c.disconnect();
+        await sleep(50);
+        continue;
+      }
+      say(`stopping orphaned redis-server (pid ${info.pid}) left in ${stateDir}`);
+      await c.shutdown().catch(() => undefined); // flushes the AOF
+      c.disconnect();
+      const deadline = Date.now() + 10000;
+      while (alive(info.pid) && Date.now() < deadline) await sleep(50);
+      break;
     }
     rmSync(runtimePath, { force: true });
-  }
 
-  const spawned = await spawnRedis({ dir: dataDir, persist: true, say });
-  const record: RuntimeFile = { pid: spawned.child.pid!, port: spawned.port, ownerPid: process.pid };
-  writeFileSync(runtimePath, JSON.stringify(record));
-  return {
-    url: spawned.url,
-    owned: true,
-    stop: async () => {
-      await spawned.stop();
-      try {
-        const now = JSON.parse(readFileSync(runtimePath, 'utf8')) as RuntimeFile;
-        if (now.pid === record.pid) rmSync(runtimePath, { force: true });
-      } catch {
-        /* already gone */
-      }
-    },
-  };
+    // Own process group: a terminal's Ctrl-C reaches the gateway, which then stops Redis last.
+    const spawned = await spawnRedis({ dir: dataDir, persist: true, say, detached: true });
+    const record: RuntimeFile = { pid: spawned.child.pid!, port: spawned.port, ownerPid: process.pid, role };
+    writeFileSync(runtimePath, JSON.stringify(record));
+    return {
+      url: spawned.url,
+      owned: true,
+      stop: async () => {
+        await spawned.stop();
+        if (readRuntime(runtimePath)?.pid === record.pid) rmSync(runtimePath, { force: true });
+      },
+    };
+  } finally {
+    release();
+  }
 }

@@ -1,18 +1,46 @@
-/** The gateway's pino logger. Authorization headers, keys and secrets are redacted everywhere. */
-import pino, { type Logger } from 'pino';
+/**
+ * The gateway's pino logger. Secrets never reach a log line: known fields (Authorization headers,
+ * keys, secrets, tokens) are redacted by path, and as a second net every line is scrubbed of
+ * anything that looks like an API key or a bearer credential before it is written.
+ */
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'headers.authorization',
+  '*.headers.authorization',
   'authorization',
-  '*.apiKey',
-  '*.secret',
-  '*.token',
+  '*.authorization',
   'apiKey',
+  '*.apiKey',
   'secret',
+  '*.secret',
+  'token',
+  '*.token',
   'key',
+  '*.key',
 ];
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/oclaw_live_[0-9A-Za-z]+/g, 'oclaw_live_[redacted]'],
+  [/(Bearer\s+)[\x21-\x7e]+/gi, '$1[redacted]'],
+];
+
+/** Replaces API keys and bearer credentials in a serialized log line. */
+export function scrubSecrets(line: string): string {
+  let out = line;
+  for (const [re, by] of SECRET_PATTERNS) out = out.replace(re, by);
+  return out;
+}
+
+/** `destination` lets tests capture the output; default stdout. */
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      hooks: { streamWrite: scrubSecrets },
+    },
+    destination ?? pino.destination(1),
+  );
 }

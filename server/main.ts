@@ -4,16 +4,16 @@
  * embedded Redis (AOF flushed).
  */
 import { loadConfig, type Config } from './config';
-import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis';
+import { startEmbeddedRedis, type EmbeddedRedis, type OwnerRole } from './embedded-redis';
 import { redactUrl } from './redis';
 import { startGateway, type Gateway } from './gateway';
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** REDIS_URL / config redis.url, else the state directory's embedded redis-server. */
-export async function resolveRedis(config: Config): Promise<{ url: string; embedded: EmbeddedRedis | null }> {
+export async function resolveRedis(config: Config, role: OwnerRole = 'gateway'): Promise<{ url: string; embedded: EmbeddedRedis | null }> {
   if (config.redis.url) return { url: config.redis.url, embedded: null };
-  const embedded = await startEmbeddedRedis(config.stateDir!, say);
+  const embedded = await startEmbeddedRedis(config.stateDir!, say, role);
   return { url: embedded.url, embedded };
 }
 
@@ -36,6 +36,9 @@ export async function runGateway(opts: StartOptions = {}): Promise<void> {
   const model = gateway.ctx.defaultModel;
   if (gateway.url) say(`Listening on ${gateway.url}${config.api.prefix} (model: ${model}${model === 'offline' ? ', the built-in deterministic model' : ''})`);
   else say(`Worker running (model: ${model})`);
+
+  // A stray rejection (a dropped connection in some library) is logged; it must not take the gateway down.
+  process.on('unhandledRejection', (reason) => gateway.ctx.log.error({ err: reason }, 'unhandled rejection'));
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -18,6 +18,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: Permission;
     public?: boolean;
+    /** A route outside the API prefix that still needs a key (GET /metrics). */
+    authenticate?: boolean;
   }
 }
 
@@ -27,6 +29,8 @@ const TOUCH_EVERY_MS = 60_000;
 export default fp(async function auth(app: FastifyInstance, opts: { ctx: GatewayContext }) {
   const { ctx } = opts;
   const lastTouched = new Map<string, number>();
+  const { prefix } = ctx.config.api;
+  const underPrefix = (url: string) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`);
 
   async function authenticate(request: FastifyRequest): Promise<ApiKeyRecord> {
     const header = request.headers.authorization;
@@ -40,7 +44,7 @@ export default fp(async function auth(app: FastifyInstance, opts: { ctx: Gateway
 
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
-    if (!request.url.startsWith(ctx.config.api.prefix) || config?.public || request.method === 'OPTIONS') return;
+    if (!(underPrefix(request.url) || config?.authenticate) || config?.public || request.method === 'OPTIONS') return;
     if (!ctx.readiness.ready) throw unavailable('the gateway is starting; retry in a few seconds', 'starting', 2);
 
     const key = await authenticate(request);

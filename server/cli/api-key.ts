@@ -4,7 +4,7 @@
  * gateway is running). Changes take effect in running gateways at once: they read keys from Redis.
  */
 import { parseArgs } from 'node:util';
-import { PERMISSIONS, type Permission } from '../config-schema';
+import { PERMISSIONS, WORKSPACE_ID_PATTERN, type Permission } from '../config-schema';
 import { loadConfig } from '../config';
 import { createDataClient, waitReady } from '../redis';
 import { KeyStore, maskKey, type ApiKeyRecord } from '../store/keys';
@@ -15,7 +15,7 @@ export class CliError extends Error {}
 
 async function withKeyStore<T>(configPath: string | undefined, fn: (keys: KeyStore) => Promise<T>): Promise<T> {
   const { config } = loadConfig({ path: configPath });
-  const { url, embedded } = await resolveRedis(config);
+  const { url, embedded } = await resolveRedis(config, 'cli');
   const redis = createDataClient(url, 'openclaw-cli');
   redis.on('error', () => undefined);
   try {
@@ -35,6 +35,13 @@ function parsePermissions(s: string | undefined): Permission[] | undefined {
   const bad = given.filter((p) => !(PERMISSIONS as readonly string[]).includes(p));
   if (bad.length) throw new CliError(`unknown permission '${bad[0]}'; valid: ${PERMISSIONS.join(', ')}`);
   return given as Permission[];
+}
+
+function parseWorkspaces(s: string | undefined): string[] {
+  const given = list(s);
+  const bad = given.find((w) => w !== '*' && !new RegExp(WORKSPACE_ID_PATTERN).test(w));
+  if (bad !== undefined) throw new CliError(`--workspaces: '${bad}' is not a workspace id (lower-case letters, digits, - and _) or *`);
+  return given;
 }
 
 function parseRateLimit(s: string | undefined): number | null {
@@ -85,7 +92,7 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
   switch (sub) {
     case 'create': {
       if (!values.label) throw new CliError('--label is required, e.g. --label "My App"');
-      const workspaces = list(values.workspaces);
+      const workspaces = parseWorkspaces(values.workspaces);
       const input = {
         label: values.label,
         workspaces: workspaces.length ? workspaces : ['*'],
@@ -124,8 +131,16 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
       const result = await withKeyStore(values.config, async (keys) => {
         const found = await keys.find(ref);
         if (!found) return null;
-        if (sub === 'revoke') return { revoked: found, created: null };
-        return { revoked: found, created: await keys.rotate(found.id) };
+        // The file is the source of truth for config keys: a revoked one would come back at the next start.
+        if (found.source === 'config') {
+          throw new CliError(`API key ${maskKey(found)} (${found.label}) is declared in openclaw.json (api.keys); remove or change it there and restart`);
+        }
+        if (sub === 'revoke') {
+          if (!(await keys.revoke(found.id))) return null;
+          return { revoked: found, created: null };
+        }
+        const created = await keys.rotate(found.id);
+        return created ? { revoked: found, created } : null;
       });
       if (!result) throw new CliError(`no active API key matches '${ref}' (give the full key, its masked form from \`openclaw api-key list\`, or its id)`);
       if (result.created) return announce(out, json, result.created.key, result.created.record);

@@ -45,8 +45,17 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** One clear line for the failures a user can fix; a stack trace only for real bugs. */
+function explain(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { port?: number };
+  if (err instanceof CliError || err instanceof ConfigError || e.code?.startsWith('ERR_PARSE_ARGS')) return e.message;
+  if (e.code === 'EADDRINUSE') return `${e.message}: another process uses this port; set PORT (or api.port in openclaw.json) to a free one`;
+  if (e.code === 'EACCES' && e.syscall === 'listen') return `${e.message}: not allowed to listen on this port; choose one above 1024 with PORT`;
+  if (/redis-server|Redis did not become ready/.test(e.message ?? '')) return e.message;
+  return e.stack ?? String(err);
+}
+
 main(process.argv.slice(2)).catch((err: unknown) => {
-  const known = err instanceof CliError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  process.stderr.write(`openclaw: ${known ? (err as Error).message : (err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`openclaw: ${explain(err)}\n`);
   process.exit(1);
 });

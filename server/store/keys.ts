@@ -79,7 +79,8 @@ function toRecord(h: Record<string, string>): ApiKeyRecord {
 export class KeyStore {
   constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
 
-  private async write(key: string, input: NewKeyInput, id: string): Promise<ApiKeyRecord> {
+  /** Stores a key; `revokeId` is revoked in the same MULTI (rotation). */
+  private async write(key: string, input: NewKeyInput, id: string, revokeId?: { id: string; hash: string }): Promise<ApiKeyRecord> {
     const sha = hashKey(key);
     const record: ApiKeyRecord = {
       id,
@@ -94,8 +95,9 @@ export class KeyStore {
       source: input.source,
       revokedAt: null,
     };
-    await this.redis
-      .multi()
+    const tx = this.redis.multi();
+    if (revokeId) tx.hset(R.record(revokeId.id), 'revokedAt', record.createdAt).del(R.byHash(revokeId.hash));
+    await tx
       .hset(R.record(id), {
         ...record,
         hash: sha,
@@ -112,9 +114,9 @@ export class KeyStore {
   }
 
   /** Creates a new random key; the plain key is returned here and never again. */
-  async create(input: NewKeyInput): Promise<{ key: string; record: ApiKeyRecord }> {
+  async create(input: NewKeyInput, replacing?: { id: string; hash: string }): Promise<{ key: string; record: ApiKeyRecord }> {
     const key = generateKey();
-    const record = await this.write(key, input, `key_${randomBase62(16)}`);
+    const record = await this.write(key, input, `key_${randomBase62(16)}`, replacing);
     return { key, record };
   }
 
@@ -174,17 +176,19 @@ export class KeyStore {
 
   /** New key with the same label and scopes; the old one is revoked in the same transaction. */
   async rotate(id: string): Promise<{ key: string; record: ApiKeyRecord } | null> {
-    const old = await this.get(id);
-    if (!old || old.revokedAt) return null;
-    const created = await this.create({
-      label: old.label,
-      workspaces: old.workspaces,
-      permissions: old.permissions,
-      rateLimit: old.rateLimit,
-      source: old.source === 'config' ? 'cli' : old.source,
-    });
-    await this.revoke(id);
-    return created;
+    const h = await this.redis.hgetall(R.record(id));
+    if (!h.id || h.revokedAt) return null;
+    const old = toRecord(h);
+    return this.create(
+      {
+        label: old.label,
+        workspaces: old.workspaces,
+        permissions: old.permissions,
+        rateLimit: old.rateLimit,
+        source: old.source === 'config' ? 'cli' : old.source,
+      },
+      { id, hash: h.hash },
+    );
   }
 
   /**

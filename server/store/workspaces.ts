@@ -48,6 +48,14 @@ redis.call('HSET', KEYS[1], 'allowlist', encoded)
 return encoded
 `;
 
+// KEYS: record, all; ARGV: id, field, value, field, value…
+const CREATE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1
+`;
+
 function toWorkspace(h: Record<string, string>): Workspace {
   return {
     id: h.id,
@@ -86,13 +94,12 @@ export class WorkspaceStore {
     return (await this.redis.smembers(R.all)).sort();
   }
 
-  /** Creates a workspace; false when the id is taken (HSETNX on the id field decides). */
+  /** Creates a workspace; null when the id is taken. One script: never half-written, never raced. */
   async create(input: Omit<Workspace, 'createdAt' | 'source'>, source: Workspace['source'] = 'api'): Promise<Workspace | null> {
     const ws: Workspace = { ...input, createdAt: this.now().toISOString(), source };
-    const claimed = await this.redis.hsetnx(R.record(ws.id), 'id', ws.id);
-    if (!claimed) return null;
-    await this.redis.multi().hset(R.record(ws.id), toHash(ws)).sadd(R.all, ws.id).exec();
-    return ws;
+    const fields = Object.entries(toHash(ws)).flat();
+    const created = await this.redis.eval(CREATE_LUA, 2, R.record(ws.id), R.all, ws.id, ...fields);
+    return created === 1 ? ws : null;
   }
 
   /** Applies add/remove in one Lua script (atomic on a shared connection) and returns the new allowlist. */
