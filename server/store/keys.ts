@@ -58,6 +58,8 @@ export function randomBase62(length: number): string {
 
 export const generateKey = () => KEY_PREFIX + randomBase62(40);
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+/** Generated keys show `oclaw_live_` + 4 characters; a config key (any format) shows none of its start. */
+const displayPrefix = (key: string) => (key.startsWith(KEY_PREFIX) ? key.slice(0, KEY_PREFIX.length + 4) : '');
 export const maskKey = (r: Pick<ApiKeyRecord, 'prefix' | 'last4'>) => `${r.prefix}…${r.last4}`;
 
 function toRecord(h: Record<string, string>): ApiKeyRecord {
@@ -90,7 +92,7 @@ export class KeyStore {
       rateLimit: input.rateLimit ?? null,
       createdAt: this.now().toISOString(),
       lastUsedAt: null,
-      prefix: key.slice(0, KEY_PREFIX.length + 4),
+      prefix: displayPrefix(key),
       last4: key.slice(-4),
       source: input.source,
       revokedAt: null,
@@ -159,7 +161,7 @@ export class KeyStore {
     const active = await this.list();
     const byId = active.find((r) => r.id === ref);
     if (byId) return byId;
-    const m = /^(.+?)(?:…|\.\.\.)(.{4})$/.exec(ref);
+    const m = /^(.*?)(?:…|\.\.\.)(.{4})$/.exec(ref);
     if (m) {
       const matches = active.filter((r) => r.prefix === m[1] && r.last4 === m[2]);
       if (matches.length === 1) return matches[0];
