@@ -1,0 +1,56 @@
+import type { IExecuteFunctions, IDataObject, INodeProperties } from 'n8n-workflow';
+import { gatewayError, openClawRequest } from '../../transport';
+import { messageInputs, messageRequest } from './fields';
+import { sseEvents } from './sse';
+
+export const description: INodeProperties[] = messageInputs('stream');
+
+/**
+ * POST /messages/stream. Tokens are forwarded with sendChunk as they arrive when the workflow
+ * streams its response (Webhook or Chat trigger in streaming mode); the item always carries the
+ * whole answer, the tool events and timing.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const { body } = messageRequest.call(this, itemIndex);
+	const startedAt = Date.now();
+	const response = await openClawRequest.call(this, 'POST', '/messages/stream', { body, stream: true, itemIndex });
+	const streaming = this.isStreaming();
+	if (streaming) this.sendChunk('begin', itemIndex);
+
+	let answer = '';
+	let firstTokenMs: number | undefined;
+	const toolEvents: IDataObject[] = [];
+	let done: IDataObject | undefined;
+	for await (const event of sseEvents(response.body as AsyncIterable<Buffer>)) {
+		if (event.type === 'token') {
+			const content = String(event.content ?? '');
+			firstTokenMs ??= Date.now() - startedAt;
+			answer += content;
+			if (streaming) this.sendChunk('item', itemIndex, content);
+		} else if (event.type === 'tool_use' || event.type === 'tool_result') {
+			toolEvents.push(event);
+		} else if (event.type === 'done') {
+			done = event;
+		} else if (event.type === 'error') {
+			if (streaming) this.sendChunk('error', itemIndex, String(event.message ?? ''));
+			throw gatewayError(this.getNode(), 502, {}, { error: event }, itemIndex);
+		}
+	}
+	if (streaming) this.sendChunk('end', itemIndex);
+	if (!done) {
+		throw gatewayError(
+			this.getNode(),
+			502,
+			{},
+			{ error: { code: 'stream_incomplete', message: 'the stream ended before its done event' } },
+			itemIndex,
+		);
+	}
+	const { type: _type, ...result } = done;
+	return {
+		...result,
+		response: answer,
+		toolEvents,
+		timing: { firstTokenMs: firstTokenMs ?? null, totalMs: Date.now() - startedAt },
+	};
+}

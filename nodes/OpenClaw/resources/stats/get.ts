@@ -1,0 +1,10 @@
+import type { IExecuteFunctions, IDataObject, INodeProperties } from 'n8n-workflow';
+import { openClawApiRequest } from '../../transport';
+import { periodField, periodQuery } from './fields';
+
+export const description: INodeProperties[] = [periodField('get')];
+
+/** GET /stats: {period, totals, byDay}. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	return await openClawApiRequest.call(this, 'GET', '/stats', { qs: periodQuery.call(this, itemIndex), itemIndex });
+}

@@ -1,0 +1,4 @@
+import { workspaceLocator } from '../common';
+
+export const workspaceField = (operation: string) =>
+	workspaceLocator({ show: { resource: ['workspace'], operation: [operation] } });

@@ -1,0 +1,13 @@
+import type { INodePropertyOptions } from 'n8n-workflow';
+
+/** The chapter's six events plus the scheduler's; the gateway rejects names it does not know. */
+export const EVENTS: INodePropertyOptions[] = [
+	{ name: 'Channel Disconnected', value: 'channel.disconnected', description: 'A channel lost its connection' },
+	{ name: 'Error (Agent)', value: 'error.agent', description: 'The agent failed to answer a message' },
+	{ name: 'Message Received', value: 'message.received', description: 'A message reached the gateway' },
+	{ name: 'Message Sent', value: 'message.sent', description: 'The agent answered a message' },
+	{ name: 'Schedule Completed', value: 'schedule.completed', description: 'A scheduled task ran successfully' },
+	{ name: 'Schedule Failed', value: 'schedule.failed', description: 'A scheduled task failed' },
+	{ name: 'Session Ended', value: 'session.ended', description: 'A session was deleted or went idle' },
+	{ name: 'Session Started', value: 'session.started', description: 'A new session began' },
+];
