@@ -10,6 +10,7 @@ import type { Clock } from './clock';
 import type { Stores } from './store';
 import type { Queue } from 'bullmq';
 import type { EventBus } from './events';
+import type { ScheduleService } from './schedules';
 
 export interface Readiness {
   /** False until Redis, the stores and the workers are ready: API routes answer 503 `starting`. */
@@ -39,6 +40,8 @@ export interface GatewayContext {
   onMessageFinished: Array<(m: FinishedMessage) => Promise<void>>;
   /** Run after a workspace is deleted (end its sessions, drop its schedules…). */
   onWorkspaceDeleted: Array<(workspaceId: string) => Promise<void>>;
+  /** Schedules: CRUD + run now, kept in step with their BullMQ job schedulers (queues/schedules.ts). */
+  schedules: ScheduleService;
 }
 
 /** What a finished message reports to onMessageFinished hooks (stats, metrics). */

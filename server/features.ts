@@ -4,6 +4,7 @@
  * Add a feature by adding it to FEATURES.
  */
 import type { GatewayContext } from './context';
+import { schedulesFeature } from '../queues/schedules';
 
 export interface Feature {
   name: string;
@@ -14,4 +15,6 @@ export interface Feature {
   start?(ctx: GatewayContext, opts: { workers: boolean }): Promise<() => Promise<void>>;
 }
 
-export const FEATURES: Feature[] = [];
+export const FEATURES: Feature[] = [
+  schedulesFeature,
+];

@@ -43,7 +43,8 @@ export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' |
   const clock = opts.clock ?? systemClock;
   const redis = createDataClient(opts.redisUrl);
   redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
-  const ctx: GatewayContext = {
+  // Features' own fields (ctx.metrics, ctx.schedules…) are set by their init() below.
+  const ctx = {
     config: opts.config,
     redisUrl: opts.redisUrl,
     redis,
@@ -58,7 +59,7 @@ export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' |
     queues: new Map(),
     onMessageFinished: [],
     onWorkspaceDeleted: [],
-  };
+  } as Partial<GatewayContext> as GatewayContext;
   for (const f of FEATURES) f.init?.(ctx);
   return ctx;
 }

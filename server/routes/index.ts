@@ -3,12 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context';
 import healthRoutes, { probeRoutes } from './health';
 import workspaceRoutes from './workspaces';
+import scheduleRoutes from './schedules';
 
 export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
   const prefix = ctx.config.api.prefix;
   await app.register(probeRoutes, { ctx });
   await app.register(healthRoutes, { ctx, prefix });
   await app.register(workspaceRoutes, { ctx, prefix });
+  await app.register(scheduleRoutes, { ctx, prefix });
 }
 
 export interface RouteOptions {

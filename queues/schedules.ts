@@ -1,0 +1,147 @@
+/**
+ * The `schedules` queue: one BullMQ job scheduler per enabled schedule (id = schedule id,
+ * pattern = cron, tz = timezone). BullMQ keeps exactly one pending job per scheduler, with the
+ * deterministic id `repeat:<scheduleId>:<tickMillis>`, so however many gateways share the Redis,
+ * each tick is one job and runs once. A worker submits the schedule's message through the
+ * normal pipeline (ctx.messages), waits for the answer, records the run and emits
+ * `schedule.completed` or `schedule.failed`.
+ *
+ * Missed ticks: while no worker runs, the one pending job just waits; the first worker back
+ * runs it once (late) and BullMQ schedules the next tick from the current time, so a long
+ * outage costs one catch-up run, never one per missed tick.
+ */
+import { Queue, Worker, type Job } from 'bullmq';
+import type Redis from 'ioredis';
+import type { Feature } from '../server/features';
+import type { GatewayContext } from '../server/context';
+import { createBlockingClient } from '../server/redis';
+import { ApiError } from '../server/errors';
+import { ScheduleService, messageInput, messagesOf, type ScheduleJobData } from '../server/schedules';
+import { EXCERPT_CHARS, type Schedule, type ScheduleRun } from '../server/store/schedules';
+
+export const SCHEDULES_QUEUE = 'schedules';
+/** Hash-tagged so every key of the queue lands in one slot on Redis Cluster. */
+export const SCHEDULES_PREFIX = '{oc:schedules}';
+
+const errorOf = (err: unknown): { code: string; message: string } =>
+  err instanceof ApiError ? { code: err.code, message: err.message } : { code: 'run_failed', message: (err as Error)?.message ?? String(err) };
+
+/** A tick's time: BullMQ sets prevMillis on scheduler jobs; the job id ends with it too. */
+function tickOf(job: Job<ScheduleJobData>): number {
+  const fromOpts = (job.opts as { prevMillis?: number }).prevMillis;
+  if (typeof fromOpts === 'number') return fromOpts;
+  return Number(String(job.id).split(':').pop());
+}
+
+export class ScheduleRunner {
+  constructor(private readonly ctx: GatewayContext, private readonly queue: Queue<ScheduleJobData>) {}
+
+  private now = () => new Date(this.ctx.clock.now()).toISOString();
+
+  async process(job: Job<ScheduleJobData>): Promise<void> {
+    const { schedules } = this.ctx.stores;
+    const s = await schedules.get(job.data.scheduleId);
+    if (job.name === 'manual') {
+      if (!s) return; // deleted while running: nothing left to record
+      const run = (await schedules.runs(s.id)).find((r) => r.runId === job.data.runId);
+      if (run && run.status !== 'running') return; // retried after it already finished
+      await this.follow(s, run ?? this.started(job.data.runId!, 'manual', job.data.requestedAt!, job.data.messageId!, job.data.sessionId!));
+      return;
+    }
+    if (!s || !s.enabled) {
+      // The schedule went away (or was disabled) after this tick was queued: stop its ticks.
+      if (!s) await this.queue.removeJobScheduler(job.data.scheduleId);
+      return;
+    }
+    const runId = String(job.id);
+    const scheduledFor = new Date(tickOf(job)).toISOString();
+    const previous = (await schedules.runs(s.id)).find((r) => r.runId === runId);
+    if (previous && previous.status !== 'running') return;
+    const claimed = await schedules.claimRun(runId);
+    if (claimed) {
+      // A retry after a crash: follow the message the first attempt sent instead of sending again.
+      await this.follow(s, previous ?? this.started(runId, 'schedule', scheduledFor, claimed, null));
+      return;
+    }
+    let submitted;
+    try {
+      submitted = await messagesOf(this.ctx).submit(messageInput(s));
+    } catch (err) {
+      await this.finish(s, { ...this.started(runId, 'schedule', scheduledFor, null, null), status: 'failed', error: errorOf(err) }, null);
+      return;
+    }
+    await schedules.setRunMessage(runId, submitted.messageId);
+    const run = this.started(runId, 'schedule', scheduledFor, submitted.messageId, submitted.sessionId);
+    await schedules.recordRun(s.id, run);
+    await this.follow(s, run);
+  }
+
+  private started(runId: string, trigger: ScheduleRun['trigger'], scheduledFor: string, messageId: string | null, sessionId: string | null): ScheduleRun {
+    return { runId, trigger, scheduledFor, startedAt: this.now(), finishedAt: null, status: 'running', messageId, sessionId, responseExcerpt: null, error: null };
+  }
+
+  /** Waits for the run's message, then records and announces the outcome. */
+  private async follow(s: Schedule, run: ScheduleRun): Promise<void> {
+    try {
+      const result = await messagesOf(this.ctx).wait(run.messageId!, this.ctx.config.messages.timeoutMs);
+      const failed = result.finishReason === 'error' || result.status === 'error';
+      if (failed) {
+        const error = (result.error as { code: string; message: string } | undefined) ?? { code: 'run_failed', message: 'the message failed' };
+        await this.finish(s, { ...run, status: 'failed', sessionId: result.sessionId ?? run.sessionId, error }, result);
+        return;
+      }
+      const response = typeof result.response === 'string' ? result.response : '';
+      await this.finish(s, { ...run, status: 'completed', sessionId: result.sessionId ?? run.sessionId, responseExcerpt: response.slice(0, EXCERPT_CHARS) }, result);
+    } catch (err) {
+      await this.finish(s, { ...run, status: 'failed', error: errorOf(err) }, null);
+    }
+  }
+
+  private async finish(s: Schedule, run: ScheduleRun, result: Record<string, unknown> | null): Promise<void> {
+    const done: ScheduleRun = { ...run, finishedAt: this.now() };
+    await this.ctx.stores.schedules.recordRun(s.id, done);
+    const base = { scheduleId: s.id, runId: done.runId, trigger: done.trigger, scheduledFor: done.scheduledFor, workspace: s.workspace, userId: s.userId };
+    if (done.status === 'completed') {
+      await this.ctx.events.emit('schedule.completed', s.workspace, { ...base, ...result, scheduleId: s.id, workspace: s.workspace });
+    } else {
+      await this.ctx.events.emit('schedule.failed', s.workspace, { ...base, messageId: done.messageId, sessionId: done.sessionId, error: done.error });
+    }
+  }
+}
+
+export const schedulesFeature: Feature = {
+  name: 'schedules',
+  init(ctx) {
+    const queue = new Queue<ScheduleJobData>(SCHEDULES_QUEUE, {
+      connection: createBlockingClient(ctx.redisUrl, 'openclaw-schedules'),
+      prefix: SCHEDULES_PREFIX,
+    });
+    ctx.queues.set(SCHEDULES_QUEUE, queue);
+    ctx.schedules = new ScheduleService(ctx, queue);
+    ctx.onWorkspaceDeleted.push((ws) => ctx.schedules.deleteWorkspace(ws));
+  },
+  async start(ctx, { workers }) {
+    const queue = ctx.queues.get(SCHEDULES_QUEUE) as Queue<ScheduleJobData>;
+    await ctx.schedules.syncConfig(ctx.config.schedules);
+    let worker: Worker<ScheduleJobData> | null = null;
+    if (workers) {
+      const runner = new ScheduleRunner(ctx, queue);
+      worker = new Worker<ScheduleJobData>(SCHEDULES_QUEUE, (job) => runner.process(job), {
+        connection: createBlockingClient(ctx.redisUrl, 'openclaw-schedules-worker'),
+        prefix: SCHEDULES_PREFIX,
+        // A run mostly waits for its message; many can wait at once.
+        concurrency: ctx.config.workers.concurrency,
+      });
+      worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'schedules worker error'));
+      worker.on('failed', (job, err) => ctx.log.error({ err, jobId: job?.id }, 'schedule run crashed'));
+      await worker.waitUntilReady();
+    }
+    return async () => {
+      // Connections handed to BullMQ as instances are ours to close.
+      const workerConn = worker?.opts.connection as Redis | undefined;
+      await worker?.close();
+      await queue.close();
+      for (const conn of [workerConn, queue.opts.connection as Redis]) await conn?.quit().catch(() => conn.disconnect());
+    };
+  },
+};

@@ -1,0 +1,192 @@
+/**
+ * Schedules: cron-driven messages. List/get (schedules:read), create/update/delete/run now
+ * (schedules:write). A key sees only schedules of its workspaces; config-declared schedules
+ * are read-only through the API (409 `read_only`) but can be run now.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { RouteOptions } from '.';
+import { keyOf, requireVisible, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
+import { notFound } from '../errors';
+import { CLIENT_ID_PATTERN } from '../ids';
+import { WorkspaceIdParam, errors } from './schemas';
+import type { Schedule } from '../store/schedules';
+
+const ScheduleIdParam = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Schedule id: letters, digits, - and _ (generated `sch_…` when not given)' });
+const Cron = Type.String({ minLength: 1, maxLength: 200, description: '5 fields `minute hour day-of-month month day-of-week`, or 6 with a leading seconds field; e.g. `0 9 * * 1-5`' });
+const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. `America/New_York`' });
+const UserId = Type.String({ minLength: 1, maxLength: 256 });
+const Message = Type.String({ minLength: 1, description: 'What the agent is asked at every run (at most messages.maxChars)' });
+const SessionId = Type.String({ pattern: CLIENT_ID_PATTERN, description: 'Every run continues this session; omitted: the user’s current session' });
+
+const RunSchema = Type.Object({
+  runId: Type.String(),
+  trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual')]),
+  scheduledFor: Type.String({ format: 'date-time', description: 'The cron tick (or when a manual run was asked for)' }),
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
+  messageId: Type.Union([Type.String(), Type.Null()]),
+  sessionId: Type.Union([Type.String(), Type.Null()]),
+  responseExcerpt: Type.Union([Type.String(), Type.Null()], { description: 'The first 500 characters of the answer' }),
+  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+});
+
+const ScheduleFields = {
+  id: Type.String(),
+  workspace: Type.String(),
+  userId: Type.String(),
+  message: Type.String(),
+  cron: Type.String(),
+  timezone: Type.String(),
+  sessionId: Type.Union([Type.String(), Type.Null()]),
+  enabled: Type.Boolean(),
+  source: Type.Union([Type.Literal('config'), Type.Literal('api')], { description: 'config: declared in openclaw.json, read-only here' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  nextRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'The next tick; null when disabled' }),
+  nextRuns: Type.Array(Type.String({ format: 'date-time' }), { description: 'The next 5 ticks' }),
+  runCount: Type.Integer({ description: 'Runs so far (scheduled and manual)' }),
+  lastRun: Type.Union([RunSchema, Type.Null()]),
+};
+const ScheduleSchema = Type.Object(ScheduleFields);
+const ScheduleDetailSchema = Type.Object({ ...ScheduleFields, recentRuns: Type.Array(RunSchema, { description: 'The newest runs first (up to 20)' }) });
+
+const CreateBody = Type.Object(
+  {
+    id: Type.Optional(ScheduleIdParam),
+    workspace: WorkspaceIdParam,
+    userId: UserId,
+    message: Message,
+    cron: Cron,
+    timezone: TimeZone,
+    sessionId: Type.Optional(SessionId),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+  },
+  { additionalProperties: false },
+);
+const PatchBody = Type.Object(
+  {
+    workspace: Type.Optional(WorkspaceIdParam),
+    userId: Type.Optional(UserId),
+    message: Type.Optional(Message),
+    cron: Type.Optional(Cron),
+    timezone: Type.Optional(TimeZone),
+    sessionId: Type.Optional(Type.Union([SessionId, Type.Null()], { description: 'null: back to the user’s current session' })),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+const IdParams = Type.Object({ scheduleId: ScheduleIdParam });
+const ListQuery = Type.Object({ workspace: Type.Optional(WorkspaceIdParam) }, { additionalProperties: false });
+const RunAccepted = Type.Object({
+  scheduleId: Type.String(),
+  runId: Type.String(),
+  messageId: Type.String({ description: 'Follow it with GET /messages/{messageId} or wait for schedule.completed' }),
+  sessionId: Type.String(),
+  status: Type.Literal('running'),
+});
+
+export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix }: RouteOptions) {
+  const service = ctx.schedules;
+  const tags = ['schedules'];
+  const base = '/schedules'; // register() adds the API prefix
+
+  /** A schedule the key may see; out-of-scope ids read as not found. */
+  async function visible(request: Parameters<typeof keyOf>[0], id: string): Promise<Schedule> {
+    const s = await service.get(id);
+    if (!s) throw notFound('schedule', id);
+    requireVisible(keyOf(request), s.workspace, 'schedule', id);
+    return s;
+  }
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    base,
+    {
+      config: { permission: 'schedules:read' },
+      schema: { tags, summary: 'List the schedules of the workspaces this key can see', querystring: ListQuery, response: { 200: Type.Object({ data: Type.Array(ScheduleSchema) }), ...errors(400, 403) } },
+    },
+    async (request) => {
+      const key = keyOf(request);
+      const { workspace } = request.query;
+      const all = (await service.list()).filter((s) => !workspace || s.workspace === workspace);
+      const shown = new Set(visibleWorkspaces(key, [...new Set(all.map((s) => s.workspace))]));
+      return { data: all.filter((s) => shown.has(s.workspace)).map((s) => service.view(s)) };
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    `${base}/:scheduleId`,
+    {
+      config: { permission: 'schedules:read' },
+      schema: { tags, summary: 'Get a schedule: last run, recent runs and the next ticks', params: IdParams, response: { 200: ScheduleDetailSchema, ...errors(400, 403, 404) } },
+    },
+    async (request) => {
+      const s = await visible(request, request.params.scheduleId);
+      return { ...service.view(s), recentRuns: await ctx.stores.schedules.runs(s.id) };
+    },
+  );
+
+  app.post<{ Body: Static<typeof CreateBody> }>(
+    base,
+    {
+      config: { permission: 'schedules:write' },
+      schema: { tags, summary: 'Create a schedule', body: CreateBody, response: { 201: ScheduleSchema, ...errors(400, 403, 409, 413) } },
+    },
+    async (request, reply) => {
+      requireWorkspace(keyOf(request), request.body.workspace);
+      const created = await service.create(request.body);
+      reply.status(201).header('Location', `${prefix}${base}/${created.id}`);
+      return service.view(created);
+    },
+  );
+
+  app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof PatchBody> }>(
+    `${base}/:scheduleId`,
+    {
+      config: { permission: 'schedules:write' },
+      schema: { tags, summary: 'Change a schedule (only the fields given)', params: IdParams, body: PatchBody, response: { 200: ScheduleSchema, ...errors(400, 403, 404, 409) } },
+    },
+    async (request) => {
+      const key = keyOf(request);
+      await visible(request, request.params.scheduleId);
+      const current = await service.writable(request.params.scheduleId);
+      if (request.body.workspace) requireWorkspace(key, request.body.workspace);
+      return service.view(await service.update(current, request.body));
+    },
+  );
+
+  app.delete<{ Params: Static<typeof IdParams> }>(
+    `${base}/:scheduleId`,
+    {
+      config: { permission: 'schedules:write' },
+      schema: { tags, summary: 'Delete a schedule (and stop its ticks)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
+    },
+    async (request, reply) => {
+      const { scheduleId } = request.params;
+      await visible(request, scheduleId);
+      await service.writable(scheduleId);
+      if (!(await service.delete(scheduleId))) throw notFound('schedule', scheduleId);
+      reply.status(204);
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams> }>(
+    `${base}/:scheduleId/run`,
+    {
+      config: { permission: 'schedules:write' },
+      schema: {
+        tags,
+        summary: 'Run a schedule now (also when disabled); 202 with the messageId, the outcome comes as schedule.completed / schedule.failed',
+        params: IdParams,
+        response: { 202: RunAccepted, ...errors(400, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const s = await visible(request, request.params.scheduleId);
+      const run = await service.runNow(s);
+      reply.status(202);
+      return { scheduleId: s.id, runId: run.runId, messageId: run.messageId!, sessionId: run.sessionId!, status: 'running' as const };
+    },
+  );
+}

@@ -1,0 +1,195 @@
+/**
+ * Schedules: the definition (what to send, when) plus what the last runs did. BullMQ's job
+ * scheduler (queues/schedules.ts) owns the timing; this store owns what the API shows.
+ *
+ * Redis keys (all under the {sched} hash tag, so one MULTI / script can touch them on a cluster):
+ *   oc:{sched}:s:<id>            → hash: id, workspace, userId, message, cron, timezone, sessionId,
+ *                                   enabled, source, createdAt, updatedAt, definition (config sync),
+ *                                   runCount, lastRun (JSON of the newest run)
+ *   oc:{sched}:all               → set of schedule ids
+ *   oc:{sched}:runs:<id>         → list of the newest runs (JSON, newest first, capped)
+ *   oc:{sched}:claim:<runId>     → the messageId a run submitted ('' while submitting), so a run
+ *                                   retried after a crash follows its message instead of sending twice
+ */
+import type Redis from 'ioredis';
+
+const R = {
+  record: (id: string) => `oc:{sched}:s:${id}`,
+  all: 'oc:{sched}:all',
+  runs: (id: string) => `oc:{sched}:runs:${id}`,
+  claim: (runId: string) => `oc:{sched}:claim:${runId}`,
+};
+
+export const RUNS_KEPT = 20;
+const CLAIM_TTL_SECONDS = 7 * 24 * 3600;
+export const EXCERPT_CHARS = 500;
+
+export interface ScheduleDefinition {
+  workspace: string;
+  userId: string;
+  message: string;
+  cron: string;
+  timezone: string;
+  sessionId: string | null;
+  enabled: boolean;
+}
+
+export interface ScheduleRun {
+  runId: string;
+  /** `schedule`: a cron tick; `manual`: POST /schedules/{id}/run. */
+  trigger: 'schedule' | 'manual';
+  /** The tick this run belongs to (ISO); for manual runs, when it was asked for. */
+  scheduledFor: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'completed' | 'failed';
+  messageId: string | null;
+  sessionId: string | null;
+  /** The first EXCERPT_CHARS characters of the answer. */
+  responseExcerpt: string | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface Schedule extends ScheduleDefinition {
+  id: string;
+  source: 'config' | 'api';
+  createdAt: string;
+  updatedAt: string;
+  runCount: number;
+  lastRun: ScheduleRun | null;
+}
+
+function toSchedule(h: Record<string, string>): Schedule {
+  return {
+    id: h.id,
+    workspace: h.workspace,
+    userId: h.userId,
+    message: h.message,
+    cron: h.cron,
+    timezone: h.timezone,
+    sessionId: h.sessionId || null,
+    enabled: h.enabled === '1',
+    source: h.source as Schedule['source'],
+    createdAt: h.createdAt,
+    updatedAt: h.updatedAt,
+    runCount: Number(h.runCount ?? 0),
+    lastRun: h.lastRun ? (JSON.parse(h.lastRun) as ScheduleRun) : null,
+  };
+}
+
+const definitionHash = (d: ScheduleDefinition): Record<string, string> => ({
+  workspace: d.workspace,
+  userId: d.userId,
+  message: d.message,
+  cron: d.cron,
+  timezone: d.timezone,
+  sessionId: d.sessionId ?? '',
+  enabled: d.enabled ? '1' : '0',
+});
+
+/** A stable fingerprint of a definition: config sync re-arms BullMQ only when it changed. */
+export const fingerprint = (d: ScheduleDefinition) => JSON.stringify(definitionHash(d));
+
+// Writes a config schedule when its fingerprint changed; returns 1 when it wrote (the caller then
+// re-arms BullMQ), 0 when the stored one already matches. One script: concurrent starts write once.
+const SYNC_LUA = `
+if redis.call('HGET', KEYS[1], 'definition') == ARGV[1] and redis.call('HGET', KEYS[1], 'source') == 'config' then return 0 end
+local fields = cjson.decode(ARGV[2])
+for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end
+redis.call('HSETNX', KEYS[1], 'createdAt', ARGV[3])
+redis.call('HSETNX', KEYS[1], 'runCount', '0')
+redis.call('SADD', KEYS[2], fields['id'])
+return 1
+`;
+
+// Records a run: replaces the entry with the same runId (running → finished) or prepends it.
+const RECORD_RUN_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local run = ARGV[1]
+local runId = ARGV[2]
+local list = redis.call('LRANGE', KEYS[2], 0, -1)
+local found = false
+for i, raw in ipairs(list) do
+  if cjson.decode(raw)['runId'] == runId then
+    redis.call('LSET', KEYS[2], i - 1, run)
+    found = true
+    break
+  end
+end
+if not found then
+  redis.call('LPUSH', KEYS[2], run)
+  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+  redis.call('HINCRBY', KEYS[1], 'runCount', 1)
+end
+local newest = redis.call('LINDEX', KEYS[2], 0)
+redis.call('HSET', KEYS[1], 'lastRun', newest)
+return 1
+`;
+
+export class ScheduleStore {
+  constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
+
+  async get(id: string): Promise<Schedule | null> {
+    const h = await this.redis.hgetall(R.record(id));
+    return h.id ? toSchedule(h) : null;
+  }
+
+  async list(): Promise<Schedule[]> {
+    const ids = (await this.redis.smembers(R.all)).sort();
+    const all = await Promise.all(ids.map((id) => this.get(id)));
+    return all.filter((s): s is Schedule => !!s);
+  }
+
+  /** Creates an API schedule; null when the id is taken (HSETNX on the id field decides). */
+  async create(id: string, d: ScheduleDefinition): Promise<Schedule | null> {
+    if (!(await this.redis.hsetnx(R.record(id), 'id', id))) return null;
+    const at = this.now().toISOString();
+    await this.redis
+      .multi()
+      .hset(R.record(id), { ...definitionHash(d), source: 'api', createdAt: at, updatedAt: at, runCount: '0', definition: fingerprint(d) })
+      .sadd(R.all, id)
+      .exec();
+    return this.get(id);
+  }
+
+  /** Replaces the definition of an existing schedule; null when it is gone. */
+  async update(id: string, d: ScheduleDefinition): Promise<Schedule | null> {
+    if (!(await this.redis.exists(R.record(id)))) return null;
+    await this.redis.hset(R.record(id), { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) });
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const [[, n]] = (await this.redis.multi().del(R.record(id)).srem(R.all, id).del(R.runs(id)).exec()) as [[null, number], ...unknown[]];
+    return n === 1;
+  }
+
+  /** Writes a config-declared schedule; true when it is new or changed (BullMQ must be re-armed). */
+  async syncConfig(id: string, d: ScheduleDefinition): Promise<boolean> {
+    const at = this.now().toISOString();
+    const fields = { ...definitionHash(d), id, source: 'config', updatedAt: at, definition: fingerprint(d) };
+    return (await this.redis.eval(SYNC_LUA, 2, R.record(id), R.all, fingerprint(d), JSON.stringify(fields), at)) === 1;
+  }
+
+  async runs(id: string): Promise<ScheduleRun[]> {
+    return (await this.redis.lrange(R.runs(id), 0, -1)).map((r) => JSON.parse(r) as ScheduleRun);
+  }
+
+  /** Adds or updates a run (same runId); ignored when the schedule was deleted meanwhile. */
+  async recordRun(id: string, run: ScheduleRun): Promise<void> {
+    await this.redis.eval(RECORD_RUN_LUA, 2, R.record(id), R.runs(id), JSON.stringify(run), run.runId, RUNS_KEPT);
+  }
+
+  /**
+   * Claims a run before its message is submitted. Returns null for the first claimant; for a
+   * retried run, the messageId it already submitted ('' when it died while submitting).
+   */
+  async claimRun(runId: string): Promise<string | null> {
+    const ok = await this.redis.set(R.claim(runId), '', 'EX', CLAIM_TTL_SECONDS, 'NX');
+    return ok ? null : ((await this.redis.get(R.claim(runId))) ?? '');
+  }
+
+  async setRunMessage(runId: string, messageId: string): Promise<void> {
+    await this.redis.set(R.claim(runId), messageId, 'EX', CLAIM_TTL_SECONDS);
+  }
+}
