@@ -20,6 +20,8 @@ export interface TestGatewayOptions {
   flush?: boolean;
   redisUrl?: string;
   env?: NodeJS.ProcessEnv;
+  /** A logger of the test's own (e.g. to capture and inspect log lines). */
+  log?: FastifyBaseLogger;
 }
 
 export interface HttpResult<T = any> {
@@ -47,7 +49,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   raw.logging = { level: process.env.TEST_LOG_LEVEL ?? 'silent', ...(raw.logging ?? {}) };
   const config = parseConfig(raw, opts.env ?? {});
   config.stateDir = config.stateDir ?? '/tmp/openclaw-test-state';
-  const log = createLogger(config.logging.level) as unknown as FastifyBaseLogger;
+  const log = opts.log ?? (createLogger(config.logging.level) as unknown as FastifyBaseLogger);
   const gateway = await startGateway({ config, redisUrl, clock: opts.clock, workers: opts.workers, log, say: () => undefined });
   const url = gateway.url!;
   const { record: _r, key: adminKey } = await gateway.ctx.stores.keys.create({ label: 'test admin', workspaces: ['*'], permissions: ALL_PERMISSIONS, source: 'cli' });
