@@ -165,8 +165,18 @@ export const ConfigSchema = Obj({
     },
     { default: {} },
   ),
-  pricing: Type.Record(Type.String(), Obj({ input: Type.Number({ minimum: 0 }), output: Type.Number({ minimum: 0 }) }), { default: {} }),
-  metrics: Obj({ port: Type.Optional(Int(1, { maximum: 65535 })) }, { default: {} }),
+  pricing: Type.Record(
+    Type.String({ description: 'Model name as providers report it' }),
+    Obj({ input: Type.Number({ minimum: 0, description: 'USD per 1M input tokens' }), output: Type.Number({ minimum: 0, description: 'USD per 1M output tokens' }) }),
+    { default: {}, description: 'Overrides and extends the built-in price table (docs/stats.md)' },
+  ),
+  metrics: Obj(
+    {
+      port: Type.Optional(Int(0, { maximum: 65535, description: 'Serve GET /metrics without a key on this port (0: any free port)' })),
+      host: Type.Optional(Type.String({ description: 'Interface for metrics.port; default api.host' })),
+    },
+    { default: {} },
+  ),
   schedules: Type.Array(ScheduleConfigSchema, { default: [] }),
 });
 

@@ -10,6 +10,7 @@ import type { Clock } from './clock';
 import type { Stores } from './store';
 import type { Queue } from 'bullmq';
 import type { EventBus } from './events';
+import type { Metrics } from './metrics';
 import type { ScheduleService } from './schedules';
 
 export interface Readiness {
@@ -40,6 +41,8 @@ export interface GatewayContext {
   onMessageFinished: Array<(m: FinishedMessage) => Promise<void>>;
   /** Run after a workspace is deleted (end its sessions, drop its schedules…). */
   onWorkspaceDeleted: Array<(workspaceId: string) => Promise<void>>;
+  /** Prometheus metrics of this process (server/metrics): trackWorker(queue, worker), webhookDelivery(outcome, ms). */
+  metrics: Metrics;
   /** Schedules: CRUD + run now, kept in step with their BullMQ job schedulers (queues/schedules.ts). */
   schedules: ScheduleService;
 }

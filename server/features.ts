@@ -4,6 +4,7 @@
  * Add a feature by adding it to FEATURES.
  */
 import type { GatewayContext } from './context';
+import { observabilityFeature } from './metrics/feature';
 import { schedulesFeature } from '../queues/schedules';
 
 export interface Feature {
@@ -16,5 +17,6 @@ export interface Feature {
 }
 
 export const FEATURES: Feature[] = [
+  observabilityFeature, // first: creates ctx.metrics, which other features use
   schedulesFeature,
 ];

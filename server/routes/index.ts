@@ -4,6 +4,9 @@ import type { GatewayContext } from '../context';
 import healthRoutes, { probeRoutes } from './health';
 import workspaceRoutes from './workspaces';
 import scheduleRoutes from './schedules';
+import statsRoutes from './stats';
+import metricsRoutes from './metrics';
+import adminRoutes from './admin';
 
 export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
   const prefix = ctx.config.api.prefix;
@@ -11,6 +14,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext):
   await app.register(healthRoutes, { ctx, prefix });
   await app.register(workspaceRoutes, { ctx, prefix });
   await app.register(scheduleRoutes, { ctx, prefix });
+  await app.register(statsRoutes, { ctx, prefix });
+  await app.register(metricsRoutes, { ctx, prefix: '' }); // GET /metrics, outside the API prefix
+  await app.register(adminRoutes, { ctx }); // Bull Board at /admin/queues
 }
 
 export interface RouteOptions {

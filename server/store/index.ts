@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import { KeyStore } from './keys';
 import { RateLimitStore } from './rate-limits';
 import { WorkspaceStore } from './workspaces';
+import { StatsStore } from './stats';
 import { ScheduleStore } from './schedules';
 
 export function createStores(redis: Redis, clock: Clock) {
@@ -12,6 +13,7 @@ export function createStores(redis: Redis, clock: Clock) {
     keys: new KeyStore(redis, date),
     rateLimits: new RateLimitStore(redis, () => clock.now()),
     workspaces: new WorkspaceStore(redis, date),
+    stats: new StatsStore(redis),
     schedules: new ScheduleStore(redis, date),
   };
 }

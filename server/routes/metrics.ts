@@ -1,0 +1,27 @@
+/**
+ * GET /metrics: Prometheus text of this process (server/metrics), for a key with stats:read.
+ * Outside the API prefix, as Prometheus expects; `metrics.port` serves it without a key.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { RouteOptions } from '.';
+import { errors } from './schemas';
+
+export default async function metricsRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+  app.get(
+    '/metrics',
+    {
+      config: { authenticate: true, permission: 'stats:read' },
+      schema: {
+        tags: ['stats'],
+        summary: 'Prometheus metrics (text exposition format)',
+        response: { 200: Type.String({ description: 'text/plain; version=0.0.4' }), ...errors(403) },
+      },
+    },
+    async (_request, reply) => {
+      const { contentType, text } = await ctx.metrics.exposition();
+      reply.type(contentType);
+      return text;
+    },
+  );
+}
