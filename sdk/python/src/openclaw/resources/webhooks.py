@@ -1,0 +1,57 @@
+"""``client.webhooks``: subscriptions (CRUD), deliveries, redeliver, test ping."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Sequence
+from urllib.parse import quote
+
+from .._http import Transport
+from .._models import WebhookDelivery, WebhookDeliveryList, WebhookList, WebhookSubscription
+
+
+def _path(webhook_id: str) -> str:
+    return f"/webhooks/{quote(webhook_id, safe='')}"
+
+
+def _given(**fields: Any) -> Dict[str, Any]:
+    return {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in fields.items() if v is not None}
+
+
+class Webhooks:
+    """Outbound webhook subscriptions and their deliveries."""
+
+    def __init__(self, http: Transport) -> None:
+        self._http = http
+
+    def create(self, *, url: str, events: Sequence[str], secret: Optional[str] = None, workspaces: Optional[Sequence[str]] = None,
+               description: Optional[str] = None) -> WebhookSubscription:
+        """Subscribes a URL; the reply carries ``secret`` once when the gateway generated it."""
+        body = _given(url=url, events=events, secret=secret, workspaces=workspaces, description=description)
+        return WebhookSubscription(self._http.json("POST", "/webhooks", body=body))
+
+    def list(self) -> WebhookList:
+        """Subscriptions this key can see (``.data``), config ones included."""
+        return WebhookList(self._http.json("GET", "/webhooks"))
+
+    def get(self, webhook_id: str) -> WebhookSubscription:
+        return WebhookSubscription(self._http.json("GET", _path(webhook_id)))
+
+    def update(self, webhook_id: str, *, url: Optional[str] = None, events: Optional[Sequence[str]] = None, enabled: Optional[bool] = None,
+               description: Optional[str] = None, rotate_secret: Optional[bool] = None) -> WebhookSubscription:
+        """Changes url, events, enabled, description, or rotates the secret."""
+        body = _given(url=url, events=events, enabled=enabled, description=description, rotateSecret=rotate_secret)
+        return WebhookSubscription(self._http.json("PATCH", _path(webhook_id), body=body))
+
+    def delete(self, webhook_id: str) -> None:
+        self._http.json("DELETE", _path(webhook_id))
+
+    def deliveries(self, webhook_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None) -> WebhookDeliveryList:
+        """Recent deliveries with their attempts."""
+        return WebhookDeliveryList(self._http.json("GET", _path(webhook_id) + "/deliveries", query={"limit": limit, "offset": offset}))
+
+    def redeliver(self, webhook_id: str, delivery_id: str) -> WebhookDelivery:
+        """Sends a delivery again."""
+        return WebhookDelivery(self._http.json("POST", f"{_path(webhook_id)}/deliveries/{quote(delivery_id, safe='')}/redeliver"))
+
+    def test(self, webhook_id: str) -> WebhookDelivery:
+        """Sends a ``ping`` event to the subscription."""
+        return WebhookDelivery(self._http.json("POST", _path(webhook_id) + "/test"))
