@@ -54,6 +54,16 @@ function sendError(err: FastifyError, request: FastifyRequest, reply: FastifyRep
 /** `api.cors.origins`: exact origins, or `*` for any. */
 const corsOrigin = (origins: string[]) => (origins.includes('*') ? '*' : origins);
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** Left out of the OpenAPI document (probes, the document itself, the docs page's assets). */
+  hidden: boolean;
+}
+const ROUTES = new WeakMap<FastifyInstance, RouteEntry[]>();
+/** Every route an app registered (tests check that the OpenAPI document lists them all). */
+export const routesOf = (app: FastifyInstance): RouteEntry[] => ROUTES.get(app) ?? [];
+
 export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log,
@@ -70,6 +80,13 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
       reply.header('X-Request-Id', request.id);
       sendError(err, request, reply);
     },
+  });
+  const routes: RouteEntry[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: r.url, hidden: !!(r.schema as { hide?: boolean } | undefined)?.hide });
+    }
   });
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(ErrorSchema);
