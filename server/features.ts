@@ -5,6 +5,7 @@
  */
 import type { GatewayContext } from './context';
 import { observabilityFeature } from './metrics/feature';
+import { agentFeature } from './agent/feature';
 import { schedulesFeature } from '../queues/schedules';
 
 export interface Feature {
@@ -18,5 +19,6 @@ export interface Feature {
 
 export const FEATURES: Feature[] = [
   observabilityFeature, // first: creates ctx.metrics, which other features use
+  agentFeature, // before the messages feature: sets ctx.models and the default model
   schedulesFeature,
 ];

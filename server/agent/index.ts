@@ -1,11 +1,54 @@
 /**
- * createAgent(ctx): the agent that answers messages. Today: the built-in offline model only;
- * the agent loop with providers (OpenAI-compatible, Anthropic, Ollama) and tools replaces this.
+ * createAgent(ctx): the agent that answers messages. The workspace's preset (presets.ts) picks
+ * the model (else ctx.models' default), the system prompt, temperature and limits; the model's
+ * provider (providers/registry.ts) is the built-in offline model or a real one driven by the
+ * agent loop (loop.ts) with the workspace's skills as tools (tools/).
  */
 import type { GatewayContext } from '../context';
-import type { Agent } from './types';
-import { OFFLINE_MODEL, runOffline } from './providers/offline';
+import type { Agent, AgentInput, AgentResult, Emit } from './types';
+import { runOffline } from './providers/offline';
+import { createModelRegistry, type ModelRegistry } from './providers/registry';
+import { createUpstreamFetch } from './providers/upstream-fetch';
+import { languageModel } from './providers/language-model';
+import { resolvePreset } from './presets';
+import { chatMessages, systemPrompt } from './prompt';
+import { toolsFor } from './tools';
+import { runModel } from './loop';
 
-export function createAgent(_ctx: Pick<GatewayContext, 'config' | 'log'>): Agent {
-  return { defaultModel: OFFLINE_MODEL, run: runOffline };
+export type AgentContext = Pick<GatewayContext, 'config' | 'log'> & Partial<Pick<GatewayContext, 'models' | 'stores' | 'clock'>>;
+
+export function createAgent(ctx: AgentContext): Agent {
+  // Contexts built by createContext carry the registry (with the Ollama probe's outcome); read it
+  // at each call, since the agent may be created before the agent feature's start has probed.
+  let own: ModelRegistry | undefined;
+  const registry = () => ctx.models ?? (own ??= createModelRegistry(ctx.config, process.env));
+  const now = () => new Date(ctx.clock?.now() ?? Date.now());
+
+  async function run(input: AgentInput, emit: Emit): Promise<AgentResult> {
+    const preset = resolvePreset(ctx.config, input.workspace.agent) ?? resolvePreset(ctx.config, 'balanced')!;
+    const models = registry();
+    const route = models.route(preset.model ?? models.defaultModel);
+    if (route.provider.type === 'offline') return runOffline(input, emit);
+    const fetch = createUpstreamFetch({ provider: route.provider, model: route.model, log: ctx.log });
+    const tools = ctx.stores ? toolsFor(input.workspace.skills, { config: ctx.config, memory: ctx.stores.memory, workspaceId: input.workspace.id, userId: input.userId }) : {};
+    return runModel(
+      {
+        model: languageModel(route, fetch),
+        route,
+        preset,
+        system: systemPrompt(preset, input, now()),
+        messages: chatMessages(input),
+        tools,
+        signal: input.signal,
+      },
+      emit,
+    );
+  }
+
+  return {
+    get defaultModel() {
+      return registry().defaultModel;
+    },
+    run,
+  };
 }

@@ -6,6 +6,7 @@ import { RateLimitStore } from './rate-limits';
 import { WorkspaceStore } from './workspaces';
 import { StatsStore } from './stats';
 import { ScheduleStore } from './schedules';
+import { MemoryStore } from './memory';
 
 export function createStores(redis: Redis, clock: Clock) {
   const date = () => new Date(clock.now());
@@ -15,6 +16,7 @@ export function createStores(redis: Redis, clock: Clock) {
     workspaces: new WorkspaceStore(redis, date),
     stats: new StatsStore(redis),
     schedules: new ScheduleStore(redis, date),
+    memory: new MemoryStore(redis, () => clock.now()),
   };
 }
 

@@ -1,0 +1,33 @@
+/**
+ * The agent feature: probes Ollama at start when no provider is configured (so the default model
+ * is known before the gateway is ready), logs which model answers, and drops a workspace's
+ * memory when the workspace is deleted.
+ */
+import type { Feature } from '../features';
+import type { GatewayContext } from '../context';
+import { createModelRegistry, probeOllama } from './providers/registry';
+
+/** Probes Ollama if nothing else is configured; updates ctx.models and ctx.defaultModel. */
+export async function resolveDefaultModel(ctx: Pick<GatewayContext, 'models' | 'log' | 'config'> & { defaultModel: string }): Promise<void> {
+  const url = ctx.models.ollamaProbeUrl;
+  if (url && ctx.models.source === 'offline') {
+    const probe = await probeOllama(url, { preferred: process.env.OPENCLAW_MODEL || ctx.config.model });
+    if (probe.model) ctx.models.useOllama(url, probe.model);
+    else ctx.log.info(`no model provider configured and Ollama at ${url} ${probe.reason === 'answers' ? 'answers' : `does not answer (${probe.reason})`}: using the built-in offline model`);
+  }
+  ctx.defaultModel = ctx.models.defaultModel;
+  ctx.log.info({ model: ctx.models.defaultModel, source: ctx.models.source }, ctx.models.describe());
+}
+
+export const agentFeature: Feature = {
+  name: 'agent',
+  init(ctx) {
+    ctx.models = createModelRegistry(ctx.config, process.env);
+    ctx.defaultModel = ctx.models.defaultModel;
+    ctx.onWorkspaceDeleted.push((workspaceId) => ctx.stores.memory.dropWorkspace(workspaceId));
+  },
+  async start(ctx) {
+    await resolveDefaultModel(ctx);
+    return async () => undefined;
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * What the model reads: the preset's system prompt plus the message's context (local date and
+ * time in the user's timezone, the answer language), then the session's earlier turns and the
+ * new message.
+ */
+import type { ModelMessage } from 'ai';
+import type { AgentInput } from './types';
+import type { ResolvedPreset } from './presets';
+
+/** "Thursday 2026-04-30 10:00 (America/New_York, GMT-4)"; an unknown zone falls back to UTC. */
+export function localDateTime(now: Date, timeZone = 'UTC'): string {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' }).formatToParts(now);
+  } catch {
+    return localDateTime(now, 'UTC');
+  }
+  const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('weekday')} ${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone}, ${get('timeZoneName')})`;
+}
+
+/** "German (de)"; the tag alone when the runtime has no name for it. */
+export function languageName(tag: string): string {
+  try {
+    const name = new Intl.DisplayNames(['en'], { type: 'language' }).of(tag);
+    return name && name !== tag ? `${name} (${tag})` : tag;
+  } catch {
+    return tag;
+  }
+}
+
+export function systemPrompt(preset: ResolvedPreset, input: Pick<AgentInput, 'context' | 'workspace' | 'userId'>, now: Date): string {
+  const lines = [preset.systemPrompt.trim(), ''];
+  lines.push(`Current local date and time: ${localDateTime(now, input.context?.timezone)}.`);
+  if (input.context?.language) lines.push(`Answer in ${languageName(input.context.language)}.`);
+  lines.push(`Workspace: ${input.workspace.id}. User: ${input.userId}.`);
+  return lines.join('\n');
+}
+
+export function chatMessages(input: Pick<AgentInput, 'history' | 'message'>): ModelMessage[] {
+  return [...input.history.map((t) => ({ role: t.role, content: t.content }) as ModelMessage), { role: 'user', content: input.message }];
+}

@@ -1,0 +1,161 @@
+/**
+ * The fetch the provider clients (ai SDK) use: retries with backoff on 408/429/5xx/529,
+ * timeouts and connection errors — but only before a response streams, so no token is ever sent
+ * twice — and turns what finally failed into an UpstreamError a user can act on, with secrets
+ * stripped. While a response streams, `timeoutMs` bounds every silence between chunks.
+ * The ai SDK's own retries are off (maxRetries: 0) so this is the one retry policy.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { UpstreamError } from '../types';
+import type { ProviderSpec } from './registry';
+
+const RETRYABLE = new Set([408, 409, 425, 429, 500, 502, 503, 504, 529]);
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/** Removes API keys, bearer tokens and key-looking strings from text shown to users or logged. */
+export function stripSecrets(text: string, secrets: Array<string | undefined> = []): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[redacted]');
+  return out
+    .replace(/\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, '$1 [redacted]')
+    .replace(/\b(sk|pk|rk|ghp|gho|ghs|github_pat|xox[abp])[-_][A-Za-z0-9_-]{6,}/g, '[redacted]')
+    .replace(/((?:x-)?api[-_]?key|authorization)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1$2[redacted]');
+}
+
+/** The upstream's own error text from an error body (OpenAI, Anthropic, or plain text). */
+function upstreamMessage(body: string): string {
+  try {
+    const j = JSON.parse(body) as { error?: { message?: string } | string; message?: string };
+    const m = typeof j.error === 'string' ? j.error : (j.error?.message ?? j.message);
+    if (m) return m.slice(0, 300);
+  } catch {
+    /* not JSON */
+  }
+  return body.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+function adviceFor(status: number, p: ProviderSpec): string {
+  if (status === 401 || status === 403) return `the provider rejected the credentials: check the API key (${p.origin})`;
+  if (status === 404) return `the model or endpoint does not exist: check the model name and the base URL (${p.origin})`;
+  if (status === 429) return 'the provider is rate limiting this account: wait and retry, or raise the quota with the provider';
+  if (status === 400 || status === 413 || status === 422) return 'the provider rejected the request';
+  if (status >= 500) return 'the provider is failing or overloaded: try again later';
+  return 'the provider answered with an error';
+}
+
+function retryAfterMs(headers: Headers): number | null {
+  const v = headers.get('retry-after');
+  if (!v) return null;
+  const secs = Number(v);
+  const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(v) - Date.now();
+  return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : null;
+}
+
+const sleep = (ms: number, signal?: AbortSignal | null) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+class TimedOut extends Error {}
+
+export interface UpstreamFetchOptions {
+  provider: ProviderSpec;
+  model: string;
+  log?: Pick<FastifyBaseLogger, 'warn'>;
+  /** The fetch to wrap (default: global fetch). */
+  fetch?: typeof fetch;
+}
+
+export function createUpstreamFetch(opts: UpstreamFetchOptions): typeof fetch {
+  const { provider: p, model } = opts;
+  const baseFetch = opts.fetch ?? fetch;
+  const attempts = p.retries + 1;
+  const clean = (text: string) => stripSecrets(text, [p.apiKey]);
+  const fail = (problem: string, attempt: number, status?: number) =>
+    new UpstreamError(clean(`Model provider "${p.name}" (model ${model}) failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${problem}.`), status);
+
+  return async (url, init) => {
+    const outer = init?.signal ?? null;
+    let delay = 0;
+    for (let attempt = 1; ; attempt++) {
+      if (delay) await sleep(delay, outer);
+      const ac = new AbortController();
+      const onOuterAbort = () => ac.abort(outer!.reason);
+      if (outer?.aborted) throw outer.reason;
+      outer?.addEventListener('abort', onOuterAbort, { once: true });
+      const detach = () => outer?.removeEventListener('abort', onOuterAbort);
+      const timer = setTimeout(() => ac.abort(new TimedOut()), p.timeoutMs);
+      const backoff = p.retryBaseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+      let problem: string;
+      let status: number | undefined;
+      try {
+        const res = await baseFetch(url, { ...init, signal: ac.signal });
+        clearTimeout(timer);
+        if (res.ok && res.body) return withIdleTimeout(res, ac, p.timeoutMs, detach, outer, (msg) => fail(msg, 1));
+        detach();
+        const body = await res.text().catch(() => '');
+        status = res.status;
+        const said = upstreamMessage(body);
+        problem = `HTTP ${res.status}${said ? ` "${said}"` : ''}: ${adviceFor(res.status, p)}`;
+        if (!RETRYABLE.has(res.status) || attempt >= attempts) throw fail(problem, attempt, res.status);
+        delay = retryAfterMs(res.headers) ?? backoff;
+      } catch (err) {
+        clearTimeout(timer);
+        detach();
+        if (err instanceof UpstreamError) throw err;
+        if (outer?.aborted) throw outer.reason ?? err;
+        const e = err as Error & { cause?: { code?: string; message?: string } };
+        problem =
+          ac.signal.reason instanceof TimedOut
+            ? `no answer within ${p.timeoutMs} ms from ${p.baseUrl}: check that the provider is up, or raise its timeoutMs`
+            : `cannot connect to ${p.baseUrl} (${e.cause?.code ?? e.cause?.message ?? e.message}): check the base URL (${p.origin}) and that the server is running`;
+        if (attempt >= attempts) throw fail(problem, attempt);
+        delay = backoff;
+      }
+      opts.log?.warn({ provider: p.name, model, attempt, status, retryInMs: Math.round(delay) }, clean(`model provider call failed, retrying: ${problem}`));
+    }
+  };
+}
+
+/** Passes the body through, failing it with an UpstreamError when the provider falls silent. */
+function withIdleTimeout(res: Response, ac: AbortController, timeoutMs: number, detach: () => void, outer: AbortSignal | null, fail: (msg: string) => Error): Response {
+  const reader = res.body!.getReader();
+  let idle = false;
+  let timer: NodeJS.Timeout | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      timer = setTimeout(() => {
+        idle = true;
+        ac.abort(new TimedOut());
+      }, timeoutMs);
+      try {
+        const { done, value } = await reader.read();
+        clearTimeout(timer);
+        if (done) {
+          detach();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (err) {
+        clearTimeout(timer);
+        detach();
+        if (outer?.aborted) controller.error(outer.reason ?? err);
+        else controller.error(fail(idle ? `stopped sending for ${timeoutMs} ms in the middle of its answer: try again, or raise its timeoutMs` : `connection lost in the middle of its answer (${(err as Error).message})`));
+      }
+    },
+    cancel(reason) {
+      clearTimeout(timer);
+      detach();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
