@@ -127,7 +127,8 @@ export class Metrics {
 
   /** Once per message: the stats hook calls it only when the message was counted for the first time. */
   messageFinished(m: FinishedMessage): void {
-    const { workspace, provider } = m;
+    const { workspace } = m;
+    const provider = m.provider || 'none'; // failures before any provider answered
     this.messages.inc({ workspace, provider, status: m.status });
     this.tokens.inc({ workspace, provider, direction: 'in' }, m.tokensIn);
     this.tokens.inc({ workspace, provider, direction: 'out' }, m.tokensOut);

@@ -235,7 +235,8 @@ export class StatsStore {
       latencyMs: m.latencyMs,
       lastActivityMs: m.finishedAt,
     };
-    const unpriced = m.costUSD === null ? [m.model, 1] : [];
+    // A failure that used no tokens cost nothing, priced model or not.
+    const unpriced = m.costUSD === null && m.tokensIn + m.tokensOut > 0 ? [m.model, 1] : [];
     await this.redis.sadd(R.workspaces, m.workspace);
     const added = await this.redis.eval(ADD_LUA, keys.length, ...keys, this.seenTtlSeconds, 1, ...rowArgs(row), ...unpriced);
     return added === 1;
