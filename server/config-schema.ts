@@ -149,6 +149,10 @@ export const ConfigSchema = Obj({
       maxChars: Int(1, { default: 32000 }),
       retentionHours: Int(1, { default: 24 }),
       timeoutMs: Int(1000, { default: 300000 }),
+      /** SSE heartbeat comment interval. */
+      heartbeatMs: Int(10, { default: 15000 }),
+      /** Dedicated Redis connections per process that follow message event streams (blocking XREAD). */
+      followerConnections: Int(1, { default: 2, maximum: 64 }),
     },
     { default: {} },
   ),

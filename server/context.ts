@@ -10,6 +10,7 @@ import type { Clock } from './clock';
 import type { Stores } from './store';
 import type { Queue } from 'bullmq';
 import type { EventBus } from './events';
+import type { MessageService } from './messages/service';
 import type { ModelRegistry } from './agent/providers/registry';
 import type { Metrics } from './metrics';
 import type { ScheduleService } from './schedules';
@@ -42,6 +43,8 @@ export interface GatewayContext {
   onMessageFinished: Array<(m: FinishedMessage) => Promise<void>>;
   /** Run after a workspace is deleted (end its sessions, drop its schedules…). */
   onWorkspaceDeleted: Array<(workspaceId: string) => Promise<void>>;
+  /** Messages: submit (enqueue), wait, get, follow a message's events (server/messages/service.ts). */
+  messages: MessageService;
   /** Model providers and the default model (config, env, Ollama probe at start): server/agent/feature.ts. */
   models: ModelRegistry;
   /** Prometheus metrics of this process (server/metrics): trackWorker(queue, worker), webhookDelivery(outcome, ms). */

@@ -7,6 +7,7 @@ import type { GatewayContext } from './context';
 import { observabilityFeature } from './metrics/feature';
 import { agentFeature } from './agent/feature';
 import { schedulesFeature } from '../queues/schedules';
+import { messagesFeature } from './messages/feature';
 
 export interface Feature {
   name: string;
@@ -21,4 +22,5 @@ export const FEATURES: Feature[] = [
   observabilityFeature, // first: creates ctx.metrics, which other features use
   agentFeature, // before the messages feature: sets ctx.models and the default model
   schedulesFeature,
+  messagesFeature,
 ];

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context';
 import healthRoutes, { probeRoutes } from './health';
 import workspaceRoutes from './workspaces';
+import messageRoutes from './messages';
+import sessionRoutes from './sessions';
 import scheduleRoutes from './schedules';
 import statsRoutes from './stats';
 import metricsRoutes from './metrics';
@@ -13,6 +15,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext):
   await app.register(probeRoutes, { ctx });
   await app.register(healthRoutes, { ctx, prefix });
   await app.register(workspaceRoutes, { ctx, prefix });
+  await app.register(messageRoutes, { ctx, prefix });
+  await app.register(sessionRoutes, { ctx, prefix });
   await app.register(scheduleRoutes, { ctx, prefix });
   await app.register(statsRoutes, { ctx, prefix });
   await app.register(metricsRoutes, { ctx, prefix: '' }); // GET /metrics, outside the API prefix

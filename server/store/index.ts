@@ -7,6 +7,9 @@ import { WorkspaceStore } from './workspaces';
 import { StatsStore } from './stats';
 import { ScheduleStore } from './schedules';
 import { MemoryStore } from './memory';
+import { SessionStore } from './sessions';
+import { MessageStore } from './messages';
+import { IdempotencyStore } from './idempotency';
 
 export function createStores(redis: Redis, clock: Clock) {
   const date = () => new Date(clock.now());
@@ -17,6 +20,9 @@ export function createStores(redis: Redis, clock: Clock) {
     stats: new StatsStore(redis),
     schedules: new ScheduleStore(redis, date),
     memory: new MemoryStore(redis, () => clock.now()),
+    sessions: new SessionStore(redis, () => clock.now()),
+    messages: new MessageStore(redis, () => clock.now()),
+    idempotency: new IdempotencyStore(redis),
   };
 }
 

@@ -1,0 +1,202 @@
+/**
+ * The `messages` queue: one BullMQ job per message (job id = messageId). The worker runs the
+ * agent, writes every event to the message's Redis Stream, records the turn in the session,
+ * reports to the onMessageFinished hooks and announces message.sent / error.agent.
+ *
+ * Per-session order: each message took a sequence number in its session at enqueue. A job whose
+ * predecessor has not finished parks itself (moveToDelayed + DelayedError) and is promoted by
+ * the predecessor when it finishes, so one session's messages run one at a time in arrival order
+ * without holding a worker slot, while other sessions run in parallel.
+ */
+import { DelayedError, Job, Queue, Worker } from 'bullmq';
+import type { GatewayContext, FinishedMessage } from '../server/context';
+import { createBlockingClient } from '../server/redis';
+import { UpstreamError, type Agent, type AgentEvent, type AgentResult } from '../server/agent/types';
+import { costUSD } from '../server/agent/pricing';
+import type { MessageFailure, MessageResult } from '../server/store/messages';
+import type { Turn } from '../server/store/sessions';
+import type { MessageJobData } from '../server/messages/service';
+
+export const MESSAGES_QUEUE = 'messages';
+/** BullMQ key prefix: hash-tagged so each queue's keys stay in one Redis Cluster slot. */
+const PREFIX = '{oc:messages}';
+/** A parked job is promoted by its predecessor; this is only the safety net if that is lost. */
+const PARK_MS = 30_000;
+
+export function createMessagesQueue(redisUrl: string): Queue<MessageJobData> {
+  return new Queue<MessageJobData>(MESSAGES_QUEUE, {
+    connection: createBlockingClient(redisUrl, 'openclaw-messages-queue'),
+    prefix: PREFIX,
+    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
+  });
+}
+
+class MessageTimeout extends Error {}
+
+type Deps = Pick<GatewayContext, 'config' | 'stores' | 'events' | 'clock' | 'log' | 'onMessageFinished'>;
+
+/** How a failed run is reported: code, a message safe to show, and the status a sync reply gets. */
+function failureOf(err: unknown, timeoutMs: number): MessageFailure {
+  if (err instanceof UpstreamError) return { code: 'upstream_error', message: err.message, status: 502 };
+  if (err instanceof MessageTimeout) return { code: 'timeout', message: `the agent did not finish within ${timeoutMs} ms (messages.timeoutMs)`, status: 504 };
+  return { code: 'agent_error', message: 'the agent failed unexpectedly; the gateway logged the details', status: 500 };
+}
+
+export class MessageProcessor {
+  constructor(private readonly ctx: Deps, private readonly agent: Agent, private readonly queue: Queue<MessageJobData>) {}
+
+  private get retentionMs(): number {
+    return this.ctx.config.messages.retentionHours * 3_600_000;
+  }
+
+  async process(job: Job<MessageJobData>, token?: string): Promise<void> {
+    const d = job.data;
+    const { sessions } = this.ctx.stores;
+    const gate = await sessions.gate(d.sessionId, d.seq);
+    if (gate === 'wait') {
+      await job.moveToDelayed(Date.now() + PARK_MS, token);
+      // The predecessor may have finished while we parked: then nobody else will promote us.
+      if (await sessions.isTurn(d.sessionId, d.seq)) await job.promote().catch(() => undefined);
+      throw new DelayedError();
+    }
+    if (gate === 'finished') return; // a re-run of a job that already finished (stalled worker): never run twice
+    await this.run(d);
+  }
+
+  private async run(d: MessageJobData): Promise<void> {
+    const { stores, config, clock } = this.ctx;
+    const [, workspace, history] = await Promise.all([
+      stores.messages.markRunning(d.messageId),
+      stores.workspaces.get(d.workspace),
+      stores.sessions.recentTurns(d.sessionId, config.sessions.historyLimit),
+    ]);
+
+    let lastAppend: Promise<unknown> = Promise.resolve();
+    const emit = (e: AgentEvent) => {
+      lastAppend = stores.messages.appendEvent(d.messageId, JSON.stringify(e));
+    };
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    let result: AgentResult | null = null;
+    let failure: MessageFailure | null = null;
+    try {
+      if (!workspace) throw new Error(`workspace '${d.workspace}' no longer exists`);
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          abort.abort();
+          reject(new MessageTimeout());
+        }, config.messages.timeoutMs);
+      });
+      result = await Promise.race([
+        this.agent.run(
+          {
+            messageId: d.messageId,
+            workspace,
+            userId: d.userId,
+            sessionId: d.sessionId,
+            message: d.message,
+            history: history.map((t) => ({ role: t.role, content: t.content })),
+            context: d.context,
+            signal: abort.signal,
+          },
+          emit,
+        ),
+        timeout,
+      ]);
+    } catch (err) {
+      failure = failureOf(err, config.messages.timeoutMs);
+      if (failure.code === 'agent_error') this.ctx.log.error({ err, messageId: d.messageId }, 'agent failed');
+    } finally {
+      clearTimeout(timer);
+    }
+    await lastAppend.catch((err) => this.ctx.log.warn({ err, messageId: d.messageId }, 'writing a message event failed'));
+    const finishedAt = clock.now();
+    const latencyMs = Math.max(0, finishedAt - d.receivedAt);
+    if (result) await this.succeed(d, result, latencyMs, finishedAt);
+    else await this.fail(d, failure!, latencyMs, finishedAt);
+  }
+
+  private async succeed(d: MessageJobData, r: AgentResult, latencyMs: number, finishedAt: number): Promise<void> {
+    const { stores, config, events } = this.ctx;
+    const tokensUsed = r.tokensIn + r.tokensOut;
+    const cost = costUSD(config, r.model, r.tokensIn, r.tokensOut);
+    const at = new Date(finishedAt).toISOString();
+    const turns: Turn[] = [
+      { role: 'user', content: d.message, createdAt: new Date(d.receivedAt).toISOString(), tokens: r.tokensIn, tools: [], messageId: d.messageId },
+      { role: 'assistant', content: r.response, createdAt: at, tokens: r.tokensOut, tools: r.toolsInvoked, messageId: d.messageId },
+    ];
+    await this.finishInSession(d, turns, tokensUsed);
+    await this.report(d, { status: 'done', model: r.model, provider: r.provider, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUSD: cost, latencyMs, finishedAt, toolsInvoked: r.toolsInvoked });
+    const result: MessageResult = {
+      messageId: d.messageId,
+      response: r.response,
+      tokensUsed,
+      latencyMs,
+      sessionId: d.sessionId,
+      toolsInvoked: r.toolsInvoked,
+      finishReason: r.finishReason,
+      model: r.model,
+      tokensIn: r.tokensIn,
+      tokensOut: r.tokensOut,
+      costUSD: cost,
+    };
+    const { response: _response, ...doneFields } = result;
+    await stores.messages.finish(d.messageId, { result }, JSON.stringify({ type: 'done', ...doneFields }), this.retentionMs);
+    await events.emit('message.sent', d.workspace, {
+      messageId: d.messageId,
+      workspace: d.workspace,
+      userId: d.userId,
+      channel: d.channel,
+      response: r.response,
+      tokensUsed,
+      latencyMs,
+      sessionId: d.sessionId,
+    });
+  }
+
+  private async fail(d: MessageJobData, f: MessageFailure, latencyMs: number, finishedAt: number): Promise<void> {
+    const { stores, events } = this.ctx;
+    await this.finishInSession(d, [], 0);
+    await this.report(d, { status: 'error', model: this.agent.defaultModel, provider: '', tokensIn: 0, tokensOut: 0, costUSD: null, latencyMs, finishedAt, toolsInvoked: [] });
+    await stores.messages.finish(d.messageId, { error: f }, JSON.stringify({ type: 'error', code: f.code, message: f.message }), this.retentionMs);
+    await events.emit('error.agent', d.workspace, {
+      messageId: d.messageId,
+      workspace: d.workspace,
+      userId: d.userId,
+      channel: d.channel,
+      sessionId: d.sessionId,
+      code: f.code,
+      message: f.message,
+    });
+  }
+
+  /** Records the turn and lets the session's next message (if parked) run. */
+  private async finishInSession(d: MessageJobData, turns: Turn[], tokens: number): Promise<void> {
+    const next = await this.ctx.stores.sessions.finish({ id: d.sessionId, workspace: d.workspace, userId: d.userId }, d.seq, turns, tokens);
+    if (next) {
+      const job = await Job.fromId(this.queue, next);
+      // Not delayed yet: that job re-checks its turn right after parking and promotes itself.
+      await job?.promote().catch(() => undefined);
+    }
+  }
+
+  /** onMessageFinished hooks, exactly once per message even if its job runs again. */
+  private async report(d: MessageJobData, m: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>): Promise<void> {
+    if (!this.ctx.onMessageFinished.length || !(await this.ctx.stores.messages.claimHooks(d.messageId))) return;
+    const finished: FinishedMessage = { messageId: d.messageId, workspace: d.workspace, userId: d.userId, sessionId: d.sessionId, ...m };
+    for (const hook of this.ctx.onMessageFinished) {
+      await hook(finished).catch((err: unknown) => this.ctx.log.error({ err, messageId: d.messageId }, 'a message-finished hook failed'));
+    }
+  }
+}
+
+export function startMessagesWorker(ctx: Deps & Pick<GatewayContext, 'redisUrl'>, agent: Agent, queue: Queue<MessageJobData>): Worker<MessageJobData> {
+  const processor = new MessageProcessor(ctx, agent, queue);
+  const worker = new Worker<MessageJobData>(MESSAGES_QUEUE, (job, token) => processor.process(job, token), {
+    connection: createBlockingClient(ctx.redisUrl, 'openclaw-messages-worker'),
+    prefix: PREFIX,
+    concurrency: ctx.config.workers.concurrency,
+  });
+  worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'messages worker error'));
+  return worker;
+}

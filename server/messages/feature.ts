@@ -1,0 +1,43 @@
+/**
+ * The messaging feature: the `messages` queue and ctx.messages (init), the worker and the idle
+ * session sweep (start, where workers run), and ending a deleted workspace's sessions.
+ */
+import type { Worker } from 'bullmq';
+import type { Feature } from '../features';
+import { createAgent } from '../agent';
+import { createMessagesQueue, startMessagesWorker, MESSAGES_QUEUE } from '../../queues/messages';
+import { MessageService } from './service';
+
+/** How often a worker process looks for idle sessions to end (session.ended, reason idle). */
+const SWEEP_EVERY_MS = 30_000;
+
+export const messagesFeature: Feature = {
+  name: 'messages',
+  init(ctx) {
+    const queue = createMessagesQueue(ctx.redisUrl);
+    ctx.queues.set(MESSAGES_QUEUE, queue);
+    ctx.messages = new MessageService(ctx, queue);
+    ctx.onWorkspaceDeleted.push(async (workspace) => {
+      await ctx.messages.deleteWorkspaceSessions(workspace, 'workspace_deleted');
+    });
+  },
+  async start(ctx, { workers }) {
+    const queue = ctx.queues.get(MESSAGES_QUEUE)!;
+    let worker: Worker | null = null;
+    let sweep: NodeJS.Timeout | null = null;
+    if (workers) {
+      worker = startMessagesWorker(ctx, createAgent(ctx), queue as never);
+      await worker.waitUntilReady();
+      sweep = setInterval(() => {
+        ctx.messages.sweepIdle().catch((err: unknown) => ctx.log.warn({ err }, 'idle session sweep failed'));
+      }, SWEEP_EVERY_MS);
+      sweep.unref();
+    }
+    return async () => {
+      if (sweep) clearInterval(sweep);
+      await worker?.close();
+      await ctx.messages.close();
+      await queue.close();
+    };
+  },
+};

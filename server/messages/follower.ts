@@ -1,0 +1,171 @@
+/**
+ * Follows many message event streams over a few dedicated connections ("lanes"): each lane runs
+ * one blocking XREAD over every stream it follows, so a thousand open SSE responses cost a
+ * handful of Redis connections, not a thousand. A new follower wakes its lane's blocked XREAD by
+ * appending to the lane's own wake stream, which the XREAD includes: race-free, because the lane
+ * reads the wake stream from the last entry it saw.
+ *
+ * The shared data client is never used for blocking reads (it is auto-pipelined: a block would
+ * stall every request behind it). Note for Redis Cluster: a multi-stream XREAD needs its keys in
+ * one slot; there, lanes would have to be split per node.
+ *
+ * Redis keys: oc:follow:{<laneId>}:wake → stream (MAXLEN 1), the lane's wake-up bell.
+ */
+import type Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { createBlockingClient } from '../redis';
+import { EVENT_FIELD } from '../store/messages';
+
+export interface StreamEntry {
+  /** The stream entry id, `<ms>-<seq>`: the SSE `id:`. */
+  id: string;
+  /** The event JSON. */
+  data: string;
+}
+
+interface Subscription {
+  key: string;
+  lastId: string;
+  deliver(entries: StreamEntry[]): void;
+}
+
+type XReadReply = Array<[string, Array<[string, string[]]>]> | null;
+
+/** Orders stream ids `<ms>-<seq>` (a bare `<ms>` means `<ms>-0`). */
+export function compareIds(a: string, b: string): number {
+  const [am, as = '0'] = a.split('-');
+  const [bm, bs = '0'] = b.split('-');
+  return Number(am) - Number(bm) || Number(as) - Number(bs);
+}
+
+const STREAM_ID = /^\d{1,15}(-\d{1,15})?$/;
+export const isStreamId = (s: string) => STREAM_ID.test(s);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class Lane {
+  readonly subs = new Map<string, Set<Subscription>>();
+  private readonly conn: Redis;
+  private readonly wakeKey: string;
+  private wakeLast = '0';
+  private reading = false;
+  private closed = false;
+  private idle: (() => void) | null = null;
+  private loop: Promise<void>;
+
+  constructor(url: string, private readonly data: Redis, private readonly blockMs: number) {
+    const laneId = randomBytes(8).toString('hex');
+    this.wakeKey = `oc:follow:{${laneId}}:wake`;
+    this.conn = createBlockingClient(url, 'openclaw-follow');
+    this.conn.on('error', () => undefined); // reconnects by itself; reads retry below
+    this.loop = this.run();
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const s of this.subs.values()) n += s.size;
+    return n;
+  }
+
+  add(sub: Subscription): void {
+    let set = this.subs.get(sub.key);
+    if (!set) this.subs.set(sub.key, (set = new Set()));
+    set.add(sub);
+    if (this.idle) {
+      const wake = this.idle;
+      this.idle = null;
+      wake();
+    } else if (this.reading) {
+      this.data.multi().xadd(this.wakeKey, 'MAXLEN', '1', '*', 'w', '1').pexpire(this.wakeKey, 3_600_000).exec().catch(() => undefined);
+    }
+  }
+
+  remove(sub: Subscription): void {
+    const set = this.subs.get(sub.key);
+    if (!set) return;
+    set.delete(sub);
+    if (!set.size) this.subs.delete(sub.key);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.closed) {
+      if (!this.subs.size) {
+        await new Promise<void>((resolve) => (this.idle = resolve));
+        continue;
+      }
+      const keys = [this.wakeKey];
+      const ids = [this.wakeLast];
+      for (const [key, set] of this.subs) {
+        let min: string | null = null;
+        for (const s of set) if (min === null || compareIds(s.lastId, min) < 0) min = s.lastId;
+        keys.push(key);
+        ids.push(min!);
+      }
+      let reply: XReadReply;
+      this.reading = true;
+      try {
+        reply = (await this.conn.xread('COUNT', 1000, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...ids)) as XReadReply;
+      } catch {
+        if (!this.closed) await sleep(100);
+        continue;
+      } finally {
+        this.reading = false;
+      }
+      if (reply) this.dispatch(reply);
+    }
+  }
+
+  private dispatch(reply: NonNullable<XReadReply>): void {
+    for (const [key, raw] of reply) {
+      if (key === this.wakeKey) {
+        this.wakeLast = raw[raw.length - 1][0];
+        continue;
+      }
+      const set = this.subs.get(key);
+      if (!set) continue;
+      const entries: StreamEntry[] = raw.map(([id, fields]) => ({ id, data: fields[fields.indexOf(EVENT_FIELD) + 1] }));
+      for (const sub of [...set]) {
+        const fresh = entries.filter((e) => compareIds(e.id, sub.lastId) > 0);
+        if (!fresh.length) continue;
+        sub.lastId = fresh[fresh.length - 1].id;
+        sub.deliver(fresh);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.idle?.();
+    this.conn.disconnect();
+    await this.loop.catch(() => undefined);
+    await this.data.del(this.wakeKey).catch(() => undefined);
+  }
+}
+
+export class StreamFollower {
+  private lanes: Lane[] | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly data: Redis,
+    private readonly opts: { lanes: number; blockMs?: number },
+  ) {}
+
+  /**
+   * Delivers the entries of stream `key` after `afterId` ('0' = from the start), in order, until
+   * the returned function is called. Connections open on first use.
+   */
+  follow(key: string, afterId: string, deliver: (entries: StreamEntry[]) => void): () => void {
+    this.lanes ??= Array.from({ length: this.opts.lanes }, () => new Lane(this.url, this.data, this.opts.blockMs ?? 5000));
+    const lane = this.lanes.reduce((a, b) => (b.size < a.size ? b : a));
+    const sub: Subscription = { key, lastId: afterId, deliver };
+    lane.add(sub);
+    return () => lane.remove(sub);
+  }
+
+  async close(): Promise<void> {
+    const lanes = this.lanes ?? [];
+    this.lanes = null;
+    await Promise.all(lanes.map((l) => l.close()));
+  }
+}

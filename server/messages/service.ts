@@ -1,0 +1,242 @@
+/**
+ * MessageService (ctx.messages): the one way in for a message, from HTTP or from inside the
+ * gateway (schedules). submit() resolves the session, takes the message's place in its session,
+ * stores a record and enqueues the BullMQ job; wait()/follow() read the message's event stream,
+ * which the worker writes (possibly in another process). Nothing here depends on the worker
+ * running in this process.
+ */
+import type { Queue } from 'bullmq';
+import type { GatewayContext } from '../context';
+import { ApiError, notFound } from '../errors';
+import { newId } from '../ids';
+import type { IdempotencyClaim } from '../store/idempotency';
+import { eventStreamKey, type MessageRecord, type MessageStatus } from '../store/messages';
+import type { SessionRecord } from '../store/sessions';
+import { StreamFollower, type StreamEntry } from './follower';
+import { sessionEventData } from './events';
+
+export interface SubmitInput {
+  workspace: string;
+  userId: string;
+  message: string;
+  sessionId?: string;
+  context?: { timezone?: string; language?: string };
+  /** Where the message came from: `api` (default), `schedule`, … Sessions are per channel. */
+  channel?: string;
+  idempotency?: IdempotencyClaim;
+}
+
+export interface Submitted {
+  messageId: string;
+  sessionId: string;
+  status: MessageStatus;
+  /** True when an Idempotency-Key matched an earlier message: nothing new was enqueued. */
+  replayed: boolean;
+}
+
+/** What a messages job carries: everything the worker needs, so it depends on nothing in-process. */
+export interface MessageJobData {
+  messageId: string;
+  workspace: string;
+  userId: string;
+  sessionId: string;
+  channel: string;
+  seq: number;
+  message: string;
+  context?: { timezone?: string; language?: string };
+  /** Epoch ms (ctx.clock) when the gateway received it: latencyMs counts from here. */
+  receivedAt: number;
+}
+
+export interface Following {
+  /** Stop following (the message itself goes on). */
+  stop(): void;
+  /** Resolves after the final event (done or error) was delivered. */
+  finished: Promise<void>;
+}
+
+/** A final event's data line starts like this: cheap to spot without parsing tokens. */
+export const isFinalEvent = (data: string) => data.startsWith('{"type":"done"') || data.startsWith('{"type":"error"');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Deps = Pick<GatewayContext, 'config' | 'stores' | 'events' | 'clock' | 'redis' | 'redisUrl' | 'log'>;
+
+export class MessageService {
+  private readonly follower: StreamFollower;
+
+  constructor(private readonly ctx: Deps, private readonly queue: Queue<MessageJobData>) {
+    this.follower = new StreamFollower(ctx.redisUrl, ctx.redis, { lanes: ctx.config.messages.followerConnections });
+  }
+
+  private get retentionMs(): number {
+    return this.ctx.config.messages.retentionHours * 3_600_000;
+  }
+
+  async submit(input: SubmitInput): Promise<Submitted> {
+    const { stores, events, clock } = this.ctx;
+    const channel = input.channel ?? 'api';
+    if (!(await stores.workspaces.exists(input.workspace))) throw notFound('workspace', input.workspace);
+    const messageId = newId('msg');
+    if (input.idempotency) {
+      const first = await stores.idempotency.claim(input.idempotency, messageId);
+      if (first) return this.replay(first, input.idempotency);
+    }
+    try {
+      const receivedAt = clock.now();
+      const session = await this.resolveSession(input.workspace, input.userId, channel, input.sessionId);
+      const seq = await stores.sessions.enqueue(session, messageId);
+      if (seq === null) throw new ApiError(409, 'session_deleted', `session '${session.id}' was deleted while this message arrived; send it again`);
+      await stores.messages.create(
+        { id: messageId, workspace: input.workspace, userId: input.userId, sessionId: session.id, channel, seq, createdAt: new Date(receivedAt).toISOString() },
+        this.retentionMs,
+      );
+      await events.emit('message.received', input.workspace, {
+        messageId,
+        workspace: input.workspace,
+        userId: input.userId,
+        channel,
+        sessionId: session.id,
+        message: input.message,
+      });
+      const data: MessageJobData = {
+        messageId,
+        workspace: input.workspace,
+        userId: input.userId,
+        sessionId: session.id,
+        channel,
+        seq,
+        message: input.message,
+        ...(input.context ? { context: input.context } : {}),
+        receivedAt,
+      };
+      await this.queue.add('message', data, { jobId: messageId });
+      return { messageId, sessionId: session.id, status: 'queued', replayed: false };
+    } catch (err) {
+      if (input.idempotency) await stores.idempotency.release(input.idempotency).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The first message sent with this Idempotency-Key (it may still be being enqueued). */
+  private async replay(first: { messageId: string; fingerprint: string }, claim: IdempotencyClaim): Promise<Submitted> {
+    if (first.fingerprint !== claim.fingerprint) {
+      throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used with a different request body; use a new key');
+    }
+    for (let i = 0; i < 100; i++) {
+      const rec = await this.get(first.messageId);
+      if (rec) return { messageId: rec.id, sessionId: rec.sessionId, status: rec.status, replayed: true };
+      await sleep(20);
+    }
+    throw new ApiError(409, 'idempotency_result_unavailable', `the message first sent with this Idempotency-Key (${first.messageId}) is no longer stored`);
+  }
+
+  /** The session a message goes to: the given id (created when new), else the user's current one. */
+  private async resolveSession(workspace: string, userId: string, channel: string, sessionId?: string): Promise<SessionRecord> {
+    const { sessions } = this.ctx.stores;
+    if (sessionId !== undefined) {
+      const { session, created } = await sessions.create({ id: sessionId, workspace, userId, channel });
+      if (!created && (session.workspace !== workspace || session.userId !== userId)) {
+        throw new ApiError(409, 'session_conflict', `sessionId '${sessionId}' belongs to another workspace or user; use another id`);
+      }
+      if (created || (await sessions.reopen(session))) await this.announce('session.started', session);
+      return session;
+    }
+    const idleMs = this.ctx.config.sessions.idleMinutes * 60_000;
+    for (;;) {
+      const currentId = await sessions.currentId(workspace, channel, userId);
+      const current = currentId ? await sessions.get(currentId) : null;
+      if (current && !current.endedAt && this.ctx.clock.now() - Date.parse(current.lastActiveAt) <= idleMs) return current;
+      const { session } = await sessions.create({ id: newId('sess'), workspace, userId, channel });
+      const winner = await sessions.swapCurrent(workspace, channel, userId, currentId, session.id);
+      if (winner !== session.id) {
+        await sessions.delete(session.id); // another request started the new session first: use theirs
+        continue;
+      }
+      if (current) await this.endSession(current.id, 'idle');
+      await this.announce('session.started', session);
+      return session;
+    }
+  }
+
+  private async announce(event: 'session.started', s: SessionRecord): Promise<void> {
+    await this.ctx.events.emit(event, s.workspace, sessionEventData(s));
+  }
+
+  /** Ends a session for idleness: announced once, whichever gateway or sweep notices first. */
+  async endSession(id: string, reason: 'idle'): Promise<void> {
+    const { sessions } = this.ctx.stores;
+    if (!(await sessions.end(id))) return;
+    const s = await sessions.get(id);
+    if (s) await this.ctx.events.emit('session.ended', s.workspace, { ...sessionEventData(s), reason });
+  }
+
+  /** Ends every session idle for longer than sessions.idleMinutes (run periodically by workers). */
+  async sweepIdle(): Promise<number> {
+    const before = this.ctx.clock.now() - this.ctx.config.sessions.idleMinutes * 60_000;
+    let ended = 0;
+    for (;;) {
+      const ids = await this.ctx.stores.sessions.idleIds(before, 200);
+      for (const id of ids) {
+        await this.endSession(id, 'idle');
+        ended++;
+      }
+      if (ids.length < 200) return ended;
+    }
+  }
+
+  /** Deletes one session and announces its end. */
+  async deleteSession(id: string): Promise<SessionRecord | null> {
+    const s = await this.ctx.stores.sessions.delete(id);
+    if (s) await this.ctx.events.emit('session.ended', s.workspace, { ...sessionEventData(s), reason: 'deleted' });
+    return s;
+  }
+
+  /** Deletes every session of a workspace (DELETE /sessions?workspace=, workspace deletion); returns how many. */
+  async deleteWorkspaceSessions(workspace: string, reason: 'deleted' | 'workspace_deleted'): Promise<number> {
+    const list = await this.ctx.stores.sessions.deleteWorkspace(workspace);
+    for (const s of list) await this.ctx.events.emit('session.ended', s.workspace, { ...sessionEventData(s), reason });
+    return list.length;
+  }
+
+  async get(messageId: string): Promise<MessageRecord | null> {
+    return this.ctx.stores.messages.get(messageId);
+  }
+
+  /** Delivers the message's events after `afterId` ('0': all of them) until the final one. */
+  follow(messageId: string, afterId: string, onEvent: (e: StreamEntry) => void): Following {
+    let stop: () => void = () => undefined;
+    let resolveFinished: () => void = () => undefined;
+    const finished = new Promise<void>((r) => (resolveFinished = r));
+    const unsubscribe = this.follower.follow(eventStreamKey(messageId), afterId, (entries) => {
+      for (const e of entries) {
+        onEvent(e);
+        if (isFinalEvent(e.data)) {
+          stop();
+          resolveFinished();
+          return;
+        }
+      }
+    });
+    stop = unsubscribe;
+    return { stop: unsubscribe, finished };
+  }
+
+  /** The message once finished (done or error); null when still unfinished after timeoutMs. */
+  async wait(messageId: string, timeoutMs: number): Promise<MessageRecord | null> {
+    const following = this.follow(messageId, '0', () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    try {
+      if ((await Promise.race([following.finished, timedOut])) === 'timeout') return null;
+    } finally {
+      clearTimeout(timer);
+      following.stop();
+    }
+    return this.get(messageId);
+  }
+
+  async close(): Promise<void> {
+    await this.follower.close();
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * Messages: send (whole answer, or 202 with "async": true), stream (SSE), read a message's status
+ * and result, resume its stream. Every message is a job on the `messages` queue; these routes
+ * only submit through ctx.messages and follow the message's event stream.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteOptions } from '.';
+import { coversWorkspace, keyOf, requireWorkspace } from '../auth/permissions';
+import { ApiError, badRequest, forbidden, invalidField, notFound } from '../errors';
+import { CLIENT_ID_PATTERN } from '../ids';
+import { isTimeZone } from '../cron';
+import { fingerprint, type IdempotencyClaim } from '../store/idempotency';
+import type { MessageRecord } from '../store/messages';
+import { isStreamId } from '../messages/follower';
+import { errors } from './schemas';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** How much longer than messages.timeoutMs a synchronous request waits (queueing time). */
+const QUEUE_ALLOWANCE_MS = 30_000;
+
+const ResultFields = {
+  messageId: Type.String({ description: '`msg_…`' }),
+  response: Type.String(),
+  tokensUsed: Type.Integer({ description: 'tokensIn + tokensOut' }),
+  latencyMs: Type.Integer({ description: 'From receipt to the last token, queueing included' }),
+  sessionId: Type.String(),
+  toolsInvoked: Type.Array(Type.String()),
+  finishReason: Type.String({ description: 'stop | length | tool_limit | content_filter' }),
+  model: Type.String(),
+  tokensIn: Type.Integer(),
+  tokensOut: Type.Integer(),
+  costUSD: Type.Union([Type.Number(), Type.Null()], { description: 'null when the model has no known price' }),
+};
+const ResultSchema = Type.Object(ResultFields);
+const Status = Type.Union(['queued', 'running', 'done', 'error'].map((s) => Type.Literal(s)));
+const AcceptedSchema = Type.Object({ messageId: Type.String(), sessionId: Type.String(), status: Status });
+const MessageSchema = Type.Object(
+  {
+    messageId: Type.String(),
+    sessionId: Type.String(),
+    workspace: Type.String(),
+    userId: Type.String(),
+    channel: Type.String(),
+    status: Status,
+    createdAt: Type.String({ format: 'date-time' }),
+    startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    ...Object.fromEntries(Object.entries(ResultFields).filter(([k]) => k !== 'messageId' && k !== 'sessionId').map(([k, v]) => [k, Type.Optional(v)])),
+    error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+  },
+  { description: 'status queued|running|done|error; when done, every field of the synchronous reply' },
+);
+
+const IdParams = Type.Object({ messageId: Type.String({ pattern: '^msg_[A-Za-z0-9]{1,64}$' }) });
+const StreamQuery = Type.Object({ after: Type.Optional(Type.String({ description: 'Resume after this event id (or send Last-Event-ID)' })) });
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ description: 'Same key from the same API key within 24 h: the first message’s result, never a second run' })),
+});
+
+/** The stream endpoints answer with Server-Sent Events; documented for OpenAPI, not serialized. */
+const SSE_RESPONSE = Type.String({
+  description: 'text/event-stream: `id: <event id>` + `data: {"type":"token"|"tool_use"|"tool_result"|"done"|"error",…}` per event, `: heartbeat` comments',
+});
+
+function sendBody(maxChars: number) {
+  return Type.Object(
+    {
+      workspace: Type.String({ minLength: 1, maxLength: 63 }),
+      userId: Type.String({ minLength: 1, maxLength: 256 }),
+      message: Type.String({ minLength: 1, maxLength: maxChars, description: `At most messages.maxChars (${maxChars}) characters` }),
+      sessionId: Type.Optional(Type.String({ pattern: CLIENT_ID_PATTERN, description: 'Continue (or create) this session; omitted: the user’s current api session' })),
+      context: Type.Optional(
+        Type.Object(
+          {
+            timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. America/New_York' })),
+            language: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'BCP 47 tag, e.g. en, pt-BR' })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+      async: Type.Optional(Type.Boolean({ description: 'true: answer 202 {messageId, sessionId, status} at once; poll GET /messages/{id}' })),
+    },
+    { additionalProperties: false },
+  );
+}
+type SendBody = Static<ReturnType<typeof sendBody>>;
+
+function isLanguageTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks a schema cannot express; 403 before 404 so ids outside the key's scope do not leak. */
+function checkSend(request: FastifyRequest, body: SendBody): void {
+  requireWorkspace(keyOf(request), body.workspace);
+  if (!body.message.trim()) throw invalidField('message', 'must not be blank');
+  const tz = body.context?.timezone;
+  if (tz !== undefined && !isTimeZone(tz)) throw invalidField('context.timezone', `unknown time zone '${tz}'; use an IANA name such as America/New_York`);
+  const lang = body.context?.language;
+  if (lang !== undefined && !isLanguageTag(lang)) throw invalidField('context.language', `'${lang}' is not a BCP 47 language tag (e.g. en, pt-BR)`);
+}
+
+function idempotencyOf(request: FastifyRequest, body: SendBody, endpoint: string): IdempotencyClaim | undefined {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
+    throw badRequest('Idempotency-Key: must be 1–255 printable ASCII characters', 'invalid_idempotency_key');
+  }
+  return { scope: keyOf(request).id, key: header, fingerprint: fingerprint({ endpoint, body }) };
+}
+
+/** A key reads messages with messages:read, and the sender (messages:write) may poll its own. */
+function requireReadable(request: FastifyRequest, rec: MessageRecord | null, id: string): MessageRecord {
+  const key = keyOf(request);
+  if (!key.permissions.includes('messages:read') && !key.permissions.includes('messages:write')) {
+    throw forbidden("this API key lacks the 'messages:read' permission", 'missing_permission');
+  }
+  if (!rec || !coversWorkspace(key, rec.workspace)) throw notFound('message', id);
+  return rec;
+}
+
+function failureError(rec: MessageRecord): ApiError {
+  const e = rec.error ?? { status: 500, code: 'internal_error', message: 'the message failed' };
+  return new ApiError(e.status, e.code, e.message, {}, { messageId: rec.id });
+}
+
+export default async function messageRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+  const tags = ['messages'];
+  const body = sendBody(ctx.config.messages.maxChars);
+  const waitMs = () => ctx.config.messages.timeoutMs + QUEUE_ALLOWANCE_MS;
+
+  /** Relays a message's events as SSE from `afterId` until its final event; the client may leave at any time. */
+  function relay(request: FastifyRequest, reply: FastifyReply, messageId: string, afterId: string): void {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const following = ctx.messages.follow(messageId, afterId, (e) => res.write(`id: ${e.id}\ndata: ${e.data}\n\n`));
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), ctx.config.messages.heartbeatMs);
+    const giveUp = setTimeout(() => {
+      res.write(`data: ${JSON.stringify({ type: 'error', code: 'timeout', message: `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${messageId}` })}\n\n`);
+      done();
+    }, waitMs());
+    let ended = false;
+    const cleanup = () => {
+      clearInterval(heartbeat);
+      clearTimeout(giveUp);
+      following.stop(); // the message itself goes on: it is stored, counted and announced
+    };
+    const done = () => {
+      if (ended) return;
+      ended = true;
+      cleanup();
+      res.end();
+    };
+    res.on('close', () => {
+      ended = true;
+      cleanup();
+    });
+    following.finished.then(done, done);
+    request.log.debug({ messageId, afterId }, 'streaming message events');
+  }
+
+  app.post<{ Body: SendBody }>(
+    '/messages',
+    {
+      config: { permission: 'messages:write' },
+      schema: {
+        tags,
+        summary: 'Send a message and get the whole answer (or 202 with "async": true)',
+        headers: IdempotencyHeaders,
+        body,
+        response: { 200: ResultSchema, 202: AcceptedSchema, ...errors(400, 403, 404, 409, 413, 422, 500, 502, 504) },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      checkSend(request, b);
+      const idempotency = idempotencyOf(request, b, 'messages');
+      const sent = await ctx.messages.submit({ ...b, idempotency });
+      if (sent.replayed) reply.header('Idempotent-Replayed', 'true');
+      if (b.async) {
+        reply.status(202);
+        return { messageId: sent.messageId, sessionId: sent.sessionId, status: sent.status };
+      }
+      const rec = await ctx.messages.wait(sent.messageId, waitMs());
+      if (!rec || (rec.status !== 'done' && rec.status !== 'error')) {
+        throw new ApiError(504, 'timeout', `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, {}, { messageId: sent.messageId });
+      }
+      if (rec.status === 'error') throw failureError(rec);
+      return rec.result;
+    },
+  );
+
+  app.post<{ Body: SendBody }>(
+    '/messages/stream',
+    {
+      config: { permission: 'messages:write' },
+      schema: {
+        tags,
+        summary: 'Send a message and stream the answer (Server-Sent Events)',
+        headers: IdempotencyHeaders,
+        body,
+        produces: ['text/event-stream'],
+        response: { 200: SSE_RESPONSE, ...errors(400, 403, 404, 409, 413, 422) },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      checkSend(request, b);
+      if (b.async) throw invalidField('async', 'is not supported on the stream endpoint');
+      const sent = await ctx.messages.submit({ ...b, idempotency: idempotencyOf(request, b, 'messages') });
+      if (sent.replayed) reply.header('Idempotent-Replayed', 'true');
+      reply.header('X-Message-Id', sent.messageId);
+      relay(request, reply, sent.messageId, '0');
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/messages/:messageId',
+    {
+      schema: { tags, summary: 'A message: its status, and its result when done', params: IdParams, response: { 200: MessageSchema, ...errors(400, 403, 404) } },
+    },
+    async (request) => {
+      const { messageId } = request.params;
+      const rec = requireReadable(request, await ctx.messages.get(messageId), messageId);
+      const { messageId: _m, sessionId: _s, ...result } = rec.result ?? ({} as Record<string, unknown>);
+      return {
+        messageId: rec.id,
+        sessionId: rec.sessionId,
+        workspace: rec.workspace,
+        userId: rec.userId,
+        channel: rec.channel,
+        status: rec.status,
+        createdAt: rec.createdAt,
+        startedAt: rec.startedAt,
+        finishedAt: rec.finishedAt,
+        ...result,
+        ...(rec.error ? { error: { code: rec.error.code, message: rec.error.message } } : {}),
+      };
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof StreamQuery> }>(
+    '/messages/:messageId/stream',
+    {
+      schema: {
+        tags,
+        summary: "Follow a message's events; resume with Last-Event-ID (or ?after=)",
+        params: IdParams,
+        querystring: StreamQuery,
+        produces: ['text/event-stream'],
+        response: { 200: SSE_RESPONSE, ...errors(400, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { messageId } = request.params;
+      const header = request.headers['last-event-id'];
+      const after = request.query.after ?? (typeof header === 'string' && header !== '' ? header : '0');
+      if (!isStreamId(after)) throw invalidField(request.query.after !== undefined ? 'after' : 'Last-Event-ID', `'${after}' is not an event id (e.g. 1714471200000-0)`);
+      requireReadable(request, await ctx.messages.get(messageId), messageId);
+      relay(request, reply, messageId, after);
+    },
+  );
+}

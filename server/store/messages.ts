@@ -1,0 +1,123 @@
+/**
+ * Message records (status and final result, for GET /messages/{id}, async mode and idempotent
+ * replays) and each message's event stream (what SSE relays and what waiters follow). Both
+ * expire after messages.retentionHours.
+ *
+ * Redis keys (one message's keys share the hash tag {<messageId>}, so one MULTI finishes both):
+ *   oc:msg:{<id>}     → hash: id, workspace, userId, sessionId, channel, seq, status, createdAt,
+ *                        startedAt, finishedAt, result (JSON), error (JSON), hooked
+ *   oc:msg:{<id>}:ev  → stream of events; field `d` = the event as JSON, exactly the SSE data line
+ */
+import type Redis from 'ioredis';
+
+const R = {
+  rec: (id: string) => `oc:msg:{${id}}`,
+  events: (id: string) => `oc:msg:{${id}}:ev`,
+};
+export const eventStreamKey = R.events;
+export const EVENT_FIELD = 'd';
+
+export type MessageStatus = 'queued' | 'running' | 'done' | 'error';
+
+/** The synchronous reply (the chapter's fields plus model, tokensIn, tokensOut, costUSD). */
+export interface MessageResult {
+  messageId: string;
+  response: string;
+  tokensUsed: number;
+  latencyMs: number;
+  sessionId: string;
+  toolsInvoked: string[];
+  finishReason: string;
+  model: string;
+  tokensIn: number;
+  tokensOut: number;
+  costUSD: number | null;
+}
+
+/** Why a message failed: the error code and message, and the HTTP status a synchronous reply gets. */
+export interface MessageFailure {
+  code: string;
+  message: string;
+  status: number;
+}
+
+export interface MessageRecord {
+  id: string;
+  workspace: string;
+  userId: string;
+  sessionId: string;
+  channel: string;
+  seq: number;
+  status: MessageStatus;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  result: MessageResult | null;
+  error: MessageFailure | null;
+}
+
+export type NewMessage = Pick<MessageRecord, 'id' | 'workspace' | 'userId' | 'sessionId' | 'channel' | 'seq' | 'createdAt'>;
+
+function toRecord(h: Record<string, string>): MessageRecord {
+  return {
+    id: h.id,
+    workspace: h.workspace,
+    userId: h.userId,
+    sessionId: h.sessionId,
+    channel: h.channel,
+    seq: Number(h.seq),
+    status: h.status as MessageStatus,
+    createdAt: h.createdAt,
+    startedAt: h.startedAt || null,
+    finishedAt: h.finishedAt || null,
+    result: h.result ? (JSON.parse(h.result) as MessageResult) : null,
+    error: h.error ? (JSON.parse(h.error) as MessageFailure) : null,
+  };
+}
+
+export class MessageStore {
+  constructor(private readonly redis: Redis, private readonly now: () => number = Date.now) {}
+
+  async create(m: NewMessage, ttlMs: number): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(R.rec(m.id), { ...m, seq: String(m.seq), status: 'queued', startedAt: '', finishedAt: '' })
+      .pexpire(R.rec(m.id), ttlMs)
+      .exec();
+  }
+
+  async get(id: string): Promise<MessageRecord | null> {
+    const h = await this.redis.hgetall(R.rec(id));
+    return h.id ? toRecord(h) : null;
+  }
+
+  async markRunning(id: string): Promise<void> {
+    await this.redis.hset(R.rec(id), 'status', 'running', 'startedAt', new Date(this.now()).toISOString());
+  }
+
+  /**
+   * Appends one event. Callers need not await each: commands on the one data connection run in
+   * the order they were sent, so events stay in order and the final MULTI lands after them.
+   */
+  appendEvent(id: string, eventJson: string): Promise<string | null> {
+    return this.redis.xadd(R.events(id), '*', EVENT_FIELD, eventJson);
+  }
+
+  /** Stores the outcome and appends the final event (done or error) in one transaction. */
+  async finish(id: string, outcome: { result: MessageResult } | { error: MessageFailure }, finalEventJson: string, ttlMs: number): Promise<void> {
+    const fields =
+      'result' in outcome ? { status: 'done', result: JSON.stringify(outcome.result) } : { status: 'error', error: JSON.stringify(outcome.error) };
+    await this.redis
+      .multi()
+      .hset(R.rec(id), { ...fields, finishedAt: new Date(this.now()).toISOString() })
+      .xadd(R.events(id), '*', EVENT_FIELD, finalEventJson)
+      .pexpire(R.rec(id), ttlMs)
+      .pexpire(R.events(id), ttlMs)
+      .exec();
+  }
+
+  /** True for the one caller that runs the message's finished hooks (a retried job gets false). */
+  async claimHooks(id: string): Promise<boolean> {
+    return (await this.redis.hsetnx(R.rec(id), 'hooked', '1')) === 1;
+  }
+}

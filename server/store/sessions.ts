@@ -1,0 +1,315 @@
+/**
+ * Sessions: who talks to which workspace, their history (the turns fed back to the agent), usage
+ * counters, and the per-session order in which messages run.
+ *
+ * Redis keys. One session's keys share the hash tag {<sessionId>} (the Lua scripts below touch
+ * them together); a workspace's indexes share the tag {w:<workspace>}:
+ *   oc:sess:{<id>}                 → hash: id, workspace, userId, channel, createdAt, lastActiveAt,
+ *                                     messageCount, tokensUsed, seq (last taken), done (last finished),
+ *                                     endedAt ('' while active)
+ *   oc:sess:{<id>}:hist            → list of JSON turns {role, content, createdAt, tokens, tools, messageId}
+ *   oc:sess:{<id>}:order           → hash: seq → messageId, while that message is queued or running
+ *   oc:sess:{<id>}:parked          → hash: seq → 1 when that message's job waits (delayed) for its turn
+ *   oc:sessidx:{w:<ws>}:all        → zset: session id → lastActiveAt (ms)
+ *   oc:sessidx:{w:<ws>}:u:<userId> → zset: session id → lastActiveAt (ms)
+ *   oc:sessidx:{w:<ws>}:cur:<channel>:<userId> → the user's current session id on that channel
+ *   oc:{sessidle}:active           → zset: session id → lastActiveAt (ms) of sessions not yet ended
+ */
+import type Redis from 'ioredis';
+
+const R = {
+  rec: (id: string) => `oc:sess:{${id}}`,
+  hist: (id: string) => `oc:sess:{${id}}:hist`,
+  order: (id: string) => `oc:sess:{${id}}:order`,
+  parked: (id: string) => `oc:sess:{${id}}:parked`,
+  all: (ws: string) => `oc:sessidx:{w:${ws}}:all`,
+  byUser: (ws: string, userId: string) => `oc:sessidx:{w:${ws}}:u:${userId}`,
+  current: (ws: string, channel: string, userId: string) => `oc:sessidx:{w:${ws}}:cur:${channel}:${userId}`,
+  active: 'oc:{sessidle}:active',
+};
+
+/** Turns kept per session (the history endpoint pages through them; the agent sees the last historyLimit). */
+export const MAX_STORED_TURNS = 10_000;
+
+/** The chapter's session object. */
+export interface Session {
+  id: string;
+  workspace: string;
+  userId: string;
+  createdAt: string;
+  lastActiveAt: string;
+  messageCount: number;
+  tokensUsed: number;
+  channel: string;
+}
+
+export interface SessionRecord extends Session {
+  endedAt: string | null;
+}
+
+export interface Turn {
+  role: 'user' | 'assistant';
+  content: string;
+  createdAt: string;
+  tokens: number;
+  tools: string[];
+  messageId: string;
+}
+
+export type Gate = 'run' | 'wait' | 'finished';
+
+/** What the order and index operations need to know about a session. */
+export type SessionRef = Pick<Session, 'id' | 'workspace' | 'userId'>;
+
+// Creates the hash only when absent: 1 = created, 0 = it already existed.
+const CREATE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1`;
+
+// Points the user's current session at ARGV[2] only if it still points at ARGV[1] ('' = none).
+const SWAP_CURRENT_LUA = `
+local cur = redis.call('GET', KEYS[1]) or ''
+if cur == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return ARGV[2] end
+return cur`;
+
+// Takes the session's next sequence number for a message: -1 when the session is gone.
+const ENQUEUE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('HSET', KEYS[2], seq, ARGV[1])
+redis.call('HSET', KEYS[1], 'lastActiveAt', ARGV[2])
+return seq`;
+
+// May message seq run now? 1 run (its predecessor finished), 0 wait (parked), 2 already finished.
+// A deleted session has no order left to keep: run.
+const GATE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+local seq = tonumber(ARGV[1])
+local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
+if seq <= done then return 2 end
+if seq == done + 1 then redis.call('HDEL', KEYS[2], seq) return 1 end
+redis.call('HSET', KEYS[2], seq, '1')
+return 0`;
+
+// Message seq finished: record its turns and usage, advance 'done', and return the id of the
+// next message if its job is parked waiting for this one: {applied 0|1, next id or ''}.
+// KEYS: rec, hist, order, parked. ARGV: seq, lastActiveAt, tokens, maxTurns, turn JSON...
+const FINISH_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, ''} end
+local seq = tonumber(ARGV[1])
+local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
+if seq <= done then return {0, ''} end
+redis.call('HSET', KEYS[1], 'done', seq, 'lastActiveAt', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'tokensUsed', ARGV[3])
+local turns = #ARGV - 4
+if turns > 0 then
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, 5))
+  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+  redis.call('HINCRBY', KEYS[1], 'messageCount', turns)
+end
+redis.call('HDEL', KEYS[3], seq)
+local nextSeq = seq + 1
+if redis.call('HDEL', KEYS[4], nextSeq) == 1 then return {1, redis.call('HGET', KEYS[3], nextSeq) or ''} end
+return {1, ''}`;
+
+function toRecord(h: Record<string, string>): SessionRecord {
+  return {
+    id: h.id,
+    workspace: h.workspace,
+    userId: h.userId,
+    createdAt: h.createdAt,
+    lastActiveAt: h.lastActiveAt,
+    messageCount: Number(h.messageCount ?? 0),
+    tokensUsed: Number(h.tokensUsed ?? 0),
+    channel: h.channel,
+    endedAt: h.endedAt || null,
+  };
+}
+
+/** The chapter's object, without internal fields. */
+export const publicSession = (s: SessionRecord): Session => ({
+  id: s.id,
+  workspace: s.workspace,
+  userId: s.userId,
+  createdAt: s.createdAt,
+  lastActiveAt: s.lastActiveAt,
+  messageCount: s.messageCount,
+  tokensUsed: s.tokensUsed,
+  channel: s.channel,
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class SessionStore {
+  constructor(private readonly redis: Redis, private readonly now: () => number = Date.now) {}
+
+  async get(id: string): Promise<SessionRecord | null> {
+    const h = await this.redis.hgetall(R.rec(id));
+    return h.id ? toRecord(h) : null;
+  }
+
+  /** Creates the session when absent. created: false when the id was already taken. */
+  async create(s: { id: string; workspace: string; userId: string; channel: string }): Promise<{ session: SessionRecord; created: boolean }> {
+    const at = this.now();
+    const fields = { ...s, createdAt: iso(at), lastActiveAt: iso(at), messageCount: '0', tokensUsed: '0', seq: '0', done: '0', endedAt: '' };
+    const created = (await this.redis.eval(CREATE_LUA, 1, R.rec(s.id), ...Object.entries(fields).flat())) === 1;
+    if (created) await this.index(s.id, s.workspace, s.userId, at);
+    const session = await this.get(s.id);
+    if (!session) return this.create(s); // deleted in between: make it again
+    return { session, created };
+  }
+
+  /** Clears endedAt of an ended session that is used again; true when it had ended. */
+  async reopen(s: SessionRecord): Promise<boolean> {
+    if (!s.endedAt) return false;
+    const at = this.now();
+    await this.redis.hset(R.rec(s.id), 'endedAt', '', 'lastActiveAt', iso(at));
+    await this.index(s.id, s.workspace, s.userId, at);
+    return true;
+  }
+
+  private async index(id: string, workspace: string, userId: string, at: number): Promise<void> {
+    await Promise.all([
+      this.redis.multi().zadd(R.all(workspace), at, id).zadd(R.byUser(workspace, userId), at, id).exec(),
+      this.redis.zadd(R.active, at, id),
+    ]);
+  }
+
+  /** The user's current session on a channel, if any (possibly idle: the caller decides). */
+  async currentId(workspace: string, channel: string, userId: string): Promise<string | null> {
+    return this.redis.get(R.current(workspace, channel, userId));
+  }
+
+  /** Compare-and-set of the current session pointer; returns the id it points to afterwards. */
+  async swapCurrent(workspace: string, channel: string, userId: string, expected: string | null, next: string): Promise<string> {
+    return (await this.redis.eval(SWAP_CURRENT_LUA, 1, R.current(workspace, channel, userId), expected ?? '', next)) as string;
+  }
+
+  /** Drops a session record that lost the race to become current (never indexed). */
+  async discard(id: string): Promise<void> {
+    await Promise.all([this.redis.del(R.rec(id)), this.redis.zrem(R.active, id)]);
+  }
+
+  /**
+   * Ends a session (idle): true only for the one caller that claims it, so the ended event is
+   * announced once however many gateways notice.
+   */
+  async end(id: string): Promise<boolean> {
+    if ((await this.redis.zrem(R.active, id)) !== 1) return false;
+    await this.redis.eval(`if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'endedAt', ARGV[1]) end`, 1, R.rec(id), iso(this.now()));
+    return true;
+  }
+
+  /** Session ids idle since before `before` (ms), oldest first. */
+  async idleIds(before: number, max: number): Promise<string[]> {
+    return this.redis.zrangebyscore(R.active, '-inf', `(${before}`, 'LIMIT', 0, max);
+  }
+
+  /** Takes the message's sequence number in its session; null when the session was deleted. */
+  async enqueue(s: SessionRef, messageId: string): Promise<number | null> {
+    const at = this.now();
+    const seq = (await this.redis.eval(ENQUEUE_LUA, 2, R.rec(s.id), R.order(s.id), messageId, iso(at))) as number;
+    if (seq < 0) return null;
+    await this.index(s.id, s.workspace, s.userId, at);
+    return seq;
+  }
+
+  async gate(id: string, seq: number): Promise<Gate> {
+    const r = (await this.redis.eval(GATE_LUA, 2, R.rec(id), R.parked(id), seq)) as number;
+    return r === 1 ? 'run' : r === 2 ? 'finished' : 'wait';
+  }
+
+  /** Whether message seq's predecessor has finished (re-checked after parking a job). */
+  async isTurn(id: string, seq: number): Promise<boolean> {
+    const done = await this.redis.hget(R.rec(id), 'done');
+    return done === null || Number(done) >= seq - 1;
+  }
+
+  /** Records a finished message; returns the id of the next message whose job is parked, if any. */
+  async finish(s: SessionRef, seq: number, turns: Turn[], tokens: number): Promise<string | null> {
+    const { id } = s;
+    const at = this.now();
+    const [applied, next] = (await this.redis.eval(
+      FINISH_LUA,
+      4,
+      R.rec(id),
+      R.hist(id),
+      R.order(id),
+      R.parked(id),
+      seq,
+      iso(at),
+      tokens,
+      MAX_STORED_TURNS,
+      ...turns.map((t) => JSON.stringify(t)),
+    )) as [number, string];
+    if (applied === 1) await this.index(id, s.workspace, s.userId, at);
+    return next || null;
+  }
+
+  /** The last `limit` turns, oldest first (what the agent sees). */
+  async recentTurns(id: string, limit: number): Promise<Turn[]> {
+    if (limit <= 0) return [];
+    return (await this.redis.lrange(R.hist(id), -limit, -1)).map((t) => JSON.parse(t) as Turn);
+  }
+
+  /** A page of history, chronological; offset counts back from the newest turn. */
+  async history(id: string, limit: number, offset: number): Promise<{ data: Turn[]; total: number }> {
+    const total = await this.redis.llen(R.hist(id));
+    const end = total - offset - 1;
+    if (end < 0) return { data: [], total };
+    const start = Math.max(0, end - limit + 1);
+    const data = (await this.redis.lrange(R.hist(id), start, end)).map((t) => JSON.parse(t) as Turn);
+    return { data, total };
+  }
+
+  /** Sessions of the given workspaces (optionally one user's), most recently active first. */
+  async list(q: { workspaces: string[]; userId?: string; limit: number; offset: number }): Promise<{ data: SessionRecord[]; total: number }> {
+    const zkey = (ws: string) => (q.userId !== undefined ? R.byUser(ws, q.userId) : R.all(ws));
+    const need = q.offset + q.limit;
+    const perWs = await Promise.all(
+      q.workspaces.map(async (ws) => {
+        const [total, top] = await Promise.all([this.redis.zcard(zkey(ws)), this.redis.zrevrange(zkey(ws), 0, need - 1, 'WITHSCORES')]);
+        const entries: Array<{ id: string; score: number }> = [];
+        for (let i = 0; i < top.length; i += 2) entries.push({ id: top[i], score: Number(top[i + 1]) });
+        return { total, entries };
+      }),
+    );
+    const total = perWs.reduce((n, w) => n + w.total, 0);
+    const page = perWs
+      .flatMap((w) => w.entries)
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+      .slice(q.offset, need);
+    const records = await Promise.all(page.map((e) => this.get(e.id)));
+    return { data: records.filter((r): r is SessionRecord => !!r), total };
+  }
+
+  /** Deletes a session and its history; returns what was deleted. */
+  async delete(id: string): Promise<SessionRecord | null> {
+    const s = await this.get(id);
+    if (!s) return null;
+    const removed = await this.redis.del(R.rec(id), R.hist(id), R.order(id), R.parked(id));
+    const cur = R.current(s.workspace, s.channel, s.userId);
+    await Promise.all([
+      this.redis.multi().zrem(R.all(s.workspace), id).zrem(R.byUser(s.workspace, s.userId), id).exec(),
+      this.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, cur, id),
+      this.redis.zrem(R.active, id),
+    ]);
+    return removed > 0 ? s : null;
+  }
+
+  /** Deletes every session of a workspace; returns the deleted ones. */
+  async deleteWorkspace(workspace: string): Promise<SessionRecord[]> {
+    const deleted: SessionRecord[] = [];
+    for (;;) {
+      const ids = await this.redis.zrange(R.all(workspace), 0, 199);
+      if (!ids.length) break;
+      for (const id of ids) {
+        const s = await this.delete(id);
+        if (s) deleted.push(s);
+        else await this.redis.zrem(R.all(workspace), id);
+      }
+    }
+    return deleted;
+  }
+}
