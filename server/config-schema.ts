@@ -164,6 +164,11 @@ export const ConfigSchema = Obj({
       disableAfter: Int(1, { default: 50 }),
       retentionDays: Int(1, { default: 14 }),
       baseDelayMs: Int(1, { default: 1000 }),
+      /** Cap on one retry delay, Retry-After included. */
+      maxDelayMs: Int(1, { default: 3600000 }),
+      /** Defaults for subscriptions made through the API (config entries carry their own). */
+      retries: Int(0, { default: 3, maximum: 20 }),
+      timeoutMs: Int(1, { default: 5000, maximum: 120000 }),
       concurrency: Int(1, { default: 32 }),
       allowPrivateNetworks: Type.Boolean({ default: true }),
     },

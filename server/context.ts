@@ -14,6 +14,7 @@ import type { MessageService } from './messages/service';
 import type { ModelRegistry } from './agent/providers/registry';
 import type { Metrics } from './metrics';
 import type { ScheduleService } from './schedules';
+import type { WebhookService } from './webhooks/service';
 
 export interface Readiness {
   /** False until Redis, the stores and the workers are ready: API routes answer 503 `starting`. */
@@ -51,6 +52,8 @@ export interface GatewayContext {
   metrics: Metrics;
   /** Schedules: CRUD + run now, kept in step with their BullMQ job schedulers (queues/schedules.ts). */
   schedules: ScheduleService;
+  /** Outbound webhooks: fan-out of events, test pings, redeliveries (queues/webhooks.ts). */
+  webhooks: WebhookService;
 }
 
 /** What a finished message reports to onMessageFinished hooks (stats, metrics). */

@@ -22,6 +22,8 @@ export class ApiError extends Error {
 export const badRequest = (message: string, code = 'invalid_request') => new ApiError(400, code, message);
 export const unauthorized = (message: string, code = 'unauthorized') =>
   new ApiError(401, code, message, { 'WWW-Authenticate': 'Bearer realm="openclaw"' });
+/** 400 `validation_error` naming the field, for checks a JSON schema cannot express. */
+export const invalidField = (field: string, message: string) => new ApiError(400, 'validation_error', `${field}: ${message}`, {}, { field });
 export const forbidden = (message: string, code = 'forbidden') => new ApiError(403, code, message);
 export const notFound = (what: string, id: string, code = 'not_found') => new ApiError(404, code, `${what} '${id}' not found`);
 export const conflict = (message: string, code = 'conflict') => new ApiError(409, code, message);

@@ -8,6 +8,7 @@ import { observabilityFeature } from './metrics/feature';
 import { agentFeature } from './agent/feature';
 import { schedulesFeature } from '../queues/schedules';
 import { messagesFeature } from './messages/feature';
+import { webhooksFeature } from '../queues/webhooks';
 
 export interface Feature {
   name: string;
@@ -22,5 +23,6 @@ export const FEATURES: Feature[] = [
   observabilityFeature, // first: creates ctx.metrics, which other features use
   agentFeature, // before the messages feature: sets ctx.models and the default model
   schedulesFeature,
+  webhooksFeature,
   messagesFeature,
 ];

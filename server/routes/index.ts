@@ -9,6 +9,7 @@ import scheduleRoutes from './schedules';
 import statsRoutes from './stats';
 import metricsRoutes from './metrics';
 import adminRoutes from './admin';
+import webhookRoutes from './webhooks';
 
 export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
   const prefix = ctx.config.api.prefix;
@@ -21,6 +22,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext):
   await app.register(statsRoutes, { ctx, prefix });
   await app.register(metricsRoutes, { ctx, prefix: '' }); // GET /metrics, outside the API prefix
   await app.register(adminRoutes, { ctx }); // Bull Board at /admin/queues
+  await app.register(webhookRoutes, { ctx, prefix });
 }
 
 export interface RouteOptions {

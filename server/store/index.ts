@@ -10,6 +10,7 @@ import { MemoryStore } from './memory';
 import { SessionStore } from './sessions';
 import { MessageStore } from './messages';
 import { IdempotencyStore } from './idempotency';
+import { WebhookStore } from './webhooks';
 
 export function createStores(redis: Redis, clock: Clock) {
   const date = () => new Date(clock.now());
@@ -20,6 +21,7 @@ export function createStores(redis: Redis, clock: Clock) {
     stats: new StatsStore(redis),
     schedules: new ScheduleStore(redis, date),
     memory: new MemoryStore(redis, () => clock.now()),
+    webhooks: new WebhookStore(redis, date),
     sessions: new SessionStore(redis, () => clock.now()),
     messages: new MessageStore(redis, () => clock.now()),
     idempotency: new IdempotencyStore(redis),

@@ -1,0 +1,94 @@
+/**
+ * The `webhooks` feature: the BullMQ queue of deliveries, its workers, and the event sink that
+ * fans each domain event out to the matching subscriptions. The queue shares the data client
+ * (commands fail fast while Redis is away, so emitting never hangs a request); workers get
+ * their own blocking connection and read everything they need from Redis, so they run in the
+ * gateway or in `openclaw worker` processes alike.
+ */
+import { createHash } from 'node:crypto';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Feature } from '../server/features';
+import type { GatewayContext } from '../server/context';
+import { ConfigError } from '../server/config';
+import { createBlockingClient } from '../server/redis';
+import type { NewSubscription } from '../server/store/webhooks';
+import { BACKOFF_TYPE, WebhookService, type DeliveryJobData } from '../server/webhooks/service';
+import { deliverAttempt, RetryLater } from '../server/webhooks/deliver';
+import { retryDelayMs } from '../server/webhooks/backoff';
+import { WebhookHttpClient } from '../server/webhooks/http';
+import { SUBSCRIBABLE_EVENTS } from '../server/webhooks/matching';
+
+export const WEBHOOKS_QUEUE = 'webhooks';
+/** Hash-tagged so every key of the queue lands in one Redis Cluster slot. */
+export const WEBHOOKS_PREFIX = '{oc:webhooks}';
+
+/** `webhooks.outbound` → subscriptions with stable ids (from the URL; repeated URLs get a suffix). */
+export function configSubscriptions(ctx: GatewayContext): NewSubscription[] {
+  const seen = new Map<string, number>();
+  return ctx.config.webhooks.outbound.map((w, i) => {
+    const unknown = w.events.find((e) => !SUBSCRIBABLE_EVENTS.includes(e));
+    if (unknown) throw new ConfigError(`webhooks.outbound[${i}].events: unknown event '${unknown}'; valid: ${SUBSCRIBABLE_EVENTS.join(', ')}`);
+    const base = `wh_cfg_${createHash('sha256').update(w.url).digest('hex').slice(0, 16)}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return {
+      id: n === 1 ? base : `${base}_${n}`,
+      url: w.url,
+      events: [...new Set(w.events)],
+      workspaces: w.workspaces?.length ? w.workspaces : null,
+      scope: ['*'],
+      description: w.description ?? null,
+      secret: w.secret,
+      retries: w.retries,
+      timeoutMs: w.timeoutMs,
+      source: 'config' as const,
+      createdBy: null,
+    };
+  });
+}
+
+function startWorker(ctx: GatewayContext): () => Promise<void> {
+  const config = ctx.config.webhooks;
+  const http = new WebhookHttpClient({ allowPrivateNetworks: config.allowPrivateNetworks });
+  const deps = { store: ctx.stores.webhooks, http, config, clock: ctx.clock, log: ctx.log, metrics: ctx.metrics, userAgent: `OpenClaw-Webhooks/${ctx.version}` };
+  const worker = new Worker<DeliveryJobData>(
+    WEBHOOKS_QUEUE,
+    (job: Job<DeliveryJobData>) =>
+      deliverAttempt(deps, { ...job.data, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 }),
+    {
+      connection: createBlockingClient(ctx.redisUrl, 'openclaw-webhooks-worker'),
+      prefix: WEBHOOKS_PREFIX,
+      concurrency: config.concurrency,
+      settings: {
+        // RetryLater carries the delay deliverAttempt logged; anything else (a crash) backs off normally.
+        backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+          err instanceof RetryLater ? err.delayMs : retryDelayMs(attemptsMade, config.baseDelayMs, config.maxDelayMs),
+      },
+    },
+  );
+  ctx.metrics.trackWorker(WEBHOOKS_QUEUE, worker);
+  worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'webhooks worker error'));
+  return async () => {
+    await worker.close();
+    await http.close();
+  };
+}
+
+export const webhooksFeature: Feature = {
+  name: 'webhooks',
+  init(ctx) {
+    const queue = new Queue<DeliveryJobData>(WEBHOOKS_QUEUE, { connection: ctx.redis, prefix: WEBHOOKS_PREFIX });
+    queue.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'webhooks queue error'));
+    ctx.queues.set(WEBHOOKS_QUEUE, queue as Queue);
+    ctx.webhooks = new WebhookService(queue, ctx.stores.webhooks, ctx.config.webhooks, ctx.clock);
+    ctx.events.addSink(ctx.webhooks.fanOut);
+  },
+  async start(ctx, { workers }) {
+    await ctx.stores.webhooks.syncConfig(configSubscriptions(ctx));
+    const stopWorker = workers ? startWorker(ctx) : null;
+    return async () => {
+      await stopWorker?.();
+      await ctx.queues.get(WEBHOOKS_QUEUE)?.close();
+    };
+  },
+};

@@ -1,0 +1,312 @@
+/**
+ * Outbound webhook subscriptions (REST hooks, as n8n triggers and Zapier-style integrations use
+ * them): create/list/get/update/delete, the delivery log, redeliver, and a test ping.
+ * webhooks:read for reading, webhooks:write for the rest. A subscription belongs to the
+ * workspaces of the key that made it: a key sees only subscriptions whose whole scope it covers
+ * (others read as not found). Config subscriptions (`webhooks.outbound`) are read-only (409).
+ * The secret is returned once, at creation or rotation; never by GET.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RouteOptions } from '.';
+import { coversWorkspace, keyOf, requireWorkspace } from '../auth/permissions';
+import { conflict, invalidField, notFound } from '../errors';
+import type { ApiKeyRecord } from '../store/keys';
+import type { StoredSubscription, WebhookSubscription } from '../store/webhooks';
+import { generateSecret } from '../webhooks/signing';
+import { checkEvents, checkUrl, MAX_URL_LENGTH } from '../webhooks/validate';
+import { SUBSCRIBABLE_EVENTS } from '../webhooks/matching';
+import { WorkspaceIdParam, errors } from './schemas';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T, description?: string) => Type.Union([t, Type.Null()], description ? { description } : {});
+
+const Url = Type.String({ minLength: 1, maxLength: MAX_URL_LENGTH, description: 'Where to POST events: http:// or https://, at most 2,048 characters' });
+const Events = Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 50, description: `Event names: ${SUBSCRIBABLE_EVENTS.join(', ')} (\`*\` = every event, including future ones)` });
+const Workspaces = Type.Array(WorkspaceIdParam, { minItems: 1, maxItems: 100, description: "Only these workspaces' events (each within the key's scope)" });
+const Description = Type.String({ maxLength: 500 });
+const Retries = Type.Integer({ minimum: 0, maximum: 20, description: 'Retries after the first attempt (default webhooks.retries, 3)' });
+const TimeoutMs = Type.Integer({ minimum: 1, maximum: 120000, description: 'Bound on each attempt (default webhooks.timeoutMs, 5000)' });
+
+const WebhookFields = {
+  id: Type.String(),
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  workspaces: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'Workspace filter; null = every workspace in scope' }),
+  scope: Type.Array(Type.String(), { description: "The creating key's workspaces (`*` = all): events outside them never reach this subscription" }),
+  description: Nullable(Type.String()),
+  enabled: Type.Boolean(),
+  disabledReason: Nullable(Type.String(), 'Why it was disabled (410 Gone, too many failed events, or through the API)'),
+  disabledAt: Nullable(Type.String({ format: 'date-time' })),
+  consecutiveFailures: Type.Integer({ description: 'Events in a row that could not be delivered; webhooks.disableAfter disables it' }),
+  retries: Type.Integer(),
+  timeoutMs: Type.Integer(),
+  source: Type.Union([Type.Literal('api'), Type.Literal('config')], { description: 'config: declared in openclaw.json, read-only here' }),
+  createdBy: Nullable(Type.String(), 'Id of the API key that created it'),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+};
+const WebhookSchema = Type.Object(WebhookFields);
+const WebhookWithSecret = Type.Object({
+  ...WebhookFields,
+  secret: Type.Optional(Type.String({ description: 'Only when the server generated or rotated it: shown this once' })),
+});
+
+const DeliveryFields = {
+  id: Type.String({ description: 'Also sent as X-OpenClaw-Delivery and webhook-id, the same on every retry' }),
+  webhookId: Type.String(),
+  eventId: Type.String({ description: 'The payload `id`' }),
+  event: Type.String(),
+  status: Type.Union(['pending', 'retrying', 'delivered', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
+  attemptCount: Type.Integer(),
+  manual: Type.Boolean({ description: 'A test ping or a redelivery' }),
+  redeliveryOf: Nullable(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  deliveredAt: Nullable(Type.String({ format: 'date-time' })),
+  nextAttemptAt: Nullable(Type.String({ format: 'date-time' })),
+  lastStatus: Type.Union([Type.Integer(), Type.Null()], { description: 'HTTP status of the last attempt' }),
+  lastError: Nullable(Type.String()),
+};
+const DeliverySchema = Type.Object(DeliveryFields);
+const AttemptSchema = Type.Object({
+  attempt: Type.Integer(),
+  startedAt: Type.String({ format: 'date-time' }),
+  durationMs: Type.Integer(),
+  status: Type.Union([Type.Integer(), Type.Null()], { description: 'HTTP status; null when no response came' }),
+  error: Nullable(Type.String()),
+  response: Nullable(Type.String(), 'The first 1 KiB of the response body'),
+  nextAttemptAt: Nullable(Type.String({ format: 'date-time' })),
+});
+const DeliveryDetail = Type.Object({
+  ...DeliveryFields,
+  payload: Type.Object({}, { additionalProperties: true, description: 'The body that was sent' }),
+  attempts: Type.Array(AttemptSchema),
+});
+
+const CreateBody = Type.Object(
+  {
+    url: Url,
+    events: Events,
+    secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'HMAC key; generated (and returned once) when omitted' })),
+    workspaces: Type.Optional(Workspaces),
+    description: Type.Optional(Description),
+    retries: Type.Optional(Retries),
+    timeoutMs: Type.Optional(TimeoutMs),
+  },
+  { additionalProperties: false },
+);
+const PatchBody = Type.Object(
+  {
+    url: Type.Optional(Url),
+    events: Type.Optional(Events),
+    workspaces: Type.Optional(Type.Union([Workspaces, Type.Null()])),
+    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    enabled: Type.Optional(Type.Boolean({ description: 'true re-enables a disabled subscription and clears its failure count' })),
+    rotateSecret: Type.Optional(Type.Boolean({ description: 'true: a new secret, returned once in this response' })),
+    retries: Type.Optional(Retries),
+    timeoutMs: Type.Optional(TimeoutMs),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+const WebhookIdParam = Type.String({ pattern: '^wh_[A-Za-z0-9_]{1,64}$', description: 'Subscription id (`wh_…`)' });
+const IdParams = Type.Object({ webhookId: WebhookIdParam });
+const DeliveryParams = Type.Object({ webhookId: WebhookIdParam, deliveryId: Type.String({ pattern: '^dlv_[A-Za-z0-9]{1,64}$' }) });
+const DeliveriesQuery = Type.Object(
+  { limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), offset: Type.Integer({ minimum: 0, default: 0 }) },
+  { additionalProperties: false },
+);
+
+const coversAll = (key: ApiKeyRecord, scope: string[]) => scope.every((w) => (w === '*' ? key.workspaces.includes('*') : coversWorkspace(key, w)));
+
+/** The public view: never the secret. */
+const view = ({ secret: _secret, ...s }: StoredSubscription): WebhookSubscription => s;
+
+export default async function webhookRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+  const store = ctx.stores.webhooks;
+  const cfg = ctx.config.webhooks;
+  const tags = ['webhooks'];
+
+  async function visible(request: FastifyRequest, id: string): Promise<StoredSubscription> {
+    const sub = await store.get(id);
+    if (!sub || !coversAll(keyOf(request), sub.scope)) throw notFound('webhook', id);
+    return sub;
+  }
+
+  async function writable(request: FastifyRequest, id: string): Promise<StoredSubscription> {
+    const sub = await visible(request, id);
+    if (sub.source === 'config') throw conflict(`webhook '${id}' is declared in openclaw.json (webhooks.outbound) and is read-only through the API`, 'read_only');
+    return sub;
+  }
+
+  /** Each filtered workspace must be in the key's scope (403) and exist (400). */
+  async function checkWorkspaces(key: ApiKeyRecord, list: string[]): Promise<string[]> {
+    const unique = [...new Set(list)];
+    for (const w of unique) requireWorkspace(key, w);
+    for (const w of unique) if (!(await ctx.stores.workspaces.exists(w))) throw invalidField('workspaces', `unknown workspace '${w}'`);
+    return unique;
+  }
+
+  app.post<{ Body: Static<typeof CreateBody> }>(
+    '/webhooks',
+    {
+      config: { permission: 'webhooks:write' },
+      schema: { tags, summary: 'Subscribe a URL to events', body: CreateBody, response: { 201: WebhookWithSecret, ...errors(400, 403, 413) } },
+    },
+    async (request, reply) => {
+      const key = keyOf(request);
+      const b = request.body;
+      const url = checkUrl(b.url, cfg.allowPrivateNetworks);
+      const events = checkEvents(b.events);
+      const workspaces = b.workspaces ? await checkWorkspaces(key, b.workspaces) : null;
+      const secret = b.secret ?? generateSecret();
+      const sub = await store.create({
+        id: `wh_${generateSecret().slice(-20)}`,
+        url,
+        events,
+        workspaces,
+        scope: key.workspaces,
+        description: b.description ?? null,
+        secret,
+        retries: b.retries ?? cfg.retries,
+        timeoutMs: b.timeoutMs ?? cfg.timeoutMs,
+        source: 'api',
+        createdBy: key.id,
+      });
+      reply.status(201);
+      return b.secret ? view(sub) : { ...view(sub), secret };
+    },
+  );
+
+  app.get(
+    '/webhooks',
+    {
+      config: { permission: 'webhooks:read' },
+      schema: { tags, summary: 'List the subscriptions this key can see', response: { 200: Type.Object({ data: Type.Array(WebhookSchema) }), ...errors(403) } },
+    },
+    async (request) => {
+      const key = keyOf(request);
+      return { data: (await store.list()).filter((s) => coversAll(key, s.scope)).map(view) };
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/webhooks/:webhookId',
+    {
+      config: { permission: 'webhooks:read' },
+      schema: { tags, summary: 'Get a subscription', params: IdParams, response: { 200: WebhookSchema, ...errors(400, 403, 404) } },
+    },
+    async (request) => view(await visible(request, request.params.webhookId)),
+  );
+
+  app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof PatchBody> }>(
+    '/webhooks/:webhookId',
+    {
+      config: { permission: 'webhooks:write' },
+      schema: {
+        tags,
+        summary: 'Change a subscription (url, events, workspaces, description, enabled, retries, timeoutMs) or rotate its secret',
+        params: IdParams,
+        body: PatchBody,
+        response: { 200: WebhookWithSecret, ...errors(400, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const id = request.params.webhookId;
+      const key = keyOf(request);
+      await writable(request, id);
+      const { rotateSecret, ...b } = request.body;
+      const secret = rotateSecret ? generateSecret() : undefined;
+      const updated = await store.update(id, {
+        url: b.url === undefined ? undefined : checkUrl(b.url, cfg.allowPrivateNetworks),
+        events: b.events && checkEvents(b.events),
+        workspaces: b.workspaces === undefined ? undefined : b.workspaces && (await checkWorkspaces(key, b.workspaces)),
+        description: b.description,
+        enabled: b.enabled,
+        retries: b.retries,
+        timeoutMs: b.timeoutMs,
+        secret,
+      });
+      if (!updated) throw notFound('webhook', id);
+      return secret ? { ...view(updated), secret } : view(updated);
+    },
+  );
+
+  app.delete<{ Params: Static<typeof IdParams> }>(
+    '/webhooks/:webhookId',
+    {
+      config: { permission: 'webhooks:write' },
+      schema: { tags, summary: 'Delete a subscription (pending deliveries are cancelled)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
+    },
+    async (request, reply) => {
+      await writable(request, request.params.webhookId);
+      if (!(await store.delete(request.params.webhookId))) throw notFound('webhook', request.params.webhookId);
+      reply.status(204);
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof DeliveriesQuery> }>(
+    '/webhooks/:webhookId/deliveries',
+    {
+      config: { permission: 'webhooks:read' },
+      schema: {
+        tags,
+        summary: `The delivery log, newest first (kept webhooks.retentionDays)`,
+        params: IdParams,
+        querystring: DeliveriesQuery,
+        response: { 200: Type.Object({ data: Type.Array(DeliverySchema), total: Type.Integer() }), ...errors(400, 403, 404) },
+      },
+    },
+    async (request) => {
+      const sub = await visible(request, request.params.webhookId);
+      return store.listDeliveries(sub.id, request.query.limit, request.query.offset);
+    },
+  );
+
+  app.get<{ Params: Static<typeof DeliveryParams> }>(
+    '/webhooks/:webhookId/deliveries/:deliveryId',
+    {
+      config: { permission: 'webhooks:read' },
+      schema: { tags, summary: 'One delivery with its payload and every attempt', params: DeliveryParams, response: { 200: DeliveryDetail, ...errors(400, 403, 404) } },
+    },
+    async (request) => {
+      const sub = await visible(request, request.params.webhookId);
+      const d = await store.getDelivery(sub.id, request.params.deliveryId);
+      if (!d) throw notFound('delivery', request.params.deliveryId);
+      const { body, ...rest } = d;
+      return { ...rest, payload: JSON.parse(body), attempts: await store.attempts(sub.id, d.id) };
+    },
+  );
+
+  app.post<{ Params: Static<typeof DeliveryParams> }>(
+    '/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
+    {
+      config: { permission: 'webhooks:write' },
+      schema: {
+        tags,
+        summary: 'Send a logged delivery again (same payload and event id, new delivery id)',
+        params: DeliveryParams,
+        response: { 202: DeliverySchema, ...errors(400, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const sub = await visible(request, request.params.webhookId);
+      const original = await store.getDelivery(sub.id, request.params.deliveryId);
+      if (!original) throw notFound('delivery', request.params.deliveryId);
+      reply.status(202);
+      return ctx.webhooks.redeliver(sub, original);
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams> }>(
+    '/webhooks/:webhookId/test',
+    {
+      config: { permission: 'webhooks:write' },
+      schema: { tags, summary: 'Send a `ping` event to this subscription', params: IdParams, response: { 202: DeliverySchema, ...errors(400, 403, 404) } },
+    },
+    async (request, reply) => {
+      const sub = await visible(request, request.params.webhookId);
+      reply.status(202);
+      return ctx.webhooks.ping(sub);
+    },
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * One delivery attempt, as the `webhooks` worker runs it: read the subscription and the logged
+ * delivery from Redis, sign, POST, log the attempt, and decide what happens next:
+ * 2xx delivered; 410 Gone disables the subscription at once; anything else (another status,
+ * a timeout, a connection error, a redirect) is retried with backoff (or after Retry-After)
+ * until `retries` are used up, which counts one failed event toward `webhooks.disableAfter`.
+ */
+import { UnrecoverableError } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config-schema';
+import type { Clock } from '../clock';
+import type { Metrics } from '../metrics';
+import type { DeliveryStatus, StoredSubscription, WebhookStore } from '../store/webhooks';
+import { retryDelayMs } from './backoff';
+import type { WebhookHttpClient, PostResult } from './http';
+import { deliveryHeaders } from './signing';
+
+/** Thrown to make BullMQ retry after exactly `delayMs` (read by the custom backoff strategy). */
+export class RetryLater extends Error {
+  constructor(message: string, readonly delayMs: number) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}
+
+export interface DeliverDeps {
+  store: WebhookStore;
+  http: WebhookHttpClient;
+  config: Config['webhooks'];
+  clock: Clock;
+  log: Pick<FastifyBaseLogger, 'warn'>;
+  /** Counts every attempt by outcome (Prometheus). */
+  metrics: Pick<Metrics, 'webhookDelivery'>;
+  userAgent: string;
+}
+
+export interface AttemptJob {
+  webhookId: string;
+  deliveryId: string;
+  /** 1-based number of this attempt. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+const outcomeText = (r: PostResult) => (r.status !== null ? `HTTP ${r.status}` : (r.error ?? 'no response'));
+
+function isRedirect(status: number | null): boolean {
+  return status !== null && status >= 300 && status < 400;
+}
+
+/** Runs one attempt. Resolves when done (delivered or nothing to do); throws to retry or to fail for good. */
+export async function deliverAttempt(deps: DeliverDeps, job: AttemptJob): Promise<void> {
+  const { store, clock, config } = deps;
+  const retentionSec = config.retentionDays * 86400;
+  const [sub, delivery] = await Promise.all([store.get(job.webhookId), store.getDelivery(job.webhookId, job.deliveryId)]);
+  if (!delivery) return; // expired from the log: nothing left to send
+  if (!sub || (!sub.enabled && !delivery.manual)) {
+    await store.cancelDelivery(job.webhookId, job.deliveryId, sub ? `subscription disabled: ${sub.disabledReason ?? 'no reason'}` : 'subscription deleted');
+    return;
+  }
+
+  const startedAt = new Date(clock.now());
+  const headers = deliveryHeaders({
+    secret: sub.secret,
+    deliveryId: delivery.id,
+    event: delivery.event,
+    attempt: job.attempt,
+    timestampSec: Math.floor(startedAt.getTime() / 1000),
+    body: delivery.body,
+    userAgent: deps.userAgent,
+  });
+  const result = await deps.http.post(sub.url, headers, delivery.body, sub.timeoutMs, () => clock.now());
+  const error = isRedirect(result.status) ? `redirect (HTTP ${result.status}) not followed` : result.error;
+  const ok = result.status !== null && result.status >= 200 && result.status < 300;
+  const gone = result.status === 410;
+  const last = job.attempt >= job.maxAttempts;
+  const delayMs = ok || gone || last ? null : retryDelayMs(job.attempt, config.baseDelayMs, config.maxDelayMs, result.retryAfterMs);
+  const status: DeliveryStatus = ok ? 'delivered' : delayMs !== null ? 'retrying' : 'failed';
+
+  await store.recordAttempt(
+    job.webhookId,
+    job.deliveryId,
+    {
+      status,
+      attempt: {
+        attempt: job.attempt,
+        startedAt: startedAt.toISOString(),
+        durationMs: result.durationMs,
+        status: result.status,
+        error,
+        response: result.response,
+        nextAttemptAt: delayMs !== null ? new Date(clock.now() + delayMs).toISOString() : null,
+      },
+    },
+    retentionSec,
+  );
+  deps.metrics.webhookDelivery(gone ? 'gone' : status, result.durationMs);
+
+  if (ok) {
+    if (sub.consecutiveFailures > 0) await store.resetFailures(sub.id);
+    return;
+  }
+  if (gone) {
+    await store.disable(sub.id, `the receiver answered 410 Gone (delivery ${delivery.id})`);
+    deps.log.warn({ webhookId: sub.id, url: sub.url }, 'webhook subscription disabled: the receiver answered 410 Gone');
+    throw new UnrecoverableError('HTTP 410 Gone: subscription disabled');
+  }
+  if (delayMs !== null) throw new RetryLater(`attempt ${job.attempt} failed: ${outcomeText(result)}`, delayMs);
+  if (!delivery.manual) await countFailure(deps, sub, result);
+  throw new UnrecoverableError(`gave up after ${job.attempt} attempts: ${outcomeText(result)}`);
+}
+
+async function countFailure(deps: DeliverDeps, sub: StoredSubscription, last: PostResult): Promise<void> {
+  const reason = `%n consecutive events failed to deliver (last: ${outcomeText(last)})`;
+  const { disabledNow } = await deps.store.countFailedEvent(sub.id, deps.config.disableAfter, reason);
+  if (disabledNow) deps.log.warn({ webhookId: sub.id, url: sub.url }, `webhook subscription disabled: ${reason.replace('%n', String(deps.config.disableAfter))}`);
+}
