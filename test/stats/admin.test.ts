@@ -1,0 +1,75 @@
+/**
+ * The Bull Board dashboard at /admin/queues: reachable with an admin key (Basic auth password or
+ * Bearer), refused without one (401 + Basic challenge) or with a lesser key (403).
+ */
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { OVERHEAD_HEADER } from '../../server/metrics/overhead';
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+describe('queue dashboard /admin/queues', () => {
+  let gw: TestGateway;
+  const get = (path: string, authorization?: string) => fetch(gw.url + path, { headers: authorization ? { authorization } : {} });
+
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('asks for Basic credentials without a key', async () => {
+    const res = await get('/admin/queues');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Basic realm="OpenClaw queues", charset="UTF-8"');
+    expect(res.headers.get(OVERHEAD_HEADER)).toMatch(/^\d+\.\d{2}$/);
+    expect(await res.json()).toEqual({ error: { code: 'missing_api_key', message: expect.stringContaining('admin API key') } });
+    expect((await get('/admin/queues/api/queues')).status).toBe(401);
+  });
+
+  it('serves the board to the admin key as the Basic auth password', async () => {
+    const res = await get('/admin/queues', basic('admin', gw.adminKey));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('OpenClaw queues');
+    // The assets the page loads pass the same check.
+    expect(html).toContain('<base href="/admin/queues/" />');
+    const asset = `/admin/queues/${/src="(static\/js\/[^"]+)"/.exec(html)![1]}`;
+    expect((await get(asset, basic('admin', gw.adminKey))).status).toBe(200);
+    expect((await get(asset)).status).toBe(401);
+  });
+
+  it("lists every queue of ctx.queues through the board's API (Basic with the key as user, or Bearer)", async () => {
+    const names = [...gw.gateway.ctx.queues.keys()].sort();
+    const res = await get('/admin/queues/api/queues', basic(gw.adminKey, ''));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { queues: Array<{ name: string }> };
+    expect(body.queues.map((q) => q.name).sort()).toEqual(names);
+    expect((await get('/admin/queues/api/queues', `Bearer ${gw.adminKey}`)).status).toBe(200);
+  });
+
+  it('refuses a key that is not an admin key, and revoked or unknown keys', async () => {
+    const reader = await gw.createKey({ permissions: ['stats:read'] });
+    const res = await get('/admin/queues', basic('admin', reader));
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('admin_required');
+    const scopedAll = await gw.createKey({ workspaces: ['team'], permissions: [...(await gw.gateway.ctx.stores.keys.verify(gw.adminKey))!.permissions] });
+    expect((await get('/admin/queues', basic('admin', scopedAll))).status).toBe(403);
+
+    const revoked = await gw.createKey({ permissions: (await gw.gateway.ctx.stores.keys.verify(gw.adminKey))!.permissions });
+    expect((await get('/admin/queues', basic('admin', revoked))).status).toBe(200);
+    const rec = await gw.gateway.ctx.stores.keys.verify(revoked);
+    await gw.gateway.ctx.stores.keys.revoke(rec!.id);
+    const after = await get('/admin/queues', basic('admin', revoked));
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
+    expect((await get('/admin/queues', basic('admin', 'oclaw_live_nope'))).status).toBe(401);
+    expect((await get('/admin/queues', 'Basic !!!')).status).toBe(401);
+  });
+
+  it('stays out of the OpenAPI document', async () => {
+    const res = await gw.request('GET', '/api/v1/openapi.json');
+    expect(Object.keys(res.body.paths).filter((p) => p.startsWith('/admin'))).toEqual([]);
+  });
+});
