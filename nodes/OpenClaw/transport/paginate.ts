@@ -1,4 +1,8 @@
-/** Walks a limit/offset list endpoint page by page ("Return All") or up to a limit. */
+/**
+ * Walks a limit/offset list endpoint page by page ("Return All") or up to a limit. With
+ * `newestFirstPages` (session history: offset counts back from the newest, each page is
+ * chronological) later pages are older and go in front, so the result stays chronological.
+ */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { listOf } from '../resources/common';
 import { openClawApiRequest } from './index';
@@ -11,6 +15,7 @@ export async function paginate(
 	qs: IDataObject,
 	itemIndex: number,
 	listKey: string,
+	newestFirstPages = false,
 ): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
@@ -23,7 +28,8 @@ export async function paginate(
 			itemIndex,
 		});
 		const page = listOf(body, listKey);
-		results.push(...page);
+		if (newestFirstPages) results.unshift(...page);
+		else results.push(...page);
 		offset += page.length;
 		const total = typeof body.total === 'number' ? body.total : undefined;
 		if (page.length < pageSize || (total !== undefined && offset >= total)) break;

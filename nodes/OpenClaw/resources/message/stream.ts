@@ -15,7 +15,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const startedAt = Date.now();
 	const response = await openClawRequest.call(this, 'POST', '/messages/stream', { body, stream: true, itemIndex });
 	const streaming = this.isStreaming();
-	if (streaming) this.sendChunk('begin', itemIndex);
+	if (streaming) await this.sendChunk('begin', itemIndex);
 
 	let answer = '';
 	let firstTokenMs: number | undefined;
@@ -26,17 +26,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const content = String(event.content ?? '');
 			firstTokenMs ??= Date.now() - startedAt;
 			answer += content;
-			if (streaming) this.sendChunk('item', itemIndex, content);
+			if (streaming) await this.sendChunk('item', itemIndex, content);
 		} else if (event.type === 'tool_use' || event.type === 'tool_result') {
 			toolEvents.push(event);
 		} else if (event.type === 'done') {
 			done = event;
 		} else if (event.type === 'error') {
-			if (streaming) this.sendChunk('error', itemIndex, String(event.message ?? ''));
+			if (streaming) await this.sendChunk('error', itemIndex, String(event.message ?? ''));
 			throw gatewayError(this.getNode(), 502, {}, { error: event }, itemIndex);
 		}
 	}
-	if (streaming) this.sendChunk('end', itemIndex);
+	if (streaming) await this.sendChunk('end', itemIndex);
 	if (!done) {
 		throw gatewayError(
 			this.getNode(),

@@ -8,8 +8,9 @@ export const description: INodeProperties[] = [
 	...returnAllFields('session', 'getHistory'),
 ];
 
-/** GET /sessions/{id}/history, one item per message (role, content, createdAt, tokens, tools). */
+/** GET /sessions/{id}/history, one item per message (role, content, createdAt, tokens, tools), oldest first. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const sessionId = this.getNodeParameter('sessionId', itemIndex) as string;
-	return await paginate.call(this, `/sessions/${encodeURIComponent(sessionId)}/history`, {}, itemIndex, 'messages');
+	const path = `/sessions/${encodeURIComponent(sessionId)}/history`;
+	return await paginate.call(this, path, {}, itemIndex, 'messages', true);
 }
