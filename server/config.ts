@@ -19,7 +19,8 @@ export class ConfigError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+// verbose: errors carry their schema, so messages can say "an integer ≥ 0" and list known keys.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validate = ajv.compile(ConfigSchema);
 
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -57,8 +58,11 @@ function describe(err: ErrorObject, all: ErrorObject[]): string {
   const schema = err.parentSchema as { type?: string; minimum?: number; maximum?: number } | undefined;
   const at = (p: string) => p || '(root)';
   switch (err.keyword) {
-    case 'additionalProperties':
-      return `${at(path)}: unknown key '${(err.params as { additionalProperty: string }).additionalProperty}'`;
+    case 'additionalProperties': {
+      const name = (err.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return `${path ? `${path}.${name}` : name}: unknown key${known.length ? ` (known keys: ${known.join(', ')})` : ''}`;
+    }
     case 'required':
       return `${at(path ? `${path}.${(err.params as { missingProperty: string }).missingProperty}` : (err.params as { missingProperty: string }).missingProperty)}: is required`;
     case 'type':
