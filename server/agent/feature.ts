@@ -8,10 +8,10 @@ import type { GatewayContext } from '../context';
 import { createModelRegistry, probeOllama } from './providers/registry';
 
 /** Probes Ollama if nothing else is configured; updates ctx.models and ctx.defaultModel. */
-export async function resolveDefaultModel(ctx: Pick<GatewayContext, 'models' | 'log' | 'config'> & { defaultModel: string }): Promise<void> {
+export async function resolveDefaultModel(ctx: Pick<GatewayContext, 'models' | 'log'> & { defaultModel: string }): Promise<void> {
   const url = ctx.models.ollamaProbeUrl;
   if (url && ctx.models.source === 'offline') {
-    const probe = await probeOllama(url, { preferred: process.env.OPENCLAW_MODEL || ctx.config.model });
+    const probe = await probeOllama(url, { preferred: ctx.models.pinnedModel });
     if (probe.model) ctx.models.useOllama(url, probe.model);
     else ctx.log.info(`no model provider configured and Ollama at ${url} ${probe.reason === 'answers' ? 'answers' : `does not answer (${probe.reason})`}: using the built-in offline model`);
   }

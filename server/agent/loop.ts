@@ -4,7 +4,7 @@
  * tool_use, tool_result — in the order they happen. Tool failures become tool_result events
  * carrying the error (the model sees them too); provider failures end the run with UpstreamError.
  */
-import { stepCountIs, streamText, type LanguageModel, type ModelMessage, type ToolSet, type FinishReason as SdkFinishReason } from 'ai';
+import { AISDKError, stepCountIs, streamText, type LanguageModel, type ModelMessage, type ToolSet, type FinishReason as SdkFinishReason, type TextStreamPart } from 'ai';
 import type { AgentResult, Emit, FinishReason } from './types';
 import { UpstreamError } from './types';
 import type { ResolvedPreset } from './presets';
@@ -36,9 +36,10 @@ const FINISH: Record<SdkFinishReason, FinishReason> = {
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Any provider-side failure as an UpstreamError (ours pass through; the SDK's are reworded). */
-function asUpstream(err: unknown, route: ModelRoute): Error {
-  if (err instanceof UpstreamError) return err;
-  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) return err;
+function asUpstream(err: unknown, route: ModelRoute, fromProvider = false): Error {
+  // The SDK wraps what the retrying fetch threw (e.g. a stalled stream) in its own errors.
+  for (let e: any = err, depth = 0; e && depth < 5; e = e.cause, depth++) if (e instanceof UpstreamError) return e;
+  if (!fromProvider && !AISDKError.isInstance(err)) return err instanceof Error ? err : new Error(String(err)); // aborts, failures of emit
   const e = err as { statusCode?: number; message?: string; name?: string };
   const detail = stripSecrets(e.message ?? String(err), [route.provider.apiKey]).slice(0, 300);
   return new UpstreamError(`Model provider "${route.provider.name}" (model ${route.model}) sent an answer the gateway could not use: ${detail}`, e.statusCode);
@@ -57,6 +58,7 @@ export async function runModel(run: ModelRun, emit: Emit): Promise<AgentResult> 
     maxOutputTokens: run.preset.maxTokens,
     abortSignal: run.signal,
     maxRetries: 0, // upstream-fetch.ts retries, before anything streamed
+    onError: () => undefined, // reported through the stream's error part below, not console.error
   });
 
   let response = '';
@@ -70,7 +72,13 @@ export async function runModel(run: ModelRun, emit: Emit): Promise<AgentResult> 
     await emit({ type: 'token', content });
   };
 
-  for await (const part of result.fullStream) {
+  try {
+    for await (const part of result.fullStream) await handle(part);
+  } catch (err) {
+    throw asUpstream(err, run.route);
+  }
+
+  async function handle(part: TextStreamPart<ToolSet>): Promise<void> {
     switch (part.type) {
       case 'start-step':
         stepText = '';
@@ -96,7 +104,8 @@ export async function runModel(run: ModelRun, emit: Emit): Promise<AgentResult> 
         usage = { inputTokens: part.totalUsage.inputTokens ?? NaN, outputTokens: part.totalUsage.outputTokens ?? NaN };
         break;
       case 'error':
-        throw asUpstream(part.error, run.route);
+        if (run.signal?.aborted) throw run.signal.reason; // the message timed out: not the provider's fault
+        throw asUpstream(part.error, run.route, true);
       case 'abort':
         throw run.signal?.reason ?? new Error('aborted');
     }

@@ -7,7 +7,7 @@ import type { ModelMessage } from 'ai';
 import type { AgentInput } from './types';
 import type { ResolvedPreset } from './presets';
 
-/** "Thursday 2026-04-30 10:00 (America/New_York, GMT-4)"; an unknown zone falls back to UTC. */
+/** "Thursday 2026-04-30 10:00 (America/New_York, GMT-4)", "… 14:00 (UTC)"; an unknown zone falls back to UTC. */
 export function localDateTime(now: Date, timeZone = 'UTC'): string {
   let parts: Intl.DateTimeFormatPart[];
   try {
@@ -16,7 +16,8 @@ export function localDateTime(now: Date, timeZone = 'UTC'): string {
     return localDateTime(now, 'UTC');
   }
   const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('weekday')} ${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${timeZone}, ${get('timeZoneName')})`;
+  const zone = timeZone === 'UTC' ? 'UTC' : `${timeZone}, ${get('timeZoneName')}`;
+  return `${get('weekday')} ${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (${zone})`;
 }
 
 /** "German (de)"; the tag alone when the runtime has no name for it. */

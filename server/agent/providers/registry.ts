@@ -45,17 +45,15 @@ const globToRegExp = (glob: string) => new RegExp(`^${glob.split('*').map((p) =>
 const serves = (p: ProviderSpec, model: string) => !p.models || p.models.some((m) => globToRegExp(m).test(model));
 
 export class ModelRegistry {
-  /** Set when nothing is configured: the Ollama URL to probe at start. */
-  readonly ollamaProbeUrl: string | null;
-
   constructor(
     public providers: ProviderSpec[],
     public defaultModel: string,
     public source: ModelSource,
-    ollamaProbeUrl: string | null = null,
-  ) {
-    this.ollamaProbeUrl = ollamaProbeUrl;
-  }
+    /** Set when nothing is configured: the Ollama URL to probe at start. */
+    readonly ollamaProbeUrl: string | null = null,
+    /** The model asked for by OPENCLAW_MODEL or config `model` (used with Ollama too). */
+    readonly pinnedModel?: string,
+  ) {}
 
   /** The provider serving `model`: the first whose `models` match, else the first without a list. */
   route(model: string): ModelRoute {
@@ -130,7 +128,7 @@ export function createModelRegistry(config: Config, env: NodeJS.ProcessEnv): Mod
     return new ModelRegistry(envProviders, model, 'env');
   }
   if (pinned === OFFLINE_MODEL || env.OLLAMA_BASE_URL === 'off') return new ModelRegistry([], OFFLINE_MODEL, 'offline');
-  return new ModelRegistry([], OFFLINE_MODEL, 'offline', (env.OLLAMA_BASE_URL || OLLAMA_DEFAULT_URL).replace(/\/+$/, ''));
+  return new ModelRegistry([], OFFLINE_MODEL, 'offline', (env.OLLAMA_BASE_URL || OLLAMA_DEFAULT_URL).replace(/\/+$/, ''), pinned);
 }
 
 /**
