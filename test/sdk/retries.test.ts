@@ -5,7 +5,32 @@
  * streams. A local HTTP server speaks the gateway's wire format.
  */
 import { OpenClaw, OpenClawError, retryDelayMs } from '../../sdk/typescript/src/index';
-import { sendJson, startFakeServer, type FakeServer } from '../fakes/http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface FakeServer {
+  url: string;
+  requests: Array<{ path: string; headers: IncomingMessage['headers'] }>;
+  close(): Promise<void>;
+}
+
+/** A real local HTTP server standing in for a gateway in states a healthy one cannot show on demand. */
+async function startFakeServer(handler: (req: { path: string }, res: ServerResponse) => void): Promise<FakeServer> {
+  const requests: FakeServer['requests'] = [];
+  const server = createServer((req, res) => {
+    req.resume().on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      requests.push({ path, headers: req.headers });
+      handler({ path }, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, requests, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+}
+
+const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 const RESULT = { messageId: 'msg_1', response: 'ok', tokensUsed: 3, latencyMs: 1, sessionId: 'sess_1', toolsInvoked: [], finishReason: 'stop' };
 const busy = (status: 429 | 503, headers: Record<string, string>) => ({

@@ -35,9 +35,18 @@ const SEND = keys<T.SendMessageParams & { async?: boolean }>()(['workspace', 'us
 const SESSION = keys<T.Session>()(['id', 'workspace', 'userId', 'createdAt', 'lastActiveAt', 'messageCount', 'tokensUsed', 'channel']);
 const PAGE = keys<T.SessionList>()(['data', 'total', 'limit', 'offset']);
 const WORKSPACE = keys<T.Workspace>()(['id', 'label', 'agent', 'skills', 'allowlist', 'createdAt', 'source']);
-const TOTALS = keys<T.StatsTotals>()(['messages', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'uniqueUsers']);
-const WEBHOOK = keys<T.WebhookSubscription>()(['id', 'url', 'events', 'workspaces', 'description', 'enabled', 'disabledReason', 'createdAt', 'source', 'secret']);
-const DELIVERY = keys<T.WebhookDelivery>()(['id', 'webhookId', 'event', 'eventId', 'status', 'attempts', 'createdAt']);
+const TOTALS = keys<T.StatsTotals>()(['messages', 'errors', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'uniqueUsers']);
+const WEBHOOK_FIELDS = [
+  'id', 'url', 'events', 'workspaces', 'scope', 'description', 'enabled', 'disabledReason', 'disabledAt', 'consecutiveFailures',
+  'retries', 'timeoutMs', 'source', 'createdBy', 'createdAt', 'updatedAt',
+] as const;
+const WEBHOOK = keys<T.WebhookSubscription>()(WEBHOOK_FIELDS);
+const WEBHOOK_WITH_SECRET = keys<T.WebhookWithSecret>()([...WEBHOOK_FIELDS, 'secret']);
+const DELIVERY_FIELDS = [
+  'id', 'webhookId', 'eventId', 'event', 'status', 'attemptCount', 'manual', 'redeliveryOf', 'createdAt', 'updatedAt', 'deliveredAt',
+  'nextAttemptAt', 'lastStatus', 'lastError',
+] as const;
+const DELIVERY = keys<T.WebhookDelivery>()(DELIVERY_FIELDS);
 const PERIOD = keys<T.StatsPeriodParams>()(['from', 'to']);
 
 /** Every checked type, by operation. */
@@ -54,7 +63,7 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
     path: '/messages/{messageId}',
     in: 'response',
     status: 200,
-    fields: keys<T.MessageInfo>()(['messageId', 'sessionId', 'status', 'error', 'response', 'tokensUsed', 'latencyMs', 'toolsInvoked', 'finishReason', 'model', 'tokensIn', 'tokensOut', 'costUSD']),
+    fields: keys<T.MessageInfo>()(['messageId', 'sessionId', 'workspace', 'userId', 'channel', 'status', 'createdAt', 'startedAt', 'finishedAt', 'error', 'response', 'tokensUsed', 'latencyMs', 'toolsInvoked', 'finishReason', 'model', 'tokensIn', 'tokensOut', 'costUSD']),
   },
   // sessions
   { type: 'ListSessionsParams', method: 'get', path: '/sessions', in: 'query', fields: keys<T.ListSessionsParams>()(['workspace', 'userId', 'limit', 'offset']) },
@@ -62,7 +71,7 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   { type: 'Session', method: 'get', path: '/sessions', in: 'response', status: 200, at: 'data[]', fields: SESSION },
   { type: 'Session', method: 'get', path: '/sessions/{sessionId}', in: 'response', status: 200, fields: SESSION },
   { type: 'HistoryParams', method: 'get', path: '/sessions/{sessionId}/history', in: 'query', fields: keys<T.HistoryParams>()(['limit', 'offset']) },
-  { type: 'SessionHistory', method: 'get', path: '/sessions/{sessionId}/history', in: 'response', status: 200, fields: keys<T.SessionHistory>()(['data', 'total', 'limit', 'offset']) },
+  { type: 'SessionHistory', method: 'get', path: '/sessions/{sessionId}/history', in: 'response', status: 200, fields: keys<T.SessionHistory>()(['sessionId', 'data', 'total', 'limit', 'offset']) },
   {
     type: 'HistoryEntry',
     method: 'get',
@@ -72,7 +81,7 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
     at: 'data[]',
     fields: keys<T.HistoryEntry>()(['role', 'content', 'createdAt', 'tokens', 'tools', 'messageId']),
   },
-  { type: 'DeletedSessions', method: 'delete', path: '/sessions', in: 'response', status: 200, fields: keys<T.DeletedSessions>()(['deleted']) },
+  { type: 'DeletedSessions', method: 'delete', path: '/sessions', in: 'response', status: 200, fields: keys<T.DeletedSessions>()(['workspace', 'deleted']) },
   // workspaces
   { type: 'WorkspaceList', method: 'get', path: '/workspaces', in: 'response', status: 200, fields: keys<T.WorkspaceList>()(['data']) },
   { type: 'Workspace', method: 'get', path: '/workspaces', in: 'response', status: 200, at: 'data[]', fields: WORKSPACE },
@@ -83,14 +92,14 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   { type: 'Allowlist', method: 'patch', path: '/workspaces/{workspaceId}/allowlist', in: 'response', status: 200, fields: keys<T.Allowlist>()(['id', 'allowlist']) },
   // stats
   { type: 'StatsPeriodParams', method: 'get', path: '/stats', in: 'query', fields: PERIOD },
-  { type: 'StatsReport', method: 'get', path: '/stats', in: 'response', status: 200, fields: keys<T.StatsReport>()(['period', 'totals', 'byDay', 'unpricedModels']) },
+  { type: 'StatsReport', method: 'get', path: '/stats', in: 'response', status: 200, fields: keys<T.StatsReport>()(['period', 'totals', 'byDay', 'unpricedModels', 'workspaces']) },
   { type: 'StatsTotals', method: 'get', path: '/stats', in: 'response', status: 200, at: 'totals', fields: TOTALS },
-  { type: 'StatsDay', method: 'get', path: '/stats', in: 'response', status: 200, at: 'byDay[]', fields: keys<T.StatsDay>()(['date', 'messages', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'uniqueUsers']) },
+  { type: 'StatsDay', method: 'get', path: '/stats', in: 'response', status: 200, at: 'byDay[]', fields: keys<T.StatsDay>()(['date', 'messages', 'errors', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'uniqueUsers']) },
   { type: 'StatsPeriodParams', method: 'get', path: '/stats/workspaces', in: 'query', fields: PERIOD },
   { type: 'WorkspaceStatsReport', method: 'get', path: '/stats/workspaces', in: 'response', status: 200, fields: keys<T.WorkspaceStatsReport>()(['period', 'data']) },
-  { type: 'WorkspaceStats', method: 'get', path: '/stats/workspaces', in: 'response', status: 200, at: 'data[]', fields: keys<T.WorkspaceStats>()(['workspace', 'messages', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'uniqueUsers']) },
+  { type: 'WorkspaceStats', method: 'get', path: '/stats/workspaces', in: 'response', status: 200, at: 'data[]', fields: keys<T.WorkspaceStats>()(['workspace', 'messages', 'errors', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'uniqueUsers']) },
   { type: 'UserStatsParams', method: 'get', path: '/stats/users', in: 'query', fields: keys<T.UserStatsParams>()(['workspace', 'limit', 'from', 'to']) },
-  { type: 'UserStatsReport', method: 'get', path: '/stats/users', in: 'response', status: 200, fields: keys<T.UserStatsReport>()(['period', 'workspace', 'data']) },
+  { type: 'UserStatsReport', method: 'get', path: '/stats/users', in: 'response', status: 200, fields: keys<T.UserStatsReport>()(['period', 'workspace', 'uniqueUsers', 'data']) },
   {
     type: 'UserStats',
     method: 'get',
@@ -98,28 +107,31 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
     in: 'response',
     status: 200,
     at: 'data[]',
-    fields: keys<T.UserStats>()(['userId', 'messages', 'tokensIn', 'tokensOut', 'costUSD', 'lastActiveAt']),
+    fields: keys<T.UserStats>()(['userId', 'messages', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'lastActivity']),
   },
   // webhooks
-  { type: 'CreateWebhookParams', method: 'post', path: '/webhooks', in: 'body', fields: keys<T.CreateWebhookParams>()(['url', 'events', 'secret', 'workspaces', 'description']) },
-  { type: 'WebhookSubscription', method: 'post', path: '/webhooks', in: 'response', status: 201, fields: WEBHOOK },
+  { type: 'CreateWebhookParams', method: 'post', path: '/webhooks', in: 'body', fields: keys<T.CreateWebhookParams>()(['url', 'events', 'secret', 'workspaces', 'description', 'retries', 'timeoutMs']) },
+  { type: 'WebhookWithSecret', method: 'post', path: '/webhooks', in: 'response', status: 201, fields: WEBHOOK_WITH_SECRET },
   { type: 'WebhookList', method: 'get', path: '/webhooks', in: 'response', status: 200, fields: keys<T.WebhookList>()(['data']) },
   { type: 'WebhookSubscription', method: 'get', path: '/webhooks', in: 'response', status: 200, at: 'data[]', fields: WEBHOOK },
   { type: 'WebhookSubscription', method: 'get', path: '/webhooks/{webhookId}', in: 'response', status: 200, fields: WEBHOOK },
-  { type: 'UpdateWebhookParams', method: 'patch', path: '/webhooks/{webhookId}', in: 'body', fields: keys<T.UpdateWebhookParams>()(['url', 'events', 'enabled', 'description', 'rotateSecret']) },
-  { type: 'WebhookSubscription', method: 'patch', path: '/webhooks/{webhookId}', in: 'response', status: 200, fields: WEBHOOK },
+  { type: 'UpdateWebhookParams', method: 'patch', path: '/webhooks/{webhookId}', in: 'body', fields: keys<T.UpdateWebhookParams>()(['url', 'events', 'workspaces', 'description', 'enabled', 'rotateSecret', 'retries', 'timeoutMs']) },
+  { type: 'WebhookWithSecret', method: 'patch', path: '/webhooks/{webhookId}', in: 'response', status: 200, fields: WEBHOOK_WITH_SECRET },
   { type: 'ListDeliveriesParams', method: 'get', path: '/webhooks/{webhookId}/deliveries', in: 'query', fields: keys<T.ListDeliveriesParams>()(['limit', 'offset']) },
   { type: 'WebhookDeliveryList', method: 'get', path: '/webhooks/{webhookId}/deliveries', in: 'response', status: 200, fields: keys<T.WebhookDeliveryList>()(['data', 'total']) },
   { type: 'WebhookDelivery', method: 'get', path: '/webhooks/{webhookId}/deliveries', in: 'response', status: 200, at: 'data[]', fields: DELIVERY },
+  { type: 'WebhookDeliveryDetail', method: 'get', path: '/webhooks/{webhookId}/deliveries/{deliveryId}', in: 'response', status: 200, fields: keys<T.WebhookDeliveryDetail>()([...DELIVERY_FIELDS, 'payload', 'attempts']) },
   {
     type: 'WebhookAttempt',
     method: 'get',
-    path: '/webhooks/{webhookId}/deliveries',
+    path: '/webhooks/{webhookId}/deliveries/{deliveryId}',
     in: 'response',
     status: 200,
-    at: 'data[].attempts[]',
-    fields: keys<T.WebhookAttempt>()(['at', 'status', 'durationMs', 'error', 'responseSnippet']),
+    at: 'attempts[]',
+    fields: keys<T.WebhookAttempt>()(['attempt', 'startedAt', 'durationMs', 'status', 'error', 'response', 'nextAttemptAt']),
   },
+  { type: 'WebhookDelivery', method: 'post', path: '/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver', in: 'response', status: 202, fields: DELIVERY },
+  { type: 'WebhookDelivery', method: 'post', path: '/webhooks/{webhookId}/test', in: 'response', status: 202, fields: DELIVERY },
   // health
   { type: 'Health', method: 'get', path: '/health', in: 'response', status: 200, fields: keys<T.Health>()(['status', 'version', 'uptime', 'channels', 'redis', 'memoryMB', 'model']) },
 ];

@@ -66,7 +66,14 @@ export interface MessageAccepted {
 export interface MessageInfo extends Partial<Omit<MessageResult, 'messageId' | 'sessionId'>> {
   messageId: string;
   sessionId: string;
+  workspace: string;
+  userId: string;
+  /** `api`, `schedule`, … */
+  channel: string;
   status: MessageStatus;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
   /** Set when status is `error`. */
   error?: { code: string; message: string };
 }
@@ -152,7 +159,8 @@ export interface HistoryEntry {
   tokens: number;
   /** Tools called in this turn (assistant turns). */
   tools: string[];
-  messageId?: string;
+  /** The message this turn belongs to. */
+  messageId: string;
 }
 
 /** Query of `GET /sessions/{id}/history`: offset counts back from the newest turn. */
@@ -163,6 +171,7 @@ export interface HistoryParams {
 
 /** A page of history, oldest first. */
 export interface SessionHistory {
+  sessionId: string;
   data: HistoryEntry[];
   total: number;
   limit: number;
@@ -171,6 +180,8 @@ export interface SessionHistory {
 
 /** Reply of `DELETE /sessions?workspace=`. */
 export interface DeletedSessions {
+  workspace: string;
+  /** How many sessions were cleared. */
   deleted: number;
 }
 
@@ -227,7 +238,10 @@ export interface StatsPeriodParams {
 
 /** Usage figures of a period, a day, a workspace or a user. */
 export interface StatsTotals {
+  /** Finished messages (answered or failed). */
   messages: number;
+  /** Of which finished with an error. */
+  errors: number;
   tokensIn: number;
   tokensOut: number;
   costUSD: number;
@@ -246,8 +260,10 @@ export interface StatsReport {
   totals: StatsTotals;
   /** Every day of the period, zeros included. */
   byDay: StatsDay[];
-  /** Models that answered but have no price (their cost counts 0). */
-  unpricedModels?: string[];
+  /** Models that answered in the period without a known price (counted at 0 USD). */
+  unpricedModels: string[];
+  /** The workspaces counted (those the key can see). */
+  workspaces: string[];
 }
 
 /** One workspace's usage. */
@@ -274,13 +290,17 @@ export interface UserStats {
   tokensIn: number;
   tokensOut: number;
   costUSD: number;
-  lastActiveAt: string | null;
+  avgLatencyMs: number;
+  /** The user's last finished message in the period. */
+  lastActivity: string;
 }
 
 /** Reply of `GET /stats/users`: top users by messages. */
 export interface UserStatsReport {
   period: { from: string; to: string };
   workspace: string;
+  /** All users of the period, not only those listed. */
+  uniqueUsers: number;
   data: UserStats[];
 }
 
@@ -301,38 +321,65 @@ export interface WebhookSubscription {
   /** `wh_…` */
   id: string;
   url: string;
+  /** Event names; `*` = every event, including future ones. */
   events: WebhookEventName[];
-  /** Only events of these workspaces (within the creating key's scope); empty = all of them. */
-  workspaces: string[];
+  /** Workspace filter; null = every workspace in scope. */
+  workspaces: string[] | null;
+  /** The creating key's workspaces (`*` = all): events outside them never reach this subscription. */
+  scope: string[];
   description: string | null;
   enabled: boolean;
-  /** Why the gateway disabled it (410 Gone, too many failures), if it did. */
+  /** Why it was disabled (410 Gone, too many failed events, or through the API). */
   disabledReason: string | null;
-  createdAt: string;
+  disabledAt: string | null;
+  /** Events in a row that could not be delivered; `webhooks.disableAfter` disables it. */
+  consecutiveFailures: number;
+  /** Retries after the first attempt. */
+  retries: number;
+  /** Bound on each attempt. */
+  timeoutMs: number;
   /** `config`: declared in openclaw.json, read-only. */
   source: 'config' | 'api';
-  /** Only on create (when generated) and rotate: shown once. */
+  /** Id of the API key that created it. */
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Reply of create and update: the subscription, with `secret` when the gateway generated or rotated it (shown once). */
+export interface WebhookWithSecret extends WebhookSubscription {
   secret?: string;
 }
 
 /** Body of `POST /webhooks`. */
 export interface CreateWebhookParams {
+  /** http:// or https://, at most 2,048 characters. */
   url: string;
   events: WebhookEventName[];
-  /** Your signing secret; generated (and returned once) when omitted. */
+  /** Your signing secret (16–256 chars); generated (and returned once) when omitted. */
   secret?: string;
+  /** Only these workspaces' events (each within the key's scope). */
   workspaces?: string[];
   description?: string;
+  /** Retries after the first attempt (default `webhooks.retries`, 3). */
+  retries?: number;
+  /** Bound on each attempt (default 5000). */
+  timeoutMs?: number;
 }
 
 /** Body of `PATCH /webhooks/{id}`. */
 export interface UpdateWebhookParams {
   url?: string;
   events?: WebhookEventName[];
+  /** null: every workspace in scope. */
+  workspaces?: string[] | null;
+  description?: string | null;
+  /** true re-enables a disabled subscription and clears its failure count. */
   enabled?: boolean;
-  description?: string;
   /** true: generate a new secret (returned once in the reply). */
   rotateSecret?: boolean;
+  retries?: number;
+  timeoutMs?: number;
 }
 
 /** Reply of `GET /webhooks`. */
@@ -340,29 +387,51 @@ export interface WebhookList {
   data: WebhookSubscription[];
 }
 
-/** One delivery of an event to a subscription, with its attempts. */
+/** One delivery of an event to a subscription. */
 export interface WebhookDelivery {
-  /** The `X-OpenClaw-Delivery` id, the same on every retry. */
+  /** `dlv_…`, also sent as `X-OpenClaw-Delivery` and `webhook-id`, the same on every retry. */
   id: string;
   webhookId: string;
-  event: string;
+  /** The payload `id`. */
   eventId: string;
-  status: 'pending' | 'delivered' | 'failed' | (string & {});
-  attempts: WebhookAttempt[];
+  event: string;
+  status: 'pending' | 'retrying' | 'delivered' | 'failed' | 'cancelled';
+  attemptCount: number;
+  /** A test ping or a redelivery. */
+  manual: boolean;
+  redeliveryOf: string | null;
   createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+  nextAttemptAt: string | null;
+  /** HTTP status of the last attempt. */
+  lastStatus: number | null;
+  lastError: string | null;
 }
 
 /** One attempt of a delivery. */
 export interface WebhookAttempt {
-  at: string;
-  status: number | null;
+  attempt: number;
+  startedAt: string;
   durationMs: number;
+  /** HTTP status; null when no response came. */
+  status: number | null;
   error: string | null;
-  responseSnippet: string | null;
+  /** The first 1 KiB of the response body. */
+  response: string | null;
+  nextAttemptAt: string | null;
+}
+
+/** `GET /webhooks/{id}/deliveries/{deliveryId}`: a delivery with its payload and every attempt. */
+export interface WebhookDeliveryDetail extends WebhookDelivery {
+  /** The body that was sent. */
+  payload: Record<string, unknown>;
+  attempts: WebhookAttempt[];
 }
 
 /** Query of `GET /webhooks/{id}/deliveries`. */
 export interface ListDeliveriesParams {
+  /** 1–100, default 20. */
   limit?: number;
   offset?: number;
 }

@@ -146,7 +146,13 @@ class MessageInfo(ApiObject):
 
     message_id: str
     session_id: str
+    workspace: str
+    user_id: str
+    channel: str
     status: str
+    created_at: str
+    started_at: Optional[str]
+    finished_at: Optional[str]
     error: Optional[MessageError]
     response: Optional[str]
     tokens_used: Optional[int]
@@ -196,10 +202,11 @@ class HistoryEntry(ApiObject):
     created_at: str
     tokens: int
     tools: List[str]
-    message_id: Optional[str]
+    message_id: str
 
 
 class SessionHistory(ApiObject):
+    session_id: str
     data: List[HistoryEntry]
     total: int
     limit: int
@@ -207,6 +214,7 @@ class SessionHistory(ApiObject):
 
 
 class DeletedSessions(ApiObject):
+    workspace: str
     deleted: int
 
 
@@ -242,10 +250,11 @@ class StatsPeriod(ApiObject):
 
 class StatsTotals(ApiObject):
     messages: int
+    errors: int
     tokens_in: int
     tokens_out: int
     cost_usd: float
-    avg_latency_ms: float
+    avg_latency_ms: int
     unique_users: int
 
 
@@ -257,7 +266,8 @@ class StatsReport(ApiObject):
     period: StatsPeriod
     totals: StatsTotals
     by_day: List[StatsDay]
-    unpriced_models: Optional[List[str]]
+    unpriced_models: List[str]
+    workspaces: List[str]
 
 
 class WorkspaceStats(StatsTotals):
@@ -275,12 +285,14 @@ class UserStats(ApiObject):
     tokens_in: int
     tokens_out: int
     cost_usd: float
-    last_active_at: Optional[str]
+    avg_latency_ms: int
+    last_activity: str
 
 
 class UserStatsReport(ApiObject):
     period: StatsPeriod
     workspace: str
+    unique_users: int
     data: List[UserStats]
 
 
@@ -288,15 +300,29 @@ class UserStatsReport(ApiObject):
 
 
 class WebhookSubscription(ApiObject):
+    """A subscription; ``workspaces`` None = every workspace in the creating key's ``scope``."""
+
     id: str
     url: str
     events: List[str]
-    workspaces: List[str]
+    workspaces: Optional[List[str]]
+    scope: List[str]
     description: Optional[str]
     enabled: bool
     disabled_reason: Optional[str]
-    created_at: str
+    disabled_at: Optional[str]
+    consecutive_failures: int
+    retries: int
+    timeout_ms: int
     source: str
+    created_by: Optional[str]
+    created_at: str
+    updated_at: str
+
+
+class WebhookWithSecret(WebhookSubscription):
+    """Reply of create and update: ``secret`` is set (once) when the gateway generated or rotated it."""
+
     secret: Optional[str]
 
 
@@ -304,22 +330,40 @@ class WebhookList(ApiObject):
     data: List[WebhookSubscription]
 
 
-class WebhookAttempt(ApiObject):
-    at: str
-    status: Optional[int]
-    duration_ms: int
-    error: Optional[str]
-    response_snippet: Optional[str]
-
-
 class WebhookDelivery(ApiObject):
+    """One delivery; ``id`` is the ``X-OpenClaw-Delivery`` header, the same on every retry."""
+
     id: str
     webhook_id: str
-    event: str
     event_id: str
+    event: str
     status: str
-    attempts: List[WebhookAttempt]
+    attempt_count: int
+    manual: bool
+    redelivery_of: Optional[str]
     created_at: str
+    updated_at: str
+    delivered_at: Optional[str]
+    next_attempt_at: Optional[str]
+    last_status: Optional[int]
+    last_error: Optional[str]
+
+
+class WebhookAttempt(ApiObject):
+    attempt: int
+    started_at: str
+    duration_ms: int
+    status: Optional[int]
+    error: Optional[str]
+    response: Optional[str]
+    next_attempt_at: Optional[str]
+
+
+class WebhookDeliveryDetail(WebhookDelivery):
+    """A delivery with the payload that was sent and every attempt."""
+
+    payload: Dict[str, Any]
+    attempts: List[WebhookAttempt]
 
 
 class WebhookDeliveryList(ApiObject):

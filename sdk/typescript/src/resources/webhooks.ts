@@ -5,9 +5,11 @@ import type {
   ListDeliveriesParams,
   UpdateWebhookParams,
   WebhookDelivery,
+  WebhookDeliveryDetail,
   WebhookDeliveryList,
   WebhookList,
   WebhookSubscription,
+  WebhookWithSecret,
 } from '../types.js';
 
 const path = (id: string) => `/webhooks/${encodeURIComponent(id)}`;
@@ -17,7 +19,7 @@ export class Webhooks {
   constructor(private readonly http: Transport) {}
 
   /** Subscribes a URL to events (`POST /webhooks`); the reply carries the secret once if the gateway generated it. */
-  create(params: CreateWebhookParams, opts: RequestOptions = {}): Promise<WebhookSubscription> {
+  create(params: CreateWebhookParams, opts: RequestOptions = {}): Promise<WebhookWithSecret> {
     return this.http.json('POST', '/webhooks', { ...opts, body: params });
   }
 
@@ -32,7 +34,7 @@ export class Webhooks {
   }
 
   /** Changes url, events, enabled, or rotates the secret (`PATCH /webhooks/{id}`). */
-  update(webhookId: string, params: UpdateWebhookParams, opts: RequestOptions = {}): Promise<WebhookSubscription> {
+  update(webhookId: string, params: UpdateWebhookParams, opts: RequestOptions = {}): Promise<WebhookWithSecret> {
     return this.http.json('PATCH', path(webhookId), { ...opts, body: params });
   }
 
@@ -46,12 +48,17 @@ export class Webhooks {
     return this.http.json('GET', `${path(webhookId)}/deliveries`, { ...opts, query: { ...params } });
   }
 
-  /** Sends a delivery again (`POST /webhooks/{id}/deliveries/{deliveryId}/redeliver`). */
+  /** One delivery with its payload and every attempt (`GET /webhooks/{id}/deliveries/{deliveryId}`). */
+  delivery(webhookId: string, deliveryId: string, opts: RequestOptions = {}): Promise<WebhookDeliveryDetail> {
+    return this.http.json('GET', `${path(webhookId)}/deliveries/${encodeURIComponent(deliveryId)}`, opts);
+  }
+
+  /** Sends a logged delivery again: same payload and event id, new delivery id (`POST …/deliveries/{deliveryId}/redeliver`, 202). */
   redeliver(webhookId: string, deliveryId: string, opts: RequestOptions = {}): Promise<WebhookDelivery> {
     return this.http.json('POST', `${path(webhookId)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, opts);
   }
 
-  /** Sends a `ping` event to the subscription (`POST /webhooks/{id}/test`). */
+  /** Sends a `ping` event to the subscription (`POST /webhooks/{id}/test`, 202): the queued delivery. */
   test(webhookId: string, opts: RequestOptions = {}): Promise<WebhookDelivery> {
     return this.http.json('POST', `${path(webhookId)}/test`, opts);
   }

@@ -5,7 +5,7 @@ from typing import Any, Dict, Optional, Sequence
 from urllib.parse import quote
 
 from .._http import Transport
-from .._models import WebhookDelivery, WebhookDeliveryList, WebhookList, WebhookSubscription
+from .._models import WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryList, WebhookList, WebhookSubscription, WebhookWithSecret
 
 
 def _path(webhook_id: str) -> str:
@@ -23,10 +23,10 @@ class Webhooks:
         self._http = http
 
     def create(self, *, url: str, events: Sequence[str], secret: Optional[str] = None, workspaces: Optional[Sequence[str]] = None,
-               description: Optional[str] = None) -> WebhookSubscription:
+               description: Optional[str] = None, retries: Optional[int] = None, timeout_ms: Optional[int] = None) -> WebhookWithSecret:
         """Subscribes a URL; the reply carries ``secret`` once when the gateway generated it."""
-        body = _given(url=url, events=events, secret=secret, workspaces=workspaces, description=description)
-        return WebhookSubscription(self._http.json("POST", "/webhooks", body=body))
+        body = _given(url=url, events=events, secret=secret, workspaces=workspaces, description=description, retries=retries, timeoutMs=timeout_ms)
+        return WebhookWithSecret(self._http.json("POST", "/webhooks", body=body))
 
     def list(self) -> WebhookList:
         """Subscriptions this key can see (``.data``), config ones included."""
@@ -36,10 +36,16 @@ class Webhooks:
         return WebhookSubscription(self._http.json("GET", _path(webhook_id)))
 
     def update(self, webhook_id: str, *, url: Optional[str] = None, events: Optional[Sequence[str]] = None, enabled: Optional[bool] = None,
-               description: Optional[str] = None, rotate_secret: Optional[bool] = None) -> WebhookSubscription:
-        """Changes url, events, enabled, description, or rotates the secret."""
-        body = _given(url=url, events=events, enabled=enabled, description=description, rotateSecret=rotate_secret)
-        return WebhookSubscription(self._http.json("PATCH", _path(webhook_id), body=body))
+               description: Optional[str] = None, rotate_secret: Optional[bool] = None, retries: Optional[int] = None,
+               timeout_ms: Optional[int] = None, **nullable: Any) -> WebhookWithSecret:
+        """Changes url, events, enabled, description, retries, timeout_ms or rotates the secret. Pass
+        ``workspaces=[…]`` to filter, ``workspaces=None`` to clear the filter."""
+        if set(nullable) - {"workspaces"}:
+            raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(set(nullable) - {'workspaces'}))}")
+        body = _given(url=url, events=events, enabled=enabled, description=description, rotateSecret=rotate_secret, retries=retries, timeoutMs=timeout_ms)
+        if "workspaces" in nullable:
+            body["workspaces"] = None if nullable["workspaces"] is None else list(nullable["workspaces"])
+        return WebhookWithSecret(self._http.json("PATCH", _path(webhook_id), body=body))
 
     def delete(self, webhook_id: str) -> None:
         self._http.json("DELETE", _path(webhook_id))
@@ -48,10 +54,14 @@ class Webhooks:
         """Recent deliveries with their attempts."""
         return WebhookDeliveryList(self._http.json("GET", _path(webhook_id) + "/deliveries", query={"limit": limit, "offset": offset}))
 
+    def delivery(self, webhook_id: str, delivery_id: str) -> WebhookDeliveryDetail:
+        """One delivery with its payload and every attempt."""
+        return WebhookDeliveryDetail(self._http.json("GET", f"{_path(webhook_id)}/deliveries/{quote(delivery_id, safe='')}"))
+
     def redeliver(self, webhook_id: str, delivery_id: str) -> WebhookDelivery:
-        """Sends a delivery again."""
+        """Sends a logged delivery again: same payload and event id, new delivery id."""
         return WebhookDelivery(self._http.json("POST", f"{_path(webhook_id)}/deliveries/{quote(delivery_id, safe='')}/redeliver"))
 
     def test(self, webhook_id: str) -> WebhookDelivery:
-        """Sends a ``ping`` event to the subscription."""
+        """Sends a ``ping`` event to the subscription; returns the queued delivery."""
         return WebhookDelivery(self._http.json("POST", _path(webhook_id) + "/test"))
