@@ -33,6 +33,7 @@ function describeError(err: unknown, timeoutMs: number): string {
   if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
     return `timeout: no complete response within ${timeoutMs} ms`;
   }
+  if (err instanceof PrivateNetworkError) return err.message;
   const code = e.code ?? e.cause?.code;
   const message = e.message ?? e.cause?.message ?? String(err);
   return code && !message.includes(code) ? `${code}: ${message}` : message;
