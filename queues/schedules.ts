@@ -56,22 +56,16 @@ export class ScheduleRunner {
     const runId = String(job.id);
     const scheduledFor = new Date(tickOf(job)).toISOString();
     const previous = (await schedules.runs(s.id)).find((r) => r.runId === runId);
-    if (previous && previous.status !== 'running') return;
-    const claimed = await schedules.claimRun(runId);
-    if (claimed) {
-      // A retry after a crash: follow the message the first attempt sent instead of sending again.
-      await this.follow(s, previous ?? this.started(runId, 'schedule', scheduledFor, claimed, null));
-      return;
-    }
+    if (previous && previous.status !== 'running') return; // retried after it already finished
     let submitted;
     try {
-      submitted = await messagesOf(this.ctx).submit(messageInput(s));
+      // Keyed by the tick: a run retried after a crash follows the message it already sent.
+      submitted = await messagesOf(this.ctx).submit({ ...messageInput(s), idempotency: { scope: `sched:${s.id}`, key: runId, fingerprint: runId } });
     } catch (err) {
       await this.finish(s, { ...this.started(runId, 'schedule', scheduledFor, null, null), status: 'failed', error: errorOf(err) }, null);
       return;
     }
-    await schedules.setRunMessage(runId, submitted.messageId);
-    const run = this.started(runId, 'schedule', scheduledFor, submitted.messageId, submitted.sessionId);
+    const run = previous ?? this.started(runId, 'schedule', scheduledFor, submitted.messageId, submitted.sessionId);
     await schedules.recordRun(s.id, run);
     await this.follow(s, run);
   }
@@ -82,18 +76,22 @@ export class ScheduleRunner {
 
   /** Waits for the run's message, then records and announces the outcome. */
   private async follow(s: Schedule, run: ScheduleRun): Promise<void> {
+    const timeoutMs = this.ctx.config.messages.timeoutMs;
+    let finished;
     try {
-      const result = await messagesOf(this.ctx).wait(run.messageId!, this.ctx.config.messages.timeoutMs);
-      const failed = result.finishReason === 'error' || result.status === 'error';
-      if (failed) {
-        const error = (result.error as { code: string; message: string } | undefined) ?? { code: 'run_failed', message: 'the message failed' };
-        await this.finish(s, { ...run, status: 'failed', sessionId: result.sessionId ?? run.sessionId, error }, result);
-        return;
-      }
-      const response = typeof result.response === 'string' ? result.response : '';
-      await this.finish(s, { ...run, status: 'completed', sessionId: result.sessionId ?? run.sessionId, responseExcerpt: response.slice(0, EXCERPT_CHARS) }, result);
+      finished = await messagesOf(this.ctx).wait(run.messageId!, timeoutMs);
     } catch (err) {
       await this.finish(s, { ...run, status: 'failed', error: errorOf(err) }, null);
+      return;
+    }
+    if (!finished) {
+      await this.finish(s, { ...run, status: 'failed', error: { code: 'timeout', message: `no answer within ${timeoutMs} ms (messages.timeoutMs)` } }, null);
+    } else if (finished.status !== 'done' || !finished.result) {
+      const error = finished.error ? { code: finished.error.code, message: finished.error.message } : { code: 'run_failed', message: 'the message failed' };
+      await this.finish(s, { ...run, status: 'failed', sessionId: finished.sessionId, error }, null);
+    } else {
+      const { result } = finished;
+      await this.finish(s, { ...run, status: 'completed', sessionId: result.sessionId, responseExcerpt: result.response.slice(0, EXCERPT_CHARS) }, result);
     }
   }
 
@@ -102,7 +100,8 @@ export class ScheduleRunner {
     await this.ctx.stores.schedules.recordRun(s.id, done);
     const base = { scheduleId: s.id, runId: done.runId, trigger: done.trigger, scheduledFor: done.scheduledFor, workspace: s.workspace, userId: s.userId };
     if (done.status === 'completed') {
-      await this.ctx.events.emit('schedule.completed', s.workspace, { ...base, ...result, scheduleId: s.id, workspace: s.workspace });
+      // The message's reply (messageId, response, tokensUsed, …) beside the schedule's fields.
+      await this.ctx.events.emit('schedule.completed', s.workspace, { ...result, ...base });
     } else {
       await this.ctx.events.emit('schedule.failed', s.workspace, { ...base, messageId: done.messageId, sessionId: done.sessionId, error: done.error });
     }
@@ -122,7 +121,15 @@ export const schedulesFeature: Feature = {
   },
   async start(ctx, { workers }) {
     const queue = ctx.queues.get(SCHEDULES_QUEUE) as Queue<ScheduleJobData>;
-    await ctx.schedules.syncConfig(ctx.config.schedules);
+    const closeQueue = async () => {
+      await queue.close();
+      const conn = queue.opts.connection as Redis;
+      await conn.quit().catch(() => conn.disconnect());
+    };
+    await ctx.schedules.syncConfig(ctx.config.schedules).catch(async (err: unknown) => {
+      await closeQueue();
+      throw err;
+    });
     let worker: Worker<ScheduleJobData> | null = null;
     if (workers) {
       const runner = new ScheduleRunner(ctx, queue);
@@ -134,14 +141,15 @@ export const schedulesFeature: Feature = {
       });
       worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'schedules worker error'));
       worker.on('failed', (job, err) => ctx.log.error({ err, jobId: job?.id }, 'schedule run crashed'));
+      ctx.metrics.trackWorker(SCHEDULES_QUEUE, worker);
       await worker.waitUntilReady();
     }
     return async () => {
       // Connections handed to BullMQ as instances are ours to close.
       const workerConn = worker?.opts.connection as Redis | undefined;
       await worker?.close();
-      await queue.close();
-      for (const conn of [workerConn, queue.opts.connection as Redis]) await conn?.quit().catch(() => conn.disconnect());
+      await workerConn?.quit().catch(() => workerConn.disconnect());
+      await closeQueue();
     };
   },
 };

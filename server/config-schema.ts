@@ -89,14 +89,15 @@ export const OutboundWebhookSchema = Obj({
   timeoutMs: Int(1, { default: 5000, maximum: 120000 }),
 });
 
+/** A schedule declared in openclaw.json: read-only through the API (docs/schedules.md). */
 export const ScheduleConfigSchema = Obj({
-  id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }),
-  workspace: Type.String(),
+  id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Letters, digits, - and _' }),
+  workspace: Type.String({ minLength: 1, description: 'An existing workspace' }),
   userId: Type.String({ minLength: 1, maxLength: 256 }),
-  message: Type.String({ minLength: 1 }),
-  cron: Type.String(),
-  timezone: Type.String({ default: 'UTC' }),
-  sessionId: Type.Optional(Type.String()),
+  message: Type.String({ minLength: 1, description: 'What the agent is asked at every tick' }),
+  cron: Type.String({ minLength: 1, description: '5 fields, or 6 with leading seconds; checked at start' }),
+  timezone: Type.String({ default: 'UTC', description: 'IANA time zone the cron is read in' }),
+  sessionId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$' })),
   enabled: Type.Boolean({ default: true }),
 });
 

@@ -22,8 +22,19 @@ export interface MessagePipeline {
     sessionId?: string;
     context?: Record<string, unknown>;
     channel?: string;
+    /** Makes a retried run follow the message its first attempt sent instead of sending again. */
+    idempotency?: { scope: string; key: string; fingerprint: string };
   }): Promise<{ messageId: string; sessionId: string; status: string }>;
-  wait(messageId: string, timeoutMs: number): Promise<Record<string, unknown> & { messageId: string; response?: string; sessionId?: string }>;
+  /** The finished message (done or error); null when still unfinished after timeoutMs. */
+  wait(messageId: string, timeoutMs: number): Promise<FinishedRecord | null>;
+}
+
+/** What wait() resolves to: `result` is the synchronous POST /messages reply. */
+export interface FinishedRecord {
+  status: string;
+  sessionId: string;
+  result: ({ messageId: string; response: string; sessionId: string } & Record<string, unknown>) | null;
+  error: { code: string; message: string } | null;
 }
 
 export interface ScheduleView extends Schedule {
@@ -146,7 +157,6 @@ export class ScheduleService {
     const at = new Date(this.ctx.clock.now()).toISOString();
     if (!(await this.ctx.stores.workspaces.exists(s.workspace))) throw invalid('workspace', `workspace: unknown workspace '${s.workspace}'`);
     const submitted = await messagesOf(this.ctx).submit(messageInput(s));
-    await this.store.setRunMessage(runId, submitted.messageId);
     const run: ScheduleRun = {
       runId,
       trigger: 'manual',
@@ -189,6 +199,7 @@ export class ScheduleService {
   async syncConfig(list: ScheduleConfig[]): Promise<void> {
     const wanted = new Set<string>();
     for (const [i, c] of list.entries()) {
+      if (wanted.has(c.id)) throw new Error(`invalid configuration: schedules[${i}].id: '${c.id}' is declared twice`);
       wanted.add(c.id);
       let d: ScheduleDefinition;
       try {

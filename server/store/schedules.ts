@@ -8,8 +8,6 @@
  *                                   runCount, lastRun (JSON of the newest run)
  *   oc:{sched}:all               → set of schedule ids
  *   oc:{sched}:runs:<id>         → list of the newest runs (JSON, newest first, capped)
- *   oc:{sched}:claim:<runId>     → the messageId a run submitted ('' while submitting), so a run
- *                                   retried after a crash follows its message instead of sending twice
  */
 import type Redis from 'ioredis';
 
@@ -17,11 +15,9 @@ const R = {
   record: (id: string) => `oc:{sched}:s:${id}`,
   all: 'oc:{sched}:all',
   runs: (id: string) => `oc:{sched}:runs:${id}`,
-  claim: (runId: string) => `oc:{sched}:claim:${runId}`,
 };
 
 export const RUNS_KEPT = 20;
-const CLAIM_TTL_SECONDS = 7 * 24 * 3600;
 export const EXCERPT_CHARS = 500;
 
 export interface ScheduleDefinition {
@@ -178,18 +174,5 @@ export class ScheduleStore {
   /** Adds or updates a run (same runId); ignored when the schedule was deleted meanwhile. */
   async recordRun(id: string, run: ScheduleRun): Promise<void> {
     await this.redis.eval(RECORD_RUN_LUA, 2, R.record(id), R.runs(id), JSON.stringify(run), run.runId, RUNS_KEPT);
-  }
-
-  /**
-   * Claims a run before its message is submitted. Returns null for the first claimant; for a
-   * retried run, the messageId it already submitted ('' when it died while submitting).
-   */
-  async claimRun(runId: string): Promise<string | null> {
-    const ok = await this.redis.set(R.claim(runId), '', 'EX', CLAIM_TTL_SECONDS, 'NX');
-    return ok ? null : ((await this.redis.get(R.claim(runId))) ?? '');
-  }
-
-  async setRunMessage(runId: string, messageId: string): Promise<void> {
-    await this.redis.set(R.claim(runId), messageId, 'EX', CLAIM_TTL_SECONDS);
   }
 }

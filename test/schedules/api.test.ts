@@ -38,7 +38,7 @@ describe('schedules API', () => {
     expect(res.headers.get('location')).toBe('/api/v1/schedules/standup');
     expect(res.body).toMatchObject({ id: 'standup', ...STANDUP, sessionId: null, enabled: true, source: 'api', runCount: 0, lastRun: null });
     const expected = CronExpressionParser.parse('0 9 * * 1-5', { tz: 'America/New_York', currentDate: new Date(Date.parse(res.body.createdAt)) });
-    const five = Array.from({ length: 5 }, () => expected.next().toISOString());
+    const five = Array.from({ length: 5 }, () => expected.next().toISOString() as string);
     expect(res.body.nextRuns).toEqual(five);
     expect(res.body.nextRunAt).toBe(five[0]);
     for (const at of res.body.nextRuns) {
