@@ -111,11 +111,13 @@ class Lane {
       } finally {
         this.reading = false;
       }
-      if (reply) this.dispatch(reply);
+      if (reply) this.dispatch(reply, new Map(keys.map((k, i) => [k, ids[i]])));
     }
   }
 
-  private dispatch(reply: NonNullable<XReadReply>): void {
+  /** `readFrom`: the id each key was read after. A follower added during the read that wants
+   * older entries is skipped here and served by the next read, so it never misses any. */
+  private dispatch(reply: NonNullable<XReadReply>, readFrom: Map<string, string>): void {
     for (const [key, raw] of reply) {
       if (key === this.wakeKey) {
         this.wakeLast = raw[raw.length - 1][0];
@@ -124,7 +126,9 @@ class Lane {
       const set = this.subs.get(key);
       if (!set) continue;
       const entries: StreamEntry[] = raw.map(([id, fields]) => ({ id, data: fields[fields.indexOf(EVENT_FIELD) + 1] }));
+      const from = readFrom.get(key)!;
       for (const sub of [...set]) {
+        if (compareIds(sub.lastId, from) < 0) continue;
         const fresh = entries.filter((e) => compareIds(e.id, sub.lastId) > 0);
         if (!fresh.length) continue;
         sub.lastId = fresh[fresh.length - 1].id;

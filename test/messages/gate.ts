@@ -1,0 +1,59 @@
+/**
+ * A gate in front of a fake model server: each request waits until the test opens the gate, then
+ * is proxied unchanged. Lets tests hold a message mid-run (disconnects, heartbeats, timeouts) and
+ * prove parallelism (N requests waiting at once can only happen if N run at once).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Gate {
+  url: string;
+  /** How many requests are being held right now. */
+  waiting(): number;
+  /** Lets every held request (and all later ones, when `stayOpen`) through. */
+  open(stayOpen?: boolean): void;
+  close(): Promise<void>;
+}
+
+export async function startGate(target: string): Promise<Gate> {
+  let held: Array<() => void> = [];
+  let alwaysOpen = false;
+  const forward = async (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
+    try {
+      const upstream = await fetch(target + req.url, {
+        method: req.method,
+        headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>,
+        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+      });
+      res.writeHead(upstream.status, Object.fromEntries(upstream.headers));
+      if (upstream.body) for await (const chunk of upstream.body) res.write(chunk);
+      res.end();
+    } catch {
+      res.destroy();
+    }
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const go = () => void forward(req, Buffer.concat(chunks), res);
+      if (alwaysOpen || !req.url?.includes('/chat/completions')) go();
+      else held.push(go);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    waiting: () => held.length,
+    open(stayOpen = false) {
+      alwaysOpen = stayOpen;
+      const now = held;
+      held = [];
+      now.forEach((go) => go());
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
