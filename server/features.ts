@@ -21,7 +21,7 @@ export interface Feature {
 
 export const FEATURES: Feature[] = [
   observabilityFeature, // first: creates ctx.metrics, which other features use
-  agentFeature, // before the messages feature: sets ctx.models and the default model
+  agentFeature, // before the messages feature: settles the default model (Ollama probe) at start
   schedulesFeature,
   webhooksFeature,
   messagesFeature,

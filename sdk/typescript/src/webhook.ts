@@ -25,7 +25,7 @@ function hexToBytes(hex: string): BufferSource {
 /** The SubtleCrypto to use and the secret imported as an HMAC-SHA256 key for `usage`. */
 async function hmac(secret: string, usage: 'sign' | 'verify', options: VerifyWebhookOptions): Promise<{ subtle: SubtleCrypto; key: CryptoKey }> {
   const subtle = options.subtle ?? (globalThis as { crypto?: Crypto }).crypto?.subtle;
-  if (!subtle) throw new TypeError('Web Crypto is not available; pass { subtle } (Node 18: require("node:crypto").webcrypto.subtle)');
+  if (!subtle) throw new TypeError('Web Crypto is not available: pass { subtle } (on Node 18, webcrypto.subtle of the crypto module)');
   const key = await subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
   return { subtle, key };
 }
