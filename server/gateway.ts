@@ -14,6 +14,7 @@ import { VERSION } from './version';
 import { buildApp } from './app';
 import { FEATURES } from './features';
 import type { GatewayContext } from './context';
+import { createModelRegistry } from './agent/providers/registry';
 
 export interface GatewayOptions {
   config: Config;
@@ -26,6 +27,8 @@ export interface GatewayOptions {
   listen?: boolean;
   /** Where first-start announcements (the bootstrap admin key) go; default stdout. */
   say?: (line: string) => void;
+  /** Environment for the model choice (OPENAI_API_KEY, OPENCLAW_MODEL, OLLAMA_BASE_URL …); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Gateway {
@@ -38,11 +41,13 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' | 'log' | 'clock'>): GatewayContext {
+export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' | 'log' | 'clock' | 'env'>): GatewayContext {
   const log = opts.log ?? (createLogger(opts.config.logging.level) as unknown as FastifyBaseLogger);
   const clock = opts.clock ?? systemClock;
   const redis = createDataClient(opts.redisUrl);
   redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
+  // Config providers or env keys; the agent feature's start may switch to Ollama (docs/agent.md).
+  const models = createModelRegistry(opts.config, opts.env ?? process.env);
   // Features' own fields (ctx.metrics, ctx.schedules…) are set by their init() below.
   const ctx = {
     config: opts.config,
@@ -55,7 +60,8 @@ export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' |
     version: VERSION,
     startedAt: Date.now(),
     readiness: { ready: false },
-    defaultModel: opts.config.model ?? 'offline',
+    defaultModel: models.defaultModel,
+    models,
     queues: new Map(),
     onMessageFinished: [],
     onWorkspaceDeleted: [],

@@ -1,11 +1,12 @@
 /**
- * The agent feature: probes Ollama at start when no provider is configured (so the default model
+ * The agent feature (ctx.models itself is made by createContext, from the config and the
+ * environment): probes Ollama at start when no provider is configured (so the default model
  * is known before the gateway is ready), logs which model answers, and drops a workspace's
  * memory when the workspace is deleted.
  */
 import type { Feature } from '../features';
 import type { GatewayContext } from '../context';
-import { createModelRegistry, probeOllama } from './providers/registry';
+import { probeOllama } from './providers/registry';
 
 /** Probes Ollama if nothing else is configured; updates ctx.models and ctx.defaultModel. */
 export async function resolveDefaultModel(ctx: Pick<GatewayContext, 'models' | 'log'> & { defaultModel: string }): Promise<void> {
@@ -22,8 +23,6 @@ export async function resolveDefaultModel(ctx: Pick<GatewayContext, 'models' | '
 export const agentFeature: Feature = {
   name: 'agent',
   init(ctx) {
-    ctx.models = createModelRegistry(ctx.config, process.env);
-    ctx.defaultModel = ctx.models.defaultModel;
     ctx.onWorkspaceDeleted.push((workspaceId) => ctx.stores.memory.dropWorkspace(workspaceId));
   },
   async start(ctx) {

@@ -138,4 +138,19 @@ describe('the gateway reports the chosen model', () => {
       await llm.close();
     }
   });
+  it('environment variables given to the gateway choose the provider (and only those: tests never see the real environment)', async () => {
+    const llm = await startFakeOpenAI();
+    const gw = await startTestGateway({ env: { OPENAI_API_KEY: 'sk-env-key-123456', OPENAI_BASE_URL: `${llm.url}/v1`, OPENCLAW_MODEL: 'env-model' } });
+    try {
+      expect((await gw.request('GET', '/api/v1/health')).body.model).toBe('env-model');
+      llm.reply({ text: 'from env' });
+      const res = await gw.request('POST', '/api/v1/messages', { body: { workspace: 'default', userId: 'u', message: 'hi' } });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ response: 'from env', model: 'env-model' });
+      expect(llm.chats()[0].headers.authorization).toBe('Bearer sk-env-key-123456');
+    } finally {
+      await gw.close();
+      await llm.close();
+    }
+  });
 });

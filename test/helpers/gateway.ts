@@ -50,7 +50,8 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   const config = parseConfig(raw, opts.env ?? {});
   config.stateDir = config.stateDir ?? '/tmp/openclaw-test-state';
   const log = opts.log ?? (createLogger(config.logging.level) as unknown as FastifyBaseLogger);
-  const gateway = await startGateway({ config, redisUrl, clock: opts.clock, workers: opts.workers, log, say: () => undefined });
+  // opts.env (not the real environment) decides the model: a developer's OPENAI_API_KEY or local Ollama never leaks into tests.
+  const gateway = await startGateway({ config, redisUrl, clock: opts.clock, workers: opts.workers, log, say: () => undefined, env: { OLLAMA_BASE_URL: 'off', ...opts.env } });
   const url = gateway.url!;
   const { record: _r, key: adminKey } = await gateway.ctx.stores.keys.create({ label: 'test admin', workspaces: ['*'], permissions: ALL_PERMISSIONS, source: 'cli' });
 
