@@ -19,7 +19,7 @@ export function stripSecrets(text: string, secrets: Array<string | undefined> = 
   return out
     .replace(/\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, '$1 [redacted]')
     .replace(/\b(sk|pk|rk|ghp|gho|ghs|github_pat|xox[abp])[-_][A-Za-z0-9_-]{6,}/g, '[redacted]')
-    .replace(/((?:x-)?api[-_]?key|authorization)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1$2[redacted]');
+    .replace(/((?:x-)?api[-_]?key|authorization)(["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic|token) \[redacted\])[^\s"',}]+/gi, '$1$2[redacted]');
 }
 
 /** The upstream's own error text from an error body (OpenAI, Anthropic, or plain text). */
