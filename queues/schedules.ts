@@ -16,8 +16,9 @@ import type { Feature } from '../server/features';
 import type { GatewayContext } from '../server/context';
 import { createBlockingClient } from '../server/redis';
 import { ApiError } from '../server/errors';
-import { ScheduleService, messageInput, messagesOf, type ScheduleJobData } from '../server/schedules';
+import { ScheduleService, messageInput, type ScheduleJobData } from '../server/schedules';
 import { EXCERPT_CHARS, type Schedule, type ScheduleRun } from '../server/store/schedules';
+import type { MessageResult } from '../server/store/messages';
 
 export const SCHEDULES_QUEUE = 'schedules';
 /** Hash-tagged so every key of the queue lands in one slot on Redis Cluster. */
@@ -60,7 +61,7 @@ export class ScheduleRunner {
     let submitted;
     try {
       // Keyed by the tick: a run retried after a crash follows the message it already sent.
-      submitted = await messagesOf(this.ctx).submit({ ...messageInput(s), idempotency: { scope: `sched:${s.id}`, key: runId, fingerprint: runId } });
+      submitted = await this.ctx.messages.submit({ ...messageInput(s), idempotency: { scope: `sched:${s.id}`, key: runId, fingerprint: runId } });
     } catch (err) {
       await this.finish(s, { ...this.started(runId, 'schedule', scheduledFor, null, null), status: 'failed', error: errorOf(err) }, null);
       return;
@@ -79,7 +80,7 @@ export class ScheduleRunner {
     const timeoutMs = this.ctx.config.messages.timeoutMs;
     let finished;
     try {
-      finished = await messagesOf(this.ctx).wait(run.messageId!, timeoutMs);
+      finished = await this.ctx.messages.wait(run.messageId!, timeoutMs);
     } catch (err) {
       await this.finish(s, { ...run, status: 'failed', error: errorOf(err) }, null);
       return;
@@ -95,7 +96,7 @@ export class ScheduleRunner {
     }
   }
 
-  private async finish(s: Schedule, run: ScheduleRun, result: Record<string, unknown> | null): Promise<void> {
+  private async finish(s: Schedule, run: ScheduleRun, result: MessageResult | null): Promise<void> {
     const done: ScheduleRun = { ...run, finishedAt: this.now() };
     await this.ctx.stores.schedules.recordRun(s.id, done);
     const base = { scheduleId: s.id, runId: done.runId, trigger: done.trigger, scheduledFor: done.scheduledFor, workspace: s.workspace, userId: s.userId };

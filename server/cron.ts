@@ -2,7 +2,7 @@
  * The schedules' cron dialect, checked before anything reaches BullMQ (which parses patterns
  * with the same library, cron-parser 5): five fields `minute hour day-of-month month
  * day-of-week`, or six with a leading `second`. Names (jan-dec, sun-sat), lists, ranges, steps
- * and cron-parser's `L`, `W`, `#` and `?` are allowed; macros (`@daily`) and the `H` hash
+ * and cron-parser's `L`, `#` and `?` are allowed; macros (`@daily`) and the `H` hash
  * (different per process) are not, so every gateway computes the same ticks.
  */
 import { CronExpressionParser } from 'cron-parser';
@@ -35,7 +35,7 @@ export function checkCron(cron: string, timezone: string): string {
   if (fields.length !== 5 && fields.length !== 6) {
     throw new CronError('cron', `cron: expected 5 fields (minute hour day-of-month month day-of-week) or 6 with a leading seconds field, got ${fields.length}`);
   }
-  const bad = fields.find((f) => !FIELD.test(f) || /[^LW]/i.test(f.replace(NAMES, '').replace(/[^A-Za-z]/g, '')));
+  const bad = fields.find((f) => !FIELD.test(f) || /[^L]/i.test(f.replace(NAMES, '').replace(/[^A-Za-z]/g, '')));
   if (bad !== undefined) throw new CronError('cron', `cron: invalid field '${bad}'`);
   const pattern = fields.join(' ');
   try {

@@ -9,33 +9,10 @@ import { ApiError, conflict, notFound } from './errors';
 import { CronError, checkCron, nextRuns } from './cron';
 import { newId } from './ids';
 import type { ScheduleConfig } from './config-schema';
+import type { SubmitInput } from './messages/service';
 import type { Schedule, ScheduleDefinition, ScheduleRun } from './store/schedules';
 
 export const NEXT_RUNS_SHOWN = 5;
-
-/** The message pipeline as schedules use it (ctx.messages, built by the messages feature). */
-export interface MessagePipeline {
-  submit(input: {
-    workspace: string;
-    userId: string;
-    message: string;
-    sessionId?: string;
-    context?: Record<string, unknown>;
-    channel?: string;
-    /** Makes a retried run follow the message its first attempt sent instead of sending again. */
-    idempotency?: { scope: string; key: string; fingerprint: string };
-  }): Promise<{ messageId: string; sessionId: string; status: string }>;
-  /** The finished message (done or error); null when still unfinished after timeoutMs. */
-  wait(messageId: string, timeoutMs: number): Promise<FinishedRecord | null>;
-}
-
-/** What wait() resolves to: `result` is the synchronous POST /messages reply. */
-export interface FinishedRecord {
-  status: string;
-  sessionId: string;
-  result: ({ messageId: string; response: string; sessionId: string } & Record<string, unknown>) | null;
-  error: { code: string; message: string } | null;
-}
 
 export interface ScheduleView extends Schedule {
   /** The next tick (ISO), null when disabled. */
@@ -59,12 +36,6 @@ const invalid = (field: string, message: string) => new ApiError(400, 'validatio
 
 /** Finished jobs kept for inspection; the run history lives in the schedule store. */
 const KEEP = { count: 100 };
-
-export function messagesOf(ctx: GatewayContext): MessagePipeline {
-  const m = (ctx as unknown as { messages?: MessagePipeline }).messages;
-  if (!m) throw new ApiError(503, 'unavailable', 'the message pipeline is not running in this process', { 'Retry-After': '5' });
-  return m;
-}
 
 export class ScheduleService {
   constructor(private readonly ctx: GatewayContext, private readonly queue: Queue<ScheduleJobData>) {}
@@ -156,7 +127,7 @@ export class ScheduleService {
     const runId = newId('run', 16);
     const at = new Date(this.ctx.clock.now()).toISOString();
     if (!(await this.ctx.stores.workspaces.exists(s.workspace))) throw invalid('workspace', `workspace: unknown workspace '${s.workspace}'`);
-    const submitted = await messagesOf(this.ctx).submit(messageInput(s));
+    const submitted = await this.ctx.messages.submit(messageInput(s));
     const run: ScheduleRun = {
       runId,
       trigger: 'manual',
@@ -227,7 +198,7 @@ export class ScheduleService {
 }
 
 /** What a run sends: the schedule's message, in its session, with its time zone as context. */
-export function messageInput(s: Schedule): Parameters<MessagePipeline['submit']>[0] {
+export function messageInput(s: Schedule): SubmitInput {
   return {
     workspace: s.workspace,
     userId: s.userId,

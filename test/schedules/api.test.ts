@@ -72,6 +72,13 @@ describe('schedules API', () => {
     expect((await gw.request('DELETE', `/api/v1/schedules/${res.body.id}`)).status).toBe(204);
   });
 
+  it.each(['0 9 ? * 1-5', '0 9 * * 5L', '0 9 * * 1#2', '0 9 L * *', '0 9 * JAN-mar MON-fri', '0 */6 * * *', '*/30 * * * * *'])('accepts the dialect: %s', async (cron) => {
+    const res = await post({ ...STANDUP, id: 'dialect', cron });
+    expect(res.status).toBe(201);
+    expect(res.body.nextRuns).toHaveLength(5);
+    expect((await gw.request('DELETE', '/api/v1/schedules/dialect')).status).toBe(204);
+  });
+
   it('normalises whitespace in the cron', async () => {
     const res = await post({ ...STANDUP, id: 'spaces', cron: '  0  9 * *   1-5 ' });
     expect(res.status).toBe(201);
@@ -197,6 +204,7 @@ describe('schedules API', () => {
       ['macro', { cron: '@daily' }, 'cron'],
       ['impossible date', { cron: '0 0 30 2 *' }, 'cron'],
       ['weekday 8', { cron: '0 9 * * 8' }, 'cron'],
+      ['W (nearest weekday) is not supported', { cron: '0 9 1W * *' }, 'cron'],
       ['blank cron', { cron: '   ' }, 'cron'],
       ['empty cron', { cron: '' }, 'cron'],
       ['cron not a string', { cron: 5 }, 'cron'],
