@@ -40,6 +40,7 @@ export function createAgent(ctx: AgentContext): Agent {
         messages: chatMessages(input),
         tools,
         signal: input.signal,
+        log: ctx.log,
       },
       emit,
     );

@@ -5,12 +5,16 @@
  * carrying the error (the model sees them too); provider failures end the run with UpstreamError.
  */
 import { AISDKError, stepCountIs, streamText, type LanguageModel, type ModelMessage, type ToolSet, type FinishReason as SdkFinishReason, type TextStreamPart } from 'ai';
+import type { FastifyBaseLogger } from 'fastify';
 import type { AgentResult, Emit, FinishReason } from './types';
 import { UpstreamError } from './types';
 import type { ResolvedPreset } from './presets';
 import { countTokens } from './providers/offline';
 import { stripSecrets } from './providers/upstream-fetch';
 import type { ModelRoute } from './providers/registry';
+
+// The SDK prints warnings (unsupported settings …) on stderr; the run logs them through pino instead.
+(globalThis as { AI_SDK_LOG_WARNINGS?: unknown }).AI_SDK_LOG_WARNINGS = false;
 
 export interface ModelRun {
   model: LanguageModel;
@@ -20,6 +24,7 @@ export interface ModelRun {
   messages: ModelMessage[];
   tools: ToolSet;
   signal?: AbortSignal;
+  log?: Pick<FastifyBaseLogger, 'warn'>;
 }
 
 const FINISH: Record<SdkFinishReason, FinishReason> = {
@@ -82,6 +87,7 @@ export async function runModel(run: ModelRun, emit: Emit): Promise<AgentResult> 
     switch (part.type) {
       case 'start-step':
         stepText = '';
+        if (part.warnings.length) run.log?.warn({ provider: run.route.provider.name, model: run.route.model, warnings: part.warnings }, 'the model provider ignored some settings');
         break;
       case 'text-delta':
         if (!part.text) break;
