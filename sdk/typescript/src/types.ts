@@ -105,7 +105,12 @@ export interface DoneEvent {
   sessionId: string;
   finishReason: FinishReason;
   toolsInvoked: string[];
-  [extra: string]: unknown;
+  /** The model that answered. */
+  model?: string;
+  tokensIn?: number;
+  tokensOut?: number;
+  /** null when the model has no known price. */
+  costUSD?: number | null;
 }
 /** The last event of a failed stream (the SDK throws it as an {@link OpenClawError}). */
 export interface ErrorEvent {
