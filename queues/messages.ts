@@ -125,7 +125,7 @@ export class MessageProcessor {
       { role: 'user', content: d.message, createdAt: new Date(d.receivedAt).toISOString(), tokens: r.tokensIn, tools: [], messageId: d.messageId },
       { role: 'assistant', content: r.response, createdAt: at, tokens: r.tokensOut, tools: r.toolsInvoked, messageId: d.messageId },
     ];
-    await this.finishInSession(d, turns, tokensUsed);
+    await stores.sessions.record(this.sessionOf(d), d.seq, turns, tokensUsed);
     await this.report(d, { status: 'done', model: r.model, provider: r.provider, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUSD: cost, latencyMs, finishedAt, toolsInvoked: r.toolsInvoked });
     const result: MessageResult = {
       messageId: d.messageId,
@@ -142,6 +142,7 @@ export class MessageProcessor {
     };
     const { response: _response, ...doneFields } = result;
     await stores.messages.finish(d.messageId, { result }, JSON.stringify({ type: 'done', ...doneFields }), this.retentionMs);
+    await this.next(d);
     await events.emit('message.sent', d.workspace, {
       messageId: d.messageId,
       workspace: d.workspace,
@@ -156,9 +157,9 @@ export class MessageProcessor {
 
   private async fail(d: MessageJobData, f: MessageFailure, latencyMs: number, finishedAt: number): Promise<void> {
     const { stores, events } = this.ctx;
-    await this.finishInSession(d, [], 0);
     await this.report(d, { status: 'error', model: this.agent.defaultModel, provider: '', tokensIn: 0, tokensOut: 0, costUSD: null, latencyMs, finishedAt, toolsInvoked: [] });
     await stores.messages.finish(d.messageId, { error: f }, JSON.stringify({ type: 'error', code: f.code, message: f.message }), this.retentionMs);
+    await this.next(d);
     await events.emit('error.agent', d.workspace, {
       messageId: d.messageId,
       workspace: d.workspace,
@@ -170,9 +171,13 @@ export class MessageProcessor {
     });
   }
 
-  /** Records the turn and lets the session's next message (if parked) run. */
-  private async finishInSession(d: MessageJobData, turns: Turn[], tokens: number): Promise<void> {
-    const next = await this.ctx.stores.sessions.finish({ id: d.sessionId, workspace: d.workspace, userId: d.userId }, d.seq, turns, tokens);
+  private sessionOf(d: MessageJobData) {
+    return { id: d.sessionId, workspace: d.workspace, userId: d.userId };
+  }
+
+  /** This message is completely finished (done event written): the session's next one may run. */
+  private async next(d: MessageJobData): Promise<void> {
+    const next = await this.ctx.stores.sessions.advance(d.sessionId, d.seq);
     if (next) {
       const job = await Job.fromId(this.queue, next);
       // Not delayed yet: that job re-checks its turn right after parking and promotes itself.

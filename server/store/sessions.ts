@@ -5,7 +5,8 @@
  * Redis keys. One session's keys share the hash tag {<sessionId>} (the Lua scripts below touch
  * them together); a workspace's indexes share the tag {w:<workspace>}:
  *   oc:sess:{<id>}                 → hash: id, workspace, userId, channel, createdAt, lastActiveAt,
- *                                     messageCount, tokensUsed, seq (last taken), done (last finished),
+ *                                     messageCount, tokensUsed, seq (last taken), recorded (last whose turns
+ *                                     are in the history), done (last finished),
  *                                     endedAt ('' while active)
  *   oc:sess:{<id>}:hist            → list of JSON turns {role, content, createdAt, tokens, tools, messageId}
  *   oc:sess:{<id>}:order           → hash: seq → messageId, while that message is queued or running
@@ -92,15 +93,13 @@ if seq == done + 1 then redis.call('HDEL', KEYS[2], seq) return 1 end
 redis.call('HSET', KEYS[2], seq, '1')
 return 0`;
 
-// Message seq finished: record its turns and usage, advance 'done', and return the id of the
-// next message if its job is parked waiting for this one: {applied 0|1, next id or ''}.
-// KEYS: rec, hist, order, parked. ARGV: seq, lastActiveAt, tokens, maxTurns, turn JSON...
-const FINISH_LUA = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {0, ''} end
+// Message seq finished: record its turns and usage, once per seq ('recorded' guards a re-run job).
+// KEYS: rec, hist. ARGV: seq, lastActiveAt, tokens, maxTurns, turn JSON... Returns 1 when applied.
+const RECORD_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local seq = tonumber(ARGV[1])
-local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
-if seq <= done then return {0, ''} end
-redis.call('HSET', KEYS[1], 'done', seq, 'lastActiveAt', ARGV[2])
+if seq <= tonumber(redis.call('HGET', KEYS[1], 'recorded') or '0') then return 0 end
+redis.call('HSET', KEYS[1], 'recorded', seq, 'lastActiveAt', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'tokensUsed', ARGV[3])
 local turns = #ARGV - 4
 if turns > 0 then
@@ -108,10 +107,17 @@ if turns > 0 then
   redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
   redis.call('HINCRBY', KEYS[1], 'messageCount', turns)
 end
-redis.call('HDEL', KEYS[3], seq)
-local nextSeq = seq + 1
-if redis.call('HDEL', KEYS[4], nextSeq) == 1 then return {1, redis.call('HGET', KEYS[3], nextSeq) or ''} end
-return {1, ''}`;
+return 1`;
+
+// Message seq is completely finished: the next may run. Returns the next message's id when its
+// job is parked waiting for this one ('' otherwise). KEYS: rec, order, parked. ARGV: seq.
+const ADVANCE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return '' end
+local seq = tonumber(ARGV[1])
+if seq > tonumber(redis.call('HGET', KEYS[1], 'done') or '0') then redis.call('HSET', KEYS[1], 'done', seq) end
+redis.call('HDEL', KEYS[2], seq)
+if redis.call('HDEL', KEYS[3], seq + 1) == 1 then return redis.call('HGET', KEYS[2], seq + 1) or '' end
+return ''`;
 
 function toRecord(h: Record<string, string>): SessionRecord {
   return {
@@ -226,25 +232,16 @@ export class SessionStore {
     return done === null || Number(done) >= seq - 1;
   }
 
-  /** Records a finished message; returns the id of the next message whose job is parked, if any. */
-  async finish(s: SessionRef, seq: number, turns: Turn[], tokens: number): Promise<string | null> {
-    const { id } = s;
+  /** Records a finished message's turns and usage in its session (once per message). */
+  async record(s: SessionRef, seq: number, turns: Turn[], tokens: number): Promise<void> {
     const at = this.now();
-    const [applied, next] = (await this.redis.eval(
-      FINISH_LUA,
-      4,
-      R.rec(id),
-      R.hist(id),
-      R.order(id),
-      R.parked(id),
-      seq,
-      iso(at),
-      tokens,
-      MAX_STORED_TURNS,
-      ...turns.map((t) => JSON.stringify(t)),
-    )) as [number, string];
-    if (applied === 1) await this.index(id, s.workspace, s.userId, at);
-    return next || null;
+    const applied = await this.redis.eval(RECORD_LUA, 2, R.rec(s.id), R.hist(s.id), seq, iso(at), tokens, MAX_STORED_TURNS, ...turns.map((t) => JSON.stringify(t)));
+    if (applied === 1) await this.index(s.id, s.workspace, s.userId, at);
+  }
+
+  /** Lets the session's next message run; returns its id when its job is parked (to promote it). */
+  async advance(id: string, seq: number): Promise<string | null> {
+    return ((await this.redis.eval(ADVANCE_LUA, 3, R.rec(id), R.order(id), R.parked(id), seq)) as string) || null;
   }
 
   /** The last `limit` turns, oldest first (what the agent sees). */

@@ -23,10 +23,13 @@ export async function startGate(target: string): Promise<Gate> {
       const upstream = await fetch(target + req.url, {
         method: req.method,
         headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>,
-        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : new Uint8Array(body),
       });
-      res.writeHead(upstream.status, Object.fromEntries(upstream.headers));
-      if (upstream.body) for await (const chunk of upstream.body) res.write(chunk);
+      const headers: Record<string, string> = {};
+      upstream.headers.forEach((v, k) => (headers[k] = v));
+      res.writeHead(upstream.status, headers);
+      const reader = upstream.body?.getReader();
+      for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) res.write(r.value);
       res.end();
     } catch {
       res.destroy();

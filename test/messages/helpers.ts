@@ -62,11 +62,11 @@ export function captureFinished(gw: TestGateway): FinishedMessage[] {
 }
 
 /** Polls until check() returns a value (not undefined/false), for things that happen after a reply. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<Exclude<T, undefined | null | false>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
-    if (v !== undefined && v !== false && v !== null) return v;
+    if (v !== undefined && v !== false && v !== null) return v as Exclude<T, undefined | null | false>;
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
