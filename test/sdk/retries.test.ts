@@ -43,10 +43,24 @@ describe('SDK retries and transport errors (TypeScript)', () => {
   let server: FakeServer;
   /** Replies the fake gives, in order; the last one repeats. */
   let script: Array<{ status: number; body: unknown; headers?: Record<string, string> }>;
+  let dropWithId = false;
+  const resumedWith: string[] = [];
+  const requestsHeader = (path: string) => server.requests.filter((r) => r.path === path).at(-1)?.headers['last-event-id'];
   beforeAll(async () => {
     server = await startFakeServer((req, res) => {
       if (req.path === '/api/v1/slow') return void setTimeout(() => sendJson(res, 200, {}), 2000);
       if (req.path === '/api/v1/not-json') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy</html>');
+      if (req.path === '/api/v1/messages/msg_drop/stream') {
+        resumedWith.push(String(requestsHeader(req.path)));
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('id: 2-0\ndata: {"type":"token","content":"lo"}\n\n');
+        return void res.end('id: 3-0\ndata: {"type":"done","messageId":"msg_drop","tokensUsed":2,"latencyMs":1,"sessionId":"sess_1","finishReason":"stop","toolsInvoked":[]}\n\n');
+      }
+      if (req.path === '/api/v1/messages/stream' && dropWithId) {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-message-id': 'msg_drop' });
+        // The first event arrives, then the connection is lost mid-stream.
+        return void res.write(': heartbeat\n\nid: 1-0\ndata: {"type":"token","content":"Hel"}\n\n', () => setTimeout(() => res.socket?.destroy(), 20));
+      }
       if (req.path === '/api/v1/messages/stream') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write('id: 1-0\ndata: {"type":"token","content":"Hel"}\n\n');
@@ -139,6 +153,22 @@ describe('SDK retries and transport errors (TypeScript)', () => {
     expect(tokens).toEqual(['Hel']);
     expect(err).toMatchObject({ status: 0, code: 'stream_interrupted' });
     expect(stream.lastEventId).toBe('1-0');
+  });
+
+  it('resumes a dropped stream from the last event id when the message id is known', async () => {
+    dropWithId = true;
+    try {
+      const client = new OpenClaw({ baseUrl: server.url, apiKey: 'k' });
+      const stream = client.messages.stream({ workspace: 'team', userId: 'u', message: 'hi' });
+      const tokens: string[] = [];
+      for await (const t of stream) tokens.push(t);
+      expect(tokens).toEqual(['Hel', 'lo']);
+      expect(resumedWith).toEqual(['1-0']);
+      expect(stream.done).toMatchObject({ type: 'done', messageId: 'msg_drop' });
+      expect(stream.lastEventId).toBe('3-0');
+    } finally {
+      dropWithId = false;
+    }
   });
 
   it('requires baseUrl and apiKey', () => {

@@ -19,11 +19,18 @@ def busy(status: int, **headers: str) -> _support.Reply:
 class TransportTest(unittest.TestCase):
     def setUp(self) -> None:
         self.script = []
+        self.drop_with_id = False
 
         def handler(method, path, headers, body):  # type: ignore[no-untyped-def]
             if path.endswith("/slow"):
                 time.sleep(0.6)
                 return _support.json_reply(200, {})
+            if path.endswith("/messages/msg_drop/stream"):
+                return 200, {"Content-Type": "text/event-stream"}, (
+                    b'id: 2-0\ndata: {"type":"token","content":"lo"}\n\n'
+                    b'id: 3-0\ndata: {"type":"done","messageId":"msg_drop","tokensUsed":2,"latencyMs":1,"sessionId":"s","finishReason":"stop","toolsInvoked":[]}\n\n')
+            if path.endswith("/messages/stream") and self.drop_with_id:
+                return 200, {"Content-Type": "text/event-stream", "X-Message-Id": "msg_drop"}, b': heartbeat\n\nid: 1-0\ndata: {"type":"token","content":"Hel"}\n\n'
             if path.endswith("/messages/stream"):
                 return 200, {"Content-Type": "text/event-stream"}, b'id: 1-0\ndata: {"type":"token","content":"Hel"}\n\n'
             return self.script.pop(0) if len(self.script) > 1 else self.script[0]
@@ -104,6 +111,14 @@ class TransportTest(unittest.TestCase):
         self.assertEqual(tokens, ["Hel"])
         self.assertEqual(caught.exception.code, "stream_interrupted")
         self.assertEqual(stream.last_event_id, "1-0")
+
+    def test_dropped_stream_resumes_from_the_last_event_id(self) -> None:
+        self.drop_with_id = True
+        stream = OpenClaw(base_url=self.server.url, api_key="k").messages.stream(workspace="team", user_id="u", message="hi")
+        self.assertEqual(list(stream), ["Hel", "lo"])
+        resumed = [r for r in self.server.requests if r["path"] == "/api/v1/messages/msg_drop/stream"]
+        self.assertEqual([r["headers"]["last-event-id"] for r in resumed], ["1-0"])
+        self.assertEqual((stream.done.message_id, stream.last_event_id), ("msg_drop", "3-0"))
 
     def test_requires_base_url_and_key(self) -> None:
         with self.assertRaises(ValueError):

@@ -185,7 +185,9 @@ export class Transport {
       release();
       if (timedOut) throw new OpenClawError({ status: 0, code: 'timeout', message: `no complete response within ${timeoutMs} ms`, cause });
       if (opts.signal?.aborted) throw abortError(opts.signal);
-      const message = cause instanceof Error ? cause.message : String(cause);
+      // undici says only "fetch failed"; the reason (ECONNREFUSED …) is its cause.
+      const inner = (cause as { cause?: { message?: string } })?.cause?.message;
+      const message = (cause instanceof Error ? cause.message : String(cause)) + (inner ? ` (${inner})` : '');
       throw new OpenClawError({ status: 0, code: 'connection_error', message: `could not reach the gateway at ${this.base}: ${message}`, cause });
     }
   }

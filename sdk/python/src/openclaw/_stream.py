@@ -6,6 +6,7 @@ id through ``GET /messages/{id}/stream`` when the message id is known.
 """
 from __future__ import annotations
 
+import http.client
 import json
 from http.client import HTTPResponse
 from typing import Callable, Iterator, Optional
@@ -98,7 +99,7 @@ class MessageStream:
                             return
                 except OpenClawError:
                     raise
-                except (OSError, ValueError) as err:  # connection reset, truncated chunk
+                except (OSError, ValueError, http.client.HTTPException) as err:  # reset, truncated chunk
                     interruption = err
                 res.close()
                 if self._resume is None or not self.message_id or resumes >= self._max_resumes:
