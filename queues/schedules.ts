@@ -35,6 +35,9 @@ function tickOf(job: Job<ScheduleJobData>): number {
 }
 
 export class ScheduleRunner {
+  /** Set when this process shuts down: runs still waiting are left to another worker (below). */
+  closing = false;
+
   constructor(private readonly ctx: GatewayContext, private readonly queue: Queue<ScheduleJobData>) {}
 
   private now = () => new Date(this.ctx.clock.now()).toISOString();
@@ -82,9 +85,13 @@ export class ScheduleRunner {
     try {
       finished = await this.ctx.messages.wait(run.messageId!, timeoutMs);
     } catch (err) {
+      if (this.closing) return;
       await this.finish(s, { ...run, status: 'failed', error: errorOf(err) }, null);
       return;
     }
+    // Shutting down mid-run is not a failure: the job stalls and a worker (here after a restart,
+    // or another process) picks it up again and follows the same message (idempotent submit).
+    if (!finished && this.closing) return;
     if (!finished) {
       await this.finish(s, { ...run, status: 'failed', error: { code: 'timeout', message: `no answer within ${timeoutMs} ms (messages.timeoutMs)` } }, null);
     } else if (finished.status !== 'done' || !finished.result) {
@@ -132,8 +139,8 @@ export const schedulesFeature: Feature = {
       throw err;
     });
     let worker: Worker<ScheduleJobData> | null = null;
+    const runner = new ScheduleRunner(ctx, queue);
     if (workers) {
-      const runner = new ScheduleRunner(ctx, queue);
       worker = new Worker<ScheduleJobData>(SCHEDULES_QUEUE, (job) => runner.process(job), {
         connection: createBlockingClient(ctx.redisUrl, 'openclaw-schedules-worker'),
         prefix: SCHEDULES_PREFIX,
@@ -148,7 +155,9 @@ export const schedulesFeature: Feature = {
     return async () => {
       // Connections handed to BullMQ as instances are ours to close.
       const workerConn = worker?.opts.connection as Redis | undefined;
-      await worker?.close();
+      // Runs mostly wait for their message (up to messages.timeoutMs): do not hold shutdown for them.
+      runner.closing = true;
+      await worker?.close(true);
       await workerConn?.quit().catch(() => workerConn.disconnect());
       await closeQueue();
     };

@@ -22,7 +22,7 @@ export interface Feature {
 export const FEATURES: Feature[] = [
   observabilityFeature, // first: creates ctx.metrics, which other features use
   agentFeature, // before the messages feature: settles the default model (Ollama probe) at start
-  schedulesFeature,
   webhooksFeature,
   messagesFeature,
+  schedulesFeature, // after messages: stops first, so runs stop waiting before the message follower closes
 ];
