@@ -83,7 +83,7 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
       expect(accepted).toEqual({ messageId: expect.stringMatching(/^msg_/), sessionId: expect.stringMatching(/^sess_/), status: expect.stringMatching(/^(queued|running|done)$/) });
 
       // Wait (over HTTP, as a Wait node would) until the worker finished, then read it with the node.
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 800; i++) {
         if ((await gw.request('GET', `/api/v1/messages/${accepted.messageId}`)).body.status === 'done') break;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -223,7 +223,7 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
       const ids: string[] = [];
       for (const body of sends) ids.push((await gw.request('POST', '/api/v1/messages', { body })).body.messageId);
       for (const id of ids) {
-        for (let i = 0; i < 400 && (await gw.request('GET', `/api/v1/messages/${id}`)).body.status !== 'done'; i++) {
+        for (let i = 0; i < 2000 && (await gw.request('GET', `/api/v1/messages/${id}`)).body.status !== 'done'; i++) {
           await new Promise((r) => setTimeout(r, 10));
         }
       }
@@ -238,7 +238,7 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
       const sessions = (await runWorkflow(creds, [all])).output('All').map((i) => i.json.id);
       expect(sessions).toHaveLength(total);
       expect(new Set(sessions).size).toBe(total);
-    });
+    }, 120_000);
 
     it('Delete clears one session and Delete All in Workspace clears a workspace', async () => {
       const del = node(ACTION, { resource: 'session', operation: 'delete', sessionId }, 'Delete');

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '../..');
 const packDir = join(root, 'dist/n8n');
+// Building and linting spawn tsc, npm and eslint: generous bounds for a loaded 2-core machine.
+jest.setTimeout(120_000);
 
 describe('n8n-nodes-openclaw package', () => {
   beforeAll(() => {

@@ -11,7 +11,7 @@ import { signatureOf } from '../../nodes/OpenClawTrigger/signature';
 import type { Workflow, INode } from 'n8n-workflow';
 
 const waitFor = async (check: () => boolean, what: string) => {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 2000; i++) {
     if (check()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
