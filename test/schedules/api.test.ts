@@ -282,6 +282,17 @@ describe('schedules API', () => {
     });
   });
 
+  it('documents every schedules operation in the OpenAPI document', async () => {
+    const doc = (await gw.request('GET', '/api/v1/openapi.json', { key: null })).body;
+    const ops = (path: string) => doc.paths[path];
+    expect(Object.keys(ops('/api/v1/schedules')).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(ops('/api/v1/schedules/{scheduleId}')).sort()).toEqual(['delete', 'get', 'patch']);
+    expect(Object.keys(ops('/api/v1/schedules/{scheduleId}/run'))).toEqual(['post']);
+    expect(Object.keys(ops('/api/v1/schedules').post.responses)).toEqual(expect.arrayContaining(['201', '400', '403', '409']));
+    expect(Object.keys(ops('/api/v1/schedules/{scheduleId}/run').post.responses)).toEqual(expect.arrayContaining(['202', '404']));
+    expect(ops('/api/v1/schedules').post.requestBody.content['application/json'].schema.required).toEqual(['workspace', 'userId', 'message', 'cron', 'timezone']);
+  });
+
   it('DELETE removes the record, its runs and its job scheduler', async () => {
     const res = await gw.request('DELETE', '/api/v1/schedules/standup');
     expect(res.status).toBe(204);
