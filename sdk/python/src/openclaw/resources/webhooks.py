@@ -33,6 +33,7 @@ class Webhooks:
         return WebhookList(self._http.json("GET", "/webhooks"))
 
     def get(self, webhook_id: str) -> WebhookSubscription:
+        """One subscription."""
         return WebhookSubscription(self._http.json("GET", _path(webhook_id)))
 
     def update(self, webhook_id: str, *, url: Optional[str] = None, events: Optional[Sequence[str]] = None, enabled: Optional[bool] = None,
@@ -48,6 +49,7 @@ class Webhooks:
         return WebhookWithSecret(self._http.json("PATCH", _path(webhook_id), body=body))
 
     def delete(self, webhook_id: str) -> None:
+        """Deletes a subscription (its pending deliveries are cancelled)."""
         self._http.json("DELETE", _path(webhook_id))
 
     def deliveries(self, webhook_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None) -> WebhookDeliveryList:
