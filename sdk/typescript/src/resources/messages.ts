@@ -17,6 +17,8 @@ export interface SendOptions extends RequestOptions {
 export interface WaitOptions extends RequestOptions {
   /** Delay between polls in ms (default 1000). */
   pollIntervalMs?: number;
+  /** Give up after this many ms in all (OpenClawError code `timeout`); default: wait as long as it takes. */
+  maxWaitMs?: number;
 }
 
 /** A random id for `Idempotency-Key` (Web Crypto when present). */
@@ -28,6 +30,7 @@ function randomKey(): string {
   return `sdk_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** `client.messages`: send (sync or async), stream, get, wait, resume. */
 export class Messages {
   /** @internal */
   constructor(private readonly http: Transport, private readonly defaultRetries: number) {}
@@ -100,10 +103,11 @@ export class Messages {
 
   /**
    * Polls `messages.get` until the message is done; resolves with it, or throws
-   * {@link OpenClawError} with the message's error when it failed.
+   * {@link OpenClawError} with the message's error when it failed (or code `timeout` after `maxWaitMs`).
    */
   async wait(messageId: string, opts: WaitOptions = {}): Promise<MessageInfo> {
     const interval = opts.pollIntervalMs ?? 1000;
+    const deadline = opts.maxWaitMs === undefined ? Infinity : Date.now() + opts.maxWaitMs;
     for (;;) {
       const info = await this.get(messageId, opts);
       if (info.status === 'done') return info;
@@ -111,6 +115,7 @@ export class Messages {
         const code = info.error?.code ?? 'message_failed';
         throw new OpenClawError({ status: statusOfCode(code), code, message: info.error?.message ?? `message ${messageId} failed`, body: info });
       }
+      if (Date.now() >= deadline) throw new OpenClawError({ status: 0, code: 'timeout', message: `message ${messageId} is still ${info.status} after ${opts.maxWaitMs} ms` });
       await new Promise((resolve) => setTimeout(resolve, interval));
     }
   }

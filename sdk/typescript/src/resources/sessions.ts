@@ -4,6 +4,7 @@ import type { DeletedSessions, HistoryParams, ListSessionsParams, Session, Sessi
 
 const path = (id: string) => `/sessions/${encodeURIComponent(id)}`;
 
+/** `client.sessions`: list, read, page through and clear sessions. */
 export class Sessions {
   /** @internal */
   constructor(private readonly http: Transport) {}

@@ -2,6 +2,7 @@
 import type { RequestOptions, Transport } from '../http.js';
 import type { StatsPeriodParams, StatsReport, UserStatsParams, UserStatsReport, WorkspaceStatsReport } from '../types.js';
 
+/** `client.stats`: usage totals, by day, per workspace and per user. */
 export class Stats {
   /** @internal */
   constructor(private readonly http: Transport) {}

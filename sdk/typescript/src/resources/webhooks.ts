@@ -14,6 +14,7 @@ import type {
 
 const path = (id: string) => `/webhooks/${encodeURIComponent(id)}`;
 
+/** `client.webhooks`: outbound webhook subscriptions, their delivery log, redelivery and test pings. */
 export class Webhooks {
   /** @internal */
   constructor(private readonly http: Transport) {}

@@ -4,6 +4,7 @@ import type { Allowlist, AllowlistUpdate, CreateWorkspaceParams, Workspace, Work
 
 const path = (id: string) => `/workspaces/${encodeURIComponent(id)}`;
 
+/** `client.workspaces`: list, read, create, change the allowlist of, and delete workspaces. */
 export class Workspaces {
   /** @internal */
   constructor(private readonly http: Transport) {}
