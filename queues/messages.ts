@@ -15,6 +15,7 @@ import { UpstreamError, type Agent, type AgentEvent, type AgentResult } from '..
 import { costUSD } from '../server/agent/pricing';
 import type { MessageFailure, MessageResult } from '../server/store/messages';
 import type { Turn } from '../server/store/sessions';
+import type { Workspace } from '../server/store/workspaces';
 import type { MessageJobData } from '../server/messages/service';
 
 export const MESSAGES_QUEUE = 'messages';
@@ -51,8 +52,11 @@ export class MessageProcessor {
 
   async process(job: Job<MessageJobData>, token?: string): Promise<void> {
     const d = job.data;
-    const { sessions } = this.ctx.stores;
-    const gate = await sessions.gate(d.sessionId, d.seq);
+    const { sessions, workspaces } = this.ctx.stores;
+    const [{ gate, history }, workspace] = await Promise.all([
+      sessions.gate(d.sessionId, d.seq, this.ctx.config.sessions.historyLimit),
+      workspaces.get(d.workspace),
+    ]);
     if (gate === 'wait') {
       await job.moveToDelayed(Date.now() + PARK_MS, token);
       // The predecessor may have finished while we parked: then nobody else will promote us.
@@ -60,16 +64,13 @@ export class MessageProcessor {
       throw new DelayedError();
     }
     if (gate === 'finished') return; // a re-run of a job that already finished (stalled worker): never run twice
-    await this.run(d);
+    await this.run(d, workspace, history);
   }
 
-  private async run(d: MessageJobData): Promise<void> {
+  private async run(d: MessageJobData, workspace: Workspace | null, history: Turn[]): Promise<void> {
     const { stores, config, clock } = this.ctx;
-    const [, workspace, history] = await Promise.all([
-      stores.messages.markRunning(d.messageId),
-      stores.workspaces.get(d.workspace),
-      stores.sessions.recentTurns(d.sessionId, config.sessions.historyLimit),
-    ]);
+    // Not awaited: it goes out on the data connection before the events, which are awaited below.
+    stores.messages.markRunning(d.messageId).catch((err: unknown) => this.ctx.log.warn({ err, messageId: d.messageId }, 'marking a message running failed'));
 
     let lastAppend: Promise<unknown> = Promise.resolve();
     const emit = (e: AgentEvent) => {
@@ -125,8 +126,7 @@ export class MessageProcessor {
       { role: 'user', content: d.message, createdAt: new Date(d.receivedAt).toISOString(), tokens: r.tokensIn, tools: [], messageId: d.messageId },
       { role: 'assistant', content: r.response, createdAt: at, tokens: r.tokensOut, tools: r.toolsInvoked, messageId: d.messageId },
     ];
-    await stores.sessions.record(this.sessionOf(d), d.seq, turns, tokensUsed);
-    await this.report(d, { status: 'done', model: r.model, provider: r.provider, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUSD: cost, latencyMs, finishedAt, toolsInvoked: r.toolsInvoked });
+    await this.report(d, stores.sessions.record(this.sessionOf(d), d.seq, turns, tokensUsed), { status: 'done', model: r.model, provider: r.provider, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUSD: cost, latencyMs, finishedAt, toolsInvoked: r.toolsInvoked });
     const result: MessageResult = {
       messageId: d.messageId,
       response: r.response,
@@ -141,9 +141,8 @@ export class MessageProcessor {
       costUSD: cost,
     };
     const { response: _response, ...doneFields } = result;
-    await stores.messages.finish(d.messageId, { result }, JSON.stringify({ type: 'done', ...doneFields }), this.retentionMs);
-    await this.next(d);
-    await events.emit('message.sent', d.workspace, {
+    await stores.messages.finish(d.messageId, { status: 'done', result }, JSON.stringify({ type: 'done', ...doneFields }), this.retentionMs);
+    await Promise.all([this.next(d), events.emit('message.sent', d.workspace, {
       messageId: d.messageId,
       workspace: d.workspace,
       userId: d.userId,
@@ -152,15 +151,14 @@ export class MessageProcessor {
       tokensUsed,
       latencyMs,
       sessionId: d.sessionId,
-    });
+    })]);
   }
 
   private async fail(d: MessageJobData, f: MessageFailure, latencyMs: number, finishedAt: number): Promise<void> {
     const { stores, events } = this.ctx;
-    await this.report(d, { status: 'error', model: this.agent.defaultModel, provider: '', tokensIn: 0, tokensOut: 0, costUSD: null, latencyMs, finishedAt, toolsInvoked: [] });
-    await stores.messages.finish(d.messageId, { error: f }, JSON.stringify({ type: 'error', code: f.code, message: f.message }), this.retentionMs);
-    await this.next(d);
-    await events.emit('error.agent', d.workspace, {
+    await this.report(d, Promise.resolve(), { status: 'error', model: this.agent.defaultModel, provider: '', tokensIn: 0, tokensOut: 0, costUSD: null, latencyMs, finishedAt, toolsInvoked: [] });
+    await stores.messages.finish(d.messageId, { status: 'error', error: f }, JSON.stringify({ type: 'error', code: f.code, message: f.message }), this.retentionMs);
+    await Promise.all([this.next(d), events.emit('error.agent', d.workspace, {
       messageId: d.messageId,
       workspace: d.workspace,
       userId: d.userId,
@@ -168,7 +166,7 @@ export class MessageProcessor {
       sessionId: d.sessionId,
       code: f.code,
       message: f.message,
-    });
+    })]);
   }
 
   private sessionOf(d: MessageJobData) {
@@ -185,11 +183,16 @@ export class MessageProcessor {
     }
   }
 
-  /** onMessageFinished hooks, exactly once per message even if its job runs again. */
-  private async report(d: MessageJobData, m: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>): Promise<void> {
-    if (!this.ctx.onMessageFinished.length || !(await this.ctx.stores.messages.claimHooks(d.messageId))) return;
+  /**
+   * onMessageFinished hooks, exactly once per message even if its job runs again; `recorded` (the
+   * turn being written to the session) runs alongside the claim, and both finish before the hooks.
+   */
+  private async report(d: MessageJobData, recorded: Promise<void>, m: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>): Promise<void> {
+    const hooks = this.ctx.onMessageFinished;
+    const [claimed] = await Promise.all([hooks.length ? this.ctx.stores.messages.claimHooks(d.messageId) : false, recorded]);
+    if (!claimed) return;
     const finished: FinishedMessage = { messageId: d.messageId, workspace: d.workspace, userId: d.userId, sessionId: d.sessionId, ...m };
-    for (const hook of this.ctx.onMessageFinished) {
+    for (const hook of hooks) {
       await hook(finished).catch((err: unknown) => this.ctx.log.error({ err, messageId: d.messageId }, 'a message-finished hook failed'));
     }
   }

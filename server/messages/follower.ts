@@ -14,13 +14,15 @@
 import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { createBlockingClient } from '../redis';
-import { EVENT_FIELD } from '../store/messages';
+import { EVENT_FIELD, OUTCOME_FIELD } from '../store/messages';
 
 export interface StreamEntry {
   /** The stream entry id, `<ms>-<seq>`: the SSE `id:`. */
   id: string;
   /** The event JSON. */
   data: string;
+  /** The final entry's Outcome JSON (see store/messages.ts). */
+  outcome?: string;
 }
 
 interface Subscription {
@@ -125,7 +127,10 @@ class Lane {
       }
       const set = this.subs.get(key);
       if (!set) continue;
-      const entries: StreamEntry[] = raw.map(([id, fields]) => ({ id, data: fields[fields.indexOf(EVENT_FIELD) + 1] }));
+      const entries: StreamEntry[] = raw.map(([id, fields]) => {
+        const o = fields.indexOf(OUTCOME_FIELD);
+        return { id, data: fields[fields.indexOf(EVENT_FIELD) + 1], ...(o >= 0 ? { outcome: fields[o + 1] } : {}) };
+      });
       const from = readFrom.get(key)!;
       for (const sub of [...set]) {
         if (compareIds(sub.lastId, from) < 0) continue;

@@ -10,7 +10,7 @@ import type { GatewayContext } from '../context';
 import { ApiError, notFound } from '../errors';
 import { newId } from '../ids';
 import type { IdempotencyClaim } from '../store/idempotency';
-import { eventStreamKey, type MessageRecord, type MessageStatus } from '../store/messages';
+import { eventStreamKey, type MessageRecord, type MessageStatus, type Outcome } from '../store/messages';
 import type { SessionRecord } from '../store/sessions';
 import { StreamFollower, type StreamEntry } from './follower';
 import { sessionEventData } from './events';
@@ -76,7 +76,12 @@ export class MessageService {
   async submit(input: SubmitInput): Promise<Submitted> {
     const { stores, events, clock } = this.ctx;
     const channel = input.channel ?? 'api';
-    if (!(await stores.workspaces.exists(input.workspace))) throw notFound('workspace', input.workspace);
+    // The user's current session is looked up alongside the workspace: one round trip, not two.
+    const [exists, currentId] = await Promise.all([
+      stores.workspaces.exists(input.workspace),
+      input.sessionId === undefined ? stores.sessions.currentId(input.workspace, channel, input.userId) : null,
+    ]);
+    if (!exists) throw notFound('workspace', input.workspace);
     const messageId = newId('msg');
     if (input.idempotency) {
       const first = await stores.idempotency.claim(input.idempotency, messageId);
@@ -84,21 +89,23 @@ export class MessageService {
     }
     try {
       const receivedAt = clock.now();
-      const session = await this.resolveSession(input.workspace, input.userId, channel, input.sessionId);
+      const session = await this.resolveSession(input.workspace, input.userId, channel, input.sessionId, currentId);
       const seq = await stores.sessions.enqueue(session, messageId);
       if (seq === null) throw new ApiError(409, 'session_deleted', `session '${session.id}' was deleted while this message arrived; send it again`);
-      await stores.messages.create(
-        { id: messageId, workspace: input.workspace, userId: input.userId, sessionId: session.id, channel, seq, createdAt: new Date(receivedAt).toISOString() },
-        this.retentionMs,
-      );
-      await events.emit('message.received', input.workspace, {
-        messageId,
-        workspace: input.workspace,
-        userId: input.userId,
-        channel,
-        sessionId: session.id,
-        message: input.message,
-      });
+      await Promise.all([
+        stores.messages.create(
+          { id: messageId, workspace: input.workspace, userId: input.userId, sessionId: session.id, channel, seq, createdAt: new Date(receivedAt).toISOString() },
+          this.retentionMs,
+        ),
+        events.emit('message.received', input.workspace, {
+          messageId,
+          workspace: input.workspace,
+          userId: input.userId,
+          channel,
+          sessionId: session.id,
+          message: input.message,
+        }),
+      ]);
       const data: MessageJobData = {
         messageId,
         workspace: input.workspace,
@@ -132,7 +139,7 @@ export class MessageService {
   }
 
   /** The session a message goes to: the given id (created when new), else the user's current one. */
-  private async resolveSession(workspace: string, userId: string, channel: string, sessionId?: string): Promise<SessionRecord> {
+  private async resolveSession(workspace: string, userId: string, channel: string, sessionId: string | undefined, knownCurrentId: string | null): Promise<SessionRecord> {
     const { sessions } = this.ctx.stores;
     if (sessionId !== undefined) {
       const { session, created } = await sessions.create({ id: sessionId, workspace, userId, channel });
@@ -143,8 +150,8 @@ export class MessageService {
       return session;
     }
     const idleMs = this.ctx.config.sessions.idleMinutes * 60_000;
-    for (;;) {
-      const currentId = await sessions.currentId(workspace, channel, userId);
+    for (let attempt = 0; ; attempt++) {
+      const currentId = attempt === 0 ? knownCurrentId : await sessions.currentId(workspace, channel, userId);
       const current = currentId ? await sessions.get(currentId) : null;
       if (current && !current.endedAt && this.ctx.clock.now() - Date.parse(current.lastActiveAt) <= idleMs) return current;
       const { session } = await sessions.create({ id: newId('sess'), workspace, userId, channel });
@@ -222,18 +229,26 @@ export class MessageService {
     return { stop: unsubscribe, finished };
   }
 
-  /** The message once finished (done or error); null when still unfinished after timeoutMs. */
+  /** The message's record once finished (done or error); null when still unfinished after timeoutMs. */
   async wait(messageId: string, timeoutMs: number): Promise<MessageRecord | null> {
-    const following = this.follow(messageId, '0', () => undefined);
+    return (await this.outcome(messageId, timeoutMs)) ? this.get(messageId) : null;
+  }
+
+  /** How the message ended, read from its final event (no extra round trip); null after timeoutMs. */
+  async outcome(messageId: string, timeoutMs: number): Promise<Outcome | null> {
+    let outcome: Outcome | null = null;
+    const following = this.follow(messageId, '0', (e) => {
+      if (e.outcome) outcome = JSON.parse(e.outcome) as Outcome;
+    });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
     try {
-      if ((await Promise.race([following.finished, timedOut])) === 'timeout') return null;
+      await Promise.race([following.finished, timedOut]);
     } finally {
       clearTimeout(timer);
       following.stop();
     }
-    return this.get(messageId);
+    return outcome;
   }
 
   async close(): Promise<void> {

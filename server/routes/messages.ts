@@ -123,10 +123,6 @@ function requireReadable(request: FastifyRequest, rec: MessageRecord | null, id:
   return rec;
 }
 
-function failureError(rec: MessageRecord): ApiError {
-  const e = rec.error ?? { status: 500, code: 'internal_error', message: 'the message failed' };
-  return new ApiError(e.status, e.code, e.message, {}, { messageId: rec.id });
-}
 
 export default async function messageRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
   const tags = ['messages'];
@@ -192,12 +188,12 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
         reply.status(202);
         return { messageId: sent.messageId, sessionId: sent.sessionId, status: sent.status };
       }
-      const rec = await ctx.messages.wait(sent.messageId, waitMs());
-      if (!rec || (rec.status !== 'done' && rec.status !== 'error')) {
+      const outcome = await ctx.messages.outcome(sent.messageId, waitMs());
+      if (!outcome) {
         throw new ApiError(504, 'timeout', `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, {}, { messageId: sent.messageId });
       }
-      if (rec.status === 'error') throw failureError(rec);
-      return rec.result;
+      if (outcome.status === 'error') throw new ApiError(outcome.error.status, outcome.error.code, outcome.error.message, {}, { messageId: sent.messageId });
+      return outcome.result;
     },
   );
 

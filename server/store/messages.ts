@@ -6,7 +6,8 @@
  * Redis keys (one message's keys share the hash tag {<messageId>}, so one MULTI finishes both):
  *   oc:msg:{<id>}     → hash: id, workspace, userId, sessionId, channel, seq, status, createdAt,
  *                        startedAt, finishedAt, result (JSON), error (JSON), hooked
- *   oc:msg:{<id>}:ev  → stream of events; field `d` = the event as JSON, exactly the SSE data line
+ *   oc:msg:{<id>}:ev  → stream of events; field `d` = the event as JSON, exactly the SSE data line;
+ *                        the final entry also has field `r` = the Outcome as JSON (for waiters)
  */
 import type Redis from 'ioredis';
 
@@ -16,6 +17,7 @@ const R = {
 };
 export const eventStreamKey = R.events;
 export const EVENT_FIELD = 'd';
+export const OUTCOME_FIELD = 'r';
 
 export type MessageStatus = 'queued' | 'running' | 'done' | 'error';
 
@@ -40,6 +42,9 @@ export interface MessageFailure {
   message: string;
   status: number;
 }
+
+/** How a message ended: what a synchronous reply is made of. */
+export type Outcome = { status: 'done'; result: MessageResult } | { status: 'error'; error: MessageFailure };
 
 export interface MessageRecord {
   id: string;
@@ -103,14 +108,13 @@ export class MessageStore {
     return this.redis.xadd(R.events(id), '*', EVENT_FIELD, eventJson);
   }
 
-  /** Stores the outcome and appends the final event (done or error) in one transaction. */
-  async finish(id: string, outcome: { result: MessageResult } | { error: MessageFailure }, finalEventJson: string, ttlMs: number): Promise<void> {
-    const fields =
-      'result' in outcome ? { status: 'done', result: JSON.stringify(outcome.result) } : { status: 'error', error: JSON.stringify(outcome.error) };
+  /** Stores the outcome and appends the final event (done or error, carrying the outcome) in one transaction. */
+  async finish(id: string, outcome: Outcome, finalEventJson: string, ttlMs: number): Promise<void> {
+    const fields = outcome.status === 'done' ? { status: 'done', result: JSON.stringify(outcome.result) } : { status: 'error', error: JSON.stringify(outcome.error) };
     await this.redis
       .multi()
       .hset(R.rec(id), { ...fields, finishedAt: new Date(this.now()).toISOString() })
-      .xadd(R.events(id), '*', EVENT_FIELD, finalEventJson)
+      .xadd(R.events(id), '*', EVENT_FIELD, finalEventJson, OUTCOME_FIELD, JSON.stringify(outcome))
       .pexpire(R.rec(id), ttlMs)
       .pexpire(R.events(id), ttlMs)
       .exec();

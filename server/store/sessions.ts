@@ -17,6 +17,7 @@
  *   oc:{sessidle}:active           → zset: session id → lastActiveAt (ms) of sessions not yet ended
  */
 import type Redis from 'ioredis';
+import { LuaScript } from './lua';
 
 const R = {
   rec: (id: string) => `oc:sess:{${id}}`,
@@ -63,39 +64,47 @@ export type Gate = 'run' | 'wait' | 'finished';
 export type SessionRef = Pick<Session, 'id' | 'workspace' | 'userId'>;
 
 // Creates the hash only when absent: 1 = created, 0 = it already existed.
-const CREATE_LUA = `
+const CREATE_LUA = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1`;
+return 1`);
 
 // Points the user's current session at ARGV[2] only if it still points at ARGV[1] ('' = none).
-const SWAP_CURRENT_LUA = `
+const SWAP_CURRENT_LUA = new LuaScript(`
 local cur = redis.call('GET', KEYS[1]) or ''
 if cur == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return ARGV[2] end
-return cur`;
+return cur`);
 
 // Takes the session's next sequence number for a message: -1 when the session is gone.
-const ENQUEUE_LUA = `
+const ENQUEUE_LUA = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('HSET', KEYS[2], seq, ARGV[1])
 redis.call('HSET', KEYS[1], 'lastActiveAt', ARGV[2])
-return seq`;
+return seq`);
 
-// May message seq run now? 1 run (its predecessor finished), 0 wait (parked), 2 already finished.
-// A deleted session has no order left to keep: run.
-const GATE_LUA = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+// May message seq run now? {1, turn JSON...} run (its predecessor finished; with the last ARGV[2]
+// turns of the history), {0} wait (parked), {2} already finished. A deleted session has no order
+// left to keep: run. KEYS: rec, parked, hist.
+const GATE_LUA = new LuaScript(`
 local seq = tonumber(ARGV[1])
+local function run()
+  local limit = tonumber(ARGV[2])
+  if limit <= 0 then return {1} end
+  local turns = redis.call('LRANGE', KEYS[3], -limit, -1)
+  table.insert(turns, 1, 1)
+  return turns
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then return run() end
 local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
-if seq <= done then return 2 end
-if seq == done + 1 then redis.call('HDEL', KEYS[2], seq) return 1 end
+if seq <= done then return {2} end
+if seq == done + 1 then redis.call('HDEL', KEYS[2], seq) return run() end
 redis.call('HSET', KEYS[2], seq, '1')
-return 0`;
+return {0}`);
 
 // Message seq finished: record its turns and usage, once per seq ('recorded' guards a re-run job).
 // KEYS: rec, hist. ARGV: seq, lastActiveAt, tokens, maxTurns, turn JSON... Returns 1 when applied.
-const RECORD_LUA = `
+const RECORD_LUA = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local seq = tonumber(ARGV[1])
 if seq <= tonumber(redis.call('HGET', KEYS[1], 'recorded') or '0') then return 0 end
@@ -107,17 +116,20 @@ if turns > 0 then
   redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
   redis.call('HINCRBY', KEYS[1], 'messageCount', turns)
 end
-return 1`;
+return 1`);
 
 // Message seq is completely finished: the next may run. Returns the next message's id when its
 // job is parked waiting for this one ('' otherwise). KEYS: rec, order, parked. ARGV: seq.
-const ADVANCE_LUA = `
+const ADVANCE_LUA = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return '' end
 local seq = tonumber(ARGV[1])
 if seq > tonumber(redis.call('HGET', KEYS[1], 'done') or '0') then redis.call('HSET', KEYS[1], 'done', seq) end
 redis.call('HDEL', KEYS[2], seq)
 if redis.call('HDEL', KEYS[3], seq + 1) == 1 then return redis.call('HGET', KEYS[2], seq + 1) or '' end
-return ''`;
+return ''`);
+
+const MARK_ENDED_LUA = new LuaScript(`if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'endedAt', ARGV[1]) end`);
+const DEL_IF_EQUAL_LUA = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
 
 function toRecord(h: Record<string, string>): SessionRecord {
   return {
@@ -159,7 +171,7 @@ export class SessionStore {
   async create(s: { id: string; workspace: string; userId: string; channel: string }): Promise<{ session: SessionRecord; created: boolean }> {
     const at = this.now();
     const fields = { ...s, createdAt: iso(at), lastActiveAt: iso(at), messageCount: '0', tokensUsed: '0', seq: '0', done: '0', endedAt: '' };
-    const created = (await this.redis.eval(CREATE_LUA, 1, R.rec(s.id), ...Object.entries(fields).flat())) === 1;
+    const created = (await CREATE_LUA.run(this.redis, [R.rec(s.id)], Object.entries(fields).flat())) === 1;
     if (created) await this.index(s.id, s.workspace, s.userId, at);
     const session = await this.get(s.id);
     if (!session) return this.create(s); // deleted in between: make it again
@@ -182,6 +194,13 @@ export class SessionStore {
     ]);
   }
 
+  private async unindex(s: SessionRef): Promise<void> {
+    await Promise.all([
+      this.redis.multi().zrem(R.all(s.workspace), s.id).zrem(R.byUser(s.workspace, s.userId), s.id).exec(),
+      this.redis.zrem(R.active, s.id),
+    ]);
+  }
+
   /** The user's current session on a channel, if any (possibly idle: the caller decides). */
   async currentId(workspace: string, channel: string, userId: string): Promise<string | null> {
     return this.redis.get(R.current(workspace, channel, userId));
@@ -189,7 +208,7 @@ export class SessionStore {
 
   /** Compare-and-set of the current session pointer; returns the id it points to afterwards. */
   async swapCurrent(workspace: string, channel: string, userId: string, expected: string | null, next: string): Promise<string> {
-    return (await this.redis.eval(SWAP_CURRENT_LUA, 1, R.current(workspace, channel, userId), expected ?? '', next)) as string;
+    return (await SWAP_CURRENT_LUA.run(this.redis, [R.current(workspace, channel, userId)], [expected ?? '', next])) as string;
   }
 
   /** Drops a session record that lost the race to become current (never indexed). */
@@ -203,7 +222,7 @@ export class SessionStore {
    */
   async end(id: string): Promise<boolean> {
     if ((await this.redis.zrem(R.active, id)) !== 1) return false;
-    await this.redis.eval(`if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'endedAt', ARGV[1]) end`, 1, R.rec(id), iso(this.now()));
+    await MARK_ENDED_LUA.run(this.redis, [R.rec(id)], [iso(this.now())]);
     return true;
   }
 
@@ -215,15 +234,20 @@ export class SessionStore {
   /** Takes the message's sequence number in its session; null when the session was deleted. */
   async enqueue(s: SessionRef, messageId: string): Promise<number | null> {
     const at = this.now();
-    const seq = (await this.redis.eval(ENQUEUE_LUA, 2, R.rec(s.id), R.order(s.id), messageId, iso(at))) as number;
-    if (seq < 0) return null;
-    await this.index(s.id, s.workspace, s.userId, at);
-    return seq;
+    const [seq] = await Promise.all([
+      ENQUEUE_LUA.run(this.redis, [R.rec(s.id), R.order(s.id)], [messageId, iso(at)]) as Promise<number>,
+      this.index(s.id, s.workspace, s.userId, at),
+    ]);
+    if (seq >= 0) return seq;
+    await this.unindex(s); // deleted meanwhile: drop the index entries just written
+    return null;
   }
 
-  async gate(id: string, seq: number): Promise<Gate> {
-    const r = (await this.redis.eval(GATE_LUA, 2, R.rec(id), R.parked(id), seq)) as number;
-    return r === 1 ? 'run' : r === 2 ? 'finished' : 'wait';
+  /** May message seq run now; when it may, the last `historyLimit` turns (what the agent sees). */
+  async gate(id: string, seq: number, historyLimit: number): Promise<{ gate: Gate; history: Turn[] }> {
+    const [r, ...turns] = (await GATE_LUA.run(this.redis, [R.rec(id), R.parked(id), R.hist(id)], [seq, historyLimit])) as [number, ...string[]];
+    const gate: Gate = r === 1 ? 'run' : r === 2 ? 'finished' : 'wait';
+    return { gate, history: turns.map((t) => JSON.parse(t) as Turn) };
   }
 
   /** Whether message seq's predecessor has finished (re-checked after parking a job). */
@@ -235,19 +259,13 @@ export class SessionStore {
   /** Records a finished message's turns and usage in its session (once per message). */
   async record(s: SessionRef, seq: number, turns: Turn[], tokens: number): Promise<void> {
     const at = this.now();
-    const applied = await this.redis.eval(RECORD_LUA, 2, R.rec(s.id), R.hist(s.id), seq, iso(at), tokens, MAX_STORED_TURNS, ...turns.map((t) => JSON.stringify(t)));
+    const applied = await RECORD_LUA.run(this.redis, [R.rec(s.id), R.hist(s.id)], [seq, iso(at), tokens, MAX_STORED_TURNS, ...turns.map((t) => JSON.stringify(t))]);
     if (applied === 1) await this.index(s.id, s.workspace, s.userId, at);
   }
 
   /** Lets the session's next message run; returns its id when its job is parked (to promote it). */
   async advance(id: string, seq: number): Promise<string | null> {
-    return ((await this.redis.eval(ADVANCE_LUA, 3, R.rec(id), R.order(id), R.parked(id), seq)) as string) || null;
-  }
-
-  /** The last `limit` turns, oldest first (what the agent sees). */
-  async recentTurns(id: string, limit: number): Promise<Turn[]> {
-    if (limit <= 0) return [];
-    return (await this.redis.lrange(R.hist(id), -limit, -1)).map((t) => JSON.parse(t) as Turn);
+    return ((await ADVANCE_LUA.run(this.redis, [R.rec(id), R.order(id), R.parked(id)], [seq])) as string) || null;
   }
 
   /** A page of history, chronological; offset counts back from the newest turn. */
@@ -287,11 +305,7 @@ export class SessionStore {
     if (!s) return null;
     const removed = await this.redis.del(R.rec(id), R.hist(id), R.order(id), R.parked(id));
     const cur = R.current(s.workspace, s.channel, s.userId);
-    await Promise.all([
-      this.redis.multi().zrem(R.all(s.workspace), id).zrem(R.byUser(s.workspace, s.userId), id).exec(),
-      this.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, cur, id),
-      this.redis.zrem(R.active, id),
-    ]);
+    await Promise.all([this.unindex(s), DEL_IF_EQUAL_LUA.run(this.redis, [cur], [id])]);
     return removed > 0 ? s : null;
   }
 
