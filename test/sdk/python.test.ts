@@ -18,13 +18,18 @@ function runPython(env: NodeJS.ProcessEnv): Promise<{ code: number | null; outpu
   return new Promise((resolve, reject) => {
     const child = spawn('python3', ['-m', 'unittest', 'discover', '-s', 'sdk/python/tests', '-v'], {
       cwd: ROOT,
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', OPENCLAW_TEST_HANG_DUMP: '140', ...env },
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
+    // A hang fails with what Python printed so far instead of a bare jest timeout.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
   });
 }
 

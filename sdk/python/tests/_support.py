@@ -2,6 +2,7 @@
 environment, and a real local HTTP server for states a healthy gateway cannot show on demand."""
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import sys
@@ -9,6 +10,9 @@ import threading
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Dict, List, Optional, Tuple
+
+if os.environ.get("OPENCLAW_TEST_HANG_DUMP"):  # the jest harness: print every thread's stack if the run hangs
+    faulthandler.dump_traceback_later(float(os.environ["OPENCLAW_TEST_HANG_DUMP"]), exit=True)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 
@@ -24,6 +28,8 @@ def env(name: str) -> str:
 
 
 def live_client(key_var: str = "OPENCLAW_API_KEY", **options) -> OpenClaw:  # type: ignore[no-untyped-def]
+    """A client of the test gateway; a short timeout so a hang fails the test instead of the run."""
+    options.setdefault("timeout", 30)
     return OpenClaw(base_url=env("OPENCLAW_URL"), api_key=env(key_var), **options)
 
 
