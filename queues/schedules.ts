@@ -94,12 +94,13 @@ export class ScheduleRunner {
     if (!finished && this.closing) return;
     if (!finished) {
       await this.finish(s, { ...run, status: 'failed', error: { code: 'timeout', message: `no answer within ${timeoutMs} ms (messages.timeoutMs)` } }, null);
-    } else if (finished.status !== 'done' || !finished.result) {
-      const error = finished.error ? { code: finished.error.code, message: finished.error.message } : { code: 'run_failed', message: 'the message failed' };
-      await this.finish(s, { ...run, status: 'failed', sessionId: finished.sessionId, error }, null);
-    } else {
+    } else if (finished.status === 'done' && finished.result) {
       const { result } = finished;
       await this.finish(s, { ...run, status: 'completed', sessionId: result.sessionId, responseExcerpt: result.response.slice(0, EXCERPT_CHARS) }, result);
+    } else {
+      const failure = 'error' in finished ? finished.error : null;
+      const error = failure ? { code: failure.code, message: failure.message } : { code: 'run_failed', message: 'the message failed' };
+      await this.finish(s, { ...run, status: 'failed', error }, null);
     }
   }
 

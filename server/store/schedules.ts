@@ -173,6 +173,8 @@ export class ScheduleStore {
 
   /** Adds or updates a run (same runId); ignored when the schedule was deleted meanwhile. */
   async recordRun(id: string, run: ScheduleRun): Promise<void> {
-    await this.redis.eval(RECORD_RUN_LUA, 2, R.record(id), R.runs(id), JSON.stringify(run), run.runId, RUNS_KEPT);
+    // Every field present (null, never missing), as the API's response schema expects.
+    const full: ScheduleRun = { ...run, finishedAt: run.finishedAt ?? null, messageId: run.messageId ?? null, sessionId: run.sessionId ?? null, responseExcerpt: run.responseExcerpt ?? null, error: run.error ?? null };
+    await this.redis.eval(RECORD_RUN_LUA, 2, R.record(id), R.runs(id), JSON.stringify(full), run.runId, RUNS_KEPT);
   }
 }

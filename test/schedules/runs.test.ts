@@ -7,6 +7,7 @@ import type { DomainEvent } from '../../server/events';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startReceiver, poll, type Receiver } from '../webhooks/receiver';
 import { startFakeServer, sendJson, type FakeServer } from '../fakes/http';
+import { ScheduleRunner } from '../../queues/schedules';
 
 const EVERY_SECOND = '*/1 * * * * *';
 
@@ -121,6 +122,35 @@ describe('schedule runs', () => {
     }
   });
 
+  it('a tick handed out again (a stalled job after a crash) never sends a second message', async () => {
+    const created = await gw.request('POST', '/api/v1/schedules', {
+      body: { id: 'retried', workspace: 'team', userId: 'bot', message: 'Once', cron: EVERY_SECOND, timezone: 'UTC' },
+    });
+    expect(created.status).toBe(201);
+    const [first] = await poll(() => ofSchedule('retried'), (l) => l.length >= 1, 20000, 'a completed run');
+    await gw.request('PATCH', '/api/v1/schedules/retried', { body: { enabled: false } });
+    const queue = gw.gateway.ctx.queues.get('schedules')!;
+    const job = (await queue.getJob(first.data.runId as string))!;
+    expect(job).toBeDefined();
+    await gw.request('PATCH', '/api/v1/schedules/retried', { body: { enabled: true, cron: '0 0 1 1 *' } });
+    const runner = new ScheduleRunner(gw.gateway.ctx, queue);
+
+    // Handed out again after it finished: nothing happens.
+    await runner.process(job);
+    expect(events.filter((e) => e.data.runId === first.data.runId)).toHaveLength(1);
+
+    // Handed out again while its record says it was still running (the process died mid-run):
+    // the run follows the message it already sent.
+    const [run] = (await gw.gateway.ctx.stores.schedules.runs('retried')).filter((r) => r.runId === first.data.runId);
+    await gw.gateway.ctx.stores.schedules.recordRun('retried', { ...run, status: 'running', finishedAt: null, responseExcerpt: null });
+    await runner.process(job);
+    const again = events.filter((e) => e.data.runId === first.data.runId);
+    expect(again).toHaveLength(2);
+    expect(again[1].data.messageId).toBe(first.data.messageId);
+    const after = (await gw.gateway.ctx.stores.schedules.runs('retried')).filter((r) => r.runId === first.data.runId);
+    expect(after).toEqual([expect.objectContaining({ status: 'completed', messageId: first.data.messageId })]);
+  });
+
   it('a failing message ends the run as failed and emits schedule.failed', async () => {
     const created = await gw.request('POST', '/api/v1/schedules', {
       body: { id: 'fails', workspace: 'broken', userId: 'bot', message: 'Report', cron: '0 0 1 1 *', timezone: 'UTC' },
@@ -132,7 +162,7 @@ describe('schedule runs', () => {
     expect(failed.event).toBe('schedule.failed');
     expect(failed.data).toMatchObject({ scheduleId: 'fails', trigger: 'manual', messageId: res.body.messageId, error: { code: expect.any(String), message: expect.any(String) } });
     const after = await gw.request('GET', '/api/v1/schedules/fails');
-    expect(after.body.lastRun).toMatchObject({ status: 'failed', error: failed.data.error, responseExcerpt: null });
+    expect([after.status, after.body.lastRun]).toEqual([200, expect.objectContaining({ status: 'failed', error: failed.data.error, responseExcerpt: null })]);
   });
 
   it('a tick whose workspace is gone fails with schedule.failed instead of crashing', async () => {
