@@ -1,19 +1,26 @@
 /**
  * Usage statistics: per-workspace day buckets, written once per finished message and read by
- * period without ever looking at individual messages (a 366-day read touches at most 366 day
- * hashes per workspace, however many messages they hold).
+ * period without ever looking at individual messages. A month's days live in one hash and users
+ * in bitmaps, so a 366-day read is 13 hash reads and one BITOP per workspace, however many
+ * messages the period holds.
  *
  * A "user" is a userId within a workspace: the same userId in two workspaces counts twice, so
- * the gateway totals are the sum of the per-workspace rows.
+ * the gateway totals are the sum of the per-workspace rows. Each user of a workspace gets a dense
+ * number (its bit); distinct users over a period = BITCOUNT of the OR of the covering bitmaps.
  *
  * Redis keys (everything one script touches shares the workspace's {st:<ws>} hash tag):
  *   oc:{st:<ws>}:seen:<messageId>   → "1" with a TTL: the message was counted (idempotency)
- *   oc:{st:<ws>}:d:<YYYY-MM-DD>     → hash: messages, errors, tokensIn, tokensOut, costMicros
- *                                     (USD × 1e6), latencyMs (sum), x:<model> (unpriced messages)
- *   oc:{st:<ws>}:u:<YYYY-MM-DD>     → set of userIds active that day
- *   oc:{st:<ws>}:u:<YYYY-MM>        → set of userIds active that month (long periods union months)
- *   oc:{st:<ws>}:pu:<YYYY-MM-DD>    → hash per user: m|<u> messages, i|<u> tokensIn, o|<u> tokensOut,
- *   oc:{st:<ws>}:pu:<YYYY-MM>         c|<u> costMicros, l|<u> latency sum, t|<u> last activity (epoch ms)
+ *   oc:{st:<ws>}:days:<YYYY-MM>     → hash of the month's days: <DD> → "messages,errors,tokensIn,
+ *                                     tokensOut,costMicros,latencyMs,users" (costMicros: USD × 1e6,
+ *                                     latencyMs: a sum, users: distinct that day), packed so a year
+ *                                     reads as ~400 short fields; <DD>|x:<model> → messages of an
+ *                                     unpriced model that day
+ *   oc:{st:<ws>}:uid                → hash userId → the user's bit number (0, 1, 2… in order of arrival)
+ *   oc:{st:<ws>}:ub:<YYYY-MM-DD>    → bitmap of the users active that day
+ *   oc:{st:<ws>}:ub:<YYYY-MM>       → bitmap of the users active that month (long periods OR months)
+ *   oc:{st:<ws>}:ub:tmp             → scratch for that OR; exists only inside one script run
+ *   oc:{st:<ws>}:pu:<YYYY-MM-DD>    → hash userId → "messages,tokensIn,tokensOut,costMicros,
+ *   oc:{st:<ws>}:pu:<YYYY-MM>         latencyMs,lastActivityMs" of that day / month
  *   oc:{stats}:workspaces           → set of workspaces that ever recorded usage
  */
 import type Redis from 'ioredis';
@@ -22,8 +29,10 @@ import type { FinishedMessage } from '../context';
 const tag = (ws: string) => `oc:{st:${ws}}`;
 const R = {
   seen: (ws: string, messageId: string) => `${tag(ws)}:seen:${messageId}`,
-  day: (ws: string, date: string) => `${tag(ws)}:d:${date}`,
-  users: (ws: string, dayOrMonth: string) => `${tag(ws)}:u:${dayOrMonth}`,
+  days: (ws: string, month: string) => `${tag(ws)}:days:${month}`,
+  userIds: (ws: string) => `${tag(ws)}:uid`,
+  userBits: (ws: string, dayOrMonth: string) => `${tag(ws)}:ub:${dayOrMonth}`,
+  scratch: (ws: string) => `${tag(ws)}:ub:tmp`,
   perUser: (ws: string, dayOrMonth: string) => `${tag(ws)}:pu:${dayOrMonth}`,
   workspaces: 'oc:{stats}:workspaces',
 };
@@ -33,63 +42,80 @@ const DAY_MS = 86_400_000;
 export const SEEN_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
- * Adds rows of per-user usage to one workspace-day (and its month). With 6 KEYS the first is the
+ * Adds rows of per-user usage to one workspace-day (and its month). With 7 KEYS the last is the
  * message's marker: nothing is added when it already exists (a retried job, a racing worker).
- * KEYS: day, usersDay, usersMonth, perUserDay, perUserMonth[, seen]
- * ARGV: seenTtl, rowCount, then per row: userId, messages, errors, tokensIn, tokensOut,
- *       costMicros, latencyMs, lastActivityMs; then pairs: unpricedModel, messages.
+ * KEYS: monthDays, userIds, bitsDay, bitsMonth, perUserDay, perUserMonth[, seen]
+ * ARGV: seenTtl, day of month "DD", rowCount, then per row: userId, messages, errors, tokensIn,
+ *       tokensOut, costMicros, latencyMs, lastActivityMs; then pairs: unpricedModel, messages.
  */
 const ADD_LUA = `
-if #KEYS == 6 and not redis.call('SET', KEYS[6], '1', 'NX', 'EX', ARGV[1]) then return 0 end
-local rows = tonumber(ARGV[2])
-local i = 3
+if #KEYS == 7 and not redis.call('SET', KEYS[7], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+local function load(key, field, n)
+  local v = {}
+  for j = 1, n do v[j] = 0 end
+  local packed = redis.call('HGET', key, field)
+  if packed then
+    local j = 1
+    for x in string.gmatch(packed, '[^,]+') do v[j] = tonumber(x); j = j + 1 end
+  end
+  return v
+end
+-- %d, not tostring: Lua would write large sums in exponent notation.
+local function save(key, field, v)
+  local parts = {}
+  for j = 1, #v do parts[j] = string.format('%d', v[j]) end
+  redis.call('HSET', key, field, table.concat(parts, ','))
+end
+local d = ARGV[2]
+local day = load(KEYS[1], d, 7)
+local rows = tonumber(ARGV[3])
+local i = 4
 for _ = 1, rows do
   local u = ARGV[i]
-  local m, e, tin, tout, c, l, t = ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6], tonumber(ARGV[i+7])
-  redis.call('HINCRBY', KEYS[1], 'messages', m)
-  redis.call('HINCRBY', KEYS[1], 'errors', e)
-  redis.call('HINCRBY', KEYS[1], 'tokensIn', tin)
-  redis.call('HINCRBY', KEYS[1], 'tokensOut', tout)
-  redis.call('HINCRBY', KEYS[1], 'costMicros', c)
-  redis.call('HINCRBY', KEYS[1], 'latencyMs', l)
-  redis.call('SADD', KEYS[2], u)
-  redis.call('SADD', KEYS[3], u)
-  for k = 4, 5 do
-    local h = KEYS[k]
-    redis.call('HINCRBY', h, 'm|' .. u, m)
-    redis.call('HINCRBY', h, 'i|' .. u, tin)
-    redis.call('HINCRBY', h, 'o|' .. u, tout)
-    redis.call('HINCRBY', h, 'c|' .. u, c)
-    redis.call('HINCRBY', h, 'l|' .. u, l)
-    local last = tonumber(redis.call('HGET', h, 't|' .. u) or '0')
-    if t > last then redis.call('HSET', h, 't|' .. u, ARGV[i+7]) end
+  local m, e, tin, tout, c, l, t = tonumber(ARGV[i+1]), tonumber(ARGV[i+2]), tonumber(ARGV[i+3]), tonumber(ARGV[i+4]), tonumber(ARGV[i+5]), tonumber(ARGV[i+6]), tonumber(ARGV[i+7])
+  day[1] = day[1] + m
+  day[2] = day[2] + e
+  day[3] = day[3] + tin
+  day[4] = day[4] + tout
+  day[5] = day[5] + c
+  day[6] = day[6] + l
+  local bit = redis.call('HGET', KEYS[2], u)
+  if not bit then
+    bit = redis.call('HLEN', KEYS[2])
+    redis.call('HSET', KEYS[2], u, bit)
+  end
+  if redis.call('SETBIT', KEYS[3], bit, 1) == 0 then day[7] = day[7] + 1 end
+  redis.call('SETBIT', KEYS[4], bit, 1)
+  for k = 5, 6 do
+    local pu = load(KEYS[k], u, 6)
+    pu[1] = pu[1] + m
+    pu[2] = pu[2] + tin
+    pu[3] = pu[3] + tout
+    pu[4] = pu[4] + c
+    pu[5] = pu[5] + l
+    if t > pu[6] then pu[6] = t end
+    save(KEYS[k], u, pu)
   end
   i = i + 8
 end
+save(KEYS[1], d, day)
 while i < #ARGV do
-  redis.call('HINCRBY', KEYS[1], 'x:' .. ARGV[i], ARGV[i+1])
+  redis.call('HINCRBY', KEYS[1], d .. '|x:' .. ARGV[i], ARGV[i+1])
   i = i + 2
 end
 return 1
 `;
 
 /**
- * Reads one workspace's period in one round trip: every day hash (flattened), every day's user
- * count, and the exact number of distinct users over the period (union of the covering sets).
- * KEYS: N day hashes, N day user sets, then the sets covering the period. ARGV: N.
+ * Distinct users over a period: BITCOUNT of the OR of the covering bitmaps (KEYS[2..]), through
+ * the scratch key KEYS[1], deleted before the script ends.
  */
-const READ_LUA = `
-local n = tonumber(ARGV[1])
-local days, cards = {}, {}
-for k = 1, n do
-  days[k] = redis.call('HGETALL', KEYS[k])
-  cards[k] = redis.call('SCARD', KEYS[n + k])
-end
-local cover = {}
-for k = 2 * n + 1, #KEYS do cover[#cover + 1] = KEYS[k] end
-local unique = 0
-if #cover > 0 then unique = #redis.call('SUNION', unpack(cover)) end
-return {days, cards, unique}
+const UNION_COUNT_LUA = `
+if #KEYS == 2 then return redis.call('BITCOUNT', KEYS[2]) end
+redis.call('BITOP', 'OR', KEYS[1], unpack(KEYS, 2))
+local n = redis.call('BITCOUNT', KEYS[1])
+redis.call('DEL', KEYS[1])
+return n
 `;
 
 export interface Usage {
@@ -194,15 +220,30 @@ export function coverPeriod(from: string, to: string): string[] {
   return out;
 }
 
-function parseDay(flat: string[]): { sums: Sums; unpriced: string[] } {
-  const sums = zeroSums();
-  const unpriced: string[] = [];
-  for (let i = 0; i < flat.length; i += 2) {
-    const f = flat[i];
-    if (f.startsWith('x:')) unpriced.push(f.slice(2));
-    else if (f in sums) sums[f as keyof Sums] = Number(flat[i + 1]);
+/** "7,0,1500" → [7, 0, 1500] without intermediate strings: a year of four workspaces is ~10k numbers. */
+export function unpackInts(packed: string): number[] {
+  const out: number[] = [];
+  let n = 0;
+  let sign = 1;
+  for (let i = 0; i < packed.length; i++) {
+    const c = packed.charCodeAt(i);
+    if (c === 44) {
+      out.push(sign * n);
+      n = 0;
+      sign = 1;
+    } else if (c === 45) sign = -1;
+    else n = n * 10 + (c - 48);
   }
-  return { sums, unpriced };
+  out.push(sign * n);
+  return out;
+}
+
+/** One day's sums and user count out of its month's hash (see the key layout above). */
+function dayOfMonthHash(h: Record<string, string>, date: string): { sums: Sums; users: number } {
+  const packed = h[date.slice(8)];
+  if (!packed) return { sums: zeroSums(), users: 0 };
+  const [messages, errors, tokensIn, tokensOut, costMicros, latencyMs, users] = unpackInts(packed);
+  return { sums: { messages, errors, tokensIn, tokensOut, costMicros, latencyMs }, users };
 }
 
 /** Message fields as Lua ARGV for one row. */
@@ -215,7 +256,7 @@ export class StatsStore {
 
   private bucketKeys(ws: string, date: string): string[] {
     const month = date.slice(0, 7);
-    return [R.day(ws, date), R.users(ws, date), R.users(ws, month), R.perUser(ws, date), R.perUser(ws, month)];
+    return [R.days(ws, month), R.userIds(ws), R.userBits(ws, date), R.userBits(ws, month), R.perUser(ws, date), R.perUser(ws, month)];
   }
 
   /**
@@ -238,7 +279,7 @@ export class StatsStore {
     // A failure that used no tokens cost nothing, priced model or not.
     const unpriced = m.costUSD === null && m.tokensIn + m.tokensOut > 0 ? [m.model, 1] : [];
     await this.redis.sadd(R.workspaces, m.workspace);
-    const added = await this.redis.eval(ADD_LUA, keys.length, ...keys, this.seenTtlSeconds, 1, ...rowArgs(row), ...unpriced);
+    const added = await this.redis.eval(ADD_LUA, keys.length, ...keys, this.seenTtlSeconds, date.slice(8), 1, ...rowArgs(row), ...unpriced);
     return added === 1;
   }
 
@@ -250,7 +291,7 @@ export class StatsStore {
     const keys = this.bucketKeys(workspace, date);
     const pairs = Object.entries(unpriced).flat();
     await this.redis.sadd(R.workspaces, workspace);
-    await this.redis.eval(ADD_LUA, keys.length, ...keys, 0, rows.length, ...rows.flatMap(rowArgs), ...pairs);
+    await this.redis.eval(ADD_LUA, keys.length, ...keys, 0, date.slice(8), rows.length, ...rows.flatMap(rowArgs), ...pairs);
   }
 
   /** Workspaces that ever recorded usage (deleted ones included: usage is history). */
@@ -262,10 +303,29 @@ export class StatsStore {
     return (await this.redis.sismember(R.workspaces, workspace)) === 1;
   }
 
+  private async distinctUsers(ws: string, cover: string[]): Promise<number> {
+    const keys = [R.scratch(ws), ...cover.map((c) => R.userBits(ws, c))];
+    return (await this.redis.eval(UNION_COUNT_LUA, keys.length, ...keys)) as number;
+  }
+
+  /** One workspace's period: every day's sums and users, distinct users overall, unpriced models. */
   private async readWorkspace(ws: string, days: string[], cover: string[]) {
-    const keys = [...days.map((d) => R.day(ws, d)), ...days.map((d) => R.users(ws, d)), ...cover.map((c) => R.users(ws, c))];
-    const [flat, cards, unique] = (await this.redis.eval(READ_LUA, keys.length, ...keys, days.length)) as [string[][], number[], number];
-    return { days: flat.map(parseDay), cards, unique };
+    const months = [...new Set(days.map((d) => d.slice(0, 7)))];
+    const [hashes, unique] = await Promise.all([Promise.all(months.map((m) => this.redis.hgetall(R.days(ws, m)))), this.distinctUsers(ws, cover)]);
+    const byMonth = new Map(months.map((m, i) => [m, hashes[i]]));
+    const first = days[0].slice(8);
+    const last = days[days.length - 1].slice(8);
+    const unpriced = new Set<string>();
+    months.forEach((m, i) => {
+      for (const f of Object.keys(hashes[i])) {
+        if (f.slice(2, 5) !== '|x:') continue;
+        const dd = f.slice(0, 2);
+        // Edge months count only their days inside the period.
+        if ((m === months[0] && dd < first) || (m === months[months.length - 1] && dd > last)) continue;
+        unpriced.add(f.slice(5));
+      }
+    });
+    return { days: days.map((d) => dayOfMonthHash(byMonth.get(d.slice(0, 7))!, d)), unique, unpriced: [...unpriced] };
   }
 
   /** Totals, every day of [from, to] (zeros included) and unpriced models, over the given workspaces. */
@@ -274,19 +334,18 @@ export class StatsStore {
     const cover = coverPeriod(from, to);
     const perWs = await Promise.all(workspaces.map((ws) => this.readWorkspace(ws, days, cover)));
     const total = zeroSums();
-    const unpriced = new Set<string>();
     const byDay = days.map((date, i) => {
       const s = zeroSums();
       let users = 0;
       for (const w of perWs) {
         addSums(s, w.days[i].sums);
-        w.days[i].unpriced.forEach((m) => unpriced.add(m));
-        users += w.cards[i];
+        users += w.days[i].users;
       }
       addSums(total, s);
       return { date, ...toUsage(s, users) };
     });
     const uniqueUsers = perWs.reduce((n, w) => n + w.unique, 0);
+    const unpriced = new Set(perWs.flatMap((w) => w.unpriced));
     return { totals: toUsage(total, uniqueUsers), byDay, unpricedModels: [...unpriced].sort() };
   }
 
@@ -309,19 +368,12 @@ export class StatsStore {
     const hashes = await Promise.all(coverPeriod(from, to).map((b) => this.redis.hgetall(R.perUser(workspace, b))));
     const byUser = new Map<string, Sums & { last: number }>();
     for (const h of hashes) {
-      for (const [field, value] of Object.entries(h)) {
-        const userId = field.slice(2);
+      for (const [userId, packed] of Object.entries(h)) {
+        const [messages, tokensIn, tokensOut, costMicros, latencyMs, last] = unpackInts(packed);
         let u = byUser.get(userId);
         if (!u) byUser.set(userId, (u = { ...zeroSums(), last: 0 }));
-        const n = Number(value);
-        switch (field[0]) {
-          case 'm': u.messages += n; break;
-          case 'i': u.tokensIn += n; break;
-          case 'o': u.tokensOut += n; break;
-          case 'c': u.costMicros += n; break;
-          case 'l': u.latencyMs += n; break;
-          case 't': u.last = Math.max(u.last, n); break;
-        }
+        addSums(u, { messages, errors: 0, tokensIn, tokensOut, costMicros, latencyMs });
+        u.last = Math.max(u.last, last);
       }
     }
     const users = [...byUser.entries()]

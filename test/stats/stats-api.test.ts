@@ -64,6 +64,13 @@ describe('stats API', () => {
     expect(res.body.totals.uniqueUsers).toBe(3); // team: alice, bob; ops: alice
   });
 
+  it('names unpriced models only for the days of the period', async () => {
+    expect((await gw.request('GET', '/api/v1/stats?from=2026-04-01&to=2026-04-01')).body.unpricedModels).toEqual([]);
+    expect((await gw.request('GET', '/api/v1/stats?from=2026-04-02&to=2026-04-02')).body.unpricedModels).toEqual(['mystery-model']);
+    expect((await gw.request('GET', '/api/v1/stats?from=2026-04-03&to=2026-05-31')).body.unpricedModels).toEqual([]);
+    expect((await gw.request('GET', '/api/v1/stats?from=2026-03-31&to=2026-04-02')).body.unpricedModels).toEqual(['mystery-model']);
+  });
+
   it('defaults to the last 30 days (UTC) up to today by the clock', async () => {
     const res = await gw.request('GET', '/api/v1/stats');
     expect(res.status).toBe(200);
@@ -120,11 +127,17 @@ describe('stats API', () => {
   });
 
   it('stores day buckets under the workspace hash tag', async () => {
-    expect(await redis.hgetall('oc:{st:team}:d:2026-04-01')).toEqual({
-      messages: '2', errors: '0', tokensIn: '1500', tokensOut: '2500', costMicros: '28750', latencyMs: '4000',
+    expect(await redis.hgetall('oc:{st:team}:days:2026-04')).toEqual({
+      '01': '2,0,1500,2500,28750,4000,2', // messages, errors, tokensIn, tokensOut, costMicros, latencyMs, users
+      '02': '2,1,100,200,0,2100,1',
+      '02|x:mystery-model': '1',
     });
-    expect(await redis.hget('oc:{st:team}:d:2026-04-02', 'x:mystery-model')).toBe('1');
-    expect((await redis.smembers('oc:{st:team}:u:2026-04')).sort()).toEqual(['alice', 'bob']);
+    expect(await redis.hgetall('oc:{st:team}:uid')).toEqual({ alice: '0', bob: '1' });
+    expect(await redis.bitcount('oc:{st:team}:ub:2026-04')).toBe(2);
+    expect(await redis.bitcount('oc:{st:team}:ub:2026-04-02')).toBe(1);
+    // messages, tokensIn, tokensOut, costMicros, latencyMs, lastActivityMs
+    expect(await redis.hget('oc:{st:team}:pu:2026-04', 'alice')).toBe(`3,1100,2200,22500,3100,${Date.parse('2026-04-02T08:00:00Z')}`);
+    expect(await redis.exists('oc:{st:team}:ub:tmp')).toBe(0);
     const ttl = await redis.ttl(`oc:{st:team}:seen:${MESSAGES[0].messageId}`);
     expect(ttl).toBeGreaterThan(6 * 24 * 3600);
     expect(await redis.smembers('oc:{stats}:workspaces').then((s) => s.sort())).toEqual(['ops', 'team']);
@@ -141,6 +154,13 @@ describe('stats API', () => {
     expect(users.body.data).toEqual([
       { userId: 'dave', messages: 1, tokensIn: 1000, tokensOut: 2000, costUSD: 0.0225, avgLatencyMs: 1000, lastActivity: '2026-05-10T10:00:00.000Z' },
     ]);
+  });
+
+  it('keeps large sums exact (no exponent notation in the stored day)', async () => {
+    await record(finished('2026-06-01T10:00:00Z', { workspace: 'ops', userId: 'big', tokensIn: 123_456_789_012_345, tokensOut: 1, model: 'offline' }));
+    await record(finished('2026-06-01T11:00:00Z', { workspace: 'ops', userId: 'big', tokensIn: 5, tokensOut: 1, model: 'offline' }));
+    const res = await gw.request('GET', '/api/v1/stats?from=2026-06-01&to=2026-06-01');
+    expect(res.body.totals).toMatchObject({ messages: 2, tokensIn: 123_456_789_012_350, tokensOut: 2, uniqueUsers: 1 });
   });
 
   describe('scoping', () => {
