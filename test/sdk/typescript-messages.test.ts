@@ -235,6 +235,28 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
     }
   });
 
+  it('creates, runs, changes and deletes a schedule', async () => {
+    const created = await client.schedules.create({ id: 'ts-standup', workspace: 'team', userId: 'standup-bot', message: 'Summarize yesterday', cron: '0 9 * * 1-5', timezone: 'America/New_York' });
+    expect(created).toMatchObject({ id: 'ts-standup', workspace: 'team', userId: 'standup-bot', cron: '0 9 * * 1-5', enabled: true, source: 'api', runCount: 0, lastRun: null, sessionId: null });
+    expect(created.nextRuns).toHaveLength(5);
+    expect((await client.schedules.list({ workspace: 'team' })).data.map((s) => s.id)).toEqual(['ts-standup']);
+    const run = await client.schedules.run('ts-standup');
+    expect(run).toEqual({ scheduleId: 'ts-standup', runId: expect.any(String), messageId: expect.stringMatching(/^msg_/), sessionId: expect.any(String), status: 'running' });
+    const answered = await client.messages.wait(run.messageId, { pollIntervalMs: 20, maxWaitMs: 20_000 });
+    expect(answered).toMatchObject({ status: 'done', userId: 'standup-bot', channel: 'schedule' });
+    let detail = await client.schedules.get('ts-standup');
+    for (let i = 0; i < 100 && detail.lastRun?.status !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      detail = await client.schedules.get('ts-standup');
+    }
+    expect(detail).toMatchObject({ runCount: 1, lastRun: { runId: run.runId, trigger: 'manual', status: 'completed', messageId: run.messageId } });
+    expect(detail.recentRuns.map((r) => r.runId)).toEqual([run.runId]);
+    const paused = await client.schedules.update('ts-standup', { enabled: false });
+    expect(paused).toMatchObject({ enabled: false, nextRunAt: null });
+    await expect(client.schedules.delete('ts-standup')).resolves.toBeUndefined();
+    await expect(client.schedules.get('ts-standup')).rejects.toMatchObject({ status: 404 });
+  });
+
   it('verifyWebhook: chapter algorithm, any body type, tampering, and an explicit SubtleCrypto', async () => {
     const body = '{"event":"message.sent","data":{}}';
     const sig = await signWebhook(body, 's3cret');

@@ -192,5 +192,28 @@ class StreamAndAsyncTest(unittest.TestCase):
         self.assertEqual(self.client.sessions.list(workspace="team").total, 0)
 
 
+class SchedulesTest(unittest.TestCase):
+    def test_create_run_update_delete(self) -> None:
+        client = _support.live_client()
+        ensure_workspace(client, "team")
+        created = client.schedules.create(id="py-standup", workspace="team", user_id="standup-bot", message="Summarize yesterday",
+                                          cron="0 9 * * 1-5", timezone="America/New_York")
+        self.assertEqual((created.id, created.enabled, created.run_count, created.last_run, created.session_id), ("py-standup", True, 0, None, None))
+        self.assertEqual(len(created.next_runs), 5)
+        self.assertIn("py-standup", [s.id for s in client.schedules.list(workspace="team").data])
+        run = client.schedules.run("py-standup")
+        self.assertEqual((run.schedule_id, run.status), ("py-standup", "running"))
+        done = client.messages.wait(run.message_id, poll_interval=0.02, timeout=20)
+        self.assertEqual((done.status, done.channel, done.user_id), ("done", "schedule", "standup-bot"))
+        paused = client.schedules.update("py-standup", enabled=False, session_id="py-standup-session")
+        self.assertEqual((paused.enabled, paused.next_run_at, paused.session_id), (False, None, "py-standup-session"))
+        back = client.schedules.update("py-standup", session_id=None)
+        self.assertIsNone(back.session_id)
+        self.assertIsNone(client.schedules.delete("py-standup"))
+        with self.assertRaises(OpenClawError) as caught:
+            client.schedules.get("py-standup")
+        self.assertEqual(caught.exception.status, 404)
+
+
 if __name__ == "__main__":
     unittest.main()

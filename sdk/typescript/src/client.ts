@@ -5,6 +5,7 @@ import { Sessions } from './resources/sessions.js';
 import { Workspaces } from './resources/workspaces.js';
 import { Stats } from './resources/stats.js';
 import { Webhooks } from './resources/webhooks.js';
+import { Schedules } from './resources/schedules.js';
 import type { Health } from './types.js';
 
 /**
@@ -33,6 +34,8 @@ export class OpenClaw {
   readonly stats: Stats;
   /** Outbound webhook subscriptions and their deliveries. */
   readonly webhooks: Webhooks;
+  /** Cron-driven messages. */
+  readonly schedules: Schedules;
   private readonly http: Transport;
 
   constructor(options: ClientOptions) {
@@ -42,6 +45,7 @@ export class OpenClaw {
     this.workspaces = new Workspaces(this.http);
     this.stats = new Stats(this.http);
     this.webhooks = new Webhooks(this.http);
+    this.schedules = new Schedules(this.http);
   }
 
   /** The gateway's health (`GET /health`). */

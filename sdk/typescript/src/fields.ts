@@ -47,6 +47,11 @@ const DELIVERY_FIELDS = [
   'nextAttemptAt', 'lastStatus', 'lastError',
 ] as const;
 const DELIVERY = keys<T.WebhookDelivery>()(DELIVERY_FIELDS);
+const RUN = keys<T.ScheduleRun>()(['runId', 'trigger', 'scheduledFor', 'startedAt', 'finishedAt', 'status', 'messageId', 'sessionId', 'responseExcerpt', 'error']);
+const SCHEDULE_FIELDS = [
+  'id', 'workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled', 'source', 'createdAt', 'updatedAt', 'nextRunAt', 'nextRuns', 'runCount', 'lastRun',
+] as const;
+const SCHEDULE = keys<T.Schedule>()(SCHEDULE_FIELDS);
 const PERIOD = keys<T.StatsPeriodParams>()(['from', 'to']);
 
 /** Every checked type, by operation. */
@@ -132,6 +137,37 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   },
   { type: 'WebhookDelivery', method: 'post', path: '/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver', in: 'response', status: 202, fields: DELIVERY },
   { type: 'WebhookDelivery', method: 'post', path: '/webhooks/{webhookId}/test', in: 'response', status: 202, fields: DELIVERY },
+  // schedules
+  { type: 'ListSchedulesParams', method: 'get', path: '/schedules', in: 'query', fields: keys<T.ListSchedulesParams>()(['workspace']) },
+  { type: 'ScheduleList', method: 'get', path: '/schedules', in: 'response', status: 200, fields: keys<T.ScheduleList>()(['data']) },
+  { type: 'Schedule', method: 'get', path: '/schedules', in: 'response', status: 200, at: 'data[]', fields: SCHEDULE },
+  { type: 'ScheduleRun', method: 'get', path: '/schedules', in: 'response', status: 200, at: 'data[].lastRun', fields: RUN },
+  { type: 'ScheduleDetail', method: 'get', path: '/schedules/{scheduleId}', in: 'response', status: 200, fields: keys<T.ScheduleDetail>()([...SCHEDULE_FIELDS, 'recentRuns']) },
+  { type: 'ScheduleRun', method: 'get', path: '/schedules/{scheduleId}', in: 'response', status: 200, at: 'recentRuns[]', fields: RUN },
+  {
+    type: 'CreateScheduleParams',
+    method: 'post',
+    path: '/schedules',
+    in: 'body',
+    fields: keys<T.CreateScheduleParams>()(['id', 'workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled']),
+  },
+  { type: 'Schedule', method: 'post', path: '/schedules', in: 'response', status: 201, fields: SCHEDULE },
+  {
+    type: 'UpdateScheduleParams',
+    method: 'patch',
+    path: '/schedules/{scheduleId}',
+    in: 'body',
+    fields: keys<T.UpdateScheduleParams>()(['workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled']),
+  },
+  { type: 'Schedule', method: 'patch', path: '/schedules/{scheduleId}', in: 'response', status: 200, fields: SCHEDULE },
+  {
+    type: 'ScheduleRunAccepted',
+    method: 'post',
+    path: '/schedules/{scheduleId}/run',
+    in: 'response',
+    status: 202,
+    fields: keys<T.ScheduleRunAccepted>()(['scheduleId', 'runId', 'messageId', 'sessionId', 'status']),
+  },
   // health
   { type: 'Health', method: 'get', path: '/health', in: 'response', status: 200, fields: keys<T.Health>()(['status', 'version', 'uptime', 'channels', 'redis', 'memoryMB', 'model']) },
 ];

@@ -14,5 +14,6 @@ export type { Sessions } from './resources/sessions.js';
 export type { Workspaces } from './resources/workspaces.js';
 export type { Stats } from './resources/stats.js';
 export type { Webhooks } from './resources/webhooks.js';
+export type { Schedules } from './resources/schedules.js';
 export { RESPONSE_FIELDS, type ResponseFieldSpec } from './fields.js';
 export type * from './types.js';

@@ -455,6 +455,99 @@ export interface WebhookPayload<D = Record<string, unknown>> {
   data: D;
 }
 
+// ───────────────────────── schedules ─────────────────────────
+
+/** One run of a schedule. */
+export interface ScheduleRun {
+  runId: string;
+  trigger: 'schedule' | 'manual';
+  /** The cron tick (or when a manual run was asked for). */
+  scheduledFor: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'completed' | 'failed';
+  messageId: string | null;
+  sessionId: string | null;
+  /** The first 500 characters of the answer. */
+  responseExcerpt: string | null;
+  error: { code: string; message: string } | null;
+}
+
+/** A cron-driven message: the agent is asked `message` at every tick. */
+export interface Schedule {
+  id: string;
+  workspace: string;
+  userId: string;
+  message: string;
+  /** 5 fields `minute hour day-of-month month day-of-week` (or 6 with leading seconds), e.g. `0 9 * * 1-5`. */
+  cron: string;
+  /** IANA time zone of the cron expression. */
+  timezone: string;
+  /** Every run continues this session; null: the user's current session. */
+  sessionId: string | null;
+  enabled: boolean;
+  /** `config`: declared in openclaw.json, read-only. */
+  source: 'config' | 'api';
+  createdAt: string;
+  updatedAt: string;
+  /** The next tick; null when disabled. */
+  nextRunAt: string | null;
+  /** The next 5 ticks. */
+  nextRuns: string[];
+  runCount: number;
+  lastRun: ScheduleRun | null;
+}
+
+/** `GET /schedules/{id}`: the schedule with its recent runs, newest first (up to 20). */
+export interface ScheduleDetail extends Schedule {
+  recentRuns: ScheduleRun[];
+}
+
+/** Reply of `GET /schedules`. */
+export interface ScheduleList {
+  data: Schedule[];
+}
+
+/** Query of `GET /schedules`. */
+export interface ListSchedulesParams {
+  workspace?: string;
+}
+
+/** Body of `POST /schedules`. */
+export interface CreateScheduleParams {
+  /** Letters, digits, `-` and `_`; generated (`sch_…`) when omitted. */
+  id?: string;
+  workspace: string;
+  userId: string;
+  message: string;
+  cron: string;
+  timezone: string;
+  sessionId?: string;
+  /** Default true. */
+  enabled?: boolean;
+}
+
+/** Body of `PATCH /schedules/{id}`: only the fields given change. */
+export interface UpdateScheduleParams {
+  workspace?: string;
+  userId?: string;
+  message?: string;
+  cron?: string;
+  timezone?: string;
+  /** null: back to the user's current session. */
+  sessionId?: string | null;
+  enabled?: boolean;
+}
+
+/** Reply of `POST /schedules/{id}/run` (202): follow the message with `messages.get` or `messages.resume`. */
+export interface ScheduleRunAccepted {
+  scheduleId: string;
+  runId: string;
+  messageId: string;
+  sessionId: string;
+  status: 'running';
+}
+
 // ───────────────────────── health ─────────────────────────
 
 /** Reply of `GET /health`. */

@@ -5,7 +5,7 @@ from typing import Mapping, Optional
 
 from ._http import DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT, Transport
 from ._models import Health
-from .resources import Messages, Sessions, Stats, Webhooks, Workspaces
+from .resources import Messages, Schedules, Sessions, Stats, Webhooks, Workspaces
 
 
 class OpenClaw:
@@ -42,6 +42,8 @@ class OpenClaw:
         self.stats = Stats(self._http)
         #: Outbound webhook subscriptions and their deliveries.
         self.webhooks = Webhooks(self._http)
+        #: Cron-driven messages.
+        self.schedules = Schedules(self._http)
 
     def health(self) -> Health:
         """The gateway's health (``GET /health``)."""

@@ -371,6 +371,60 @@ class WebhookDeliveryList(ApiObject):
     total: int
 
 
+# ───────────────────────── schedules ─────────────────────────
+
+
+class ScheduleRun(ApiObject):
+    """One run of a schedule (trigger ``schedule`` or ``manual``; status running, completed, failed)."""
+
+    run_id: str
+    trigger: str
+    scheduled_for: str
+    started_at: str
+    finished_at: Optional[str]
+    status: str
+    message_id: Optional[str]
+    session_id: Optional[str]
+    response_excerpt: Optional[str]
+    error: Optional[MessageError]
+
+
+class Schedule(ApiObject):
+    """A cron-driven message: the agent is asked ``message`` at every tick of ``cron`` in ``timezone``."""
+
+    id: str
+    workspace: str
+    user_id: str
+    message: str
+    cron: str
+    timezone: str
+    session_id: Optional[str]
+    enabled: bool
+    source: str
+    created_at: str
+    updated_at: str
+    next_run_at: Optional[str]
+    next_runs: List[str]
+    run_count: int
+    last_run: Optional[ScheduleRun]
+
+
+class ScheduleDetail(Schedule):
+    recent_runs: List[ScheduleRun]
+
+
+class ScheduleList(ApiObject):
+    data: List[Schedule]
+
+
+class ScheduleRunAccepted(ApiObject):
+    schedule_id: str
+    run_id: str
+    message_id: str
+    session_id: str
+    status: str
+
+
 class Health(ApiObject):
     status: str
     version: str
