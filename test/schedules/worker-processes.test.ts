@@ -3,11 +3,8 @@
  * `openclaw worker` processes (the built CLI) on the same Redis run a seconds-level schedule.
  * Needs `npm run build` (npm test does it).
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { testRedisUrl } from '../helpers/redis';
-import { cleanEnv, startCli, tempDir, type LongRunning } from '../foundation/process';
+import { startWorkerProcesses, type WorkerProcesses } from '../helpers/worker-processes';
 import { poll, sleep } from '../webhooks/receiver';
 import type { ScheduleRun } from '../../server/store/schedules';
 
@@ -15,23 +12,14 @@ const CONFIG = { model: 'offline', workspaces: [{ id: 'team' }] };
 
 describe('schedules with two `openclaw worker` processes', () => {
   let gw: TestGateway;
-  const workers: LongRunning[] = [];
+  let procs: WorkerProcesses;
 
   beforeAll(async () => {
     gw = await startTestGateway({ config: CONFIG, workers: false });
-    const dir = tempDir('openclaw-sched-');
-    writeFileSync(join(dir, 'openclaw.json'), JSON.stringify(CONFIG));
-    for (let i = 0; i < 2; i++) {
-      const p = startCli(['worker'], { cwd: dir, env: cleanEnv({ REDIS_URL: testRedisUrl(), OPENCLAW_STATE_DIR: join(dir, `state${i}`) }) });
-      workers.push(p);
-      await p.waitFor(/Worker running/);
-    }
+    procs = await startWorkerProcesses(CONFIG, 2);
   }, 60000);
   afterAll(async () => {
-    for (const w of workers) {
-      w.child.kill('SIGTERM');
-      await w.exited;
-    }
+    await procs?.stop();
     await gw?.close();
   });
 
@@ -42,7 +30,7 @@ describe('schedules with two `openclaw worker` processes', () => {
     expect(created.status).toBe(201);
     const runs = () => gw.gateway.ctx.stores.schedules.runs('procs');
     await poll(runs, (r) => r.filter((x) => x.status === 'completed').length >= 6, 20000, 'six completed runs').catch(async (err) => {
-      console.log(JSON.stringify(await runs(), null, 1).slice(0, 3000), workers.map((w) => w.output()).join('\n----\n').slice(-5000));
+      console.log(JSON.stringify(await runs(), null, 1).slice(0, 3000), procs.workers.map((w) => w.output()).join('\n----\n').slice(-5000));
       throw err;
     });
     await gw.request('PATCH', '/api/v1/schedules/procs', { body: { enabled: false } });
