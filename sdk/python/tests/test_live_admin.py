@@ -1,5 +1,6 @@
 """Against the live gateway: workspaces, one OpenClawError for 401/403/404/429/503 (with the
 rate-limit headers), and the Python models checked against the gateway's OpenAPI document."""
+import inspect
 import json
 import time
 import unittest
@@ -7,7 +8,32 @@ import unittest
 import _support
 import openclaw
 from openclaw import OpenClaw, OpenClawError
-from openclaw._models import ApiObject, snake
+from openclaw._models import ApiObject, camel, snake
+from openclaw.resources import Messages, Schedules, Sessions, Stats, Webhooks, Workspaces
+
+# Request type of the SDK field list → the Python method that sends it (keyword arguments = fields).
+REQUEST_METHODS = {
+    ("SendMessageParams", "/messages"): Messages.send,
+    ("SendMessageParams", "/messages/stream"): Messages.stream,
+    ("ListSessionsParams", "/sessions"): Sessions.list,
+    ("HistoryParams", "/sessions/{sessionId}/history"): Sessions.history,
+    ("CreateWorkspaceParams", "/workspaces"): Workspaces.create,
+    ("AllowlistUpdate", "/workspaces/{workspaceId}/allowlist"): Workspaces.update_allowlist,
+    ("StatsPeriodParams", "/stats"): Stats.get,
+    ("StatsPeriodParams", "/stats/workspaces"): Stats.workspaces,
+    ("UserStatsParams", "/stats/users"): Stats.users,
+    ("CreateWebhookParams", "/webhooks"): Webhooks.create,
+    ("UpdateWebhookParams", "/webhooks/{webhookId}"): Webhooks.update,
+    ("ListDeliveriesParams", "/webhooks/{webhookId}/deliveries"): Webhooks.deliveries,
+    ("ListSchedulesParams", "/schedules"): Schedules.list,
+    ("CreateScheduleParams", "/schedules"): Schedules.create,
+    ("UpdateScheduleParams", "/schedules/{scheduleId}"): Schedules.update,
+}
+# Keyword arguments that are not request fields.
+TRANSPORT_OPTIONS = {"idempotency_key", "timeout", "max_retries", "kwargs"}
+# Fields a schema lists that the SDK method leaves out on purpose: the stream endpoint shares the
+# send body but answers 400 to `async`.
+LEFT_OUT = {("SendMessageParams", "/messages/stream"): {"async"}}
 
 
 class WorkspacesTest(unittest.TestCase):
@@ -89,6 +115,18 @@ class DriftTest(unittest.TestCase):
                 model = getattr(openclaw, spec["type"], None)
                 self.assertTrue(isinstance(model, type) and issubclass(model, ApiObject), f"no Python model {spec['type']}")
                 self.assertEqual(sorted(model.fields()), sorted(snake(p) for p in spec["openapi"]))
+
+    def test_request_keywords_match_openapi(self) -> None:
+        with open(_support.env("OPENCLAW_FIELDS_FILE")) as f:
+            specs = [s for s in json.load(f) if s["in"] in ("body", "query") and not s.get("at")]
+        self.assertEqual(sorted((s["type"], s["path"]) for s in specs), sorted(REQUEST_METHODS))
+        for spec in specs:
+            method = REQUEST_METHODS[(spec["type"], spec["path"])]
+            with self.subTest(spec["type"], path=spec["path"]):
+                params = [p for p in inspect.signature(method).parameters.values()
+                          if p.kind == p.KEYWORD_ONLY or (p.kind == p.POSITIONAL_OR_KEYWORD and p.default is not p.empty)]
+                expected = set(spec["openapi"]) - LEFT_OUT.get((spec["type"], spec["path"]), set())
+                self.assertEqual(sorted(camel(p.name) for p in params if p.name not in TRANSPORT_OPTIONS), sorted(expected))
 
 
 if __name__ == "__main__":

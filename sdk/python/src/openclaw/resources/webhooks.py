@@ -8,6 +8,9 @@ from .._http import Transport
 from .._models import WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryList, WebhookList, WebhookSubscription, WebhookWithSecret
 
 
+_UNSET: Any = object()
+
+
 def _path(webhook_id: str) -> str:
     return f"/webhooks/{quote(webhook_id, safe='')}"
 
@@ -36,16 +39,16 @@ class Webhooks:
         """One subscription."""
         return WebhookSubscription(self._http.json("GET", _path(webhook_id)))
 
-    def update(self, webhook_id: str, *, url: Optional[str] = None, events: Optional[Sequence[str]] = None, enabled: Optional[bool] = None,
-               description: Optional[str] = None, rotate_secret: Optional[bool] = None, retries: Optional[int] = None,
-               timeout_ms: Optional[int] = None, **nullable: Any) -> WebhookWithSecret:
-        """Changes url, events, enabled, description, retries, timeout_ms or rotates the secret. Pass
-        ``workspaces=[…]`` to filter, ``workspaces=None`` to clear the filter."""
-        if set(nullable) - {"workspaces"}:
-            raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(set(nullable) - {'workspaces'}))}")
-        body = _given(url=url, events=events, enabled=enabled, description=description, rotateSecret=rotate_secret, retries=retries, timeoutMs=timeout_ms)
-        if "workspaces" in nullable:
-            body["workspaces"] = None if nullable["workspaces"] is None else list(nullable["workspaces"])
+    def update(self, webhook_id: str, *, url: Optional[str] = None, events: Optional[Sequence[str]] = None, workspaces: Any = _UNSET,
+               description: Any = _UNSET, enabled: Optional[bool] = None, rotate_secret: Optional[bool] = None, retries: Optional[int] = None,
+               timeout_ms: Optional[int] = None) -> WebhookWithSecret:
+        """Changes only the fields given, or rotates the secret (``rotate_secret=True``: the new one is
+        in the reply, once). ``workspaces=None`` / ``description=None`` clear them."""
+        body = _given(url=url, events=events, enabled=enabled, rotateSecret=rotate_secret, retries=retries, timeoutMs=timeout_ms)
+        if workspaces is not _UNSET:
+            body["workspaces"] = None if workspaces is None else list(workspaces)
+        if description is not _UNSET:
+            body["description"] = description
         return WebhookWithSecret(self._http.json("PATCH", _path(webhook_id), body=body))
 
     def delete(self, webhook_id: str) -> None:
