@@ -233,13 +233,15 @@ export class SessionStore {
 
   /** Takes the message's sequence number in its session; null when the session was deleted. */
   async enqueue(s: SessionRef, messageId: string): Promise<number | null> {
+    // The list indexes' scores are refreshed when the message is recorded (record()); the idle
+    // index now, so a sweep never ends a session while its message waits or runs.
     const at = this.now();
     const [seq] = await Promise.all([
       ENQUEUE_LUA.run(this.redis, [R.rec(s.id), R.order(s.id)], [messageId, iso(at)]) as Promise<number>,
-      this.index(s.id, s.workspace, s.userId, at),
+      this.redis.zadd(R.active, at, s.id),
     ]);
     if (seq >= 0) return seq;
-    await this.unindex(s); // deleted meanwhile: drop the index entries just written
+    await this.unindex(s); // deleted meanwhile
     return null;
   }
 

@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+/**
+ * Messages: the latency the gateway adds over calling the same model server directly, and
+ * messages/s at 64 concurrent clients, side by side in one run.
+ *
+ * Three processes on 127.0.0.1 and one redis-server of their own:
+ *   upstream - a fake OpenAI-compatible server: every chat completion streams the same 12-word
+ *              answer as SSE chunks (+ usage), like a real provider but instantly;
+ *   gateway  - `startGateway` with HTTP + in-process workers (config below);
+ *   driver   - this process: undici keep-alive clients.
+ * Runs:
+ *   latency   - one client, sequential: POST /v1/chat/completions straight to the upstream (the
+ *               baseline) vs POST /api/v1/messages through the gateway to the same upstream;
+ *               added = gateway − direct, at p50 and p99. Also the offline model alone.
+ *   throughput- 64 clients (one session each), as many messages as they can for a few seconds:
+ *               the offline model (the 2,000 msg/s target), the fake upstream through the
+ *               gateway, and the fake upstream directly (baseline).
+ * Bounded: ~1,000 sequential requests and BENCH_MESSAGES_SECONDS (default 4) per throughput run.
+ */
+const { fork } = require('node:child_process');
+const http = require('node:http');
+
+const SEQUENTIAL = Number(process.env.BENCH_MESSAGES_SEQUENTIAL ?? 500);
+const SECONDS = Number(process.env.BENCH_MESSAGES_SECONDS ?? 4);
+const CLIENTS = 64;
+const ANSWER = 'Here is the latest GitHub activity for the main repo: three merged pull requests.'.split(/(?=\s)/);
+const now = () => performance.now();
+
+// ---- the fake upstream (its own process) ----
+function upstream() {
+  const chunk = (delta, finish = null) =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 0, model: 'fake-model', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const body =
+    chunk({ role: 'assistant', content: '' }) +
+    ANSWER.map((w) => chunk({ content: w })).join('') +
+    chunk({}, 'stop') +
+    `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 0, model: 'fake-model', choices: [], usage: { prompt_tokens: 20, completion_tokens: ANSWER.length, total_tokens: 20 + ANSWER.length } })}\n\n` +
+    'data: [DONE]\n\n';
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.url.endsWith('/models')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+  process.on('message', (m) => m === 'exit' && server.close(() => process.exit(0)));
+}
+
+// ---- the gateway (its own process) ----
+async function gatewayProcess(redisUrl, upstreamUrl) {
+  const { startGateway } = require('../dist/server/gateway');
+  const { parseConfig } = require('../dist/server/config');
+  const { createLogger } = require('../dist/server/logger');
+  const config = parseConfig(
+    {
+      api: { port: 0, host: '127.0.0.1', defaultRateLimit: 0 },
+      logging: { level: 'warn' },
+      workspaces: [
+        { id: 'offline', agent: 'offline' },
+        { id: 'upstream', agent: 'upstream' },
+      ],
+      agents: { offline: { model: 'offline' }, upstream: { model: 'fake-model' } },
+      providers: { fake: { type: 'openai-compatible', baseUrl: `${upstreamUrl}/v1`, apiKey: 'sk-bench', models: ['fake-model'], retries: 0 } },
+    },
+    {},
+  );
+  config.stateDir = '/tmp/openclaw-bench-state';
+  const gw = await startGateway({ config, redisUrl, log: createLogger('warn'), say: () => undefined });
+  const { key } = await gw.ctx.stores.keys.create({ label: 'bench', workspaces: ['*'], rateLimit: 0, source: 'cli' });
+  process.send({ url: gw.url, key, concurrency: config.workers.concurrency });
+  process.on('message', async (m) => {
+    if (m === 'exit') {
+      await gw.close();
+      process.exit(0);
+    }
+  });
+}
+
+// ---- the driver ----
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const f2 = (x) => x.toFixed(2);
+
+function started(child) {
+  return new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
+  });
+}
+
+async function main() {
+  const { Agent, request } = require('undici');
+  const { spawnRedis } = require('../dist/server/embedded-redis');
+  const redis = process.env.BENCH_REDIS_URL ? { url: process.env.BENCH_REDIS_URL, stop: async () => undefined } : await spawnRedis({ persist: false });
+  const up = fork(__filename, ['upstream'], { stdio: 'inherit' });
+  const upstreamUrl = `http://127.0.0.1:${(await started(up)).port}`;
+  const gwp = fork(__filename, ['gateway', redis.url, upstreamUrl], { stdio: 'inherit', execArgv: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/mine/prof'] : [] });
+  const gw = await started(gwp);
+  const agent = new Agent({ keepAliveTimeout: 60_000, connections: CLIENTS + 8, pipelining: 1 });
+
+  const direct = async (i) => {
+    const res = await request(`${upstreamUrl}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+      body: JSON.stringify({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: `direct ${i}` }] }),
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200 || !text.includes('[DONE]')) throw new Error(`upstream answered ${res.statusCode}`);
+  };
+  const viaGateway = (workspace) => async (i, client = 0) => {
+    const res = await request(`${gw.url}/api/v1/messages`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.key}` },
+      body: JSON.stringify({ workspace, userId: `client-${client}`, message: `message ${i}` }),
+    });
+    const body = await res.body.json();
+    if (res.statusCode !== 200) throw new Error(`gateway answered ${res.statusCode}: ${JSON.stringify(body)}`);
+  };
+
+  async function sequential(fn, n) {
+    for (let i = 0; i < 50; i++) await fn(i); // warm-up
+    const lat = [];
+    for (let i = 0; i < n; i++) {
+      const t = now();
+      await fn(i);
+      lat.push(now() - t);
+    }
+    return lat.sort((a, b) => a - b);
+  }
+
+  async function throughput(fn) {
+    const warmUntil = now() + 500;
+    const until = warmUntil + SECONDS * 1000;
+    let done = 0;
+    let i = 0;
+    const lat = [];
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, client) => {
+        while (now() < until) {
+          const t = now();
+          await fn(i++, client);
+          if (t >= warmUntil) {
+            done++;
+            lat.push(now() - t);
+          }
+        }
+      }),
+    );
+    lat.sort((a, b) => a - b);
+    return { rate: done / SECONDS, p50: pct(lat, 0.5), p99: pct(lat, 0.99) };
+  }
+
+  try {
+    if (process.env.BENCH_MESSAGES_ONLY === 'offline') {
+      // For profiling the pipeline alone: `BENCH_PROF=1 BENCH_MESSAGES_ONLY=offline node bench/messages.bench.js`
+      const t = await throughput(viaGateway('offline'));
+      console.log(`messages/s at ${CLIENTS} clients, offline model: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms)`);
+      return;
+    }
+    const base = await sequential(direct, SEQUENTIAL);
+    const through = await sequential(viaGateway('upstream'), SEQUENTIAL);
+    const off = await sequential(viaGateway('offline'), SEQUENTIAL);
+    console.log(`baseline: fake OpenAI-compatible upstream called directly, 1 client: p50 ${f2(pct(base, 0.5))} ms p99 ${f2(pct(base, 0.99))} ms`);
+    console.log(
+      `messages added latency (gateway → same upstream, 1 client): p50 ${f2(pct(through, 0.5) - pct(base, 0.5))} ms p99 ${f2(pct(through, 0.99) - pct(base, 0.99))} ms ` +
+        `(gateway p50 ${f2(pct(through, 0.5))} / p99 ${f2(pct(through, 0.99))} ms vs direct p50 ${f2(pct(base, 0.5))} / p99 ${f2(pct(base, 0.99))} ms; target added p50 ≤ 1 ms, p99 ≤ 5 ms)`,
+    );
+    console.log(`messages offline model, 1 client: p50 ${f2(pct(off, 0.5))} ms p99 ${f2(pct(off, 0.99))} ms (whole request: HTTP, auth, queue, worker, stream, reply)`);
+
+    const tBase = await throughput(direct);
+    const tOff = await throughput(viaGateway('offline'));
+    const tUp = await throughput(viaGateway('upstream'));
+    console.log(
+      `messages/s at ${CLIENTS} clients: offline model ${Math.round(tOff.rate)} msg/s (p50 ${f2(tOff.p50)} ms p99 ${f2(tOff.p99)} ms; target ≥ 2000), ` +
+        `fake upstream via gateway ${Math.round(tUp.rate)} msg/s (p50 ${f2(tUp.p50)} ms p99 ${f2(tUp.p99)} ms) ` +
+        `(baseline: fake upstream directly ${Math.round(tBase.rate)} req/s, p50 ${f2(tBase.p50)} ms p99 ${f2(tBase.p99)} ms; workers.concurrency ${gw.concurrency})`,
+    );
+  } finally {
+    await agent.close();
+    gwp.send('exit');
+    up.send('exit');
+    await new Promise((r) => gwp.once('exit', r));
+    await redis.stop();
+  }
+}
+
+if (process.argv[2] === 'upstream') upstream();
+else if (process.argv[2] === 'gateway')
+  gatewayProcess(process.argv[3], process.argv[4]).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+else
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
