@@ -5,6 +5,7 @@
  * (JS) against a rate-limited key; `require()` from CommonJS; no Node-only imports in the build.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createContext, runInContext } from 'node:vm';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -80,6 +81,31 @@ function run(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code:
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Loads the CJS build in a fresh V8 context that has only what browsers have (fetch, Web Crypto,
+ * TextEncoder/Decoder, AbortController, URL, timers …): no process, Buffer, or Node modules.
+ * `require` resolves the package's own relative files only.
+ */
+function loadInBrowserLikeContext(entry: string): any {
+  const g = globalThis as any;
+  const names = ['fetch', 'Request', 'Response', 'Headers', 'crypto', 'TextEncoder', 'TextDecoder', 'AbortController', 'AbortSignal', 'URL', 'URLSearchParams', 'ReadableStream', 'setTimeout', 'clearTimeout', 'console'];
+  const context = createContext(Object.fromEntries(names.map((n) => [n, g[n]])));
+  const cache = new Map<string, any>();
+  const load = (file: string): any => {
+    if (cache.has(file)) return cache.get(file).exports;
+    const module = { exports: {} as any };
+    cache.set(file, module);
+    const fn = runInContext(`(function (exports, require, module) {${readFileSync(file, 'utf8')}\n})`, context, { filename: file });
+    const req = (spec: string) => {
+      if (!spec.startsWith('.')) throw new Error(`the SDK required '${spec}', which a browser does not have`);
+      return load(join(file, '..', spec));
+    };
+    fn(module.exports, req, module);
+    return module.exports;
+  };
+  return load(entry);
 }
 
 function filesUnder(dir: string): string[] {
@@ -163,6 +189,19 @@ describe('@openclaw/api-client as a package', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Rate limited\. Retry after \w{3} \w{3} \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT/);
     expect(stdout).not.toContain('Invalid Date');
+  });
+
+  it('works with only browser globals (no process, Buffer or Node modules)', async () => {
+    const sdk = loadInBrowserLikeContext(join(SDK, 'dist', 'cjs', 'index.js'));
+    const client = new sdk.OpenClaw({ baseUrl: gw.url, apiKey: gw.adminKey });
+    expect((await client.workspaces.get('team')).id).toBe('team');
+    let text = '';
+    for await (const token of client.messages.stream({ workspace: 'team', userId: 'browser', message: 'hello from a browser' })) text += token;
+    expect(text.length).toBeGreaterThan(0);
+    const err = await new sdk.OpenClaw({ baseUrl: gw.url, apiKey: 'oclaw_live_wrong' }).health().catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'OpenClawError', status: 401, code: 'invalid_api_key' });
+    const sig = await sdk.signWebhook('{"a":1}', 'secret');
+    expect(await sdk.verifyWebhook('{"a":1}', sig, 'secret')).toBe(true);
   });
 
   it('loads from CommonJS with require()', async () => {
