@@ -14,6 +14,7 @@ import { fingerprint, type IdempotencyClaim } from '../store/idempotency';
 import type { MessageRecord } from '../store/messages';
 import { isStreamId } from '../messages/follower';
 import { errors } from './schemas';
+import { overheadHeaders, reportUpstreamTime } from '../metrics/overhead';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** How much longer than messages.timeoutMs a synchronous request waits (queueing time). */
@@ -135,6 +136,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
     const res = reply.raw;
     res.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
+      ...overheadHeaders(request, reply), // hijacked: the onSend hook that usually adds it does not run
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
@@ -188,7 +190,9 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
         reply.status(202);
         return { messageId: sent.messageId, sessionId: sent.sessionId, status: sent.status };
       }
+      const waitStarted = performance.now();
       const outcome = await ctx.messages.outcome(sent.messageId, waitMs());
+      reportUpstreamTime(request, performance.now() - waitStarted); // the worker's time, not gateway overhead
       if (!outcome) {
         throw new ApiError(504, 'timeout', `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, {}, { messageId: sent.messageId });
       }

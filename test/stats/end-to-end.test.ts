@@ -13,6 +13,7 @@ const clock = { now: () => Date.now() + offset };
 describe('stats of real messages', () => {
   let gw: TestGateway;
   const replies: Array<{ tokensIn: number; tokensOut: number; costUSD: number; model: string; latencyMs: number }> = [];
+  const timings: string[] = [];
 
   beforeAll(async () => {
     gw = await startTestGateway({ clock, config: { workspaces: [{ id: 'team' }], pricing: { offline: { input: 1, output: 2 } } } });
@@ -20,6 +21,7 @@ describe('stats of real messages', () => {
       const res = await gw.request('POST', '/api/v1/messages', { body: { workspace: 'team', userId, message } });
       expect(res.status).toBe(200);
       replies.push(res.body);
+      timings.push(res.headers.get('server-timing')!);
     }
   });
   afterAll(async () => {
@@ -48,10 +50,25 @@ describe('stats of real messages', () => {
     expect(res.body.data[0].lastActivity.slice(0, 10)).toBe(DAY);
   });
 
+  it('reports the overhead of a message without the time spent waiting on the worker', async () => {
+    for (const t of timings) expect(t).toMatch(/^gateway;dur=\d+\.\d{2}, upstream;dur=\d+\.\d{2}$/);
+    const res = await fetch(`${gw.url}/api/v1/messages/stream`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ workspace: 'team', userId: 'carol', message: 'stream please' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-openclaw-overhead-ms')).toMatch(/^\d+\.\d{2}$/);
+    expect(await res.text()).toContain('"type":"done"');
+  });
+
   it('shows the same messages and tokens in /metrics', async () => {
     const { samples } = parseProm((await gw.request('GET', '/metrics')).text);
-    expect(valueOf(samples, 'openclaw_messages_total', { workspace: 'team', status: 'done' })).toBe(3);
-    expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', direction: 'out' })).toBe(sum((r) => r.tokensOut));
+    expect(valueOf(samples, 'openclaw_messages_total', { workspace: 'team', status: 'done' })).toBe(4); // + the streamed one
+    const { totals } = (await gw.request('GET', `/api/v1/stats?from=${DAY}&to=${DAY}`)).body;
+    expect(totals.messages).toBe(4);
+    expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', direction: 'in' })).toBe(totals.tokensIn);
+    expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', direction: 'out' })).toBe(totals.tokensOut);
     expect(valueOf(samples, 'openclaw_http_requests_total', { method: 'POST', route: '/api/v1/messages', status: '200' })).toBe(3);
   });
 });
