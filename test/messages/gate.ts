@@ -5,6 +5,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { startFakeOpenAI } from '../fakes/openai';
 
 export interface Gate {
   url: string;
@@ -57,6 +59,30 @@ export async function startGate(target: string): Promise<Gate> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** A gateway whose model (the fake OpenAI server) sits behind a gate; `extra` adds to its config. */
+export async function startGatedGateway(extra: Record<string, any> = {}): Promise<{ gate: Gate; gw: TestGateway; close(): Promise<void> }> {
+  const llm = await startFakeOpenAI();
+  const gate = await startGate(llm.url);
+  const gw = await startTestGateway({
+    config: {
+      workspaces: [{ id: 'team' }],
+      providers: { fake: { type: 'openai-compatible', baseUrl: `${gate.url}/v1`, apiKey: 'sk-test', retries: 0, retryBaseDelayMs: 1 } },
+      model: 'fake-model',
+      ...extra,
+    },
+  });
+  return {
+    gate,
+    gw,
+    async close() {
+      gate.open(true);
+      await gw.close();
+      await gate.close();
+      await llm.close();
     },
   };
 }

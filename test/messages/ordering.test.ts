@@ -5,10 +5,8 @@
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { rawRedis } from '../helpers/redis';
-import { startFakeOpenAI } from '../fakes/openai';
-import type { FakeLlm } from '../fakes/llm-script';
 import { API, eventually, offline } from './helpers';
-import { startGate, type Gate } from './gate';
+import { startGatedGateway, type Gate } from './gate';
 
 /** [first event id, last event id] of a message's stream: when it ran. */
 async function window(redis: ReturnType<typeof rawRedis>, messageId: string): Promise<[string, string]> {
@@ -67,26 +65,13 @@ describe('per-session ordering with the offline model', () => {
 });
 
 describe('different sessions run in parallel', () => {
-  let llm: FakeLlm;
   let gate: Gate;
   let gw: TestGateway;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    llm = await startFakeOpenAI();
-    gate = await startGate(llm.url);
-    gw = await startTestGateway({
-      config: {
-        workspaces: [{ id: 'team' }],
-        providers: { fake: { type: 'openai-compatible', baseUrl: `${gate.url}/v1`, apiKey: 'sk-test', retries: 0, retryBaseDelayMs: 1 } },
-        model: 'fake-model',
-      },
-    });
+    ({ gate, gw, close } = await startGatedGateway());
   });
-  afterAll(async () => {
-    gate.open(true);
-    await gw.close();
-    await gate.close();
-    await llm.close();
-  });
+  afterAll(() => close());
 
   it('10 sessions are inside the model at the same time, while a second message of one session waits its turn', async () => {
     const sends = Array.from({ length: 10 }, (_, i) => gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: `user-${i}`, message: `hello from ${i}` } }));

@@ -5,10 +5,8 @@
  */
 import { runInNewContext } from 'node:vm';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { startFakeOpenAI } from '../fakes/openai';
-import type { FakeLlm } from '../fakes/llm-script';
 import { API, captureEvents, captureFinished, eventually, offline, parseSse, sse } from './helpers';
-import { startGate, type Gate } from './gate';
+import { startGatedGateway, type Gate } from './gate';
 
 const DONE_KEYS = ['type', 'messageId', 'tokensUsed', 'latencyMs', 'sessionId', 'finishReason', 'toolsInvoked', 'model', 'tokensIn', 'tokensOut', 'costUSD'].sort();
 const ENTRY_ID = /^\d+-\d+$/;
@@ -178,27 +176,13 @@ describe('streaming with the offline model', () => {
 });
 
 describe('streaming while the model is still answering', () => {
-  let llm: FakeLlm;
   let gate: Gate;
   let gw: TestGateway;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    llm = await startFakeOpenAI();
-    gate = await startGate(llm.url);
-    gw = await startTestGateway({
-      config: {
-        workspaces: [{ id: 'team' }],
-        providers: { fake: { type: 'openai-compatible', baseUrl: `${gate.url}/v1`, apiKey: 'sk-test', retries: 0, retryBaseDelayMs: 1 } },
-        model: 'fake-model',
-        messages: { heartbeatMs: 50 },
-      },
-    });
+    ({ gate, gw, close } = await startGatedGateway({ messages: { heartbeatMs: 50 } }));
   });
-  afterAll(async () => {
-    gate.open(true);
-    await gw.close();
-    await gate.close();
-    await llm.close();
-  });
+  afterAll(() => close());
 
   it('sends heartbeat comments while waiting, and a client that leaves does not cancel the answer', async () => {
     const events = captureEvents(gw);
