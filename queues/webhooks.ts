@@ -10,7 +10,8 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Feature } from '../server/features';
 import type { GatewayContext } from '../server/context';
 import { ConfigError } from '../server/config';
-import { createBlockingClient } from '../server/redis';
+import type Redis from 'ioredis';
+import { createBlockingClient, createDataClient } from '../server/redis';
 import type { NewSubscription } from '../server/store/webhooks';
 import { BACKOFF_TYPE, WebhookService, type DeliveryJobData } from '../server/webhooks/service';
 import { deliverAttempt, RetryLater } from '../server/webhooks/deliver';
@@ -51,12 +52,14 @@ function startWorker(ctx: GatewayContext): () => Promise<void> {
   const config = ctx.config.webhooks;
   const http = new WebhookHttpClient({ allowPrivateNetworks: config.allowPrivateNetworks });
   const deps = { store: ctx.stores.webhooks, http, config, clock: ctx.clock, log: ctx.log, metrics: ctx.metrics, userAgent: `OpenClaw-Webhooks/${ctx.version}` };
+  // BullMQ leaves a connection it was given open: this one is closed below with the worker.
+  const connection = createBlockingClient(ctx.redisUrl, 'openclaw-webhooks-worker');
   const worker = new Worker<DeliveryJobData>(
     WEBHOOKS_QUEUE,
     (job: Job<DeliveryJobData>) =>
       deliverAttempt(deps, { ...job.data, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 }),
     {
-      connection: createBlockingClient(ctx.redisUrl, 'openclaw-webhooks-worker'),
+      connection,
       prefix: WEBHOOKS_PREFIX,
       concurrency: config.concurrency,
       settings: {
@@ -70,14 +73,24 @@ function startWorker(ctx: GatewayContext): () => Promise<void> {
   worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'webhooks worker error'));
   return async () => {
     await worker.close();
+    await connection.quit().catch(() => connection.disconnect());
     await http.close();
   };
 }
 
+/** Each gateway context's queue connection (several gateways may run in one process: tests). */
+const queueConnections = new WeakMap<GatewayContext, Redis>();
+
 export const webhooksFeature: Feature = {
   name: 'webhooks',
   init(ctx) {
-    const queue = new Queue<DeliveryJobData>(WEBHOOKS_QUEUE, { connection: ctx.redis, prefix: WEBHOOKS_PREFIX });
+    // Its own connection: BullMQ defines ~50 scripts on a connection, which every pipeline on it
+    // then copies, so sharing the data client would slow every store. Fails fast like the data
+    // client (maxRetriesPerRequest 1) so an emit never hangs while Redis is away.
+    const connection = createDataClient(ctx.redisUrl, 'openclaw-webhooks-queue');
+    connection.on('error', () => undefined); // the data client already reports connection errors
+    queueConnections.set(ctx, connection);
+    const queue = new Queue<DeliveryJobData>(WEBHOOKS_QUEUE, { connection, prefix: WEBHOOKS_PREFIX });
     queue.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'webhooks queue error'));
     ctx.queues.set(WEBHOOKS_QUEUE, queue as Queue);
     ctx.webhooks = new WebhookService(queue, ctx.stores.webhooks, ctx.config.webhooks, ctx.clock);
@@ -89,6 +102,8 @@ export const webhooksFeature: Feature = {
     return async () => {
       await stopWorker?.();
       await ctx.queues.get(WEBHOOKS_QUEUE)?.close();
+      const connection = queueConnections.get(ctx);
+      await connection?.quit().catch(() => connection.disconnect());
     };
   },
 };

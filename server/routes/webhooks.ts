@@ -258,7 +258,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     },
     async (request) => {
       const sub = await visible(request, request.params.webhookId);
-      return store.listDeliveries(sub.id, request.query.limit, request.query.offset);
+      return store.listDeliveries(sub.id, request.query.limit, request.query.offset, cfg.retentionDays * 86400);
     },
   );
 

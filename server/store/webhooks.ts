@@ -183,8 +183,15 @@ export interface AttemptOutcome {
   attempt: DeliveryAttempt;
 }
 
+/** How often (1 in N deliveries created) the per-subscription index is trimmed to the retention. */
+const TRIM_EVERY = 100;
+
 export class WebhookStore {
-  constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => Date = () => new Date(),
+    private readonly random: () => number = Math.random,
+  ) {}
 
   private iso = () => this.now().toISOString();
 
@@ -293,14 +300,15 @@ export class WebhookStore {
     };
     const hash: Record<string, string> = {};
     for (const [k, v] of Object.entries(rec)) hash[k] = v === null ? '' : typeof v === 'boolean' ? (v ? '1' : '') : String(v);
-    await this.redis
+    const tx = this.redis
       .multi()
       .hset(R.delivery(d.webhookId, d.id), hash)
       .expire(R.delivery(d.webhookId, d.id), retentionSec)
       .zadd(R.index(d.webhookId), nowMs, d.id)
-      .zremrangebyscore(R.index(d.webhookId), '-inf', nowMs - retentionSec * 1000)
-      .expire(R.index(d.webhookId), retentionSec)
-      .exec();
+      .expire(R.index(d.webhookId), retentionSec);
+    // Dropping expired entries from the index is amortised: about one create in TRIM_EVERY does it.
+    if (this.random() < 1 / TRIM_EVERY) tx.zremrangebyscore(R.index(d.webhookId), '-inf', nowMs - retentionSec * 1000);
+    await tx.exec();
     const { body: _body, ...summary } = rec;
     return summary;
   }
@@ -315,9 +323,13 @@ export class WebhookStore {
   }
 
   /** Newest first. */
-  async listDeliveries(webhookId: string, limit: number, offset: number): Promise<{ data: Delivery[]; total: number }> {
-    const [ids, total] = await Promise.all([this.redis.zrevrange(R.index(webhookId), offset, offset + limit - 1), this.redis.zcard(R.index(webhookId))]);
-    // An entry whose hash has expired (retention) but is still indexed is skipped.
+  async listDeliveries(webhookId: string, limit: number, offset: number, retentionSec: number): Promise<{ data: Delivery[]; total: number }> {
+    const min = this.now().getTime() - retentionSec * 1000; // older entries have expired (index trimming is lazy)
+    const [ids, total] = await Promise.all([
+      this.redis.zrevrangebyscore(R.index(webhookId), '+inf', min, 'LIMIT', offset, limit),
+      this.redis.zcount(R.index(webhookId), min, '+inf'),
+    ]);
+    // An entry whose hash has expired but is still indexed is skipped.
     const found = await Promise.all(ids.map((id) => this.getDelivery(webhookId, id)));
     const data = found.filter((d): d is DeliveryWithBody => !!d).map(({ body: _body, ...d }) => d);
     return { data, total };

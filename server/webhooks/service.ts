@@ -44,9 +44,9 @@ export class WebhookService {
       jobId: deliveryId,
       attempts: sub.retries + 1,
       backoff: { type: BACKOFF_TYPE },
-      // The delivery log is the record; BullMQ keeps only a few finished jobs for dashboards.
-      removeOnComplete: { count: 100 },
-      removeOnFail: { count: 100 },
+      // The delivery log is the record: BullMQ drops completed jobs and keeps recent failures for dashboards.
+      removeOnComplete: true,
+      removeOnFail: { count: 1000 },
     };
   }
 

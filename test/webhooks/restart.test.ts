@@ -29,7 +29,7 @@ describe('webhook deliveries across a gateway restart', () => {
     const retried = [];
     for (let i = 0; i < 3; i++) retried.push(await gw.gateway.ctx.events.emit('session.started', 'team', DATA));
     await poll(
-      () => gw!.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0),
+      () => gw!.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0, 86400),
       (l) => l.data.length === 3 && l.data.every((d) => d.status === 'retrying'),
       5000,
       'three pending retries',
@@ -40,15 +40,15 @@ describe('webhook deliveries across a gateway restart', () => {
     // A gateway without workers queues deliveries that nobody attempts before it stops.
     gw = await startTestGateway({ config: CONFIG, flush: false, workers: false });
     const queued = await gw.gateway.ctx.events.emit('session.ended', 'team', { ...DATA, reason: 'deleted' });
-    const waiting = await gw.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0);
+    const waiting = await gw.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0, 86400);
     expect(waiting.data.find((d) => d.eventId === queued.id)).toMatchObject({ status: 'pending', attemptCount: 0 });
     await gw.close();
 
     gw = await startTestGateway({ config: CONFIG, flush: false });
     await rx.waitFor((a) => a.length === 4, 15000);
     expect(rx.accepted.map((a) => a.body.id).sort()).toEqual([...retried, queued].map((e) => e.id).sort());
-    const log = await gw.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0);
-    await poll(() => gw!.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0), (l) => l.data.every((d) => d.status === 'delivered'), 5000, 'all delivered');
+    const log = await gw.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0, 86400);
+    await poll(() => gw!.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0, 86400), (l) => l.data.every((d) => d.status === 'delivered'), 5000, 'all delivered');
     // Each delivery id was used by its first attempt and again by its retry after the restart.
     for (const d of log.data) {
       const ids = rx.hits.filter((h) => h.headers['x-openclaw-delivery'] === d.id).map((h) => h.status);
