@@ -13,6 +13,16 @@ import type { Job, Queue, Worker } from 'bullmq';
 import type { FinishedMessage } from '../context';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
+/** Queue connections wait for Redis forever; a scrape must not. */
+const QUEUE_COUNTS_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -81,7 +91,7 @@ export class Metrics {
         await Promise.all(
           [...queues()].map(async ([name, queue]) => {
             try {
-              const counts = await queue.getJobCounts(...JOB_STATES);
+              const counts = await withTimeout(queue.getJobCounts(...JOB_STATES), QUEUE_COUNTS_TIMEOUT_MS, `counting jobs of queue ${name}`);
               for (const state of JOB_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
             } catch (err) {
               onCollectError(err);

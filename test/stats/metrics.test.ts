@@ -5,6 +5,7 @@
  * who may read it (key with stats:read over every workspace, or the open metrics port).
  */
 import { Queue, Worker, type Job } from 'bullmq';
+import Redis from 'ioredis';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { testRedisUrl } from '../helpers/redis';
 import { createBlockingClient } from '../../server/redis';
@@ -109,6 +110,22 @@ describe('GET /metrics', () => {
     expect(valueOf(samples, 'openclaw_queue_job_duration_seconds_count', { queue: TEST_QUEUE, outcome: 'completed' })).toBe(2);
     expect(valueOf(samples, 'openclaw_queue_job_duration_seconds_count', { queue: TEST_QUEUE, outcome: 'failed' })).toBe(1);
     expect(valueOf(samples, 'openclaw_queue_job_wait_seconds_count', { queue: TEST_QUEUE })).toBe(3);
+  });
+
+  it('still answers when a queue cannot reach its Redis, leaving that queue out', async () => {
+    const unreachable = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: null, retryStrategy: () => 1000 });
+    unreachable.on('error', () => undefined);
+    const dead = new Queue('dead', { connection: unreachable, prefix: '{oc:dead}' });
+    dead.on('error', () => undefined);
+    gw.gateway.ctx.queues.set('dead', dead);
+    try {
+      const { samples } = await scrape();
+      expect(samples.filter((s) => s.name === 'openclaw_queue_jobs' && s.labels.queue === 'dead')).toEqual([]);
+      expect(valueOf(samples, 'openclaw_queue_jobs', { queue: TEST_QUEUE, state: 'completed' })).toBe(2);
+    } finally {
+      gw.gateway.ctx.queues.delete('dead');
+      unreachable.disconnect();
+    }
   });
 
   it('counts webhook deliveries by outcome through ctx.metrics', async () => {
