@@ -75,6 +75,7 @@ async function gatewayProcess(redisUrl, upstreamUrl) {
   const { key } = await gw.ctx.stores.keys.create({ label: 'bench', workspaces: ['*'], rateLimit: 0, source: 'cli' });
   process.send({ url: gw.url, key, concurrency: config.workers.concurrency });
   process.on('message', async (m) => {
+    if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
     if (m === 'exit') {
       await gw.close();
       process.exit(0);
@@ -135,8 +136,26 @@ async function main() {
     return lat.sort((a, b) => a - b);
   }
 
+  /** CPU seconds used so far by the gateway process and by redis-server. */
+  const ask = (child, msg, key) =>
+    new Promise((resolve) => {
+      const on = (m) => key in m && (child.off('message', on), resolve(m[key]));
+      child.on('message', on);
+      child.send(msg);
+    });
+  const Redis = require('ioredis');
+  const redisInfo = new Redis(redis.url);
+  async function cpuNow() {
+    const g = await ask(gwp, 'cpu', 'cpu');
+    const info = await redisInfo.info('cpu');
+    const r = (name) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)[1]);
+    return { gateway: (g.user + g.system) / 1e6, redis: r('used_cpu_user') + r('used_cpu_sys') };
+  }
+
   async function throughput(fn) {
     const warmUntil = now() + 500;
+    let cpu0 = null;
+    setTimeout(async () => (cpu0 = await cpuNow()), 500);
     const until = warmUntil + SECONDS * 1000;
     let done = 0;
     let i = 0;
@@ -154,14 +173,17 @@ async function main() {
       }),
     );
     lat.sort((a, b) => a - b);
-    return { rate: done / SECONDS, p50: pct(lat, 0.5), p99: pct(lat, 0.99) };
+    const cpu1 = await cpuNow();
+    // CPU milliseconds per message in the gateway process and in redis-server: what 2 cores must pay.
+    const per = (k) => (cpu0 ? ((cpu1[k] - cpu0[k]) * 1000) / done : NaN);
+    return { rate: done / SECONDS, p50: pct(lat, 0.5), p99: pct(lat, 0.99), gwCpu: per('gateway'), redisCpu: per('redis') };
   }
 
   try {
     if (process.env.BENCH_MESSAGES_ONLY === 'offline') {
       // For profiling the pipeline alone: `BENCH_PROF=1 BENCH_MESSAGES_ONLY=offline node bench/messages.bench.js`
       const t = await throughput(viaGateway('offline'));
-      console.log(`messages/s at ${CLIENTS} clients, offline model: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms)`);
+      console.log(`messages/s at ${CLIENTS} clients, offline model: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms; CPU per message: gateway ${f2(t.gwCpu)} ms, redis ${f2(t.redisCpu)} ms)`);
       return;
     }
     const base = await sequential(direct, SEQUENTIAL);
@@ -182,7 +204,12 @@ async function main() {
         `fake upstream via gateway ${Math.round(tUp.rate)} msg/s (p50 ${f2(tUp.p50)} ms p99 ${f2(tUp.p99)} ms) ` +
         `(baseline: fake upstream directly ${Math.round(tBase.rate)} req/s, p50 ${f2(tBase.p50)} ms p99 ${f2(tBase.p99)} ms; workers.concurrency ${gw.concurrency})`,
     );
+    console.log(
+      `messages CPU per message (what limits msg/s on 2 cores): offline model — gateway ${f2(tOff.gwCpu)} ms + redis ${f2(tOff.redisCpu)} ms; ` +
+        `fake upstream — gateway ${f2(tUp.gwCpu)} ms + redis ${f2(tUp.redisCpu)} ms (load average now ${require('node:os').loadavg()[0].toFixed(1)})`,
+    );
   } finally {
+    redisInfo.disconnect();
     await agent.close();
     gwp.send('exit');
     up.send('exit');

@@ -72,9 +72,18 @@ export class MessageProcessor {
     // Not awaited: it goes out on the data connection before the events, which are awaited below.
     stores.messages.markRunning(d.messageId).catch((err: unknown) => this.ctx.log.warn({ err, messageId: d.messageId }, 'marking a message running failed'));
 
+    // Events emitted in the same turn of the event loop go to Redis together (one round trip,
+    // still one stream entry each): a model streaming fast costs few commands.
     let lastAppend: Promise<unknown> = Promise.resolve();
+    let pending: string[] = [];
+    const flush = () => {
+      if (!pending.length) return;
+      lastAppend = stores.messages.appendEvents(d.messageId, pending);
+      pending = [];
+    };
     const emit = (e: AgentEvent) => {
-      lastAppend = stores.messages.appendEvent(d.messageId, JSON.stringify(e));
+      if (!pending.length) setImmediate(flush);
+      pending.push(JSON.stringify(e));
     };
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -110,6 +119,7 @@ export class MessageProcessor {
     } finally {
       clearTimeout(timer);
     }
+    flush();
     await lastAppend.catch((err) => this.ctx.log.warn({ err, messageId: d.messageId }, 'writing a message event failed'));
     const finishedAt = clock.now();
     const latencyMs = Math.max(0, finishedAt - d.receivedAt);

@@ -10,6 +10,7 @@
  *                        the final entry also has field `r` = the Outcome as JSON (for waiters)
  */
 import type Redis from 'ioredis';
+import { LuaScript } from './lua';
 
 const R = {
   rec: (id: string) => `oc:msg:{${id}}`,
@@ -18,6 +19,7 @@ const R = {
 export const eventStreamKey = R.events;
 export const EVENT_FIELD = 'd';
 export const OUTCOME_FIELD = 'r';
+const XADD_EACH = new LuaScript(`for i = 1, #ARGV do redis.call('XADD', KEYS[1], '*', '${EVENT_FIELD}', ARGV[i]) end`);
 
 export type MessageStatus = 'queued' | 'running' | 'done' | 'error';
 
@@ -101,11 +103,12 @@ export class MessageStore {
   }
 
   /**
-   * Appends one event. Callers need not await each: commands on the one data connection run in
-   * the order they were sent, so events stay in order and the final MULTI lands after them.
+   * Appends events, each its own stream entry (its own SSE id), in one round trip. Callers need
+   * not await each batch: commands on the one data connection run in the order they were sent,
+   * so events stay in order and the final MULTI lands after them.
    */
-  appendEvent(id: string, eventJson: string): Promise<string | null> {
-    return this.redis.xadd(R.events(id), '*', EVENT_FIELD, eventJson);
+  appendEvents(id: string, eventJsons: string[]): Promise<unknown> {
+    return XADD_EACH.run(this.redis, [R.events(id)], eventJsons);
   }
 
   /** Stores the outcome and appends the final event (done or error, carrying the outcome) in one transaction. */
