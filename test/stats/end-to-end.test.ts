@@ -70,5 +70,6 @@ describe('stats of real messages', () => {
     expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', direction: 'in' })).toBe(totals.tokensIn);
     expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', direction: 'out' })).toBe(totals.tokensOut);
     expect(valueOf(samples, 'openclaw_http_requests_total', { method: 'POST', route: '/api/v1/messages', status: '200' })).toBe(3);
+    expect(valueOf(samples, 'openclaw_http_requests_total', { method: 'POST', route: '/api/v1/messages/stream', status: '200' })).toBe(1);
   });
 });
