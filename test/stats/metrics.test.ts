@@ -12,6 +12,9 @@ import { createBlockingClient } from '../../server/redis';
 import { recordFinishedMessage } from '../../server/metrics/feature';
 import { OVERHEAD_HEADER } from '../../server/metrics/overhead';
 import { finished } from './fixtures';
+import { parseConfig } from '../../server/config';
+import { startGateway } from '../../server/gateway';
+import { createLogger } from '../../server/logger';
 import { parseProm, valueOf } from './prom-text';
 
 const TEST_QUEUE = 'metrics-test';
@@ -159,6 +162,24 @@ describe('GET /metrics', () => {
     expect(scoped.body.error.code).toBe('workspace_forbidden');
     const reader = await gw.request('GET', '/metrics', { key: await gw.createKey({ permissions: ['stats:read'] }) });
     expect(reader.status).toBe(200);
+  });
+});
+
+describe('metrics.port in a worker-only process (openclaw worker)', () => {
+  it('serves the open metrics port without any API port', async () => {
+    const config = parseConfig({ api: { port: 0, host: '127.0.0.1' }, logging: { level: 'silent' }, metrics: { port: 0, host: '127.0.0.1' } }, {});
+    config.stateDir = '/tmp/openclaw-test-state';
+    const worker = await startGateway({ config, redisUrl: testRedisUrl(), listen: false, workers: true, log: createLogger('silent') as never, say: () => undefined });
+    try {
+      expect(worker.url).toBeNull();
+      const res = await fetch(`${worker.ctx.metrics.openUrl}/metrics`);
+      expect(res.status).toBe(200);
+      const { samples } = parseProm(await res.text());
+      expect(worker.ctx.queues.size).toBeGreaterThan(0);
+      for (const name of worker.ctx.queues.keys()) expect(valueOf(samples, 'openclaw_queue_jobs', { queue: name, state: 'waiting' })).toBeDefined();
+    } finally {
+      await worker.close();
+    }
   });
 });
 
