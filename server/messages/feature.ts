@@ -27,6 +27,7 @@ export const messagesFeature: Feature = {
     let sweep: NodeJS.Timeout | null = null;
     if (workers) {
       worker = startMessagesWorker(ctx, createAgent(ctx), queue as never);
+      ctx.metrics.trackWorker(MESSAGES_QUEUE, worker); // job durations in /metrics
       await worker.waitUntilReady();
       sweep = setInterval(() => {
         ctx.messages.sweepIdle().catch((err: unknown) => ctx.log.warn({ err }, 'idle session sweep failed'));

@@ -65,6 +65,14 @@ describe('stats of real messages', () => {
   it('shows the same messages and tokens in /metrics', async () => {
     const { samples } = parseProm((await gw.request('GET', '/metrics')).text);
     expect(valueOf(samples, 'openclaw_messages_total', { workspace: 'team', status: 'done' })).toBe(4); // + the streamed one
+    // A job completes just after its answer is out: wait for the worker's last 'completed' event.
+    let jobs = 0;
+    for (let i = 0; i < 100 && jobs < 4; i++) {
+      const text = (await gw.request('GET', '/metrics')).text;
+      jobs = valueOf(parseProm(text).samples, 'openclaw_queue_job_duration_seconds_count', { queue: 'messages', outcome: 'completed' }) ?? 0;
+      if (jobs < 4) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(jobs).toBe(4);
     const { totals } = (await gw.request('GET', `/api/v1/stats?from=${DAY}&to=${DAY}`)).body;
     expect(totals.messages).toBe(4);
     expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', direction: 'in' })).toBe(totals.tokensIn);
