@@ -53,7 +53,8 @@ function upstream() {
 }
 
 // ---- the gateway (its own process) ----
-async function gatewayProcess(redisUrl, upstreamUrl) {
+/** role: 'all' (HTTP + workers), 'http' (no workers) or 'worker' (workers only, like `openclaw worker`). */
+async function gatewayProcess(redisUrl, upstreamUrl, role) {
   const { startGateway } = require('../dist/server/gateway');
   const { parseConfig } = require('../dist/server/config');
   const { createLogger } = require('../dist/server/logger');
@@ -71,7 +72,12 @@ async function gatewayProcess(redisUrl, upstreamUrl) {
     {},
   );
   config.stateDir = '/tmp/openclaw-bench-state';
-  const gw = await startGateway({ config, redisUrl, log: createLogger('warn'), say: () => undefined });
+  const gw = await startGateway({ config, redisUrl, workers: role !== 'http', listen: role !== 'worker', log: createLogger('warn'), say: () => undefined });
+  if (role === 'worker') {
+    process.send({ ready: true });
+    process.on('message', async (m) => m === 'exit' && (await gw.close(), process.exit(0)));
+    return;
+  }
   const { key } = await gw.ctx.stores.keys.create({ label: 'bench', workspaces: ['*'], rateLimit: 0, source: 'cli' });
   process.send({ url: gw.url, key, concurrency: config.workers.concurrency });
   process.on('message', async (m) => {
@@ -100,7 +106,11 @@ async function main() {
   const redis = process.env.BENCH_REDIS_URL ? { url: process.env.BENCH_REDIS_URL, stop: async () => undefined } : await spawnRedis({ persist: false });
   const up = fork(__filename, ['upstream'], { stdio: 'inherit' });
   const upstreamUrl = `http://127.0.0.1:${(await started(up)).port}`;
-  const gwp = fork(__filename, ['gateway', redis.url, upstreamUrl], { stdio: 'inherit', execArgv: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/mine/prof'] : [] });
+  // BENCH_MESSAGES_WORKER_PROCESS=1: the gateway runs no workers; one `openclaw worker`-like process does.
+  const split = !!process.env.BENCH_MESSAGES_WORKER_PROCESS;
+  const wp = split ? fork(__filename, ['gateway', redis.url, upstreamUrl, 'worker'], { stdio: 'inherit' }) : null;
+  if (wp) await started(wp);
+  const gwp = fork(__filename, ['gateway', redis.url, upstreamUrl, split ? 'http' : 'all'], { stdio: 'inherit', execArgv: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/mine/prof'] : [] });
   const gw = await started(gwp);
   const agent = new Agent({ keepAliveTimeout: 60_000, connections: CLIENTS + 8, pipelining: 1 });
 
@@ -183,7 +193,7 @@ async function main() {
     if (process.env.BENCH_MESSAGES_ONLY === 'offline') {
       // For profiling the pipeline alone: `BENCH_PROF=1 BENCH_MESSAGES_ONLY=offline node bench/messages.bench.js`
       const t = await throughput(viaGateway('offline'));
-      console.log(`messages/s at ${CLIENTS} clients, offline model: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms; CPU per message: gateway ${f2(t.gwCpu)} ms, redis ${f2(t.redisCpu)} ms)`);
+      console.log(`messages/s at ${CLIENTS} clients, offline model${split ? ' (workers in a second process)' : ''}: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms; CPU per message: gateway ${f2(t.gwCpu)} ms, redis ${f2(t.redisCpu)} ms)`);
       return;
     }
     const base = await sequential(direct, SEQUENTIAL);
@@ -212,6 +222,7 @@ async function main() {
     redisInfo.disconnect();
     await agent.close();
     gwp.send('exit');
+    wp?.send('exit');
     up.send('exit');
     await new Promise((r) => gwp.once('exit', r));
     await redis.stop();
@@ -220,7 +231,7 @@ async function main() {
 
 if (process.argv[2] === 'upstream') upstream();
 else if (process.argv[2] === 'gateway')
-  gatewayProcess(process.argv[3], process.argv[4]).catch((err) => {
+  gatewayProcess(process.argv[3], process.argv[4], process.argv[5]).catch((err) => {
     console.error(err);
     process.exit(1);
   });

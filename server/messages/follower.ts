@@ -50,6 +50,7 @@ class Lane {
   private readonly conn: Redis;
   private readonly wakeKey: string;
   private wakeLast = '0';
+  private expirySetAt = 0;
   private reading = false;
   private closed = false;
   private idle: (() => void) | null = null;
@@ -78,7 +79,13 @@ class Lane {
       this.idle = null;
       wake();
     } else if (this.reading) {
-      this.data.multi().xadd(this.wakeKey, 'MAXLEN', '1', '*', 'w', '1').pexpire(this.wakeKey, 3_600_000).exec().catch(() => undefined);
+      this.data.xadd(this.wakeKey, 'MAXLEN', '1', '*', 'w', '1').catch(() => undefined);
+      // The bell outlives a crashed process by at most an hour; refreshed at most once a minute.
+      const now = Date.now();
+      if (now - this.expirySetAt > 60_000) {
+        this.expirySetAt = now;
+        this.data.pexpire(this.wakeKey, 3_600_000).catch(() => undefined);
+      }
     }
   }
 
