@@ -248,7 +248,8 @@ function dayOfMonthHash(h: Record<string, string>, date: string): { sums: Sums; 
 
 /** Message fields as Lua ARGV for one row. */
 function rowArgs(r: UserDayRow): Array<string | number> {
-  return [r.userId, r.messages, r.errors ?? 0, r.tokensIn, r.tokensOut, Math.round(r.costMicros), Math.round(r.latencyMs), r.lastActivityMs];
+  const int = (n: number) => Math.max(0, Math.round(n)); // the Lua sums are integers
+  return [r.userId, int(r.messages), int(r.errors ?? 0), int(r.tokensIn), int(r.tokensOut), int(r.costMicros), int(r.latencyMs), int(r.lastActivityMs)];
 }
 
 export class StatsStore {
