@@ -110,7 +110,7 @@ async function main() {
   const split = !!process.env.BENCH_MESSAGES_WORKER_PROCESS;
   const wp = split ? fork(__filename, ['gateway', redis.url, upstreamUrl, 'worker'], { stdio: 'inherit' }) : null;
   if (wp) await started(wp);
-  const gwp = fork(__filename, ['gateway', redis.url, upstreamUrl, split ? 'http' : 'all'], { stdio: 'inherit', execArgv: process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/mine/prof'] : [] });
+  const gwp = fork(__filename, ['gateway', redis.url, upstreamUrl, split ? 'http' : 'all'], { stdio: 'inherit', execArgv: process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? 'bench-profiles'}`] : [] });
   const gw = await started(gwp);
   const agent = new Agent({ keepAliveTimeout: 60_000, connections: CLIENTS + 8, pipelining: 1 });
 
@@ -190,10 +190,11 @@ async function main() {
   }
 
   try {
-    if (process.env.BENCH_MESSAGES_ONLY === 'offline') {
-      // For profiling the pipeline alone: `BENCH_PROF=1 BENCH_MESSAGES_ONLY=offline node bench/messages.bench.js`
-      const t = await throughput(viaGateway('offline'));
-      console.log(`messages/s at ${CLIENTS} clients, offline model${split ? ' (workers in a second process)' : ''}: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms; CPU per message: gateway ${f2(t.gwCpu)} ms, redis ${f2(t.redisCpu)} ms)`);
+    const only = process.env.BENCH_MESSAGES_ONLY; // offline | upstream
+    if (only) {
+      // For profiling: `BENCH_PROF=1 BENCH_MESSAGES_ONLY=offline node bench/messages.bench.js` (profiles in BENCH_PROF_DIR, default ./bench-profiles)
+      const t = await throughput(viaGateway(only));
+      console.log(`messages/s at ${CLIENTS} clients, ${only}${split ? ' (workers in a second process)' : ''}: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms; CPU per message: gateway ${f2(t.gwCpu)} ms, redis ${f2(t.redisCpu)} ms)`);
       return;
     }
     const base = await sequential(direct, SEQUENTIAL);
