@@ -17,6 +17,7 @@
  * The secret is stored as given: the gateway needs it to sign every delivery.
  */
 import type Redis from 'ioredis';
+import { LuaScript } from './lua';
 
 const R = {
   sub: (id: string) => `oc:{wh}:s:${id}`,
@@ -101,16 +102,16 @@ export type NewDelivery = Pick<DeliveryWithBody, 'id' | 'webhookId' | 'eventId' 
 
 // HSET only when the hash exists (a deleted subscription or an expired delivery must not come
 // back as a partial hash); a second key, when given, is the version counter to bump.
-const UPDATE_IF_EXISTS_LUA = `
+const UPDATE_IF_EXISTS = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV))
 if KEYS[2] then redis.call('INCR', KEYS[2]) end
 return 1
-`;
+`);
 
 // One more event failed: count it, and disable the subscription when the count reaches the limit.
 // Returns {failures, disabledNow}; failures -1 when the subscription is gone.
-const COUNT_FAILURE_LUA = `
+const COUNT_FAILURE = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
 local n = redis.call('HINCRBY', KEYS[1], 'consecutiveFailures', 1)
 if n >= tonumber(ARGV[1]) and redis.call('HGET', KEYS[1], 'enabled') == '1' then
@@ -119,7 +120,28 @@ if n >= tonumber(ARGV[1]) and redis.call('HGET', KEYS[1], 'enabled') == '1' then
   return {n, 1}
 end
 return {n, 0}
-`;
+`);
+
+// A new delivery: its hash and its index entry, both expiring after the retention; index entries
+// older than the retention are dropped. KEYS: delivery, index; ARGV: ttl, nowMs, id, cutoffMs, fields…
+const CREATE_DELIVERY = new LuaScript(`
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+`);
+
+// One attempt: appended to the attempts list, and the delivery's status fields updated, unless
+// the delivery has expired. KEYS: delivery, attempts; ARGV: ttl, attempt JSON, fields…
+const RECORD_ATTEMPT = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return 1
+`);
 
 const nullable = (v: string | undefined) => (v === undefined || v === '' ? null : v);
 
@@ -183,15 +205,8 @@ export interface AttemptOutcome {
   attempt: DeliveryAttempt;
 }
 
-/** How often (1 in N deliveries created) the per-subscription index is trimmed to the retention. */
-const TRIM_EVERY = 100;
-
 export class WebhookStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly now: () => Date = () => new Date(),
-    private readonly random: () => number = Math.random,
-  ) {}
+  constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
 
   private iso = () => this.now().toISOString();
 
@@ -225,7 +240,7 @@ export class WebhookStore {
 
   private async setIfExists(id: string, fields: Record<string, string>, bumpVersion: boolean): Promise<boolean> {
     const keys = bumpVersion ? [R.sub(id), R.version] : [R.sub(id)];
-    return (await this.redis.eval(UPDATE_IF_EXISTS_LUA, keys.length, ...keys, ...Object.entries(fields).flat())) === 1;
+    return (await UPDATE_IF_EXISTS.run(this.redis, keys, Object.entries(fields).flat())) === 1;
   }
 
   /** Applies a change; enabling clears the disabled reason and the failure count. Null when gone. */
@@ -244,7 +259,7 @@ export class WebhookStore {
 
   /** One more event finally failed; disables at `disableAfter` in a row (`%n` in the reason = the count). */
   async countFailedEvent(id: string, disableAfter: number, reason: string): Promise<{ failures: number; disabledNow: boolean }> {
-    const [failures, disabled] = (await this.redis.eval(COUNT_FAILURE_LUA, 2, R.sub(id), R.version, String(disableAfter), reason, this.iso())) as [number, number];
+    const [failures, disabled] = (await COUNT_FAILURE.run(this.redis, [R.sub(id), R.version], [disableAfter, reason, this.iso()])) as [number, number];
     return { failures, disabledNow: disabled === 1 };
   }
 
@@ -300,15 +315,7 @@ export class WebhookStore {
     };
     const hash: Record<string, string> = {};
     for (const [k, v] of Object.entries(rec)) hash[k] = v === null ? '' : typeof v === 'boolean' ? (v ? '1' : '') : String(v);
-    const tx = this.redis
-      .multi()
-      .hset(R.delivery(d.webhookId, d.id), hash)
-      .expire(R.delivery(d.webhookId, d.id), retentionSec)
-      .zadd(R.index(d.webhookId), nowMs, d.id)
-      .expire(R.index(d.webhookId), retentionSec);
-    // Dropping expired entries from the index is amortised: about one create in TRIM_EVERY does it.
-    if (this.random() < 1 / TRIM_EVERY) tx.zremrangebyscore(R.index(d.webhookId), '-inf', nowMs - retentionSec * 1000);
-    await tx.exec();
+    await CREATE_DELIVERY.run(this.redis, [R.delivery(d.webhookId, d.id), R.index(d.webhookId)], [retentionSec, nowMs, d.id, nowMs - retentionSec * 1000, ...Object.entries(hash).flat()]);
     const { body: _body, ...summary } = rec;
     return summary;
   }
@@ -324,7 +331,7 @@ export class WebhookStore {
 
   /** Newest first. */
   async listDeliveries(webhookId: string, limit: number, offset: number, retentionSec: number): Promise<{ data: Delivery[]; total: number }> {
-    const min = this.now().getTime() - retentionSec * 1000; // older entries have expired (index trimming is lazy)
+    const min = this.now().getTime() - retentionSec * 1000; // older entries have expired (the index is trimmed on writes)
     const [ids, total] = await Promise.all([
       this.redis.zrevrangebyscore(R.index(webhookId), '+inf', min, 'LIMIT', offset, limit),
       this.redis.zcount(R.index(webhookId), min, '+inf'),
@@ -335,7 +342,7 @@ export class WebhookStore {
     return { data, total };
   }
 
-  /** Logs one attempt and moves the delivery to its new status, in one transaction. */
+  /** Logs one attempt and moves the delivery to its new status, in one script. */
   async recordAttempt(webhookId: string, id: string, o: AttemptOutcome, retentionSec: number): Promise<void> {
     const a = o.attempt;
     const at = this.iso();
@@ -348,17 +355,11 @@ export class WebhookStore {
       lastError: a.error ?? '',
     };
     if (o.status === 'delivered') fields.deliveredAt = at;
-    await this.redis
-      .multi()
-      .hset(R.delivery(webhookId, id), fields)
-      .expire(R.delivery(webhookId, id), retentionSec)
-      .rpush(R.attempts(webhookId, id), JSON.stringify(a))
-      .expire(R.attempts(webhookId, id), retentionSec)
-      .exec();
+    await RECORD_ATTEMPT.run(this.redis, [R.delivery(webhookId, id), R.attempts(webhookId, id)], [retentionSec, JSON.stringify(a), ...Object.entries(fields).flat()]);
   }
 
   /** Ends a delivery that will not be attempted (its subscription is gone or disabled). */
   async cancelDelivery(webhookId: string, id: string, reason: string): Promise<void> {
-    await this.redis.eval(UPDATE_IF_EXISTS_LUA, 1, R.delivery(webhookId, id), 'status', 'cancelled', 'lastError', reason, 'nextAttemptAt', '', 'updatedAt', this.iso());
+    await UPDATE_IF_EXISTS.run(this.redis, [R.delivery(webhookId, id)], ['status', 'cancelled', 'lastError', reason, 'nextAttemptAt', '', 'updatedAt', this.iso()]);
   }
 }

@@ -60,9 +60,10 @@ export class WebhookService {
         this.store.createDelivery({ id: newId('dlv'), webhookId: sub.id, eventId: e.id, event: e.event, body, manual: false, redeliveryOf: null }, this.retentionSec),
       ),
     );
-    await this.queue.addBulk(
-      deliveries.map((d, i) => ({ name: e.event, data: { webhookId: d.webhookId, deliveryId: d.id }, opts: this.jobOptions(subs[i], d.id) })),
-    );
+    const jobs = deliveries.map((d, i) => ({ name: e.event, data: { webhookId: d.webhookId, deliveryId: d.id }, opts: this.jobOptions(subs[i], d.id) }));
+    // One subscription (the common case): a single script call; addBulk wraps its jobs in MULTI.
+    if (jobs.length === 1) await this.queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
+    else await this.queue.addBulk(jobs);
   };
 
   private async enqueueManual(sub: WebhookSubscription, eventId: string, event: string, body: string, redeliveryOf: string | null): Promise<Delivery> {
