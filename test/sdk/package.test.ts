@@ -5,6 +5,7 @@
  * (JS) against a rate-limited key; `require()` from CommonJS; no Node-only imports in the build.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { createContext, runInContext } from 'node:vm';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -200,8 +201,12 @@ describe('@openclaw/api-client as a package', () => {
     expect(text.length).toBeGreaterThan(0);
     const err = await new sdk.OpenClaw({ baseUrl: gw.url, apiKey: 'oclaw_live_wrong' }).health().catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'OpenClawError', status: 401, code: 'invalid_api_key' });
-    const sig = await sdk.signWebhook('{"a":1}', 'secret');
-    expect(await sdk.verifyWebhook('{"a":1}', sig, 'secret')).toBe(true);
+    // Synchronous HMAC with no Web Crypto or Node module; a Buffer from this (another) realm is bytes too.
+    const sig = sdk.signWebhook('{"a":1}', 'secret');
+    expect(sig).toBe(`sha256=${createHmac('sha256', 'secret').update('{"a":1}').digest('hex')}`);
+    expect(sdk.verifyWebhook('{"a":1}', sig, 'secret')).toBe(true);
+    expect(sdk.verifyWebhook(Buffer.from('{"a":1}'), sig, 'secret')).toBe(true);
+    expect(sdk.verifyWebhook('{"a":2}', sig, 'secret')).toBe(false);
   });
 
   it('loads from CommonJS with require()', async () => {
@@ -209,8 +214,8 @@ describe('@openclaw/api-client as a package', () => {
       join(app, 'cjs.cjs'),
       `const { OpenClaw, OpenClawError, verifyWebhook } = require('@openclaw/api-client');
        const client = new OpenClaw({ baseUrl: process.env.OPENCLAW_URL, apiKey: process.env.OPENCLAW_API_KEY });
-       client.workspaces.get('team').then(async (w) => {
-         const ok = await verifyWebhook('{}', 'sha256=' + require('node:crypto').createHmac('sha256', 's').update('{}').digest('hex'), 's');
+       client.workspaces.get('team').then((w) => {
+         const ok = verifyWebhook('{}', 'sha256=' + require('node:crypto').createHmac('sha256', 's').update('{}').digest('hex'), 's');
          console.log(w.id, typeof OpenClawError, ok);
        });`,
     );

@@ -7,7 +7,7 @@
 export { OpenClaw } from './client.js';
 export { OpenClawError, type ClientErrorCode } from './errors.js';
 export { MessageStream } from './stream.js';
-export { verifyWebhook, signWebhook, type RawBody, type VerifyWebhookOptions } from './webhook.js';
+export { verifyWebhook, signWebhook, type RawBody } from './webhook.js';
 export { retryDelayMs, type ClientOptions, type RequestOptions, type FetchLike } from './http.js';
 export type { SendOptions, WaitOptions, Messages } from './resources/messages.js';
 export type { Sessions } from './resources/sessions.js';
