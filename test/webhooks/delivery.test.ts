@@ -49,10 +49,7 @@ describe('webhook deliveries', () => {
     await gw.close();
     await rx.close();
   });
-  beforeEach(() => {
-    rx.hits.length = 0;
-    rx.accepted.length = 0;
-  });
+  beforeEach(() => rx.reset());
 
   it('delivers every event with the chapter payload plus its id, signed both ways', async () => {
     const sub = await subscribe({ url: rx.url, events: ['*'], secret: SECRET });

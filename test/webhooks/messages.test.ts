@@ -36,10 +36,7 @@ describe('webhooks from real messages', () => {
     await rx.close();
     await llm.close();
   });
-  beforeEach(() => {
-    rx.hits.length = 0;
-    rx.accepted.length = 0;
-  });
+  beforeEach(() => rx.reset());
 
   it('a message produces message.received, session.started and message.sent with the chapter fields', async () => {
     llm.reply({ text: 'Here is your summary...' });

@@ -44,6 +44,8 @@ export interface Receiver {
   accepted: Accepted[];
   /** The next requests get these answers, in order; then the chapter handler answers. */
   fail(...answers: Answer[]): void;
+  /** Forgets what was received (between tests). */
+  reset(): void;
   /** Resolves when `accepted` satisfies the predicate (polls; fails after timeoutMs). */
   waitFor(pred: (accepted: Accepted[]) => boolean, timeoutMs?: number, what?: string): Promise<Accepted[]>;
   waitForHits(n: number, timeoutMs?: number): Promise<Hit[]>;
@@ -130,6 +132,10 @@ export async function startReceiver(secret: string): Promise<Receiver> {
     hits,
     accepted,
     fail: (...answers) => void script.push(...answers),
+    reset: () => {
+      hits.length = 0;
+      accepted.length = 0;
+    },
     waitFor: (pred, timeoutMs = 10000, what = 'deliveries') => poll(() => accepted, pred, timeoutMs, what),
     waitForHits: (n, timeoutMs = 10000) => poll(() => hits, (h) => h.length >= n, timeoutMs, `${n} requests`),
     stop,

@@ -34,10 +34,7 @@ describe('webhook retries and failures', () => {
     await gw.close();
     await rx.close();
   });
-  beforeEach(() => {
-    rx.hits.length = 0;
-    rx.accepted.length = 0;
-  });
+  beforeEach(() => rx.reset());
 
   it('retries with exponential backoff against a receiver failing twice, then delivers once with the same delivery id', async () => {
     const sub = await subscribe();
