@@ -59,10 +59,11 @@ const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ description: 'Same key from the same API key within 24 h: the first message’s result, never a second run' })),
 });
 
-/** The stream endpoints answer with Server-Sent Events; documented for OpenAPI, not serialized. */
-const SSE_RESPONSE = Type.String({
-  description: 'text/event-stream: `id: <event id>` + `data: {"type":"token"|"tool_use"|"tool_result"|"done"|"error",…}` per event, `: heartbeat` comments',
-});
+/** The stream endpoints answer with Server-Sent Events (written directly, never serialized); errors stay JSON. */
+const SSE_RESPONSE = {
+  description: 'Server-Sent Events: `id: <event id>` + `data: {"type":"token"|"tool_use"|"tool_result"|"done"|"error",…}` per event, `: heartbeat` comments',
+  content: { 'text/event-stream': { schema: Type.String() } },
+};
 
 function sendBody(maxChars: number) {
   return Type.Object(
@@ -210,7 +211,6 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
         summary: 'Send a message and stream the answer (Server-Sent Events)',
         headers: IdempotencyHeaders,
         body,
-        produces: ['text/event-stream'],
         response: { 200: SSE_RESPONSE, ...errors(400, 403, 404, 409, 413, 422) },
       },
     },
@@ -258,7 +258,6 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
         summary: "Follow a message's events; resume with Last-Event-ID (or ?after=)",
         params: IdParams,
         querystring: StreamQuery,
-        produces: ['text/event-stream'],
         response: { 200: SSE_RESPONSE, ...errors(400, 403, 404) },
       },
     },
