@@ -125,7 +125,6 @@ function requireReadable(request: FastifyRequest, rec: MessageRecord | null, id:
   return rec;
 }
 
-
 export default async function messageRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
   const tags = ['messages'];
   const body = sendBody(ctx.config.messages.maxChars);
