@@ -31,6 +31,9 @@ export interface DomainEvent<D extends Record<string, unknown> = Record<string, 
 
 export type EventSink = (event: DomainEvent) => Promise<void>;
 
+/** An event's `timestamp`: UTC ISO 8601 in whole seconds, as in the chapter's payload. */
+export const eventTimestamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 export class EventBus {
   private readonly sinks: EventSink[] = [];
 
@@ -45,7 +48,7 @@ export class EventBus {
     const e: DomainEvent = {
       id: newId('evt'),
       event,
-      timestamp: new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      timestamp: eventTimestamp(this.clock.now()),
       workspace,
       data,
     };

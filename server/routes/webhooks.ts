@@ -14,6 +14,7 @@ import { conflict, invalidField, notFound } from '../errors';
 import type { ApiKeyRecord } from '../store/keys';
 import type { StoredSubscription, WebhookSubscription } from '../store/webhooks';
 import { generateSecret } from '../webhooks/signing';
+import { newId } from '../ids';
 import { checkEvents, checkUrl, MAX_URL_LENGTH } from '../webhooks/validate';
 import { SUBSCRIBABLE_EVENTS } from '../webhooks/matching';
 import { WorkspaceIdParam, errors } from './schemas';
@@ -160,7 +161,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       const workspaces = b.workspaces ? await checkWorkspaces(key, b.workspaces) : null;
       const secret = b.secret ?? generateSecret();
       const sub = await store.create({
-        id: `wh_${generateSecret().slice(-20)}`,
+        id: newId('wh'),
         url,
         events,
         workspaces,

@@ -6,7 +6,7 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../config-schema';
 import type { Clock } from '../clock';
-import type { DomainEvent } from '../events';
+import { eventTimestamp, type DomainEvent } from '../events';
 import { newId } from '../ids';
 import type { Delivery, DeliveryWithBody, WebhookStore, WebhookSubscription } from '../store/webhooks';
 import { SubscriptionCache } from './matching';
@@ -77,7 +77,7 @@ export class WebhookService {
     const e = {
       id: newId('evt'),
       event: 'ping' as const,
-      timestamp: new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      timestamp: eventTimestamp(this.clock.now()),
       data: { webhookId: sub.id, url: sub.url, events: sub.events, message: 'Test delivery from OpenClaw: your endpoint is reachable.' },
     };
     return this.enqueueManual(sub, e.id, e.event, payloadOf(e), null);

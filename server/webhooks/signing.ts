@@ -18,9 +18,6 @@ export const signBody = (secret: string, body: string) => `sha256=${createHmac('
 export const signStandard = (secret: string, id: string, timestampSec: number, body: string) =>
   `v1,${createHmac('sha256', secret).update(`${id}.${timestampSec}.${body}`).digest('base64')}`;
 
-/** The secret in the form Standard Webhooks libraries expect (documented for receivers). */
-export const standardWebhooksSecret = (secret: string) => `whsec_${Buffer.from(secret, 'utf8').toString('base64')}`;
-
 export interface SignedHeadersInput {
   secret: string;
   deliveryId: string;
