@@ -3,6 +3,7 @@
  * session sweep (start, where workers run), and ending a deleted workspace's sessions.
  */
 import type { Worker } from 'bullmq';
+import type Redis from 'ioredis';
 import type { Feature } from '../features';
 import { createAgent } from '../agent';
 import { createMessagesQueue, startMessagesWorker, MESSAGES_QUEUE } from '../../queues/messages';
@@ -39,6 +40,8 @@ export const messagesFeature: Feature = {
       await worker?.close();
       await ctx.messages.close();
       await queue.close();
+      // BullMQ never closes a connection it was handed (it may be shared): quit ours, or they outlive the gateway.
+      for (const c of [worker?.opts.connection, queue.opts.connection] as Array<Redis | undefined>) await c?.quit().catch(() => c.disconnect());
     };
   },
 };
