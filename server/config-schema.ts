@@ -34,6 +34,9 @@ export const DEFAULT_PERMISSIONS: Permission[] = [
   'stats:read',
 ];
 
+/** pino's levels; `LOG_LEVEL` overrides logging.level. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 /** A workspace id, or `*` (every workspace) where a key's scope is given. */
 export const WORKSPACE_ID_PATTERN = '^[a-z0-9][a-z0-9_-]{0,62}$';
 
@@ -123,7 +126,7 @@ export const ConfigSchema = Obj({
   ),
   redis: Obj({ url: Type.Optional(Type.String({ pattern: '^rediss?://' })) }, { default: {} }),
   stateDir: Type.Optional(Type.String()),
-  logging: Obj({ level: Type.String({ default: 'info' }) }, { default: {} }),
+  logging: Obj({ level: Type.Unsafe<string>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }) }, { default: {} }),
   workspaces: Type.Array(WorkspaceConfigSchema, { default: [] }),
   agents: Type.Record(Type.String(), AgentPresetSchema, { default: {} }),
   model: Type.Optional(Type.String()),

@@ -1,12 +1,13 @@
 /**
  * Loads openclaw.json (cwd, OPENCLAW_CONFIG or --config), substitutes ${VAR} / ${VAR:-default}
  * from the environment in every string value, validates it against the schema (defaults filled
- * in) and applies the environment overrides (PORT / OPENCLAW_PORT, REDIS_URL, OPENCLAW_STATE_DIR).
+ * in) and applies the environment overrides (PORT / OPENCLAW_PORT, REDIS_URL, OPENCLAW_STATE_DIR,
+ * LOG_LEVEL).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
-import { ConfigSchema, type Config } from './config-schema';
+import { ConfigSchema, LOG_LEVELS, type Config } from './config-schema';
 import { presetNames } from './agent/presets';
 import { SKILLS, isSkill } from './agent/skills';
 
@@ -51,7 +52,7 @@ function dotted(instancePath: string): string {
     .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
 }
 
-const quoteList = (values: unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
+const quoteList = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
 
 function describe(err: ErrorObject, all: ErrorObject[]): string {
   const path = dotted(err.instancePath);
@@ -130,7 +131,14 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
     if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`PORT: must be an integer ≥ 0 and ≤ 65535, got '${port}'`);
     config.api.port = n;
   }
-  if (env.REDIS_URL) config.redis.url = env.REDIS_URL;
+  if (env.LOG_LEVEL) {
+    if (!(LOG_LEVELS as readonly string[]).includes(env.LOG_LEVEL)) throw new ConfigError(`LOG_LEVEL: must be one of ${quoteList(LOG_LEVELS)}, got '${env.LOG_LEVEL}'`);
+    config.logging.level = env.LOG_LEVEL;
+  }
+  if (env.REDIS_URL) {
+    if (!/^rediss?:\/\//.test(env.REDIS_URL)) throw new ConfigError(`REDIS_URL: must start with redis:// or rediss://`);
+    config.redis.url = env.REDIS_URL;
+  }
   if (env.OPENCLAW_STATE_DIR) config.stateDir = env.OPENCLAW_STATE_DIR;
   return config;
 }

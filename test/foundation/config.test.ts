@@ -169,6 +169,14 @@ describe('environment overrides', () => {
     expect(c.stateDir).toBe('/tmp/x');
     expect(() => parseConfig({}, { PORT: 'abc' })).toThrow("PORT: must be an integer ≥ 0 and ≤ 65535, got 'abc'");
     expect(() => parseConfig({}, { OPENCLAW_PORT: '70000' })).toThrow('must be an integer ≥ 0 and ≤ 65535');
+    expect(() => parseConfig({}, { REDIS_URL: 'localhost:6379' })).toThrow('REDIS_URL: must start with redis:// or rediss://');
+  });
+
+  it('LOG_LEVEL overrides logging.level; both must be a pino level', () => {
+    expect(parseConfig({ logging: { level: 'debug' } }, {}).logging.level).toBe('debug');
+    expect(parseConfig({ logging: { level: 'debug' } }, { LOG_LEVEL: 'warn' }).logging.level).toBe('warn');
+    expect(() => parseConfig({}, { LOG_LEVEL: 'loud' })).toThrow("LOG_LEVEL: must be one of \"fatal\", \"error\", \"warn\", \"info\", \"debug\", \"trace\", \"silent\", got 'loud'");
+    expect(errorOf({ logging: { level: 'verbose' } })).toContain('logging.level: must be one of "fatal"');
   });
 });
 
