@@ -7,9 +7,11 @@
  * Own redis-server; the gateway (workers in-process, no HTTP listener needed) emits events
  * through ctx.events; the receiver is a separate process on 127.0.0.1 that checks the
  * X-OpenClaw-Signature and stamps arrival times (performance.timeOrigin + now(), comparable
- * across processes). Runs:
+ * across processes). Each scenario runs:
  *   burst  - N events emitted as fast as possible: deliveries/s from the first emit to the last arrival
  *   paced  - events emitted at a steady rate (the 2,000/s target): latency p50/p99 from emit to arrival
+ * Scenarios: workers in the gateway process (the default), then the gateway only emitting with
+ * one `openclaw worker` process delivering (scale-out on the same 2 cores).
  * Bounded: a few thousand requests, loopback only.
  */
 const { fork } = require('node:child_process');
@@ -118,6 +120,88 @@ async function baseline(url, concurrency, child) {
   return { rate: BURST / seconds, p50: pct(lat, 0.5), p99: pct(lat, 0.99) };
 }
 
+/** Emits a burst, then a paced run, through `ctx.events`; prints deliveries/s and latencies. */
+async function measure(label, ctx, child, base) {
+  const data = { messageId: 'msg_x', workspace: 'team', userId: 'u', channel: 'api', response: 'Here is your summary...', tokensUsed: 842, latencyMs: 2100, sessionId: 'sess_x' };
+  const sentAt = new Map();
+  const emit = async () => {
+    const t = now();
+    const e = await ctx.events.emit('message.sent', 'team', data);
+    sentAt.set(e.id, t);
+  };
+
+  // Warm-up, then the burst.
+  await pool(1000, 64, emit);
+  await waitCount(child, 1000, 30_000);
+  await ask(child, 'take', 'arrivals');
+  sentAt.clear();
+  const cpu0 = process.cpuUsage();
+  const t0 = now();
+  await pool(BURST, 64, emit);
+  const emitted = now();
+  await waitCount(child, BURST, 120_000);
+  const cpu = process.cpuUsage(cpu0);
+  const burstArrivals = await ask(child, 'take', 'arrivals');
+  const last = Math.max(...burstArrivals.map(([, t]) => t));
+  const rate = BURST / ((last - t0) / 1000);
+  const burstLat = latencies(sentAt, burstArrivals);
+  console.log(
+    `webhooks ${label}, burst: ${Math.round(rate)} deliveries/s (baseline undici loop ${Math.round(base.rate)} req/s; target ≥ 2000) ` +
+      `[${BURST} events, emitting took ${f1(emitted - t0)} ms, gateway process CPU ${((cpu.user + cpu.system) / 1000 / BURST).toFixed(2)} ms per event; ` +
+      `emit-to-delivery while saturated p50 ${f1(pct(burstLat, 0.5))} ms p99 ${f1(pct(burstLat, 0.99))} ms]`,
+  );
+
+  // Paced: PACED_RATE events per second, released every 10 ms.
+  sentAt.clear();
+  const total = PACED_RATE * PACED_SECONDS;
+  const perTick = PACED_RATE / 100;
+  const start = now();
+  let sent = 0;
+  const inflight = [];
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((now() - start) / 10 + 1) * perTick));
+    while (sent < due) {
+      inflight.push(emit());
+      sent++;
+    }
+    await new Promise((r) => setTimeout(r, 10 - ((now() - start) % 10)));
+  }
+  await Promise.all(inflight);
+  const pacedSeconds = (now() - start) / 1000;
+  await waitCount(child, total, 60_000);
+  const pacedLat = latencies(sentAt, await ask(child, 'take', 'arrivals'));
+  console.log(
+    `webhooks ${label}, paced at ${Math.round(total / pacedSeconds)} events/s: event-to-delivery p50 ${f1(pct(pacedLat, 0.5))} ms p99 ${f1(pct(pacedLat, 0.99))} ms ` +
+      `(baseline undici send-to-arrival p50 ${f1(base.p50)} ms p99 ${f1(base.p99)} ms; target p99 ≤ 50 ms)`,
+  );
+  const log = await ctx.stores.webhooks.listDeliveries('wh_bench', 1, 0, 86400);
+  if (log.data[0]?.status !== 'delivered') throw new Error(`delivery log says ${JSON.stringify(log.data[0])}`);
+}
+
+/** An `openclaw worker` process (the built CLI) on the same Redis; resolves once it runs. */
+async function startWorkerProcess(redisUrl) {
+  const { mkdtempSync, writeFileSync } = require('node:fs');
+  const { join } = require('node:path');
+  const { tmpdir } = require('node:os');
+  const { spawn } = require('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'openclaw-bench-worker-'));
+  writeFileSync(join(dir, 'openclaw.json'), JSON.stringify({ workspaces: [{ id: 'team' }], logging: { level: 'warn' } }));
+  const proc = spawn(process.execPath, [join(__dirname, '..', 'dist', 'server', 'cli', 'index.js'), 'worker'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: redisUrl, OPENCLAW_STATE_DIR: join(dir, 'state'), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (b) => {
+      out += b;
+      if (out.includes('Worker running')) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`openclaw worker exited (${code}): ${out}`)));
+  });
+  return proc;
+}
+
 async function main() {
   const { spawnRedis } = require('../dist/server/embedded-redis');
   const { startGateway } = require('../dist/server/gateway');
@@ -128,73 +212,31 @@ async function main() {
   const { port } = await new Promise((resolve) => child.once('message', resolve));
   const url = `http://127.0.0.1:${port}/openclaw-events`;
   const redis = await spawnRedis({ persist: false });
+  const config = parseConfig({ api: { enabled: false }, logging: { level: 'warn' }, workspaces: [{ id: 'team' }] }, {});
+  config.stateDir = '/tmp/openclaw-bench-state';
+  const start = (workers) => startGateway({ config, redisUrl: redis.url, workers, listen: false, log: createLogger('warn'), say: () => undefined });
   let gateway;
+  let worker;
   try {
-    const config = parseConfig({ api: { enabled: false }, logging: { level: 'warn' }, workspaces: [{ id: 'team' }] }, {});
-    config.stateDir = '/tmp/openclaw-bench-state';
-    gateway = await startGateway({ config, redisUrl: redis.url, workers: true, listen: false, log: createLogger('warn'), say: () => undefined });
     const concurrency = config.webhooks.concurrency;
     const base = await baseline(url, concurrency, child);
     console.log(`baseline: plain undici loop (concurrency ${concurrency}) ${Math.round(base.rate)} req/s, send-to-arrival p50 ${f1(base.p50)} ms p99 ${f1(base.p99)} ms`);
 
-    const { ctx } = gateway;
-    await ctx.stores.webhooks.create({
+    // 1. The default: workers in the gateway process.
+    gateway = await start(true);
+    await gateway.ctx.stores.webhooks.create({
       id: 'wh_bench', url, events: ['message.sent'], workspaces: null, scope: ['*'], description: 'bench', secret: SECRET,
       retries: 3, timeoutMs: 5000, source: 'api', createdBy: null,
     });
-    const data = { messageId: 'msg_x', workspace: 'team', userId: 'u', channel: 'api', response: 'Here is your summary...', tokensUsed: 842, latencyMs: 2100, sessionId: 'sess_x' };
-    const sentAt = new Map();
-    const emit = async () => {
-      const t = now();
-      const e = await ctx.events.emit('message.sent', 'team', data);
-      sentAt.set(e.id, t);
-    };
+    await measure('(workers in the gateway process)', gateway.ctx, child, base);
+    await gateway.close();
 
-    // Warm-up, then the burst.
-    await pool(500, 64, emit);
-    await waitCount(child, 500, 30_000);
-    await ask(child, 'take', 'arrivals');
-    sentAt.clear();
-    const t0 = now();
-    await pool(BURST, 64, emit);
-    const emitted = now();
-    await waitCount(child, BURST, 120_000);
-    const burstArrivals = await ask(child, 'take', 'arrivals');
-    const last = Math.max(...burstArrivals.map(([, t]) => t));
-    const rate = BURST / ((last - t0) / 1000);
-    const burstLat = latencies(sentAt, burstArrivals);
-    console.log(
-      `webhooks burst: ${Math.round(rate)} deliveries/s (${BURST} events, emitting took ${f1(emitted - t0)} ms; ` +
-        `emit-to-delivery p50 ${f1(pct(burstLat, 0.5))} ms p99 ${f1(pct(burstLat, 0.99))} ms while saturated) ` +
-        `(baseline undici ${Math.round(base.rate)} req/s; target ≥ 2000)`,
-    );
-
-    // Paced: one event every 1000/PACED_RATE ms, in ticks of 10 ms.
-    sentAt.clear();
-    const total = PACED_RATE * PACED_SECONDS;
-    const perTick = PACED_RATE / 100;
-    const start = now();
-    let sent = 0;
-    const inflight = [];
-    while (sent < total) {
-      const due = Math.min(total, Math.floor(((now() - start) / 10 + 1) * perTick));
-      while (sent < due) {
-        inflight.push(emit());
-        sent++;
-      }
-      await new Promise((r) => setTimeout(r, 10 - ((now() - start) % 10)));
-    }
-    await Promise.all(inflight);
-    const pacedSeconds = (now() - start) / 1000;
-    await waitCount(child, total, 60_000);
-    const pacedLat = latencies(sentAt, await ask(child, 'take', 'arrivals'));
-    console.log(
-      `webhooks paced at ${Math.round(total / pacedSeconds)} events/s: event-to-delivery p50 ${f1(pct(pacedLat, 0.5))} ms p99 ${f1(pct(pacedLat, 0.99))} ms ` +
-        `(baseline undici send-to-arrival p50 ${f1(base.p50)} ms p99 ${f1(base.p99)} ms; target p99 ≤ 50 ms)`,
-    );
-    const log = await ctx.stores.webhooks.listDeliveries('wh_bench', 1, 0, 86400);
-    if (log.data[0]?.status !== 'delivered') throw new Error(`delivery log says ${JSON.stringify(log.data[0])}`);
+    // 2. Scale-out: the gateway only emits; one `openclaw worker` process delivers.
+    gateway = await start(false);
+    worker = await startWorkerProcess(redis.url);
+    await measure('(one openclaw worker process)', gateway.ctx, child, base);
   } finally {
+    worker?.kill('SIGTERM');
     await gateway?.close();
     await redis.stop();
     child.send('exit');
