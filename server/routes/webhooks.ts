@@ -139,10 +139,12 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     return sub;
   }
 
-  /** Each filtered workspace must be in the key's scope (403) and exist (400). */
-  async function checkWorkspaces(key: ApiKeyRecord, list: string[]): Promise<string[]> {
+  /** Each filtered workspace must be in the key's scope (403), in the subscription's scope when it exists (400), and exist (400). */
+  async function checkWorkspaces(key: ApiKeyRecord, list: string[], scope: string[] = key.workspaces): Promise<string[]> {
     const unique = [...new Set(list)];
     for (const w of unique) requireWorkspace(key, w);
+    const outside = unique.find((w) => !coversWorkspace({ workspaces: scope }, w));
+    if (outside) throw invalidField('workspaces', `'${outside}' is outside this subscription's scope (${scope.join(', ')}): it would never receive its events`);
     for (const w of unique) if (!(await ctx.stores.workspaces.exists(w))) throw invalidField('workspaces', `unknown workspace '${w}'`);
     return unique;
   }
@@ -214,13 +216,13 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     async (request) => {
       const id = request.params.webhookId;
       const key = keyOf(request);
-      await writable(request, id);
+      const current = await writable(request, id);
       const { rotateSecret, ...b } = request.body;
       const secret = rotateSecret ? generateSecret() : undefined;
       const updated = await store.update(id, {
         url: b.url === undefined ? undefined : checkUrl(b.url, cfg.allowPrivateNetworks),
         events: b.events && checkEvents(b.events),
-        workspaces: b.workspaces === undefined ? undefined : b.workspaces && (await checkWorkspaces(key, b.workspaces)),
+        workspaces: b.workspaces === undefined ? undefined : b.workspaces && (await checkWorkspaces(key, b.workspaces, current.scope)),
         description: b.description,
         enabled: b.enabled,
         retries: b.retries,

@@ -102,7 +102,7 @@ export async function deliverAttempt(deps: DeliverDeps, job: AttemptJob): Promis
   }
   if (gone) {
     await store.disable(sub.id, `the receiver answered 410 Gone (delivery ${delivery.id})`);
-    deps.log.warn({ webhookId: sub.id, url: sub.url }, 'webhook subscription disabled: the receiver answered 410 Gone');
+    deps.log.warn({ webhookId: sub.id, origin: new URL(sub.url).origin }, 'webhook subscription disabled: the receiver answered 410 Gone');
     throw new UnrecoverableError('HTTP 410 Gone: subscription disabled');
   }
   if (delayMs !== null) throw new RetryLater(`attempt ${job.attempt} failed: ${outcomeText(result)}`, delayMs);
@@ -113,5 +113,6 @@ export async function deliverAttempt(deps: DeliverDeps, job: AttemptJob): Promis
 async function countFailure(deps: DeliverDeps, sub: StoredSubscription, last: PostResult): Promise<void> {
   const reason = `%n consecutive events failed to deliver (last: ${outcomeText(last)})`;
   const { disabledNow } = await deps.store.countFailedEvent(sub.id, deps.config.disableAfter, reason);
-  if (disabledNow) deps.log.warn({ webhookId: sub.id, url: sub.url }, `webhook subscription disabled: ${reason.replace('%n', String(deps.config.disableAfter))}`);
+  // The origin only: a hook URL's path is often its secret (Zapier, n8n).
+  if (disabledNow) deps.log.warn({ webhookId: sub.id, origin: new URL(sub.url).origin }, `webhook subscription disabled: ${reason.replace('%n', String(deps.config.disableAfter))}`);
 }

@@ -168,6 +168,14 @@ describe('webhook subscriptions API', () => {
       // An all-workspaces key sees it; the team key cannot widen it to ops.
       expect((await api('GET', `/webhooks/${ok.body.id}`, undefined, reader)).status).toBe(200);
       expect((await api('PATCH', `/webhooks/${ok.body.id}`, { workspaces: ['ops'] }, teamKey)).status).toBe(403);
+      // Even an all-workspaces key cannot point its filter outside the subscription's scope.
+      const outside = await api('PATCH', `/webhooks/${ok.body.id}`, { workspaces: ['ops'] }, writer);
+      expect(outside.status).toBe(400);
+      expect(outside.body.error).toEqual({
+        code: 'validation_error',
+        field: 'workspaces',
+        message: "workspaces: 'ops' is outside this subscription's scope (team): it would never receive its events",
+      });
       const keyOps = await gw.createKey({ workspaces: ['ops'], permissions: ['webhooks:read', 'webhooks:write'] });
       for (const [m, p] of [['GET', ''], ['PATCH', ''], ['DELETE', ''], ['GET', '/deliveries'], ['POST', '/test']] as const) {
         const res = await api(m, `/webhooks/${ok.body.id}${p}`, m === 'PATCH' ? { enabled: false } : undefined, keyOps);
