@@ -1,9 +1,9 @@
 /**
  * The `webhooks` feature: the BullMQ queue of deliveries, its workers, and the event sink that
- * fans each domain event out to the matching subscriptions. The queue shares the data client
- * (commands fail fast while Redis is away, so emitting never hangs a request); workers get
- * their own blocking connection and read everything they need from Redis, so they run in the
- * gateway or in `openclaw worker` processes alike.
+ * fans each domain event out to the matching subscriptions. The queue has a connection of its
+ * own that fails fast while Redis is away (so emitting never hangs a request); workers get a
+ * blocking connection and read everything they need from Redis, so they run in the gateway or
+ * in `openclaw worker` processes alike.
  */
 import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
