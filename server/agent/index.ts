@@ -7,13 +7,16 @@
 import type { GatewayContext } from '../context';
 import type { Agent, AgentInput, AgentResult, Emit } from './types';
 import { runOffline } from './providers/offline';
-import { createModelRegistry, type ModelRegistry } from './providers/registry';
+import type { LanguageModel } from 'ai';
+import { createModelRegistry, type ModelRegistry, type ModelRoute, type ProviderSpec } from './providers/registry';
 import { createUpstreamFetch } from './providers/upstream-fetch';
 import { languageModel } from './providers/language-model';
 import { resolvePreset } from './presets';
 import { chatMessages, systemPrompt } from './prompt';
 import { toolsFor } from './tools';
 import { runModel } from './loop';
+
+const MAX_CACHED_MODELS = 64;
 
 export type AgentContext = Pick<GatewayContext, 'config' | 'log'> & Partial<Pick<GatewayContext, 'models' | 'stores' | 'clock'>>;
 
@@ -23,17 +26,30 @@ export function createAgent(ctx: AgentContext): Agent {
   let own: ModelRegistry | undefined;
   const registry = () => ctx.models ?? (own ??= createModelRegistry(ctx.config, process.env));
   const now = () => new Date(ctx.clock?.now() ?? Date.now());
+  // An ai SDK provider (with its zod schemas) costs milliseconds of CPU to build: one per provider
+  // and model name, for as long as the registry keeps that provider (bounded per provider).
+  const modelCache = new WeakMap<ProviderSpec, Map<string, LanguageModel>>();
+  const modelFor = (route: ModelRoute): LanguageModel => {
+    let byName = modelCache.get(route.provider);
+    if (!byName) modelCache.set(route.provider, (byName = new Map()));
+    let model = byName.get(route.model);
+    if (!model) {
+      model = languageModel(route, createUpstreamFetch({ provider: route.provider, model: route.model, log: ctx.log }));
+      if (byName.size >= MAX_CACHED_MODELS) byName.clear();
+      byName.set(route.model, model);
+    }
+    return model;
+  };
 
   async function run(input: AgentInput, emit: Emit): Promise<AgentResult> {
     const preset = resolvePreset(ctx.config, input.workspace.agent) ?? resolvePreset(ctx.config, 'balanced')!;
     const models = registry();
     const route = models.route(preset.model ?? models.defaultModel);
     if (route.provider.type === 'offline') return runOffline(input, emit);
-    const fetch = createUpstreamFetch({ provider: route.provider, model: route.model, log: ctx.log });
     const tools = ctx.stores ? toolsFor(input.workspace.skills, { config: ctx.config, memory: ctx.stores.memory, workspaceId: input.workspace.id, userId: input.userId }) : {};
     return runModel(
       {
-        model: languageModel(route, fetch),
+        model: modelFor(route),
         route,
         preset,
         system: systemPrompt(preset, input, now()),

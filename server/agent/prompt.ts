@@ -7,11 +7,28 @@ import type { ModelMessage } from 'ai';
 import type { AgentInput } from './types';
 import type { ResolvedPreset } from './presets';
 
+// Building an Intl formatter costs far more than using one: keep them, per time zone (bounded).
+const MAX_FORMATTERS = 512;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    // Throws on an unknown zone, so only valid zones are kept.
+    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' });
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+let languageNames: Intl.DisplayNames | undefined;
+
 /** "Thursday 2026-04-30 10:00 (America/New_York, GMT-4)", "… 14:00 (UTC)"; an unknown zone falls back to UTC. */
 export function localDateTime(now: Date, timeZone = 'UTC'): string {
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' }).formatToParts(now);
+    parts = dateTimeFormat(timeZone).formatToParts(now);
   } catch {
     return localDateTime(now, 'UTC');
   }
@@ -23,7 +40,7 @@ export function localDateTime(now: Date, timeZone = 'UTC'): string {
 /** "German (de)"; the tag alone when the runtime has no name for it. */
 export function languageName(tag: string): string {
   try {
-    const name = new Intl.DisplayNames(['en'], { type: 'language' }).of(tag);
+    const name = (languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })).of(tag);
     return name && name !== tag ? `${name} (${tag})` : tag;
   } catch {
     return tag;
