@@ -26,20 +26,9 @@ export async function runGateway(opts: StartOptions = {}): Promise<void> {
   const { config, file } = loadConfig({ path: opts.configPath });
   const { url, embedded } = await resolveRedis(config);
   say(`OpenClaw Gateway — config: ${file ?? '(none: defaults)'}; redis: ${embedded ? `embedded (${config.stateDir})` : redactUrl(url)}`);
-  let gateway: Gateway;
-  try {
-    gateway = await startGateway({ config, redisUrl: url, workers: opts.workersOnly ? true : undefined, listen: opts.workersOnly ? false : undefined, say });
-  } catch (err) {
-    await embedded?.stop();
-    throw err;
-  }
-  const model = gateway.ctx.defaultModel;
-  if (gateway.url) say(`Listening on ${gateway.url}${config.api.prefix} (model: ${model}${model === 'offline' ? ', the built-in deterministic model' : ''})`);
-  else say(`Worker running (model: ${model})`);
-
-  // A stray rejection (a dropped connection in some library) is logged; it must not take the gateway down.
-  process.on('unhandledRejection', (reason) => gateway.ctx.log.error({ err: reason }, 'unhandled rejection'));
-
+  // Signals are handled from here on, even while starting (e.g. waiting for Redis), so the
+  // embedded redis-server is never left behind by a Ctrl-C.
+  let gateway: Gateway | null = null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -47,10 +36,25 @@ export async function runGateway(opts: StartOptions = {}): Promise<void> {
     say(`${signal}: shutting down…`);
     const force = setTimeout(() => process.exit(1), 20000);
     force.unref();
-    await gateway.close();
+    await gateway?.close();
     await embedded?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    gateway = await startGateway({ config, redisUrl: url, workers: opts.workersOnly ? true : undefined, listen: opts.workersOnly ? false : undefined, say });
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+  if (stopping) return;
+  const { ctx } = gateway;
+  const model = ctx.defaultModel;
+  if (gateway.url) say(`Listening on ${gateway.url}${config.api.prefix} (model: ${model}${model === 'offline' ? ', the built-in deterministic model' : ''})`);
+  else say(`Worker running (model: ${model})`);
+
+  // A stray rejection (a dropped connection in some library) is logged; it must not take the gateway down.
+  process.on('unhandledRejection', (reason) => ctx.log.error({ err: reason }, 'unhandled rejection'));
 }

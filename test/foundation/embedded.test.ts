@@ -124,3 +124,23 @@ describe('embedded default (openclaw start in an empty directory)', () => {
     await waitUntil(() => !alive(fresh), 5000, 'redis-server to exit');
   });
 });
+
+describe('openclaw start while Redis is not reachable yet', () => {
+  it('listens at once, answers 503 starting, and stops cleanly on SIGTERM', async () => {
+    const cwd = tempDir('openclaw-starting-');
+    const [port, redisPort] = [await freePort(), await freePort()];
+    const p = startCli(['start'], { cwd, env: cleanEnv({ PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}` }) });
+    try {
+      await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 15000, 'the gateway to listen');
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).not.toBeNull();
+      expect((await res.json()).error.code).toBe('starting');
+      expect(p.output()).not.toContain('Listening on');
+    } finally {
+      p.child.kill('SIGTERM');
+    }
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toContain('SIGTERM: shutting down');
+  });
+});
