@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { PERMISSIONS, WORKSPACE_ID_PATTERN, type Permission } from '../config-schema';
 import { loadConfig } from '../config';
-import { createDataClient, waitReady } from '../redis';
+import { createDataClient, redactUrl, waitReady } from '../redis';
 import { KeyStore, maskKey, type ApiKeyRecord } from '../store/keys';
 import { formatKeyAnnouncement } from '../gateway';
 import { resolveRedis } from '../main';
@@ -19,7 +19,9 @@ async function withKeyStore<T>(configPath: string | undefined, fn: (keys: KeySto
   const redis = createDataClient(url, 'openclaw-cli');
   redis.on('error', () => undefined);
   try {
-    await waitReady(redis, 10000);
+    await waitReady(redis, 5000).catch(() => {
+      throw new CliError(`cannot reach Redis at ${redactUrl(url)} (is it running? check REDIS_URL)`);
+    });
     return await fn(new KeyStore(redis));
   } finally {
     await redis.quit().catch(() => redis.disconnect());

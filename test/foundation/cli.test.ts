@@ -149,6 +149,12 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
     expect((await health(CONFIG_KEY)).status).toBe(200);
   });
 
+  it('an unreachable REDIS_URL → exit 1 saying so, with the password hidden', async () => {
+    const r = await runCli(['api-key', 'list'], { cwd, env: cleanEnv({ REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('openclaw: cannot reach Redis at redis://:***@127.0.0.1:1 (is it running? check REDIS_URL)\n');
+  });
+
   it.each([
     [['revoke', 'oclaw_live_doesnotexist000000000000000000000'], "no active API key matches 'oclaw_live_doesnotexist"],
     [['rotate', 'key_nope'], "no active API key matches 'key_nope'"],
