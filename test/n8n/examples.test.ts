@@ -22,10 +22,11 @@ describe('examples/n8n workflows', () => {
     await gw.close();
   });
 
-  it('daily standup: Schedule Trigger → OpenClaw Send Message → Slack; the OpenClaw step answers with `response` for Slack', async () => {
+  it('daily standup: Schedule Trigger (and a Run now manual trigger) → OpenClaw Send Message → Slack; the OpenClaw step answers with `response` for Slack', async () => {
     const wf = example('daily-standup.json');
-    expect(wf.nodes.map((n) => n.type)).toEqual(['n8n-nodes-base.scheduleTrigger', ACTION, 'n8n-nodes-base.slack']);
-    expect(wf.nodes[2].parameters.text).toBe('={{ $json.response }}');
+    expect(wf.nodes.map((n) => n.type)).toEqual(['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.manualTrigger', ACTION, 'n8n-nodes-base.slack']);
+    expect(wf.nodes[3].parameters.text).toBe('={{ $json.response }}');
+    expect(Object.keys(wf.connections).sort()).toEqual(['Ask OpenClaw', 'Every weekday at 9', 'Run now']);
     const ask = wf.nodes.find((n) => n.type === ACTION)!;
     const result = await runWorkflow(creds, [ask], { items: [{ timestamp: '2026-04-30T09:00:00+02:00' }] });
     expect(result.run.status).toBe('success');
