@@ -25,6 +25,7 @@
  */
 import type Redis from 'ioredis';
 import type { FinishedMessage } from '../context';
+import { LuaScript } from './lua';
 
 const tag = (ws: string) => `oc:{st:${ws}}`;
 const R = {
@@ -48,7 +49,7 @@ export const SEEN_TTL_SECONDS = 7 * 24 * 3600;
  * ARGV: seenTtl, day of month "DD", rowCount, then per row: userId, messages, errors, tokensIn,
  *       tokensOut, costMicros, latencyMs, lastActivityMs; then pairs: unpricedModel, messages.
  */
-const ADD_LUA = `
+const ADD_LUA = new LuaScript(`
 if #KEYS == 7 and not redis.call('SET', KEYS[7], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 local function load(key, field, n)
   local v = {}
@@ -104,19 +105,19 @@ while i < #ARGV do
   i = i + 2
 end
 return 1
-`;
+`);
 
 /**
  * Distinct users over a period: BITCOUNT of the OR of the covering bitmaps (KEYS[2..]), through
  * the scratch key KEYS[1], deleted before the script ends.
  */
-const UNION_COUNT_LUA = `
+const UNION_COUNT_LUA = new LuaScript(`
 if #KEYS == 2 then return redis.call('BITCOUNT', KEYS[2]) end
 redis.call('BITOP', 'OR', KEYS[1], unpack(KEYS, 2))
 local n = redis.call('BITCOUNT', KEYS[1])
 redis.call('DEL', KEYS[1])
 return n
-`;
+`);
 
 export interface Usage {
   messages: number;
@@ -279,8 +280,8 @@ export class StatsStore {
     };
     // A failure that used no tokens cost nothing, priced model or not.
     const unpriced = m.costUSD === null && m.tokensIn + m.tokensOut > 0 ? [m.model, 1] : [];
-    await this.redis.sadd(R.workspaces, m.workspace);
-    const added = await this.redis.eval(ADD_LUA, keys.length, ...keys, this.seenTtlSeconds, date.slice(8), 1, ...rowArgs(row), ...unpriced);
+    // Both in one round trip (auto-pipelining); the script by its SHA, not its 2 KB source.
+    const [, added] = await Promise.all([this.redis.sadd(R.workspaces, m.workspace), ADD_LUA.run(this.redis, keys, [this.seenTtlSeconds, date.slice(8), 1, ...rowArgs(row), ...unpriced])]);
     return added === 1;
   }
 
@@ -292,7 +293,7 @@ export class StatsStore {
     const keys = this.bucketKeys(workspace, date);
     const pairs = Object.entries(unpriced).flat();
     await this.redis.sadd(R.workspaces, workspace);
-    await this.redis.eval(ADD_LUA, keys.length, ...keys, 0, date.slice(8), rows.length, ...rows.flatMap(rowArgs), ...pairs);
+    await ADD_LUA.run(this.redis, keys, [0, date.slice(8), rows.length, ...rows.flatMap(rowArgs), ...pairs]);
   }
 
   /** Workspaces that ever recorded usage (deleted ones included: usage is history). */
@@ -306,7 +307,7 @@ export class StatsStore {
 
   private async distinctUsers(ws: string, cover: string[]): Promise<number> {
     const keys = [R.scratch(ws), ...cover.map((c) => R.userBits(ws, c))];
-    return (await this.redis.eval(UNION_COUNT_LUA, keys.length, ...keys)) as number;
+    return (await UNION_COUNT_LUA.run(this.redis, keys)) as number;
   }
 
   /** One workspace's period: every day's sums and users, distinct users overall, unpriced models. */
