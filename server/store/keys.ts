@@ -1,6 +1,6 @@
 /**
  * API keys. Only the SHA-256 of a key is stored; a request's key is hashed and looked up by
- * that hash, then the stored hash is compared in constant time.
+ * that hash (hash → id → record in one script), then the stored hash is compared in constant time.
  *
  * Redis keys (all under the {keys} hash tag, so one MULTI can touch them on a cluster):
  *   oc:{keys}:h:<sha256>   → key id (only while the key is active)
@@ -11,6 +11,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Redis from 'ioredis';
 import { DEFAULT_PERMISSIONS, PERMISSIONS, type KeyConfig, type Permission } from '../config-schema';
+import { LuaScript } from './lua';
 
 export const KEY_PREFIX = 'oclaw_live_';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -20,6 +21,16 @@ const R = {
   all: 'oc:{keys}:all',
   bootstrapped: 'oc:{keys}:bootstrapped',
 };
+
+/**
+ * Hash → id → record in one round trip (every request authenticates): KEYS[1] the by-hash key,
+ * ARGV[1] the record key's prefix (same {keys} hash tag). Empty when the hash is unknown.
+ */
+const VERIFY_LUA = new LuaScript(`
+local id = redis.call('GET', KEYS[1])
+if not id then return {} end
+return redis.call('HGETALL', ARGV[1] .. id)
+`);
 
 export type KeySource = 'config' | 'cli' | 'bootstrap';
 
@@ -125,9 +136,9 @@ export class KeyStore {
   /** Looks up an active key by its secret. Null when unknown or revoked. */
   async verify(key: string): Promise<ApiKeyRecord | null> {
     const sha = hashKey(key);
-    const id = await this.redis.get(R.byHash(sha));
-    if (!id) return null;
-    const h = await this.redis.hgetall(R.record(id));
+    const flat = (await VERIFY_LUA.run(this.redis, [R.byHash(sha)], [R.record('')])) as string[];
+    const h: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]] = flat[i + 1];
     if (!h.hash || h.revokedAt) return null;
     const a = Buffer.from(h.hash, 'hex');
     const b = Buffer.from(sha, 'hex');
