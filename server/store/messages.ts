@@ -3,7 +3,7 @@
  * replays) and each message's event stream (what SSE relays and what waiters follow). Both
  * expire after messages.retentionHours.
  *
- * Redis keys (one message's keys share the hash tag {<messageId>}, so one MULTI finishes both):
+ * Redis keys (one message's keys share the hash tag {<messageId>}, so one script finishes both):
  *   oc:msg:{<id>}     → hash: id, workspace, userId, sessionId, channel, seq, status, createdAt,
  *                        startedAt, finishedAt, result (JSON), error (JSON), hooked
  *   oc:msg:{<id>}:ev  → stream of events; field `d` = the event as JSON, exactly the SSE data line;
@@ -20,6 +20,20 @@ export const eventStreamKey = R.events;
 export const EVENT_FIELD = 'd';
 export const OUTCOME_FIELD = 'r';
 const XADD_EACH = new LuaScript(`for i = 1, #ARGV do redis.call('XADD', KEYS[1], '*', '${EVENT_FIELD}', ARGV[i]) end`);
+// Every message creates and finishes a record: one script by SHA each instead of a MULTI of 4–6
+// commands (same atomicity, a third of the commands to build, send and parse).
+/** KEYS: record. ARGV: ttlMs, field, value, … */
+const CREATE = new LuaScript(`redis.call('HSET', KEYS[1], unpack(ARGV, 2)) redis.call('PEXPIRE', KEYS[1], ARGV[1])`);
+/** KEYS: record, events. ARGV: ttlMs, final event JSON, outcome JSON, field, value, … */
+const FINISH = new LuaScript(`
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('XADD', KEYS[2], '*', '${EVENT_FIELD}', ARGV[2], '${OUTCOME_FIELD}', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+`);
+
+/** PEXPIRE takes whole milliseconds (retentionHours may be fractional). */
+const wholeMs = (ms: number) => Math.max(1, Math.round(ms));
 
 export type MessageStatus = 'queued' | 'running' | 'done' | 'error';
 
@@ -86,11 +100,8 @@ export class MessageStore {
   constructor(private readonly redis: Redis, private readonly now: () => number = Date.now) {}
 
   async create(m: NewMessage, ttlMs: number): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(R.rec(m.id), { ...m, seq: String(m.seq), status: 'queued', startedAt: '', finishedAt: '' })
-      .pexpire(R.rec(m.id), ttlMs)
-      .exec();
+    const fields = { ...m, seq: String(m.seq), status: 'queued', startedAt: '', finishedAt: '' };
+    await CREATE.run(this.redis, [R.rec(m.id)], [wholeMs(ttlMs), ...Object.entries(fields).flat()]);
   }
 
   async get(id: string): Promise<MessageRecord | null> {
@@ -111,16 +122,11 @@ export class MessageStore {
     return XADD_EACH.run(this.redis, [R.events(id)], eventJsons);
   }
 
-  /** Stores the outcome and appends the final event (done or error, carrying the outcome) in one transaction. */
+  /** Stores the outcome and appends the final event (done or error, carrying the outcome) in one script. */
   async finish(id: string, outcome: Outcome, finalEventJson: string, ttlMs: number): Promise<void> {
     const fields = outcome.status === 'done' ? { status: 'done', result: JSON.stringify(outcome.result) } : { status: 'error', error: JSON.stringify(outcome.error) };
-    await this.redis
-      .multi()
-      .hset(R.rec(id), { ...fields, finishedAt: new Date(this.now()).toISOString() })
-      .xadd(R.events(id), '*', EVENT_FIELD, finalEventJson, OUTCOME_FIELD, JSON.stringify(outcome))
-      .pexpire(R.rec(id), ttlMs)
-      .pexpire(R.events(id), ttlMs)
-      .exec();
+    const hash = Object.entries({ ...fields, finishedAt: new Date(this.now()).toISOString() }).flat();
+    await FINISH.run(this.redis, [R.rec(id), R.events(id)], [wholeMs(ttlMs), finalEventJson, JSON.stringify(outcome), ...hash]);
   }
 
   /** True for the one caller that runs the message's finished hooks (a retried job gets false). */
