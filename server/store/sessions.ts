@@ -128,6 +128,8 @@ redis.call('HDEL', KEYS[2], seq)
 if redis.call('HDEL', KEYS[3], seq + 1) == 1 then return redis.call('HGET', KEYS[2], seq + 1) or '' end
 return ''`);
 
+/** The workspace's two list indexes ({w:<ws>}) in one command: refreshed after every message. KEYS: all, byUser. ARGV: score, id. */
+const INDEX_LUA = new LuaScript(`redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])`);
 const MARK_ENDED_LUA = new LuaScript(`if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'endedAt', ARGV[1]) end`);
 const DEL_IF_EQUAL_LUA = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
 
@@ -189,7 +191,7 @@ export class SessionStore {
 
   private async index(id: string, workspace: string, userId: string, at: number): Promise<void> {
     await Promise.all([
-      this.redis.multi().zadd(R.all(workspace), at, id).zadd(R.byUser(workspace, userId), at, id).exec(),
+      INDEX_LUA.run(this.redis, [R.all(workspace), R.byUser(workspace, userId)], [at, id]),
       this.redis.zadd(R.active, at, id),
     ]);
   }
