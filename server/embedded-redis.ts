@@ -230,3 +230,14 @@ export async function startEmbeddedRedis(stateDir: string, say: Say, role: Owner
     release();
   }
 }
+
+/** REDIS_URL / config redis.url, else the state directory's embedded redis-server. */
+export async function resolveRedis(
+  config: { redis: { url?: string }; stateDir?: string },
+  say: Say,
+  role: OwnerRole = 'gateway',
+): Promise<{ url: string; embedded: EmbeddedRedis | null }> {
+  if (config.redis.url) return { url: config.redis.url, embedded: null };
+  const embedded = await startEmbeddedRedis(config.stateDir!, say, role);
+  return { url: embedded.url, embedded };
+}

@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock';
 import { createLogger } from './logger';
 import { VERSION } from './version';
 import { buildApp } from './app';
+import { formatKeyAnnouncement } from './auth/announce';
 import { FEATURES } from './features';
 import type { GatewayContext } from './context';
 import { createModelRegistry } from './agent/providers/registry';
@@ -67,6 +68,10 @@ export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' |
     onWorkspaceDeleted: [],
   } as Partial<GatewayContext> as GatewayContext;
   for (const f of FEATURES) f.init?.(ctx);
+  // A queue without an 'error' listener prints every reconnect attempt to stderr while Redis is away.
+  for (const [name, queue] of ctx.queues) {
+    if (queue.listenerCount('error') === 0) queue.on('error', (err) => log.warn({ queue: name, err: { message: err.message } }, 'queue connection error'));
+  }
   return ctx;
 }
 
@@ -80,15 +85,7 @@ async function syncConfig(ctx: GatewayContext): Promise<string | null> {
   return created;
 }
 
-export function formatKeyAnnouncement(key: string, label: string, workspaces: string[], createdAt: string): string[] {
-  return [
-    `API Key: ${key}`,
-    `Label: ${label}`,
-    `Workspaces: ${workspaces.join(', ')}`,
-    `Created: ${createdAt.slice(0, 10)}`,
-    'Save this key immediately — it is only shown once.',
-  ];
-}
+export { formatKeyAnnouncement } from './auth/announce';
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const ctx = createContext(opts);

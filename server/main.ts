@@ -3,19 +3,12 @@
  * gateway (HTTP + workers) → listen; SIGINT/SIGTERM close everything in order and stop the
  * embedded Redis (AOF flushed).
  */
-import { loadConfig, type Config } from './config';
-import { startEmbeddedRedis, type EmbeddedRedis, type OwnerRole } from './embedded-redis';
+import { loadConfig } from './config';
+import { resolveRedis } from './embedded-redis';
 import { redactUrl } from './redis';
 import { startGateway, type Gateway } from './gateway';
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
-
-/** REDIS_URL / config redis.url, else the state directory's embedded redis-server. */
-export async function resolveRedis(config: Config, role: OwnerRole = 'gateway'): Promise<{ url: string; embedded: EmbeddedRedis | null }> {
-  if (config.redis.url) return { url: config.redis.url, embedded: null };
-  const embedded = await startEmbeddedRedis(config.stateDir!, say, role);
-  return { url: embedded.url, embedded };
-}
 
 export interface StartOptions {
   configPath?: string;
@@ -24,7 +17,7 @@ export interface StartOptions {
 
 export async function runGateway(opts: StartOptions = {}): Promise<void> {
   const { config, file } = loadConfig({ path: opts.configPath });
-  const { url, embedded } = await resolveRedis(config);
+  const { url, embedded } = await resolveRedis(config, say);
   say(`OpenClaw Gateway — config: ${file ?? '(none: defaults)'}; redis: ${embedded ? `embedded (${config.stateDir})` : redactUrl(url)}`);
   // Signals are handled from here on, even while starting (e.g. waiting for Redis), so the
   // embedded redis-server is never left behind by a Ctrl-C.

@@ -8,14 +8,14 @@ import { PERMISSIONS, WORKSPACE_ID_PATTERN, type Permission } from '../config-sc
 import { loadConfig } from '../config';
 import { createDataClient, redactUrl, waitReady } from '../redis';
 import { KeyStore, maskKey, type ApiKeyRecord } from '../store/keys';
-import { formatKeyAnnouncement } from '../gateway';
-import { resolveRedis } from '../main';
+import { formatKeyAnnouncement } from '../auth/announce';
+import { resolveRedis } from '../embedded-redis';
 
 export class CliError extends Error {}
 
 async function withKeyStore<T>(configPath: string | undefined, fn: (keys: KeyStore) => Promise<T>): Promise<T> {
   const { config } = loadConfig({ path: configPath });
-  const { url, embedded } = await resolveRedis(config, 'cli');
+  const { url, embedded } = await resolveRedis(config, (line) => process.stderr.write(`${line}\n`), 'cli');
   const redis = createDataClient(url, 'openclaw-cli');
   redis.on('error', () => undefined);
   try {

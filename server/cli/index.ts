@@ -2,7 +2,6 @@
 /** The `openclaw` command: start, worker, api-key. */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
-import { runGateway } from '../main';
 import { VERSION } from '../version';
 import { apiKeyCommand, CliError } from './api-key';
 
@@ -18,6 +17,9 @@ Usage:
 
 Environment: REDIS_URL, OPENCLAW_CONFIG, OPENCLAW_STATE_DIR, PORT / OPENCLAW_PORT`;
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadMain = () => require('../main') as typeof import('../main');
+
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
 };
@@ -26,10 +28,11 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   const configOnly = () => parseArgs({ args: rest, options: { config: { type: 'string' } } }).values.config;
   switch (cmd) {
+    // Loaded on demand: key management does not need (or wait for) the whole gateway.
     case 'start':
-      return runGateway({ configPath: configOnly() });
+      return loadMain().runGateway({ configPath: configOnly() });
     case 'worker':
-      return runGateway({ configPath: configOnly(), workersOnly: true });
+      return loadMain().runGateway({ configPath: configOnly(), workersOnly: true });
     case 'api-key':
       return apiKeyCommand(rest, out);
     case '--version':
