@@ -35,9 +35,12 @@ type XReadReply = Array<[string, Array<[string, string[]]>]> | null;
 
 /** Orders stream ids `<ms>-<seq>` (a bare `<ms>` means `<ms>-0`). */
 export function compareIds(a: string, b: string): number {
-  const [am, as = '0'] = a.split('-');
-  const [bm, bs = '0'] = b.split('-');
-  return Number(am) - Number(bm) || Number(as) - Number(bs);
+  if (a === b) return 0; // the common case while following: no parsing
+  const ai = a.indexOf('-');
+  const bi = b.indexOf('-');
+  const am = ai < 0 ? a : a.slice(0, ai);
+  const bm = bi < 0 ? b : b.slice(0, bi);
+  return Number(am) - Number(bm) || Number(ai < 0 ? '0' : a.slice(ai + 1)) - Number(bi < 0 ? '0' : b.slice(bi + 1));
 }
 
 const STREAM_ID = /^\d{1,15}(-\d{1,15})?$/;

@@ -57,12 +57,21 @@ export interface NewKeyInput {
   source: KeySource;
 }
 
+// Ids are made several times per message: CSPRNG bytes fetched 4 KB at a time (as nanoid does),
+// not one randomBytes call per id. Each byte is used once.
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
 export function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
-    for (const b of randomBytes(length * 2)) {
-      if (b < 248 && out.length < length) out += BASE62[b % 62]; // 248 = 4*62: no modulo bias
+    if (poolAt >= pool.length) {
+      pool = randomBytes(POOL_SIZE);
+      poolAt = 0;
     }
+    const b = pool[poolAt++];
+    if (b < 248) out += BASE62[b % 62]; // 248 = 4*62: no modulo bias
   }
   return out;
 }
