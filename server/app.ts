@@ -123,7 +123,13 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
       info: {
         title: 'OpenClaw Gateway API',
         version: ctx.version,
-        description: 'REST API of the OpenClaw gateway. Every error is `{"error":{"code","message"}}` with its HTTP status.',
+        description: [
+          'REST API of the OpenClaw gateway.',
+          'Authentication: `Authorization: Bearer <API key>` on every route under the prefix (401 with `WWW-Authenticate: Bearer` without one; 403 naming the missing permission or the workspace outside the key\'s scope).',
+          'Rate limits: requests per minute per key, shared by every gateway process; every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix epoch seconds); past the limit 429 `rate_limited` with `Retry-After`.',
+          'Errors: always `{"error":{"code","message"}}` with the HTTP status (validation errors add `field`). 503 `starting` / `unavailable` come with `Retry-After`.',
+          'Every response carries `X-Request-Id` (the client\'s own when it sends one).',
+        ].join('\n\n'),
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'oclaw_live_… API key' } } },
       security: [{ bearer: [] }],
