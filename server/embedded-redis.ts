@@ -166,9 +166,14 @@ async function acquireLock(path: string, timeoutMs = 30000): Promise<() => void>
       return () => rmSync(path, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(readFileSync(path, 'utf8').trim() || '0');
-      if (!holder || !alive(holder)) rmSync(path, { force: true }); // left by a killed process
-      else if (Date.now() > deadline) throw new Error(`another openclaw process (pid ${holder}) holds ${path}; retry when it has started`);
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(path, 'utf8').trim()); // empty for a moment while its creator writes it
+      } catch {
+        continue; // released meanwhile
+      }
+      if (holder > 0 && !alive(holder)) rmSync(path, { force: true }); // left by a killed process
+      else if (Date.now() > deadline) throw new Error(`another openclaw process (pid ${holder || '?'}) holds ${path}; retry when it has started`);
       else await sleep(50);
     }
   }

@@ -144,3 +144,16 @@ describe('openclaw start while Redis is not reachable yet', () => {
     expect(p.output()).toContain('SIGTERM: shutting down');
   });
 });
+
+describe('several CLI commands at once on one state directory, no gateway', () => {
+  it('take turns with the embedded redis-server: all succeed, nothing is lost, nothing is left running', async () => {
+    const cwd = tempDir('openclaw-concurrent-');
+    const env = cleanEnv();
+    const results = await Promise.all(['a', 'b', 'c'].map((label) => runCli(['api-key', 'create', '--label', label, '--json'], { cwd, env, timeoutMs: 60000 })));
+    for (const r of results) expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(existsSync(join(cwd, '.openclaw', 'redis.json'))).toBe(false);
+    expect(existsSync(join(cwd, '.openclaw', 'redis.lock'))).toBe(false);
+    const list = await runCli(['api-key', 'list', '--json'], { cwd, env });
+    expect(JSON.parse(list.stdout).map((k: { label: string }) => k.label).sort()).toEqual(['a', 'b', 'c']);
+  });
+});
