@@ -43,8 +43,9 @@ export const WORKSPACE_ID_PATTERN = '^[a-z0-9][a-z0-9_-]{0,62}$';
 export const KeyConfigSchema = Obj({
   key: Type.String({ minLength: 16, maxLength: 512, pattern: '^[\\x21-\\x7e]+$' }),
   label: Type.String({ minLength: 1, maxLength: 200 }),
-  workspaces: Type.Array(Type.String({ pattern: '^(\\*|[a-z0-9][a-z0-9_-]{0,62})$' }), { default: ['*'] }),
-  permissions: Type.Optional(Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] }))),
+  // An empty list would read as "nothing", so it is refused rather than taken as a default.
+  workspaces: Type.Array(Type.String({ pattern: '^(\\*|[a-z0-9][a-z0-9_-]{0,62})$' }), { default: ['*'], minItems: 1 }),
+  permissions: Type.Optional(Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] }), { minItems: 1 })),
   rateLimit: Type.Optional(Int(0)),
 });
 

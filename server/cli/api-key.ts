@@ -34,13 +34,16 @@ const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()
 function parsePermissions(s: string | undefined): Permission[] | undefined {
   if (s === undefined) return undefined;
   const given = list(s);
+  if (!given.length) throw new CliError(`--permissions needs at least one of: ${PERMISSIONS.join(', ')}`);
   const bad = given.filter((p) => !(PERMISSIONS as readonly string[]).includes(p));
   if (bad.length) throw new CliError(`unknown permission '${bad[0]}'; valid: ${PERMISSIONS.join(', ')}`);
   return given as Permission[];
 }
 
 function parseWorkspaces(s: string | undefined): string[] {
+  if (s === undefined) return ['*'];
   const given = list(s);
+  if (!given.length) throw new CliError('--workspaces needs at least one workspace id (or * for all)');
   const bad = given.find((w) => w !== '*' && !new RegExp(WORKSPACE_ID_PATTERN).test(w));
   if (bad !== undefined) throw new CliError(`--workspaces: '${bad}' is not a workspace id (lower-case letters, digits, - and _) or *`);
   return given;
@@ -97,7 +100,7 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
       const workspaces = parseWorkspaces(values.workspaces);
       const input = {
         label: values.label,
-        workspaces: workspaces.length ? workspaces : ['*'],
+        workspaces,
         permissions: parsePermissions(values.permissions),
         rateLimit: parseRateLimit(values['rate-limit']),
         source: 'cli' as const,

@@ -165,6 +165,8 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
     [['create', '--label', 'x', '--rate-limit', 'ten'], '--rate-limit must be an integer ≥ 0'],
     [['create', '--label', 'x', '--workspaces', 'Bad Id'], "--workspaces: 'Bad Id' is not a workspace id"],
     [['create', '--label', 'x', '--nope'], "Unknown option '--nope'"],
+    [['create', '--label', 'x', '--workspaces', ''], '--workspaces needs at least one workspace id'],
+    [['create', '--label', 'x', '--permissions', ','], '--permissions needs at least one of'],
     [['frobnicate'], 'usage: openclaw api-key <create|list|revoke|rotate>'],
   ])('%j → exit 1 with a clear message', async (args, message) => {
     const r = await cli(...args);

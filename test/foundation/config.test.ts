@@ -138,6 +138,8 @@ describe('validation errors name the path', () => {
     [{ api: { prefix: '/api/v1/' } }, 'api.prefix: must match'],
     [{ api: { keys: [{ key: 'k'.repeat(16) }] } }, 'api.keys[0].label: is required'],
     [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', workspaces: ['Team'] }] } }, 'api.keys[0].workspaces[0]: must match'],
+    [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', workspaces: [] }] } }, 'api.keys[0].workspaces: must NOT have fewer than 1 items'],
+    [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', permissions: [] }] } }, 'api.keys[0].permissions: must NOT have fewer than 1 items'],
     [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', permissions: ['stats:read', 'admin'] }] } }, 'api.keys[0].permissions[1]: must be one of "messages:write", "messages:read"'],
     [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x' }, { key: 'k'.repeat(16), label: 'y' }] } }, 'api.keys[1].key: the same key is already declared at api.keys[0]'],
     [{ api: { cors: { origin: ['x'] } } }, 'api.cors.origin: unknown key (known keys: origins, methods)'],
