@@ -67,9 +67,12 @@ describe('starting, losing Redis and recovering', () => {
     apiPort = await freePort();
   });
   afterAll(async () => {
-    await gateway?.close();
-    await redis?.stop();
-  });
+    try {
+      await gateway?.close();
+    } finally {
+      await redis?.stop(); // never leave the dedicated redis-server behind
+    }
+  }, 60000);
 
   it('listens before Redis is up and answers 503 starting with Retry-After until ready', async () => {
     const config = parseConfig({ api: { port: apiPort, host: '127.0.0.1' }, logging: { level: 'silent' } }, {});
