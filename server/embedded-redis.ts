@@ -194,21 +194,20 @@ export async function startEmbeddedRedis(stateDir: string, say: Say, role: Owner
     for (;;) {
       const info = existsSync(runtimePath) ? readRuntime(runtimePath) : null;
       if (!info) break;
+      const ownerAlive = info.ownerPid !== process.pid && alive(info.ownerPid);
+      if (ownerAlive && info.role === 'cli' && Date.now() < waitUntil) {
+        // A CLI command started it and stops it (and removes redis.json) when done: let it finish.
+        await sleep(50);
+        continue;
+      }
       const c = alive(info.pid) ? await ping(info.port) : null;
       if (!c) {
         say(`a stale redis.json in ${stateDir} points at pid ${info.pid}, which does not answer; ignoring it`);
         break;
       }
-      const ownerAlive = info.ownerPid !== process.pid && alive(info.ownerPid);
       if (ownerAlive && info.role !== 'cli') {
         c.disconnect();
         return { url: `redis://127.0.0.1:${info.port}`, owned: false, stop: async () => undefined };
-      }
-      if (ownerAlive && Date.now() < waitUntil) {
-        // A CLI command started it and stops it when done: let it finish, then start our own.
-        c.disconnect();
-        await sleep(50);
-        continue;
       }
       say(`stopping orphaned redis-server (pid ${info.pid}) left in ${stateDir}`);
       await c.shutdown().catch(() => undefined); // flushes the AOF
