@@ -3,7 +3,7 @@
  * with their exit code and output, and long-running ones (`start`) whose output can be awaited.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,7 +14,16 @@ export function requireBuild(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
 }
 
-export const tempDir = (name = 'openclaw-test-') => mkdtempSync(join(tmpdir(), name));
+const madeDirs: string[] = [];
+/** A fresh directory under the OS temp dir, removed when the test file is done. */
+export function tempDir(name = 'openclaw-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), name));
+  madeDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** The environment a user would have: nothing of the test runner's Redis unless given. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
