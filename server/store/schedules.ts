@@ -10,6 +10,7 @@
  *   oc:{sched}:runs:<id>         → list of the newest runs (JSON, newest first, capped)
  */
 import type Redis from 'ioredis';
+import { LuaScript } from './lua';
 
 const R = {
   record: (id: string) => `oc:{sched}:s:${id}`,
@@ -88,7 +89,7 @@ export const fingerprint = (d: ScheduleDefinition) => JSON.stringify(definitionH
 
 // Writes a config schedule when its fingerprint changed; returns 1 when it wrote (the caller then
 // re-arms BullMQ), 0 when the stored one already matches. One script: concurrent starts write once.
-const SYNC_LUA = `
+const SYNC_LUA = new LuaScript(`
 if redis.call('HGET', KEYS[1], 'definition') == ARGV[1] and redis.call('HGET', KEYS[1], 'source') == 'config' then return 0 end
 local fields = cjson.decode(ARGV[2])
 for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end
@@ -96,10 +97,10 @@ redis.call('HSETNX', KEYS[1], 'createdAt', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'runCount', '0')
 redis.call('SADD', KEYS[2], fields['id'])
 return 1
-`;
+`);
 
 // Records a run: replaces the entry with the same runId (running → finished) or prepends it.
-const RECORD_RUN_LUA = `
+const RECORD_RUN_LUA = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local run = ARGV[1]
 local runId = ARGV[2]
@@ -120,7 +121,7 @@ end
 local newest = redis.call('LINDEX', KEYS[2], 0)
 redis.call('HSET', KEYS[1], 'lastRun', newest)
 return 1
-`;
+`);
 
 export class ScheduleStore {
   constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
@@ -164,7 +165,7 @@ export class ScheduleStore {
   async syncConfig(id: string, d: ScheduleDefinition): Promise<boolean> {
     const at = this.now().toISOString();
     const fields = { ...definitionHash(d), id, source: 'config', updatedAt: at, definition: fingerprint(d) };
-    return (await this.redis.eval(SYNC_LUA, 2, R.record(id), R.all, fingerprint(d), JSON.stringify(fields), at)) === 1;
+    return (await SYNC_LUA.run(this.redis, [R.record(id), R.all], [fingerprint(d), JSON.stringify(fields), at])) === 1;
   }
 
   async runs(id: string): Promise<ScheduleRun[]> {
@@ -175,6 +176,6 @@ export class ScheduleStore {
   async recordRun(id: string, run: ScheduleRun): Promise<void> {
     // Every field present (null, never missing), as the API's response schema expects.
     const full: ScheduleRun = { ...run, finishedAt: run.finishedAt ?? null, messageId: run.messageId ?? null, sessionId: run.sessionId ?? null, responseExcerpt: run.responseExcerpt ?? null, error: run.error ?? null };
-    await this.redis.eval(RECORD_RUN_LUA, 2, R.record(id), R.runs(id), JSON.stringify(full), run.runId, RUNS_KEPT);
+    await RECORD_RUN_LUA.run(this.redis, [R.record(id), R.runs(id)], [JSON.stringify(full), run.runId, RUNS_KEPT]);
   }
 }

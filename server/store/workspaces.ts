@@ -7,6 +7,7 @@
  *   oc:{ws}:all      → set of workspace ids
  */
 import type Redis from 'ioredis';
+import { LuaScript } from './lua';
 import type { WorkspaceConfig } from '../config-schema';
 
 const R = {
@@ -26,7 +27,7 @@ export interface Workspace {
 }
 
 // Removes first, then appends entries not yet present, keeping the existing order.
-const ALLOWLIST_LUA = `
+const ALLOWLIST_LUA = new LuaScript(`
 local raw = redis.call('HGET', KEYS[1], 'allowlist')
 if not raw then return nil end
 local current = cjson.decode(raw)
@@ -46,15 +47,15 @@ local encoded = '[]'
 if #nextList > 0 then encoded = cjson.encode(nextList) end
 redis.call('HSET', KEYS[1], 'allowlist', encoded)
 return encoded
-`;
+`);
 
 // KEYS: record, all; ARGV: id, field, value, field, value…
-const CREATE_LUA = `
+const CREATE_LUA = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 redis.call('SADD', KEYS[2], ARGV[1])
 return 1
-`;
+`);
 
 function toWorkspace(h: Record<string, string>): Workspace {
   return {
@@ -98,13 +99,13 @@ export class WorkspaceStore {
   async create(input: Omit<Workspace, 'createdAt' | 'source'>, source: Workspace['source'] = 'api'): Promise<Workspace | null> {
     const ws: Workspace = { ...input, createdAt: this.now().toISOString(), source };
     const fields = Object.entries(toHash(ws)).flat();
-    const created = await this.redis.eval(CREATE_LUA, 2, R.record(ws.id), R.all, ws.id, ...fields);
+    const created = await CREATE_LUA.run(this.redis, [R.record(ws.id), R.all], [ws.id, ...fields]);
     return created === 1 ? ws : null;
   }
 
   /** Applies add/remove in one Lua script (atomic on a shared connection) and returns the new allowlist. */
   async updateAllowlist(id: string, add: string[], remove: string[]): Promise<string[] | null> {
-    const out = (await this.redis.eval(ALLOWLIST_LUA, 1, R.record(id), JSON.stringify(add), JSON.stringify(remove))) as string | null;
+    const out = (await ALLOWLIST_LUA.run(this.redis, [R.record(id)], [JSON.stringify(add), JSON.stringify(remove)])) as string | null;
     return out === null ? null : (JSON.parse(out) as string[]);
   }
 
