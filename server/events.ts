@@ -43,12 +43,16 @@ export class EventBus {
     this.sinks.push(sink);
   }
 
-  /** Builds and dispatches an event; resolves when every sink has enqueued it (errors are logged, not thrown). */
-  async emit(event: EventName, workspace: string | null, data: Record<string, unknown>): Promise<DomainEvent> {
+  /**
+   * Builds and dispatches an event; resolves when every sink has enqueued it (errors are logged,
+   * not thrown). `as` re-emits an event recorded earlier (an outbox entry) with its own id and
+   * timestamp: sinks treat a repeated id as the same event, so a re-emit never duplicates.
+   */
+  async emit(event: EventName, workspace: string | null, data: Record<string, unknown>, as?: { id: string; timestamp: string }): Promise<DomainEvent> {
     const e: DomainEvent = {
-      id: newId('evt'),
+      id: as?.id ?? newId('evt'),
       event,
-      timestamp: eventTimestamp(this.clock.now()),
+      timestamp: as?.timestamp ?? eventTimestamp(this.clock.now()),
       workspace,
       data,
     };
