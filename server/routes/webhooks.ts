@@ -311,7 +311,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
         tags,
         summary: 'Send a logged delivery again (same payload and event id, new delivery id)',
         params: DeliveryParams,
-        response: { 202: DeliverySchema, ...errors(400, 403, 404) },
+        response: { 202: DeliverySchema, ...errors(400, 403, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -332,7 +332,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
         summary: 'Replay every failed delivery since a time (each as a new delivery with the same payload)',
         params: IdParams,
         body: RedeliverSinceBody,
-        response: { 202: RedeliverSinceReply, ...errors(400, 403, 404) },
+        response: { 202: RedeliverSinceReply, ...errors(400, 403, 404, 409) },
       },
     },
     async (request, reply) => {
