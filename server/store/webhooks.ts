@@ -518,7 +518,35 @@ export class WebhookStore {
 
   async getDelivery(webhookId: string, id: string): Promise<Delivery | null> {
     const raw = await this.redis.hget(R.deliveries(webhookId), id);
-    return raw ? toDelivery(webhookId, id, JSON.parse(raw) as StoredDelivery) : null;
+    if (raw) return toDelivery(webhookId, id, JSON.parse(raw) as StoredDelivery);
+    return this.migrateLegacy(webhookId, id);
+  }
+
+  /**
+   * A delivery written by an earlier version (one hash per delivery holding its body, attempts
+   * in a list), still queued across an upgrade: rewritten in today's layout, so it is sent.
+   */
+  private async migrateLegacy(webhookId: string, id: string): Promise<Delivery | null> {
+    const legacy = { hash: `oc:{whd:${webhookId}}:d:${id}`, attempts: `oc:{whd:${webhookId}}:a:${id}` };
+    const [h, rows, ttl] = await Promise.all([this.redis.hgetall(legacy.hash), this.redis.lrange(legacy.attempts, 0, -1), this.redis.ttl(legacy.hash)]);
+    if (!h.id) return null;
+    const retentionSec = ttl > 0 ? ttl : 86400;
+    const attempts = rows.map((r) => JSON.parse(r) as DeliveryAttempt);
+    const rec: StoredDelivery = {
+      e: h.eventId,
+      n: h.event,
+      s: h.status as DeliveryStatus,
+      c: Date.parse(h.createdAt),
+      u: Date.parse(h.updatedAt),
+      a: attempts.map((a) => [a.attempt, Date.parse(a.startedAt), a.durationMs, a.status, a.error, truncateUtf8(a.response, RESPONSE_LOG_BYTES), a.nextAttemptAt ? Date.parse(a.nextAttemptAt) : null]),
+    };
+    if (h.manual === '1') rec.m = 1;
+    if (h.redeliveryOf) rec.r = h.redeliveryOf;
+    if (h.status === 'cancelled' && h.lastError) rec.x = h.lastError;
+    if (h.body) await this.redis.set(R.body(h.eventId), h.body, 'EX', retentionSec, 'NX');
+    const stored = (await CREATE_DELIVERY.run(this.redis, [R.deliveries(webhookId), R.log(webhookId)], [retentionSec, id, JSON.stringify(rec), `${rec.c}:${id}`, this.now().getTime() - 366 * 86400_000])) as string;
+    await this.redis.del(legacy.hash, legacy.attempts);
+    return toDelivery(webhookId, id, JSON.parse(stored) as StoredDelivery);
   }
 
   /** A delivery with the body of its event (null when the body has expired). */

@@ -2,7 +2,8 @@
  * How a fan-out is stored and kept whole: an event's body is stored once whatever the number of
  * subscriptions (deliveries reference it); re-emitting an event (an outbox replay) creates no
  * second delivery or job; a delivery recorded without its job (a crash in between) is found by
- * the repair and delivered; each attempt keeps at most 256 bytes of the answer.
+ * the repair and delivered; each attempt keeps at most 256 bytes of the answer; a delivery queued
+ * in the previous layout (body inside each delivery) before an upgrade is still sent.
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { rawRedis } from '../helpers/redis';
@@ -125,6 +126,30 @@ describe('webhook fan-out storage and repair', () => {
     const { attempts } = (await gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries/${d.id}`)).body;
     expect(attempts[0].status).toBe(500);
     expect(attempts[0].response).toBe(`x${'é'.repeat(127)}`); // 1 + 127 × 2 = 255 bytes: the 128th é would straddle 256
+    await clear();
+  });
+
+  it('sends a delivery queued by the previous version (its body inside the delivery hash) after an upgrade', async () => {
+    gw = await startTestGateway({ config: CONFIG });
+    const sub = await subscribe();
+    const e = { id: 'evt_fromtheoldlayout00001', event: 'message.sent' as const, timestamp: '2026-12-01T09:00:00Z', data: { messageId: 'msg_old' } };
+    const id = 'dlv_oldlayout0000000001';
+    const at = new Date().toISOString();
+    await redis.hset(`oc:{whd:${sub.id}}:d:${id}`, {
+      id, webhookId: sub.id, eventId: e.id, event: e.event, body: payloadOf(e), status: 'pending', attemptCount: '0', manual: '', redeliveryOf: '',
+      createdAt: at, updatedAt: at, deliveredAt: '', nextAttemptAt: '', lastStatus: '', lastError: '',
+    });
+    await redis.expire(`oc:{whd:${sub.id}}:d:${id}`, 86400);
+    await gw.gateway.ctx.queues.get('webhooks')!.add(e.event, { webhookId: sub.id, deliveryId: id }, { jobId: id, attempts: 4, backoff: { type: 'webhook' } });
+
+    await rx.waitFor((a) => a.length === 1, 10000, 'the old delivery');
+    expect(rx.accepted[0].body).toEqual(e);
+    expect(rx.accepted[0].headers['webhook-id']).toBe(id);
+    const [d] = await poll(() => deliveries(sub.id), (l) => l[0]?.status === 'delivered', 5000, 'delivered');
+    const detail = (await gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries/${d.id}`)).body;
+    expect(detail.attempts.map((a: any) => [a.attempt, a.status])).toEqual([[1, 200]]);
+    expect(detail.payload).toEqual(e);
+    expect(await redis.exists(`oc:{whd:${sub.id}}:d:${id}`)).toBe(0); // rewritten in the new layout
     await clear();
   });
 });
