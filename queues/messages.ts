@@ -39,13 +39,16 @@ const PARK_MS = 30_000;
  * job every LOCK_MS / 2, so long answers keep theirs.
  */
 const LOCK_MS = 8_000;
+const JOB_ATTEMPTS = 3;
 const STALL_CHECK_MS = 4_000;
 
 export function createMessagesQueue(redisUrl: string): Queue<MessageJobData> {
   return new Queue<MessageJobData>(MESSAGES_QUEUE, {
     connection: createBlockingClient(redisUrl, 'openclaw-messages-queue'),
     prefix: PREFIX,
-    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
+    // A job that throws outside the agent (Redis gone mid-run) runs again, announced by a
+    // `restart` event; after the last attempt it is concluded as worker_failed.
+    defaultJobOptions: { attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
   });
 }
 
@@ -103,10 +106,11 @@ export class MessageProcessor {
     // Events emitted in the same turn of the event loop go to Redis together (one round trip,
     // still one stream entry each): a model streaming fast costs few commands.
     let lastAppend: Promise<unknown> = Promise.resolve();
+    let appendFailed: unknown = null;
     let pending: string[] = [];
     const flush = () => {
       if (!pending.length) return;
-      lastAppend = stores.messages.appendEvents(d.messageId, pending);
+      lastAppend = stores.messages.appendEvents(d.messageId, pending).catch((err: unknown) => (appendFailed ??= err));
       pending = [];
     };
     const emit = (e: AgentEvent | { type: 'restart'; attempt: number }) => {
@@ -150,7 +154,9 @@ export class MessageProcessor {
       clearTimeout(timer);
     }
     flush();
-    await lastAppend.catch((err) => this.ctx.log.warn({ err, messageId: d.messageId }, 'writing a message event failed'));
+    await lastAppend;
+    // Readers would miss part of the answer: run it again (they get a `restart` event) rather than finish with a gap.
+    if (appendFailed) throw appendFailed;
     const finishedAt = clock.now();
     const latencyMs = Math.max(0, finishedAt - d.receivedAt);
     if (result) await this.succeed(d, result, latencyMs, finishedAt);

@@ -13,6 +13,7 @@ import { rawRedis } from '../helpers/redis';
 import type { FakeLlm } from '../fakes/llm-script';
 import type { Receiver } from '../webhooks/receiver';
 import { parseSse } from '../messages/helpers';
+import { OpenClaw } from '../../sdk/typescript/src/index';
 import { API, fakeUpstream, report, subscribedReceiver, upstreamConfig, waitFor, workerPool, type WorkerPool } from './harness';
 
 describe('workers killed mid-message', () => {
@@ -80,6 +81,9 @@ describe('workers killed mid-message', () => {
     expect('A first attempt that never ends').toContain(events.slice(0, restart).map((e) => e.content).join('').trim());
     expect(events.slice(restart + 1, -1).map((e) => e.content).join('')).toBe(done.response);
     expect(events.at(-1)).toMatchObject({ type: 'done', messageId: id });
+    // The SDK reads the same stream and keeps only the new attempt's text.
+    const client = new OpenClaw({ apiKey: gw.adminKey, baseUrl: gw.url });
+    expect((await client.messages.resume(id).final()).text).toBe(done.response);
 
     await rx.waitFor(() => sentFor(id).length >= 1, 15000, 'message.sent');
     const history = (await gw.request('GET', `${API}/sessions/${done.sessionId}/history`)).body;
