@@ -256,13 +256,15 @@ export class MessageProcessor {
   }
 
   /**
-   * onMessageFinished hooks, exactly once per message even if its job runs again; `recorded` (the
-   * turn being written to the session) runs alongside the claim, and both finish before the hooks.
+   * onMessageFinished hooks, until the message's outcome is stored (which marks them run): a run
+   * that dies in between has them run again by the next one, and they count each message once
+   * (stats are idempotent per message id). `recorded` (the turn being written to the session)
+   * runs alongside the check, and both finish before the hooks.
    */
   private async report(d: MessageRef, recorded: Promise<void>, m: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>): Promise<void> {
     const hooks = this.ctx.onMessageFinished;
-    const [claimed] = await Promise.all([hooks.length ? this.ctx.stores.messages.claimHooks(d.messageId) : false, recorded]);
-    if (!claimed) return;
+    const [ran] = await Promise.all([hooks.length ? this.ctx.stores.messages.hooksRan(d.messageId) : true, recorded]);
+    if (ran) return;
     const finished: FinishedMessage = { messageId: d.messageId, workspace: d.workspace, userId: d.userId, sessionId: d.sessionId, ...m };
     for (const hook of hooks) {
       await hook(finished).catch((err: unknown) => this.ctx.log.error({ err, messageId: d.messageId }, 'a message-finished hook failed'));

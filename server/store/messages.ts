@@ -5,7 +5,8 @@
  *
  * Redis keys (one message's keys share the hash tag {<messageId>}, so one script finishes both):
  *   oc:msg:{<id>}     → hash: id, workspace, userId, sessionId, channel, seq, status, createdAt,
- *                        startedAt, finishedAt, result (JSON), error (JSON), hooked, attempts
+ *                        startedAt, finishedAt, result (JSON), error (JSON), hooked (the
+ *                        finished hooks ran: set with the outcome), attempts
  *                        (runs started), event (the outbox: the message.sent / error.agent event
  *                        written with the outcome, re-emitted by whoever completes the message)
  *   oc:msg:{<id>}:ev  → stream of events; field `d` = the event as JSON, exactly the SSE data line;
@@ -147,7 +148,7 @@ export class MessageStore {
    */
   async finish(id: string, outcome: Outcome, finalEventJson: string, announce: DomainEvent, ttlMs: number): Promise<boolean> {
     const fields = outcome.status === 'done' ? { status: 'done', result: JSON.stringify(outcome.result) } : { status: 'error', error: JSON.stringify(outcome.error) };
-    const hash = Object.entries({ ...fields, finishedAt: new Date(this.now()).toISOString(), event: JSON.stringify(announce) }).flat();
+    const hash = Object.entries({ ...fields, finishedAt: new Date(this.now()).toISOString(), event: JSON.stringify(announce), hooked: '1' }).flat();
     return (await FINISH.run(this.redis, [R.rec(id), R.events(id)], [wholeMs(ttlMs), finalEventJson, JSON.stringify(outcome), ...hash])) === 1;
   }
 
@@ -157,8 +158,8 @@ export class MessageStore {
     return e ? (JSON.parse(e) as DomainEvent) : null;
   }
 
-  /** True for the one caller that runs the message's finished hooks (a retried job gets false). */
-  async claimHooks(id: string): Promise<boolean> {
-    return (await this.redis.hsetnx(R.rec(id), 'hooked', '1')) === 1;
+  /** Whether the message's finished hooks ran (its outcome is stored: finish() marks them). */
+  async hooksRan(id: string): Promise<boolean> {
+    return (await this.redis.hexists(R.rec(id), 'hooked')) === 1;
   }
 }
