@@ -39,8 +39,8 @@ const PARK_MS = 30_000;
  * job every LOCK_MS / 2, so long answers keep theirs.
  */
 const LOCK_MS = 8_000;
-const JOB_ATTEMPTS = 3;
 const STALL_CHECK_MS = 4_000;
+const JOB_ATTEMPTS = 3;
 
 export function createMessagesQueue(redisUrl: string): Queue<MessageJobData> {
   return new Queue<MessageJobData>(MESSAGES_QUEUE, {
@@ -286,7 +286,7 @@ export function startMessagesWorker(processor: MessageProcessor, ctx: Deps & Pic
   worker.on('failed', (job, err) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     ctx.log.error({ err, messageId: job.id }, 'messages job failed');
-    processor.abandon(job.data, err.message).catch((e: unknown) => ctx.log.warn({ err: e, messageId: job.id }, 'concluding a failed message failed; the repair sweep will'));
+    processor.abandon(job.data, 'an internal error; the gateway logged it').catch((e: unknown) => ctx.log.warn({ err: e, messageId: job.id }, 'concluding a failed message failed; the repair sweep will'));
   });
   return worker;
 }

@@ -31,6 +31,13 @@ const refOf = (r: MessageRecord): MessageRef => ({
   receivedAt: Date.parse(r.createdAt),
 });
 
+/** Why the job will not finish the message, in words for the client (no internals). */
+function reasonOf(state: string, failedReason: string | undefined): string {
+  if (failedReason && /stalled/i.test(failedReason)) return 'the workers running it stopped, repeatedly';
+  if (state === 'failed') return 'an internal error; the gateway logged it';
+  return 'its job was lost';
+}
+
 export class MessageRepair {
   private running = false;
 
@@ -72,7 +79,7 @@ export class MessageRepair {
       const record = await messages.get(head.messageId);
       this.ctx.log.warn({ messageId: head.messageId, sessionId, state, reason: job?.failedReason }, 'repairing a message whose job will not finish it');
       if (!record) await this.processor.next({ sessionId, seq: head.seq }); // never stored: only its place to release
-      else await this.processor.abandon(refOf(record), job?.failedReason || `its job is ${state}`);
+      else await this.processor.abandon(refOf(record), reasonOf(state, job?.failedReason));
     }
   }
 }
