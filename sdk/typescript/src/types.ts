@@ -118,8 +118,16 @@ export interface ErrorEvent {
   code: string;
   message: string;
 }
+/**
+ * The worker answering this message died and another one starts it again (`attempt` 2, 3…):
+ * drop everything received before this event; the events after it are the new answer.
+ */
+export interface RestartEvent {
+  type: 'restart';
+  attempt: number;
+}
 /** Every event of `POST /messages/stream`. */
-export type StreamEvent = TokenEvent | ToolUseEvent | ToolResultEvent | DoneEvent | ErrorEvent;
+export type StreamEvent = TokenEvent | ToolUseEvent | ToolResultEvent | RestartEvent | DoneEvent | ErrorEvent;
 
 // ───────────────────────── sessions ─────────────────────────
 

@@ -167,7 +167,8 @@ class MessageInfo(ApiObject):
 
 class StreamEvent(ApiObject):
     """One event of a stream: ``type`` is token (content), tool_use (tool, input),
-    tool_result (tool, output), done (message_id, tokens_used, latency_ms, session_id,
+    tool_result (tool, output), restart (attempt: a worker died and the answer starts again,
+    drop what came before), done (message_id, tokens_used, latency_ms, session_id,
     finish_reason, tools_invoked) or error (code, message)."""
 
     type: str
