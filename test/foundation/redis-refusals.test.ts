@@ -7,7 +7,7 @@
 import Redis from 'ioredis';
 import { spawnRedis } from '../../server/embedded-redis';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { waitUntil } from './process';
+import { tempDir, waitUntil } from './process';
 
 type Spawned = Awaited<ReturnType<typeof spawnRedis>>;
 
@@ -19,7 +19,8 @@ describe('Redis refusing writes', () => {
   let otherAdmin: Redis;
 
   beforeAll(async () => {
-    [primary, other] = await Promise.all([spawnRedis({ persist: false }), spawnRedis({ persist: false })]);
+    // Replication writes an RDB snapshot: into temp dirs, not the working directory.
+    [primary, other] = await Promise.all([spawnRedis({ persist: false, dir: tempDir() }), spawnRedis({ persist: false, dir: tempDir() })]);
     admin = new Redis(primary.url);
     otherAdmin = new Redis(other.url);
     gw = await startTestGateway({ redisUrl: primary.url, config: { workspaces: [{ id: 'team' }] } });
