@@ -17,6 +17,7 @@ import { BACKOFF_TYPE, WebhookService, type DeliveryJobData } from '../server/we
 import { deliverAttempt, RetryLater } from '../server/webhooks/deliver';
 import { retryDelayMs } from '../server/webhooks/backoff';
 import { WebhookHttpClient } from '../server/webhooks/http';
+import { policyFromConfig } from '../server/webhooks/network-policy';
 import { SUBSCRIBABLE_EVENTS } from '../server/webhooks/matching';
 
 export const WEBHOOKS_QUEUE = 'webhooks';
@@ -50,7 +51,7 @@ export function configSubscriptions(ctx: GatewayContext): NewSubscription[] {
 
 function startWorker(ctx: GatewayContext): () => Promise<void> {
   const config = ctx.config.webhooks;
-  const http = new WebhookHttpClient({ allowPrivateNetworks: config.allowPrivateNetworks });
+  const http = new WebhookHttpClient({ policy: policyFromConfig(config) });
   const deps = { store: ctx.stores.webhooks, http, config, clock: ctx.clock, log: ctx.log, metrics: ctx.metrics, userAgent: `OpenClaw-Webhooks/${ctx.version}` };
   // BullMQ leaves a connection it was given open: this one is closed below with the worker.
   const connection = createBlockingClient(ctx.redisUrl, 'openclaw-webhooks-worker');

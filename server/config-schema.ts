@@ -175,7 +175,12 @@ export const ConfigSchema = Obj({
       retries: Int(0, { default: 3, maximum: 20 }),
       timeoutMs: Int(1, { default: 5000, maximum: 120000 }),
       concurrency: Int(1, { default: 32 }),
-      allowPrivateNetworks: Type.Boolean({ default: true }),
+      /** Hosts (names, IPs, CIDR ranges) any subscription may reach even on a private or loopback address (docs/security.md). */
+      allowedHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { default: [] }),
+      /** Legacy: `false` = no subscription may reach private networks (operators and config included) unless in allowedHosts; `true` = the default policy. */
+      allowPrivateNetworks: Type.Optional(Type.Boolean()),
+      /** Cap on API subscriptions per workspace (counted on every workspace a subscription covers). */
+      maxSubscriptionsPerWorkspace: Int(1, { default: 50, maximum: 100000 }),
     },
     { default: {} },
   ),

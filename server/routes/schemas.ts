@@ -38,7 +38,14 @@ export function errors(...codes: number[]): Record<number, TSchema> {
 
 export const WorkspaceIdParam = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'Workspace id: lower-case letters, digits, - and _' });
 
+/** The largest offset any list accepts: bounded so Redis and the serializer only see safe integers. */
+export const MAX_OFFSET = 1_000_000;
+
+/** `?offset=` of every list: `Infinity`, `1e309`, `1e20`, `-1`, `abc` → 400 validation_error. */
+export const Offset = Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: `Items to skip (at most ${MAX_OFFSET.toLocaleString('en-US')})` });
+export const limitUpTo = (maximum: number, dflt = 20) => Type.Integer({ minimum: 1, maximum, default: dflt, description: `Items per page (1–${maximum})` });
+
 export const Pagination = {
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: limitUpTo(200),
+  offset: Offset,
 };

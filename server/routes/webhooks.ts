@@ -16,8 +16,9 @@ import type { StoredSubscription, WebhookSubscription } from '../store/webhooks'
 import { generateSecret } from '../webhooks/signing';
 import { newId } from '../ids';
 import { checkEvents, checkUrl, MAX_URL_LENGTH } from '../webhooks/validate';
+import { isTrustedSubscription, policyFromConfig } from '../webhooks/network-policy';
 import { SUBSCRIBABLE_EVENTS } from '../webhooks/matching';
-import { WorkspaceIdParam, errors } from './schemas';
+import { Offset, WorkspaceIdParam, errors, limitUpTo } from './schemas';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T, description?: string) => Type.Union([t, Type.Null()], description ? { description } : {});
 
@@ -113,7 +114,7 @@ const WebhookIdParam = Type.String({ pattern: '^wh_[A-Za-z0-9_]{1,64}$', descrip
 const IdParams = Type.Object({ webhookId: WebhookIdParam });
 const DeliveryParams = Type.Object({ webhookId: WebhookIdParam, deliveryId: Type.String({ pattern: '^dlv_[A-Za-z0-9]{1,64}$' }) });
 const DeliveriesQuery = Type.Object(
-  { limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), offset: Type.Integer({ minimum: 0, default: 0 }) },
+  { limit: limitUpTo(100), offset: Offset },
   { additionalProperties: false },
 );
 
@@ -125,6 +126,7 @@ const view = ({ secret: _secret, ...s }: StoredSubscription): WebhookSubscriptio
 export default async function webhookRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
   const store = ctx.stores.webhooks;
   const cfg = ctx.config.webhooks;
+  const policy = policyFromConfig(cfg);
   const tags = ['webhooks'];
 
   async function visible(request: FastifyRequest, id: string): Promise<StoredSubscription> {
@@ -158,7 +160,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     async (request, reply) => {
       const key = keyOf(request);
       const b = request.body;
-      const url = checkUrl(b.url, cfg.allowPrivateNetworks);
+      const url = checkUrl(b.url, policy, key.workspaces.includes('*'));
       const events = checkEvents(b.events);
       const workspaces = b.workspaces ? await checkWorkspaces(key, b.workspaces) : null;
       const secret = b.secret ?? generateSecret();
@@ -220,7 +222,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       const { rotateSecret, ...b } = request.body;
       const secret = rotateSecret ? generateSecret() : undefined;
       const updated = await store.update(id, {
-        url: b.url === undefined ? undefined : checkUrl(b.url, cfg.allowPrivateNetworks),
+        url: b.url === undefined ? undefined : checkUrl(b.url, policy, isTrustedSubscription(current)),
         events: b.events && checkEvents(b.events),
         workspaces: b.workspaces === undefined ? undefined : b.workspaces && (await checkWorkspaces(key, b.workspaces, current.scope)),
         description: b.description,
