@@ -179,8 +179,6 @@ export const ConfigSchema = Obj({
       allowedHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { default: [] }),
       /** Legacy: `false` = no subscription may reach private networks (operators and config included) unless in allowedHosts; `true` = the default policy. */
       allowPrivateNetworks: Type.Optional(Type.Boolean()),
-      /** Cap on API subscriptions per workspace (counted on every workspace a subscription covers). */
-      maxSubscriptionsPerWorkspace: Int(1, { default: 50, maximum: 100000 }),
     },
     { default: {} },
   ),
@@ -197,6 +195,20 @@ export const ConfigSchema = Obj({
     { default: {} },
   ),
   schedules: Type.Array(ScheduleConfigSchema, { default: [] }),
+  /** Per-tenant caps (docs/security.md): what one key or workspace may hold at once. */
+  limits: Obj(
+    {
+      /** API webhook subscriptions per workspace (a subscription counts toward every workspace it covers; `*` is one bucket). */
+      subscriptionsPerWorkspace: Int(1, { default: 50 }),
+      /** API schedules per workspace. */
+      schedulesPerWorkspace: Int(1, { default: 100 }),
+      /** The shortest gap between two ticks of an API schedule, in seconds (60: at most once a minute). */
+      scheduleMinIntervalSeconds: Int(1, { default: 60 }),
+      /** Open SSE streams per API key, counted across every gateway process (0: no cap). */
+      streamsPerKey: Int(0, { default: 20 }),
+    },
+    { default: {} },
+  ),
 });
 
 export type Config = Static<typeof ConfigSchema>;

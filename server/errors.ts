@@ -42,10 +42,10 @@ export const ERROR_CODES = {
   request_timeout: { status: 408, meaning: 'the request was not received in time' },
   headers_too_large: { status: 431, meaning: 'the request headers are larger than the server accepts' },
   url_not_allowed: { status: 400, meaning: 'the webhook URL targets an address the SSRF policy refuses (cloud metadata, link-local, private or loopback)' },
-  subscription_limit_reached: { status: 409, meaning: 'the workspace already has webhooks.maxSubscriptionsPerWorkspace subscriptions' },
-  schedule_limit_reached: { status: 409, meaning: 'the workspace already has schedules.maxPerWorkspace schedules' },
-  schedule_too_frequent: { status: 400, meaning: 'the cron fires more often than schedules.minIntervalSeconds allows' },
-  too_many_streams: { status: 429, meaning: 'this key already holds api.maxStreamsPerKey open SSE streams' },
+  subscription_limit_reached: { status: 409, meaning: 'the workspace already has limits.subscriptionsPerWorkspace subscriptions' },
+  schedule_limit_reached: { status: 409, meaning: 'the workspace already has limits.schedulesPerWorkspace schedules' },
+  schedule_too_frequent: { status: 400, meaning: 'the cron fires more often than limits.scheduleMinIntervalSeconds allows' },
+  too_many_streams: { status: 429, meaning: 'this key already holds limits.streamsPerKey open SSE streams' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type CatalogueCode = keyof typeof ERROR_CODES;

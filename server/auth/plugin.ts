@@ -34,7 +34,20 @@ export default fp(async function auth(app: FastifyInstance, opts: { ctx: Gateway
   const { ctx } = opts;
   const lastTouched = new Map<string, number>();
   const { prefix } = ctx.config.api;
-  const underPrefix = (pattern: string | undefined) => pattern !== undefined && (pattern === prefix || pattern.startsWith(`${prefix}/`));
+  const underPrefix = (path: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+  /**
+   * For a request no route matched (404/405 answers, which read nothing): its path as the
+   * router sees it (absolute form stripped, percent-decoded), so unknown API paths need a key
+   * in every spelling too and reveal nothing without one.
+   */
+  function unmatchedUnderPrefix(url: string): boolean {
+    try {
+      return underPrefix(decodeURIComponent(new URL(url, 'http://gateway.invalid').pathname));
+    } catch {
+      return false; // undecodable: answered 400 before any route
+    }
+  }
 
   async function authenticate(request: FastifyRequest): Promise<ApiKeyRecord> {
     const header = request.headers.authorization;
@@ -49,8 +62,10 @@ export default fp(async function auth(app: FastifyInstance, opts: { ctx: Gateway
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     // routeOptions.url is the matched route's pattern (`/api/v1/sessions/:sessionId`); undefined
-    // when no route matched (the 404/405 handler answers without reading anything).
-    if (!(underPrefix(request.routeOptions.url) || config?.authenticate) || config?.public || request.method === 'OPTIONS') return;
+    // when no route matched.
+    const pattern = request.routeOptions.url;
+    const api = pattern === undefined ? unmatchedUnderPrefix(request.url) : underPrefix(pattern);
+    if (!(api || config?.authenticate) || config?.public || request.method === 'OPTIONS') return;
     if (!ctx.readiness.ready) throw unavailable('the gateway is starting; retry in a few seconds', 'starting', 2);
 
     const key = await authenticate(request);

@@ -10,7 +10,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteOptions } from '.';
 import { coversWorkspace, keyOf, requireWorkspace } from '../auth/permissions';
-import { conflict, invalidField, notFound } from '../errors';
+import { apiError, conflict, invalidField, notFound } from '../errors';
 import type { ApiKeyRecord } from '../store/keys';
 import type { StoredSubscription, WebhookSubscription } from '../store/webhooks';
 import { generateSecret } from '../webhooks/signing';
@@ -118,6 +118,8 @@ const DeliveriesQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const ListQuery = Type.Object({ limit: limitUpTo(200), offset: Offset }, { additionalProperties: false });
+
 const coversAll = (key: ApiKeyRecord, scope: string[]) => scope.every((w) => (w === '*' ? key.workspaces.includes('*') : coversWorkspace(key, w)));
 
 /** The public view: never the secret. */
@@ -151,11 +153,23 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     return unique;
   }
 
+  /** 409 when one of the workspaces a new subscription covers already holds limits.subscriptionsPerWorkspace (`*` is one bucket). */
+  async function checkCap(covers: string[]): Promise<void> {
+    const cap = ctx.config.limits.subscriptionsPerWorkspace;
+    const subs = (await store.list()).filter((s) => s.source === 'api');
+    for (const w of covers) {
+      const held = subs.filter((s) => (s.workspaces ?? s.scope).includes(w)).length;
+      if (held >= cap) {
+        throw apiError('subscription_limit_reached', `workspace '${w}' already has ${held} webhook subscriptions (limits.subscriptionsPerWorkspace is ${cap}); delete one first`);
+      }
+    }
+  }
+
   app.post<{ Body: Static<typeof CreateBody> }>(
     '/webhooks',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, summary: 'Subscribe a URL to events', body: CreateBody, response: { 201: WebhookWithSecret, ...errors(400, 403, 413) } },
+      schema: { tags, summary: 'Subscribe a URL to events', body: CreateBody, response: { 201: WebhookWithSecret, ...errors(400, 403, 409, 413) } },
     },
     async (request, reply) => {
       const key = keyOf(request);
@@ -163,6 +177,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       const url = checkUrl(b.url, policy, key.workspaces.includes('*'));
       const events = checkEvents(b.events);
       const workspaces = b.workspaces ? await checkWorkspaces(key, b.workspaces) : null;
+      await checkCap(workspaces ?? key.workspaces);
       const secret = b.secret ?? generateSecret();
       const sub = await store.create({
         id: newId('wh'),
@@ -182,15 +197,22 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     },
   );
 
-  app.get(
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/webhooks',
     {
       config: { permission: 'webhooks:read' },
-      schema: { tags, summary: 'List the subscriptions this key can see', response: { 200: Type.Object({ data: Type.Array(WebhookSchema) }), ...errors(403) } },
+      schema: {
+        tags,
+        summary: 'List the subscriptions this key can see, oldest first (paginated)',
+        querystring: ListQuery,
+        response: { 200: Type.Object({ data: Type.Array(WebhookSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errors(400, 403) },
+      },
     },
     async (request) => {
       const key = keyOf(request);
-      return { data: (await store.list()).filter((s) => coversAll(key, s.scope)).map(view) };
+      const { limit, offset } = request.query;
+      const visible = (await store.list()).filter((s) => coversAll(key, s.scope));
+      return { data: visible.slice(offset, offset + limit).map(view), total: visible.length, limit, offset };
     },
   );
 

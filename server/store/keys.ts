@@ -12,6 +12,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Redis from 'ioredis';
 import { DEFAULT_PERMISSIONS, PERMISSIONS, type KeyConfig, type Permission } from '../config-schema';
 import { LuaScript } from './lua';
+import { endOwnership, transferOwnership } from './ownership';
 
 export const KEY_PREFIX = 'oclaw_live_';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -189,19 +190,21 @@ export class KeyStore {
     return null;
   }
 
+  /** Revokes a key at once, and disables what it owns (store/ownership.ts). */
   async revoke(id: string): Promise<boolean> {
     const h = await this.redis.hgetall(R.record(id));
     if (!h.id || h.revokedAt) return false;
     await this.redis.multi().hset(R.record(id), 'revokedAt', this.now().toISOString()).del(R.byHash(h.hash)).exec();
+    await endOwnership(this.redis, this.now, id, h.label);
     return true;
   }
 
-  /** New key with the same label and scopes; the old one is revoked in the same transaction. */
+  /** New key with the same label and scopes; the old one is revoked in the same transaction, and what it owned carries over. */
   async rotate(id: string): Promise<{ key: string; record: ApiKeyRecord } | null> {
     const h = await this.redis.hgetall(R.record(id));
     if (!h.id || h.revokedAt) return null;
     const old = toRecord(h);
-    return this.create(
+    const created = await this.create(
       {
         label: old.label,
         workspaces: old.workspaces,
@@ -211,6 +214,8 @@ export class KeyStore {
       },
       { id, hash: h.hash },
     );
+    await transferOwnership(this.redis, this.now, id, created.record.id);
+    return created;
   }
 
   /**
