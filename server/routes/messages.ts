@@ -161,6 +161,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    res.flushHeaders(); // the client learns at once that its stream is open (not at the first event)
     const following = ctx.messages.follow(messageId, afterId, (e) => res.write(`id: ${e.id}\ndata: ${e.data}\n\n`));
     const heartbeat = setInterval(() => {
       res.write(': heartbeat\n\n');
