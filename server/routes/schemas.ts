@@ -22,10 +22,10 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, malformed, unknown or revoked API key',
   403: 'The key lacks the permission or the workspace',
   404: 'Not found',
-  409: 'Conflict',
+  409: 'Conflict (taken id, read-only resource, or a cap: subscription_limit_reached, schedule_limit_reached)',
   413: 'Body too large',
   422: 'Idempotency key reused with a different body',
-  429: 'Rate limited (see Retry-After and X-RateLimit-Reset)',
+  429: 'Rate limited (see Retry-After and X-RateLimit-Reset), or too_many_streams (limits.streamsPerKey)',
   502: 'The model provider failed',
   503: 'Starting, or Redis unreachable (see Retry-After)',
 };
