@@ -238,6 +238,27 @@ export class KeyStore {
   }
 
   /**
+   * A workspace was deleted: API keys (CLI-made) lose it from their scope, so a workspace
+   * re-created with the same id is not open to the old tenant; a key left with no workspace is
+   * revoked (which disables what it owned). Keys over `*` and config keys (the file decides) stay.
+   */
+  async dropWorkspace(workspace: string): Promise<{ narrowed: number; revoked: number }> {
+    let narrowed = 0;
+    let revoked = 0;
+    for (const k of await this.list()) {
+      if (k.source === 'config' || !k.workspaces.includes(workspace)) continue;
+      const rest = k.workspaces.filter((w) => w !== workspace);
+      if (!rest.length) {
+        if (await this.revoke(k.id)) revoked++;
+      } else {
+        await this.redis.hset(R.record(k.id), 'workspaces', JSON.stringify(rest));
+        narrowed++;
+      }
+    }
+    return { narrowed, revoked };
+  }
+
+  /**
    * Makes the stored config keys match api.keys: adds or updates each, and revokes config keys
    * that were removed from the file. Config key ids are derived from the hash, so they are stable.
    */

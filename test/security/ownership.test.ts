@@ -96,8 +96,15 @@ describe('ownership', () => {
     const only = await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['session.started'], workspaces: ['own-b'], secret: SECRET } });
     const both = await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['session.started'], workspaces: ['own-b', 'own-a'], secret: SECRET } });
 
+    const twoWorkspaces = await gw.createKey({ workspaces: ['own-a', 'own-b'], permissions: ['sessions:read'] });
     expect((await gw.request('DELETE', '/api/v1/workspaces/own-b')).status).toBe(204);
     expect((await gw.request('POST', '/api/v1/workspaces', { body: { id: 'own-b' } })).status).toBe(201);
+
+    // The old tenant's key is not a key to the new workspace: scoped to own-b alone it is revoked;
+    // a key over own-a and own-b keeps own-a only.
+    expect((await gw.request('GET', '/api/v1/sessions?workspace=own-b', { key: t.key })).status).toBe(401);
+    expect((await gw.request('GET', '/api/v1/sessions?workspace=own-b', { key: twoWorkspaces })).status).toBe(403);
+    expect((await gw.request('GET', '/api/v1/sessions?workspace=own-a', { key: twoWorkspaces })).status).toBe(200);
 
     for (const id of [t.subId, only.body.id]) expect((await gw.request('GET', `/api/v1/webhooks/${id}`)).status).toBe(404);
     expect((await gw.request('GET', `/api/v1/webhooks/${both.body.id}`)).body.workspaces).toEqual(['own-a']);
