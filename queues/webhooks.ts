@@ -17,6 +17,7 @@ import { BACKOFF_TYPE, WebhookService, type DeliveryJobData } from '../server/we
 import { deliverAttempt, RetryLater } from '../server/webhooks/deliver';
 import { retryDelayMs } from '../server/webhooks/backoff';
 import { WebhookHttpClient } from '../server/webhooks/http';
+import { policyFromConfig } from '../server/webhooks/network-policy';
 import { SUBSCRIBABLE_EVENTS } from '../server/webhooks/matching';
 
 export const WEBHOOKS_QUEUE = 'webhooks';
@@ -59,7 +60,7 @@ async function releaseHeld(queue: Queue<DeliveryJobData>, ids: string[]): Promis
 function startWorker(ctx: GatewayContext): () => Promise<void> {
   const config = ctx.config.webhooks;
   const queue = ctx.queues.get(WEBHOOKS_QUEUE) as Queue<DeliveryJobData>;
-  const http = new WebhookHttpClient({ allowPrivateNetworks: config.allowPrivateNetworks });
+  const http = new WebhookHttpClient({ policy: policyFromConfig(config) });
   const deps = {
     store: ctx.stores.webhooks,
     http,

@@ -8,7 +8,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { randomUUID } from 'node:crypto';
 import type { GatewayContext } from './context';
-import { ApiError, unavailable } from './errors';
+import { ApiError, apiError, unavailable } from './errors';
+import { clientErrorHandler, MethodIndex } from './http-errors';
 import authPlugin from './auth/plugin';
 import overheadPlugin, { OVERHEAD_HEADER } from './metrics/overhead';
 import httpMetricsPlugin from './metrics/http';
@@ -58,6 +59,7 @@ function toApiError(err: FastifyError | ApiError | Error): ApiError {
     const { message, field } = describeValidationError(fe.validation as never, fe.validationContext);
     return new ApiError(400, 'validation_error', message, {}, { field });
   }
+  if (fe.code === 'FST_ERR_BAD_URL') return apiError('malformed_request', `malformed URL: ${fe.message}`);
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError(413, 'payload_too_large', fe.message);
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError(415, 'unsupported_media_type', fe.message);
   if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError(400, 'invalid_json', 'the request body is empty; send a JSON object');
@@ -100,6 +102,9 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
     },
     forceCloseConnections: true,
+    // Requests Node's parser refuses (431, bad Content-Length, a header without a colon, raw bytes
+    // in the path) never reach a route: answered on the socket, in the one error shape.
+    clientErrorHandler,
     // Our own 503 below, in the one error shape, instead of Fastify's.
     return503OnClosing: false,
     // Errors raised before routing (bad URL encoding…): same shape, same headers.
@@ -110,8 +115,10 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   });
   const routes: RouteEntry[] = [];
   ROUTES.set(app, routes);
+  const methods = new MethodIndex();
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
+      if (method !== 'OPTIONS') methods.add(method, r.url); // CORS preflight (`OPTIONS *`) would match every path
       if (method !== 'HEAD') routes.push({ method, url: r.url, hidden: !!(r.schema as { hide?: boolean } | undefined)?.hide });
     }
   });
@@ -130,8 +137,15 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(sendError);
+  // A known path with another method → 405 with Allow; an unknown path → 404. Neither reads data.
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send(new ApiError(404, 'route_not_found', `no route for ${request.method} ${request.url.split('?')[0]}`).toJSON());
+    const path = request.url.split('?')[0];
+    const allow = methods.allowed(request.url);
+    if (allow.length) {
+      reply.status(405).header('Allow', allow.join(', ')).send(apiError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow.join(', ')}`).toJSON());
+      return;
+    }
+    reply.status(404).send(apiError('route_not_found', `no route for ${request.method} ${path}`).toJSON());
   });
 
   if (ctx.config.api.cors) {
@@ -154,7 +168,9 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
           'REST API of the OpenClaw gateway.',
           'Authentication: `Authorization: Bearer <API key>` on every route under the prefix (401 with `WWW-Authenticate: Bearer` without one; 403 naming the missing permission or the workspace outside the key\'s scope).',
           'Rate limits: requests per minute per key, shared by every gateway process; every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix epoch seconds); past the limit 429 `rate_limited` with `Retry-After`.',
-          'Errors: always `{"error":{"code","message"}}` with the HTTP status (validation errors add `field`). 503 `starting` / `unavailable` come with `Retry-After`.',
+          'Errors: always `{"error":{"code","message"}}` with the HTTP status (validation errors add `field`), framework errors included: 400 `malformed_request`, 404 `route_not_found`, 405 `method_not_allowed` (with `Allow`), 431 `headers_too_large`. 503 `starting` / `unavailable` come with `Retry-After`.',
+          'Authentication is decided by the matched route, so every spelling of a path (percent-encoded, absolute-form) needs the same key; unknown paths under the prefix need a key too.',
+          'Caps (config `limits`): 409 `subscription_limit_reached`, 409 `schedule_limit_reached`, 400 `schedule_too_frequent`, 429 `too_many_streams`. Webhook URLs follow the SSRF policy: 400 `url_not_allowed`. Lists take `limit` and `offset` (0–1,000,000) and answer `total`.',
           'Every response carries `X-Request-Id` (the client\'s own when it sends one).',
         ].join('\n\n'),
       },

@@ -197,7 +197,10 @@ export const ConfigSchema = Obj({
       repairIntervalMs: Int(100, { default: 60000 }),
       timeoutMs: Int(1, { default: 5000, maximum: 120000 }),
       concurrency: Int(1, { default: 32 }),
-      allowPrivateNetworks: Type.Boolean({ default: true }),
+      /** Hosts (names, IPs, CIDR ranges) any subscription may reach even on a private or loopback address (docs/security.md). */
+      allowedHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { default: [] }),
+      /** Legacy: `false` = no subscription may reach private networks (operators and config included) unless in allowedHosts; `true` = the default policy. */
+      allowPrivateNetworks: Type.Optional(Type.Boolean()),
     },
     { default: {} },
   ),
@@ -214,6 +217,20 @@ export const ConfigSchema = Obj({
     { default: {} },
   ),
   schedules: Type.Array(ScheduleConfigSchema, { default: [] }),
+  /** Per-tenant caps (docs/security.md): what one key or workspace may hold at once. */
+  limits: Obj(
+    {
+      /** API webhook subscriptions per workspace (a subscription counts toward every workspace it covers; `*` is one bucket). */
+      subscriptionsPerWorkspace: Int(1, { default: 50 }),
+      /** API schedules per workspace. */
+      schedulesPerWorkspace: Int(1, { default: 100 }),
+      /** The shortest gap between two ticks of an API schedule, in seconds (60: at most once a minute). */
+      scheduleMinIntervalSeconds: Int(1, { default: 60 }),
+      /** Open SSE streams per API key, counted across every gateway process (0: no cap). */
+      streamsPerKey: Int(0, { default: 20 }),
+    },
+    { default: {} },
+  ),
 });
 
 export type Config = Static<typeof ConfigSchema>;

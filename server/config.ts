@@ -10,6 +10,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { ConfigSchema, LOG_LEVELS, type Config } from './config-schema';
 import { presetNames } from './agent/presets';
 import { SKILLS, isSkill } from './agent/skills';
+import { HostAllowList, refusalForUrlHost } from './webhooks/network-policy';
 
 export type { Config } from './config-schema';
 
@@ -110,6 +111,20 @@ function crossCheck(config: Config): string[] {
   config.api.keys.forEach((k, i) => {
     const first = config.api.keys.findIndex((o) => o.key === k.key);
     if (first !== i) problems.push(`api.keys[${i}].key: the same key is already declared at api.keys[${first}]`);
+  });
+  let allowedHosts = new HostAllowList([]);
+  config.webhooks.allowedHosts.forEach((h, i) => {
+    try {
+      new HostAllowList([h]);
+    } catch (err) {
+      problems.push(`webhooks.allowedHosts[${i}]: ${(err as Error).message}`);
+    }
+  });
+  if (!problems.length) allowedHosts = new HostAllowList(config.webhooks.allowedHosts);
+  config.webhooks.outbound.forEach((w, i) => {
+    // Config entries are the operator's own: only what nobody may target (metadata, link-local) is refused here.
+    const why = URL.canParse(w.url) ? refusalForUrlHost({ allowedHosts, trustOperators: true }, true, new URL(w.url).hostname) : 'not a valid URL';
+    if (why) problems.push(`webhooks.outbound[${i}].url: ${why}`);
   });
   return problems;
 }

@@ -29,3 +29,26 @@ export const notFound = (what: string, id: string, code = 'not_found') => new Ap
 export const conflict = (message: string, code = 'conflict') => new ApiError(409, code, message);
 export const unavailable = (message: string, code = 'unavailable', retryAfterSeconds = 5) =>
   new ApiError(503, code, message, { 'Retry-After': String(retryAfterSeconds) });
+
+/**
+ * The catalogue of codes whose status is fixed, with what they mean (docs/security.md lists
+ * them too). `apiError(code, message)` takes the status from here, so a code never answers
+ * with two statuses.
+ */
+export const ERROR_CODES = {
+  malformed_request: { status: 400, meaning: 'the HTTP request itself is malformed (request line, header syntax, Content-Length, URL encoding)' },
+  route_not_found: { status: 404, meaning: 'no route for this method and path' },
+  method_not_allowed: { status: 405, meaning: 'the path exists, with other methods (listed in Allow)' },
+  request_timeout: { status: 408, meaning: 'the request was not received in time' },
+  headers_too_large: { status: 431, meaning: 'the request headers are larger than the server accepts' },
+  url_not_allowed: { status: 400, meaning: 'the webhook URL targets an address the SSRF policy refuses (cloud metadata, link-local, private or loopback)' },
+  subscription_limit_reached: { status: 409, meaning: 'the workspace already has limits.subscriptionsPerWorkspace subscriptions' },
+  schedule_limit_reached: { status: 409, meaning: 'the workspace already has limits.schedulesPerWorkspace schedules' },
+  schedule_too_frequent: { status: 400, meaning: 'the cron fires more often than limits.scheduleMinIntervalSeconds allows' },
+  too_many_streams: { status: 429, meaning: 'this key already holds limits.streamsPerKey open SSE streams' },
+} as const satisfies Record<string, { status: number; meaning: string }>;
+
+export type CatalogueCode = keyof typeof ERROR_CODES;
+
+export const apiError = (code: CatalogueCode, message: string, headers: Record<string, string> = {}, details?: Record<string, unknown>) =>
+  new ApiError(ERROR_CODES[code].status, code, message, headers, details);

@@ -9,6 +9,7 @@ import { agentFeature } from './agent/feature';
 import { schedulesFeature } from '../queues/schedules';
 import { messagesFeature } from './messages/feature';
 import { webhooksFeature } from '../queues/webhooks';
+import { ownershipFeature } from './auth/ownership-feature';
 
 export interface Feature {
   name: string;
@@ -25,4 +26,5 @@ export const FEATURES: Feature[] = [
   webhooksFeature,
   messagesFeature,
   schedulesFeature, // after messages: stops first, so runs stop waiting before the message follower closes
+  ownershipFeature, // a deleted workspace's webhook subscriptions
 ];

@@ -5,7 +5,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { GatewayContext } from './context';
-import { ApiError, conflict, notFound } from './errors';
+import { ApiError, apiError, conflict, notFound } from './errors';
 import { CronError, checkCron, nextRuns } from './cron';
 import { newId } from './ids';
 import type { ScheduleConfig } from './config-schema';
@@ -72,7 +72,25 @@ export class ScheduleService {
     return this.store.list();
   }
 
-  async create(input: ScheduleInput): Promise<Schedule> {
+  /**
+   * Limits on API schedules (config ones are the operator's): at most limits.schedulesPerWorkspace
+   * per workspace (409), and no two ticks closer than limits.scheduleMinIntervalSeconds (400).
+   */
+  private async checkLimits(d: ScheduleDefinition, movingIn: boolean): Promise<void> {
+    const { schedulesPerWorkspace, scheduleMinIntervalSeconds } = this.ctx.config.limits;
+    const ticks = nextRuns(d.cron, d.timezone, this.ctx.clock.now(), 16);
+    const gap = Math.min(...ticks.slice(1).map((t, i) => t - ticks[i]));
+    if (gap < scheduleMinIntervalSeconds * 1000) {
+      throw apiError('schedule_too_frequent', `cron: '${d.cron}' fires every ${gap / 1000} s; schedules run at most once every ${scheduleMinIntervalSeconds} s (limits.scheduleMinIntervalSeconds)`, {}, { field: 'cron' });
+    }
+    if (!movingIn) return;
+    const held = (await this.store.list()).filter((s) => s.source === 'api' && s.workspace === d.workspace).length;
+    if (held >= schedulesPerWorkspace) {
+      throw apiError('schedule_limit_reached', `workspace '${d.workspace}' already has ${held} schedules (limits.schedulesPerWorkspace is ${schedulesPerWorkspace}); delete one first`);
+    }
+  }
+
+  async create(input: ScheduleInput, createdBy: string | null = null): Promise<Schedule> {
     const id = input.id ?? newId('sch', 16);
     const d = await this.validate({
       workspace: input.workspace,
@@ -83,10 +101,12 @@ export class ScheduleService {
       sessionId: input.sessionId ?? null,
       enabled: input.enabled ?? true,
     });
+    await this.checkLimits(d, true);
     const created = await this.store.create(id, d);
     if (!created) throw conflict(`schedule '${id}' already exists`, 'already_exists');
+    if (createdBy) await this.store.setOwner(id, createdBy);
     await this.arm(id, d);
-    return created;
+    return { ...created, createdBy };
   }
 
   /** 404 when unknown, 409 when declared in the config. */
@@ -107,6 +127,7 @@ export class ScheduleService {
       sessionId: patch.sessionId === undefined ? current.sessionId : patch.sessionId,
       enabled: patch.enabled ?? current.enabled,
     });
+    if (current.source === 'api') await this.checkLimits(d, d.workspace !== current.workspace);
     const updated = await this.store.update(current.id, d);
     if (!updated) throw notFound('schedule', current.id);
     // Only timing changes re-arm BullMQ: re-arming drops a pending (possibly overdue) tick.

@@ -2,6 +2,10 @@
  * Bearer authentication, permissions and per-key rate limits for every route under the API
  * prefix. A route declares what it needs with `config: { permission: 'messages:write' }` or
  * `config: { public: true }` (OpenAPI document).
+ *
+ * Decided by the route the router matched (its registered pattern), never by the URL string:
+ * `/%61pi/v1/health` and an absolute-form `GET http://x/api/v1/health` reach the same route as
+ * `/api/v1/health`, so they need the same key.
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -30,7 +34,20 @@ export default fp(async function auth(app: FastifyInstance, opts: { ctx: Gateway
   const { ctx } = opts;
   const lastTouched = new Map<string, number>();
   const { prefix } = ctx.config.api;
-  const underPrefix = (url: string) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`);
+  const underPrefix = (path: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+  /**
+   * For a request no route matched (404/405 answers, which read nothing): its path as the
+   * router sees it (absolute form stripped, percent-decoded), so unknown API paths need a key
+   * in every spelling too and reveal nothing without one.
+   */
+  function unmatchedUnderPrefix(url: string): boolean {
+    try {
+      return underPrefix(decodeURIComponent(new URL(url, 'http://gateway.invalid').pathname));
+    } catch {
+      return false; // undecodable: answered 400 before any route
+    }
+  }
 
   async function authenticate(request: FastifyRequest): Promise<ApiKeyRecord> {
     const header = request.headers.authorization;
@@ -44,7 +61,11 @@ export default fp(async function auth(app: FastifyInstance, opts: { ctx: Gateway
 
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
-    if (!(underPrefix(request.url) || config?.authenticate) || config?.public || request.method === 'OPTIONS') return;
+    // routeOptions.url is the matched route's pattern (`/api/v1/sessions/:sessionId`); undefined
+    // when no route matched.
+    const pattern = request.routeOptions.url;
+    const api = pattern === undefined ? unmatchedUnderPrefix(request.url) : underPrefix(pattern);
+    if (!(api || config?.authenticate) || config?.public || request.method === 'OPTIONS') return;
     if (!ctx.readiness.ready) throw unavailable('the gateway is starting; retry in a few seconds', 'starting', 2);
 
     const key = await authenticate(request);

@@ -7,8 +7,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteOptions } from '.';
 import { coversWorkspace, keyOf, requireWorkspace } from '../auth/permissions';
-import { ApiError, badRequest, forbidden, invalidField, notFound } from '../errors';
-import { CLIENT_ID_PATTERN } from '../ids';
+import { ApiError, apiError, badRequest, forbidden, invalidField, notFound } from '../errors';
+import { CLIENT_ID_PATTERN, newId } from '../ids';
 import { isTimeZone } from '../cron';
 import { fingerprint, type IdempotencyClaim } from '../store/idempotency';
 import type { MessageRecord } from '../store/messages';
@@ -125,13 +125,32 @@ function requireReadable(request: FastifyRequest, rec: MessageRecord | null, id:
   return rec;
 }
 
+interface StreamSlot {
+  keyId: string;
+  id: string;
+}
+
 export default async function messageRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
   const tags = ['messages'];
   const body = sendBody(ctx.config.messages.maxChars);
   const waitMs = () => ctx.config.messages.timeoutMs + QUEUE_ALLOWANCE_MS;
 
+  /** A stream slot's lifetime without a refresh: a few heartbeats (a dead process frees its slots). */
+  const slotTtlMs = () => Math.max(3 * ctx.config.messages.heartbeatMs, 30_000);
+
+  /** Takes one of the key's `limits.streamsPerKey` stream slots, or 429 too_many_streams. */
+  async function claimStream(request: FastifyRequest): Promise<StreamSlot | null> {
+    const cap = ctx.config.limits.streamsPerKey;
+    if (cap === 0) return null;
+    const slot = { keyId: keyOf(request).id, id: newId('str', 16) };
+    if (!(await ctx.stores.streams.claim(slot.keyId, slot.id, cap, slotTtlMs()))) {
+      throw apiError('too_many_streams', `this API key already holds ${cap} open streams (limits.streamsPerKey); close one or retry later`, { 'Retry-After': '5' });
+    }
+    return slot;
+  }
+
   /** Relays a message's events as SSE from `afterId` until its final event; the client may leave at any time. */
-  function relay(request: FastifyRequest, reply: FastifyReply, messageId: string, afterId: string): void {
+  function relay(request: FastifyRequest, reply: FastifyReply, messageId: string, afterId: string, slot: StreamSlot | null): void {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -142,8 +161,12 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    res.flushHeaders(); // the client learns at once that its stream is open (not at the first event)
     const following = ctx.messages.follow(messageId, afterId, (e) => res.write(`id: ${e.id}\ndata: ${e.data}\n\n`));
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), ctx.config.messages.heartbeatMs);
+    const heartbeat = setInterval(() => {
+      res.write(': heartbeat\n\n');
+      if (slot) ctx.stores.streams.refresh(slot.keyId, slot.id, slotTtlMs()).catch(() => undefined);
+    }, ctx.config.messages.heartbeatMs);
     const giveUp = setTimeout(() => {
       res.write(`data: ${JSON.stringify({ type: 'error', code: 'timeout', message: `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${messageId}` })}\n\n`);
       done();
@@ -153,6 +176,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       clearInterval(heartbeat);
       clearTimeout(giveUp);
       following.stop(); // the message itself goes on: it is stored, counted and announced
+      if (slot) ctx.stores.streams.release(slot.keyId, slot.id).catch(() => undefined);
     };
     const done = () => {
       if (ended) return;
@@ -210,17 +234,25 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
         summary: 'Send a message and stream the answer (Server-Sent Events)',
         headers: IdempotencyHeaders,
         body,
-        response: { 200: SSE_RESPONSE, ...errors(400, 403, 404, 409, 413, 422) },
+        response: { 200: SSE_RESPONSE, ...errors(400, 403, 404, 409, 413, 422, 429) },
       },
     },
     async (request, reply) => {
       const b = request.body;
       checkSend(request, b);
       if (b.async) throw invalidField('async', 'is not supported on the stream endpoint');
-      const sent = await ctx.messages.submit({ ...b, idempotency: idempotencyOf(request, b, 'messages') });
+      const idempotency = idempotencyOf(request, b, 'messages');
+      const slot = await claimStream(request); // before submitting: a refused stream sends nothing
+      let sent;
+      try {
+        sent = await ctx.messages.submit({ ...b, idempotency });
+      } catch (err) {
+        if (slot) await ctx.stores.streams.release(slot.keyId, slot.id).catch(() => undefined);
+        throw err;
+      }
       if (sent.replayed) reply.header('Idempotent-Replayed', 'true');
       reply.header('X-Message-Id', sent.messageId);
-      relay(request, reply, sent.messageId, '0');
+      relay(request, reply, sent.messageId, '0', slot);
     },
   );
 
@@ -266,7 +298,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       const after = request.query.after ?? (typeof header === 'string' && header !== '' ? header : '0');
       if (!isStreamId(after)) throw invalidField(request.query.after !== undefined ? 'after' : 'Last-Event-ID', `'${after}' is not an event id (e.g. 1714471200000-0)`);
       requireReadable(request, await ctx.messages.get(messageId), messageId);
-      relay(request, reply, messageId, after);
+      relay(request, reply, messageId, after, await claimStream(request));
     },
   );
 }

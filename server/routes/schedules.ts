@@ -9,7 +9,7 @@ import type { RouteOptions } from '.';
 import { keyOf, requireVisible, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
 import { notFound } from '../errors';
 import { CLIENT_ID_PATTERN } from '../ids';
-import { WorkspaceIdParam, errors } from './schemas';
+import { Pagination, WorkspaceIdParam, errors } from './schemas';
 import type { Schedule } from '../store/schedules';
 
 const ScheduleIdParam = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Schedule id: letters, digits, - and _ (generated `sch_…` when not given)' });
@@ -42,6 +42,7 @@ const ScheduleFields = {
   sessionId: Type.Union([Type.String(), Type.Null()]),
   enabled: Type.Boolean(),
   source: Type.Union([Type.Literal('config'), Type.Literal('api')], { description: 'config: declared in openclaw.json, read-only here' }),
+  createdBy: Type.Union([Type.String(), Type.Null()], { description: 'Id of the API key that created it; revoking that key pauses the schedule, rotating it carries the schedule over' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   nextRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'The next tick; null when disabled' }),
@@ -78,7 +79,7 @@ const PatchBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 const IdParams = Type.Object({ scheduleId: ScheduleIdParam });
-const ListQuery = Type.Object({ workspace: Type.Optional(WorkspaceIdParam) }, { additionalProperties: false });
+const ListQuery = Type.Object({ workspace: Type.Optional(WorkspaceIdParam), ...Pagination }, { additionalProperties: false });
 const RunAccepted = Type.Object({
   scheduleId: Type.String(),
   runId: Type.String(),
@@ -104,14 +105,25 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
     base,
     {
       config: { permission: 'schedules:read' },
-      schema: { tags, summary: 'List the schedules of the workspaces this key can see', querystring: ListQuery, response: { 200: Type.Object({ data: Type.Array(ScheduleSchema) }), ...errors(400, 403) } },
+      schema: {
+        tags,
+        summary: 'List the schedules of the workspaces this key can see, by id (paginated)',
+        querystring: ListQuery,
+        response: { 200: Type.Object({ data: Type.Array(ScheduleSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errors(400, 403, 404) },
+      },
     },
     async (request) => {
       const key = keyOf(request);
-      const { workspace } = request.query;
+      const { workspace, limit, offset } = request.query;
+      if (workspace !== undefined) {
+        // As for sessions: a workspace outside the key's scope is 403, an unknown one 404.
+        requireWorkspace(key, workspace);
+        if (!(await ctx.stores.workspaces.exists(workspace))) throw notFound('workspace', workspace);
+      }
       const all = (await service.list()).filter((s) => !workspace || s.workspace === workspace);
       const shown = new Set(visibleWorkspaces(key, [...new Set(all.map((s) => s.workspace))]));
-      return { data: all.filter((s) => shown.has(s.workspace)).map((s) => service.view(s)) };
+      const visible = all.filter((s) => shown.has(s.workspace));
+      return { data: visible.slice(offset, offset + limit).map((s) => service.view(s)), total: visible.length, limit, offset };
     },
   );
 
@@ -135,7 +147,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
     },
     async (request, reply) => {
       requireWorkspace(keyOf(request), request.body.workspace);
-      const created = await service.create(request.body);
+      const created = await service.create(request.body, keyOf(request).id);
       reply.status(201).header('Location', `${prefix}${base}/${created.id}`);
       return service.view(created);
     },

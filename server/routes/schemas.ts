@@ -22,10 +22,10 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, malformed, unknown or revoked API key',
   403: 'The key lacks the permission or the workspace',
   404: 'Not found',
-  409: 'Conflict',
+  409: 'Conflict (taken id, read-only resource, or a cap: subscription_limit_reached, schedule_limit_reached)',
   413: 'Body too large',
   422: 'Idempotency key reused with a different body',
-  429: 'Rate limited (see Retry-After and X-RateLimit-Reset)',
+  429: 'Rate limited (see Retry-After and X-RateLimit-Reset), or too_many_streams (limits.streamsPerKey)',
   502: 'The model provider failed',
   503: 'Starting, or Redis unreachable (see Retry-After)',
 };
@@ -38,7 +38,14 @@ export function errors(...codes: number[]): Record<number, TSchema> {
 
 export const WorkspaceIdParam = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'Workspace id: lower-case letters, digits, - and _' });
 
+/** The largest offset any list accepts: bounded so Redis and the serializer only see safe integers. */
+export const MAX_OFFSET = 1_000_000;
+
+/** `?offset=` of every list: `Infinity`, `1e309`, `1e20`, `-1`, `abc` → 400 validation_error. */
+export const Offset = Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: `Items to skip (at most ${MAX_OFFSET.toLocaleString('en-US')})` });
+export const limitUpTo = (maximum: number, dflt = 20) => Type.Integer({ minimum: 1, maximum, default: dflt, description: `Items per page (1–${maximum})` });
+
 export const Pagination = {
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: limitUpTo(200),
+  offset: Offset,
 };

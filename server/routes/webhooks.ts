@@ -10,15 +10,16 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteOptions } from '.';
 import { coversWorkspace, keyOf, requireWorkspace } from '../auth/permissions';
-import { conflict, invalidField, notFound } from '../errors';
+import { apiError, conflict, invalidField, notFound } from '../errors';
 import type { ApiKeyRecord } from '../store/keys';
 import type { StoredSubscription, WebhookSubscription } from '../store/webhooks';
 import { generateSecret } from '../webhooks/signing';
 import { newId } from '../ids';
 import { checkEvents, checkUrl, MAX_URL_LENGTH } from '../webhooks/validate';
+import { isTrustedSubscription, policyFromConfig } from '../webhooks/network-policy';
 import { SUBSCRIBABLE_EVENTS } from '../webhooks/matching';
 import { MAX_REPLAY } from '../webhooks/service';
-import { WorkspaceIdParam, errors } from './schemas';
+import { Offset, WorkspaceIdParam, errors, limitUpTo } from './schemas';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T, description?: string) => Type.Union([t, Type.Null()], description ? { description } : {});
 
@@ -123,7 +124,7 @@ const WebhookIdParam = Type.String({ pattern: '^wh_[A-Za-z0-9_]{1,64}$', descrip
 const IdParams = Type.Object({ webhookId: WebhookIdParam });
 const DeliveryParams = Type.Object({ webhookId: WebhookIdParam, deliveryId: Type.String({ pattern: '^dlv_[A-Za-z0-9]{1,64}$' }) });
 const DeliveriesQuery = Type.Object(
-  { limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), offset: Type.Integer({ minimum: 0, default: 0 }) },
+  { limit: limitUpTo(100), offset: Offset },
   { additionalProperties: false },
 );
 
@@ -139,6 +140,7 @@ const RedeliverSinceReply = Type.Object({
   redelivered: Type.Integer(),
   nextSince: Nullable(Type.String({ format: 'date-time' }), 'When `limit` was reached: call again with this `since` for the rest; null when done'),
 });
+const ListQuery = Type.Object({ limit: limitUpTo(200), offset: Offset }, { additionalProperties: false });
 
 const coversAll = (key: ApiKeyRecord, scope: string[]) => scope.every((w) => (w === '*' ? key.workspaces.includes('*') : coversWorkspace(key, w)));
 
@@ -148,6 +150,7 @@ const view = ({ secret: _secret, ...s }: StoredSubscription): WebhookSubscriptio
 export default async function webhookRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
   const store = ctx.stores.webhooks;
   const cfg = ctx.config.webhooks;
+  const policy = policyFromConfig(cfg);
   const tags = ['webhooks'];
 
   async function visible(request: FastifyRequest, id: string): Promise<StoredSubscription> {
@@ -172,18 +175,31 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     return unique;
   }
 
+  /** 409 when one of the workspaces a new subscription covers already holds limits.subscriptionsPerWorkspace (`*` is one bucket). */
+  async function checkCap(covers: string[]): Promise<void> {
+    const cap = ctx.config.limits.subscriptionsPerWorkspace;
+    const subs = (await store.list()).filter((s) => s.source === 'api');
+    for (const w of covers) {
+      const held = subs.filter((s) => (s.workspaces ?? s.scope).includes(w)).length;
+      if (held >= cap) {
+        throw apiError('subscription_limit_reached', `workspace '${w}' already has ${held} webhook subscriptions (limits.subscriptionsPerWorkspace is ${cap}); delete one first`);
+      }
+    }
+  }
+
   app.post<{ Body: Static<typeof CreateBody> }>(
     '/webhooks',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, summary: 'Subscribe a URL to events', body: CreateBody, response: { 201: WebhookWithSecret, ...errors(400, 403, 413) } },
+      schema: { tags, summary: 'Subscribe a URL to events', body: CreateBody, response: { 201: WebhookWithSecret, ...errors(400, 403, 409, 413) } },
     },
     async (request, reply) => {
       const key = keyOf(request);
       const b = request.body;
-      const url = checkUrl(b.url, cfg.allowPrivateNetworks);
+      const url = checkUrl(b.url, policy, key.workspaces.includes('*'));
       const events = checkEvents(b.events);
       const workspaces = b.workspaces ? await checkWorkspaces(key, b.workspaces) : null;
+      await checkCap(workspaces ?? key.workspaces);
       const secret = b.secret ?? generateSecret();
       const sub = await store.create({
         id: newId('wh'),
@@ -203,15 +219,22 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     },
   );
 
-  app.get(
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/webhooks',
     {
       config: { permission: 'webhooks:read' },
-      schema: { tags, summary: 'List the subscriptions this key can see', response: { 200: Type.Object({ data: Type.Array(WebhookSchema) }), ...errors(403) } },
+      schema: {
+        tags,
+        summary: 'List the subscriptions this key can see, oldest first (paginated)',
+        querystring: ListQuery,
+        response: { 200: Type.Object({ data: Type.Array(WebhookSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errors(400, 403) },
+      },
     },
     async (request) => {
       const key = keyOf(request);
-      return { data: (await store.list()).filter((s) => coversAll(key, s.scope)).map(view) };
+      const { limit, offset } = request.query;
+      const visible = (await store.list()).filter((s) => coversAll(key, s.scope));
+      return { data: visible.slice(offset, offset + limit).map(view), total: visible.length, limit, offset };
     },
   );
 
@@ -243,7 +266,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       const { rotateSecret, ...b } = request.body;
       const secret = rotateSecret ? generateSecret() : undefined;
       const updated = await store.update(id, {
-        url: b.url === undefined ? undefined : checkUrl(b.url, cfg.allowPrivateNetworks),
+        url: b.url === undefined ? undefined : checkUrl(b.url, policy, isTrustedSubscription(current)),
         events: b.events && checkEvents(b.events),
         workspaces: b.workspaces === undefined ? undefined : b.workspaces && (await checkWorkspaces(key, b.workspaces, current.scope)),
         description: b.description,

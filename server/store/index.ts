@@ -11,6 +11,7 @@ import { SessionStore } from './sessions';
 import { MessageStore } from './messages';
 import { IdempotencyStore } from './idempotency';
 import { WebhookStore } from './webhooks';
+import { StreamSlotStore } from './streams';
 
 export function createStores(redis: Redis, clock: Clock) {
   const date = () => new Date(clock.now());
@@ -25,6 +26,7 @@ export function createStores(redis: Redis, clock: Clock) {
     sessions: new SessionStore(redis, () => clock.now()),
     messages: new MessageStore(redis, () => clock.now()),
     idempotency: new IdempotencyStore(redis),
+    streams: new StreamSlotStore(redis, () => clock.now()),
   };
 }
 

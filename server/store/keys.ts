@@ -12,6 +12,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Redis from 'ioredis';
 import { DEFAULT_PERMISSIONS, PERMISSIONS, type KeyConfig, type Permission } from '../config-schema';
 import { LuaScript } from './lua';
+import { endOwnership, transferOwnership } from './ownership';
 
 export const KEY_PREFIX = 'oclaw_live_';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -189,19 +190,21 @@ export class KeyStore {
     return null;
   }
 
+  /** Revokes a key at once, and disables what it owns (store/ownership.ts). */
   async revoke(id: string): Promise<boolean> {
     const h = await this.redis.hgetall(R.record(id));
     if (!h.id || h.revokedAt) return false;
     await this.redis.multi().hset(R.record(id), 'revokedAt', this.now().toISOString()).del(R.byHash(h.hash)).exec();
+    await endOwnership(this.redis, this.now, id, h.label);
     return true;
   }
 
-  /** New key with the same label and scopes; the old one is revoked in the same transaction. */
+  /** New key with the same label and scopes; the old one is revoked in the same transaction, and what it owned carries over. */
   async rotate(id: string): Promise<{ key: string; record: ApiKeyRecord } | null> {
     const h = await this.redis.hgetall(R.record(id));
     if (!h.id || h.revokedAt) return null;
     const old = toRecord(h);
-    return this.create(
+    const created = await this.create(
       {
         label: old.label,
         workspaces: old.workspaces,
@@ -211,6 +214,8 @@ export class KeyStore {
       },
       { id, hash: h.hash },
     );
+    await transferOwnership(this.redis, this.now, id, created.record.id);
+    return created;
   }
 
   /**
@@ -230,6 +235,27 @@ export class KeyStore {
   /** Throttled by the caller; records when a key was last used. */
   async touch(id: string, at: Date): Promise<void> {
     await this.redis.hset(R.record(id), 'lastUsedAt', at.toISOString());
+  }
+
+  /**
+   * A workspace was deleted: API keys (CLI-made) lose it from their scope, so a workspace
+   * re-created with the same id is not open to the old tenant; a key left with no workspace is
+   * revoked (which disables what it owned). Keys over `*` and config keys (the file decides) stay.
+   */
+  async dropWorkspace(workspace: string): Promise<{ narrowed: number; revoked: number }> {
+    let narrowed = 0;
+    let revoked = 0;
+    for (const k of await this.list()) {
+      if (k.source === 'config' || !k.workspaces.includes(workspace)) continue;
+      const rest = k.workspaces.filter((w) => w !== workspace);
+      if (!rest.length) {
+        if (await this.revoke(k.id)) revoked++;
+      } else {
+        await this.redis.hset(R.record(k.id), 'workspaces', JSON.stringify(rest));
+        narrowed++;
+      }
+    }
+    return { narrowed, revoked };
   }
 
   /**

@@ -4,7 +4,7 @@
  *
  * Redis keys (all under the {sched} hash tag, so one MULTI / script can touch them on a cluster):
  *   oc:{sched}:s:<id>            → hash: id, workspace, userId, message, cron, timezone, sessionId,
- *                                   enabled, source, createdAt, updatedAt, definition (config sync),
+ *                                   enabled, source, createdBy, createdAt, updatedAt, definition (config sync),
  *                                   runCount, lastRun (JSON of the newest run)
  *   oc:{sched}:all               → set of schedule ids
  *   oc:{sched}:runs:<id>         → list of the newest runs (JSON, newest first, capped)
@@ -50,6 +50,8 @@ export interface ScheduleRun {
 export interface Schedule extends ScheduleDefinition {
   id: string;
   source: 'config' | 'api';
+  /** Id of the API key that created it (null: config, or made before keys owned schedules). */
+  createdBy: string | null;
   createdAt: string;
   updatedAt: string;
   runCount: number;
@@ -67,6 +69,7 @@ function toSchedule(h: Record<string, string>): Schedule {
     sessionId: h.sessionId || null,
     enabled: h.enabled === '1',
     source: h.source as Schedule['source'],
+    createdBy: h.createdBy || null,
     createdAt: h.createdAt,
     updatedAt: h.updatedAt,
     runCount: Number(h.runCount ?? 0),
@@ -177,5 +180,24 @@ export class ScheduleStore {
     // Every field present (null, never missing), as the API's response schema expects.
     const full: ScheduleRun = { ...run, finishedAt: run.finishedAt ?? null, messageId: run.messageId ?? null, sessionId: run.sessionId ?? null, responseExcerpt: run.responseExcerpt ?? null, error: run.error ?? null };
     await RECORD_RUN_LUA.run(this.redis, [R.record(id), R.runs(id)], [JSON.stringify(full), run.runId, RUNS_KEPT]);
+  }
+
+  // ---- ownership (docs/security.md) ----
+
+  /** Records the API key that created a schedule. */
+  async setOwner(id: string, keyId: string): Promise<void> {
+    await this.redis.hset(R.record(id), 'createdBy', keyId);
+  }
+
+  /** Ids of the API schedules a key created. */
+  async ownedBy(keyId: string): Promise<Schedule[]> {
+    return (await this.list()).filter((s) => s.source === 'api' && s.createdBy === keyId);
+  }
+
+  /** Pauses a schedule (enabled off) without touching its definition; false when it is gone. */
+  async pause(id: string): Promise<boolean> {
+    if (!(await this.redis.exists(R.record(id)))) return false;
+    await this.redis.hset(R.record(id), { enabled: '0', updatedAt: this.now().toISOString() });
+    return true;
   }
 }

@@ -615,4 +615,47 @@ export class WebhookStore {
       return { webhookId, deliveryId };
     });
   }
+  // ---- ownership (docs/security.md): a subscription ends with its key and its workspace ----
+
+  /** Disables every enabled API subscription the key created (the key was revoked). Returns how many. */
+  async disableOwnedBy(keyId: string, reason: string): Promise<number> {
+    let n = 0;
+    for (const s of await this.list()) {
+      if (s.source === 'api' && s.createdBy === keyId && s.enabled && (await this.disable(s.id, reason))) n++;
+    }
+    return n;
+  }
+
+  /** Hands the key's API subscriptions to its successor (rotation). Returns how many. */
+  async reassignOwner(fromKeyId: string, toKeyId: string): Promise<number> {
+    let n = 0;
+    for (const s of await this.list()) {
+      if (s.source === 'api' && s.createdBy === fromKeyId && (await this.setIfExists(s.id, { createdBy: toKeyId, updatedAt: this.iso() }, false))) n++;
+    }
+    return n;
+  }
+
+  /**
+   * A workspace was deleted: API subscriptions lose it from their scope and filter, and those
+   * left with no workspace at all are deleted, so a re-created workspace of the same id inherits
+   * nothing. Subscriptions of a key over `*` without a filter stay (they follow every workspace).
+   */
+  async dropWorkspace(workspace: string): Promise<{ deleted: number; narrowed: number }> {
+    let deleted = 0;
+    let narrowed = 0;
+    for (const s of await this.list()) {
+      if (s.source !== 'api') continue;
+      const inScope = s.scope.includes(workspace);
+      const inFilter = s.workspaces?.includes(workspace) ?? false;
+      if (!inScope && !inFilter) continue;
+      const scope = s.scope.filter((w) => w !== workspace);
+      const workspaces = s.workspaces && s.workspaces.filter((w) => w !== workspace);
+      if (!scope.length || (workspaces && !workspaces.length)) {
+        if (await this.delete(s.id)) deleted++;
+        continue;
+      }
+      if (await this.setIfExists(s.id, toHash({ scope, workspaces, updatedAt: this.iso() }), true)) narrowed++;
+    }
+    return { deleted, narrowed };
+  }
 }

@@ -16,6 +16,7 @@ import type { DeliveryStatus, StoredSubscription, WebhookStore } from '../store/
 import { retryDelayMs } from './backoff';
 import type { WebhookHttpClient, PostResult } from './http';
 import { deliveryHeaders } from './signing';
+import { isTrustedSubscription } from './network-policy';
 
 /** Thrown to make BullMQ retry after exactly `delayMs` (read by the custom backoff strategy). */
 export class RetryLater extends Error {
@@ -94,7 +95,7 @@ export async function deliverAttempt(deps: DeliverDeps, job: AttemptJob): Promis
     body,
     userAgent: deps.userAgent,
   });
-  const result = await deps.http.post(sub.url, headers, body, sub.timeoutMs, () => clock.now());
+  const result = await deps.http.post(sub.url, headers, body, sub.timeoutMs, () => clock.now(), isTrustedSubscription(sub));
   const error = isRedirect(result.status) ? `redirect (HTTP ${result.status}) not followed` : result.error;
   const ok = result.status !== null && result.status >= 200 && result.status < 300;
   const gone = result.status === 410;

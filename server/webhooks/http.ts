@@ -1,11 +1,13 @@
 /**
- * Outbound HTTP for webhook deliveries: one undici Agent (a keep-alive connection pool per
+ * Outbound HTTP for webhook deliveries: undici Agents (a keep-alive connection pool per
  * receiver origin), never following redirects, every attempt bounded by its timeout, and the
- * private-network policy applied at connect time (after DNS resolution).
+ * SSRF policy (network-policy.ts) applied at connect time, on the resolved address. Two
+ * agents, one per trust level, so a pooled connection opened for an operator's subscription is
+ * never reused for a tenant's.
  */
 import { Agent, request } from 'undici';
 import { isIP } from 'node:net';
-import { isPrivateAddress, PrivateNetworkError, publicOnlyLookup } from './network-policy';
+import { policyLookup, refusal, RefusedTargetError, type TargetPolicy } from './network-policy';
 import { parseRetryAfter } from './backoff';
 
 /** How much of a receiver's answer the delivery log keeps. */
@@ -23,7 +25,7 @@ export interface PostResult {
 }
 
 export interface WebhookHttpOptions {
-  allowPrivateNetworks: boolean;
+  policy: TargetPolicy;
   /** Idle keep-alive connections are closed after this long. */
   keepAliveTimeoutMs?: number;
 }
@@ -33,7 +35,8 @@ function describeError(err: unknown, timeoutMs: number): string {
   if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
     return `timeout: no complete response within ${timeoutMs} ms`;
   }
-  if (err instanceof PrivateNetworkError) return err.message;
+  if (err instanceof RefusedTargetError) return err.message;
+  if (e.cause instanceof RefusedTargetError) return e.cause.message;
   const code = e.code ?? e.cause?.code;
   const message = e.message ?? e.cause?.message ?? String(err);
   return code && !message.includes(code) ? `${code}: ${message}` : message;
@@ -51,29 +54,35 @@ async function readSnippet(body: AsyncIterable<Buffer> & { dump(o?: { limit: num
 }
 
 export class WebhookHttpClient {
-  private readonly agent: Agent;
+  private readonly agents: { trusted: Agent; tenant: Agent };
 
   constructor(private readonly opts: WebhookHttpOptions) {
-    this.agent = new Agent({
-      keepAliveTimeout: opts.keepAliveTimeoutMs ?? 30_000,
-      keepAliveMaxTimeout: 120_000,
-      connect: opts.allowPrivateNetworks ? {} : { lookup: publicOnlyLookup as never },
-    });
+    const agent = (trusted: boolean) =>
+      new Agent({
+        keepAliveTimeout: opts.keepAliveTimeoutMs ?? 30_000,
+        keepAliveMaxTimeout: 120_000,
+        connect: { lookup: policyLookup(opts.policy, trusted) as never },
+      });
+    this.agents = { trusted: agent(true), tenant: agent(false) };
   }
 
-  /** POSTs once; never throws: failures come back in the result. */
-  async post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, now: () => number): Promise<PostResult> {
+  /**
+   * POSTs once; never throws: failures come back in the result. `trusted`: the subscription
+   * belongs to an operator key or the config (isTrustedSubscription).
+   */
+  async post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, now: () => number, trusted = false): Promise<PostResult> {
     const started = performance.now();
     const done = (r: Omit<PostResult, 'durationMs'>): PostResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
     try {
       const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
       // Literal IPs skip DNS, so the lookup hook never sees them: check them here.
-      if (!this.opts.allowPrivateNetworks && isIP(host) && isPrivateAddress(host)) throw new PrivateNetworkError(host, host);
+      const why = isIP(host) ? refusal(this.opts.policy, trusted, host, host) : null;
+      if (why) throw new RefusedTargetError(why);
       const res = await request(url, {
         method: 'POST',
         headers,
         body,
-        dispatcher: this.agent,
+        dispatcher: trusted ? this.agents.trusted : this.agents.tenant,
         signal: AbortSignal.timeout(timeoutMs),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
@@ -86,6 +95,6 @@ export class WebhookHttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close().catch(() => undefined);
+    await Promise.all([this.agents.trusted.close(), this.agents.tenant.close()]).catch(() => undefined);
   }
 }

@@ -1,12 +1,18 @@
-/** Checks on subscription input that a JSON schema cannot express (URL shape, event names, private hosts). */
-import { invalidField } from '../errors';
-import { isPrivateHost } from './network-policy';
+/** Checks on subscription input that a JSON schema cannot express (URL shape, event names, the SSRF policy). */
+import { apiError, invalidField } from '../errors';
+import { refusalForUrlHost, type TargetPolicy } from './network-policy';
 import { SUBSCRIBABLE_EVENTS } from './matching';
 
 export const MAX_URL_LENGTH = 2048;
 
-/** http(s), absolute, no credentials; private hosts only when `allowPrivateNetworks`. */
-export function checkUrl(raw: string, allowPrivateNetworks: boolean): string {
+/**
+ * http(s), absolute (WHATWG URL), no credentials, no control characters or spaces (WHATWG
+ * parsing silently drops tab/CR/LF, so they are refused before parsing), and a host the SSRF
+ * policy lets this subscription reach (`trusted`: created by a key over `*`). Returns the URL
+ * as given.
+ */
+export function checkUrl(raw: string, policy: TargetPolicy, trusted: boolean): string {
+  if (/[\u0000-\u0020\u007f-\u009f]/.test(raw)) throw invalidField('url', 'must not contain spaces or control characters (CR, LF, tab…)');
   let url: URL;
   try {
     url = new URL(raw);
@@ -15,9 +21,8 @@ export function checkUrl(raw: string, allowPrivateNetworks: boolean): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField('url', `must use http or https, not ${url.protocol.slice(0, -1)}`);
   if (url.username || url.password) throw invalidField('url', 'must not contain credentials; authenticate the request with the signature instead');
-  if (!allowPrivateNetworks && isPrivateHost(url.hostname)) {
-    throw invalidField('url', `${url.hostname} is a private network address, and this gateway does not deliver to those (webhooks.allowPrivateNetworks is false)`);
-  }
+  const why = refusalForUrlHost(policy, trusted, url.hostname);
+  if (why) throw apiError('url_not_allowed', `url: ${why}`, {}, { field: 'url' });
   return raw;
 }
 

@@ -72,7 +72,7 @@ describe('schedules API', () => {
     expect((await gw.request('DELETE', `/api/v1/schedules/${res.body.id}`)).status).toBe(204);
   });
 
-  it.each(['0 9 ? * 1-5', '0 9 * * 5L', '0 9 * * 1#2', '0 9 L * *', '0 9 * JAN-mar MON-fri', '0 */6 * * *', '*/30 * * * * *'])('accepts the dialect: %s', async (cron) => {
+  it.each(['0 9 ? * 1-5', '0 9 * * 5L', '0 9 * * 1#2', '0 9 L * *', '0 9 * JAN-mar MON-fri', '0 */6 * * *', '0 */30 * * * *'])('accepts the dialect: %s', async (cron) => {
     const res = await post({ ...STANDUP, id: 'dialect', cron });
     expect(res.status).toBe(201);
     expect(res.body.nextRuns).toHaveLength(5);

@@ -13,6 +13,8 @@ const CONFIG = {
   model: 'offline',
   workspaces: [{ id: 'team' }],
   schedules: [{ id: 'cfg-tick', workspace: 'team', userId: 'cfg-bot', message: 'Tick report', cron: EVERY_SECOND, timezone: 'UTC' }],
+  // Every-second API schedules keep these tests short; the default (60 s) refuses them.
+  limits: { scheduleMinIntervalSeconds: 1 },
 };
 
 function collect(gw: TestGateway, into: DomainEvent[]): void {
@@ -30,8 +32,8 @@ describe('schedules with several gateways on one Redis', () => {
   const fromB: DomainEvent[] = [];
 
   beforeAll(async () => {
-    a = await startTestGateway({ config: { model: 'offline', workspaces: [{ id: 'team' }] } });
-    b = await startTestGateway({ config: { model: 'offline', workspaces: [{ id: 'team' }] }, flush: false });
+    a = await startTestGateway({ config: { model: 'offline', workspaces: [{ id: 'team' }], limits: { scheduleMinIntervalSeconds: 1 } } });
+    b = await startTestGateway({ config: { model: 'offline', workspaces: [{ id: 'team' }], limits: { scheduleMinIntervalSeconds: 1 } }, flush: false });
     collect(a, fromA);
     collect(b, fromB);
   });

@@ -28,6 +28,8 @@ describe('schedule runs', () => {
         agents: { failing: { model: 'broken-model' } },
         providers: { down: { type: 'openai-compatible', baseUrl: `${broken.url}/v1`, apiKey: 'x', models: ['broken-model'], retries: 0 } },
         schedules: [{ id: 'cfg-daily', workspace: 'team', userId: 'cfg-bot', message: 'Daily digest', cron: '0 9 * * *', timezone: 'UTC', enabled: false }],
+        // Every-second ticks keep these tests short; the default (60 s) refuses them.
+        limits: { scheduleMinIntervalSeconds: 1 },
       },
     });
     gw.gateway.ctx.events.addSink(async (e) => {

@@ -8,7 +8,8 @@ import { startWorkerProcesses, type WorkerProcesses } from '../helpers/worker-pr
 import { poll, sleep } from '../webhooks/receiver';
 import type { ScheduleRun } from '../../server/store/schedules';
 
-const CONFIG = { model: 'offline', workspaces: [{ id: 'team' }] };
+// Every-second ticks keep the test short; the default limits.scheduleMinIntervalSeconds (60) refuses them.
+const CONFIG = { model: 'offline', workspaces: [{ id: 'team' }], limits: { scheduleMinIntervalSeconds: 1 } };
 
 describe('schedules with two `openclaw worker` processes', () => {
   let gw: TestGateway;

@@ -40,7 +40,8 @@ describe('webhook deliveries', () => {
     gw = await startTestGateway({
       config: {
         workspaces: [{ id: 'team' }, { id: 'ops' }],
-        webhooks: { retrySchedule: [10, 20, 40], maxDelayMs: 100 },
+        // The receiver listens on loopback: workspace-scoped keys may reach it only when it is listed.
+        webhooks: { retrySchedule: [10, 20, 40], maxDelayMs: 100, allowedHosts: ['127.0.0.1'] },
       },
     });
     rx = await startReceiver(SECRET);

@@ -25,6 +25,8 @@ describe('webhooks from real messages', () => {
         workspaces: [{ id: 'team' }, { id: 'other' }],
         providers: { main: { type: 'openai-compatible', baseUrl: `${llm.url}/v1`, apiKey: 'sk-test', retries: 0, timeoutMs: 2000 } },
         model: 'm1',
+        // The receiver listens on loopback: a workspace-scoped key may reach it only when it is listed.
+        webhooks: { allowedHosts: ['127.0.0.1'] },
       },
     });
     key = await gw.createKey({ workspaces: ['team'], permissions: ['messages:write', 'sessions:read', 'sessions:delete', 'webhooks:read', 'webhooks:write'] });

@@ -1,11 +1,13 @@
 /**
- * webhooks.allowPrivateNetworks: false refuses loopback, private and link-local targets, when
- * a subscription is made through the API and again at connect time (after DNS resolution),
+ * The legacy webhooks.allowPrivateNetworks: false refuses loopback, private and link-local
+ * targets for every subscription (operator keys and config entries included), when a
+ * subscription is made through the API and again at connect time (after DNS resolution),
  * which also covers config subscriptions and names that resolve to private addresses.
+ * The default policy (tenant vs operator keys, every address form) is in test/security/ssrf.test.ts.
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startReceiver, poll, type Receiver } from './receiver';
-import { isPrivateAddress, isPrivateHost } from '../../server/webhooks/network-policy';
+import { classifyAddress } from '../../server/webhooks/network-policy';
 
 const SECRET = 'policy-secret-0123456789abcdef';
 
@@ -47,8 +49,8 @@ describe('private-network policy', () => {
   ])('refuses %s through the API (400)', async (url) => {
     const res = await gw.request('POST', '/api/v1/webhooks', { body: { url, events: ['*'] } });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'validation_error', field: 'url' });
-    expect(res.body.error.message).toMatch(/^url: .+ is a private network address, and this gateway does not deliver to those \(webhooks.allowPrivateNetworks is false\)$/);
+    expect(res.body.error).toMatchObject({ code: 'url_not_allowed', field: 'url' });
+    expect(res.body.error.message).toMatch(/^url: .+ is a (private or loopback address; only keys over every workspace \(\*\) may target those, or hosts listed in webhooks.allowedHosts|link-local or cloud metadata address, which webhooks never target)$/);
   });
 
   it('accepts public hosts', async () => {
@@ -70,19 +72,19 @@ describe('private-network policy', () => {
       );
       const host = new URL(sub.url).hostname;
       expect(d).toMatchObject({ attemptCount: 1, lastStatus: null });
-      expect(d.lastError).toMatch(new RegExp(`^refused to connect to ${host} \\((127\\.0\\.0\\.1|::1)\\): private network addresses are not allowed`));
+      expect(d.lastError).toMatch(new RegExp(`^refused to connect: ${host}( \\((127\\.0\\.0\\.1|::1)\\))? is a private or loopback address`));
     }
     expect(rx.hits).toHaveLength(0);
   });
 
   it('classifies addresses', () => {
-    for (const ip of ['127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.0.1', '169.254.1.1', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fc00::1', '::ffff:10.0.0.1']) {
-      expect([ip, isPrivateAddress(ip)]).toEqual([ip, true]);
+    for (const ip of ['127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.0.1', '100.64.0.1', '::1', 'fc00::1', '::ffff:10.0.0.1']) {
+      expect([ip, classifyAddress(ip)]).toEqual([ip, 'private']);
     }
+    for (const ip of ['169.254.1.1', '0.0.0.0', 'fe80::1']) expect([ip, classifyAddress(ip)]).toEqual([ip, 'forbidden']);
     for (const ip of ['8.8.8.8', '172.32.0.1', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) {
-      expect([ip, isPrivateAddress(ip)]).toEqual([ip, false]);
+      expect([ip, classifyAddress(ip)]).toEqual([ip, 'public']);
     }
-    expect(isPrivateHost('LOCALHOST.')).toBe(true);
-    expect(isPrivateHost('example.com')).toBe(false);
+    expect(classifyAddress('example.com')).toBeNull();
   });
 });

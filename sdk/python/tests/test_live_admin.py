@@ -23,6 +23,7 @@ REQUEST_METHODS = {
     ("StatsPeriodParams", "/stats/workspaces"): Stats.workspaces,
     ("UserStatsParams", "/stats/users"): Stats.users,
     ("CreateWebhookParams", "/webhooks"): Webhooks.create,
+    ("ListWebhooksParams", "/webhooks"): Webhooks.list,
     ("UpdateWebhookParams", "/webhooks/{webhookId}"): Webhooks.update,
     ("ListDeliveriesParams", "/webhooks/{webhookId}/deliveries"): Webhooks.deliveries,
     ("RedeliverSinceParams", "/webhooks/{webhookId}/redeliver"): Webhooks.redeliver_since,

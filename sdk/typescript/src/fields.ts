@@ -49,7 +49,7 @@ const DELIVERY_FIELDS = [
 const DELIVERY = keys<T.WebhookDelivery>()(DELIVERY_FIELDS);
 const RUN = keys<T.ScheduleRun>()(['runId', 'trigger', 'scheduledFor', 'startedAt', 'finishedAt', 'status', 'messageId', 'sessionId', 'responseExcerpt', 'error']);
 const SCHEDULE_FIELDS = [
-  'id', 'workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled', 'source', 'createdAt', 'updatedAt', 'nextRunAt', 'nextRuns', 'runCount', 'lastRun',
+  'id', 'workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled', 'source', 'createdBy', 'createdAt', 'updatedAt', 'nextRunAt', 'nextRuns', 'runCount', 'lastRun',
 ] as const;
 const SCHEDULE = keys<T.Schedule>()(SCHEDULE_FIELDS);
 const PERIOD = keys<T.StatsPeriodParams>()(['from', 'to']);
@@ -117,7 +117,8 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   // webhooks
   { type: 'CreateWebhookParams', method: 'post', path: '/webhooks', in: 'body', fields: keys<T.CreateWebhookParams>()(['url', 'events', 'secret', 'workspaces', 'description', 'retries', 'timeoutMs']) },
   { type: 'WebhookWithSecret', method: 'post', path: '/webhooks', in: 'response', status: 201, fields: WEBHOOK_WITH_SECRET },
-  { type: 'WebhookList', method: 'get', path: '/webhooks', in: 'response', status: 200, fields: keys<T.WebhookList>()(['data']) },
+  { type: 'ListWebhooksParams', method: 'get', path: '/webhooks', in: 'query', fields: keys<T.ListWebhooksParams>()(['limit', 'offset']) },
+  { type: 'WebhookList', method: 'get', path: '/webhooks', in: 'response', status: 200, fields: keys<T.WebhookList>()(['data', 'total', 'limit', 'offset']) },
   { type: 'WebhookSubscription', method: 'get', path: '/webhooks', in: 'response', status: 200, at: 'data[]', fields: WEBHOOK },
   { type: 'WebhookSubscription', method: 'get', path: '/webhooks/{webhookId}', in: 'response', status: 200, fields: WEBHOOK },
   { type: 'WebhookCircuit', method: 'get', path: '/webhooks/{webhookId}', in: 'response', status: 200, at: 'circuit', fields: keys<T.WebhookCircuit>()(['state', 'openedAt', 'nextProbeAt', 'failedAttempts']) },
@@ -142,8 +143,8 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   { type: 'RedeliverSinceResult', method: 'post', path: '/webhooks/{webhookId}/redeliver', in: 'response', status: 202, fields: keys<T.RedeliverSinceResult>()(['data', 'redelivered', 'nextSince']) },
   { type: 'WebhookDelivery', method: 'post', path: '/webhooks/{webhookId}/redeliver', in: 'response', status: 202, at: 'data[]', fields: DELIVERY },
   // schedules
-  { type: 'ListSchedulesParams', method: 'get', path: '/schedules', in: 'query', fields: keys<T.ListSchedulesParams>()(['workspace']) },
-  { type: 'ScheduleList', method: 'get', path: '/schedules', in: 'response', status: 200, fields: keys<T.ScheduleList>()(['data']) },
+  { type: 'ListSchedulesParams', method: 'get', path: '/schedules', in: 'query', fields: keys<T.ListSchedulesParams>()(['workspace', 'limit', 'offset']) },
+  { type: 'ScheduleList', method: 'get', path: '/schedules', in: 'response', status: 200, fields: keys<T.ScheduleList>()(['data', 'total', 'limit', 'offset']) },
   { type: 'Schedule', method: 'get', path: '/schedules', in: 'response', status: 200, at: 'data[]', fields: SCHEDULE },
   { type: 'ScheduleRun', method: 'get', path: '/schedules', in: 'response', status: 200, at: 'data[].lastRun', fields: RUN },
   { type: 'ScheduleDetail', method: 'get', path: '/schedules/{scheduleId}', in: 'response', status: 200, fields: keys<T.ScheduleDetail>()([...SCHEDULE_FIELDS, 'recentRuns']) },

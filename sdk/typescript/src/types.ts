@@ -407,9 +407,20 @@ export interface UpdateWebhookParams {
   timeoutMs?: number;
 }
 
-/** Reply of `GET /webhooks`. */
+/** Reply of `GET /webhooks` (oldest first). */
 export interface WebhookList {
   data: WebhookSubscription[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Query of `GET /webhooks`. */
+export interface ListWebhooksParams {
+  /** 1–200, default 20. */
+  limit?: number;
+  /** 0–1,000,000. */
+  offset?: number;
 }
 
 /** One delivery of an event to a subscription. */
@@ -525,6 +536,8 @@ export interface Schedule {
   enabled: boolean;
   /** `config`: declared in openclaw.json, read-only. */
   source: 'config' | 'api';
+  /** Id of the API key that created it; revoking that key pauses the schedule. */
+  createdBy: string | null;
   createdAt: string;
   updatedAt: string;
   /** The next tick; null when disabled. */
@@ -540,14 +553,21 @@ export interface ScheduleDetail extends Schedule {
   recentRuns: ScheduleRun[];
 }
 
-/** Reply of `GET /schedules`. */
+/** Reply of `GET /schedules` (by id). */
 export interface ScheduleList {
   data: Schedule[];
+  total: number;
+  limit: number;
+  offset: number;
 }
 
 /** Query of `GET /schedules`. */
 export interface ListSchedulesParams {
   workspace?: string;
+  /** 1–200, default 20. */
+  limit?: number;
+  /** 0–1,000,000. */
+  offset?: number;
 }
 
 /** Body of `POST /schedules`. */

@@ -339,6 +339,9 @@ class WebhookWithSecret(WebhookSubscription):
 
 class WebhookList(ApiObject):
     data: List[WebhookSubscription]
+    total: int
+    limit: int
+    offset: int
 
 
 class WebhookDelivery(ApiObject):
@@ -420,6 +423,7 @@ class Schedule(ApiObject):
     session_id: Optional[str]
     enabled: bool
     source: str
+    created_by: Optional[str]
     created_at: str
     updated_at: str
     next_run_at: Optional[str]
@@ -434,6 +438,9 @@ class ScheduleDetail(Schedule):
 
 class ScheduleList(ApiObject):
     data: List[Schedule]
+    total: int
+    limit: int
+    offset: int
 
 
 class ScheduleRunAccepted(ApiObject):

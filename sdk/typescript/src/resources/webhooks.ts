@@ -3,6 +3,7 @@ import type { RequestOptions, Transport } from '../http.js';
 import type {
   CreateWebhookParams,
   ListDeliveriesParams,
+  ListWebhooksParams,
   RedeliverSinceParams,
   RedeliverSinceResult,
   UpdateWebhookParams,
@@ -26,9 +27,9 @@ export class Webhooks {
     return this.http.json('POST', '/webhooks', { ...opts, body: params });
   }
 
-  /** Subscriptions this key can see, config ones included (`GET /webhooks`). */
-  list(opts: RequestOptions = {}): Promise<WebhookList> {
-    return this.http.json('GET', '/webhooks', opts);
+  /** Subscriptions this key can see, config ones included, oldest first, one page (`GET /webhooks`). */
+  list(params: ListWebhooksParams = {}, opts: RequestOptions = {}): Promise<WebhookList> {
+    return this.http.json('GET', '/webhooks', { ...opts, query: { ...params } });
   }
 
   /** One subscription (`GET /webhooks/{id}`). */

@@ -20,9 +20,9 @@ class Schedules:
     def __init__(self, http: Transport) -> None:
         self._http = http
 
-    def list(self, *, workspace: Optional[str] = None) -> ScheduleList:
-        """Schedules of the workspaces this key can see (``.data``)."""
-        return ScheduleList(self._http.json("GET", "/schedules", query={"workspace": workspace}))
+    def list(self, *, workspace: Optional[str] = None, limit: Optional[int] = None, offset: Optional[int] = None) -> ScheduleList:
+        """Schedules of the workspaces this key can see (``.data``, one page, by id)."""
+        return ScheduleList(self._http.json("GET", "/schedules", query={"workspace": workspace, "limit": limit, "offset": offset}))
 
     def get(self, schedule_id: str) -> ScheduleDetail:
         """A schedule with its last run, recent runs and next ticks."""

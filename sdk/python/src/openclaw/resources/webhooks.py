@@ -31,9 +31,9 @@ class Webhooks:
         body = _given(url=url, events=events, secret=secret, workspaces=workspaces, description=description, retries=retries, timeoutMs=timeout_ms)
         return WebhookWithSecret(self._http.json("POST", "/webhooks", body=body))
 
-    def list(self) -> WebhookList:
-        """Subscriptions this key can see (``.data``), config ones included."""
-        return WebhookList(self._http.json("GET", "/webhooks"))
+    def list(self, *, limit: Optional[int] = None, offset: Optional[int] = None) -> WebhookList:
+        """Subscriptions this key can see (``.data``, one page, oldest first), config ones included."""
+        return WebhookList(self._http.json("GET", "/webhooks", query={"limit": limit, "offset": offset}))
 
     def get(self, webhook_id: str) -> WebhookSubscription:
         """One subscription."""
