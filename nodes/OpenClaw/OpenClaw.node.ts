@@ -13,9 +13,12 @@ export class OpenClaw implements INodeType {
 		name: 'openClaw',
 		icon: { light: 'file:openclaw.svg', dark: 'file:openclaw.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Talk to an OpenClaw AI agent gateway: messages, sessions, workspaces and usage',
+		// 1.1: User ID has no default any more (version-1 nodes keep "n8n", see message/fields.ts).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
+		// The stored resource value stays "stats" (saved workflows use it); users see "Usage".
+		subtitle: '={{$parameter["operation"] + ": " + ($parameter["resource"] === "stats" ? "usage" : $parameter["resource"])}}',
+		description: 'Consume the OpenClaw API',
 		defaults: { name: 'OpenClaw' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -30,7 +33,7 @@ export class OpenClaw implements INodeType {
 				options: [
 					{ name: 'Message', value: 'message' },
 					{ name: 'Session', value: 'session' },
-					{ name: 'Stat', value: 'stats' },
+					{ name: 'Usage', value: 'stats' },
 					{ name: 'Workspace', value: 'workspace' },
 				],
 				default: 'message',

@@ -31,7 +31,7 @@ export class OpenClawTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow when OpenClaw events happen (signed webhooks)',
+		description: 'Starts the workflow when OpenClaw events occur',
 		defaults: { name: 'OpenClaw Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -154,7 +154,8 @@ export function node(type: string, parameters: IDataObject, name = `Node ${++nod
     id: `node-${nodeCounter}-${name.replace(/\W/g, '')}`,
     name,
     type,
-    typeVersion: 1,
+    // The action node's current version (what the editor adds); tests of version 1 pass typeVersion.
+    typeVersion: type === ACTION ? 1.1 : 1,
     position: [0, 0],
     parameters: parameters as INode['parameters'],
     credentials: type === NOOP ? undefined : { openClawApi: { id: 'cred-1', name: 'OpenClaw account' } },

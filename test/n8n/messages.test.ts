@@ -153,12 +153,24 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
       expect(result.output('Stream')[0].json).toMatchObject({ response: 'fake answer to: hello there', toolEvents: [], finishReason: 'stop' });
     });
 
-    it('Stream turns a refused request into a NodeApiError with the gateway code', async () => {
+    it('User ID: a version-1.1 node without one does not run; a version-1 node saved without one (n8n leaves defaults out) still talks as "n8n"', async () => {
+      const params = { resource: 'message', operation: 'send', workspace: team, message: 'who am I?', options: {} };
+      const current = await runWorkflow(creds, [node(ACTION, params, 'Current')]).catch((error: Error) => error);
+      expect(current).toBeInstanceOf(Error);
+      expect((current as Error).message).toContain('Parameter "User ID" is required');
+
+      const legacy = await runWorkflow(creds, [node(ACTION, params, 'Legacy', { typeVersion: 1 })]);
+      const sessionId = legacy.output('Legacy')[0].json.sessionId as string;
+      expect((await gw.request('GET', `/api/v1/sessions/${sessionId}`)).body.userId).toBe('n8n');
+    });
+
+    it('Stream turns a refused request into a NodeApiError with a plain title and the gateway code in the description', async () => {
       const stream = node(ACTION, { resource: 'message', operation: 'stream', workspace: { __rl: true, mode: 'id', value: 'ghost' }, userId: 'u', message: 'hi', options: {} }, 'Stream');
       const error = (await runWorkflow(creds, [stream])).error('Stream');
       expect(error.name).toBe('NodeApiError');
       expect(error.httpCode).toBe('404');
-      expect(error.message).toMatch(/^not_found: workspace 'ghost'/);
+      expect(error.message).toBe("Workspace 'ghost' not found");
+      expect(error.description).toBe('The gateway answered HTTP 404 with error code not_found.');
     });
   });
 

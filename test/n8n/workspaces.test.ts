@@ -91,7 +91,7 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
     ]);
   });
 
-  it('a 404 fails the node with the gateway code and message as a NodeApiError', async () => {
+  it('a 404 fails the node with a NodeApiError titled by a plain sentence, status and code in the description', async () => {
     const get = node(ACTION, { resource: 'workspace', operation: 'get', workspace: byId('ghost') }, 'Get');
     const after = node(NOOP, {}, 'After');
     const result = await runWorkflow(creds, [get, after]);
@@ -99,7 +99,8 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
     const error = result.error('Get');
     expect(error.name).toBe('NodeApiError');
     expect(error.httpCode).toBe('404');
-    expect(error.message).toBe("not_found: workspace 'ghost' not found");
+    expect(error.message).toBe("Workspace 'ghost' not found");
+    expect(error.description).toBe('The gateway answered HTTP 404 with error code not_found.');
     expect(result.output('After')).toEqual([]);
   });
 
@@ -109,8 +110,8 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
     const error = result.error('List');
     expect(error.name).toBe('NodeApiError');
     expect(error.httpCode).toBe('401');
-    expect(error.message).toBe('invalid_api_key: unknown or revoked API key');
-    expect(error.description).toMatch(/check the key in the OpenClaw API credential/);
+    expect(error.message).toBe('Unknown or revoked API key');
+    expect(error.description).toMatch(/^The API key was refused: check the key in the OpenClaw API credential .* The gateway answered HTTP 401 with error code invalid_api_key\.$/);
   });
 
   it('a key without the permission surfaces as 403 with a hint about permissions and scope', async () => {
@@ -121,8 +122,8 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
     const error = result.error('Create');
     expect(error.name).toBe('NodeApiError');
     expect(error.httpCode).toBe('403');
-    expect(error.message).toMatch(/^\w+: /);
-    expect(error.description).toMatch(/lacks the permission or the workspace is outside the key's scope/);
+    expect(error.message).toBe("This API key lacks the 'workspaces:write' permission");
+    expect(error.description).toMatch(/lacks the permission or the workspace is outside the key's scope.* The gateway answered HTTP 403 with error code \w+\.$/);
     expect((await gw.request('GET', '/api/v1/workspaces/nope')).status).toBe(404);
   });
 
@@ -134,8 +135,8 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
     const error = result.error('Get');
     expect(error.name).toBe('NodeApiError');
     expect(error.httpCode).toBe('429');
-    expect(error.message).toMatch(/^rate_limited: rate limit of 1 requests per minute exceeded/);
-    expect(error.description).toMatch(/^Rate limit of the API key reached; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z \(in \d+ s\)\./);
+    expect(error.message).toMatch(/^Rate limit of 1 requests per minute exceeded/);
+    expect(error.description).toMatch(/^Rate limit of the API key reached; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z \(in \d+ s\)\..* The gateway answered HTTP 429 with error code rate_limited\.$/);
   });
 
   it('Continue On Fail turns a failed item into an error item and goes on with the next', async () => {
@@ -145,7 +146,7 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
     expect(result.run.status).toBe('success');
     const out = result.output('After');
     expect(out).toHaveLength(2);
-    expect(out[0].json).toEqual({ error: "not_found: workspace 'ghost' not found", httpCode: '404', description: 'The gateway answered 404 with code not_found.' });
+    expect(out[0].json).toEqual({ error: "Workspace 'ghost' not found", code: 'not_found', httpCode: '404', description: 'The gateway answered HTTP 404 with error code not_found.' });
     expect(out[0].pairedItem).toEqual({ item: 0 });
     expect(out[1].json).toMatchObject({ id: 'team' });
     expect(out[1].pairedItem).toEqual({ item: 1 });

@@ -36,9 +36,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			);
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, itemIndex);
-			const httpCode = error instanceof NodeApiError ? error.httpCode : undefined;
+			const apiError = error instanceof NodeApiError ? error : undefined;
+			const details = apiError ? { code: apiError.context.code ?? null, httpCode: apiError.httpCode } : {};
 			returnData.push({
-				json: { error: (error as Error).message, ...(httpCode ? { httpCode } : {}), description: (error as NodeApiError).description ?? null },
+				json: { error: (error as Error).message, ...details, description: (error as NodeApiError).description ?? null },
 				pairedItem: { item: itemIndex },
 			});
 		}

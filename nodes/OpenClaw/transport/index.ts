@@ -117,6 +117,17 @@ export function errorHint(status: number, headers: Headers): string | undefined 
 	return undefined;
 }
 
+/** The gateway's message as a plain sentence for the error title ("workspace 'x' not found" → "Workspace 'x' not found"). */
+function sentence(message: string): string {
+	const text = message.trim();
+	return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+/**
+ * The gateway's `{error:{code,message}}` as n8n shows errors: a plain sentence as the title, and
+ * the status and code (after a hint for the usual causes) in the description. The code is also
+ * kept in the error's context, where Continue On Fail items carry it on.
+ */
 export function gatewayError(
 	node: INode,
 	status: number,
@@ -126,15 +137,18 @@ export function gatewayError(
 ): NodeApiError {
 	const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
 	const code = error?.code ?? `http_${status}`;
-	const message = error?.message ?? (typeof body === 'string' && body ? body : `HTTP ${status}`);
+	const message = error?.message ?? (typeof body === 'string' && body ? body : `The OpenClaw gateway answered HTTP ${status}`);
 	const hint = errorHint(status, headers);
+	const answered = `The gateway answered HTTP ${status} with error code ${code}.`;
 	const response: JsonObject = { status, code, message };
-	return new NodeApiError(node, response, {
-		message: `${code}: ${message}`,
-		description: hint ?? `The gateway answered ${status} with code ${code}.`,
+	const apiError = new NodeApiError(node, response, {
+		message: sentence(message),
+		description: hint ? `${hint} ${answered}` : answered,
 		httpCode: String(status),
 		itemIndex,
 	});
+	apiError.context.code = code;
+	return apiError;
 }
 
 /** An error caught around node code, as the n8n error it should surface as (n8n errors pass unchanged). */

@@ -2,14 +2,17 @@
 // into n8n@2.41.1 on Node 24 (both cached outside the clone, see toolchain.mjs), the example
 // workflows and an OpenClaw credential imported, `n8n execute` running the daily-standup workflow's
 // Send Message against a live gateway, and `n8n start` with the published OpenClaw Trigger workflow:
-// n8n subscribes on the gateway, a message produces an n8n execution carrying the event, and
-// stopping n8n leaves no process behind. n8n's output goes to files (it hangs on a broken pipe).
+// n8n subscribes on the gateway, a message produces an n8n execution carrying the event; then the
+// editor in a real browser (editor.mjs: picker, panels, a run and an error, with screenshots in
+// test-output/n8n-editor/), and stopping n8n leaves no process behind. n8n's output goes to files
+// (it hangs on a broken pipe).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EDITOR_WORKFLOW_ID, editorWorkflow, runEditorChecks } from './editor.mjs';
 import { ensureToolchain, npm } from './toolchain.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -17,6 +20,19 @@ const work = mkdtempSync(join(tmpdir(), 'openclaw-n8n-e2e-'));
 const log = (line) => console.log(`[e2e] ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const children = [];
+
+/** `promise`, or 'timeout' after `ms`; the timer is cleared either way so it never holds the process open. */
+async function withTimeout(promise, ms) {
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function fail(message) {
   throw new Error(message);
@@ -73,7 +89,7 @@ function processesWith(marker, dir = work) {
 async function stop(proc, timeoutMs = 60000) {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return proc.exited;
   process.kill(-proc.child.pid, 'SIGTERM');
-  const result = await Promise.race([proc.exited, sleep(timeoutMs).then(() => 'timeout')]);
+  const result = await withTimeout(proc.exited, timeoutMs);
   if (result === 'timeout') fail(`${proc.name} did not stop within ${timeoutMs} ms after SIGTERM`);
   return result;
 }
@@ -144,7 +160,7 @@ async function main() {
   let step = 0;
   const n8nCli = async (args, timeoutMs = 180000) => {
     const proc = start(`n8n-${++step}-${args[0].replace(/\W/g, '_')}`, node24, [n8n, ...args], n8nEnv);
-    const code = await Promise.race([proc.exited, sleep(timeoutMs).then(() => 'timeout')]);
+    const code = await withTimeout(proc.exited, timeoutMs);
     if (code === 'timeout') {
       await stop(proc, 10000).catch(() => process.kill(-proc.child.pid, 'SIGKILL'));
       fail(`n8n ${args.join(' ')} timed out; output in ${proc.file}`);
@@ -165,6 +181,9 @@ async function main() {
     writeFileSync(join(work, file), JSON.stringify(wf));
     await n8nCli(['import:workflow', `--input=${join(work, file)}`]);
   }
+  // The workflow the browser part runs Send Message in.
+  writeFileSync(join(work, 'editor.json'), JSON.stringify(editorWorkflow('openclaw-credential')));
+  await n8nCli(['import:workflow', `--input=${join(work, 'editor.json')}`]);
   log('credential and workflows imported');
 
   // --- n8n execute: Schedule Trigger → OpenClaw Send Message ------------------------------------
@@ -225,6 +244,11 @@ async function main() {
   const forged = await fetch(subscription.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-openclaw-signature': 'sha256=00' }, body: '{"event":"message.sent","data":{}}' });
   if (forged.status !== 401) fail(`a forged call got ${forged.status}, expected 401`);
   log('forged call refused with 401');
+
+  // --- the editor in a real browser ------------------------------------------------------------
+  const outDir = join(ROOT, 'test-output', 'n8n-editor');
+  const editor = await runEditorChecks({ n8nUrl: `http://127.0.0.1:${n8nPort}`, outDir, log, gatewayApi: api });
+  log(`editor: ${EDITOR_WORKFLOW_ID} answered ${editor.answered} in the output panel; ${editor.shots.length} screenshots in ${outDir}`);
 
   // --- stop n8n cleanly -----------------------------------------------------------------------
   const stopped = await stop(server);

@@ -1,20 +1,50 @@
-/** Inputs shared by Send and Stream: the chapter's POST /messages body. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+/** Inputs shared by Send and Stream: the POST /messages body. */
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { compact, workspaceLocator, workspaceValue } from '../common';
+
+/** What version-1 nodes saved without a User ID talk as (n8n does not store parameters left at their default). */
+export const LEGACY_USER_ID = 'n8n';
+
+const SESSIONS_HINT = 'The agent keeps one conversation per user ID and workspace: runs with the same ID continue it';
+
+/** Every IANA time zone of the runtime n8n runs on, plus UTC, as a searchable list (no package needed). */
+function timezoneOptions(): INodePropertyOptions[] {
+	const zones = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
+	return zones.map((zone) => ({ name: zone.replace(/_/g, ' '), value: zone }));
+}
+
+function userIdFields(displayOptions: { show: IDataObject }): INodeProperties[] {
+	return [
+		{
+			displayName: 'User ID',
+			name: 'userId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. standup-bot or {{ $json.email }}',
+			description: 'Who is talking to the agent',
+			hint: SESSIONS_HINT,
+			// Version 1.1 dropped the literal default "n8n"; version-1 nodes keep it (see LEGACY_USER_ID).
+			displayOptions: { show: { ...displayOptions.show, '@version': [{ _cnd: { gte: 1.1 } }] } },
+		},
+		{
+			displayName: 'User ID',
+			name: 'userId',
+			type: 'string',
+			default: LEGACY_USER_ID,
+			required: true,
+			description: 'Who is talking to the agent',
+			hint: SESSIONS_HINT,
+			displayOptions: { show: { ...displayOptions.show, '@version': [1] } },
+		},
+	];
+}
 
 export function messageInputs(operation: string): INodeProperties[] {
 	const displayOptions = { show: { resource: ['message'], operation: [operation] } };
 	return [
 		workspaceLocator(displayOptions),
-		{
-			displayName: 'User ID',
-			name: 'userId',
-			type: 'string',
-			default: 'n8n',
-			required: true,
-			description: 'Who is talking to the agent; the session is kept per user and workspace',
-			displayOptions,
-		},
+		...userIdFields(displayOptions),
 		{
 			displayName: 'Message',
 			name: 'message',
@@ -22,7 +52,7 @@ export function messageInputs(operation: string): INodeProperties[] {
 			typeOptions: { rows: 4 },
 			default: '',
 			required: true,
-			placeholder: 'Summarize the latest GitHub activity for the main repo',
+			placeholder: 'e.g. Summarize the latest GitHub activity for the main repo',
 			description: 'What to ask the agent',
 			displayOptions,
 		},
@@ -42,7 +72,7 @@ export function messageInputs(operation: string): INodeProperties[] {
 								type: 'boolean',
 								default: false,
 								description:
-									'Whether to return at once with the message ID and status (202) instead of waiting for the answer; fetch it later with Message > Get',
+									'Whether to continue right away, without waiting for the answer. The output then holds the message ID and its status; get the answer later with the Get a Message action.',
 							},
 							{
 								displayName: 'Idempotency Key',
@@ -58,7 +88,7 @@ export function messageInputs(operation: string): INodeProperties[] {
 					name: 'language',
 					type: 'string',
 					default: '',
-					placeholder: 'en',
+					placeholder: 'e.g. en',
 					description: 'Answer language as a BCP 47 tag',
 				},
 				{
@@ -66,16 +96,16 @@ export function messageInputs(operation: string): INodeProperties[] {
 					name: 'sessionId',
 					type: 'string',
 					default: '',
-					placeholder: 'sess_xyz789',
+					placeholder: 'e.g. sess_xyz789',
 					description: "Continue this session (created if new); empty uses the user's current session",
 				},
 				{
 					displayName: 'Timezone',
 					name: 'timezone',
-					type: 'string',
-					default: '',
-					placeholder: 'America/New_York',
-					description: "IANA time zone for the agent's idea of now",
+					type: 'options',
+					options: timezoneOptions(),
+					default: 'UTC',
+					description: "The time zone of the agent's idea of now",
 				},
 			],
 		},

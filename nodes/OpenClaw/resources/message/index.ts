@@ -33,7 +33,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Stream',
 				value: 'stream',
-				description: 'Send a message and receive the answer token by token',
+				description: 'Send a message and pass the answer on token by token to a streaming Webhook or Chat Trigger',
 				action: 'Stream a message',
 			},
 		],

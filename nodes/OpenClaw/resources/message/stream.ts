@@ -3,7 +3,17 @@ import { gatewayError, openClawRequest } from '../../transport';
 import { messageInputs, messageRequest } from './fields';
 import { sseEvents } from './sse';
 
-export const description: INodeProperties[] = messageInputs('stream');
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			'Tokens reach the caller as they arrive only when a Webhook or Chat Trigger set to respond with Streaming starts the workflow. In any other run this works like Send. Either way the output holds the whole answer.',
+		name: 'streamingNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resource: ['message'], operation: ['stream'] } },
+	},
+	...messageInputs('stream'),
+];
 
 /**
  * POST /messages/stream. Tokens are forwarded with sendChunk as they arrive when the workflow
