@@ -3,6 +3,8 @@
  * budget. INCR is atomic, so exactly `limit` requests pass in a window however they race.
  *
  * Redis keys: oc:rl:{<keyId>}:<windowStartEpochSeconds> → counter, expires with its window.
+ * Requests count through KeyStore.verifyAndCount instead (key check and count in one script,
+ * counter under the {keys} hash tag); this store serves callers that only count.
  */
 import type Redis from 'ioredis';
 
@@ -16,15 +18,22 @@ export interface RateLimitResult {
   allowed: boolean;
 }
 
+/** The fixed window `nowMs` falls in: its start and its reset, in epoch seconds. */
+export function windowOf(nowMs: number): { start: number; reset: number } {
+  const nowSec = Math.floor(nowMs / 1000);
+  const start = nowSec - (nowSec % WINDOW_SECONDS);
+  return { start, reset: start + WINDOW_SECONDS };
+}
+
+export const rateResult = (count: number, limit: number, reset: number): RateLimitResult => ({ limit, remaining: Math.max(0, limit - count), reset, allowed: count <= limit });
+
 export class RateLimitStore {
   constructor(private readonly redis: Redis, private readonly now: () => number = Date.now) {}
 
   async hit(keyId: string, limit: number): Promise<RateLimitResult> {
-    const nowSec = Math.floor(this.now() / 1000);
-    const windowStart = nowSec - (nowSec % WINDOW_SECONDS);
-    const reset = windowStart + WINDOW_SECONDS;
-    const k = `oc:rl:{${keyId}}:${windowStart}`;
+    const { start, reset } = windowOf(this.now());
+    const k = `oc:rl:{${keyId}}:${start}`;
     const [[, count]] = (await this.redis.multi().incr(k).expire(k, WINDOW_SECONDS + 5).exec()) as [[null, number], [null, number]];
-    return { limit, remaining: Math.max(0, limit - count), reset, allowed: count <= limit };
+    return rateResult(count, limit, reset);
   }
 }
