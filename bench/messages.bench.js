@@ -1,23 +1,29 @@
 #!/usr/bin/env node
 /**
  * Messages: the latency the gateway adds over calling the same model server directly, and
- * messages/s at 64 concurrent clients, side by side in one run.
+ * messages/s at 64 concurrent clients, side by side in one run with Portkey's open-source
+ * gateway (@portkey-ai/gateway, a devDependency) in front of the same upstream.
  *
- * Three processes on 127.0.0.1 and one redis-server of their own:
+ * Four processes on 127.0.0.1 and one redis-server of their own:
  *   upstream - a fake OpenAI-compatible server: every chat completion streams the same 12-word
  *              answer as SSE chunks (+ usage), like a real provider but instantly;
  *   gateway  - `startGateway` with HTTP + in-process workers (config below);
+ *   portkey  - `build/start-server.js --headless`, told the upstream by x-portkey-custom-host;
  *   driver   - this process: undici keep-alive clients.
  * Runs:
  *   latency   - one client, sequential: POST /v1/chat/completions straight to the upstream (the
  *               baseline) vs POST /api/v1/messages through the gateway to the same upstream;
  *               added = gateway − direct, at p50 and p99. Also the offline model alone.
+ *               Portkey to the same upstream, measured the same way.
  *   throughput- 64 clients (one session each), as many messages as they can for a few seconds:
  *               the offline model (the 2,000 msg/s target), the fake upstream through the
- *               gateway, and the fake upstream directly (baseline).
+ *               gateway, through Portkey, and directly (baseline).
+ *   health    - 64 clients on GET /healthz (no key) and GET /api/v1/health with a key that has
+ *               a rate limit (so it is counted): what authentication costs (target ≥ 0.7x).
  * Bounded: ~1,000 sequential requests and BENCH_MESSAGES_SECONDS (default 4) per throughput run.
  */
-const { fork } = require('node:child_process');
+const { fork, spawn } = require('node:child_process');
+const net = require('node:net');
 const http = require('node:http');
 
 const SEQUENTIAL = Number(process.env.BENCH_MESSAGES_SEQUENTIAL ?? 500);
@@ -79,7 +85,9 @@ async function gatewayProcess(redisUrl, upstreamUrl, role) {
     return;
   }
   const { key } = await gw.ctx.stores.keys.create({ label: 'bench', workspaces: ['*'], rateLimit: 0, source: 'cli' });
-  process.send({ url: gw.url, key, concurrency: config.workers.concurrency });
+  // A key with a (never reached) limit: its requests are counted, as most keys' are.
+  const { key: limitedKey } = await gw.ctx.stores.keys.create({ label: 'bench-limited', workspaces: ['*'], rateLimit: 1e9, source: 'cli' });
+  process.send({ url: gw.url, key, limitedKey, concurrency: config.workers.concurrency });
   process.on('message', async (m) => {
     if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
     if (m === 'exit') {
@@ -100,6 +108,28 @@ function started(child) {
   });
 }
 
+const freePort = () =>
+  new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+
+/** Portkey's gateway in its own process; resolves once it answers. */
+async function startPortkey() {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', require.resolve('./portkey-node20-fetch.cjs'), require.resolve('@portkey-ai/gateway/build/start-server.js'), `--port=${port}`, '--headless'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const up = await fetch(url).then(() => true, () => false);
+    if (up) return { url, child };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill();
+  throw new Error('Portkey gateway did not start within 10 s');
+}
+
 async function main() {
   const { Agent, request } = require('undici');
   const { spawnRedis } = require('../dist/server/embedded-redis');
@@ -112,6 +142,7 @@ async function main() {
   if (wp) await started(wp);
   const gwp = fork(__filename, ['gateway', redis.url, upstreamUrl, split ? 'http' : 'all'], { stdio: 'inherit', execArgv: process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? 'bench-profiles'}`] : [] });
   const gw = await started(gwp);
+  const portkey = await startPortkey();
   const agent = new Agent({ keepAliveTimeout: 60_000, connections: CLIENTS + 8, pipelining: 1 });
 
   const direct = async (i) => {
@@ -123,6 +154,21 @@ async function main() {
     });
     const text = await res.body.text();
     if (res.statusCode !== 200 || !text.includes('[DONE]')) throw new Error(`upstream answered ${res.statusCode}`);
+  };
+  const viaPortkey = async (i) => {
+    const res = await request(`${portkey.url}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstreamUrl}/v1` },
+      body: JSON.stringify({ model: 'fake-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: `portkey ${i}` }] }),
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200 || !text.includes('[DONE]')) throw new Error(`Portkey answered ${res.statusCode}: ${text.slice(0, 200)}`);
+  };
+  const get = (path, key) => async () => {
+    const res = await request(`${gw.url}${path}`, { dispatcher: agent, headers: key ? { authorization: `Bearer ${key}` } : {} });
+    await res.body.dump();
+    if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}`);
   };
   const viaGateway = (workspace) => async (i, client = 0) => {
     const res = await request(`${gw.url}/api/v1/messages`, {
@@ -189,8 +235,28 @@ async function main() {
     return { rate: done / SECONDS, p50: pct(lat, 0.5), p99: pct(lat, 0.99), gwCpu: per('gateway'), redisCpu: per('redis') };
   }
 
+  /** Alternating runs (the first of each warms up); the better of two for each, so a burst of load elsewhere hurts less. */
+  async function healthRatio() {
+    const open = get('/healthz');
+    const auth = get('/api/v1/health', gw.limitedKey);
+    const runs = { open: [], auth: [] };
+    for (let round = 0; round < 3; round++) {
+      const o = await throughput(open);
+      const a = await throughput(auth);
+      if (round > 0) runs.open.push(o), runs.auth.push(a);
+    }
+    const best = (l) => l.reduce((x, y) => (y.rate > x.rate ? y : x));
+    const [hOpen, hAuth] = [best(runs.open), best(runs.auth)];
+    const cpu = (l) => Math.min(...l.map((r) => r.gwCpu + r.redisCpu));
+    return (
+      `health at ${CLIENTS} clients: GET /healthz ${Math.round(hOpen.rate)} req/s, GET /api/v1/health with a key (rate-limited, counted) ${Math.round(hAuth.rate)} req/s = ${f2(hAuth.rate / hOpen.rate)}x (target ≥ 0.7x); ` +
+      `CPU per request (gateway + redis): /healthz ${f2(cpu(runs.open))} ms, authenticated ${f2(cpu(runs.auth))} ms = ${f2(cpu(runs.open) / cpu(runs.auth))}x the requests per CPU second`
+    );
+  }
+
   try {
-    const only = process.env.BENCH_MESSAGES_ONLY; // offline | upstream
+    const only = process.env.BENCH_MESSAGES_ONLY; // offline | upstream | health
+    if (only === 'health') return void console.log(await healthRatio());
     if (only) {
       // For profiling: `BENCH_PROF=1 BENCH_MESSAGES_ONLY=offline node bench/messages.bench.js` (profiles in BENCH_PROF_DIR, default ./bench-profiles)
       const t = await throughput(viaGateway(only));
@@ -198,33 +264,49 @@ async function main() {
       return;
     }
     const base = await sequential(direct, SEQUENTIAL);
+    const pk = await sequential(viaPortkey, SEQUENTIAL);
     const through = await sequential(viaGateway('upstream'), SEQUENTIAL);
     const off = await sequential(viaGateway('offline'), SEQUENTIAL);
-    console.log(`baseline: fake OpenAI-compatible upstream called directly, 1 client: p50 ${f2(pct(base, 0.5))} ms p99 ${f2(pct(base, 0.99))} ms`);
+    const p50 = (l) => pct(l, 0.5);
+    const p99 = (l) => pct(l, 0.99);
+    const line = (name, l) => `  ${name.padEnd(34)} p50 ${f2(p50(l)).padStart(6)} ms  p99 ${f2(p99(l)).padStart(6)} ms  added over bare upstream: p50 ${f2(p50(l) - p50(base)).padStart(6)} ms, p99 ${f2(p99(l) - p99(base)).padStart(6)} ms`;
+    console.log(`1 client, sequential (${SEQUENTIAL} requests each):`);
+    console.log(line('bare upstream', base));
+    console.log(line('Portkey gateway → upstream', pk));
+    console.log(line('this gateway → upstream', through));
+    console.log(line('this gateway, offline model', off));
     console.log(
-      `messages added latency (gateway → same upstream, 1 client): p50 ${f2(pct(through, 0.5) - pct(base, 0.5))} ms p99 ${f2(pct(through, 0.99) - pct(base, 0.99))} ms ` +
-        `(gateway p50 ${f2(pct(through, 0.5))} / p99 ${f2(pct(through, 0.99))} ms vs direct p50 ${f2(pct(base, 0.5))} / p99 ${f2(pct(base, 0.99))} ms; target added p50 ≤ 1 ms, p99 ≤ 5 ms)`,
+      `messages added latency (gateway → same upstream, 1 client): p50 ${f2(p50(through) - p50(base))} ms p99 ${f2(p99(through) - p99(base))} ms; Portkey p50 ${f2(p50(pk) - p50(base))} ms p99 ${f2(p99(pk) - p99(base))} ms ` +
+        `(gateway/Portkey p50 ${f2(p50(through) / p50(pk))}x; target added p50 ≤ 1 ms, p99 ≤ 5 ms)`,
     );
-    console.log(`messages offline model, 1 client: p50 ${f2(pct(off, 0.5))} ms p99 ${f2(pct(off, 0.99))} ms (whole request: HTTP, auth, queue, worker, stream, reply)`);
 
     const tBase = await throughput(direct);
+    const tPk = await throughput(viaPortkey);
     const tOff = await throughput(viaGateway('offline'));
     const tUp = await throughput(viaGateway('upstream'));
+    const tline = (name, t) => `  ${name.padEnd(34)} ${String(Math.round(t.rate)).padStart(6)} req/s  p50 ${f2(t.p50).padStart(6)} ms  p99 ${f2(t.p99).padStart(6)} ms`;
+    console.log(`${CLIENTS} clients, ${SECONDS} s each:`);
+    console.log(tline('bare upstream', tBase));
+    console.log(tline('Portkey gateway → upstream', tPk));
+    console.log(tline('this gateway → upstream', tUp));
+    console.log(tline('this gateway, offline model', tOff));
     console.log(
-      `messages/s at ${CLIENTS} clients: offline model ${Math.round(tOff.rate)} msg/s (p50 ${f2(tOff.p50)} ms p99 ${f2(tOff.p99)} ms; target ≥ 2000), ` +
-        `fake upstream via gateway ${Math.round(tUp.rate)} msg/s (p50 ${f2(tUp.p50)} ms p99 ${f2(tUp.p99)} ms) ` +
-        `(baseline: fake upstream directly ${Math.round(tBase.rate)} req/s, p50 ${f2(tBase.p50)} ms p99 ${f2(tBase.p99)} ms; workers.concurrency ${gw.concurrency})`,
+      `messages/s at ${CLIENTS} clients: gateway → upstream ${Math.round(tUp.rate)} vs Portkey ${Math.round(tPk.rate)} req/s = ${f2(tUp.rate / tPk.rate)}x Portkey (target ≥ 1.0x); ` +
+        `offline model ${Math.round(tOff.rate)} msg/s = ${f2(tOff.rate / tPk.rate)}x Portkey (workers.concurrency ${gw.concurrency})`,
     );
     console.log(
       `messages CPU per message (what limits msg/s on 2 cores): offline model — gateway ${f2(tOff.gwCpu)} ms + redis ${f2(tOff.redisCpu)} ms; ` +
         `fake upstream — gateway ${f2(tUp.gwCpu)} ms + redis ${f2(tUp.redisCpu)} ms (load average now ${require('node:os').loadavg()[0].toFixed(1)})`,
     );
+
+    console.log(await healthRatio());
   } finally {
     redisInfo.disconnect();
     await agent.close();
     gwp.send('exit');
     wp?.send('exit');
     up.send('exit');
+    portkey.child.kill();
     await new Promise((r) => gwp.once('exit', r));
     await redis.stop();
   }

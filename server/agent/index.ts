@@ -7,10 +7,10 @@
 import type { GatewayContext } from '../context';
 import type { Agent, AgentInput, AgentResult, Emit } from './types';
 import { runOffline } from './providers/offline';
-import type { LanguageModel } from 'ai';
 import { createModelRegistry, type ModelRegistry, type ModelRoute, type ProviderSpec } from './providers/registry';
 import { createUpstreamFetch } from './providers/upstream-fetch';
-import { languageModel } from './providers/language-model';
+import { chatModel } from './providers/language-model';
+import type { ChatModel } from './providers/chat';
 import { resolvePreset } from './presets';
 import { chatMessages, systemPrompt } from './prompt';
 import { toolsFor } from './tools';
@@ -26,15 +26,15 @@ export function createAgent(ctx: AgentContext): Agent {
   let own: ModelRegistry | undefined;
   const registry = () => ctx.models ?? (own ??= createModelRegistry(ctx.config, process.env));
   const now = () => new Date(ctx.clock?.now() ?? Date.now());
-  // An ai SDK provider (with its zod schemas) costs milliseconds of CPU to build: one per provider
-  // and model name, for as long as the registry keeps that provider (bounded per provider).
-  const modelCache = new WeakMap<ProviderSpec, Map<string, LanguageModel>>();
-  const modelFor = (route: ModelRoute): LanguageModel => {
+  // One adapter (and its retrying fetch) per provider and model name, for as long as the
+  // registry keeps that provider (bounded per provider).
+  const modelCache = new WeakMap<ProviderSpec, Map<string, ChatModel>>();
+  const modelFor = (route: ModelRoute): ChatModel => {
     let byName = modelCache.get(route.provider);
     if (!byName) modelCache.set(route.provider, (byName = new Map()));
     let model = byName.get(route.model);
     if (!model) {
-      model = languageModel(route, createUpstreamFetch({ provider: route.provider, model: route.model, log: ctx.log }));
+      model = chatModel(route, createUpstreamFetch({ provider: route.provider, model: route.model, log: ctx.log }));
       if (byName.size >= MAX_CACHED_MODELS) byName.clear();
       byName.set(route.model, model);
     }
@@ -46,7 +46,7 @@ export function createAgent(ctx: AgentContext): Agent {
     const models = registry();
     const route = models.route(preset.model ?? models.defaultModel);
     if (route.provider.type === 'offline') return runOffline(input, emit);
-    const tools = ctx.stores ? toolsFor(input.workspace.skills, { config: ctx.config, memory: ctx.stores.memory, workspaceId: input.workspace.id, userId: input.userId }) : {};
+    const tools = ctx.stores ? toolsFor(input.workspace.skills, { config: ctx.config, memory: ctx.stores.memory, workspaceId: input.workspace.id, userId: input.userId }) : new Map();
     return runModel(
       {
         model: modelFor(route),

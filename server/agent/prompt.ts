@@ -3,7 +3,7 @@
  * time in the user's timezone, the answer language), then the session's earlier turns and the
  * new message.
  */
-import type { ModelMessage } from 'ai';
+import type { ChatMessage } from './providers/chat';
 import type { AgentInput } from './types';
 import type { ResolvedPreset } from './presets';
 
@@ -55,6 +55,6 @@ export function systemPrompt(preset: ResolvedPreset, input: Pick<AgentInput, 'co
   return lines.join('\n');
 }
 
-export function chatMessages(input: Pick<AgentInput, 'history' | 'message'>): ModelMessage[] {
-  return [...input.history.map((t) => ({ role: t.role, content: t.content }) as ModelMessage), { role: 'user', content: input.message }];
+export function chatMessages(input: Pick<AgentInput, 'history' | 'message'>): ChatMessage[] {
+  return [...input.history.map((t): ChatMessage => ({ role: t.role, content: t.content })), { role: 'user', content: input.message }];
 }

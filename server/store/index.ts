@@ -2,7 +2,6 @@
 import type Redis from 'ioredis';
 import type { Clock } from '../clock';
 import { KeyStore } from './keys';
-import { RateLimitStore } from './rate-limits';
 import { WorkspaceStore } from './workspaces';
 import { StatsStore } from './stats';
 import { ScheduleStore } from './schedules';
@@ -17,7 +16,6 @@ export function createStores(redis: Redis, clock: Clock) {
   const date = () => new Date(clock.now());
   return {
     keys: new KeyStore(redis, date),
-    rateLimits: new RateLimitStore(redis, () => clock.now()),
     workspaces: new WorkspaceStore(redis, date),
     stats: new StatsStore(redis),
     schedules: new ScheduleStore(redis, date),

@@ -7,12 +7,15 @@
  *   oc:{keys}:k:<id>       → hash: id, hash, label, workspaces, permissions, rateLimit,
  *                             createdAt, lastUsedAt, prefix, last4, source, revokedAt
  *   oc:{keys}:all          → set of key ids (active and revoked)
+ *   oc:{keys}:rl:<id>:<windowStart> → requests counted in that rate-limit window
+ *                             (same tag as the record: checked and counted in one script)
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Redis from 'ioredis';
 import { DEFAULT_PERMISSIONS, PERMISSIONS, type KeyConfig, type Permission } from '../config-schema';
 import { LuaScript } from './lua';
 import { endOwnership, transferOwnership } from './ownership';
+import { WINDOW_SECONDS, rateResult, windowOf, type RateLimitResult } from './rate-limits';
 
 export const KEY_PREFIX = 'oclaw_live_';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -21,6 +24,8 @@ const R = {
   record: (id: string) => `oc:{keys}:k:${id}`,
   all: 'oc:{keys}:all',
   bootstrapped: 'oc:{keys}:bootstrapped',
+  /** + `<id>:<windowStart>`: requests counted in a rate-limit window. */
+  ratePrefix: 'oc:{keys}:rl:',
 };
 
 /**
@@ -32,6 +37,35 @@ local id = redis.call('GET', KEYS[1])
 if not id then return {} end
 return redis.call('HGETALL', ARGV[1] .. id)
 `);
+
+/**
+ * VERIFY_LUA plus the rate limit, for every authenticated request in one round trip: an active
+ * key's counter for the window is incremented (the key's rateLimit, else ARGV[3]; none when it
+ * is 0). KEYS[1] the by-hash key; ARGV: record prefix, counter prefix, default limit, window
+ * start, counter TTL. Returns {record fields, count} (count -1: not counted), {} when unknown.
+ */
+const VERIFY_AND_COUNT_LUA = new LuaScript(`
+local id = redis.call('GET', KEYS[1])
+if not id then return {} end
+local h = redis.call('HGETALL', ARGV[1] .. id)
+if #h == 0 then return {} end
+local limit = tonumber(ARGV[3])
+for i = 1, #h, 2 do
+  if h[i] == 'revokedAt' and h[i + 1] ~= '' then return {h, -1} end
+  if h[i] == 'rateLimit' and h[i + 1] ~= '' then limit = tonumber(h[i + 1]) end
+end
+if not limit or limit <= 0 then return {h, -1} end
+local counter = ARGV[2] .. id .. ':' .. ARGV[4]
+local n = redis.call('INCR', counter)
+if n == 1 then redis.call('EXPIRE', counter, ARGV[5]) end
+return {h, n}
+`);
+
+export interface VerifiedKey {
+  key: ApiKeyRecord;
+  /** Null when the key has no limit (rateLimit 0, or 0 by default). */
+  rate: RateLimitResult | null;
+}
 
 export type KeySource = 'config' | 'cli' | 'bootstrap';
 
@@ -99,6 +133,17 @@ function toRecord(h: Record<string, string>): ApiKeyRecord {
   };
 }
 
+/** The record from HGETALL's flat reply, if active and its stored hash matches (constant time). */
+function activeRecord(flat: string[], sha: string): ApiKeyRecord | null {
+  const h: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]] = flat[i + 1];
+  if (!h.hash || h.revokedAt) return null;
+  const a = Buffer.from(h.hash, 'hex');
+  const b = Buffer.from(sha, 'hex');
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+  return toRecord(h);
+}
+
 export class KeyStore {
   constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
 
@@ -147,13 +192,22 @@ export class KeyStore {
   async verify(key: string): Promise<ApiKeyRecord | null> {
     const sha = hashKey(key);
     const flat = (await VERIFY_LUA.run(this.redis, [R.byHash(sha)], [R.record('')])) as string[];
-    const h: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]] = flat[i + 1];
-    if (!h.hash || h.revokedAt) return null;
-    const a = Buffer.from(h.hash, 'hex');
-    const b = Buffer.from(sha, 'hex');
-    if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
-    return toRecord(h);
+    return activeRecord(flat, sha);
+  }
+
+  /**
+   * verify() and the request counted against the key's per-minute limit (`defaultLimit` when
+   * the key has none), in one round trip: the hot path of every authenticated request.
+   */
+  async verifyAndCount(key: string, defaultLimit: number): Promise<VerifiedKey | null> {
+    const sha = hashKey(key);
+    const { start, reset } = windowOf(this.now().getTime());
+    const out = (await VERIFY_AND_COUNT_LUA.run(this.redis, [R.byHash(sha)], [R.record(''), R.ratePrefix, defaultLimit, start, WINDOW_SECONDS + 5])) as [string[], number] | [];
+    if (!out.length) return null;
+    const record = activeRecord(out[0], sha);
+    if (!record) return null;
+    const count = out[1];
+    return { key: record, rate: count < 0 ? null : rateResult(count, record.rateLimit ?? defaultLimit, reset) };
   }
 
   async get(id: string): Promise<ApiKeyRecord | null> {

@@ -1,11 +1,10 @@
 /**
  * Fixed one-minute windows per API key, counted in Redis so every gateway process shares one
  * budget. INCR is atomic, so exactly `limit` requests pass in a window however they race.
- *
- * Redis keys: oc:rl:{<keyId>}:<windowStartEpochSeconds> → counter, expires with its window.
+ * The count happens in KeyStore.verifyAndCount (key check and count in one script; counter
+ * oc:{keys}:rl:<keyId>:<windowStartEpochSeconds>, expiring with its window); this module holds
+ * the window arithmetic.
  */
-import type Redis from 'ioredis';
-
 export const WINDOW_SECONDS = 60;
 
 export interface RateLimitResult {
@@ -16,15 +15,11 @@ export interface RateLimitResult {
   allowed: boolean;
 }
 
-export class RateLimitStore {
-  constructor(private readonly redis: Redis, private readonly now: () => number = Date.now) {}
-
-  async hit(keyId: string, limit: number): Promise<RateLimitResult> {
-    const nowSec = Math.floor(this.now() / 1000);
-    const windowStart = nowSec - (nowSec % WINDOW_SECONDS);
-    const reset = windowStart + WINDOW_SECONDS;
-    const k = `oc:rl:{${keyId}}:${windowStart}`;
-    const [[, count]] = (await this.redis.multi().incr(k).expire(k, WINDOW_SECONDS + 5).exec()) as [[null, number], [null, number]];
-    return { limit, remaining: Math.max(0, limit - count), reset, allowed: count <= limit };
-  }
+/** The fixed window `nowMs` falls in: its start and its reset, in epoch seconds. */
+export function windowOf(nowMs: number): { start: number; reset: number } {
+  const nowSec = Math.floor(nowMs / 1000);
+  const start = nowSec - (nowSec % WINDOW_SECONDS);
+  return { start, reset: start + WINDOW_SECONDS };
 }
+
+export const rateResult = (count: number, limit: number, reset: number): RateLimitResult => ({ limit, remaining: Math.max(0, limit - count), reset, allowed: count <= limit });

@@ -17,6 +17,13 @@ export interface ToolContext {
 
 export class ToolError extends Error {}
 
+/** A tool: what the model reads (description, JSON Schema of the input) and what runs. */
+export interface ToolSpec<I = any> {
+  description: string;
+  parameters: Record<string, unknown>;
+  execute(input: I, signal?: AbortSignal): Promise<string>;
+}
+
 export interface HttpGetResult {
   status: number;
   /** Parsed JSON, or the raw text when the body is not JSON. */

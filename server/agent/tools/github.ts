@@ -4,17 +4,26 @@
  * Server's https://<host>/api/v3) with tools.github.token. tools.github.repo is the default repo.
  * Answers are short text the model can quote, e.g. "3 open issues in acme/app: …".
  */
-import { tool } from 'ai';
-import { z } from 'zod';
-import { ToolError, toolGet, type ToolContext } from './context';
+import { ToolError, toolGet, type ToolContext, type ToolSpec } from './context';
 
-const Input = z.object({
-  action: z.enum(['list_issues', 'list_pull_requests', 'recent_commits']).describe('What to list'),
-  repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/).optional().describe('owner/name; defaults to the configured repository'),
-  state: z.enum(['open', 'closed', 'all']).optional().describe('Issues and pull requests: which state (default open)'),
-  limit: z.number().int().min(1).max(30).optional().describe('How many to show (default 10)'),
-});
-export type GithubInput = z.infer<typeof Input>;
+export interface GithubInput {
+  action: 'list_issues' | 'list_pull_requests' | 'recent_commits';
+  repo?: string;
+  state?: 'open' | 'closed' | 'all';
+  limit?: number;
+}
+
+const INPUT_SCHEMA = {
+  type: 'object',
+  properties: {
+    action: { type: 'string', enum: ['list_issues', 'list_pull_requests', 'recent_commits'], description: 'What to list' },
+    repo: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', description: 'owner/name; defaults to the configured repository' },
+    state: { type: 'string', enum: ['open', 'closed', 'all'], description: 'Issues and pull requests: which state (default open)' },
+    limit: { type: 'integer', minimum: 1, maximum: 30, description: 'How many to show (default 10)' },
+  },
+  required: ['action'],
+  additionalProperties: false,
+};
 
 interface GhUser { login?: string }
 interface GhIssue { number: number; title: string; user?: GhUser; updated_at?: string; pull_request?: unknown; head?: { ref?: string }; base?: { ref?: string } }
@@ -62,9 +71,8 @@ export async function runGithub(input: GithubInput, ctx: ToolContext, signal?: A
   return `${items.length} ${items.length === 1 ? label.replace(/s$/, '') : label} in ${repo}${more}:\n${lines.join('\n')}`;
 }
 
-export const githubTool = (ctx: ToolContext) =>
-  tool({
-    description: 'Read a GitHub repository: list its issues, its pull requests, or its recent commits.',
-    inputSchema: Input,
-    execute: (input, { abortSignal }) => runGithub(input, ctx, abortSignal),
-  });
+export const githubTool = (ctx: ToolContext): ToolSpec<GithubInput> => ({
+  description: 'Read a GitHub repository: list its issues, its pull requests, or its recent commits.',
+  parameters: INPUT_SCHEMA,
+  execute: (input, signal) => runGithub(input, ctx, signal),
+});

@@ -2,17 +2,25 @@
  * The `memory` skill: remembers facts about the user across sessions (per workspace and user, in
  * Redis through store/memory.ts), recalls them by keywords, forgets them on request.
  */
-import { tool } from 'ai';
-import { z } from 'zod';
 import { MAX_FACT_CHARS } from '../../store/memory';
-import { ToolError, type ToolContext } from './context';
+import { ToolError, type ToolContext, type ToolSpec } from './context';
 
-const Input = z.object({
-  action: z.enum(['remember', 'recall', 'forget']).describe('remember a fact, recall facts, or forget facts'),
-  fact: z.string().max(MAX_FACT_CHARS).optional().describe('remember: the fact to keep, as a short self-contained sentence'),
-  query: z.string().max(500).optional().describe('recall: keywords to look for (empty: everything); forget: text the facts to drop contain'),
-});
-export type MemoryInput = z.infer<typeof Input>;
+export interface MemoryInput {
+  action: 'remember' | 'recall' | 'forget';
+  fact?: string;
+  query?: string;
+}
+
+const INPUT_SCHEMA = {
+  type: 'object',
+  properties: {
+    action: { type: 'string', enum: ['remember', 'recall', 'forget'], description: 'remember a fact, recall facts, or forget facts' },
+    fact: { type: 'string', maxLength: MAX_FACT_CHARS, description: 'remember: the fact to keep, as a short self-contained sentence' },
+    query: { type: 'string', maxLength: 500, description: 'recall: keywords to look for (empty: everything); forget: text the facts to drop contain' },
+  },
+  required: ['action'],
+  additionalProperties: false,
+};
 
 export async function runMemory(input: MemoryInput, ctx: ToolContext): Promise<string> {
   const { memory, workspaceId: ws, userId } = ctx;
@@ -31,9 +39,8 @@ export async function runMemory(input: MemoryInput, ctx: ToolContext): Promise<s
   return `${facts.length} remembered fact${facts.length === 1 ? '' : 's'}:\n${facts.map((f) => `- ${f.fact} (${f.rememberedAt.slice(0, 10)})`).join('\n')}`;
 }
 
-export const memoryTool = (ctx: ToolContext) =>
-  tool({
-    description: 'Long-term memory about this user: remember facts they share, recall them later, forget them when asked.',
-    inputSchema: Input,
-    execute: (input) => runMemory(input, ctx),
-  });
+export const memoryTool = (ctx: ToolContext): ToolSpec<MemoryInput> => ({
+  description: 'Long-term memory about this user: remember facts they share, recall them later, forget them when asked.',
+  parameters: INPUT_SCHEMA,
+  execute: (input) => runMemory(input, ctx),
+});

@@ -3,15 +3,22 @@
  * (tools.webSearch.url, GET /search?q=…&format=json; `json` must be enabled in its
  * settings.yml search.formats). Returns the top tools.webSearch.maxResults results as text.
  */
-import { tool } from 'ai';
-import { z } from 'zod';
-import { ToolError, toolGet, type ToolContext } from './context';
+import { ToolError, toolGet, type ToolContext, type ToolSpec } from './context';
 
-const Input = z.object({
-  query: z.string().min(1).max(500).describe('What to search for'),
-  limit: z.number().int().min(1).max(20).optional().describe('How many results (default: the configured maximum)'),
-});
-export type WebSearchInput = z.infer<typeof Input>;
+export interface WebSearchInput {
+  query: string;
+  limit?: number;
+}
+
+const INPUT_SCHEMA = {
+  type: 'object',
+  properties: {
+    query: { type: 'string', minLength: 1, maxLength: 500, description: 'What to search for' },
+    limit: { type: 'integer', minimum: 1, maximum: 20, description: 'How many results (default: the configured maximum)' },
+  },
+  required: ['query'],
+  additionalProperties: false,
+};
 
 interface SearxResult { url: string; title?: string; content?: string }
 
@@ -27,9 +34,8 @@ export async function runWebSearch(input: WebSearchInput, ctx: ToolContext, sign
   return `${results.length} results for "${input.query}":\n${lines.join('\n')}`;
 }
 
-export const webSearchTool = (ctx: ToolContext) =>
-  tool({
-    description: 'Search the web. Returns titles, URLs and snippets of the top results.',
-    inputSchema: Input,
-    execute: (input, { abortSignal }) => runWebSearch(input, ctx, abortSignal),
-  });
+export const webSearchTool = (ctx: ToolContext): ToolSpec<WebSearchInput> => ({
+  description: 'Search the web. Returns titles, URLs and snippets of the top results.',
+  parameters: INPUT_SCHEMA,
+  execute: (input, signal) => runWebSearch(input, ctx, signal),
+});
