@@ -8,7 +8,7 @@
  * the predecessor when it finishes, so one session's messages run one at a time in arrival order
  * without holding a worker slot, while other sessions run in parallel.
  */
-import { DelayedError, Job, Queue, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { GatewayContext, FinishedMessage } from '../server/context';
 import { createBlockingClient } from '../server/redis';
 import { UpstreamError, type Agent, type AgentEvent, type AgentResult } from '../server/agent/types';
@@ -23,6 +23,8 @@ export const MESSAGES_QUEUE = 'messages';
 const PREFIX = '{oc:messages}';
 /** A parked job is promoted by its predecessor; this is only the safety net if that is lost. */
 const PARK_MS = 30_000;
+/** Events one message may have on their way to Redis before its agent waits. */
+const MAX_UNWRITTEN_EVENTS = 256;
 
 export function createMessagesQueue(redisUrl: string): Queue<MessageJobData> {
   return new Queue<MessageJobData>(MESSAGES_QUEUE, {
@@ -50,7 +52,8 @@ export class MessageProcessor {
     return this.ctx.config.messages.retentionHours * 3_600_000;
   }
 
-  async process(job: Job<MessageJobData>, token?: string): Promise<void> {
+  /** `shutdown` aborts when this process stops for good before the job finished: the job is handed back. */
+  async process(job: Job<MessageJobData>, token?: string, shutdown?: AbortSignal): Promise<void> {
     const d = job.data;
     const { sessions, workspaces } = this.ctx.stores;
     const [{ gate, history }, workspace] = await Promise.all([
@@ -64,10 +67,15 @@ export class MessageProcessor {
       throw new DelayedError();
     }
     if (gate === 'finished') return; // a re-run of a job that already finished (stalled worker): never run twice
-    await this.run(d, workspace, history);
+    if ((await this.run(d, workspace, history, shutdown)) === 'interrupted') {
+      // The process stops before the answer finished: back to the queue for another worker (no attempt used).
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
   }
 
-  private async run(d: MessageJobData, workspace: Workspace | null, history: Turn[]): Promise<void> {
+  /** 'interrupted': the shutdown signal stopped the agent; nothing was recorded. */
+  private async run(d: MessageJobData, workspace: Workspace | null, history: Turn[], shutdown?: AbortSignal): Promise<'finished' | 'interrupted'> {
     const { stores, config, clock } = this.ctx;
     // Not awaited: it goes out on the data connection before the events, which are awaited below.
     stores.messages.markRunning(d.messageId).catch((err: unknown) => this.ctx.log.warn({ err, messageId: d.messageId }, 'marking a message running failed'));
@@ -76,16 +84,29 @@ export class MessageProcessor {
     // still one stream entry each): a model streaming fast costs few commands.
     let lastAppend: Promise<unknown> = Promise.resolve();
     let pending: string[] = [];
+    let unwritten = 0; // handed to Redis, not yet confirmed
     const flush = () => {
       if (!pending.length) return;
-      lastAppend = stores.messages.appendEvents(d.messageId, pending);
+      const batch = pending;
       pending = [];
+      unwritten += batch.length;
+      lastAppend = stores.messages.appendEvents(d.messageId, batch).finally(() => (unwritten -= batch.length));
     };
-    const emit = (e: AgentEvent) => {
+    const emit = (e: AgentEvent): Promise<void> | undefined => {
       if (!pending.length) setImmediate(flush);
       pending.push(JSON.stringify(e));
+      if (unwritten + pending.length < MAX_UNWRITTEN_EVENTS) return undefined;
+      // Backpressure towards the model: a fast one would outrun Redis and pile events up in
+      // memory; it waits here until Redis has taken what it sent (appends are in order).
+      flush();
+      return lastAppend.then(
+        () => undefined,
+        () => undefined,
+      );
     };
     const abort = new AbortController();
+    const interrupt = () => abort.abort();
+    shutdown?.addEventListener('abort', interrupt, { once: true });
     let timer: NodeJS.Timeout | undefined;
     let result: AgentResult | null = null;
     let failure: MessageFailure | null = null;
@@ -115,16 +136,19 @@ export class MessageProcessor {
       ]);
     } catch (err) {
       failure = failureOf(err, config.messages.timeoutMs);
-      if (failure.code === 'agent_error') this.ctx.log.error({ err, messageId: d.messageId }, 'agent failed');
+      if (failure.code === 'agent_error' && !shutdown?.aborted) this.ctx.log.error({ err, messageId: d.messageId }, 'agent failed');
     } finally {
       clearTimeout(timer);
+      shutdown?.removeEventListener('abort', interrupt);
     }
     flush();
     await lastAppend.catch((err) => this.ctx.log.warn({ err, messageId: d.messageId }, 'writing a message event failed'));
+    if (!result && shutdown?.aborted) return 'interrupted';
     const finishedAt = clock.now();
     const latencyMs = Math.max(0, finishedAt - d.receivedAt);
     if (result) await this.succeed(d, result, latencyMs, finishedAt);
     else await this.fail(d, failure!, latencyMs, finishedAt);
+    return 'finished';
   }
 
   private async succeed(d: MessageJobData, r: AgentResult, latencyMs: number, finishedAt: number): Promise<void> {
@@ -210,7 +234,8 @@ export class MessageProcessor {
 
 export function startMessagesWorker(ctx: Deps & Pick<GatewayContext, 'redisUrl'>, agent: Agent, queue: Queue<MessageJobData>): Worker<MessageJobData> {
   const processor = new MessageProcessor(ctx, agent, queue);
-  const worker = new Worker<MessageJobData>(MESSAGES_QUEUE, (job, token) => processor.process(job, token), {
+  // Three parameters: BullMQ then hands each job an abort signal (worker.cancelAllJobs at shutdown).
+  const worker = new Worker<MessageJobData>(MESSAGES_QUEUE, (job, token, signal) => processor.process(job, token, signal), {
     connection: createBlockingClient(ctx.redisUrl, 'openclaw-messages-worker'),
     prefix: PREFIX,
     concurrency: ctx.config.workers.concurrency,

@@ -30,6 +30,11 @@ export const messagesFeature: Feature = {
       worker = startMessagesWorker(ctx, createAgent(ctx), queue as never);
       ctx.metrics.trackWorker(MESSAGES_QUEUE, worker); // job durations in /metrics
       await worker.waitUntilReady();
+      const w = worker;
+      ctx.shutdown.onDrain(() => {
+        // Stop taking jobs; running ones get the grace period, then go back to the queue for another worker.
+        ctx.shutdown.track(w.close(), () => w.cancelAllJobs('shutting_down'));
+      });
       sweep = setInterval(() => {
         ctx.messages.sweepIdle().catch((err: unknown) => ctx.log.warn({ err }, 'idle session sweep failed'));
       }, SWEEP_EVERY_MS);

@@ -1,0 +1,164 @@
+/**
+ * Fault scenario (7): slow readers cost bounded memory. A real `openclaw start` process (offline
+ * model, in-process workers) on the test Redis:
+ * - 50 clients open 20,000-token streams and stop reading right after the headers: the gateway's
+ *   RSS growth stays under 100 MB in total; when they read again, each gets every event to `done`
+ *   (the Redis stream kept what the gateway did not buffer).
+ * - /healthz p99, probed from a separate process while 200 clients stream, stays under 100 ms.
+ */
+import { spawn } from 'node:child_process';
+import { flushTestDb } from '../helpers/redis';
+import { rawEvents } from '../helpers/raw-sse';
+import { API_KEY, MB, api, percentile, rawStream, rssOf, startCliGateway, type CliGateway } from './cli-gateway';
+
+const STALLED = 50;
+const LONG_TOKENS = 20_000;
+const STREAMING = 200;
+const SHORT_TOKENS = 1_000;
+
+/** A message the offline model echoes: its answer streams at least `n` tokens. */
+const wordsMessage = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join(' ');
+
+async function waitAllDone(base: string, ids: string[], timeoutMs: number, onTick: () => void): Promise<void> {
+  const pending = new Set(ids);
+  const until = Date.now() + timeoutMs;
+  while (pending.size) {
+    if (Date.now() > until) throw new Error(`${pending.size} messages not done in time`);
+    onTick();
+    for (const id of [...pending]) {
+      const r = await api(base, 'GET', `/messages/${id}`);
+      if (r.body.status === 'done') pending.delete(id);
+      else if (r.body.status === 'error') throw new Error(`message ${id} failed: ${JSON.stringify(r.body.error)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Probes GET /healthz every 20 ms from its own process (so the test's readers do not skew it) until stop(). */
+function probeHealthz(url: string): { stop(): Promise<number[]> } {
+  const script = `
+    let running = true; const out = [];
+    process.stdin.on('end', () => (running = false)); process.stdin.resume();
+    (async () => {
+      while (running) {
+        const t = performance.now();
+        const r = await fetch(${JSON.stringify(url)} + '/healthz'); await r.text();
+        out.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      process.stdout.write(JSON.stringify(out));
+    })();`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  const closed = new Promise<void>((r) => child.on('close', () => r()));
+  return {
+    async stop() {
+      child.stdin.end();
+      await closed;
+      return JSON.parse(out) as number[];
+    },
+  };
+}
+
+describe('(7) slow readers', () => {
+  let gw: CliGateway;
+  let worker: CliGateway | undefined;
+  beforeAll(async () => {
+    await flushTestDb();
+    gw = await startCliGateway({
+      // Readers stay stalled for the whole measurement (the default would disconnect them after 60 s).
+      messages: { maxChars: 400_000, stalledStreamMs: 600_000 },
+      api: { bodyLimitBytes: 4 * MB, defaultRateLimit: 0 },
+      workers: { concurrency: 64, enabled: !process.env.SPLIT },
+    });
+    if (process.env.SPLIT) worker = await startCliGateway({ messages: { maxChars: 400_000 } }, 'worker');
+  });
+  afterAll(async () => {
+    gw.proc.child.kill('SIGTERM');
+    await gw.proc.exited;
+  });
+
+  it(`${STALLED} stalled readers of ${LONG_TOKENS}-token streams add < 100 MB RSS, and get every event once they read`, async () => {
+    const warm = await api(gw.url, 'POST', '/messages', { workspace: 'team', userId: 'warm-up', message: wordsMessage(LONG_TOKENS, 'w') });
+    expect(warm.status).toBe(200);
+    const baseline = rssOf(gw.pid);
+    let peak = baseline;
+    let wpeak = 0;
+    const sample = () => {
+      peak = Math.max(peak, rssOf(gw.pid));
+      if (worker) wpeak = Math.max(wpeak, rssOf(worker.pid));
+      console.log('rss', (rssOf(gw.pid) / MB).toFixed(0), worker ? (rssOf(worker.pid) / MB).toFixed(0) : '');
+    };
+
+    const message = wordsMessage(LONG_TOKENS, 'token');
+    const streams = Array.from({ length: STALLED }, (_, i) =>
+      rawStream(gw.port, 'POST', '/messages/stream', { workspace: 'team', userId: `stalled-${i}`, message }, { stallAfterHead: true }),
+    );
+    const heads = await Promise.all(streams.map((s) => s.head));
+    expect(heads.map((h) => h.status)).toEqual(heads.map(() => 200));
+    const ids = heads.map((h) => h.headers['x-message-id']);
+    const started = Date.now();
+    await waitAllDone(gw.url, ids, 150_000, sample);
+    // The answers are all written to Redis; the readers still read nothing. Hold a moment longer.
+    for (let i = 0; i < 8; i++) {
+      sample();
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const growth = peak - baseline;
+    process.stdout.write(
+      `(7) ${STALLED} stalled readers × ${LONG_TOKENS} tokens: gateway RSS ${(baseline / MB).toFixed(1)} MB → peak ${(peak / MB).toFixed(1)} MB, growth ${(growth / MB).toFixed(1)} MB (${(growth / STALLED / MB).toFixed(2)} MB per reader); all answers done in ${Date.now() - started} ms\n`,
+    );
+    if (process.env.DEBUG_MEM) console.log(gw.proc.output().split('\n').filter((l) => l.startsWith('MEM')).join('\n'));
+    expect(growth).toBeLessThan(100 * MB);
+
+    // They read again: every token, in order, then done; nothing was lost while they stalled.
+    for (const s of streams) s.read();
+    await Promise.all(streams.map((s) => waitForText(s, '"type":"done"', 60_000)));
+    for (const s of streams) {
+      const events = rawEvents(s.raw()).map((e) => e.data as { type: string; tokensOut?: number });
+      const done = events[events.length - 1];
+      expect(done.type).toBe('done');
+      expect(events.filter((e) => e.type === 'token').length).toBe(done.tokensOut);
+      expect(done.tokensOut).toBeGreaterThanOrEqual(LONG_TOKENS);
+      s.socket.destroy();
+    }
+  });
+
+  it(`/healthz p99 stays under 100 ms while ${STREAMING} clients stream`, async () => {
+    const message = wordsMessage(SHORT_TOKENS, 'x');
+    const probe = probeHealthz(gw.url);
+    const started = Date.now();
+    const bodies = await Promise.all(
+      Array.from({ length: STREAMING }, async (_, i) => {
+        const res = await fetch(`${gw.url}/api/v1/messages/stream`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ workspace: 'team', userId: `reader-${i}`, message }),
+        });
+        return res.text();
+      }),
+    );
+    const streamedMs = Date.now() - started;
+    const latencies = await probe.stop();
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    process.stdout.write(
+      `(7) /healthz while ${STREAMING} clients stream ${SHORT_TOKENS}-token answers (${streamedMs} ms): ${latencies.length} probes, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms\n`,
+    );
+    expect(bodies.every((b) => b.includes('"type":"done"'))).toBe(true);
+    expect(p99).toBeLessThan(100);
+  });
+});
+
+function waitForText(s: { raw(): string }, text: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (s.raw().includes(text)) return resolve();
+      if (Date.now() > until) return reject(new Error(`no ${text} within ${timeoutMs} ms`));
+      setTimeout(check, 100);
+    };
+    check();
+  });
+}
