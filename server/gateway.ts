@@ -18,11 +18,15 @@ import type { GatewayContext } from './context';
 import { createModelRegistry } from './agent/providers/registry';
 import { Shutdown, settleWithin, type DrainReport } from './shutdown';
 
-/** After the grace period: how long the HTTP server, each feature and the Redis client get to close. */
-const CLOSE_HTTP_MS = 1000;
+/**
+ * After the drain (grace period + WRAP_UP_MS): how long closing may take in all, and each step at
+ * most. Bounded so the process exits within grace + 5 s even when Redis is gone and every close
+ * would wait for it.
+ */
+const CLOSE_ALL_MS = 3000;
+const CLOSE_HTTP_MS = 500;
 const STOP_FEATURE_MS = 1500;
-const STOP_ALL_MS = 3000;
-const QUIT_REDIS_MS = 500;
+const QUIT_REDIS_MS = 300;
 
 export interface GatewayOptions {
   config: Config;
@@ -146,15 +150,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const httpClosed = app?.close() ?? Promise.resolve();
     const report = await ctx.shutdown.drain(graceMs);
     if (report.cut || report.stuck) ctx.log.warn(report, 'shutdown: grace period over, open streams and jobs were ended or handed back');
+    const deadline = Date.now() + CLOSE_ALL_MS;
     if (app) {
       app.server.closeIdleConnections();
       // Whatever is left (a client that stopped reading) is cut.
       if (!(await settleWithin(httpClosed, CLOSE_HTTP_MS))) app.server.closeAllConnections();
-      await settleWithin(httpClosed, CLOSE_HTTP_MS);
+      await settleWithin(httpClosed, 100);
     }
-    const deadline = Date.now() + STOP_ALL_MS;
     for (const stop of stops.reverse()) {
-      const ms = Math.max(100, Math.min(STOP_FEATURE_MS, deadline - Date.now()));
+      const ms = Math.max(50, Math.min(STOP_FEATURE_MS, deadline - QUIT_REDIS_MS - Date.now()));
       const stopped = stop().catch((err: unknown) => ctx.log.error({ err }, 'stopping a feature failed'));
       if (!(await settleWithin(stopped, ms))) ctx.log.warn(`shutdown: a feature did not stop within ${ms} ms (Redis away?); moving on`);
     }

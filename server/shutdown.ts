@@ -8,7 +8,7 @@
  */
 
 /** How long wrapped-up work gets to settle after the grace period (writing the last event, handing a job back). */
-export const WRAP_UP_MS = 2000;
+export const WRAP_UP_MS = 1500;
 
 /** Resolves true when `work` settled within `ms`, false when it did not (it is left to run). */
 export async function settleWithin(work: Promise<unknown>, ms: number): Promise<boolean> {

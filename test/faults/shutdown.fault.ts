@@ -104,6 +104,7 @@ describe('(6) SIGTERM with open streams', () => {
     const done = finals.filter((f) => f?.type === 'done');
     const cut = finals.filter((f) => f?.code === 'shutting_down');
     process.stdout.write(`(6) SIGTERM with 10 open streams, grace ${GRACE_MS} ms: ${done.length} done, ${cut.length} shutting_down; process exited ${exitMs} ms after SIGTERM (code ${code})\n`);
+    if (done.length !== 5 || code !== 0) process.stdout.write(`first gateway's output:\n${g1.proc.output()}\n`);
     expect(done.length + cut.length).toBe(10);
     expect(done.length).toBe(5);
     expect(code).toBe(0);
