@@ -41,8 +41,19 @@ export function relayEvents(ctx: GatewayContext, request: FastifyRequest, reply:
   /** Writes one chunk; false when the connection is full (write refused more and the cap is reached). */
   const write = (chunk: string): boolean => !(!res.write(chunk) && res.writableLength >= streamBufferBytes);
 
+  // The events of one read go out in one socket write (corked until the end of this tick), not one syscall each.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
   const following = ctx.messages.follow(messageId, o.afterId, (e) => {
     lastEventId = e.id;
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork);
+    }
     if (write(`id: ${e.id}\ndata: ${e.data}\n\n`)) return true;
     pause();
     return false;
