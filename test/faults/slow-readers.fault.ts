@@ -38,11 +38,13 @@ async function waitAllDone(base: string, ids: string[], timeoutMs: number, onTic
 }
 
 /** Probes GET /healthz every 20 ms from its own process (so the test's readers do not skew it) until stop(). */
-function probeHealthz(url: string): { stop(): Promise<number[]> } {
+function probeHealthz(url: string): { ready: Promise<void>; stop(): Promise<number[]> } {
   const script = `
     let running = true; const out = [];
     process.stdin.on('end', () => (running = false)); process.stdin.resume();
     (async () => {
+      await (await fetch(${JSON.stringify(url)} + '/healthz')).text(); // warm: loading fetch itself takes a while
+      process.stdout.write('ready\\n');
       while (running) {
         const t = performance.now();
         const r = await fetch(${JSON.stringify(url)} + '/healthz'); await r.text();
@@ -53,13 +55,19 @@ function probeHealthz(url: string): { stop(): Promise<number[]> } {
     })();`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (markReady = r));
+  child.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+    if (out.includes('ready\n')) markReady();
+  });
   const closed = new Promise<void>((r) => child.on('close', () => r()));
   return {
+    ready,
     async stop() {
       child.stdin.end();
       await closed;
-      return JSON.parse(out) as number[];
+      return JSON.parse(out.slice(out.indexOf('ready\n') + 6)) as number[];
     },
   };
 }
@@ -139,6 +147,7 @@ describe('(7) slow readers', () => {
     const scrape = async () => (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
     await scrape(); // resets the event-loop delay histogram
     const probe = probeHealthz(gw.url);
+    await probe.ready;
     const started = Date.now();
     const bodies = await Promise.all(
       Array.from({ length: STREAMING }, async (_, i) => {
@@ -153,7 +162,7 @@ describe('(7) slow readers', () => {
     const streamedMs = Date.now() - started;
     const latencies = await probe.stop();
     const metrics = await scrape();
-    const metric = (re: RegExp) => Number(re.exec(metrics)?.[1] ?? NaN);
+    const metric = (re: RegExp) => Number(re.exec(metrics)?.[1] ?? 0); // absent: none happened
     const lagMaxMs = metric(/^nodejs_eventloop_lag_max_seconds (\S+)$/m) * 1000;
     const majorGcMs = metric(/^nodejs_gc_duration_seconds_sum\{kind="major"\} (\S+)$/m) * 1000;
     const p50 = percentile(latencies, 50);
@@ -162,8 +171,8 @@ describe('(7) slow readers', () => {
       `(7) /healthz while ${STREAMING} clients stream ${SHORT_TOKENS}-token answers (${streamedMs} ms): ${latencies.length} probes, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; gateway event-loop delay max ${lagMaxMs.toFixed(0)} ms, major GC ${majorGcMs.toFixed(0)} ms in total\n`,
     );
     expect(bodies.every((b) => b.includes('"type":"done"'))).toBe(true);
-    // Target p99 < 100 ms (issue 12): met by p50; p99 is bounded loosely here because this shared
-    // 2-core machine measured 0.6–1.5 s stalls at the start of the burst (docs/messages.md).
+    // Target p99 < 100 ms (issue 12): met by p50; p99 is bounded loosely here because on the shared
+    // 2-core machine (load average 15–20) the gateway's event loop stalled up to ~0.45 s (docs/messages.md).
     expect(p50).toBeLessThan(100);
     expect(p99).toBeLessThan(2000);
   });
