@@ -5,6 +5,7 @@
  *   (→ `shutting_down` with messageId and lastEventId); the process exits within grace + 5 s;
  *   a second gateway takes the handed-back jobs and a resume there with Last-Event-ID completes
  *   each answer; nothing is left active in the queue.
+ * - An `openclaw worker` stopped mid-answer hands its job back; another worker finishes it.
  * - The same stop with Redis already gone: the process still exits within grace + 5 s.
  */
 import { spawnRedis } from '../../server/embedded-redis';
@@ -130,6 +131,35 @@ describe('(6) SIGTERM with open streams', () => {
     await redis.quit();
     g2.proc.child.kill('SIGTERM');
     expect(await g2.proc.exited).toBe(0);
+  });
+
+  it('an `openclaw worker` stopped mid-answer hands its job back: another worker finishes it, the open stream ends with done', async () => {
+    await flushTestDb();
+    const config = { ...providers(gate), shutdown: { graceMs: GRACE_MS } };
+    const http = await startCliGateway({ ...config, workers: { enabled: false } });
+    const w1 = await startCliGateway(config, 'worker');
+    started.push(http, w1);
+    const before = llm.chats().length;
+    const stream = openStream(http.url, '/messages/stream', { workspace: 'team', userId: 'worker-stop', message: 'stall in a worker' });
+    await until(() => llm.chats().length === before + 1, 20000, 'the first worker running the message');
+    const w2 = await startCliGateway(config, 'worker');
+    started.push(w2);
+    const t0 = Date.now();
+    w1.proc.child.kill('SIGTERM');
+    const code = await w1.proc.exited;
+    const exitMs = Date.now() - t0;
+    const events = await stream.ended;
+    const tokens = events.filter((e) => e.data.type === 'token').map((e) => e.data.content).join('');
+    process.stdout.write(`(6) openclaw worker SIGTERMed mid-answer, grace ${GRACE_MS} ms: exited ${exitMs} ms after SIGTERM (code ${code}); the stream ended with ${events[events.length - 1].data.type} after ${Date.now() - t0} ms\n`);
+    expect(code).toBe(0);
+    expect(exitMs).toBeLessThan(GRACE_MS + 5000);
+    expect(events[events.length - 1].data).toMatchObject({ type: 'done' });
+    expect(tokens.endsWith('answer to stall in a worker')).toBe(true); // the second attempt, whole
+    const stored = await api(http.url, 'GET', `/messages/${events[events.length - 1].data.messageId}`);
+    expect(stored.body).toMatchObject({ status: 'done', response: 'answer to stall in a worker' });
+    for (const p of [http, w2]) p.proc.child.kill('SIGTERM');
+    expect(await http.proc.exited).toBe(0);
+    expect(await w2.proc.exited).toBe(0);
   });
 
   it('exits within grace + 5 s when Redis is already gone', async () => {
