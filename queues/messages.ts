@@ -7,13 +7,23 @@
  * predecessor has not finished parks itself (moveToDelayed + DelayedError) and is promoted by
  * the predecessor when it finishes, so one session's messages run one at a time in arrival order
  * without holding a worker slot, while other sessions run in parallel.
+ *
+ * Every message ends: the outcome, its final stream event and the message.sent / error.agent
+ * event (the outbox) are written by one script; the event is then published and the session
+ * advanced. Whoever finds a message finished but its session not advanced (a re-run after a
+ * crash, the failed-job handler, the repair sweep in server/messages/repair.ts) completes it the
+ * same way, so a crash at any step loses nothing. A job that fails for any reason (stall limit,
+ * an exception outside the agent) is concluded as `worker_failed`.
  */
 import { DelayedError, Job, Queue, WaitingError, Worker } from 'bullmq';
+import { eventTimestamp, type DomainEvent, type EventName } from '../server/events';
+import { newId } from '../server/ids';
+import { failpoint } from '../server/failpoints';
 import type { GatewayContext, FinishedMessage } from '../server/context';
 import { createBlockingClient } from '../server/redis';
 import { UpstreamError, type Agent, type AgentEvent, type AgentResult } from '../server/agent/types';
 import { costUSD } from '../server/agent/pricing';
-import type { MessageFailure, MessageResult } from '../server/store/messages';
+import type { MessageFailure, MessageResult, Outcome } from '../server/store/messages';
 import type { Turn } from '../server/store/sessions';
 import type { Workspace } from '../server/store/workspaces';
 import type { MessageJobData } from '../server/messages/service';
@@ -25,12 +35,22 @@ const PREFIX = '{oc:messages}';
 const PARK_MS = 30_000;
 /** Events one message may have on their way to Redis before its agent waits. */
 const MAX_UNWRITTEN_EVENTS = 256;
+/**
+ * A killed worker's jobs restart within LOCK_MS + STALL_CHECK_MS (about 12 s): its lock expires
+ * and the next stall check hands the job to another worker. BullMQ renews the lock of a running
+ * job every LOCK_MS / 2, so long answers keep theirs.
+ */
+const LOCK_MS = 8_000;
+const STALL_CHECK_MS = 4_000;
+const JOB_ATTEMPTS = 3;
 
 export function createMessagesQueue(redisUrl: string): Queue<MessageJobData> {
   return new Queue<MessageJobData>(MESSAGES_QUEUE, {
     connection: createBlockingClient(redisUrl, 'openclaw-messages-queue'),
     prefix: PREFIX,
-    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
+    // A job that throws outside the agent (Redis gone mid-run) runs again, announced by a
+    // `restart` event; after the last attempt it is concluded as worker_failed.
+    defaultJobOptions: { attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
   });
 }
 
@@ -44,6 +64,16 @@ function failureOf(err: unknown, timeoutMs: number): MessageFailure {
   if (err instanceof MessageTimeout) return { code: 'timeout', message: `the agent did not finish within ${timeoutMs} ms (messages.timeoutMs)`, status: 504 };
   return { code: 'agent_error', message: 'the agent failed unexpectedly; the gateway logged the details', status: 500 };
 }
+
+/** A message whose job failed outside the agent (stall limit, an exception, a lost job): never answered. */
+export const workerFailure = (reason: string): MessageFailure => ({
+  code: 'worker_failed',
+  message: `the message could not be processed (${reason}); send it again`,
+  status: 503,
+});
+
+/** What concluding a message needs to know of it: its job data, or as much as its record holds. */
+export type MessageRef = Omit<MessageJobData, 'message' | 'context'>;
 
 export class MessageProcessor {
   constructor(private readonly ctx: Deps, private readonly agent: Agent, private readonly queue: Queue<MessageJobData>) {}
@@ -67,22 +97,25 @@ export class MessageProcessor {
       throw new DelayedError();
     }
     if (gate === 'finished') return; // a re-run of a job that already finished (stalled worker): never run twice
-    if ((await this.run(d, workspace, history, shutdown)) === 'interrupted') {
-      // The process stops before the answer finished: back to the queue for another worker (no attempt used).
+    const attempt = await this.ctx.stores.messages.start(d.messageId);
+    // Finished by a run that died before advancing the session: complete it, never run it twice.
+    if (attempt === 0) return this.complete(d);
+    if ((await this.run(d, workspace, history, attempt, shutdown)) === 'interrupted') {
+      // The process stops before the answer finished: back to the queue for another worker (no
+      // attempt used; its run starts with a `restart` event like any re-run).
       await job.moveToWait(token);
       throw new WaitingError();
     }
   }
 
   /** 'interrupted': the shutdown signal stopped the agent; nothing was recorded. */
-  private async run(d: MessageJobData, workspace: Workspace | null, history: Turn[], shutdown?: AbortSignal): Promise<'finished' | 'interrupted'> {
+  private async run(d: MessageJobData, workspace: Workspace | null, history: Turn[], attempt: number, shutdown?: AbortSignal): Promise<'finished' | 'interrupted'> {
     const { stores, config, clock } = this.ctx;
-    // Not awaited: it goes out on the data connection before the events, which are awaited below.
-    stores.messages.markRunning(d.messageId).catch((err: unknown) => this.ctx.log.warn({ err, messageId: d.messageId }, 'marking a message running failed'));
 
     // Events emitted in the same turn of the event loop go to Redis together (one round trip,
     // still one stream entry each): a model streaming fast costs few commands.
     let lastAppend: Promise<unknown> = Promise.resolve();
+    let appendFailed: unknown = null;
     let pending: string[] = [];
     let unwritten = 0; // handed to Redis, not yet confirmed
     const flush = () => {
@@ -90,9 +123,12 @@ export class MessageProcessor {
       const batch = pending;
       pending = [];
       unwritten += batch.length;
-      lastAppend = stores.messages.appendEvents(d.messageId, batch).finally(() => (unwritten -= batch.length));
+      lastAppend = stores.messages
+        .appendEvents(d.messageId, batch)
+        .catch((err: unknown) => (appendFailed ??= err))
+        .finally(() => (unwritten -= batch.length));
     };
-    const emit = (e: AgentEvent): Promise<void> | undefined => {
+    const emit = (e: AgentEvent | { type: 'restart'; attempt: number }): Promise<void> | undefined => {
       if (!pending.length) setImmediate(flush);
       pending.push(JSON.stringify(e));
       if (unwritten + pending.length < MAX_UNWRITTEN_EVENTS) return undefined;
@@ -104,6 +140,8 @@ export class MessageProcessor {
         () => undefined,
       );
     };
+    // Another worker's run died part-way: tell stream readers to drop what it had sent.
+    if (attempt > 1) emit({ type: 'restart', attempt });
     const abort = new AbortController();
     const interrupt = () => abort.abort();
     shutdown?.addEventListener('abort', interrupt, { once: true });
@@ -142,8 +180,10 @@ export class MessageProcessor {
       shutdown?.removeEventListener('abort', interrupt);
     }
     flush();
-    await lastAppend.catch((err) => this.ctx.log.warn({ err, messageId: d.messageId }, 'writing a message event failed'));
+    await lastAppend;
     if (!result && shutdown?.aborted) return 'interrupted';
+    // Readers would miss part of the answer: run it again (they get a `restart` event) rather than finish with a gap.
+    if (appendFailed) throw appendFailed;
     const finishedAt = clock.now();
     const latencyMs = Math.max(0, finishedAt - d.receivedAt);
     if (result) await this.succeed(d, result, latencyMs, finishedAt);
@@ -152,7 +192,7 @@ export class MessageProcessor {
   }
 
   private async succeed(d: MessageJobData, r: AgentResult, latencyMs: number, finishedAt: number): Promise<void> {
-    const { stores, config, events } = this.ctx;
+    const { stores, config } = this.ctx;
     const tokensUsed = r.tokensIn + r.tokensOut;
     const cost = costUSD(config, r.model, r.tokensIn, r.tokensOut);
     const at = new Date(finishedAt).toISOString();
@@ -175,8 +215,7 @@ export class MessageProcessor {
       costUSD: cost,
     };
     const { response: _response, ...doneFields } = result;
-    await stores.messages.finish(d.messageId, { status: 'done', result }, JSON.stringify({ type: 'done', ...doneFields }), this.retentionMs);
-    await Promise.all([this.next(d), events.emit('message.sent', d.workspace, {
+    await this.conclude(d, { status: 'done', result }, JSON.stringify({ type: 'done', ...doneFields }), 'message.sent', {
       messageId: d.messageId,
       workspace: d.workspace,
       userId: d.userId,
@@ -185,14 +224,12 @@ export class MessageProcessor {
       tokensUsed,
       latencyMs,
       sessionId: d.sessionId,
-    })]);
+    });
   }
 
-  private async fail(d: MessageJobData, f: MessageFailure, latencyMs: number, finishedAt: number): Promise<void> {
-    const { stores, events } = this.ctx;
+  private async fail(d: MessageRef, f: MessageFailure, latencyMs: number, finishedAt: number): Promise<void> {
     await this.report(d, Promise.resolve(), { status: 'error', model: this.agent.defaultModel, provider: '', tokensIn: 0, tokensOut: 0, costUSD: null, latencyMs, finishedAt, toolsInvoked: [] });
-    await stores.messages.finish(d.messageId, { status: 'error', error: f }, JSON.stringify({ type: 'error', code: f.code, message: f.message }), this.retentionMs);
-    await Promise.all([this.next(d), events.emit('error.agent', d.workspace, {
+    await this.conclude(d, { status: 'error', error: f }, JSON.stringify({ type: 'error', code: f.code, message: f.message }), 'error.agent', {
       messageId: d.messageId,
       workspace: d.workspace,
       userId: d.userId,
@@ -200,15 +237,44 @@ export class MessageProcessor {
       sessionId: d.sessionId,
       code: f.code,
       message: f.message,
-    })]);
+    });
   }
 
-  private sessionOf(d: MessageJobData) {
+  /**
+   * Ends a message whose job failed or was lost (no outcome yet): an error outcome, error.agent,
+   * and its session moves on. For a message that did finish, completes what its run left undone.
+   */
+  async abandon(d: MessageRef, reason: string): Promise<void> {
+    const finishedAt = this.ctx.clock.now();
+    await this.fail(d, workerFailure(reason), Math.max(0, finishedAt - d.receivedAt), finishedAt);
+  }
+
+  /** Outcome, final event and outbox event in one step; then the event goes out and the session moves on. */
+  private async conclude(d: MessageRef, outcome: Outcome, finalEventJson: string, event: EventName, data: Record<string, unknown>): Promise<void> {
+    const announce: DomainEvent = { id: newId('evt'), event, timestamp: eventTimestamp(this.ctx.clock.now()), workspace: d.workspace, data };
+    const finished = await this.ctx.stores.messages.finish(d.messageId, outcome, finalEventJson, announce, this.retentionMs);
+    if (!finished) return this.complete(d); // another run or the repair got there first
+    failpoint('message.finished'); // the fault suite dies here: the outbox must still deliver
+    await this.ctx.events.publish(announce);
+    await this.next(d);
+  }
+
+  /**
+   * A finished message whose session may not have moved on: publish its recorded event again
+   * (the same id: receivers see one event) and advance. Safe to repeat.
+   */
+  async complete(d: Pick<MessageRef, 'messageId' | 'sessionId' | 'seq'>): Promise<void> {
+    const announce = await this.ctx.stores.messages.announcement(d.messageId);
+    if (announce) await this.ctx.events.publish(announce);
+    await this.next(d);
+  }
+
+  private sessionOf(d: MessageRef) {
     return { id: d.sessionId, workspace: d.workspace, userId: d.userId };
   }
 
   /** This message is completely finished (done event written): the session's next one may run. */
-  private async next(d: MessageJobData): Promise<void> {
+  async next(d: Pick<MessageRef, 'sessionId' | 'seq'>): Promise<void> {
     const next = await this.ctx.stores.sessions.advance(d.sessionId, d.seq);
     if (next) {
       const job = await Job.fromId(this.queue, next);
@@ -218,13 +284,15 @@ export class MessageProcessor {
   }
 
   /**
-   * onMessageFinished hooks, exactly once per message even if its job runs again; `recorded` (the
-   * turn being written to the session) runs alongside the claim, and both finish before the hooks.
+   * onMessageFinished hooks, until the message's outcome is stored (which marks them run): a run
+   * that dies in between has them run again by the next one, and they count each message once
+   * (stats are idempotent per message id). `recorded` (the turn being written to the session)
+   * runs alongside the check, and both finish before the hooks.
    */
-  private async report(d: MessageJobData, recorded: Promise<void>, m: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>): Promise<void> {
+  private async report(d: MessageRef, recorded: Promise<void>, m: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>): Promise<void> {
     const hooks = this.ctx.onMessageFinished;
-    const [claimed] = await Promise.all([hooks.length ? this.ctx.stores.messages.claimHooks(d.messageId) : false, recorded]);
-    if (!claimed) return;
+    const [ran] = await Promise.all([hooks.length ? this.ctx.stores.messages.hooksRan(d.messageId) : true, recorded]);
+    if (ran) return;
     const finished: FinishedMessage = { messageId: d.messageId, workspace: d.workspace, userId: d.userId, sessionId: d.sessionId, ...m };
     for (const hook of hooks) {
       await hook(finished).catch((err: unknown) => this.ctx.log.error({ err, messageId: d.messageId }, 'a message-finished hook failed'));
@@ -232,14 +300,22 @@ export class MessageProcessor {
   }
 }
 
-export function startMessagesWorker(ctx: Deps & Pick<GatewayContext, 'redisUrl'>, agent: Agent, queue: Queue<MessageJobData>): Worker<MessageJobData> {
-  const processor = new MessageProcessor(ctx, agent, queue);
+export function startMessagesWorker(processor: MessageProcessor, ctx: Deps & Pick<GatewayContext, 'redisUrl'>): Worker<MessageJobData> {
   // Three parameters: BullMQ then hands each job an abort signal (worker.cancelAllJobs at shutdown).
   const worker = new Worker<MessageJobData>(MESSAGES_QUEUE, (job, token, signal) => processor.process(job, token, signal), {
     connection: createBlockingClient(ctx.redisUrl, 'openclaw-messages-worker'),
     prefix: PREFIX,
     concurrency: ctx.config.workers.concurrency,
+    lockDuration: LOCK_MS,
+    stalledInterval: STALL_CHECK_MS,
   });
   worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'messages worker error'));
+  // A job that threw outside the agent: conclude it now. (Jobs failed by the stall limit never
+  // reach this handler: BullMQ fails them inside a script. The repair sweep concludes those.)
+  worker.on('failed', (job, err) => {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    ctx.log.error({ err, messageId: job.id }, 'messages job failed');
+    processor.abandon(job.data, 'an internal error; the gateway logged it').catch((e: unknown) => ctx.log.warn({ err: e, messageId: job.id }, 'concluding a failed message failed; the repair sweep will'));
+  });
   return worker;
 }

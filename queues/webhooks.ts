@@ -6,7 +6,7 @@
  * in `openclaw worker` processes alike.
  */
 import { createHash } from 'node:crypto';
-import { Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Feature } from '../server/features';
 import type { GatewayContext } from '../server/context';
 import { ConfigError } from '../server/config';
@@ -40,7 +40,7 @@ export function configSubscriptions(ctx: GatewayContext): NewSubscription[] {
       scope: ['*'],
       description: w.description ?? null,
       secret: w.secret,
-      retries: w.retries,
+      retries: w.retries ?? ctx.config.webhooks.retries,
       timeoutMs: w.timeoutMs,
       source: 'config' as const,
       createdBy: null,
@@ -48,30 +48,70 @@ export function configSubscriptions(ctx: GatewayContext): NewSubscription[] {
   });
 }
 
+/** Promotes held jobs that are still waiting (a job already running or gone is left alone). */
+async function releaseHeld(queue: Queue<DeliveryJobData>, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const job = await queue.getJob(id);
+    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined); // raced: it woke up meanwhile
+  }
+}
+
 function startWorker(ctx: GatewayContext): () => Promise<void> {
   const config = ctx.config.webhooks;
+  const queue = ctx.queues.get(WEBHOOKS_QUEUE) as Queue<DeliveryJobData>;
   const http = new WebhookHttpClient({ allowPrivateNetworks: config.allowPrivateNetworks });
-  const deps = { store: ctx.stores.webhooks, http, config, clock: ctx.clock, log: ctx.log, metrics: ctx.metrics, userAgent: `OpenClaw-Webhooks/${ctx.version}` };
+  const deps = {
+    store: ctx.stores.webhooks,
+    http,
+    config,
+    clock: ctx.clock,
+    log: ctx.log,
+    metrics: ctx.metrics,
+    userAgent: `OpenClaw-Webhooks/${ctx.version}`,
+    release: (_webhookId: string, ids: string[]) => releaseHeld(queue, ids),
+  };
   // BullMQ leaves a connection it was given open: this one is closed below with the worker.
   const connection = createBlockingClient(ctx.redisUrl, 'openclaw-webhooks-worker');
   const worker = new Worker<DeliveryJobData>(
     WEBHOOKS_QUEUE,
-    (job: Job<DeliveryJobData>) =>
-      deliverAttempt(deps, { ...job.data, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 }),
+    async (job: Job<DeliveryJobData>, token?: string) => {
+      const held = await deliverAttempt(deps, { ...job.data, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 });
+      if (held) {
+        // Back to the delayed set without using an attempt (BullMQ's "manually delayed job").
+        await job.moveToDelayed(held.holdUntilMs, token);
+        throw new DelayedError();
+      }
+    },
     {
       connection,
       prefix: WEBHOOKS_PREFIX,
       concurrency: config.concurrency,
       settings: {
-        // RetryLater carries the delay deliverAttempt logged; anything else (a crash) backs off normally.
+        // RetryLater carries the delay deliverAttempt logged; anything else (a crash) follows the schedule.
         backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
-          err instanceof RetryLater ? err.delayMs : retryDelayMs(attemptsMade, config.baseDelayMs, config.maxDelayMs),
+          err instanceof RetryLater ? err.delayMs : retryDelayMs(attemptsMade, config.retrySchedule, config.maxDelayMs),
       },
     },
   );
   ctx.metrics.trackWorker(WEBHOOKS_QUEUE, worker);
   worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'webhooks worker error'));
+
+  // The repair: deliveries recorded without a job (a crash or a Redis error in between) get one.
+  // Every worker process runs it; re-queueing is idempotent (job id = delivery id).
+  let repairing: Promise<void> = Promise.resolve();
+  const repair = setInterval(() => {
+    repairing = ctx.webhooks
+      .repairPending(config.repairIntervalMs)
+      .then((n) => {
+        if (n) ctx.log.warn({ requeued: n }, 'webhook deliveries recorded without a job were queued again');
+      })
+      .catch((err: Error) => ctx.log.warn({ err: { message: err.message } }, 'webhook delivery repair failed'));
+  }, config.repairIntervalMs);
+  repair.unref();
+
   return async () => {
+    clearInterval(repair);
+    await repairing;
     await worker.close();
     await connection.quit().catch(() => connection.disconnect());
     await http.close();
@@ -90,7 +130,8 @@ export const webhooksFeature: Feature = {
     const connection = createDataClient(ctx.redisUrl, 'openclaw-webhooks-queue');
     connection.on('error', () => undefined); // the data client already reports connection errors
     queueConnections.set(ctx, connection);
-    const queue = new Queue<DeliveryJobData>(WEBHOOKS_QUEUE, { connection, prefix: WEBHOOKS_PREFIX });
+    // A short events stream: nothing here reads it, and each delivery writes a few entries.
+    const queue = new Queue<DeliveryJobData>(WEBHOOKS_QUEUE, { connection, prefix: WEBHOOKS_PREFIX, streams: { events: { maxLen: 1000 } } });
     queue.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'webhooks queue error'));
     ctx.queues.set(WEBHOOKS_QUEUE, queue as Queue);
     ctx.webhooks = new WebhookService(queue, ctx.stores.webhooks, ctx.config.webhooks, ctx.clock);

@@ -26,6 +26,31 @@ function isRedisDown(err: Error): boolean {
   );
 }
 
+/**
+ * Redis answering but refusing (also from inside a script): a replica after a failover, out of
+ * memory under noeviction, a failed snapshot, still loading, a cluster without quorum. All pass.
+ */
+const REDIS_REFUSALS: Record<string, string> = {
+  READONLY: 'Redis is a read-only replica right now (failover in progress)',
+  OOM: 'Redis is out of memory (maxmemory reached); writes are refused until memory is freed',
+  MISCONF: 'Redis cannot persist its data (MISCONF) and refuses writes',
+  LOADING: 'Redis is loading its data set',
+  CLUSTERDOWN: 'the Redis cluster is down',
+  TRYAGAIN: 'the Redis cluster is moving a slot',
+  MASTERDOWN: "Redis lost its link to its master",
+  NOREPLICAS: 'Redis has not enough replicas to accept writes',
+};
+const REDIS_REFUSAL = new RegExp(`(?:^|\\s|: )(${Object.keys(REDIS_REFUSALS).join('|')}) `);
+
+/** Why Redis refused, or null. A MULTI refused as a whole (EXECABORT) carries the reasons of its commands. */
+function redisRefusal(err: Error & { previousErrors?: Error[] }): string | null {
+  for (const e of [err, ...(err.previousErrors ?? [])]) {
+    const m = REDIS_REFUSAL.exec(e.message);
+    if (m) return REDIS_REFUSALS[m[1]];
+  }
+  return null;
+}
+
 function toApiError(err: FastifyError | ApiError | Error): ApiError {
   if (err instanceof ApiError) return err;
   const fe = err as FastifyError;
@@ -40,6 +65,8 @@ function toApiError(err: FastifyError | ApiError | Error): ApiError {
     return new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${fe.message}`);
   }
   if (isRedisDown(err)) return unavailable('the gateway cannot reach Redis right now; retry shortly', 'unavailable', 5);
+  const refusal = redisRefusal(err);
+  if (refusal) return unavailable(`${refusal}; retry shortly`, 'unavailable', 5);
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new ApiError(fe.statusCode, 'invalid_request', fe.message);
   return new ApiError(500, 'internal_error', 'internal error; the gateway logged the details');
 }

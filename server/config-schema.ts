@@ -2,6 +2,7 @@
  * The schema of openclaw.json. One TypeBox schema gives both the validator (ajv, with
  * defaults filled in) and the static Config type. Every option is documented in README.md.
  */
+import { DEFAULT_RETRY_SCHEDULE_MS } from './webhooks/backoff';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const Int = (min: number, opts: Record<string, unknown> = {}) => Type.Integer({ minimum: min, ...opts });
@@ -89,7 +90,8 @@ export const OutboundWebhookSchema = Obj({
   events: Type.Array(Type.String(), { minItems: 1 }),
   workspaces: Type.Optional(Type.Array(Type.String())),
   description: Type.Optional(Type.String()),
-  retries: Int(0, { default: 3, maximum: 20 }),
+  /** Retries after the first attempt: the first N steps of webhooks.retrySchedule; default webhooks.retries. */
+  retries: Type.Optional(Int(0, { maximum: 20 })),
   timeoutMs: Int(1, { default: 5000, maximum: 120000 }),
 });
 
@@ -125,7 +127,14 @@ export const ConfigSchema = Obj({
     },
     { default: {} },
   ),
-  redis: Obj({ url: Type.Optional(Type.String({ pattern: '^rediss?://' })) }, { default: {} }),
+  redis: Obj(
+    {
+      url: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+      /** The embedded redis-server's memory limit: bytes with an optional unit (kb, mb, gb) or a percentage of RAM. Writes beyond it are refused (noeviction): 503. */
+      maxmemory: Type.String({ pattern: '^([1-9][0-9]*(b|kb|mb|gb)?|([1-9]|[1-9][0-9])%)$', default: '25%' }),
+    },
+    { default: {} },
+  ),
   stateDir: Type.Optional(Type.String()),
   logging: Obj({ level: Type.Unsafe<string>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }) }, { default: {} }),
   workspaces: Type.Array(WorkspaceConfigSchema, { default: [] }),
@@ -174,11 +183,24 @@ export const ConfigSchema = Obj({
       outbound: Type.Array(OutboundWebhookSchema, { default: [] }),
       disableAfter: Int(1, { default: 50 }),
       retentionDays: Int(1, { default: 14 }),
-      baseDelayMs: Int(1, { default: 1000 }),
+      /** Delays (ms) before retry 1, 2, …; the last one repeats. Default: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+      retrySchedule: Type.Array(Int(0), { minItems: 1, maxItems: 20, default: [...DEFAULT_RETRY_SCHEDULE_MS] }),
       /** Cap on one retry delay, Retry-After included. */
-      maxDelayMs: Int(1, { default: 3600000 }),
-      /** Defaults for subscriptions made through the API (config entries carry their own). */
-      retries: Int(0, { default: 3, maximum: 20 }),
+      maxDelayMs: Int(1, { default: 36000000 }),
+      /** Default retries for subscriptions that do not set theirs: the whole default schedule. */
+      retries: Int(0, { default: 7, maximum: 20 }),
+      /** Per-subscription circuit breaker (docs/webhooks.md). */
+      circuitBreaker: Obj(
+        {
+          /** Failed attempts in a row (any of its deliveries) that open the circuit; 0 turns the breaker off. */
+          failureThreshold: Int(0, { default: 10 }),
+          /** While open, one delivery probes the receiver this often; the others wait. */
+          probeIntervalMs: Int(100, { default: 60000 }),
+        },
+        { default: {} },
+      ),
+      /** How often each webhooks worker re-queues deliveries recorded without a job (a crash or a Redis error in between). */
+      repairIntervalMs: Int(100, { default: 60000 }),
       timeoutMs: Int(1, { default: 5000, maximum: 120000 }),
       concurrency: Int(1, { default: 32 }),
       allowPrivateNetworks: Type.Boolean({ default: true }),

@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { totalmem } from 'node:os';
 import Redis from 'ioredis';
 
 export interface EmbeddedRedis {
@@ -112,6 +113,17 @@ export interface SpawnRedisOptions {
   say?: Say;
   /** Run in its own process group (not stopped by the terminal's Ctrl-C). */
   detached?: boolean;
+  /** Memory limit in bytes; writes past it fail with OOM (policy noeviction: queue data is never evicted). */
+  maxmemoryBytes?: number;
+}
+
+/** `redis.maxmemory` ("512mb", "25%", "1gb", a byte count) → bytes. */
+export function maxmemoryBytes(setting: string, total = totalmem()): number {
+  const m = /^(\d+)(%|b|kb|mb|gb)?$/.exec(setting.trim().toLowerCase());
+  if (!m) throw new Error(`redis.maxmemory: '${setting}' is not a size such as 512mb or 25%`);
+  const n = Number(m[1]);
+  const unit = { '%': total / 100, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[m[2] ?? 'b']!;
+  return Math.floor(n * unit);
 }
 
 /** Spawns a redis-server on a free loopback port; resolves when it answers PING. */
@@ -123,6 +135,7 @@ export async function spawnRedis(opts: SpawnRedisOptions = {}): Promise<{ child:
   args.push('--appendonly', opts.persist ? 'yes' : 'no');
   if (opts.persist) args.push('--appendfsync', 'everysec');
   if (opts.databases) args.push('--databases', String(opts.databases));
+  if (opts.maxmemoryBytes) args.push('--maxmemory', String(opts.maxmemoryBytes), '--maxmemory-policy', 'noeviction');
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
   let output = '';
   const collect = (b: Buffer) => {
@@ -184,7 +197,7 @@ async function acquireLock(path: string, timeoutMs = 30000): Promise<() => void>
  * started one to finish with it, shut down an orphan (its owner was killed), otherwise start a
  * new one. `stop()` stops it only if this process started it.
  */
-export async function startEmbeddedRedis(stateDir: string, say: Say, role: OwnerRole = 'gateway'): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(stateDir: string, say: Say, role: OwnerRole = 'gateway', maxmemory = '25%'): Promise<EmbeddedRedis> {
   const dataDir = join(stateDir, 'redis');
   mkdirSync(dataDir, { recursive: true });
   const runtimePath = join(stateDir, 'redis.json');
@@ -219,7 +232,8 @@ export async function startEmbeddedRedis(stateDir: string, say: Say, role: Owner
     rmSync(runtimePath, { force: true });
 
     // Own process group: a terminal's Ctrl-C reaches the gateway, which then stops Redis last.
-    const spawned = await spawnRedis({ dir: dataDir, persist: true, say, detached: true });
+    // A memory limit that refuses writes (503) rather than evicting: queues and outboxes must never lose keys.
+    const spawned = await spawnRedis({ dir: dataDir, persist: true, say, detached: true, maxmemoryBytes: maxmemoryBytes(maxmemory) });
     const record: RuntimeFile = { pid: spawned.child.pid!, port: spawned.port, ownerPid: process.pid, role };
     writeFileSync(runtimePath, JSON.stringify(record));
     return {
@@ -237,11 +251,11 @@ export async function startEmbeddedRedis(stateDir: string, say: Say, role: Owner
 
 /** REDIS_URL / config redis.url, else the state directory's embedded redis-server. */
 export async function resolveRedis(
-  config: { redis: { url?: string }; stateDir?: string },
+  config: { redis: { url?: string; maxmemory?: string }; stateDir?: string },
   say: Say,
   role: OwnerRole = 'gateway',
 ): Promise<{ url: string; embedded: EmbeddedRedis | null }> {
   if (config.redis.url) return { url: config.redis.url, embedded: null };
-  const embedded = await startEmbeddedRedis(config.stateDir!, say, role);
+  const embedded = await startEmbeddedRedis(config.stateDir!, say, role, config.redis.maxmemory);
   return { url: embedded.url, embedded };
 }

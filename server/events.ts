@@ -45,8 +45,7 @@ export class EventBus {
 
   /**
    * Builds and dispatches an event; resolves when every sink has enqueued it (errors are logged,
-   * not thrown). `as` re-emits an event recorded earlier (an outbox entry) with its own id and
-   * timestamp: sinks treat a repeated id as the same event, so a re-emit never duplicates.
+   * not thrown). `as` re-emits an event recorded earlier with its own id and timestamp.
    */
   async emit(event: EventName, workspace: string | null, data: Record<string, unknown>, as?: { id: string; timestamp: string }): Promise<DomainEvent> {
     const e: DomainEvent = {
@@ -56,11 +55,19 @@ export class EventBus {
       workspace,
       data,
     };
-    await Promise.all(
-      this.sinks.map((sink) =>
-        sink(e).catch((err: unknown) => this.log.error({ err, event: e.event, eventId: e.id }, 'event sink failed')),
-      ),
-    );
+    await this.publish(e).catch(() => undefined); // publish logged it
     return e;
+  }
+
+  /**
+   * Dispatches an event recorded earlier (an outbox entry): rejects when a sink failed, so the
+   * caller keeps the entry and publishes it again. Sinks treat a repeated id as the same event.
+   */
+  async publish(e: DomainEvent): Promise<void> {
+    const results = await Promise.allSettled(this.sinks.map((sink) => sink(e)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed) return;
+    this.log.error({ err: failed.reason, event: e.event, eventId: e.id }, 'event sink failed');
+    throw failed.reason;
   }
 }

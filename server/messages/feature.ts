@@ -6,8 +6,9 @@ import type { Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Feature } from '../features';
 import { createAgent } from '../agent';
-import { createMessagesQueue, startMessagesWorker, MESSAGES_QUEUE } from '../../queues/messages';
+import { createMessagesQueue, startMessagesWorker, MessageProcessor, MESSAGES_QUEUE } from '../../queues/messages';
 import { MessageService } from './service';
+import { MessageRepair, SWEEP_MS } from './repair';
 
 /** How often a worker process looks for idle sessions to end (session.ended, reason idle). */
 const SWEEP_EVERY_MS = 30_000;
@@ -25,9 +26,10 @@ export const messagesFeature: Feature = {
   async start(ctx, { workers }) {
     const queue = ctx.queues.get(MESSAGES_QUEUE)!;
     let worker: Worker | null = null;
-    let sweep: NodeJS.Timeout | null = null;
+    const timers: NodeJS.Timeout[] = [];
     if (workers) {
-      worker = startMessagesWorker(ctx, createAgent(ctx), queue as never);
+      const processor = new MessageProcessor(ctx, createAgent(ctx), queue as never);
+      worker = startMessagesWorker(processor, ctx);
       ctx.metrics.trackWorker(MESSAGES_QUEUE, worker); // job durations in /metrics
       await worker.waitUntilReady();
       const w = worker;
@@ -35,13 +37,19 @@ export const messagesFeature: Feature = {
         // Stop taking jobs; running ones get the grace period, then go back to the queue for another worker.
         ctx.shutdown.track(w.close(), () => w.cancelAllJobs('shutting_down'));
       });
-      sweep = setInterval(() => {
-        ctx.messages.sweepIdle().catch((err: unknown) => ctx.log.warn({ err }, 'idle session sweep failed'));
-      }, SWEEP_EVERY_MS);
-      sweep.unref();
+      const repair = new MessageRepair(ctx, queue as never, processor);
+      timers.push(
+        setInterval(() => {
+          ctx.messages.sweepIdle().catch((err: unknown) => ctx.log.warn({ err }, 'idle session sweep failed'));
+        }, SWEEP_EVERY_MS),
+        setInterval(() => {
+          repair.sweep().catch((err: unknown) => ctx.log.warn({ err }, 'message repair sweep failed'));
+        }, SWEEP_MS),
+      );
+      for (const t of timers) t.unref();
     }
     return async () => {
-      if (sweep) clearInterval(sweep);
+      for (const t of timers) clearInterval(t);
       await worker?.close();
       await ctx.messages.close();
       await queue.close();

@@ -9,6 +9,7 @@ import type { Queue } from 'bullmq';
 import type { GatewayContext } from '../context';
 import { ApiError, notFound } from '../errors';
 import { newId } from '../ids';
+import { failpoint } from '../failpoints';
 import type { IdempotencyClaim } from '../store/idempotency';
 import { eventStreamKey, type MessageRecord, type MessageStatus, type Outcome } from '../store/messages';
 import type { SessionRecord } from '../store/sessions';
@@ -94,6 +95,7 @@ export class MessageService {
       const session = await this.resolveSession(input.workspace, input.userId, channel, input.sessionId, currentId);
       const seq = await stores.sessions.enqueue(session, messageId);
       if (seq === null) throw new ApiError(409, 'session_deleted', `session '${session.id}' was deleted while this message arrived; send it again`);
+      failpoint('message.placed'); // the fault suite dies here: the repair sweep must release the place
       await Promise.all([
         stores.messages.create(
           { id: messageId, workspace: input.workspace, userId: input.userId, sessionId: session.id, channel, seq, createdAt: new Date(receivedAt).toISOString() },

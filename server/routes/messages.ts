@@ -62,7 +62,7 @@ const IdempotencyHeaders = Type.Object({
 
 /** The stream endpoints answer with Server-Sent Events (written directly, never serialized); errors stay JSON. */
 const SSE_RESPONSE = {
-  description: 'Server-Sent Events: `id: <event id>` + `data: {"type":"token"|"tool_use"|"tool_result"|"done"|"error",…}` per event, `: heartbeat` comments',
+  description: 'Server-Sent Events: `id: <event id>` + `data: {"type":"token"|"tool_use"|"tool_result"|"restart"|"done"|"error",…}` per event (`restart`: the worker died and another starts the answer again; drop what came before), `: heartbeat` comments',
   content: { 'text/event-stream': { schema: Type.String() } },
 };
 

@@ -17,6 +17,7 @@ import { generateSecret } from '../webhooks/signing';
 import { newId } from '../ids';
 import { checkEvents, checkUrl, MAX_URL_LENGTH } from '../webhooks/validate';
 import { SUBSCRIBABLE_EVENTS } from '../webhooks/matching';
+import { MAX_REPLAY } from '../webhooks/service';
 import { WorkspaceIdParam, errors } from './schemas';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T, description?: string) => Type.Union([t, Type.Null()], description ? { description } : {});
@@ -25,7 +26,7 @@ const Url = Type.String({ minLength: 1, maxLength: MAX_URL_LENGTH, description: 
 const Events = Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 50, description: `Event names: ${SUBSCRIBABLE_EVENTS.join(', ')} (\`*\` = every event, including future ones)` });
 const Workspaces = Type.Array(WorkspaceIdParam, { minItems: 1, maxItems: 100, description: "Only these workspaces' events (each within the key's scope)" });
 const Description = Type.String({ maxLength: 500 });
-const Retries = Type.Integer({ minimum: 0, maximum: 20, description: 'Retries after the first attempt (default webhooks.retries, 3)' });
+const Retries = Type.Integer({ minimum: 0, maximum: 20, description: 'Retries after the first attempt, on the first N steps of webhooks.retrySchedule (default webhooks.retries, 7: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h)' });
 const TimeoutMs = Type.Integer({ minimum: 1, maximum: 120000, description: 'Bound on each attempt (default webhooks.timeoutMs, 5000)' });
 
 const WebhookFields = {
@@ -39,6 +40,15 @@ const WebhookFields = {
   disabledReason: Nullable(Type.String(), 'Why it was disabled (410 Gone, too many failed events, or through the API)'),
   disabledAt: Nullable(Type.String({ format: 'date-time' })),
   consecutiveFailures: Type.Integer({ description: 'Events in a row that could not be delivered; webhooks.disableAfter disables it' }),
+  circuit: Type.Object(
+    {
+      state: Type.Union([Type.Literal('closed'), Type.Literal('open')]),
+      openedAt: Nullable(Type.String({ format: 'date-time' })),
+      nextProbeAt: Nullable(Type.String({ format: 'date-time' }), 'While open: when one held delivery next tries the receiver'),
+      failedAttempts: Type.Integer({ description: 'Failed attempts in a row; webhooks.circuitBreaker.failureThreshold opens the circuit' }),
+    },
+    { description: 'The circuit breaker: while open, deliveries wait (no attempt used) and one probes the receiver' },
+  ),
   retries: Type.Integer(),
   timeoutMs: Type.Integer(),
   source: Type.Union([Type.Literal('api'), Type.Literal('config')], { description: 'config: declared in openclaw.json, read-only here' }),
@@ -75,12 +85,12 @@ const AttemptSchema = Type.Object({
   durationMs: Type.Integer(),
   status: Type.Union([Type.Integer(), Type.Null()], { description: 'HTTP status; null when no response came' }),
   error: Nullable(Type.String()),
-  response: Nullable(Type.String(), 'The first 1 KiB of the response body'),
+  response: Nullable(Type.String(), 'The first 256 bytes of the response body'),
   nextAttemptAt: Nullable(Type.String({ format: 'date-time' })),
 });
 const DeliveryDetail = Type.Object({
   ...DeliveryFields,
-  payload: Type.Object({}, { additionalProperties: true, description: 'The body that was sent' }),
+  payload: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'The body that was sent (null once expired)' }),
   attempts: Type.Array(AttemptSchema),
 });
 
@@ -116,6 +126,19 @@ const DeliveriesQuery = Type.Object(
   { limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), offset: Type.Integer({ minimum: 0, default: 0 }) },
   { additionalProperties: false },
 );
+
+const RedeliverSinceBody = Type.Object(
+  {
+    since: Type.String({ format: 'date-time', description: 'Replay the failed deliveries created at or after this time (RFC 3339)' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_REPLAY, default: MAX_REPLAY, description: 'At most this many (oldest first)' })),
+  },
+  { additionalProperties: false },
+);
+const RedeliverSinceReply = Type.Object({
+  data: Type.Array(DeliverySchema, { description: 'The new deliveries, one per replayed failed delivery, oldest first' }),
+  redelivered: Type.Integer(),
+  nextSince: Nullable(Type.String({ format: 'date-time' }), 'When `limit` was reached: call again with this `since` for the rest; null when done'),
+});
 
 const coversAll = (key: ApiKeyRecord, scope: string[]) => scope.every((w) => (w === '*' ? key.workspaces.includes('*') : coversWorkspace(key, w)));
 
@@ -273,10 +296,10 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     },
     async (request) => {
       const sub = await visible(request, request.params.webhookId);
-      const d = await store.getDelivery(sub.id, request.params.deliveryId);
+      const d = await store.getDeliveryWithBody(sub.id, request.params.deliveryId);
       if (!d) throw notFound('delivery', request.params.deliveryId);
       const { body, ...rest } = d;
-      return { ...rest, payload: JSON.parse(body), attempts: await store.attempts(sub.id, d.id) };
+      return { ...rest, payload: body === null ? null : JSON.parse(body), attempts: await store.attempts(sub.id, d.id) };
     },
   );
 
@@ -288,7 +311,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
         tags,
         summary: 'Send a logged delivery again (same payload and event id, new delivery id)',
         params: DeliveryParams,
-        response: { 202: DeliverySchema, ...errors(400, 403, 404) },
+        response: { 202: DeliverySchema, ...errors(400, 403, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -297,6 +320,30 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       if (!original) throw notFound('delivery', request.params.deliveryId);
       reply.status(202);
       return ctx.webhooks.redeliver(sub, original);
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof RedeliverSinceBody> }>(
+    '/webhooks/:webhookId/redeliver',
+    {
+      config: { permission: 'webhooks:write' },
+      schema: {
+        tags,
+        summary: 'Replay every failed delivery since a time (each as a new delivery with the same payload)',
+        params: IdParams,
+        body: RedeliverSinceBody,
+        response: { 202: RedeliverSinceReply, ...errors(400, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const sub = await visible(request, request.params.webhookId);
+      const sinceMs = Date.parse(request.body.since);
+      if (Number.isNaN(sinceMs)) throw invalidField('since', 'must be a date-time such as 2026-12-01T00:00:00Z');
+      const limit = request.body.limit ?? MAX_REPLAY;
+      const { replayed, originals } = await ctx.webhooks.redeliverSince(sub, sinceMs, limit);
+      const last = originals[originals.length - 1];
+      reply.status(202);
+      return { data: replayed, redelivered: replayed.length, nextSince: originals.length === limit ? new Date(Date.parse(last.createdAt) + 1).toISOString() : null };
     },
   );
 

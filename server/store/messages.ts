@@ -5,11 +5,15 @@
  *
  * Redis keys (one message's keys share the hash tag {<messageId>}, so one script finishes both):
  *   oc:msg:{<id>}     → hash: id, workspace, userId, sessionId, channel, seq, status, createdAt,
- *                        startedAt, finishedAt, result (JSON), error (JSON), hooked
+ *                        startedAt, finishedAt, result (JSON), error (JSON), hooked (the
+ *                        finished hooks ran: set with the outcome), attempts
+ *                        (runs started), event (the outbox: the message.sent / error.agent event
+ *                        written with the outcome, re-emitted by whoever completes the message)
  *   oc:msg:{<id>}:ev  → stream of events; field `d` = the event as JSON, exactly the SSE data line;
  *                        the final entry also has field `r` = the Outcome as JSON (for waiters)
  */
 import type Redis from 'ioredis';
+import type { DomainEvent } from '../events';
 import { LuaScript } from './lua';
 
 const R = {
@@ -24,12 +28,26 @@ const XADD_EACH = new LuaScript(`for i = 1, #ARGV do redis.call('XADD', KEYS[1],
 // commands (same atomicity, a third of the commands to build, send and parse).
 /** KEYS: record. ARGV: ttlMs, field, value, … */
 const CREATE = new LuaScript(`redis.call('HSET', KEYS[1], unpack(ARGV, 2)) redis.call('PEXPIRE', KEYS[1], ARGV[1])`);
-/** KEYS: record, events. ARGV: ttlMs, final event JSON, outcome JSON, field, value, … */
+/**
+ * Stores the outcome, the final event and the outbox event together, once: 0 when the message had
+ * already finished (a re-run or a repair lost the race), 1 when this call finished it.
+ * KEYS: record, events. ARGV: ttlMs, final event JSON, outcome JSON, field, value, …
+ */
 const FINISH = new LuaScript(`
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'done' or status == 'error' then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))
 redis.call('XADD', KEYS[2], '*', '${EVENT_FIELD}', ARGV[2], '${OUTCOME_FIELD}', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return 1
+`);
+/** Starts a run: the attempt number (1 first, 2+ after a takeover), or 0 when already finished. KEYS: record. ARGV: startedAt. */
+const START = new LuaScript(`
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'done' or status == 'error' then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'running', 'startedAt', ARGV[1])
+return redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 `);
 
 /** PEXPIRE takes whole milliseconds (retentionHours may be fractional). */
@@ -109,8 +127,9 @@ export class MessageStore {
     return h.id ? toRecord(h) : null;
   }
 
-  async markRunning(id: string): Promise<void> {
-    await this.redis.hset(R.rec(id), 'status', 'running', 'startedAt', new Date(this.now()).toISOString());
+  /** Marks a run started: its attempt number (2+ when another worker's run died), 0 when the message already finished. */
+  async start(id: string): Promise<number> {
+    return (await START.run(this.redis, [R.rec(id)], [new Date(this.now()).toISOString()])) as number;
   }
 
   /**
@@ -122,15 +141,25 @@ export class MessageStore {
     return XADD_EACH.run(this.redis, [R.events(id)], eventJsons);
   }
 
-  /** Stores the outcome and appends the final event (done or error, carrying the outcome) in one script. */
-  async finish(id: string, outcome: Outcome, finalEventJson: string, ttlMs: number): Promise<void> {
+  /**
+   * Stores the outcome, appends the final event (done or error, carrying the outcome) and records
+   * the domain event that announces it (the outbox), all in one script. False when the message
+   * had already finished: nothing was written.
+   */
+  async finish(id: string, outcome: Outcome, finalEventJson: string, announce: DomainEvent, ttlMs: number): Promise<boolean> {
     const fields = outcome.status === 'done' ? { status: 'done', result: JSON.stringify(outcome.result) } : { status: 'error', error: JSON.stringify(outcome.error) };
-    const hash = Object.entries({ ...fields, finishedAt: new Date(this.now()).toISOString() }).flat();
-    await FINISH.run(this.redis, [R.rec(id), R.events(id)], [wholeMs(ttlMs), finalEventJson, JSON.stringify(outcome), ...hash]);
+    const hash = Object.entries({ ...fields, finishedAt: new Date(this.now()).toISOString(), event: JSON.stringify(announce), hooked: '1' }).flat();
+    return (await FINISH.run(this.redis, [R.rec(id), R.events(id)], [wholeMs(ttlMs), finalEventJson, JSON.stringify(outcome), ...hash])) === 1;
   }
 
-  /** True for the one caller that runs the message's finished hooks (a retried job gets false). */
-  async claimHooks(id: string): Promise<boolean> {
-    return (await this.redis.hsetnx(R.rec(id), 'hooked', '1')) === 1;
+  /** The event recorded with the outcome (null while unfinished, or for a message finished before outboxes existed). */
+  async announcement(id: string): Promise<DomainEvent | null> {
+    const e = await this.redis.hget(R.rec(id), 'event');
+    return e ? (JSON.parse(e) as DomainEvent) : null;
+  }
+
+  /** Whether the message's finished hooks ran (its outcome is stored: finish() marks them). */
+  async hooksRan(id: string): Promise<boolean> {
+    return (await this.redis.hexists(R.rec(id), 'hooked')) === 1;
   }
 }

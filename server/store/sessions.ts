@@ -15,6 +15,9 @@
  *   oc:sessidx:{w:<ws>}:u:<userId> → zset: session id → lastActiveAt (ms)
  *   oc:sessidx:{w:<ws>}:cur:<channel>:<userId> → the user's current session id on that channel
  *   oc:{sessidle}:active           → zset: session id → lastActiveAt (ms) of sessions not yet ended
+ *   oc:{sessbusy}:all              → zset: session id → when a message took a place in it (ms), or
+ *                                     when the repair last found its head alive; the repair sweep's
+ *                                     work list (written before the place is taken, so never missed)
  */
 import type Redis from 'ioredis';
 import { LuaScript } from './lua';
@@ -28,6 +31,7 @@ const R = {
   byUser: (ws: string, userId: string) => `oc:sessidx:{w:${ws}}:u:${userId}`,
   current: (ws: string, channel: string, userId: string) => `oc:sessidx:{w:${ws}}:cur:${channel}:${userId}`,
   active: 'oc:{sessidle}:active',
+  busy: 'oc:{sessbusy}:all',
 };
 
 /** Turns kept per session (the history endpoint pages through them; the agent sees the last historyLimit). */
@@ -131,6 +135,10 @@ return ''`);
 /** The workspace's two list indexes ({w:<ws>}) in one command: refreshed after every message. KEYS: all, byUser. ARGV: score, id. */
 const INDEX_LUA = new LuaScript(`redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])`);
 const MARK_ENDED_LUA = new LuaScript(`if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'endedAt', ARGV[1]) end`);
+// The message whose turn it is: {done, head message id or '', messages still holding a place}. KEYS: rec, order.
+const HEAD_LUA = new LuaScript(`
+local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
+return {done, redis.call('HGET', KEYS[2], done + 1) or '', redis.call('HLEN', KEYS[2])}`);
 const DEL_IF_EQUAL_LUA = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
 
 function toRecord(h: Record<string, string>): SessionRecord {
@@ -237,8 +245,11 @@ export class SessionStore {
   async enqueue(s: SessionRef, messageId: string): Promise<number | null> {
     // The list indexes' scores are refreshed when the message is recorded (record()); the idle
     // index now, so a sweep never ends a session while its message waits or runs.
+    // The repair's work list first: one connection runs commands in order, so a place is never
+    // taken without the session being on the list (and both go in one round trip).
     const at = this.now();
-    const [seq] = await Promise.all([
+    const [, seq] = await Promise.all([
+      this.redis.zadd(R.busy, at, s.id),
       ENQUEUE_LUA.run(this.redis, [R.rec(s.id), R.order(s.id)], [messageId, iso(at)]) as Promise<number>,
       this.redis.zadd(R.active, at, s.id),
     ]);
@@ -326,5 +337,27 @@ export class SessionStore {
       }
     }
     return deleted;
+  }
+
+  /** Sessions where a message took a place before `before` (ms) and the repair has not looked since. */
+  async busyIds(before: number, max: number): Promise<string[]> {
+    return this.redis.zrangebyscore(R.busy, '-inf', `(${before}`, 'LIMIT', 0, max);
+  }
+
+  /** Whose turn it is in the session: the head message's seq and id ('' when none holds it), and how many hold a place. */
+  async head(id: string): Promise<{ seq: number; messageId: string | null; pending: number }> {
+    const [done, messageId, pending] = (await HEAD_LUA.run(this.redis, [R.rec(id), R.order(id)])) as [number, string, number];
+    return { seq: done + 1, messageId: messageId || null, pending };
+  }
+
+  /** The repair looked at the session now: look again only after its grace period. */
+  async touchBusy(id: string): Promise<void> {
+    await this.redis.zadd(R.busy, 'XX', this.now(), id);
+  }
+
+  /** Takes the session off the repair's list once no message holds a place (re-added if one arrived meanwhile). */
+  async unbusy(id: string): Promise<void> {
+    await this.redis.zrem(R.busy, id);
+    if ((await this.redis.hlen(R.order(id))) > 0) await this.redis.zadd(R.busy, this.now(), id);
   }
 }

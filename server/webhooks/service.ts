@@ -2,13 +2,19 @@
  * The webhooks service the routes and the event sink use: turns an event into one delivery
  * (log entry + BullMQ job) per matching subscription, and queues test pings and redeliveries.
  * Never sends HTTP itself: the `webhooks` queue's workers do (server/webhooks/deliver.ts).
+ *
+ * Fan-out is idempotent per event id: a delivery's id derives from the event id and the
+ * subscription id, and its job id is the delivery id, so emitting the same event again (an
+ * outbox replay) adds nothing that exists. The event's body is stored once for all its deliveries.
  */
+import { createHash } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../config-schema';
 import type { Clock } from '../clock';
+import { conflict } from '../errors';
 import { eventTimestamp, type DomainEvent } from '../events';
 import { newId } from '../ids';
-import type { Delivery, DeliveryWithBody, WebhookStore, WebhookSubscription } from '../store/webhooks';
+import type { Delivery, WebhookStore, WebhookSubscription } from '../store/webhooks';
 import { SubscriptionCache } from './matching';
 
 /** What a delivery job carries: ids only; the worker reads the rest from Redis. */
@@ -22,6 +28,19 @@ export const BACKOFF_TYPE = 'webhook';
 /** The bytes a receiver gets: the chapter's payload plus the event id. */
 export const payloadOf = (e: Pick<DomainEvent, 'id' | 'event' | 'timestamp' | 'data'>) =>
   JSON.stringify({ id: e.id, event: e.event, timestamp: e.timestamp, data: e.data });
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** The delivery of an event to a subscription: the same id however often the event is emitted (20 base62 characters of a SHA-256, like every other id). */
+export function deliveryIdFor(eventId: string, webhookId: string): string {
+  let n = BigInt(`0x${createHash('sha256').update(`${eventId}\n${webhookId}`).digest('hex')}`);
+  let out = '';
+  for (let i = 0; i < 20; i++, n /= 62n) out += BASE62[Number(n % 62n)];
+  return `dlv_${out}`;
+}
+
+/** Most deliveries one redeliver-since call replays. */
+export const MAX_REPLAY = 1000;
 
 export class WebhookService {
   private readonly cache: SubscriptionCache;
@@ -54,37 +73,80 @@ export class WebhookService {
   readonly fanOut = async (e: DomainEvent): Promise<void> => {
     const subs = await this.cache.matching(e);
     if (!subs.length) return;
-    const body = payloadOf(e);
+    await this.store.putBody(e.id, payloadOf(e), this.retentionSec);
     const deliveries = await Promise.all(
       subs.map((sub) =>
-        this.store.createDelivery({ id: newId('dlv'), webhookId: sub.id, eventId: e.id, event: e.event, body, manual: false, redeliveryOf: null }, this.retentionSec),
+        this.store.createDelivery({ id: deliveryIdFor(e.id, sub.id), webhookId: sub.id, eventId: e.id, event: e.event, manual: false, redeliveryOf: null }, this.retentionSec),
       ),
     );
-    const jobs = deliveries.map((d, i) => ({ name: e.event, data: { webhookId: d.webhookId, deliveryId: d.id }, opts: this.jobOptions(subs[i], d.id) }));
+    // A re-emitted event: deliveries already attempted need nothing; pending ones get their job
+    // again (a no-op when it exists: the job id is the delivery id).
+    const jobs = deliveries
+      .map((d, i) => ({ d, sub: subs[i] }))
+      .filter(({ d }) => d.status === 'pending')
+      .map(({ d, sub }) => ({ name: e.event, data: { webhookId: d.webhookId, deliveryId: d.id }, opts: this.jobOptions(sub, d.id) }));
     // One subscription (the common case): a single script call; addBulk wraps its jobs in MULTI.
     if (jobs.length === 1) await this.queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
-    else await this.queue.addBulk(jobs);
+    else if (jobs.length) await this.queue.addBulk(jobs);
   };
 
-  private async enqueueManual(sub: WebhookSubscription, eventId: string, event: string, body: string, redeliveryOf: string | null): Promise<Delivery> {
-    const d = await this.store.createDelivery({ id: newId('dlv'), webhookId: sub.id, eventId, event, body, manual: true, redeliveryOf }, this.retentionSec);
+  private async enqueueManual(sub: WebhookSubscription, eventId: string, event: string, redeliveryOf: string | null): Promise<Delivery> {
+    const d = await this.store.createDelivery({ id: newId('dlv'), webhookId: sub.id, eventId, event, manual: true, redeliveryOf }, this.retentionSec);
     await this.queue.add(event, { webhookId: sub.id, deliveryId: d.id }, this.jobOptions(sub, d.id));
     return d;
   }
 
   /** POST /webhooks/{id}/test: a `ping` event to this subscription only (even when disabled). */
-  ping(sub: WebhookSubscription): Promise<Delivery> {
+  async ping(sub: WebhookSubscription): Promise<Delivery> {
     const e = {
       id: newId('evt'),
       event: 'ping' as const,
       timestamp: eventTimestamp(this.clock.now()),
       data: { webhookId: sub.id, url: sub.url, events: sub.events, message: 'Test delivery from OpenClaw: your endpoint is reachable.' },
     };
-    return this.enqueueManual(sub, e.id, e.event, payloadOf(e), null);
+    await this.store.putBody(e.id, payloadOf(e), this.retentionSec);
+    return this.enqueueManual(sub, e.id, e.event, null);
   }
 
   /** Sends a logged delivery's exact body again, as a new delivery (new delivery id, same event id). */
-  redeliver(sub: WebhookSubscription, original: DeliveryWithBody): Promise<Delivery> {
-    return this.enqueueManual(sub, original.eventId, original.event, original.body, original.id);
+  async redeliver(sub: WebhookSubscription, original: Delivery): Promise<Delivery> {
+    const body = await this.store.getBody(original.eventId);
+    if (body === null) throw conflict(`the body of delivery '${original.id}' has expired (webhooks.retentionDays)`, 'expired');
+    await this.store.putBody(original.eventId, body, this.retentionSec); // kept as long as the new delivery
+    return this.enqueueManual(sub, original.eventId, original.event, original.id);
+  }
+
+  /** Replays every failed delivery (not pings or redeliveries) created since `sinceMs`, oldest first, at most `limit`. */
+  async redeliverSince(sub: WebhookSubscription, sinceMs: number, limit = MAX_REPLAY): Promise<{ replayed: Delivery[]; originals: Delivery[] }> {
+    const originals = await this.store.failedSince(sub.id, sinceMs, limit, this.retentionSec);
+    const replayed: Delivery[] = [];
+    for (const d of originals) replayed.push(await this.redeliver(sub, d));
+    return { replayed, originals };
+  }
+
+  /**
+   * The repair: a delivery still pending after its first attempt should have started (its job
+   * was never added: a crash or a Redis error in between) gets its job, idempotently. Returns
+   * how many jobs it (re)queued.
+   */
+  async repairPending(olderThanMs: number, limit = 500): Promise<number> {
+    const candidates = await this.store.pendingBefore(this.clock.now() - olderThanMs, limit);
+    let requeued = 0;
+    for (const { webhookId, deliveryId } of candidates) {
+      const [sub, d] = await Promise.all([this.store.get(webhookId), this.store.getDelivery(webhookId, deliveryId)]);
+      if (!sub || !d || d.status !== 'pending') {
+        await this.store.clearPending(webhookId, deliveryId);
+        continue;
+      }
+      const job = await this.queue.getJob(deliveryId);
+      if (!job) {
+        await this.queue.add(d.event, { webhookId, deliveryId }, this.jobOptions(sub, deliveryId));
+        requeued++;
+      } else if (await job.isFailed()) {
+        await job.retry();
+        requeued++;
+      }
+    }
+    return requeued;
   }
 }

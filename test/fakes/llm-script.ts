@@ -32,6 +32,8 @@ export interface FakeLlmOptions {
   fallback?: (req: RecordedRequest) => FakeReply;
   /** Model names listed by GET /v1/models (and Ollama's GET /api/tags on the OpenAI fake). */
   models?: string[];
+  /** Milliseconds between streamed words (OpenAI fake): keeps answers in flight for a while. */
+  paceMs?: number;
 }
 
 /** Splits text the way models stream it: each piece keeps its leading space. */

@@ -41,7 +41,7 @@ export async function startFakeOpenAI(opts: FakeLlmOptions = {}): Promise<FakeLl
     }
     const id = `chatcmpl-${++seq}`;
     const model = String(req.body?.model ?? models[0]);
-    if (req.body?.stream) return streamReply(res, reply, id, model, !!req.body?.stream_options?.include_usage);
+    if (req.body?.stream) return streamReply(res, reply, id, model, !!req.body?.stream_options?.include_usage, opts.paceMs ?? 0);
     if (isStall(reply)) return; // a stalled non-streaming answer is a hang
     return sendJson(res, 200, completion(reply, id, model));
   });
@@ -70,7 +70,7 @@ function completion(reply: Answer, id: string, model: string) {
   };
 }
 
-function streamReply(res: ServerResponse, reply: Exclude<FakeReply, { status: number } | { hang: true }>, id: string, model: string, includeUsage: boolean) {
+async function streamReply(res: ServerResponse, reply: Exclude<FakeReply, { status: number } | { hang: true }>, id: string, model: string, includeUsage: boolean, paceMs: number) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const chunk = (delta: object, finish: string | null = null) =>
     res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1700000000, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
@@ -79,7 +79,11 @@ function streamReply(res: ServerResponse, reply: Exclude<FakeReply, { status: nu
     for (const w of words(reply.stallAfter)) chunk({ content: w });
     return; // keeps the connection open, sends nothing more
   }
-  for (const w of words(reply.text ?? '')) chunk({ content: w });
+  for (const w of words(reply.text ?? '')) {
+    if (paceMs) await new Promise((r) => setTimeout(r, paceMs));
+    if (res.destroyed) return;
+    chunk({ content: w });
+  }
   (reply.toolCalls ?? []).forEach((c, i) => {
     const args = JSON.stringify(c.input);
     const half = Math.floor(args.length / 2);

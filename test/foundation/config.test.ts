@@ -82,7 +82,7 @@ describe('config file lookup', () => {
     expect(file).toBeNull();
     expect(config.api).toEqual({ enabled: true, port: 3000, host: '0.0.0.0', prefix: '/api/v1', authentication: 'bearer', keys: [], defaultRateLimit: 600, bodyLimitBytes: 1048576 });
     expect(config.stateDir).toBe(join(cwd, '.openclaw'));
-    expect(config.redis).toEqual({});
+    expect(config.redis).toEqual({ maxmemory: '25%' }); // the embedded Redis's memory limit (docs/configuration.md)
   });
 
   it('openclaw.json in the working directory; OPENCLAW_CONFIG; an explicit path (--config) first', () => {

@@ -41,7 +41,8 @@ describe.each([
         providers: { main: { type, baseUrl: `${llm.url}/v1`, apiKey: 'sk-test-secret-key', retries: 1, retryBaseDelayMs: 1, timeoutMs: 60000 } },
         model: 'gpt-4o-mini',
         tools: { github: { token: 'ghp_testtoken123', baseUrl: github.url } },
-        messages: { timeoutMs: 1000 },
+        // Long enough for a loaded CI machine; the hang test below waits it out.
+        messages: { timeoutMs: 3000 },
       },
     });
     events = captureEvents(gw);
@@ -155,6 +156,6 @@ describe.each([
     llm.reply({ hang: true });
     const res = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'slowpoke', message: 'take your time' } });
     expect(res.status).toBe(504);
-    expect(res.body.error).toMatchObject({ code: 'timeout', message: 'the agent did not finish within 1000 ms (messages.timeoutMs)' });
+    expect(res.body.error).toMatchObject({ code: 'timeout', message: 'the agent did not finish within 3000 ms (messages.timeoutMs)' });
   });
 });

@@ -32,7 +32,7 @@ describe('n8n OpenClaw Trigger', () => {
     fetch(hookUrl(), { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
   beforeAll(async () => {
-    gw = await startTestGateway({ config: { workspaces: [{ id: 'team' }, { id: 'ops' }], webhooks: { baseDelayMs: 10, maxDelayMs: 100 } } });
+    gw = await startTestGateway({ config: { workspaces: [{ id: 'team' }, { id: 'ops' }], webhooks: { retrySchedule: [10, 20, 40], maxDelayMs: 100 } } });
     creds = new TestCredentialsHelper(credentialsFor(gw.url, gw.adminKey));
     nodes = [
       node(TRIGGER, { events: ['message.sent', 'session.started'], workspaces: ['team'] }, 'OpenClaw Trigger', { webhookId: 'hook-1' }),

@@ -38,7 +38,7 @@ describe('Python SDK (unittest) against the live gateway', () => {
   let starting: TestGateway;
   let dir: string;
   beforeAll(async () => {
-    gw = await startTestGateway({ config: { webhooks: { baseDelayMs: 10 } } });
+    gw = await startTestGateway({ config: { webhooks: { retrySchedule: [10, 20, 40] } } });
     // A second gateway on the same Redis that has not finished starting: its API answers 503.
     starting = await startTestGateway({ flush: false, workers: false });
     starting.gateway.ctx.readiness.ready = false;

@@ -21,7 +21,7 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
   let gw: TestGateway;
   let client: OpenClaw;
   beforeAll(async () => {
-    gw = await startTestGateway({ config: { webhooks: { baseDelayMs: 10 } } });
+    gw = await startTestGateway({ config: { webhooks: { retrySchedule: [10, 20, 40] } } });
     client = new OpenClaw({ baseUrl: gw.url, apiKey: gw.adminKey });
     await client.workspaces.create({ id: 'team' });
   });

@@ -40,7 +40,7 @@ describe('webhook deliveries', () => {
     gw = await startTestGateway({
       config: {
         workspaces: [{ id: 'team' }, { id: 'ops' }],
-        webhooks: { baseDelayMs: 10, maxDelayMs: 100 },
+        webhooks: { retrySchedule: [10, 20, 40], maxDelayMs: 100 },
       },
     });
     rx = await startReceiver(SECRET);

@@ -44,6 +44,8 @@ export interface Receiver {
   accepted: Accepted[];
   /** The next requests get these answers, in order; then the chapter handler answers. */
   fail(...answers: Answer[]): void;
+  /** Every request gets this answer (after any scripted ones) until called with null: an outage. */
+  failAll(answer: Answer | null): void;
   /** Forgets what was received (between tests). */
   reset(): void;
   /** Resolves when `accepted` satisfies the predicate (polls; fails after timeoutMs). */
@@ -71,6 +73,7 @@ export async function startReceiver(secret: string): Promise<Receiver> {
   const hits: Hit[] = [];
   const accepted: Accepted[] = [];
   const script: Answer[] = [];
+  let always: Answer | null = null;
   const standard = new Webhook(Buffer.from(secret, 'utf8').toString('base64'));
 
   const app = express();
@@ -86,7 +89,7 @@ export async function startReceiver(secret: string): Promise<Receiver> {
     }
     const hit: Hit = { headers: req.headers, raw, status: 0, standardOk };
     hits.push(hit);
-    const answer = script.shift();
+    const answer = script.shift() ?? always ?? undefined;
     if (answer && 'hang' in answer) {
       hit.status = 'hang';
       return;
@@ -132,6 +135,7 @@ export async function startReceiver(secret: string): Promise<Receiver> {
     hits,
     accepted,
     fail: (...answers) => void script.push(...answers),
+    failAll: (answer) => void (always = answer),
     reset: () => {
       hits.length = 0;
       accepted.length = 0;

@@ -7,7 +7,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startReceiver, poll, type Receiver } from './receiver';
 
 const SECRET = 'restart-secret-0123456789abc';
-const CONFIG = { workspaces: [{ id: 'team' }], webhooks: { baseDelayMs: 10, maxDelayMs: 5000 } };
+const CONFIG = { workspaces: [{ id: 'team' }], webhooks: { retrySchedule: [10, 20, 40], maxDelayMs: 5000 } };
 const DATA = { sessionId: 'sess_1', workspace: 'team', userId: 'u', channel: 'api' };
 
 describe('webhook deliveries across a gateway restart', () => {

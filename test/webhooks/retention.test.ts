@@ -1,6 +1,7 @@
 /**
- * The delivery log is kept webhooks.retentionDays: every key of a delivery carries that TTL in
- * Redis, and the log no longer lists deliveries older than that (by the gateway clock).
+ * The delivery log is kept webhooks.retentionDays: the subscription's log keys and the event's
+ * body carry that TTL in Redis, and the log no longer lists (and drops) deliveries older than
+ * that, by the gateway clock.
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { rawRedis } from '../helpers/redis';
@@ -32,7 +33,7 @@ describe('delivery log retention', () => {
     const list = () => gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries`);
     const [d] = (await poll(list, (r) => r.body.data[0]?.status === 'delivered', 5000, 'delivered')).body.data;
     expect(d.eventId).toBe(e.id);
-    for (const key of [`oc:{whd:${sub.id}}:d:${d.id}`, `oc:{whd:${sub.id}}:a:${d.id}`, `oc:{whd:${sub.id}}:idx`]) {
+    for (const key of [`oc:{whd:${sub.id}}:d`, `oc:{whd:${sub.id}}:log`, `oc:{whe:${e.id}}:body`]) {
       const ttl = await redis.ttl(key);
       expect([key, ttl > 2 * 86400 - 60 && ttl <= 2 * 86400]).toEqual([key, true]);
     }
@@ -40,5 +41,7 @@ describe('delivery log retention', () => {
     expect((await list()).body).toMatchObject({ total: 1, data: [{ id: d.id }] });
     offset = 2 * DAY + 60_000;
     expect((await list()).body).toEqual({ data: [], total: 0 });
+    // Dropped, not only hidden: the record is gone from the subscription's log.
+    expect(await redis.hexists(`oc:{whd:${sub.id}}:d`, d.id)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Delivery under failure, against real local receivers: retries with backoff (same delivery id),
+ * Delivery under failure, against real local receivers: retries on the schedule (same delivery id),
  * timeouts, Retry-After, redirects not followed, 410 Gone, disableAfter, a receiver that is
  * down for a while, and a subscription deleted while a retry is pending.
  */
@@ -27,7 +27,7 @@ describe('webhook retries and failures', () => {
   const remove = (id: string) => gw.request('DELETE', `/api/v1/webhooks/${id}`);
 
   beforeAll(async () => {
-    gw = await startTestGateway({ config: { workspaces: [{ id: 'team' }], webhooks: { baseDelayMs: 10, maxDelayMs: 2000, disableAfter: 3 } } });
+    gw = await startTestGateway({ config: { workspaces: [{ id: 'team' }], webhooks: { retrySchedule: [30, 60, 120], maxDelayMs: 2000, disableAfter: 3, circuitBreaker: { failureThreshold: 0 } } } });
     rx = await startReceiver(SECRET);
   });
   afterAll(async () => {
@@ -36,7 +36,7 @@ describe('webhook retries and failures', () => {
   });
   beforeEach(() => rx.reset());
 
-  it('retries with exponential backoff against a receiver failing twice, then delivers once with the same delivery id', async () => {
+  it('retries on webhooks.retrySchedule against a receiver failing twice, then delivers once with the same delivery id', async () => {
     const sub = await subscribe();
     rx.fail({ status: 500, body: 'database is down' }, { status: 503 });
     const e = await emit();
@@ -44,6 +44,7 @@ describe('webhook retries and failures', () => {
     const [d] = await settled(sub.id);
     expect(rx.hits.map((h) => h.status)).toEqual([500, 503, 200]);
     expect(new Set(rx.hits.map((h) => h.headers['x-openclaw-delivery']))).toEqual(new Set([d.id]));
+    expect(rx.hits.map((h) => h.headers['webhook-id'])).toEqual([d.id, d.id, d.id]);
     expect(rx.hits.map((h) => h.headers['x-openclaw-attempt'])).toEqual(['1', '2', '3']);
     expect(new Set(rx.hits.map((h) => h.raw)).size).toBe(1);
     expect(rx.hits.every((h) => h.standardOk)).toBe(true);
@@ -56,10 +57,12 @@ describe('webhook retries and failures', () => {
       [2, 503, 'scripted 503'],
       [3, 200, 'OK'],
     ]);
-    // Backoff: base·2^(n-1) with equal jitter → at least half of it (base 10 ms: ≥ 5, ≥ 10).
-    const waited = (a: any) => Date.parse(a.nextAttemptAt) - Date.parse(a.startedAt);
-    expect(waited(attempts[0])).toBeGreaterThanOrEqual(5);
-    expect(waited(attempts[1])).toBeGreaterThanOrEqual(10);
+    // The schedule's steps (30 ms, then 60 ms) plus at most 10 % jitter, counted from the end of each attempt.
+    const waited = (a: any) => Date.parse(a.nextAttemptAt) - Date.parse(a.startedAt) - a.durationMs;
+    expect(waited(attempts[0])).toBeGreaterThanOrEqual(30 - 1);
+    expect(waited(attempts[0])).toBeLessThanOrEqual(33 + 2);
+    expect(waited(attempts[1])).toBeGreaterThanOrEqual(60 - 1);
+    expect(waited(attempts[1])).toBeLessThanOrEqual(66 + 2);
     expect(attempts[2].nextAttemptAt).toBeNull();
     expect((await get(sub.id)).consecutiveFailures).toBe(0);
     await remove(sub.id);

@@ -64,7 +64,9 @@ describe('webhook subscriptions API', () => {
       disabledReason: null,
       disabledAt: null,
       consecutiveFailures: 0,
-      retries: 3,
+      circuit: { state: 'closed', openedAt: null, nextProbeAt: null, failedAttempts: 0 },
+      // The whole default schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+      retries: 7,
       timeoutMs: 5000,
       source: 'api',
       createdBy: expect.stringMatching(/^key_/),

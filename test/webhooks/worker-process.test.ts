@@ -9,7 +9,7 @@ import { startWorkerProcesses, type WorkerProcesses } from '../helpers/worker-pr
 import { startReceiver, poll, type Receiver } from './receiver';
 
 const SECRET = 'worker-process-secret-012345';
-const CONFIG = { workspaces: [{ id: 'team' }], webhooks: { baseDelayMs: 20, maxDelayMs: 200 } };
+const CONFIG = { workspaces: [{ id: 'team' }], webhooks: { retrySchedule: [20, 40, 80], maxDelayMs: 200 } };
 
 describe('webhook deliveries from `openclaw worker` processes', () => {
   let gw: TestGateway;

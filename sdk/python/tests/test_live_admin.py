@@ -25,6 +25,7 @@ REQUEST_METHODS = {
     ("CreateWebhookParams", "/webhooks"): Webhooks.create,
     ("UpdateWebhookParams", "/webhooks/{webhookId}"): Webhooks.update,
     ("ListDeliveriesParams", "/webhooks/{webhookId}/deliveries"): Webhooks.deliveries,
+    ("RedeliverSinceParams", "/webhooks/{webhookId}/redeliver"): Webhooks.redeliver_since,
     ("ListSchedulesParams", "/schedules"): Schedules.list,
     ("CreateScheduleParams", "/schedules"): Schedules.create,
     ("UpdateScheduleParams", "/schedules/{scheduleId}"): Schedules.update,

@@ -37,7 +37,7 @@ const PAGE = keys<T.SessionList>()(['data', 'total', 'limit', 'offset']);
 const WORKSPACE = keys<T.Workspace>()(['id', 'label', 'agent', 'skills', 'allowlist', 'createdAt', 'source']);
 const TOTALS = keys<T.StatsTotals>()(['messages', 'errors', 'tokensIn', 'tokensOut', 'costUSD', 'avgLatencyMs', 'uniqueUsers']);
 const WEBHOOK_FIELDS = [
-  'id', 'url', 'events', 'workspaces', 'scope', 'description', 'enabled', 'disabledReason', 'disabledAt', 'consecutiveFailures',
+  'id', 'url', 'events', 'workspaces', 'scope', 'description', 'enabled', 'disabledReason', 'disabledAt', 'consecutiveFailures', 'circuit',
   'retries', 'timeoutMs', 'source', 'createdBy', 'createdAt', 'updatedAt',
 ] as const;
 const WEBHOOK = keys<T.WebhookSubscription>()(WEBHOOK_FIELDS);
@@ -120,6 +120,7 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   { type: 'WebhookList', method: 'get', path: '/webhooks', in: 'response', status: 200, fields: keys<T.WebhookList>()(['data']) },
   { type: 'WebhookSubscription', method: 'get', path: '/webhooks', in: 'response', status: 200, at: 'data[]', fields: WEBHOOK },
   { type: 'WebhookSubscription', method: 'get', path: '/webhooks/{webhookId}', in: 'response', status: 200, fields: WEBHOOK },
+  { type: 'WebhookCircuit', method: 'get', path: '/webhooks/{webhookId}', in: 'response', status: 200, at: 'circuit', fields: keys<T.WebhookCircuit>()(['state', 'openedAt', 'nextProbeAt', 'failedAttempts']) },
   { type: 'UpdateWebhookParams', method: 'patch', path: '/webhooks/{webhookId}', in: 'body', fields: keys<T.UpdateWebhookParams>()(['url', 'events', 'workspaces', 'description', 'enabled', 'rotateSecret', 'retries', 'timeoutMs']) },
   { type: 'WebhookWithSecret', method: 'patch', path: '/webhooks/{webhookId}', in: 'response', status: 200, fields: WEBHOOK_WITH_SECRET },
   { type: 'ListDeliveriesParams', method: 'get', path: '/webhooks/{webhookId}/deliveries', in: 'query', fields: keys<T.ListDeliveriesParams>()(['limit', 'offset']) },
@@ -137,6 +138,9 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   },
   { type: 'WebhookDelivery', method: 'post', path: '/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver', in: 'response', status: 202, fields: DELIVERY },
   { type: 'WebhookDelivery', method: 'post', path: '/webhooks/{webhookId}/test', in: 'response', status: 202, fields: DELIVERY },
+  { type: 'RedeliverSinceParams', method: 'post', path: '/webhooks/{webhookId}/redeliver', in: 'body', fields: keys<T.RedeliverSinceParams>()(['since', 'limit']) },
+  { type: 'RedeliverSinceResult', method: 'post', path: '/webhooks/{webhookId}/redeliver', in: 'response', status: 202, fields: keys<T.RedeliverSinceResult>()(['data', 'redelivered', 'nextSince']) },
+  { type: 'WebhookDelivery', method: 'post', path: '/webhooks/{webhookId}/redeliver', in: 'response', status: 202, at: 'data[]', fields: DELIVERY },
   // schedules
   { type: 'ListSchedulesParams', method: 'get', path: '/schedules', in: 'query', fields: keys<T.ListSchedulesParams>()(['workspace']) },
   { type: 'ScheduleList', method: 'get', path: '/schedules', in: 'response', status: 200, fields: keys<T.ScheduleList>()(['data']) },

@@ -56,7 +56,11 @@ export class MessageStream implements AsyncIterable<string> {
     return this.run();
   }
 
-  /** The answer's text, piece by piece (the `token` events' content). */
+  /**
+   * The answer's text, piece by piece (the `token` events' content). Tokens already yielded
+   * cannot be taken back: when a worker dies mid-answer the gateway starts the answer again
+   * (a `restart` event, seen through `events()`); `final()` handles that for you.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<string> {
     for await (const event of this.events()) if (event.type === 'token') yield event.content;
   }
@@ -64,7 +68,10 @@ export class MessageStream implements AsyncIterable<string> {
   /** Reads the whole stream; resolves with the full text and the `done` event. */
   async final(): Promise<{ text: string; done: DoneEvent }> {
     let text = '';
-    for await (const event of this.events()) if (event.type === 'token') text += event.content;
+    for await (const event of this.events()) {
+      if (event.type === 'token') text += event.content;
+      else if (event.type === 'restart') text = ''; // a new attempt: what came before is void
+    }
     return { text, done: this.done! };
   }
 

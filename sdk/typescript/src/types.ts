@@ -118,8 +118,16 @@ export interface ErrorEvent {
   code: string;
   message: string;
 }
+/**
+ * The worker answering this message died and another one starts it again (`attempt` 2, 3…):
+ * drop everything received before this event; the events after it are the new answer.
+ */
+export interface RestartEvent {
+  type: 'restart';
+  attempt: number;
+}
 /** Every event of `POST /messages/stream`. */
-export type StreamEvent = TokenEvent | ToolUseEvent | ToolResultEvent | DoneEvent | ErrorEvent;
+export type StreamEvent = TokenEvent | ToolUseEvent | ToolResultEvent | RestartEvent | DoneEvent | ErrorEvent;
 
 // ───────────────────────── sessions ─────────────────────────
 
@@ -339,7 +347,9 @@ export interface WebhookSubscription {
   disabledAt: string | null;
   /** Events in a row that could not be delivered; `webhooks.disableAfter` disables it. */
   consecutiveFailures: number;
-  /** Retries after the first attempt. */
+  /** The circuit breaker: open while the receiver keeps failing (deliveries wait, one probes). */
+  circuit: WebhookCircuit;
+  /** Retries after the first attempt, on the first N steps of the retry schedule. */
   retries: number;
   /** Bound on each attempt. */
   timeoutMs: number;
@@ -349,6 +359,16 @@ export interface WebhookSubscription {
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A subscription's circuit breaker. */
+export interface WebhookCircuit {
+  state: 'closed' | 'open';
+  openedAt: string | null;
+  /** While open: when one held delivery next tries the receiver. */
+  nextProbeAt: string | null;
+  /** Failed attempts in a row; `webhooks.circuitBreaker.failureThreshold` opens the circuit. */
+  failedAttempts: number;
 }
 
 /** Reply of create and update: the subscription, with `secret` when the gateway generated or rotated it (shown once). */
@@ -366,7 +386,7 @@ export interface CreateWebhookParams {
   /** Only these workspaces' events (each within the key's scope). */
   workspaces?: string[];
   description?: string;
-  /** Retries after the first attempt (default `webhooks.retries`, 3). */
+  /** Retries after the first attempt: the first N steps of 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (default `webhooks.retries`, 7). */
   retries?: number;
   /** Bound on each attempt (default 5000). */
   timeoutMs?: number;
@@ -422,16 +442,33 @@ export interface WebhookAttempt {
   /** HTTP status; null when no response came. */
   status: number | null;
   error: string | null;
-  /** The first 1 KiB of the response body. */
+  /** The first 256 bytes of the response body. */
   response: string | null;
   nextAttemptAt: string | null;
 }
 
 /** `GET /webhooks/{id}/deliveries/{deliveryId}`: a delivery with its payload and every attempt. */
 export interface WebhookDeliveryDetail extends WebhookDelivery {
-  /** The body that was sent. */
-  payload: Record<string, unknown>;
+  /** The body that was sent (null once expired). */
+  payload: Record<string, unknown> | null;
   attempts: WebhookAttempt[];
+}
+
+/** Body of `POST /webhooks/{id}/redeliver`. */
+export interface RedeliverSinceParams {
+  /** Replay the failed deliveries created at or after this time (RFC 3339). */
+  since: string;
+  /** At most this many, oldest first (1–1000, default 1000). */
+  limit?: number;
+}
+
+/** Reply of `POST /webhooks/{id}/redeliver`. */
+export interface RedeliverSinceResult {
+  /** The new deliveries, one per replayed failed delivery, oldest first. */
+  data: WebhookDelivery[];
+  redelivered: number;
+  /** When `limit` was reached: call again with this `since` for the rest; null when done. */
+  nextSince: string | null;
 }
 
 /** Query of `GET /webhooks/{id}/deliveries`. */

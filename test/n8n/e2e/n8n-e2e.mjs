@@ -88,7 +88,7 @@ async function main() {
   const gwPort = await freePort();
   writeFileSync(
     join(work, 'openclaw.json'),
-    JSON.stringify({ api: { port: gwPort, host: '127.0.0.1' }, workspaces: [{ id: 'engineering', label: 'Engineering' }], webhooks: { baseDelayMs: 100 } }),
+    JSON.stringify({ api: { port: gwPort, host: '127.0.0.1' }, workspaces: [{ id: 'engineering', label: 'Engineering' }], webhooks: { retrySchedule: [100, 200, 400] } }),
   );
   // Each process tree is recognised by a variable its processes inherit.
   const gatewayMarker = `OPENCLAW_N8N_E2E_GATEWAY=${work}`;

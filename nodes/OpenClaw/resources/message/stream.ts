@@ -29,6 +29,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			if (streaming) await this.sendChunk('item', itemIndex, content);
 		} else if (event.type === 'tool_use' || event.type === 'tool_result') {
 			toolEvents.push(event);
+		} else if (event.type === 'restart') {
+			// The gateway's worker died and another starts the answer again: drop the partial one.
+			answer = '';
+			toolEvents.length = 0;
 		} else if (event.type === 'done') {
 			done = event;
 		} else if (event.type === 'error') {

@@ -29,7 +29,9 @@ from ._models import (
     StreamEvent,
     UserStats,
     UserStatsReport,
+    RedeliverSinceResult,
     WebhookAttempt,
+    WebhookCircuit,
     WebhookDelivery,
     WebhookDeliveryDetail,
     WebhookDeliveryList,
@@ -50,7 +52,7 @@ __all__ = [
     "OpenClaw", "OpenClawError", "MessageStream", "verify_webhook", "sign_webhook", "retry_delay", "ApiObject",
     "Allowlist", "DeletedSessions", "Health", "HistoryEntry", "MessageAccepted", "MessageInfo", "MessageResult",
     "Schedule", "ScheduleDetail", "ScheduleList", "ScheduleRun", "ScheduleRunAccepted", "Session", "SessionHistory", "SessionList", "StatsDay", "StatsReport", "StatsTotals", "StreamEvent", "UserStats",
-    "UserStatsReport", "WebhookAttempt", "WebhookDelivery", "WebhookDeliveryDetail", "WebhookDeliveryList", "WebhookList",
+    "UserStatsReport", "RedeliverSinceResult", "WebhookAttempt", "WebhookCircuit", "WebhookDelivery", "WebhookDeliveryDetail", "WebhookDeliveryList", "WebhookList",
     "WebhookSubscription", "WebhookWithSecret", "Workspace",
     "WorkspaceList", "WorkspaceStats", "WorkspaceStatsReport",
 ]

@@ -167,7 +167,8 @@ class MessageInfo(ApiObject):
 
 class StreamEvent(ApiObject):
     """One event of a stream: ``type`` is token (content), tool_use (tool, input),
-    tool_result (tool, output), done (message_id, tokens_used, latency_ms, session_id,
+    tool_result (tool, output), restart (attempt: a worker died and the answer starts again,
+    drop what came before), done (message_id, tokens_used, latency_ms, session_id,
     finish_reason, tools_invoked) or error (code, message)."""
 
     type: str
@@ -299,6 +300,15 @@ class UserStatsReport(ApiObject):
 # ───────────────────────── webhooks ─────────────────────────
 
 
+class WebhookCircuit(ApiObject):
+    """The circuit breaker: ``open`` while the receiver keeps failing (deliveries wait, one probes)."""
+
+    state: str
+    opened_at: Optional[str]
+    next_probe_at: Optional[str]
+    failed_attempts: int
+
+
 class WebhookSubscription(ApiObject):
     """A subscription; ``workspaces`` None = every workspace in the creating key's ``scope``."""
 
@@ -312,6 +322,7 @@ class WebhookSubscription(ApiObject):
     disabled_reason: Optional[str]
     disabled_at: Optional[str]
     consecutive_failures: int
+    circuit: WebhookCircuit
     retries: int
     timeout_ms: int
     source: str
@@ -362,13 +373,21 @@ class WebhookAttempt(ApiObject):
 class WebhookDeliveryDetail(WebhookDelivery):
     """A delivery with the payload that was sent and every attempt."""
 
-    payload: Dict[str, Any]
+    payload: Optional[Dict[str, Any]]
     attempts: List[WebhookAttempt]
 
 
 class WebhookDeliveryList(ApiObject):
     data: List[WebhookDelivery]
     total: int
+
+
+class RedeliverSinceResult(ApiObject):
+    """The new deliveries replaying failed ones; ``next_since`` set when ``limit`` was reached."""
+
+    data: List[WebhookDelivery]
+    redelivered: int
+    next_since: Optional[str]
 
 
 # ───────────────────────── schedules ─────────────────────────

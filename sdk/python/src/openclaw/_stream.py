@@ -47,6 +47,8 @@ class MessageStream:
         self.done: Optional[StreamEvent] = None
 
     def __iter__(self) -> Iterator[str]:
+        # Tokens already yielded cannot be taken back: a ``restart`` event (see ``events()``)
+        # means the answer starts again; ``text()`` handles it.
         for event in self.events():
             if event.type == "token":
                 yield event.content
@@ -63,8 +65,14 @@ class MessageStream:
             self._response.close()
 
     def text(self) -> str:
-        """Reads the whole stream and returns the full answer."""
-        return "".join(self)
+        """Reads the whole stream and returns the full answer (from the last ``restart``, if any)."""
+        parts: list = []
+        for event in self.events():
+            if event.type == "token":
+                parts.append(event.content)
+            elif event.type == "restart":  # a worker died: the answer starts again
+                parts.clear()
+        return "".join(parts)
 
     def events(self) -> Iterator[StreamEvent]:
         """Every event of the stream, typed; raises OpenClawError on an ``error`` event."""

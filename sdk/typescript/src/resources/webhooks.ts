@@ -3,6 +3,8 @@ import type { RequestOptions, Transport } from '../http.js';
 import type {
   CreateWebhookParams,
   ListDeliveriesParams,
+  RedeliverSinceParams,
+  RedeliverSinceResult,
   UpdateWebhookParams,
   WebhookDelivery,
   WebhookDeliveryDetail,
@@ -57,6 +59,11 @@ export class Webhooks {
   /** Sends a logged delivery again: same payload and event id, new delivery id (`POST …/deliveries/{deliveryId}/redeliver`, 202). */
   redeliver(webhookId: string, deliveryId: string, opts: RequestOptions = {}): Promise<WebhookDelivery> {
     return this.http.json('POST', `${path(webhookId)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, opts);
+  }
+
+  /** Replays every failed delivery created since a time, oldest first (`POST /webhooks/{id}/redeliver`, 202); page with `nextSince`. */
+  redeliverSince(webhookId: string, params: RedeliverSinceParams, opts: RequestOptions = {}): Promise<RedeliverSinceResult> {
+    return this.http.json('POST', `${path(webhookId)}/redeliver`, { ...opts, body: params });
   }
 
   /** Sends a `ping` event to the subscription (`POST /webhooks/{id}/test`, 202): the queued delivery. */

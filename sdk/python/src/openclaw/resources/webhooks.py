@@ -5,7 +5,7 @@ from typing import Any, Dict, Optional, Sequence
 from urllib.parse import quote
 
 from .._http import Transport
-from .._models import WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryList, WebhookList, WebhookSubscription, WebhookWithSecret
+from .._models import RedeliverSinceResult, WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryList, WebhookList, WebhookSubscription, WebhookWithSecret
 
 
 _UNSET: Any = object()
@@ -66,6 +66,10 @@ class Webhooks:
     def redeliver(self, webhook_id: str, delivery_id: str) -> WebhookDelivery:
         """Sends a logged delivery again: same payload and event id, new delivery id."""
         return WebhookDelivery(self._http.json("POST", f"{_path(webhook_id)}/deliveries/{quote(delivery_id, safe='')}/redeliver"))
+
+    def redeliver_since(self, webhook_id: str, *, since: str, limit: Optional[int] = None) -> RedeliverSinceResult:
+        """Replays every failed delivery created since ``since`` (RFC 3339), oldest first; page with ``next_since``."""
+        return RedeliverSinceResult(self._http.json("POST", _path(webhook_id) + "/redeliver", body=_given(since=since, limit=limit)))
 
     def test(self, webhook_id: str) -> WebhookDelivery:
         """Sends a ``ping`` event to the subscription; returns the queued delivery."""
