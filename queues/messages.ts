@@ -15,7 +15,7 @@
  * same way, so a crash at any step loses nothing. A job that fails for any reason (stall limit,
  * an exception outside the agent) is concluded as `worker_failed`.
  */
-import { DelayedError, Job, Queue, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, WaitingError, Worker } from 'bullmq';
 import { eventTimestamp, type DomainEvent, type EventName } from '../server/events';
 import { newId } from '../server/ids';
 import { failpoint } from '../server/failpoints';
@@ -33,6 +33,8 @@ export const MESSAGES_QUEUE = 'messages';
 const PREFIX = '{oc:messages}';
 /** A parked job is promoted by its predecessor; this is only the safety net if that is lost. */
 const PARK_MS = 30_000;
+/** Events one message may have on their way to Redis before its agent waits. */
+const MAX_UNWRITTEN_EVENTS = 256;
 /**
  * A killed worker's jobs restart within LOCK_MS + STALL_CHECK_MS (about 12 s): its lock expires
  * and the next stall check hands the job to another worker. BullMQ renews the lock of a running
@@ -80,7 +82,8 @@ export class MessageProcessor {
     return this.ctx.config.messages.retentionHours * 3_600_000;
   }
 
-  async process(job: Job<MessageJobData>, token?: string): Promise<void> {
+  /** `shutdown` aborts when this process stops for good before the job finished: the job is handed back. */
+  async process(job: Job<MessageJobData>, token?: string, shutdown?: AbortSignal): Promise<void> {
     const d = job.data;
     const { sessions, workspaces } = this.ctx.stores;
     const [{ gate, history }, workspace] = await Promise.all([
@@ -97,10 +100,16 @@ export class MessageProcessor {
     const attempt = await this.ctx.stores.messages.start(d.messageId);
     // Finished by a run that died before advancing the session: complete it, never run it twice.
     if (attempt === 0) return this.complete(d);
-    await this.run(d, workspace, history, attempt);
+    if ((await this.run(d, workspace, history, attempt, shutdown)) === 'interrupted') {
+      // The process stops before the answer finished: back to the queue for another worker (no
+      // attempt used; its run starts with a `restart` event like any re-run).
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
   }
 
-  private async run(d: MessageJobData, workspace: Workspace | null, history: Turn[], attempt: number): Promise<void> {
+  /** 'interrupted': the shutdown signal stopped the agent; nothing was recorded. */
+  private async run(d: MessageJobData, workspace: Workspace | null, history: Turn[], attempt: number, shutdown?: AbortSignal): Promise<'finished' | 'interrupted'> {
     const { stores, config, clock } = this.ctx;
 
     // Events emitted in the same turn of the event loop go to Redis together (one round trip,
@@ -108,18 +117,34 @@ export class MessageProcessor {
     let lastAppend: Promise<unknown> = Promise.resolve();
     let appendFailed: unknown = null;
     let pending: string[] = [];
+    let unwritten = 0; // handed to Redis, not yet confirmed
     const flush = () => {
       if (!pending.length) return;
-      lastAppend = stores.messages.appendEvents(d.messageId, pending).catch((err: unknown) => (appendFailed ??= err));
+      const batch = pending;
       pending = [];
+      unwritten += batch.length;
+      lastAppend = stores.messages
+        .appendEvents(d.messageId, batch)
+        .catch((err: unknown) => (appendFailed ??= err))
+        .finally(() => (unwritten -= batch.length));
     };
-    const emit = (e: AgentEvent | { type: 'restart'; attempt: number }) => {
+    const emit = (e: AgentEvent | { type: 'restart'; attempt: number }): Promise<void> | undefined => {
       if (!pending.length) setImmediate(flush);
       pending.push(JSON.stringify(e));
+      if (unwritten + pending.length < MAX_UNWRITTEN_EVENTS) return undefined;
+      // Backpressure towards the model: a fast one would outrun Redis and pile events up in
+      // memory; it waits here until Redis has taken what it sent (appends are in order).
+      flush();
+      return lastAppend.then(
+        () => undefined,
+        () => undefined,
+      );
     };
     // Another worker's run died part-way: tell stream readers to drop what it had sent.
     if (attempt > 1) emit({ type: 'restart', attempt });
     const abort = new AbortController();
+    const interrupt = () => abort.abort();
+    shutdown?.addEventListener('abort', interrupt, { once: true });
     let timer: NodeJS.Timeout | undefined;
     let result: AgentResult | null = null;
     let failure: MessageFailure | null = null;
@@ -149,18 +174,21 @@ export class MessageProcessor {
       ]);
     } catch (err) {
       failure = failureOf(err, config.messages.timeoutMs);
-      if (failure.code === 'agent_error') this.ctx.log.error({ err, messageId: d.messageId }, 'agent failed');
+      if (failure.code === 'agent_error' && !shutdown?.aborted) this.ctx.log.error({ err, messageId: d.messageId }, 'agent failed');
     } finally {
       clearTimeout(timer);
+      shutdown?.removeEventListener('abort', interrupt);
     }
     flush();
     await lastAppend;
+    if (!result && shutdown?.aborted) return 'interrupted';
     // Readers would miss part of the answer: run it again (they get a `restart` event) rather than finish with a gap.
     if (appendFailed) throw appendFailed;
     const finishedAt = clock.now();
     const latencyMs = Math.max(0, finishedAt - d.receivedAt);
     if (result) await this.succeed(d, result, latencyMs, finishedAt);
     else await this.fail(d, failure!, latencyMs, finishedAt);
+    return 'finished';
   }
 
   private async succeed(d: MessageJobData, r: AgentResult, latencyMs: number, finishedAt: number): Promise<void> {
@@ -273,7 +301,8 @@ export class MessageProcessor {
 }
 
 export function startMessagesWorker(processor: MessageProcessor, ctx: Deps & Pick<GatewayContext, 'redisUrl'>): Worker<MessageJobData> {
-  const worker = new Worker<MessageJobData>(MESSAGES_QUEUE, (job, token) => processor.process(job, token), {
+  // Three parameters: BullMQ then hands each job an abort signal (worker.cancelAllJobs at shutdown).
+  const worker = new Worker<MessageJobData>(MESSAGES_QUEUE, (job, token, signal) => processor.process(job, token, signal), {
     connection: createBlockingClient(ctx.redisUrl, 'openclaw-messages-worker'),
     prefix: PREFIX,
     concurrency: ctx.config.workers.concurrency,

@@ -101,7 +101,9 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
     },
-    forceCloseConnections: true,
+    // Not true: that destroys every socket at close, cutting open streams mid-answer. The stop
+    // sequence in gateway.ts drains them first and closes what is left itself.
+    forceCloseConnections: false,
     // Requests Node's parser refuses (431, bad Content-Length, a header without a colon, raw bytes
     // in the path) never reach a route: answered on the socket, in the one error shape.
     clientErrorHandler,
@@ -133,7 +135,14 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
-    if (closing) throw unavailable('the gateway is shutting down; retry shortly', 'unavailable', 2);
+    if (ctx.shutdown.draining || closing) {
+      reply.header('Connection', 'close');
+      throw unavailable('the gateway is shutting down; retry on another instance or shortly', 'shutting_down', 2);
+    }
+  });
+  // Requests that were already running when the drain began: their connection closes after the reply.
+  app.addHook('onSend', async (_request, reply) => {
+    if (ctx.shutdown.draining) reply.header('Connection', 'close');
   });
 
   app.setErrorHandler(sendError);

@@ -167,9 +167,15 @@ export const ConfigSchema = Obj({
       heartbeatMs: Int(10, { default: 15000 }),
       /** Dedicated Redis connections per process that follow message event streams (blocking XREAD). */
       followerConnections: Int(1, { default: 2, maximum: 64 }),
+      /** Unsent SSE bytes per connection at which the gateway stops feeding it until it drains (docs/messages.md). */
+      streamBufferBytes: Int(16384, { default: 262144 }),
+      /** A stream whose client read nothing of its buffer for this long is closed (it resumes with Last-Event-ID). */
+      stalledStreamMs: Int(1000, { default: 60000 }),
     },
     { default: {} },
   ),
+  /** SIGTERM/SIGINT: how long open streams, waiting requests and running jobs get to finish (docs/messages.md). */
+  shutdown: Obj({ graceMs: Int(0, { default: 30000 }) }, { default: {} }),
   sessions: Obj({ idleMinutes: Int(1, { default: 60 }), historyLimit: Int(0, { default: 20 }) }, { default: {} }),
   workers: Obj({ enabled: Type.Boolean({ default: true }), concurrency: Int(1, { default: 64 }) }, { default: {} }),
   webhooks: Obj(

@@ -15,6 +15,7 @@ import type { ModelRegistry } from './agent/providers/registry';
 import type { Metrics } from './metrics';
 import type { ScheduleService } from './schedules';
 import type { WebhookService } from './webhooks/service';
+import type { Shutdown } from './shutdown';
 
 export interface Readiness {
   /** False until Redis, the stores and the workers are ready: API routes answer 503 `starting`. */
@@ -32,6 +33,8 @@ export interface GatewayContext {
   version: string;
   startedAt: number;
   readiness: Readiness;
+  /** Graceful stop: draining flag, track() for in-flight work, the signal that ends the grace period. */
+  shutdown: Shutdown;
   /** Name of the model answering when no preset names one (e.g. "offline"). */
   defaultModel: string;
   /**

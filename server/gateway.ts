@@ -16,6 +16,17 @@ import { formatKeyAnnouncement } from './auth/announce';
 import { FEATURES } from './features';
 import type { GatewayContext } from './context';
 import { createModelRegistry } from './agent/providers/registry';
+import { Shutdown, settleWithin, type DrainReport } from './shutdown';
+
+/**
+ * After the drain (grace period + WRAP_UP_MS): how long closing may take in all, and each step at
+ * most. Bounded so the process exits within grace + 5 s even when Redis is gone and every close
+ * would wait for it.
+ */
+const CLOSE_ALL_MS = 3000;
+const CLOSE_HTTP_MS = 500;
+const STOP_FEATURE_MS = 1500;
+const QUIT_REDIS_MS = 300;
 
 export interface GatewayOptions {
   config: Config;
@@ -39,7 +50,12 @@ export interface Gateway {
   url: string | null;
   /** Set when this start created the bootstrap admin key (printed once). */
   bootstrapKey: string | null;
-  close(): Promise<void>;
+  /**
+   * Graceful stop (docs/messages.md): refuse new requests, give open streams, waiting requests and
+   * running jobs up to `graceMs` (default shutdown.graceMs), end the rest resumably, then close
+   * everything, each step bounded so a dead Redis cannot hold the stop.
+   */
+  close(opts?: { graceMs?: number }): Promise<DrainReport | null>;
 }
 
 export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' | 'log' | 'clock' | 'env'>): GatewayContext {
@@ -61,6 +77,7 @@ export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' |
     version: VERSION,
     startedAt: Date.now(),
     readiness: { ready: false },
+    shutdown: new Shutdown(),
     defaultModel: models.defaultModel,
     models,
     queues: new Map(),
@@ -115,26 +132,47 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     for (const f of FEATURES) if (f.start) stops.push(await f.start(ctx, { workers: runWorkers }));
   } catch (err) {
-    await app?.close();
+    if (app) {
+      app.server.closeAllConnections();
+      await app.close();
+    }
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     ctx.redis.disconnect();
     throw err;
   }
   ctx.readiness.ready = true;
 
-  let closed = false;
+  let closing: Promise<DrainReport | null> | null = null;
+  const close = async (graceMs: number): Promise<DrainReport> => {
+    ctx.readiness.ready = false;
+    ctx.shutdown.begin();
+    // Stop listening (idle keep-alive sockets close now); resolves once every connection is gone.
+    const httpClosed = app?.close() ?? Promise.resolve();
+    const report = await ctx.shutdown.drain(graceMs);
+    if (report.cut || report.stuck) ctx.log.warn(report, 'shutdown: grace period over, open streams and jobs were ended or handed back');
+    const deadline = Date.now() + CLOSE_ALL_MS;
+    if (app) {
+      app.server.closeIdleConnections();
+      // Whatever is left (a client that stopped reading) is cut.
+      if (!(await settleWithin(httpClosed, CLOSE_HTTP_MS))) app.server.closeAllConnections();
+      await settleWithin(httpClosed, 100);
+    }
+    for (const stop of stops.reverse()) {
+      const ms = Math.max(50, Math.min(STOP_FEATURE_MS, deadline - QUIT_REDIS_MS - Date.now()));
+      const stopped = stop().catch((err: unknown) => ctx.log.error({ err }, 'stopping a feature failed'));
+      if (!(await settleWithin(stopped, ms))) ctx.log.warn(`shutdown: a feature did not stop within ${ms} ms (Redis away?); moving on`);
+    }
+    if (!(await settleWithin(ctx.redis.quit(), QUIT_REDIS_MS))) ctx.redis.disconnect();
+    return report;
+  };
   return {
     ctx,
     app,
     url,
     bootstrapKey,
-    async close() {
-      if (closed) return;
-      closed = true;
-      ctx.readiness.ready = false;
-      await app?.close();
-      for (const stop of stops.reverse()) await stop().catch((err) => ctx.log.error({ err }, 'stopping a feature failed'));
-      await ctx.redis.quit().catch(() => ctx.redis.disconnect());
+    close(opts = {}) {
+      closing ??= close(opts.graceMs ?? ctx.config.shutdown.graceMs);
+      return closing;
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `openclaw start` / `npm start`: config → Redis (REDIS_URL or the embedded redis-server) →
- * gateway (HTTP + workers) → listen; SIGINT/SIGTERM close everything in order and stop the
- * embedded Redis (AOF flushed).
+ * gateway (HTTP + workers) → listen; SIGINT/SIGTERM drain (shutdown.graceMs), close everything
+ * in order and stop the embedded Redis last (AOF flushed). A second signal ends the grace period.
  */
 import { loadConfig } from './config';
 import { resolveRedis } from './embedded-redis';
@@ -23,14 +23,25 @@ export async function runGateway(opts: StartOptions = {}): Promise<void> {
   // embedded redis-server is never left behind by a Ctrl-C.
   let gateway: Gateway | null = null;
   let stopping = false;
+  const graceMs = config.shutdown.graceMs;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: no more waiting; streams and jobs wrap up now (still resumably).
+      say(`${signal} again: ending open streams and handing back jobs now…`);
+      gateway?.ctx.shutdown.hurry();
+      return;
+    }
     stopping = true;
-    say(`${signal}: shutting down…`);
-    const force = setTimeout(() => process.exit(1), 20000);
+    say(`${signal}: shutting down (up to ${graceMs} ms for open streams and running jobs)…`);
+    // The last resort if a close hangs anyway: the promise is grace + 5 s.
+    const force = setTimeout(() => {
+      say('shutdown took too long; exiting');
+      process.exit(1);
+    }, graceMs + 4500);
     force.unref();
-    await gateway?.close();
-    await embedded?.stop();
+    const report = await gateway?.close();
+    if (report) say(`stopped: ${report.finished} finished during the grace period, ${report.cut} ended or handed back`);
+    await embedded?.stop(); // last: everything above may still write to it
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

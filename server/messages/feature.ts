@@ -32,6 +32,11 @@ export const messagesFeature: Feature = {
       worker = startMessagesWorker(processor, ctx);
       ctx.metrics.trackWorker(MESSAGES_QUEUE, worker); // job durations in /metrics
       await worker.waitUntilReady();
+      const w = worker;
+      ctx.shutdown.onDrain(() => {
+        // Stop taking jobs; running ones get the grace period, then go back to the queue for another worker.
+        ctx.shutdown.track(w.close(), () => w.cancelAllJobs('shutting_down'));
+      });
       const repair = new MessageRepair(ctx, queue as never, processor);
       timers.push(
         setInterval(() => {

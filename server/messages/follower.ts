@@ -9,6 +9,10 @@
  * stall every request behind it). Note for Redis Cluster: a multi-stream XREAD needs its keys in
  * one slot; there, lanes would have to be split per node.
  *
+ * Backpressure: a follower whose reader is full takes only part of a batch and is paused; the
+ * lane leaves it out of its reads (the Redis stream keeps the entries) until resume(), then reads
+ * on from the last entry it took. A stalled client costs no gateway memory beyond its socket buffer.
+ *
  * Redis keys: oc:follow:{<laneId>}:wake → stream (MAXLEN 1), the lane's wake-up bell.
  */
 import type Redis from 'ioredis';
@@ -25,10 +29,21 @@ export interface StreamEntry {
   outcome?: string;
 }
 
+/** Takes entries in order; returns how many it took (fewer than given: pause until resume()). */
+export type Deliver = (entries: StreamEntry[]) => number;
+
+export interface Followed {
+  /** Stop following (idempotent). */
+  stop(): void;
+  /** Deliver again after a pause, from the entry after the last one taken. */
+  resume(): void;
+}
+
 interface Subscription {
   key: string;
   lastId: string;
-  deliver(entries: StreamEntry[]): void;
+  paused: boolean;
+  deliver: Deliver;
 }
 
 type XReadReply = Array<[string, Array<[string, string[]]>]> | null;
@@ -47,6 +62,13 @@ const STREAM_ID = /^\d{1,15}(-\d{1,15})?$/;
 export const isStreamId = (s: string) => STREAM_ID.test(s);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Entries per stream per read. Small enough that one read over many long streams stays a few MB
+ * (the reply is parsed at once; 50 streams × 1000 entries made ~30 MB of garbage per read), large
+ * enough that a fast reader needs few round trips.
+ */
+const READ_COUNT = 200;
 
 class Lane {
   readonly subs = new Map<string, Set<Subscription>>();
@@ -77,6 +99,11 @@ class Lane {
     let set = this.subs.get(sub.key);
     if (!set) this.subs.set(sub.key, (set = new Set()));
     set.add(sub);
+    this.wake();
+  }
+
+  /** Makes the blocked (or idle) read start over with the current followers. */
+  wake(): void {
     if (this.idle) {
       const wake = this.idle;
       this.idle = null;
@@ -101,22 +128,23 @@ class Lane {
 
   private async run(): Promise<void> {
     while (!this.closed) {
-      if (!this.subs.size) {
-        await new Promise<void>((resolve) => (this.idle = resolve));
-        continue;
-      }
       const keys = [this.wakeKey];
       const ids = [this.wakeLast];
       for (const [key, set] of this.subs) {
         let min: string | null = null;
-        for (const s of set) if (min === null || compareIds(s.lastId, min) < 0) min = s.lastId;
+        for (const s of set) if (!s.paused && (min === null || compareIds(s.lastId, min) < 0)) min = s.lastId;
+        if (min === null) continue; // every reader of this stream is full: leave the entries in Redis
         keys.push(key);
-        ids.push(min!);
+        ids.push(min);
+      }
+      if (keys.length === 1) {
+        await new Promise<void>((resolve) => (this.idle = resolve));
+        continue;
       }
       let reply: XReadReply;
       this.reading = true;
       try {
-        reply = (await this.conn.xread('COUNT', 1000, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...ids)) as XReadReply;
+        reply = (await this.conn.xread('COUNT', READ_COUNT, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...ids)) as XReadReply;
       } catch {
         if (!this.closed) await sleep(100);
         continue;
@@ -143,11 +171,12 @@ class Lane {
       });
       const from = readFrom.get(key)!;
       for (const sub of [...set]) {
-        if (compareIds(sub.lastId, from) < 0) continue;
+        if (sub.paused || compareIds(sub.lastId, from) < 0) continue;
         const fresh = entries.filter((e) => compareIds(e.id, sub.lastId) > 0);
         if (!fresh.length) continue;
-        sub.lastId = fresh[fresh.length - 1].id;
-        sub.deliver(fresh);
+        const taken = sub.deliver(fresh);
+        if (taken > 0) sub.lastId = fresh[Math.min(taken, fresh.length) - 1].id;
+        if (taken < fresh.length) sub.paused = true;
       }
     }
   }
@@ -172,14 +201,22 @@ export class StreamFollower {
 
   /**
    * Delivers the entries of stream `key` after `afterId` ('0' = from the start), in order, until
-   * the returned function is called. Connections open on first use.
+   * stop(). When `deliver` takes fewer entries than given, delivery pauses until resume().
+   * Connections open on first use.
    */
-  follow(key: string, afterId: string, deliver: (entries: StreamEntry[]) => void): () => void {
+  follow(key: string, afterId: string, deliver: Deliver): Followed {
     this.lanes ??= Array.from({ length: this.opts.lanes }, () => new Lane(this.url, this.data, this.opts.blockMs ?? 5000));
     const lane = this.lanes.reduce((a, b) => (b.size < a.size ? b : a));
-    const sub: Subscription = { key, lastId: afterId, deliver };
+    const sub: Subscription = { key, lastId: afterId, paused: false, deliver };
     lane.add(sub);
-    return () => lane.remove(sub);
+    return {
+      stop: () => lane.remove(sub),
+      resume: () => {
+        if (!sub.paused) return;
+        sub.paused = false;
+        lane.wake();
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -52,6 +52,8 @@ export interface MessageJobData {
 export interface Following {
   /** Stop following (the message itself goes on). */
   stop(): void;
+  /** After onEvent returned false: deliver again from the next event (the Redis stream kept them). */
+  resume(): void;
   /** Resolves after the final event (done or error) was delivered. */
   finished: Promise<void>;
 }
@@ -212,23 +214,26 @@ export class MessageService {
     return this.ctx.stores.messages.get(messageId);
   }
 
-  /** Delivers the message's events after `afterId` ('0': all of them) until the final one. */
-  follow(messageId: string, afterId: string, onEvent: (e: StreamEntry) => void): Following {
-    let stop: () => void = () => undefined;
+  /**
+   * Delivers the message's events after `afterId` ('0': all of them) until the final one. When
+   * onEvent returns false (its reader is full), delivery pauses until resume() (backpressure).
+   */
+  follow(messageId: string, afterId: string, onEvent: (e: StreamEntry) => boolean | void): Following {
     let resolveFinished: () => void = () => undefined;
     const finished = new Promise<void>((r) => (resolveFinished = r));
-    const unsubscribe = this.follower.follow(eventStreamKey(messageId), afterId, (entries) => {
-      for (const e of entries) {
-        onEvent(e);
-        if (isFinalEvent(e.data)) {
-          stop();
+    const followed = this.follower.follow(eventStreamKey(messageId), afterId, (entries) => {
+      for (let i = 0; i < entries.length; i++) {
+        const more = onEvent(entries[i]);
+        if (isFinalEvent(entries[i].data)) {
+          followed.stop();
           resolveFinished();
-          return;
+          return entries.length;
         }
+        if (more === false) return i + 1;
       }
+      return entries.length;
     });
-    stop = unsubscribe;
-    return { stop: unsubscribe, finished };
+    return { stop: followed.stop, resume: followed.resume, finished };
   }
 
   /** The message's record once finished (done or error); null when still unfinished after timeoutMs. */
@@ -236,8 +241,8 @@ export class MessageService {
     return (await this.outcome(messageId, timeoutMs)) ? this.get(messageId) : null;
   }
 
-  /** How the message ended, read from its final event (no extra round trip); null after timeoutMs. */
-  async outcome(messageId: string, timeoutMs: number): Promise<Outcome | null> {
+  /** How the message ended, read from its final event (no extra round trip); null after timeoutMs or once `cancelled` settles. */
+  async outcome(messageId: string, timeoutMs: number, cancelled?: Promise<unknown>): Promise<Outcome | null> {
     let outcome: Outcome | null = null;
     const following = this.follow(messageId, '0', (e) => {
       if (e.outcome) outcome = JSON.parse(e.outcome) as Outcome;
@@ -245,7 +250,7 @@ export class MessageService {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
     try {
-      await Promise.race([following.finished, timedOut]);
+      await Promise.race([following.finished, timedOut, ...(cancelled ? [cancelled] : [])]);
     } finally {
       clearTimeout(timer);
       following.stop();

@@ -14,7 +14,8 @@ import { fingerprint, type IdempotencyClaim } from '../store/idempotency';
 import type { MessageRecord } from '../store/messages';
 import { isStreamId } from '../messages/follower';
 import { errors } from './schemas';
-import { overheadHeaders, reportUpstreamTime } from '../metrics/overhead';
+import { reportUpstreamTime } from '../metrics/overhead';
+import { relayEvents } from './sse';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** How much longer than messages.timeoutMs a synchronous request waits (queueing time). */
@@ -149,48 +150,17 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
     return slot;
   }
 
-  /** Relays a message's events as SSE from `afterId` until its final event; the client may leave at any time. */
-  function relay(request: FastifyRequest, reply: FastifyReply, messageId: string, afterId: string, slot: StreamSlot | null): void {
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      ...overheadHeaders(request, reply), // hijacked: the onSend hook that usually adds it does not run
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+  /** Relays a message's events as SSE from `afterId` until its final event, holding one of the key's stream slots. */
+  const relay = (request: FastifyRequest, reply: FastifyReply, messageId: string, afterId: string, slot: StreamSlot | null) =>
+    relayEvents(ctx, request, reply, {
+      messageId,
+      afterId,
+      waitMs: waitMs(),
+      ...(slot && {
+        onHeartbeat: () => void ctx.stores.streams.refresh(slot.keyId, slot.id, slotTtlMs()).catch(() => undefined),
+        onClose: () => void ctx.stores.streams.release(slot.keyId, slot.id).catch(() => undefined),
+      }),
     });
-    res.flushHeaders(); // the client learns at once that its stream is open (not at the first event)
-    const following = ctx.messages.follow(messageId, afterId, (e) => res.write(`id: ${e.id}\ndata: ${e.data}\n\n`));
-    const heartbeat = setInterval(() => {
-      res.write(': heartbeat\n\n');
-      if (slot) ctx.stores.streams.refresh(slot.keyId, slot.id, slotTtlMs()).catch(() => undefined);
-    }, ctx.config.messages.heartbeatMs);
-    const giveUp = setTimeout(() => {
-      res.write(`data: ${JSON.stringify({ type: 'error', code: 'timeout', message: `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${messageId}` })}\n\n`);
-      done();
-    }, waitMs());
-    let ended = false;
-    const cleanup = () => {
-      clearInterval(heartbeat);
-      clearTimeout(giveUp);
-      following.stop(); // the message itself goes on: it is stored, counted and announced
-      if (slot) ctx.stores.streams.release(slot.keyId, slot.id).catch(() => undefined);
-    };
-    const done = () => {
-      if (ended) return;
-      ended = true;
-      cleanup();
-      res.end();
-    };
-    res.on('close', () => {
-      ended = true;
-      cleanup();
-    });
-    following.finished.then(done, done);
-    request.log.debug({ messageId, afterId }, 'streaming message events');
-  }
 
   app.post<{ Body: SendBody }>(
     '/messages',
@@ -201,7 +171,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
         summary: 'Send a message and get the whole answer (or 202 with "async": true)',
         headers: IdempotencyHeaders,
         body,
-        response: { 200: ResultSchema, 202: AcceptedSchema, ...errors(400, 403, 404, 409, 413, 422, 500, 502, 504) },
+        response: { 200: ResultSchema, 202: AcceptedSchema, ...errors(400, 403, 404, 409, 413, 422, 500, 502, 503, 504) },
       },
     },
     async (request, reply) => {
@@ -215,8 +185,14 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
         return { messageId: sent.messageId, sessionId: sent.sessionId, status: sent.status };
       }
       const waitStarted = performance.now();
-      const outcome = await ctx.messages.outcome(sent.messageId, waitMs());
+      // A stop lets this wait run through the grace period, then answers 503 with the message id.
+      let cutShort: () => void = () => undefined;
+      const stopping = new Promise<void>((r) => (cutShort = r));
+      const outcome = await ctx.shutdown.track(ctx.messages.outcome(sent.messageId, waitMs(), stopping), cutShort);
       reportUpstreamTime(request, performance.now() - waitStarted); // the worker's time, not gateway overhead
+      if (!outcome && ctx.shutdown.over) {
+        throw new ApiError(503, 'shutting_down', `this gateway stopped before the answer was ready; the message goes on: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, { 'Retry-After': '2', Connection: 'close' }, { messageId: sent.messageId });
+      }
       if (!outcome) {
         throw new ApiError(504, 'timeout', `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, {}, { messageId: sent.messageId });
       }

@@ -90,6 +90,8 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       return key;
     },
     request,
-    close: () => gateway.close(),
+    close: async () => {
+      await gateway.close();
+    },
   };
 }
