@@ -115,7 +115,8 @@ export async function deliverAttempt(deps: DeliverDeps, job: AttemptJob): Promis
         status: result.status,
         error,
         response: result.response,
-        nextAttemptAt: delayMs !== null ? new Date(clock.now() + delayMs).toISOString() : null,
+        // Counted from the attempt's end as logged (startedAt + durationMs), whatever the event loop's lag since.
+        nextAttemptAt: delayMs !== null ? new Date(startedAt.getTime() + result.durationMs + delayMs).toISOString() : null,
       },
     },
     retentionSec,
