@@ -91,6 +91,12 @@ export class MessageStream implements AsyncIterable<string> {
           } catch (cause) {
             throw new OpenClawError({ status: res.status, code: 'invalid_response', message: `not a JSON event: ${sse.data.slice(0, 200)}`, headers: this.headers, cause });
           }
+          // A gateway that stops ends open streams with `shutting_down`: resume from the last event (another instance answers).
+          if (event.type === 'error' && event.code === 'shutting_down' && this.source.resume) {
+            this.messageId ??= event.messageId ?? null;
+            interruption = new OpenClawError({ status: 503, code: event.code, message: event.message, headers: this.headers, body: event });
+            break;
+          }
           if (event.type === 'error') {
             throw new OpenClawError({ status: statusOfCode(event.code), code: event.code, message: event.message, headers: this.headers, body: event });
           }

@@ -117,6 +117,9 @@ export interface ErrorEvent {
   type: 'error';
   code: string;
   message: string;
+  /** With `shutting_down` (the gateway is stopping; the SDK resumes by itself): where to resume. */
+  messageId?: string;
+  lastEventId?: string;
 }
 /**
  * The worker answering this message died and another one starts it again (`attempt` 2, 3…):

@@ -97,6 +97,10 @@ class MessageStream:
                             event = StreamEvent(json.loads(sse.data))
                         except ValueError:
                             raise OpenClawError(res.status, "invalid_response", f"not a JSON event: {sse.data[:200]}", self.headers) from None
+                        if event.type == "error" and event.code == "shutting_down" and self._resume is not None:
+                            # The gateway is stopping: resume from the last event (another instance answers).
+                            interruption = OpenClawError(503, event.code, event.message, self.headers, body=event.to_dict())
+                            break
                         if event.type == "error":
                             raise OpenClawError(status_of_code(event.code), event.code, event.message, self.headers, body=event.to_dict())
                         if event.type == "done":
