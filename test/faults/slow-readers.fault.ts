@@ -82,6 +82,8 @@ describe('(7) slow readers', () => {
       messages: { maxChars: 400_000, stalledStreamMs: 600_000 },
       api: { bodyLimitBytes: 4 * MB, defaultRateLimit: 0 },
       workers: { concurrency: 64, enabled: false },
+      // One key opens all 50 (then 200) streams: lift the per-key stream cap (limits.streamsPerKey, 20).
+      limits: { streamsPerKey: 0 },
     });
     // The answers are made in an `openclaw worker` process: the gateway's RSS is then what serving the streams costs.
     worker = await startCliGateway({ messages: { maxChars: 400_000 }, workers: { concurrency: 64 } }, 'worker');
