@@ -40,7 +40,13 @@ export async function startCliGateway(config: Record<string, any> = {}, command:
 
 /** Resident set size of a process in bytes (Linux /proc). */
 export function rssOf(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return 0; // the process is gone
+  }
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status);
   return kb ? Number(kb[1]) * 1024 : 0;
 }
 

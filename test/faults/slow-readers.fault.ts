@@ -94,6 +94,11 @@ describe('(7) slow readers', () => {
     await Promise.all([gw.proc.exited, worker?.proc.exited]);
   });
 
+  const afterEachCleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const c of afterEachCleanups.splice(0)) c();
+  });
+
   it(`${STALLED} stalled readers of ${LONG_TOKENS}-token streams add < 100 MB RSS, and get every event once they read`, async () => {
     const warm = await api(gw.url, 'POST', '/messages', { workspace: 'team', userId: 'warm-up', message: wordsMessage(LONG_TOKENS, 'w') });
     expect(warm.status).toBe(200);
@@ -105,6 +110,8 @@ describe('(7) slow readers', () => {
       workerPeak = Math.max(workerPeak, rssOf(worker!.pid));
     };
     const sampler = setInterval(sample, 100);
+    // A failure below must not leave the sampler reading a process that is gone.
+    afterEachCleanups.push(() => clearInterval(sampler));
 
     const message = wordsMessage(LONG_TOKENS, 'token');
     const streams = Array.from({ length: STALLED }, (_, i) =>
