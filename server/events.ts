@@ -43,18 +43,9 @@ export class EventBus {
     this.sinks.push(sink);
   }
 
-  /**
-   * Builds and dispatches an event; resolves when every sink has enqueued it (errors are logged,
-   * not thrown). `as` re-emits an event recorded earlier with its own id and timestamp.
-   */
-  async emit(event: EventName, workspace: string | null, data: Record<string, unknown>, as?: { id: string; timestamp: string }): Promise<DomainEvent> {
-    const e: DomainEvent = {
-      id: as?.id ?? newId('evt'),
-      event,
-      timestamp: as?.timestamp ?? eventTimestamp(this.clock.now()),
-      workspace,
-      data,
-    };
+  /** Builds and dispatches an event; resolves when every sink has enqueued it (errors are logged, not thrown). */
+  async emit(event: EventName, workspace: string | null, data: Record<string, unknown>): Promise<DomainEvent> {
+    const e: DomainEvent = { id: newId('evt'), event, timestamp: eventTimestamp(this.clock.now()), workspace, data };
     await this.publish(e).catch(() => undefined); // publish logged it
     return e;
   }

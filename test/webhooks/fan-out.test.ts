@@ -73,8 +73,7 @@ describe('webhook fan-out storage and repair', () => {
     const [a, b] = [await subscribe(), await subscribe()];
     const queue = gw.gateway.ctx.queues.get('webhooks')!;
     const first = await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: 'msg_once', workspace: 'team' });
-    const again = await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: 'msg_once', workspace: 'team' }, { id: first.id, timestamp: first.timestamp });
-    expect(again.id).toBe(first.id);
+    await gw.gateway.ctx.events.publish(first); // what an outbox re-delivery does
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 2 });
     expect((await queue.getJob(deliveryIdFor(first.id, a.id)))?.data).toEqual({ webhookId: a.id, deliveryId: deliveryIdFor(first.id, a.id) });
     for (const s of [a, b]) expect((await deliveries(s.id)).map((d) => d.id)).toEqual([deliveryIdFor(first.id, s.id)]);
@@ -84,7 +83,7 @@ describe('webhook fan-out storage and repair', () => {
     gw = await startTestGateway({ config: CONFIG, flush: false });
     await rx.waitFor((x) => x.length === 2);
     for (const s of [a, b]) await poll(() => deliveries(s.id), (l) => l[0]?.status === 'delivered', 5000, 'delivered');
-    await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: 'msg_once', workspace: 'team' }, { id: first.id, timestamp: first.timestamp });
+    await gw.gateway.ctx.events.publish(first);
     // Another event through the same path proves the worker is running before we look again.
     const other = await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: 'msg_other', workspace: 'team' });
     await rx.waitFor((x) => x.filter((h) => h.body.id === other.id).length === 2);
