@@ -87,13 +87,13 @@ export class MessageProcessor {
     const d = job.data;
     const { sessions, workspaces } = this.ctx.stores;
     const [{ gate, history }, workspace] = await Promise.all([
-      sessions.gate(d.sessionId, d.seq, this.ctx.config.sessions.historyLimit),
+      sessions.gate({ workspace: d.workspace, id: d.sessionId }, d.seq, this.ctx.config.sessions.historyLimit),
       workspaces.get(d.workspace),
     ]);
     if (gate === 'wait') {
       await job.moveToDelayed(Date.now() + PARK_MS, token);
       // The predecessor may have finished while we parked: then nobody else will promote us.
-      if (await sessions.isTurn(d.sessionId, d.seq)) await job.promote().catch(() => undefined);
+      if (await sessions.isTurn({ workspace: d.workspace, id: d.sessionId }, d.seq)) await job.promote().catch(() => undefined);
       throw new DelayedError();
     }
     if (gate === 'finished') return; // a re-run of a job that already finished (stalled worker): never run twice
@@ -263,7 +263,7 @@ export class MessageProcessor {
    * A finished message whose session may not have moved on: publish its recorded event again
    * (the same id: receivers see one event) and advance. Safe to repeat.
    */
-  async complete(d: Pick<MessageRef, 'messageId' | 'sessionId' | 'seq'>): Promise<void> {
+  async complete(d: Pick<MessageRef, 'messageId' | 'workspace' | 'sessionId' | 'seq'>): Promise<void> {
     const announce = await this.ctx.stores.messages.announcement(d.messageId);
     if (announce) await this.ctx.events.publish(announce);
     await this.next(d);
@@ -274,8 +274,8 @@ export class MessageProcessor {
   }
 
   /** This message is completely finished (done event written): the session's next one may run. */
-  async next(d: Pick<MessageRef, 'sessionId' | 'seq'>): Promise<void> {
-    const next = await this.ctx.stores.sessions.advance(d.sessionId, d.seq);
+  async next(d: Pick<MessageRef, 'workspace' | 'sessionId' | 'seq'>): Promise<void> {
+    const next = await this.ctx.stores.sessions.advance({ workspace: d.workspace, id: d.sessionId }, d.seq);
     if (next) {
       const job = await Job.fromId(this.queue, next);
       // Not delayed yet: that job re-checks its turn right after parking and promotes itself.

@@ -1,7 +1,7 @@
 /**
- * The `schedules` queue: one BullMQ job scheduler per enabled schedule (id = schedule id,
+ * The `schedules` queue: one BullMQ job scheduler per enabled schedule (id = `<workspace>/<schedule id>`,
  * pattern = cron, tz = timezone). BullMQ keeps exactly one pending job per scheduler, with the
- * deterministic id `repeat:<scheduleId>:<tickMillis>`, so however many gateways share the Redis,
+ * deterministic id `repeat:<workspace>/<scheduleId>:<tickMillis>`, so however many gateways share the Redis,
  * each tick is one job and runs once. A worker submits the schedule's message through the
  * normal pipeline (ctx.messages), waits for the answer, records the run and emits
  * `schedule.completed` or `schedule.failed`.
@@ -17,7 +17,7 @@ import type { GatewayContext } from '../server/context';
 import { createBlockingClient } from '../server/redis';
 import { ApiError } from '../server/errors';
 import { ScheduleService, messageInput, type ScheduleJobData } from '../server/schedules';
-import { EXCERPT_CHARS, type Schedule, type ScheduleRun } from '../server/store/schedules';
+import { EXCERPT_CHARS, scheduleRef, type Schedule, type ScheduleRun } from '../server/store/schedules';
 import type { MessageResult } from '../server/store/messages';
 
 export const SCHEDULES_QUEUE = 'schedules';
@@ -42,35 +42,46 @@ export class ScheduleRunner {
 
   private now = () => new Date(this.ctx.clock.now()).toISOString();
 
+  /** The job's schedule. Jobs queued before ids were per workspace carry no workspace: found by id. */
+  private async scheduleOf(data: ScheduleJobData): Promise<Schedule | null> {
+    const { schedules, workspaces } = this.ctx.stores;
+    if (data.workspace !== undefined) return schedules.get({ workspace: data.workspace, id: data.scheduleId });
+    const found = await schedules.findIn(data.scheduleId, await workspaces.ids());
+    return found.length === 1 ? schedules.get({ workspace: found[0], id: data.scheduleId }) : null;
+  }
+
   async process(job: Job<ScheduleJobData>): Promise<void> {
     const { schedules } = this.ctx.stores;
-    const s = await schedules.get(job.data.scheduleId);
+    const s = await this.scheduleOf(job.data);
     if (job.name === 'manual') {
       if (!s) return; // deleted while running: nothing left to record
-      const run = (await schedules.runs(s.id)).find((r) => r.runId === job.data.runId);
+      const run = (await schedules.runs(s)).find((r) => r.runId === job.data.runId);
       if (run && run.status !== 'running') return; // retried after it already finished
       await this.follow(s, run ?? this.started(job.data.runId!, 'manual', job.data.requestedAt!, job.data.messageId!, job.data.sessionId!));
       return;
     }
+    const schedulerId = job.data.workspace !== undefined ? scheduleRef({ workspace: job.data.workspace, id: job.data.scheduleId }) : job.data.scheduleId;
     if (!s || !s.enabled) {
       // The schedule went away (or was disabled) after this tick was queued: stop its ticks.
-      if (!s) await this.queue.removeJobScheduler(job.data.scheduleId);
+      if (!s) await this.queue.removeJobScheduler(schedulerId);
       return;
     }
+    // A tick of a scheduler armed before ids were per workspace: run it, but tick from the new one.
+    if (job.data.workspace === undefined && (await this.queue.removeJobScheduler(schedulerId))) await this.ctx.schedules.arm(s, s);
     const runId = String(job.id);
     const scheduledFor = new Date(tickOf(job)).toISOString();
-    const previous = (await schedules.runs(s.id)).find((r) => r.runId === runId);
+    const previous = (await schedules.runs(s)).find((r) => r.runId === runId);
     if (previous && previous.status !== 'running') return; // retried after it already finished
     let submitted;
     try {
       // Keyed by the tick: a run retried after a crash follows the message it already sent.
-      submitted = await this.ctx.messages.submit({ ...messageInput(s), idempotency: { scope: `sched:${s.id}`, key: runId, fingerprint: runId } });
+      submitted = await this.ctx.messages.submit({ ...messageInput(s), idempotency: { scope: `sched:${scheduleRef(s)}`, key: runId, fingerprint: runId } });
     } catch (err) {
       await this.finish(s, { ...this.started(runId, 'schedule', scheduledFor, null, null), status: 'failed', error: errorOf(err) }, null);
       return;
     }
     const run = previous ?? this.started(runId, 'schedule', scheduledFor, submitted.messageId, submitted.sessionId);
-    await schedules.recordRun(s.id, run);
+    await schedules.recordRun(s, run);
     await this.follow(s, run);
   }
 
@@ -106,7 +117,7 @@ export class ScheduleRunner {
 
   private async finish(s: Schedule, run: ScheduleRun, result: MessageResult | null): Promise<void> {
     const done: ScheduleRun = { ...run, finishedAt: this.now() };
-    await this.ctx.stores.schedules.recordRun(s.id, done);
+    await this.ctx.stores.schedules.recordRun(s, done);
     const base = { scheduleId: s.id, runId: done.runId, trigger: done.trigger, scheduledFor: done.scheduledFor, workspace: s.workspace, userId: s.userId };
     if (done.status === 'completed') {
       // The message's reply (messageId, response, tokensUsed, …) beside the schedule's fields.
@@ -135,7 +146,13 @@ export const schedulesFeature: Feature = {
       const conn = queue.opts.connection as Redis;
       await conn.quit().catch(() => conn.disconnect());
     };
-    await ctx.schedules.syncConfig(ctx.config.schedules).catch(async (err: unknown) => {
+    const setUp = async () => {
+      // Schedules stored before ids were per workspace move to their workspace's keys first.
+      const moved = await ctx.schedules.migrateLegacy();
+      if (moved) ctx.log.info({ schedules: moved }, 'moved schedules to per-workspace keys');
+      await ctx.schedules.syncConfig(ctx.config.schedules);
+    };
+    await setUp().catch(async (err: unknown) => {
       await closeQueue();
       throw err;
     });

@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   schedule_limit_reached: { status: 409, meaning: 'the workspace already has limits.schedulesPerWorkspace schedules' },
   schedule_too_frequent: { status: 400, meaning: 'the cron fires more often than limits.scheduleMinIntervalSeconds allows' },
   too_many_streams: { status: 429, meaning: 'this key already holds limits.streamsPerKey open SSE streams' },
+  ambiguous_id: { status: 400, meaning: 'the id names a session or schedule in several workspaces the key covers: say which with ?workspace=' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type CatalogueCode = keyof typeof ERROR_CODES;

@@ -10,7 +10,7 @@ import { CronError, checkCron, nextRuns } from './cron';
 import { newId } from './ids';
 import type { ScheduleConfig } from './config-schema';
 import type { SubmitInput } from './messages/service';
-import type { Schedule, ScheduleDefinition, ScheduleRun } from './store/schedules';
+import { scheduleRef, type Refusal, type Schedule, type ScheduleDefinition, type ScheduleKey, type ScheduleRun } from './store/schedules';
 
 export const NEXT_RUNS_SHOWN = 5;
 
@@ -23,6 +23,8 @@ export interface ScheduleView extends Schedule {
 /** Data of a `tick` job (from the job scheduler) or a `manual` job (POST /schedules/{id}/run). */
 export interface ScheduleJobData {
   scheduleId: string;
+  /** The schedule's workspace (absent in jobs queued before ids were per workspace). */
+  workspace?: string;
   runId?: string;
   messageId?: string;
   sessionId?: string;
@@ -64,8 +66,8 @@ export class ScheduleService {
     return { ...s, nextRunAt: upcoming[0] ?? null, nextRuns: upcoming };
   }
 
-  async get(id: string): Promise<Schedule | null> {
-    return this.store.get(id);
+  async get(key: ScheduleKey): Promise<Schedule | null> {
+    return this.store.get(key);
   }
 
   async list(): Promise<Schedule[]> {
@@ -73,21 +75,23 @@ export class ScheduleService {
   }
 
   /**
-   * Limits on API schedules (config ones are the operator's): at most limits.schedulesPerWorkspace
-   * per workspace (409), and no two ticks closer than limits.scheduleMinIntervalSeconds (400).
+   * No two ticks of an API schedule closer than limits.scheduleMinIntervalSeconds (400). The
+   * other limit, limits.schedulesPerWorkspace, is checked by the store in the same step as the
+   * write (refused() turns its answer into the 409).
    */
-  private async checkLimits(d: ScheduleDefinition, movingIn: boolean): Promise<void> {
-    const { schedulesPerWorkspace, scheduleMinIntervalSeconds } = this.ctx.config.limits;
+  private checkFrequency(d: ScheduleDefinition): void {
+    const { scheduleMinIntervalSeconds } = this.ctx.config.limits;
     const ticks = nextRuns(d.cron, d.timezone, this.ctx.clock.now(), 16);
     const gap = Math.min(...ticks.slice(1).map((t, i) => t - ticks[i]));
     if (gap < scheduleMinIntervalSeconds * 1000) {
       throw apiError('schedule_too_frequent', `cron: '${d.cron}' fires every ${gap / 1000} s; schedules run at most once every ${scheduleMinIntervalSeconds} s (limits.scheduleMinIntervalSeconds)`, {}, { field: 'cron' });
     }
-    if (!movingIn) return;
-    const held = (await this.store.list()).filter((s) => s.source === 'api' && s.workspace === d.workspace).length;
-    if (held >= schedulesPerWorkspace) {
-      throw apiError('schedule_limit_reached', `workspace '${d.workspace}' already has ${held} schedules (limits.schedulesPerWorkspace is ${schedulesPerWorkspace}); delete one first`);
-    }
+  }
+
+  private refused(r: Refusal, id: string, workspace: string): ApiError {
+    if (r.refused === 'taken') return conflict(`schedule '${id}' already exists in workspace '${workspace}'`, 'already_exists');
+    const cap = this.ctx.config.limits.schedulesPerWorkspace;
+    return apiError('schedule_limit_reached', `workspace '${workspace}' already has ${r.held} schedules (limits.schedulesPerWorkspace is ${cap}); delete one first`);
   }
 
   async create(input: ScheduleInput, createdBy: string | null = null): Promise<Schedule> {
@@ -101,19 +105,16 @@ export class ScheduleService {
       sessionId: input.sessionId ?? null,
       enabled: input.enabled ?? true,
     });
-    await this.checkLimits(d, true);
-    const created = await this.store.create(id, d);
-    if (!created) throw conflict(`schedule '${id}' already exists`, 'already_exists');
-    if (createdBy) await this.store.setOwner(id, createdBy);
-    await this.arm(id, d);
-    return { ...created, createdBy };
+    this.checkFrequency(d);
+    const created = await this.store.create(id, d, this.ctx.config.limits.schedulesPerWorkspace, createdBy);
+    if ('refused' in created) throw this.refused(created, id, d.workspace);
+    await this.arm(created, d);
+    return created;
   }
 
-  /** 404 when unknown, 409 when declared in the config. */
-  async writable(id: string): Promise<Schedule> {
-    const s = await this.store.get(id);
-    if (!s) throw notFound('schedule', id);
-    if (s.source === 'config') throw conflict(`schedule '${id}' is declared in openclaw.json and is read-only through the API`, 'read_only');
+  /** 409 when declared in the config. */
+  writable(s: Schedule): Schedule {
+    if (s.source === 'config') throw conflict(`schedule '${s.id}' is declared in openclaw.json and is read-only through the API`, 'read_only');
     return s;
   }
 
@@ -127,17 +128,26 @@ export class ScheduleService {
       sessionId: patch.sessionId === undefined ? current.sessionId : patch.sessionId,
       enabled: patch.enabled ?? current.enabled,
     });
-    if (current.source === 'api') await this.checkLimits(d, d.workspace !== current.workspace);
-    const updated = await this.store.update(current.id, d);
+    if (current.source === 'api') this.checkFrequency(d);
+    if (d.workspace !== current.workspace) {
+      // Another workspace is another name (<ws>/<id>): the record moves, and so does its job scheduler.
+      const moved = await this.store.move(current, d, this.ctx.config.limits.schedulesPerWorkspace);
+      if (!moved) throw notFound('schedule', current.id);
+      if ('refused' in moved) throw this.refused(moved, current.id, d.workspace);
+      await this.queue.removeJobScheduler(scheduleRef(current));
+      await this.arm(moved, d);
+      return moved;
+    }
+    const updated = await this.store.update(current, d);
     if (!updated) throw notFound('schedule', current.id);
     // Only timing changes re-arm BullMQ: re-arming drops a pending (possibly overdue) tick.
-    if (d.cron !== current.cron || d.timezone !== current.timezone || d.enabled !== current.enabled) await this.arm(current.id, d);
+    if (d.cron !== current.cron || d.timezone !== current.timezone || d.enabled !== current.enabled) await this.arm(current, d);
     return updated;
   }
 
-  async delete(id: string): Promise<boolean> {
-    await this.queue.removeJobScheduler(id);
-    return this.store.delete(id);
+  async delete(key: ScheduleKey): Promise<boolean> {
+    await this.queue.removeJobScheduler(scheduleRef(key));
+    return this.store.delete(key);
   }
 
   /**
@@ -161,26 +171,42 @@ export class ScheduleService {
       responseExcerpt: null,
       error: null,
     };
-    await this.store.recordRun(s.id, run);
+    await this.store.recordRun(s, run);
     await this.queue.add(
       'manual',
-      { scheduleId: s.id, runId, messageId: submitted.messageId, sessionId: submitted.sessionId, requestedAt: at },
+      { scheduleId: s.id, workspace: s.workspace, runId, messageId: submitted.messageId, sessionId: submitted.sessionId, requestedAt: at },
       { jobId: runId, removeOnComplete: KEEP, removeOnFail: KEEP },
     );
     return run;
   }
 
   /** Puts the BullMQ job scheduler in step with the definition: upsert when enabled, remove when not. */
-  async arm(id: string, d: ScheduleDefinition): Promise<void> {
+  async arm(key: ScheduleKey, d: ScheduleDefinition): Promise<void> {
+    const schedulerId = scheduleRef(key);
     if (!d.enabled) {
-      await this.queue.removeJobScheduler(id);
+      await this.queue.removeJobScheduler(schedulerId);
       return;
     }
     await this.queue.upsertJobScheduler(
-      id,
+      schedulerId,
       { pattern: d.cron, tz: d.timezone },
-      { name: 'tick', data: { scheduleId: id }, opts: { attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP } },
+      { name: 'tick', data: { scheduleId: key.id, workspace: key.workspace }, opts: { attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP } },
     );
+  }
+
+  /**
+   * Moves schedules stored before ids were per workspace to their workspace's keys (one atomic
+   * script), then their job schedulers from `<id>` to `<ws>/<id>`. Ticks already queued by an old
+   * scheduler still run (queues/schedules.ts finds their schedule by id).
+   */
+  async migrateLegacy(): Promise<number> {
+    const moved = await this.store.migrateLegacy();
+    for (const key of moved) {
+      const s = await this.store.get(key);
+      await this.queue.removeJobScheduler(key.id);
+      if (s) await this.arm(s, s);
+    }
+    return moved.length;
   }
 
   /**
@@ -191,29 +217,30 @@ export class ScheduleService {
   async syncConfig(list: ScheduleConfig[]): Promise<void> {
     const wanted = new Set<string>();
     for (const [i, c] of list.entries()) {
-      if (wanted.has(c.id)) throw new Error(`invalid configuration: schedules[${i}].id: '${c.id}' is declared twice`);
-      wanted.add(c.id);
+      const ref = scheduleRef(c);
+      if (wanted.has(ref)) throw new Error(`invalid configuration: schedules[${i}].id: '${c.id}' is declared twice in workspace '${c.workspace}'`);
+      wanted.add(ref);
       let d: ScheduleDefinition;
       try {
         d = await this.validate({ ...c, sessionId: c.sessionId ?? null });
       } catch (err) {
         throw new Error(`invalid configuration: schedules[${i}].${(err as Error).message}`);
       }
-      const existing = await this.store.get(c.id);
-      if (existing && existing.source !== 'config') throw new Error(`invalid configuration: schedules[${i}].id: '${c.id}' is already used by a schedule made through the API`);
+      const existing = await this.store.get(c);
+      if (existing && existing.source !== 'config') throw new Error(`invalid configuration: schedules[${i}].id: '${c.id}' is already used by a schedule made through the API in workspace '${c.workspace}'`);
       const changed = await this.store.syncConfig(c.id, d);
-      const missing = d.enabled && !(await this.queue.getJobScheduler(c.id));
-      if (changed || missing) await this.arm(c.id, d);
+      const missing = d.enabled && !(await this.queue.getJobScheduler(ref));
+      if (changed || missing) await this.arm(c, d);
     }
     for (const s of await this.store.list()) {
-      if (s.source === 'config' && !wanted.has(s.id)) await this.delete(s.id);
+      if (s.source === 'config' && !wanted.has(scheduleRef(s))) await this.delete(s);
     }
   }
 
   /** Drops the API schedules of a deleted workspace. */
   async deleteWorkspace(workspace: string): Promise<void> {
     for (const s of await this.store.list()) {
-      if (s.workspace === workspace && s.source === 'api') await this.delete(s.id);
+      if (s.workspace === workspace && s.source === 'api') await this.delete(s);
     }
   }
 }

@@ -9,6 +9,7 @@ import { createAgent } from '../agent';
 import { createMessagesQueue, startMessagesWorker, MessageProcessor, MESSAGES_QUEUE } from '../../queues/messages';
 import { MessageService } from './service';
 import { MessageRepair, SWEEP_MS } from './repair';
+import { migrateLegacySessions } from '../store/sessions-migration';
 
 /** How often a worker process looks for idle sessions to end (session.ended, reason idle). */
 const SWEEP_EVERY_MS = 30_000;
@@ -24,6 +25,9 @@ export const messagesFeature: Feature = {
     });
   },
   async start(ctx, { workers }) {
+    // Sessions stored before ids were per workspace move to their workspace's keys first.
+    const moved = await migrateLegacySessions(ctx.redis, () => ctx.stores.workspaces.ids());
+    if (moved) ctx.log.info({ sessions: moved }, 'moved sessions to per-workspace keys');
     const queue = ctx.queues.get(MESSAGES_QUEUE)!;
     let worker: Worker | null = null;
     const timers: NodeJS.Timeout[] = [];

@@ -9,6 +9,7 @@
 import { Job, type Queue } from 'bullmq';
 import type { GatewayContext } from '../context';
 import type { MessageRecord } from '../store/messages';
+import type { SessionKey } from '../store/sessions';
 import type { MessageJobData } from './service';
 import type { MessageProcessor, MessageRef } from '../../queues/messages';
 
@@ -50,35 +51,36 @@ export class MessageRepair {
     this.running = true;
     try {
       let repaired = 0;
-      for (const id of await stores.sessions.busyIds(clock.now() - GRACE_MS, 500)) repaired += await this.repairSession(id);
+      for (const key of await stores.sessions.busy(clock.now() - GRACE_MS, 500)) repaired += await this.repairSession(key);
       return repaired;
     } finally {
       this.running = false;
     }
   }
 
-  private async repairSession(sessionId: string): Promise<number> {
+  private async repairSession(session: SessionKey): Promise<number> {
     const { sessions, messages } = this.ctx.stores;
+    const { workspace, id: sessionId } = session;
     for (let repaired = 0; ; repaired++) {
-      const head = await sessions.head(sessionId);
+      const head = await sessions.head(session);
       if (!head.pending) {
-        await sessions.unbusy(sessionId);
+        await sessions.unbusy(session);
         return repaired;
       }
       if (!head.messageId) {
-        await this.processor.next({ sessionId, seq: head.seq }); // a place nobody holds: skip it
+        await this.processor.next({ workspace, sessionId, seq: head.seq }); // a place nobody holds: skip it
         continue;
       }
       const job = await Job.fromId<MessageJobData>(this.queue, head.messageId);
       const state = job ? await job.getState() : 'missing';
       if (ALIVE.has(state)) {
-        await sessions.touchBusy(sessionId);
+        await sessions.touchBusy(session);
         return repaired;
       }
       // Read after the job's state: a job that completed meanwhile shows here as finished.
       const record = await messages.get(head.messageId);
-      this.ctx.log.warn({ messageId: head.messageId, sessionId, state, reason: job?.failedReason }, 'repairing a message whose job will not finish it');
-      if (!record) await this.processor.next({ sessionId, seq: head.seq }); // never stored: only its place to release
+      this.ctx.log.warn({ messageId: head.messageId, workspace, sessionId, state, reason: job?.failedReason }, 'repairing a message whose job will not finish it');
+      if (!record) await this.processor.next({ workspace, sessionId, seq: head.seq }); // never stored: only its place to release
       else await this.processor.abandon(refOf(record), reasonOf(state, job?.failedReason));
     }
   }

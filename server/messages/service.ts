@@ -12,7 +12,7 @@ import { newId } from '../ids';
 import { failpoint } from '../failpoints';
 import type { IdempotencyClaim } from '../store/idempotency';
 import { eventStreamKey, type MessageRecord, type MessageStatus, type Outcome } from '../store/messages';
-import type { SessionRecord } from '../store/sessions';
+import type { SessionKey, SessionRecord } from '../store/sessions';
 import { StreamFollower, type StreamEntry } from './follower';
 import { sessionEventData } from './events';
 
@@ -147,8 +147,10 @@ export class MessageService {
     const { sessions } = this.ctx.stores;
     if (sessionId !== undefined) {
       const { session, created } = await sessions.create({ id: sessionId, workspace, userId, channel });
-      if (!created && (session.workspace !== workspace || session.userId !== userId)) {
-        throw new ApiError(409, 'session_conflict', `sessionId '${sessionId}' belongs to another workspace or user; use another id`);
+      // Ids are per workspace (another workspace's `standup` is another session): only another
+      // user of this workspace can hold it.
+      if (!created && session.userId !== userId) {
+        throw new ApiError(409, 'session_conflict', `sessionId '${sessionId}' belongs to another user of workspace '${workspace}'; use another id`);
       }
       if (created || (await sessions.reopen(session))) await this.announce('session.started', session);
       return session;
@@ -156,15 +158,15 @@ export class MessageService {
     const idleMs = this.ctx.config.sessions.idleMinutes * 60_000;
     for (let attempt = 0; ; attempt++) {
       const currentId = attempt === 0 ? knownCurrentId : await sessions.currentId(workspace, channel, userId);
-      const current = currentId ? await sessions.get(currentId) : null;
+      const current = currentId ? await sessions.get({ workspace, id: currentId }) : null;
       if (current && !current.endedAt && this.ctx.clock.now() - Date.parse(current.lastActiveAt) <= idleMs) return current;
       const { session } = await sessions.create({ id: newId('sess'), workspace, userId, channel });
       const winner = await sessions.swapCurrent(workspace, channel, userId, currentId, session.id);
       if (winner !== session.id) {
-        await sessions.delete(session.id); // another request started the new session first: use theirs
+        await sessions.delete(session); // another request started the new session first: use theirs
         continue;
       }
-      if (current) await this.endSession(current.id, 'idle');
+      if (current) await this.endSession(current, 'idle');
       await this.announce('session.started', session);
       return session;
     }
@@ -175,10 +177,10 @@ export class MessageService {
   }
 
   /** Ends a session for idleness: announced once, whichever gateway or sweep notices first. */
-  async endSession(id: string, reason: 'idle'): Promise<void> {
+  async endSession(key: SessionKey, reason: 'idle'): Promise<void> {
     const { sessions } = this.ctx.stores;
-    if (!(await sessions.end(id))) return;
-    const s = await sessions.get(id);
+    if (!(await sessions.end(key))) return;
+    const s = await sessions.get(key);
     if (s) await this.ctx.events.emit('session.ended', s.workspace, { ...sessionEventData(s), reason });
   }
 
@@ -187,18 +189,18 @@ export class MessageService {
     const before = this.ctx.clock.now() - this.ctx.config.sessions.idleMinutes * 60_000;
     let ended = 0;
     for (;;) {
-      const ids = await this.ctx.stores.sessions.idleIds(before, 200);
-      for (const id of ids) {
-        await this.endSession(id, 'idle');
+      const keys = await this.ctx.stores.sessions.idle(before, 200);
+      for (const key of keys) {
+        await this.endSession(key, 'idle');
         ended++;
       }
-      if (ids.length < 200) return ended;
+      if (keys.length < 200) return ended;
     }
   }
 
   /** Deletes one session and announces its end. */
-  async deleteSession(id: string): Promise<SessionRecord | null> {
-    const s = await this.ctx.stores.sessions.delete(id);
+  async deleteSession(key: SessionKey): Promise<SessionRecord | null> {
+    const s = await this.ctx.stores.sessions.delete(key);
     if (s) await this.ctx.events.emit('session.ended', s.workspace, { ...sessionEventData(s), reason: 'deleted' });
     return s;
   }

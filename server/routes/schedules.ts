@@ -6,10 +6,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteOptions } from '.';
-import { keyOf, requireVisible, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
+import { keyOf, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
 import { notFound } from '../errors';
 import { CLIENT_ID_PATTERN } from '../ids';
 import { Pagination, WorkspaceIdParam, errors } from './schemas';
+import { workspaceOfId } from './id-scope';
 import type { Schedule } from '../store/schedules';
 
 const ScheduleIdParam = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Schedule id: letters, digits, - and _ (generated `sch_…` when not given)' });
@@ -79,6 +80,8 @@ const PatchBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 const IdParams = Type.Object({ scheduleId: ScheduleIdParam });
+/** Which workspace's schedule, when the key covers several that use the id (docs/schedules.md). */
+const ItemQuery = Type.Object({ workspace: Type.Optional(WorkspaceIdParam) }, { additionalProperties: false });
 const ListQuery = Type.Object({ workspace: Type.Optional(WorkspaceIdParam), ...Pagination }, { additionalProperties: false });
 const RunAccepted = Type.Object({
   scheduleId: Type.String(),
@@ -93,11 +96,12 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
   const tags = ['schedules'];
   const base = '/schedules'; // register() adds the API prefix
 
-  /** A schedule the key may see; out-of-scope ids read as not found. */
-  async function visible(request: Parameters<typeof keyOf>[0], id: string): Promise<Schedule> {
-    const s = await service.get(id);
+  /** A schedule in a workspace the key covers (?workspace= or the one holding the id); else 404. */
+  async function visible(request: Parameters<typeof keyOf>[0], id: string, workspace: string | undefined): Promise<Schedule> {
+    const { schedules } = ctx.stores;
+    const ws = await workspaceOfId(ctx, keyOf(request), 'schedule', id, workspace, (i, list) => schedules.findIn(i, list));
+    const s = await service.get({ workspace: ws, id });
     if (!s) throw notFound('schedule', id);
-    requireVisible(keyOf(request), s.workspace, 'schedule', id);
     return s;
   }
 
@@ -127,15 +131,21 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
     },
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ItemQuery> }>(
     `${base}/:scheduleId`,
     {
       config: { permission: 'schedules:read' },
-      schema: { tags, summary: 'Get a schedule: last run, recent runs and the next ticks', params: IdParams, response: { 200: ScheduleDetailSchema, ...errors(400, 403, 404) } },
+      schema: {
+        tags,
+        summary: 'Get a schedule: last run, recent runs and the next ticks',
+        params: IdParams,
+        querystring: ItemQuery,
+        response: { 200: ScheduleDetailSchema, ...errors(400, 403, 404) },
+      },
     },
     async (request) => {
-      const s = await visible(request, request.params.scheduleId);
-      return { ...service.view(s), recentRuns: await ctx.stores.schedules.runs(s.id) };
+      const s = await visible(request, request.params.scheduleId, request.query.workspace);
+      return { ...service.view(s), recentRuns: await ctx.stores.schedules.runs(s) };
     },
   );
 
@@ -153,37 +163,48 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
     },
   );
 
-  app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof PatchBody> }>(
+  app.patch<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ItemQuery>; Body: Static<typeof PatchBody> }>(
     `${base}/:scheduleId`,
     {
       config: { permission: 'schedules:write' },
-      schema: { tags, summary: 'Change a schedule (only the fields given)', params: IdParams, body: PatchBody, response: { 200: ScheduleSchema, ...errors(400, 403, 404, 409) } },
+      schema: {
+        tags,
+        summary: 'Change a schedule (only the fields given)',
+        params: IdParams,
+        querystring: ItemQuery,
+        body: PatchBody,
+        response: { 200: ScheduleSchema, ...errors(400, 403, 404, 409) },
+      },
     },
     async (request) => {
       const key = keyOf(request);
-      await visible(request, request.params.scheduleId);
-      const current = await service.writable(request.params.scheduleId);
+      const current = service.writable(await visible(request, request.params.scheduleId, request.query.workspace));
       if (request.body.workspace) requireWorkspace(key, request.body.workspace);
       return service.view(await service.update(current, request.body));
     },
   );
 
-  app.delete<{ Params: Static<typeof IdParams> }>(
+  app.delete<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ItemQuery> }>(
     `${base}/:scheduleId`,
     {
       config: { permission: 'schedules:write' },
-      schema: { tags, summary: 'Delete a schedule (and stop its ticks)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
+      schema: {
+        tags,
+        summary: 'Delete a schedule (and stop its ticks)',
+        params: IdParams,
+        querystring: ItemQuery,
+        response: { 204: Type.Null(), ...errors(400, 403, 404, 409) },
+      },
     },
     async (request, reply) => {
       const { scheduleId } = request.params;
-      await visible(request, scheduleId);
-      await service.writable(scheduleId);
-      if (!(await service.delete(scheduleId))) throw notFound('schedule', scheduleId);
+      const s = service.writable(await visible(request, scheduleId, request.query.workspace));
+      if (!(await service.delete(s))) throw notFound('schedule', scheduleId);
       reply.status(204);
     },
   );
 
-  app.post<{ Params: Static<typeof IdParams> }>(
+  app.post<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ItemQuery> }>(
     `${base}/:scheduleId/run`,
     {
       config: { permission: 'schedules:write' },
@@ -191,11 +212,12 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
         tags,
         summary: 'Run a schedule now (also when disabled); 202 with the messageId, the outcome comes as schedule.completed / schedule.failed',
         params: IdParams,
+        querystring: ItemQuery,
         response: { 202: RunAccepted, ...errors(400, 403, 404) },
       },
     },
     async (request, reply) => {
-      const s = await visible(request, request.params.scheduleId);
+      const s = await visible(request, request.params.scheduleId, request.query.workspace);
       const run = await service.runNow(s);
       reply.status(202);
       return { scheduleId: s.id, runId: run.runId, messageId: run.messageId!, sessionId: run.sessionId!, status: 'running' as const };

@@ -6,11 +6,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteOptions } from '.';
-import { keyOf, requireVisible, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
+import { keyOf, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
 import { notFound } from '../errors';
 import { CLIENT_ID_PATTERN } from '../ids';
 import { publicSession, type SessionRecord } from '../store/sessions';
 import { Pagination, WorkspaceIdParam, errors } from './schemas';
+import { workspaceOfId } from './id-scope';
 import type { GatewayContext } from '../context';
 
 const SessionSchema = Type.Object({
@@ -38,14 +39,17 @@ const ListQuery = Type.Object({
   userId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   ...Pagination,
 });
-const HistoryQuery = Type.Object(Pagination);
+/** Which workspace's session, when the key covers several that use the id (docs/sessions.md). */
+const ItemQuery = Type.Object({ workspace: Type.Optional(WorkspaceIdParam) });
+const HistoryQuery = Type.Object({ workspace: Type.Optional(WorkspaceIdParam), ...Pagination });
 const DeleteAllQuery = Type.Object({ workspace: WorkspaceIdParam });
 
-/** The session, when it exists and the key covers its workspace (else 404: ids do not leak). */
-async function visibleSession(ctx: GatewayContext, request: FastifyRequest, id: string): Promise<SessionRecord> {
-  const s = await ctx.stores.sessions.get(id);
+/** The session, when it exists in a workspace the key covers (else 404: ids do not leak). */
+async function visibleSession(ctx: GatewayContext, request: FastifyRequest, id: string, workspace: string | undefined): Promise<SessionRecord> {
+  const { sessions } = ctx.stores;
+  const ws = await workspaceOfId(ctx, keyOf(request), 'session', id, workspace, (i, list) => sessions.findIn(i, list));
+  const s = await sessions.get({ workspace: ws, id });
   if (!s) throw notFound('session', id);
-  requireVisible(keyOf(request), s.workspace, 'session', id);
   return s;
 }
 
@@ -85,13 +89,13 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
     },
   );
 
-  app.get<{ Params: Static<typeof IdParams> }>(
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ItemQuery> }>(
     '/sessions/:sessionId',
     {
       config: { permission: 'sessions:read' },
-      schema: { tags, summary: 'Get a session', params: IdParams, response: { 200: SessionSchema, ...errors(400, 403, 404) } },
+      schema: { tags, summary: 'Get a session', params: IdParams, querystring: ItemQuery, response: { 200: SessionSchema, ...errors(400, 403, 404) } },
     },
-    async (request) => publicSession(await visibleSession(ctx, request, request.params.sessionId)),
+    async (request) => publicSession(await visibleSession(ctx, request, request.params.sessionId, request.query.workspace)),
   );
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof HistoryQuery> }>(
@@ -110,22 +114,28 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
       },
     },
     async (request) => {
-      const s = await visibleSession(ctx, request, request.params.sessionId);
+      const s = await visibleSession(ctx, request, request.params.sessionId, request.query.workspace);
       const { limit, offset } = request.query;
-      const { data, total } = await ctx.stores.sessions.history(s.id, limit, offset);
+      const { data, total } = await ctx.stores.sessions.history(s, limit, offset);
       return { sessionId: s.id, data, total, limit, offset };
     },
   );
 
-  app.delete<{ Params: Static<typeof IdParams> }>(
+  app.delete<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ItemQuery> }>(
     '/sessions/:sessionId',
     {
       config: { permission: 'sessions:delete' },
-      schema: { tags, summary: 'Clear a session (its history and counters)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404) } },
+      schema: {
+        tags,
+        summary: 'Clear a session (its history and counters)',
+        params: IdParams,
+        querystring: ItemQuery,
+        response: { 204: Type.Null(), ...errors(400, 403, 404) },
+      },
     },
     async (request, reply) => {
-      const s = await visibleSession(ctx, request, request.params.sessionId);
-      if (!(await ctx.messages.deleteSession(s.id))) throw notFound('session', s.id);
+      const s = await visibleSession(ctx, request, request.params.sessionId, request.query.workspace);
+      if (!(await ctx.messages.deleteSession(s))) throw notFound('session', s.id);
       reply.status(204);
     },
   );

@@ -22,7 +22,7 @@ export async function endOwnership(redis: Redis, now: () => Date, keyId: string,
   const schedules = new ScheduleStore(redis, now);
   const subscriptions = await webhooks.disableOwnedBy(keyId, `the API key that created it (${label}) was revoked`);
   let paused = 0;
-  for (const s of await schedules.ownedBy(keyId)) if (s.enabled && (await schedules.pause(s.id))) paused++;
+  for (const s of await schedules.ownedBy(keyId)) if (s.enabled && (await schedules.pause(s))) paused++;
   return { subscriptions, schedules: paused };
 }
 
@@ -31,6 +31,6 @@ export async function transferOwnership(redis: Redis, now: () => Date, fromKeyId
   const schedules = new ScheduleStore(redis, now);
   const subscriptions = await webhooks.reassignOwner(fromKeyId, toKeyId);
   const owned = await schedules.ownedBy(fromKeyId);
-  for (const s of owned) await schedules.setOwner(s.id, toKeyId);
+  for (const s of owned) await schedules.setOwner(s, toKeyId);
   return { subscriptions, schedules: owned.length };
 }

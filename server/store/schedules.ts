@@ -2,20 +2,41 @@
  * Schedules: the definition (what to send, when) plus what the last runs did. BullMQ's job
  * scheduler (queues/schedules.ts) owns the timing; this store owns what the API shows.
  *
+ * A schedule is named by its workspace and its id: ids are per workspace, so two workspaces may
+ * each have a schedule `daily` (docs/security.md). `<ref>` below is "<ws>/<id>" ('/' is in neither).
+ *
  * Redis keys (all under the {sched} hash tag, so one MULTI / script can touch them on a cluster):
- *   oc:{sched}:s:<id>            → hash: id, workspace, userId, message, cron, timezone, sessionId,
+ *   oc:{sched}:s:<ref>           → hash: id, workspace, userId, message, cron, timezone, sessionId,
  *                                   enabled, source, createdBy, createdAt, updatedAt, definition (config sync),
  *                                   runCount, lastRun (JSON of the newest run)
- *   oc:{sched}:all               → set of schedule ids
- *   oc:{sched}:runs:<id>         → list of the newest runs (JSON, newest first, capped)
+ *   oc:{sched}:refs              → set of schedule refs
+ *   oc:{sched}:api:<ws>          → set of the ids of the workspace's API schedules (limits.schedulesPerWorkspace)
+ *   oc:{sched}:runs:<ref>        → list of the newest runs (JSON, newest first, capped)
+ * Before namespacing: oc:{sched}:s:<id>, oc:{sched}:runs:<id> and the set oc:{sched}:all of ids;
+ * MIGRATE_LUA moves them.
  */
 import type Redis from 'ioredis';
 import { LuaScript } from './lua';
 
+/** A schedule's name: its workspace and its id. */
+export interface ScheduleKey {
+  workspace: string;
+  id: string;
+}
+
+/** "<ws>/<id>": the stored ref, and the id of its BullMQ job scheduler. */
+export const scheduleRef = (s: ScheduleKey) => `${s.workspace}/${s.id}`;
+export function parseScheduleRef(ref: string): ScheduleKey {
+  const at = ref.indexOf('/');
+  return { workspace: ref.slice(0, at), id: ref.slice(at + 1) };
+}
+
 const R = {
-  record: (id: string) => `oc:{sched}:s:${id}`,
-  all: 'oc:{sched}:all',
-  runs: (id: string) => `oc:{sched}:runs:${id}`,
+  record: (s: ScheduleKey) => `oc:{sched}:s:${scheduleRef(s)}`,
+  refs: 'oc:{sched}:refs',
+  api: (ws: string) => `oc:{sched}:api:${ws}`,
+  runs: (s: ScheduleKey) => `oc:{sched}:runs:${scheduleRef(s)}`,
+  legacyAll: 'oc:{sched}:all',
 };
 
 export const RUNS_KEPT = 20;
@@ -92,13 +113,47 @@ export const fingerprint = (d: ScheduleDefinition) => JSON.stringify(definitionH
 
 // Writes a config schedule when its fingerprint changed; returns 1 when it wrote (the caller then
 // re-arms BullMQ), 0 when the stored one already matches. One script: concurrent starts write once.
+// KEYS: record, refs. ARGV: fingerprint, fields JSON, createdAt, ref.
 const SYNC_LUA = new LuaScript(`
 if redis.call('HGET', KEYS[1], 'definition') == ARGV[1] and redis.call('HGET', KEYS[1], 'source') == 'config' then return 0 end
 local fields = cjson.decode(ARGV[2])
 for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end
 redis.call('HSETNX', KEYS[1], 'createdAt', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'runCount', '0')
-redis.call('SADD', KEYS[2], fields['id'])
+redis.call('SADD', KEYS[2], ARGV[4])
+return 1
+`);
+
+// Creates an API schedule when its id is free in the workspace and the workspace holds fewer than
+// the cap: the check and the write in one step, so concurrent creates never pass the cap.
+// KEYS: record, refs, api set. ARGV: ref, id, cap, field, value, … Returns 1 created, 0 id taken,
+// -n cap reached (n = schedules held).
+const CREATE_LUA = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local held = redis.call('SCARD', KEYS[3])
+if held >= tonumber(ARGV[3]) then return -held end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[2])
+return 1
+`);
+
+// Moves an API schedule to another workspace (PATCH workspace), runs included, with the same
+// checks as a create there. KEYS: old record, new record, old runs, new runs, refs, old api set,
+// new api set. ARGV: old ref, new ref, id, cap, field, value, … Returns as CREATE_LUA; 2 when the
+// old one is gone.
+const MOVE_LUA = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 2 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local held = redis.call('SCARD', KEYS[7])
+if held >= tonumber(ARGV[4]) then return -held end
+redis.call('RENAME', KEYS[1], KEYS[2])
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('RENAME', KEYS[3], KEYS[4]) end
+redis.call('HSET', KEYS[2], unpack(ARGV, 5))
+redis.call('SREM', KEYS[5], ARGV[1])
+redis.call('SADD', KEYS[5], ARGV[2])
+redis.call('SREM', KEYS[6], ARGV[3])
+redis.call('SADD', KEYS[7], ARGV[3])
 return 1
 `);
 
@@ -126,78 +181,134 @@ redis.call('HSET', KEYS[1], 'lastRun', newest)
 return 1
 `);
 
+// Moves schedules stored before ids were per workspace (KEYS[1], the legacy set of ids) to their
+// workspace's keys. Every key is in the {sched} slot (named here from the prefix, as BullMQ's
+// scripts do), so the whole move is one atomic step: gateways starting together move them once.
+// KEYS: legacy set, refs. Returns {id, workspace, …} of the moved ones (their job schedulers move next).
+const MIGRATE_LUA = new LuaScript(`
+local moved = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local old = 'oc:{sched}:s:' .. id
+  local ws = redis.call('HGET', old, 'workspace')
+  if ws then
+    local ref = ws .. '/' .. id
+    redis.call('RENAME', old, 'oc:{sched}:s:' .. ref)
+    if redis.call('EXISTS', 'oc:{sched}:runs:' .. id) == 1 then redis.call('RENAME', 'oc:{sched}:runs:' .. id, 'oc:{sched}:runs:' .. ref) end
+    redis.call('SADD', KEYS[2], ref)
+    if redis.call('HGET', 'oc:{sched}:s:' .. ref, 'source') == 'api' then redis.call('SADD', 'oc:{sched}:api:' .. ws, id) end
+    table.insert(moved, id)
+    table.insert(moved, ws)
+  end
+  redis.call('SREM', KEYS[1], id)
+end
+return moved
+`);
+
+/** A create or move was refused: the id is taken in the workspace, or the workspace is full. */
+export type Refusal = { refused: 'taken' } | { refused: 'full'; held: number };
+
 export class ScheduleStore {
   constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
 
-  async get(id: string): Promise<Schedule | null> {
-    const h = await this.redis.hgetall(R.record(id));
+  async get(s: ScheduleKey): Promise<Schedule | null> {
+    const h = await this.redis.hgetall(R.record(s));
     return h.id ? toSchedule(h) : null;
   }
 
+  /** The workspaces among `workspaces` that hold a schedule with this id (one round trip). */
+  async findIn(id: string, workspaces: string[]): Promise<string[]> {
+    if (!workspaces.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const workspace of workspaces) pipe.exists(R.record({ workspace, id }));
+    const found = (await pipe.exec()) ?? [];
+    return workspaces.filter((_, i) => found[i]?.[1] === 1);
+  }
+
+  /** Every schedule, by id (then workspace). */
   async list(): Promise<Schedule[]> {
-    const ids = (await this.redis.smembers(R.all)).sort();
-    const all = await Promise.all(ids.map((id) => this.get(id)));
-    return all.filter((s): s is Schedule => !!s);
+    const refs = await this.redis.smembers(R.refs);
+    const all = (await Promise.all(refs.map((ref) => this.get(parseScheduleRef(ref))))).filter((s): s is Schedule => !!s);
+    return all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.workspace < b.workspace ? -1 : a.workspace > b.workspace ? 1 : 0));
   }
 
-  /** Creates an API schedule; null when the id is taken (HSETNX on the id field decides). */
-  async create(id: string, d: ScheduleDefinition): Promise<Schedule | null> {
-    if (!(await this.redis.hsetnx(R.record(id), 'id', id))) return null;
+  /** Creates an API schedule unless its id is taken in the workspace or the workspace holds `cap` API schedules. */
+  async create(id: string, d: ScheduleDefinition, cap: number, createdBy: string | null): Promise<Schedule | Refusal> {
+    const key = { workspace: d.workspace, id };
     const at = this.now().toISOString();
-    await this.redis
-      .multi()
-      .hset(R.record(id), { ...definitionHash(d), source: 'api', createdAt: at, updatedAt: at, runCount: '0', definition: fingerprint(d) })
-      .sadd(R.all, id)
-      .exec();
-    return this.get(id);
+    const fields = { ...definitionHash(d), id, source: 'api', createdBy: createdBy ?? '', createdAt: at, updatedAt: at, runCount: '0', definition: fingerprint(d) };
+    const r = (await CREATE_LUA.run(this.redis, [R.record(key), R.refs, R.api(d.workspace)], [scheduleRef(key), id, cap, ...Object.entries(fields).flat()])) as number;
+    if (r === 0) return { refused: 'taken' };
+    if (r < 0) return { refused: 'full', held: -r };
+    return (await this.get(key)) ?? { refused: 'taken' };
   }
 
-  /** Replaces the definition of an existing schedule; null when it is gone. */
-  async update(id: string, d: ScheduleDefinition): Promise<Schedule | null> {
-    if (!(await this.redis.exists(R.record(id)))) return null;
-    await this.redis.hset(R.record(id), { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) });
-    return this.get(id);
+  /** Replaces the definition of an existing schedule (same workspace); null when it is gone. */
+  async update(s: ScheduleKey, d: ScheduleDefinition): Promise<Schedule | null> {
+    if (!(await this.redis.exists(R.record(s)))) return null;
+    await this.redis.hset(R.record(s), { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) });
+    return this.get(s);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const [[, n]] = (await this.redis.multi().del(R.record(id)).srem(R.all, id).del(R.runs(id)).exec()) as [[null, number], ...unknown[]];
+  /** Moves an API schedule to d.workspace with the new definition; null when it is gone. */
+  async move(from: ScheduleKey, d: ScheduleDefinition, cap: number): Promise<Schedule | Refusal | null> {
+    const to = { workspace: d.workspace, id: from.id };
+    const fields = { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) };
+    const keys = [R.record(from), R.record(to), R.runs(from), R.runs(to), R.refs, R.api(from.workspace), R.api(to.workspace)];
+    const r = (await MOVE_LUA.run(this.redis, keys, [scheduleRef(from), scheduleRef(to), from.id, cap, ...Object.entries(fields).flat()])) as number;
+    if (r === 2) return null;
+    if (r === 0) return { refused: 'taken' };
+    if (r < 0) return { refused: 'full', held: -r };
+    return this.get(to);
+  }
+
+  async delete(s: ScheduleKey): Promise<boolean> {
+    const [[, n]] = (await this.redis.multi().del(R.record(s)).srem(R.refs, scheduleRef(s)).del(R.runs(s)).srem(R.api(s.workspace), s.id).exec()) as [[null, number], ...unknown[]];
     return n === 1;
   }
 
   /** Writes a config-declared schedule; true when it is new or changed (BullMQ must be re-armed). */
   async syncConfig(id: string, d: ScheduleDefinition): Promise<boolean> {
+    const key = { workspace: d.workspace, id };
     const at = this.now().toISOString();
     const fields = { ...definitionHash(d), id, source: 'config', updatedAt: at, definition: fingerprint(d) };
-    return (await SYNC_LUA.run(this.redis, [R.record(id), R.all], [fingerprint(d), JSON.stringify(fields), at])) === 1;
+    return (await SYNC_LUA.run(this.redis, [R.record(key), R.refs], [fingerprint(d), JSON.stringify(fields), at, scheduleRef(key)])) === 1;
   }
 
-  async runs(id: string): Promise<ScheduleRun[]> {
-    return (await this.redis.lrange(R.runs(id), 0, -1)).map((r) => JSON.parse(r) as ScheduleRun);
+  async runs(s: ScheduleKey): Promise<ScheduleRun[]> {
+    return (await this.redis.lrange(R.runs(s), 0, -1)).map((r) => JSON.parse(r) as ScheduleRun);
   }
 
   /** Adds or updates a run (same runId); ignored when the schedule was deleted meanwhile. */
-  async recordRun(id: string, run: ScheduleRun): Promise<void> {
+  async recordRun(s: ScheduleKey, run: ScheduleRun): Promise<void> {
     // Every field present (null, never missing), as the API's response schema expects.
     const full: ScheduleRun = { ...run, finishedAt: run.finishedAt ?? null, messageId: run.messageId ?? null, sessionId: run.sessionId ?? null, responseExcerpt: run.responseExcerpt ?? null, error: run.error ?? null };
-    await RECORD_RUN_LUA.run(this.redis, [R.record(id), R.runs(id)], [JSON.stringify(full), run.runId, RUNS_KEPT]);
+    await RECORD_RUN_LUA.run(this.redis, [R.record(s), R.runs(s)], [JSON.stringify(full), run.runId, RUNS_KEPT]);
+  }
+
+  /** Moves schedules stored before ids were per workspace; returns the moved ones (legacy id → its key). */
+  async migrateLegacy(): Promise<ScheduleKey[]> {
+    const flat = (await MIGRATE_LUA.run(this.redis, [R.legacyAll, R.refs])) as string[];
+    const moved: ScheduleKey[] = [];
+    for (let i = 0; i < flat.length; i += 2) moved.push({ id: flat[i], workspace: flat[i + 1] });
+    return moved;
   }
 
   // ---- ownership (docs/security.md) ----
 
   /** Records the API key that created a schedule. */
-  async setOwner(id: string, keyId: string): Promise<void> {
-    await this.redis.hset(R.record(id), 'createdBy', keyId);
+  async setOwner(s: ScheduleKey, keyId: string): Promise<void> {
+    await this.redis.hset(R.record(s), 'createdBy', keyId);
   }
 
-  /** Ids of the API schedules a key created. */
+  /** The API schedules a key created. */
   async ownedBy(keyId: string): Promise<Schedule[]> {
     return (await this.list()).filter((s) => s.source === 'api' && s.createdBy === keyId);
   }
 
   /** Pauses a schedule (enabled off) without touching its definition; false when it is gone. */
-  async pause(id: string): Promise<boolean> {
-    if (!(await this.redis.exists(R.record(id)))) return false;
-    await this.redis.hset(R.record(id), { enabled: '0', updatedAt: this.now().toISOString() });
+  async pause(s: ScheduleKey): Promise<boolean> {
+    if (!(await this.redis.exists(R.record(s)))) return false;
+    await this.redis.hset(R.record(s), { enabled: '0', updatedAt: this.now().toISOString() });
     return true;
   }
 }

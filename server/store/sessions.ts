@@ -2,31 +2,51 @@
  * Sessions: who talks to which workspace, their history (the turns fed back to the agent), usage
  * counters, and the per-session order in which messages run.
  *
- * Redis keys. One session's keys share the hash tag {<sessionId>} (the Lua scripts below touch
- * them together); a workspace's indexes share the tag {w:<workspace>}:
- *   oc:sess:{<id>}                 → hash: id, workspace, userId, channel, createdAt, lastActiveAt,
+ * A session is named by its workspace and its id: client-chosen ids are per workspace, so two
+ * workspaces may each have a session `standup` (docs/security.md). Lookups by id alone search the
+ * workspaces a key covers (findIn).
+ *
+ * Redis keys. One session's keys share the hash tag {<ws>/<id>} ('/' is in neither a workspace
+ * nor a session id; the Lua scripts below touch them together); a workspace's indexes share the
+ * tag {w:<workspace>}:
+ *   oc:session:{<ws>/<id>}          → hash: id, workspace, userId, channel, createdAt, lastActiveAt,
  *                                     messageCount, tokensUsed, seq (last taken), recorded (last whose turns
  *                                     are in the history), done (last finished),
  *                                     endedAt ('' while active)
- *   oc:sess:{<id>}:hist            → list of JSON turns {role, content, createdAt, tokens, tools, messageId}
- *   oc:sess:{<id>}:order           → hash: seq → messageId, while that message is queued or running
- *   oc:sess:{<id>}:parked          → hash: seq → 1 when that message's job waits (delayed) for its turn
+ *   oc:session:{<ws>/<id>}:hist     → list of JSON turns {role, content, createdAt, tokens, tools, messageId}
+ *   oc:session:{<ws>/<id>}:order    → hash: seq → messageId, while that message is queued or running
+ *   oc:session:{<ws>/<id>}:parked   → hash: seq → 1 when that message's job waits (delayed) for its turn
  *   oc:sessidx:{w:<ws>}:all        → zset: session id → lastActiveAt (ms)
  *   oc:sessidx:{w:<ws>}:u:<userId> → zset: session id → lastActiveAt (ms)
  *   oc:sessidx:{w:<ws>}:cur:<channel>:<userId> → the user's current session id on that channel
- *   oc:{sessidle}:active           → zset: session id → lastActiveAt (ms) of sessions not yet ended
- *   oc:{sessbusy}:all              → zset: session id → when a message took a place in it (ms), or
+ *   oc:{sessidle}:active           → zset: "<ws>/<id>" → lastActiveAt (ms) of sessions not yet ended
+ *   oc:{sessbusy}:all              → zset: "<ws>/<id>" → when a message took a place in it (ms), or
  *                                     when the repair last found its head alive; the repair sweep's
  *                                     work list (written before the place is taken, so never missed)
+ * Before namespacing, a session's keys were oc:sess:{<id>}… and the two zsets held bare ids:
+ * migrateLegacySessions (sessions-migration.ts) moves them at start.
  */
 import type Redis from 'ioredis';
 import { LuaScript } from './lua';
 
+/** A session's name: its workspace and its id. */
+export interface SessionKey {
+  workspace: string;
+  id: string;
+}
+
+/** How a session is written in the idle and busy zsets (and its keys' hash tag). */
+export const sessionMember = (s: SessionKey) => `${s.workspace}/${s.id}`;
+export function parseSessionMember(member: string): SessionKey {
+  const at = member.indexOf('/');
+  return { workspace: member.slice(0, at), id: member.slice(at + 1) };
+}
+
 const R = {
-  rec: (id: string) => `oc:sess:{${id}}`,
-  hist: (id: string) => `oc:sess:{${id}}:hist`,
-  order: (id: string) => `oc:sess:{${id}}:order`,
-  parked: (id: string) => `oc:sess:{${id}}:parked`,
+  rec: (s: SessionKey) => `oc:session:{${sessionMember(s)}}`,
+  hist: (s: SessionKey) => `oc:session:{${sessionMember(s)}}:hist`,
+  order: (s: SessionKey) => `oc:session:{${sessionMember(s)}}:order`,
+  parked: (s: SessionKey) => `oc:session:{${sessionMember(s)}}:parked`,
   all: (ws: string) => `oc:sessidx:{w:${ws}}:all`,
   byUser: (ws: string, userId: string) => `oc:sessidx:{w:${ws}}:u:${userId}`,
   current: (ws: string, channel: string, userId: string) => `oc:sessidx:{w:${ws}}:cur:${channel}:${userId}`,
@@ -172,18 +192,27 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class SessionStore {
   constructor(private readonly redis: Redis, private readonly now: () => number = Date.now) {}
 
-  async get(id: string): Promise<SessionRecord | null> {
-    const h = await this.redis.hgetall(R.rec(id));
+  async get(s: SessionKey): Promise<SessionRecord | null> {
+    const h = await this.redis.hgetall(R.rec(s));
     return h.id ? toRecord(h) : null;
   }
 
-  /** Creates the session when absent. created: false when the id was already taken. */
+  /** The workspaces among `workspaces` that hold a session with this id (one round trip). */
+  async findIn(id: string, workspaces: string[]): Promise<string[]> {
+    if (!workspaces.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const workspace of workspaces) pipe.exists(R.rec({ workspace, id }));
+    const found = (await pipe.exec()) ?? [];
+    return workspaces.filter((_, i) => found[i]?.[1] === 1);
+  }
+
+  /** Creates the session when absent. created: false when the id was already taken in its workspace. */
   async create(s: { id: string; workspace: string; userId: string; channel: string }): Promise<{ session: SessionRecord; created: boolean }> {
     const at = this.now();
     const fields = { ...s, createdAt: iso(at), lastActiveAt: iso(at), messageCount: '0', tokensUsed: '0', seq: '0', done: '0', endedAt: '' };
-    const created = (await CREATE_LUA.run(this.redis, [R.rec(s.id)], Object.entries(fields).flat())) === 1;
-    if (created) await this.index(s.id, s.workspace, s.userId, at);
-    const session = await this.get(s.id);
+    const created = (await CREATE_LUA.run(this.redis, [R.rec(s)], Object.entries(fields).flat())) === 1;
+    if (created) await this.index(s, s.userId, at);
+    const session = await this.get(s);
     if (!session) return this.create(s); // deleted in between: make it again
     return { session, created };
   }
@@ -192,22 +221,22 @@ export class SessionStore {
   async reopen(s: SessionRecord): Promise<boolean> {
     if (!s.endedAt) return false;
     const at = this.now();
-    await this.redis.hset(R.rec(s.id), 'endedAt', '', 'lastActiveAt', iso(at));
-    await this.index(s.id, s.workspace, s.userId, at);
+    await this.redis.hset(R.rec(s), 'endedAt', '', 'lastActiveAt', iso(at));
+    await this.index(s, s.userId, at);
     return true;
   }
 
-  private async index(id: string, workspace: string, userId: string, at: number): Promise<void> {
+  private async index(s: SessionKey, userId: string, at: number): Promise<void> {
     await Promise.all([
-      INDEX_LUA.run(this.redis, [R.all(workspace), R.byUser(workspace, userId)], [at, id]),
-      this.redis.zadd(R.active, at, id),
+      INDEX_LUA.run(this.redis, [R.all(s.workspace), R.byUser(s.workspace, userId)], [at, s.id]),
+      this.redis.zadd(R.active, at, sessionMember(s)),
     ]);
   }
 
   private async unindex(s: SessionRef): Promise<void> {
     await Promise.all([
       this.redis.multi().zrem(R.all(s.workspace), s.id).zrem(R.byUser(s.workspace, s.userId), s.id).exec(),
-      this.redis.zrem(R.active, s.id),
+      this.redis.zrem(R.active, sessionMember(s)),
     ]);
   }
 
@@ -221,24 +250,19 @@ export class SessionStore {
     return (await SWAP_CURRENT_LUA.run(this.redis, [R.current(workspace, channel, userId)], [expected ?? '', next])) as string;
   }
 
-  /** Drops a session record that lost the race to become current (never indexed). */
-  async discard(id: string): Promise<void> {
-    await Promise.all([this.redis.del(R.rec(id)), this.redis.zrem(R.active, id)]);
-  }
-
   /**
    * Ends a session (idle): true only for the one caller that claims it, so the ended event is
    * announced once however many gateways notice.
    */
-  async end(id: string): Promise<boolean> {
-    if ((await this.redis.zrem(R.active, id)) !== 1) return false;
-    await MARK_ENDED_LUA.run(this.redis, [R.rec(id)], [iso(this.now())]);
+  async end(s: SessionKey): Promise<boolean> {
+    if ((await this.redis.zrem(R.active, sessionMember(s))) !== 1) return false;
+    await MARK_ENDED_LUA.run(this.redis, [R.rec(s)], [iso(this.now())]);
     return true;
   }
 
-  /** Session ids idle since before `before` (ms), oldest first. */
-  async idleIds(before: number, max: number): Promise<string[]> {
-    return this.redis.zrangebyscore(R.active, '-inf', `(${before}`, 'LIMIT', 0, max);
+  /** Sessions idle since before `before` (ms), oldest first. */
+  async idle(before: number, max: number): Promise<SessionKey[]> {
+    return (await this.redis.zrangebyscore(R.active, '-inf', `(${before}`, 'LIMIT', 0, max)).map(parseSessionMember);
   }
 
   /** Takes the message's sequence number in its session; null when the session was deleted. */
@@ -248,10 +272,11 @@ export class SessionStore {
     // The repair's work list first: one connection runs commands in order, so a place is never
     // taken without the session being on the list (and both go in one round trip).
     const at = this.now();
+    const member = sessionMember(s);
     const [, seq] = await Promise.all([
-      this.redis.zadd(R.busy, at, s.id),
-      ENQUEUE_LUA.run(this.redis, [R.rec(s.id), R.order(s.id)], [messageId, iso(at)]) as Promise<number>,
-      this.redis.zadd(R.active, at, s.id),
+      this.redis.zadd(R.busy, at, member),
+      ENQUEUE_LUA.run(this.redis, [R.rec(s), R.order(s)], [messageId, iso(at)]) as Promise<number>,
+      this.redis.zadd(R.active, at, member),
     ]);
     if (seq >= 0) return seq;
     await this.unindex(s); // deleted meanwhile
@@ -259,37 +284,37 @@ export class SessionStore {
   }
 
   /** May message seq run now; when it may, the last `historyLimit` turns (what the agent sees). */
-  async gate(id: string, seq: number, historyLimit: number): Promise<{ gate: Gate; history: Turn[] }> {
-    const [r, ...turns] = (await GATE_LUA.run(this.redis, [R.rec(id), R.parked(id), R.hist(id)], [seq, historyLimit])) as [number, ...string[]];
+  async gate(s: SessionKey, seq: number, historyLimit: number): Promise<{ gate: Gate; history: Turn[] }> {
+    const [r, ...turns] = (await GATE_LUA.run(this.redis, [R.rec(s), R.parked(s), R.hist(s)], [seq, historyLimit])) as [number, ...string[]];
     const gate: Gate = r === 1 ? 'run' : r === 2 ? 'finished' : 'wait';
     return { gate, history: turns.map((t) => JSON.parse(t) as Turn) };
   }
 
   /** Whether message seq's predecessor has finished (re-checked after parking a job). */
-  async isTurn(id: string, seq: number): Promise<boolean> {
-    const done = await this.redis.hget(R.rec(id), 'done');
+  async isTurn(s: SessionKey, seq: number): Promise<boolean> {
+    const done = await this.redis.hget(R.rec(s), 'done');
     return done === null || Number(done) >= seq - 1;
   }
 
   /** Records a finished message's turns and usage in its session (once per message). */
   async record(s: SessionRef, seq: number, turns: Turn[], tokens: number): Promise<void> {
     const at = this.now();
-    const applied = await RECORD_LUA.run(this.redis, [R.rec(s.id), R.hist(s.id)], [seq, iso(at), tokens, MAX_STORED_TURNS, ...turns.map((t) => JSON.stringify(t))]);
-    if (applied === 1) await this.index(s.id, s.workspace, s.userId, at);
+    const applied = await RECORD_LUA.run(this.redis, [R.rec(s), R.hist(s)], [seq, iso(at), tokens, MAX_STORED_TURNS, ...turns.map((t) => JSON.stringify(t))]);
+    if (applied === 1) await this.index(s, s.userId, at);
   }
 
   /** Lets the session's next message run; returns its id when its job is parked (to promote it). */
-  async advance(id: string, seq: number): Promise<string | null> {
-    return ((await ADVANCE_LUA.run(this.redis, [R.rec(id), R.order(id), R.parked(id)], [seq])) as string) || null;
+  async advance(s: SessionKey, seq: number): Promise<string | null> {
+    return ((await ADVANCE_LUA.run(this.redis, [R.rec(s), R.order(s), R.parked(s)], [seq])) as string) || null;
   }
 
   /** A page of history, chronological; offset counts back from the newest turn. */
-  async history(id: string, limit: number, offset: number): Promise<{ data: Turn[]; total: number }> {
-    const total = await this.redis.llen(R.hist(id));
+  async history(s: SessionKey, limit: number, offset: number): Promise<{ data: Turn[]; total: number }> {
+    const total = await this.redis.llen(R.hist(s));
     const end = total - offset - 1;
     if (end < 0) return { data: [], total };
     const start = Math.max(0, end - limit + 1);
-    const data = (await this.redis.lrange(R.hist(id), start, end)).map((t) => JSON.parse(t) as Turn);
+    const data = (await this.redis.lrange(R.hist(s), start, end)).map((t) => JSON.parse(t) as Turn);
     return { data, total };
   }
 
@@ -298,29 +323,29 @@ export class SessionStore {
     const zkey = (ws: string) => (q.userId !== undefined ? R.byUser(ws, q.userId) : R.all(ws));
     const need = q.offset + q.limit;
     const perWs = await Promise.all(
-      q.workspaces.map(async (ws) => {
-        const [total, top] = await Promise.all([this.redis.zcard(zkey(ws)), this.redis.zrevrange(zkey(ws), 0, need - 1, 'WITHSCORES')]);
-        const entries: Array<{ id: string; score: number }> = [];
-        for (let i = 0; i < top.length; i += 2) entries.push({ id: top[i], score: Number(top[i + 1]) });
+      q.workspaces.map(async (workspace) => {
+        const [total, top] = await Promise.all([this.redis.zcard(zkey(workspace)), this.redis.zrevrange(zkey(workspace), 0, need - 1, 'WITHSCORES')]);
+        const entries: Array<{ workspace: string; id: string; score: number }> = [];
+        for (let i = 0; i < top.length; i += 2) entries.push({ workspace, id: top[i], score: Number(top[i + 1]) });
         return { total, entries };
       }),
     );
     const total = perWs.reduce((n, w) => n + w.total, 0);
     const page = perWs
       .flatMap((w) => w.entries)
-      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id) || a.workspace.localeCompare(b.workspace))
       .slice(q.offset, need);
-    const records = await Promise.all(page.map((e) => this.get(e.id)));
+    const records = await Promise.all(page.map((e) => this.get(e)));
     return { data: records.filter((r): r is SessionRecord => !!r), total };
   }
 
   /** Deletes a session and its history; returns what was deleted. */
-  async delete(id: string): Promise<SessionRecord | null> {
-    const s = await this.get(id);
+  async delete(key: SessionKey): Promise<SessionRecord | null> {
+    const s = await this.get(key);
     if (!s) return null;
-    const removed = await this.redis.del(R.rec(id), R.hist(id), R.order(id), R.parked(id));
+    const removed = await this.redis.del(R.rec(s), R.hist(s), R.order(s), R.parked(s));
     const cur = R.current(s.workspace, s.channel, s.userId);
-    await Promise.all([this.unindex(s), DEL_IF_EQUAL_LUA.run(this.redis, [cur], [id])]);
+    await Promise.all([this.unindex(s), DEL_IF_EQUAL_LUA.run(this.redis, [cur], [s.id])]);
     return removed > 0 ? s : null;
   }
 
@@ -331,7 +356,7 @@ export class SessionStore {
       const ids = await this.redis.zrange(R.all(workspace), 0, 199);
       if (!ids.length) break;
       for (const id of ids) {
-        const s = await this.delete(id);
+        const s = await this.delete({ workspace, id });
         if (s) deleted.push(s);
         else await this.redis.zrem(R.all(workspace), id);
       }
@@ -340,24 +365,24 @@ export class SessionStore {
   }
 
   /** Sessions where a message took a place before `before` (ms) and the repair has not looked since. */
-  async busyIds(before: number, max: number): Promise<string[]> {
-    return this.redis.zrangebyscore(R.busy, '-inf', `(${before}`, 'LIMIT', 0, max);
+  async busy(before: number, max: number): Promise<SessionKey[]> {
+    return (await this.redis.zrangebyscore(R.busy, '-inf', `(${before}`, 'LIMIT', 0, max)).map(parseSessionMember);
   }
 
   /** Whose turn it is in the session: the head message's seq and id ('' when none holds it), and how many hold a place. */
-  async head(id: string): Promise<{ seq: number; messageId: string | null; pending: number }> {
-    const [done, messageId, pending] = (await HEAD_LUA.run(this.redis, [R.rec(id), R.order(id)])) as [number, string, number];
+  async head(s: SessionKey): Promise<{ seq: number; messageId: string | null; pending: number }> {
+    const [done, messageId, pending] = (await HEAD_LUA.run(this.redis, [R.rec(s), R.order(s)])) as [number, string, number];
     return { seq: done + 1, messageId: messageId || null, pending };
   }
 
   /** The repair looked at the session now: look again only after its grace period. */
-  async touchBusy(id: string): Promise<void> {
-    await this.redis.zadd(R.busy, 'XX', this.now(), id);
+  async touchBusy(s: SessionKey): Promise<void> {
+    await this.redis.zadd(R.busy, 'XX', this.now(), sessionMember(s));
   }
 
   /** Takes the session off the repair's list once no message holds a place (re-added if one arrived meanwhile). */
-  async unbusy(id: string): Promise<void> {
-    await this.redis.zrem(R.busy, id);
-    if ((await this.redis.hlen(R.order(id))) > 0) await this.redis.zadd(R.busy, this.now(), id);
+  async unbusy(s: SessionKey): Promise<void> {
+    await this.redis.zrem(R.busy, sessionMember(s));
+    if ((await this.redis.hlen(R.order(s))) > 0) await this.redis.zadd(R.busy, this.now(), sessionMember(s));
   }
 }

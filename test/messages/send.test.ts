@@ -96,14 +96,17 @@ describe('sending messages', () => {
     expect(a.body.sessionId).toBe('ticket-42:chat.1');
     const b = await send({ workspace: 'team', userId: 'carol', message: 'again', sessionId: 'ticket-42:chat.1' });
     expect(b.body.response).toBe(offline('again', 2));
-    // Another user or workspace cannot write into it.
+    // Another user of the workspace cannot write into it.
     const other = await send({ workspace: 'team', userId: 'mallory', message: 'x', sessionId: 'ticket-42:chat.1' });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('session_conflict');
+    // Ids are per workspace: another workspace's 'ticket-42:chat.1' is another session.
     const otherWs = await send({ workspace: 'other', userId: 'carol', message: 'x', sessionId: 'ticket-42:chat.1' });
-    expect(otherWs.status).toBe(409);
-    const hist = await gw.request('GET', `${API}/sessions/ticket-42:chat.1/history`);
+    expect([otherWs.status, otherWs.body.sessionId, otherWs.body.response]).toEqual([200, 'ticket-42:chat.1', offline('x', 1)]);
+    const hist = await gw.request('GET', `${API}/sessions/ticket-42:chat.1/history?workspace=team`);
     expect(hist.body.total).toBe(4);
+    const otherHist = await gw.request('GET', `${API}/sessions/ticket-42:chat.1/history?workspace=other`);
+    expect(otherHist.body.total).toBe(2);
   });
 
   it('answers 202 at once with "async": true, then GET shows the status and the full result', async () => {

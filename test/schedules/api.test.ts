@@ -45,8 +45,8 @@ describe('schedules API', () => {
       const local = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(at));
       expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:00$/);
     }
-    const scheduler = await queue.getJobScheduler('standup');
-    expect(scheduler).toMatchObject({ key: 'standup', pattern: '0 9 * * 1-5', tz: 'America/New_York' });
+    const scheduler = await queue.getJobScheduler('team/standup');
+    expect(scheduler).toMatchObject({ key: 'team/standup', pattern: '0 9 * * 1-5', tz: 'America/New_York' });
     expect(scheduler!.next).toBe(Date.parse(five[0]));
   });
 
@@ -68,7 +68,7 @@ describe('schedules API', () => {
     expect(res.status).toBe(201);
     expect(res.body.id).toMatch(/^sch_[A-Za-z0-9]{16}$/);
     expect(res.body).toMatchObject({ cron: '30 0 9 * * 1-5', sessionId: 'standup-session', enabled: false, nextRunAt: null, nextRuns: [] });
-    expect(await queue.getJobScheduler(res.body.id)).toBeUndefined();
+    expect(await queue.getJobScheduler(`team/${res.body.id}`)).toBeUndefined();
     expect((await gw.request('DELETE', `/api/v1/schedules/${res.body.id}`)).status).toBe(204);
   });
 
@@ -89,8 +89,8 @@ describe('schedules API', () => {
   it('409 for a taken id, leaving the first one as it was', async () => {
     const res = await post({ id: 'standup', ...STANDUP, message: 'other' });
     expect(res.status).toBe(409);
-    expect(res.body).toEqual({ error: { code: 'already_exists', message: "schedule 'standup' already exists" } });
-    expect((await gw.gateway.ctx.stores.schedules.get('standup'))!.message).toBe(STANDUP.message);
+    expect(res.body).toEqual({ error: { code: 'already_exists', message: "schedule 'standup' already exists in workspace 'team'" } });
+    expect((await gw.gateway.ctx.stores.schedules.get({ workspace: 'team', id: 'standup' }))!.message).toBe(STANDUP.message);
   });
 
   it('lists the config schedule read-only beside the API one, scoped to the key', async () => {
@@ -98,7 +98,7 @@ describe('schedules API', () => {
     expect(all.status).toBe(200);
     expect(all.body.data.map((s: { id: string }) => s.id)).toEqual(['nightly', 'standup']);
     expect(all.body.data[0]).toMatchObject({ source: 'config', workspace: 'ops', cron: '0 2 * * *', timezone: 'Europe/Berlin', enabled: true });
-    expect(await queue.getJobScheduler('nightly')).toMatchObject({ pattern: '0 2 * * *', tz: 'Europe/Berlin' });
+    expect(await queue.getJobScheduler('ops/nightly')).toMatchObject({ pattern: '0 2 * * *', tz: 'Europe/Berlin' });
 
     const teamKey = await gw.createKey({ workspaces: ['team'], permissions: ['schedules:read'] });
     const scoped = await gw.request('GET', '/api/v1/schedules', { key: teamKey });
@@ -121,23 +121,23 @@ describe('schedules API', () => {
     expect(patch.body.error.code).toBe('read_only');
     const del = await gw.request('DELETE', '/api/v1/schedules/nightly');
     expect(del.status).toBe(409);
-    expect(await gw.gateway.ctx.stores.schedules.get('nightly')).toMatchObject({ enabled: true });
+    expect(await gw.gateway.ctx.stores.schedules.get({ workspace: 'ops', id: 'nightly' })).toMatchObject({ enabled: true });
   });
 
   it('PATCH changes only the given fields and re-arms BullMQ when the timing changes', async () => {
     const res = await gw.request('PATCH', '/api/v1/schedules/standup', { body: { cron: '15 8 * * 1', timezone: 'Europe/London', sessionId: 'sess-x' } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ cron: '15 8 * * 1', timezone: 'Europe/London', sessionId: 'sess-x', message: STANDUP.message, userId: 'standup-bot' });
-    expect(await queue.getJobScheduler('standup')).toMatchObject({ pattern: '15 8 * * 1', tz: 'Europe/London' });
-    expect((await queue.getJobScheduler('standup'))!.next).toBe(Date.parse(res.body.nextRunAt));
+    expect(await queue.getJobScheduler('team/standup')).toMatchObject({ pattern: '15 8 * * 1', tz: 'Europe/London' });
+    expect((await queue.getJobScheduler('team/standup'))!.next).toBe(Date.parse(res.body.nextRunAt));
 
     const off = await gw.request('PATCH', '/api/v1/schedules/standup', { body: { enabled: false, sessionId: null } });
     expect(off.body).toMatchObject({ enabled: false, sessionId: null, nextRunAt: null, nextRuns: [] });
-    expect(await queue.getJobScheduler('standup')).toBeUndefined();
+    expect(await queue.getJobScheduler('team/standup')).toBeUndefined();
 
     const on = await gw.request('PATCH', '/api/v1/schedules/standup', { body: { enabled: true, ...{ cron: STANDUP.cron, timezone: STANDUP.timezone } } });
     expect(on.body.enabled).toBe(true);
-    expect(await queue.getJobScheduler('standup')).toMatchObject({ pattern: STANDUP.cron, tz: STANDUP.timezone });
+    expect(await queue.getJobScheduler('team/standup')).toMatchObject({ pattern: STANDUP.cron, tz: STANDUP.timezone });
   });
 
   it('PATCH that moves a schedule to a workspace outside the key is 403 and changes nothing', async () => {
@@ -145,7 +145,7 @@ describe('schedules API', () => {
     const res = await gw.request('PATCH', '/api/v1/schedules/standup', { key: teamKey, body: { workspace: 'ops' } });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('workspace_forbidden');
-    expect((await gw.gateway.ctx.stores.schedules.get('standup'))!.workspace).toBe('team');
+    expect((await gw.gateway.ctx.stores.schedules.get({ workspace: 'team', id: 'standup' }))!.workspace).toBe('team');
   });
 
   describe('permissions and authentication', () => {
@@ -174,7 +174,7 @@ describe('schedules API', () => {
       }
       const created = await post({ ...STANDUP, id: 'nope' }, readOnly);
       expect(created.status).toBe(403);
-      expect(await gw.gateway.ctx.stores.schedules.get('standup')).toMatchObject({ enabled: true });
+      expect(await gw.gateway.ctx.stores.schedules.get({ workspace: 'team', id: 'standup' })).toMatchObject({ enabled: true });
     });
 
     it('403 workspace_forbidden when creating in a workspace outside the key', async () => {
@@ -182,7 +182,7 @@ describe('schedules API', () => {
       const res = await post({ ...STANDUP, id: 'ops-one', workspace: 'ops' }, teamKey);
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('workspace_forbidden');
-      expect(await gw.gateway.ctx.stores.schedules.get('ops-one')).toBeNull();
+      expect(await gw.gateway.ctx.stores.schedules.get({ workspace: 'ops', id: 'ops-one' })).toBeNull();
     });
 
     it('out-of-scope schedules read as 404 for PATCH, DELETE and run', async () => {
@@ -231,8 +231,8 @@ describe('schedules API', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.field).toBe(field);
       expect(res.body.error.message.startsWith(`${field}:`)).toBe(true);
-      expect(await gw.gateway.ctx.stores.schedules.get('bad')).toBeNull();
-      expect(await queue.getJobScheduler('bad')).toBeUndefined();
+      expect(await gw.gateway.ctx.stores.schedules.get({ workspace: 'team', id: 'bad' })).toBeNull();
+      expect(await queue.getJobScheduler('team/bad')).toBeUndefined();
     });
 
     it.each(['workspace', 'userId', 'message', 'cron', 'timezone'])('missing %s', async (field) => {
@@ -258,11 +258,11 @@ describe('schedules API', () => {
       ['unknown field', { id: 'rename' }, 'id'],
       ['enabled null', { enabled: null }, 'enabled'],
     ])('PATCH %s', async (_name, body, field) => {
-      const before = await gw.gateway.ctx.stores.schedules.get('standup');
+      const before = await gw.gateway.ctx.stores.schedules.get({ workspace: 'team', id: 'standup' });
       const res = await gw.request('PATCH', '/api/v1/schedules/standup', { body });
       expect(res.status).toBe(400);
       expect(res.body.error.field).toBe(field);
-      expect(await gw.gateway.ctx.stores.schedules.get('standup')).toEqual(before);
+      expect(await gw.gateway.ctx.stores.schedules.get({ workspace: 'team', id: 'standup' })).toEqual(before);
     });
 
     it('unknown and malformed ids', async () => {
@@ -278,7 +278,7 @@ describe('schedules API', () => {
 
     it('left no stray schedules or job schedulers behind', async () => {
       expect((await apiSchedules()).map((s) => s.id)).toEqual(['standup']);
-      expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['nightly', 'standup']);
+      expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['ops/nightly', 'team/standup']);
     });
   });
 
@@ -298,8 +298,8 @@ describe('schedules API', () => {
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
     expect((await gw.request('GET', '/api/v1/schedules/standup')).status).toBe(404);
-    expect(await queue.getJobScheduler('standup')).toBeUndefined();
-    expect(await redis.exists('oc:{sched}:s:standup', 'oc:{sched}:runs:standup')).toBe(0);
+    expect(await queue.getJobScheduler('team/standup')).toBeUndefined();
+    expect(await redis.exists('oc:{sched}:s:team/standup', 'oc:{sched}:runs:team/standup')).toBe(0);
     expect((await gw.request('DELETE', '/api/v1/schedules/standup')).status).toBe(404);
   });
 
@@ -307,7 +307,7 @@ describe('schedules API', () => {
     expect((await gw.request('POST', '/api/v1/workspaces', { body: { id: 'temp' } })).status).toBe(201);
     expect((await post({ ...STANDUP, id: 'temp-standup', workspace: 'temp' })).status).toBe(201);
     expect((await gw.request('DELETE', '/api/v1/workspaces/temp')).status).toBe(204);
-    expect(await gw.gateway.ctx.stores.schedules.get('temp-standup')).toBeNull();
-    expect(await queue.getJobScheduler('temp-standup')).toBeUndefined();
+    expect(await gw.gateway.ctx.stores.schedules.get({ workspace: 'temp', id: 'temp-standup' })).toBeNull();
+    expect(await queue.getJobScheduler('temp/temp-standup')).toBeUndefined();
   });
 });

@@ -143,13 +143,13 @@ describe('schedule runs', () => {
 
     // Handed out again while its record says it was still running (the process died mid-run):
     // the run follows the message it already sent.
-    const [run] = (await gw.gateway.ctx.stores.schedules.runs('retried')).filter((r) => r.runId === first.data.runId);
-    await gw.gateway.ctx.stores.schedules.recordRun('retried', { ...run, status: 'running', finishedAt: null, responseExcerpt: null });
+    const [run] = (await gw.gateway.ctx.stores.schedules.runs({ workspace: 'team', id: 'retried' })).filter((r) => r.runId === first.data.runId);
+    await gw.gateway.ctx.stores.schedules.recordRun({ workspace: 'team', id: 'retried' }, { ...run, status: 'running', finishedAt: null, responseExcerpt: null });
     await runner.process(job);
     const again = events.filter((e) => e.data.runId === first.data.runId);
     expect(again).toHaveLength(2);
     expect(again[1].data.messageId).toBe(first.data.messageId);
-    const after = (await gw.gateway.ctx.stores.schedules.runs('retried')).filter((r) => r.runId === first.data.runId);
+    const after = (await gw.gateway.ctx.stores.schedules.runs({ workspace: 'team', id: 'retried' })).filter((r) => r.runId === first.data.runId);
     expect(after).toEqual([expect.objectContaining({ status: 'completed', messageId: first.data.messageId })]);
   });
 
@@ -172,9 +172,9 @@ describe('schedule runs', () => {
     // A config-declared schedule survives its workspace's deletion; simulate that with the store.
     await gw.gateway.ctx.stores.schedules.syncConfig('orphan', { workspace: 'doomed', userId: 'bot', message: 'hi', cron: EVERY_SECOND, timezone: 'UTC', sessionId: null, enabled: true });
     expect((await gw.request('DELETE', '/api/v1/workspaces/doomed')).status).toBe(204);
-    await gw.gateway.ctx.schedules.arm('orphan', (await gw.gateway.ctx.schedules.get('orphan'))!);
+    await gw.gateway.ctx.schedules.arm({ workspace: 'doomed', id: 'orphan' }, (await gw.gateway.ctx.schedules.get({ workspace: 'doomed', id: 'orphan' }))!);
     const [failed] = await poll(() => ofSchedule('orphan', 'schedule.failed'), (l) => l.length >= 1, 20000, 'a failed tick');
-    await gw.gateway.ctx.schedules.delete('orphan');
+    await gw.gateway.ctx.schedules.delete({ workspace: 'doomed', id: 'orphan' });
     expect(failed.data).toMatchObject({ trigger: 'schedule', messageId: null, error: { code: 'not_found' } });
     const run = await gw.request('POST', '/api/v1/schedules/orphan/run');
     expect(run.status).toBe(404);

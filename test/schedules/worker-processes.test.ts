@@ -29,7 +29,7 @@ describe('schedules with two `openclaw worker` processes', () => {
       body: { id: 'procs', workspace: 'team', userId: 'bot', message: 'Status?', cron: '*/1 * * * * *', timezone: 'UTC' },
     });
     expect(created.status).toBe(201);
-    const runs = () => gw.gateway.ctx.stores.schedules.runs('procs');
+    const runs = () => gw.gateway.ctx.stores.schedules.runs({ workspace: 'team', id: 'procs' });
     await poll(runs, (r) => r.filter((x) => x.status === 'completed').length >= 6, 20000, 'six completed runs').catch(async (err) => {
       console.log(JSON.stringify(await runs(), null, 1).slice(0, 3000), procs.workers.map((w) => w.output()).join('\n----\n').slice(-5000));
       throw err;
