@@ -175,18 +175,6 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     return unique;
   }
 
-  /** 409 when one of the workspaces a new subscription covers already holds limits.subscriptionsPerWorkspace (`*` is one bucket). */
-  async function checkCap(covers: string[]): Promise<void> {
-    const cap = ctx.config.limits.subscriptionsPerWorkspace;
-    const subs = (await store.list()).filter((s) => s.source === 'api');
-    for (const w of covers) {
-      const held = subs.filter((s) => (s.workspaces ?? s.scope).includes(w)).length;
-      if (held >= cap) {
-        throw apiError('subscription_limit_reached', `workspace '${w}' already has ${held} webhook subscriptions (limits.subscriptionsPerWorkspace is ${cap}); delete one first`);
-      }
-    }
-  }
-
   app.post<{ Body: Static<typeof CreateBody> }>(
     '/webhooks',
     {
@@ -199,21 +187,29 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       const url = checkUrl(b.url, policy, key.workspaces.includes('*'));
       const events = checkEvents(b.events);
       const workspaces = b.workspaces ? await checkWorkspaces(key, b.workspaces) : null;
-      await checkCap(workspaces ?? key.workspaces);
       const secret = b.secret ?? generateSecret();
-      const sub = await store.create({
-        id: newId('wh'),
-        url,
-        events,
-        workspaces,
-        scope: key.workspaces,
-        description: b.description ?? null,
-        secret,
-        retries: b.retries ?? cfg.retries,
-        timeoutMs: b.timeoutMs ?? cfg.timeoutMs,
-        source: 'api',
-        createdBy: key.id,
-      });
+      // 409 when a workspace it covers already holds limits.subscriptionsPerWorkspace (checked with the write).
+      const cap = ctx.config.limits.subscriptionsPerWorkspace;
+      const sub = await store.createCapped(
+        {
+          id: newId('wh'),
+          url,
+          events,
+          workspaces,
+          scope: key.workspaces,
+          description: b.description ?? null,
+          secret,
+          retries: b.retries ?? cfg.retries,
+          timeoutMs: b.timeoutMs ?? cfg.timeoutMs,
+          source: 'api',
+          createdBy: key.id,
+        },
+        workspaces ?? key.workspaces,
+        cap,
+      );
+      if ('full' in sub) {
+        throw apiError('subscription_limit_reached', `workspace '${sub.full}' already has ${sub.held} webhook subscriptions (limits.subscriptionsPerWorkspace is ${cap}); delete one first`);
+      }
       reply.status(201);
       return b.secret ? view(sub) : { ...view(sub), secret };
     },

@@ -152,6 +152,35 @@ if KEYS[2] then redis.call('INCR', KEYS[2]) end
 return 1
 `);
 
+// Creates an API subscription unless a workspace it covers already holds `cap` API subscriptions
+// (one counts toward every workspace of its filter, or of its scope when unfiltered; '*' is one
+// bucket): the count and the write in one step, so concurrent creates never pass the cap. The
+// subscription hashes are named from the prefix: all of them are in the {wh} slot.
+// KEYS: new subscription, all, version. ARGV: cap, covered workspaces JSON, hash prefix, id,
+// field, value, … Returns 1 created, or {workspace, held} for the first full workspace.
+const CREATE_CAPPED = new LuaScript(`
+local covers = cjson.decode(ARGV[2])
+local held = {}
+for _, w in ipairs(covers) do held[w] = 0 end
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local h = redis.call('HMGET', ARGV[3] .. id, 'source', 'workspaces', 'scope')
+  if h[1] == 'api' then
+    local list = h[2] and cjson.decode(h[2])
+    if type(list) ~= 'table' then list = h[3] and cjson.decode(h[3]) end
+    if type(list) == 'table' then
+      for _, w in ipairs(list) do if held[w] then held[w] = held[w] + 1 end end
+    end
+  end
+end
+for _, w in ipairs(covers) do
+  if held[w] >= tonumber(ARGV[1]) then return {w, held[w]} end
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('SADD', KEYS[2], ARGV[4])
+redis.call('INCR', KEYS[3])
+return 1
+`);
+
 // One more event failed: count it, and disable the subscription when the count reaches the limit.
 // Returns {failures, disabledNow}; failures -1 when the subscription is gone.
 const COUNT_FAILURE = new LuaScript(`
@@ -371,6 +400,14 @@ export class WebhookStore {
     const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
     await this.redis.multi().hset(R.sub(sub.id), toHash(sub)).sadd(R.all, sub.id).incr(R.version).exec();
     return sub;
+  }
+
+  /** Creates an API subscription within limits.subscriptionsPerWorkspace; else the first full workspace and what it holds. */
+  async createCapped(input: NewSubscription, covers: string[], cap: number): Promise<StoredSubscription | { full: string; held: number }> {
+    const at = this.iso();
+    const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
+    const r = (await CREATE_CAPPED.run(this.redis, [R.sub(sub.id), R.all, R.version], [cap, JSON.stringify(covers), R.sub(''), sub.id, ...Object.entries(toHash(sub)).flat()])) as 1 | [string, number];
+    return r === 1 ? sub : { full: r[0], held: Number(r[1]) };
   }
 
   async get(id: string): Promise<StoredSubscription | null> {
