@@ -197,13 +197,11 @@ export class SessionStore {
     return h.id ? toRecord(h) : null;
   }
 
-  /** The workspaces among `workspaces` that hold a session with this id (one round trip). */
+  /** The workspaces among `workspaces` that hold a session with this id. */
   async findIn(id: string, workspaces: string[]): Promise<string[]> {
-    if (!workspaces.length) return [];
-    const pipe = this.redis.pipeline();
-    for (const workspace of workspaces) pipe.exists(R.rec({ workspace, id }));
-    const found = (await pipe.exec()) ?? [];
-    return workspaces.filter((_, i) => found[i]?.[1] === 1);
+    // One command per workspace, sent together (not a pipeline object: on a cluster the keys are in different slots).
+    const found = await Promise.all(workspaces.map((workspace) => this.redis.exists(R.rec({ workspace, id }))));
+    return workspaces.filter((_, i) => found[i] === 1);
   }
 
   /** Creates the session when absent. created: false when the id was already taken in its workspace. */

@@ -60,7 +60,7 @@ describe('schedules with several gateways on one Redis', () => {
     expect(new Set(messages).size).toBe(messages.length);
     expect(all().filter((e) => e.event === 'schedule.failed')).toEqual([]);
     // Each tick is a whole second, and both gateways' job ids name the tick they ran.
-    for (const e of all()) expect(e.data.runId).toBe(`repeat:shared:${Date.parse(e.data.scheduledFor as string)}`);
+    for (const e of all()) expect(e.data.runId).toBe(`repeat:team/shared:${Date.parse(e.data.scheduledFor as string)}`);
   });
 
   it('a schedule created on one gateway is visible and editable on the other', async () => {
@@ -127,17 +127,17 @@ describe('schedules across restarts', () => {
   it('a changed config schedule is re-armed on start; a removed one is deleted', async () => {
     const one = await startTestGateway({ config: { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], cron: '0 9 * * *' }] } });
     const queue = one.gateway.ctx.queues.get('schedules')!;
-    expect(await queue.getJobScheduler('cfg-tick')).toMatchObject({ pattern: '0 9 * * *' });
+    expect(await queue.getJobScheduler('team/cfg-tick')).toMatchObject({ pattern: '0 9 * * *' });
     await one.close();
 
     const two = await startTestGateway({ config: { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], cron: '30 9 * * *', timezone: 'Asia/Tokyo' }] }, flush: false });
     const q2 = two.gateway.ctx.queues.get('schedules')!;
-    expect(await q2.getJobScheduler('cfg-tick')).toMatchObject({ pattern: '30 9 * * *', tz: 'Asia/Tokyo' });
+    expect(await q2.getJobScheduler('team/cfg-tick')).toMatchObject({ pattern: '30 9 * * *', tz: 'Asia/Tokyo' });
     await two.close();
 
     const three = await startTestGateway({ config: { ...CONFIG, schedules: [] }, flush: false });
     expect((await three.request('GET', '/api/v1/schedules/cfg-tick')).status).toBe(404);
-    expect(await three.gateway.ctx.queues.get('schedules')!.getJobScheduler('cfg-tick')).toBeUndefined();
+    expect(await three.gateway.ctx.queues.get('schedules')!.getJobScheduler('team/cfg-tick')).toBeUndefined();
     await three.close();
   });
 

@@ -61,7 +61,7 @@ describe('schedule runs', () => {
       expect(tick % 1000).toBe(0);
       expect(e.data).toMatchObject({
         scheduleId: 'every-second',
-        runId: `repeat:every-second:${tick}`,
+        runId: `repeat:team/every-second:${tick}`,
         trigger: 'schedule',
         workspace: 'team',
         userId: 'standup-bot',

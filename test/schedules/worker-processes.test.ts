@@ -42,7 +42,7 @@ describe('schedules with two `openclaw worker` processes', () => {
     expect(new Set(all.map((r) => r.scheduledFor)).size).toBe(all.length); // no tick twice
     expect(new Set(all.map((r) => r.messageId)).size).toBe(all.length); // one message per tick
     for (const r of all) {
-      expect(r).toMatchObject({ trigger: 'schedule', status: 'completed', runId: `repeat:procs:${Date.parse(r.scheduledFor)}` });
+      expect(r).toMatchObject({ trigger: 'schedule', status: 'completed', runId: `repeat:team/procs:${Date.parse(r.scheduledFor)}` });
     }
   });
 });
