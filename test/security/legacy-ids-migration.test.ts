@@ -116,4 +116,17 @@ describe('a Redis holding the old (global-id) layout', () => {
     expect(after.runCount).toBe(2);
     expect((await gw.request('GET', `${API}/sessions/standup`)).body.messageCount).toBe(6);
   });
+
+  it('a tick an old job scheduler queued before the upgrade (no workspace in its data) still runs, once', async () => {
+    const [gw] = gws;
+    const tick = Math.floor(Date.now() / 1000) * 1000;
+    await gw.gateway.ctx.queues.get('schedules')!.add('tick', { scheduleId: 'daily' }, { jobId: `repeat:daily:${tick}` });
+    const after = await eventually(async () => {
+      const d = await gw.request('GET', `${API}/schedules/daily`);
+      const run = d.body.recentRuns.find((r: { runId: string }) => r.runId === `repeat:daily:${tick}`);
+      return run?.status === 'completed' && d.body;
+    }, 20000);
+    expect(after.runCount).toBe(3);
+    expect(after.recentRuns[0]).toMatchObject({ trigger: 'schedule', scheduledFor: new Date(tick).toISOString(), sessionId: 'standup' });
+  });
 });
