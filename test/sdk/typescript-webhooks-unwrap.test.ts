@@ -92,7 +92,7 @@ describe('TypeScript SDK: webhooks.unwrap on real deliveries', () => {
   });
 
   it('refuses a captured delivery replayed with a fresh timestamp (the signature covers it)', () => {
-    const replayed = { ...headers(), 'webhook-timestamp': String(Math.floor(Date.now() / 1000) + 1) };
+    const replayed: Record<string, string> = { ...headers(), 'webhook-timestamp': String(Math.floor(Date.now() / 1000) + 1) };
     expect(refusal(() => client.webhooks.unwrap(delivery.raw, replayed, secret)).code).toBe('invalid_signature');
     // The old scheme alone would have accepted it: the body signature does not see the timestamp.
     expect(verifyWebhook(delivery.raw, replayed['x-openclaw-signature'], secret)).toBe(true);
