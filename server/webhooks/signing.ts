@@ -5,7 +5,7 @@
  * - Standard Webhooks: `webhook-signature: v1,<base64>` over `<webhook-id>.<webhook-timestamp>.<body>`,
  *   keyed as the Standard Webhooks libraries (and Svix) read the secret: a `whsec_<base64>`
  *   secret is its base64-decoded bytes, so those libraries take it unchanged. Any other secret
- *   (chosen by the user, or generated as `oclaw_whsec_…` before 1.5) keeps its UTF-8 bytes as the
+ *   (chosen by the user, or generated earlier as `oclaw_whsec_…`) keeps its UTF-8 bytes as the
  *   key, which a library receives as `whsec_` + base64(UTF-8 bytes): {@link standardWebhooksSecret}.
  */
 import { createHmac, randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Which key signs `webhook-signature`: a `whsec_<base64>` secret (generated since 1.5, or a Svix
+ * Which key signs `webhook-signature`: a `whsec_<base64>` secret (what the gateway generates now, or a Svix
  * secret a user brings) is used as the Standard Webhooks libraries read it, so `standardwebhooks`
  * verifies with the secret unchanged; every other secret (user-chosen, or `oclaw_whsec_…` from
  * before) keeps the UTF-8 key it always had, so receivers set up earlier keep verifying.
