@@ -147,6 +147,13 @@ describe('SDK retries and transport errors (TypeScript)', () => {
     expect(server.requests.every((r) => r.headers['idempotency-key'] === undefined)).toBe(true);
   });
 
+  it('waits for X-RateLimit-Reset only on a 429: a 5xx carrying it (every reply does) is retried after the backoff', async () => {
+    const far = String(Math.floor(Date.now() / 1000) + 3600);
+    script = [{ status: 502, body: { error: { code: 'upstream_error', message: 'model down' } }, headers: { 'x-ratelimit-reset': far } }, { status: 200, body: { data: [] } }];
+    await expect(new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).workspaces.list()).resolves.toEqual({ data: [] });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('throws at once when the gateway asks to wait longer than maxRetryWaitMs', async () => {
     script = [busy(429, { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) })];
     const client = new OpenClaw({ baseUrl: server.url, apiKey: 'k', maxRetries: 5, maxRetryWaitMs: 1000 });

@@ -112,6 +112,13 @@ class TransportTest(unittest.TestCase):
             OpenClaw(base_url=self.server.url, api_key="k").workspaces.create(id="w")
         self.assertEqual(len(self.server.requests), 2)
 
+    def test_rate_limit_reset_is_waited_for_only_on_a_429(self) -> None:
+        far = str(int(time.time()) + 3600)
+        self.script = [_support.json_reply(502, {"error": {"code": "upstream_error", "message": "down"}}, {"X-RateLimit-Reset": far}),
+                       _support.json_reply(200, {"data": []})]
+        self.assertEqual(OpenClaw(base_url=self.server.url, api_key="k").workspaces.list().data, [])
+        self.assertEqual(len(self.server.requests), 2)
+
     def test_does_not_wait_beyond_max_retry_wait(self) -> None:
         self.script = [busy(429, **{"X-RateLimit-Reset": str(int(time.time()) + 3600)})]
         with self.assertRaises(RateLimitError) as caught:

@@ -4,7 +4,7 @@
  * browsers, Deno, Bun and edge runtimes.
  */
 import { OpenClawError, errorFromResponse, headersToObject, makeError } from './errors.js';
-import { advisedWaitMs, isRetryable, retryDelayMs } from './retry.js';
+import { adviceOf, advisedWaitMs, isRetryable, retryDelayMs } from './retry.js';
 import { VERSION } from './version.js';
 
 export { retryDelayMs } from './retry.js';
@@ -154,9 +154,10 @@ export class Transport {
         if (!(thrown instanceof OpenClawError)) throw thrown;
         error = thrown;
       }
-      const advised = advisedWaitMs(error.headers, Date.now());
+      const advice = adviceOf(error);
+      const advised = advisedWaitMs(advice, Date.now());
       if (!safe || attempt >= maxRetries || !isRetryable(error) || (advised !== null && advised > maxWait)) throw error;
-      await sleep(retryDelayMs(error.headers, attempt, Date.now()), opts.signal);
+      await sleep(retryDelayMs(advice, attempt, Date.now()), opts.signal);
     }
   }
 

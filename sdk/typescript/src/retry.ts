@@ -17,6 +17,15 @@ export function isRetryable(error: OpenClawError): boolean {
   return error.status === 408 || error.status === 429 || error.status >= 500;
 }
 
+/**
+ * The headers that advise a wait for this error: `Retry-After` always, `X-RateLimit-Reset` only on
+ * a 429 (every reply carries it, and a 502 is no reason to wait for the rate-limit window).
+ */
+export function adviceOf(error: OpenClawError): Record<string, string> {
+  const { 'retry-after': retryAfter, 'x-ratelimit-reset': reset } = error.headers;
+  return { ...(retryAfter !== undefined ? { 'retry-after': retryAfter } : {}), ...(error.status === 429 && reset !== undefined ? { 'x-ratelimit-reset': reset } : {}) };
+}
+
 /** The wait the gateway asked for in ms (`Retry-After`, else `X-RateLimit-Reset`), or null. */
 export function advisedWaitMs(headers: Record<string, string>, nowMs: number): number | null {
   const retryAfter = parseRetryAfterMs(headers['retry-after'], nowMs);

@@ -14,7 +14,7 @@ from http.client import HTTPResponse
 from typing import Any, Dict, Mapping, Optional
 
 from ._errors import OpenClawError, make_error
-from ._retry import advised_wait, is_retryable, retry_delay
+from ._retry import advice_of, advised_wait, is_retryable, retry_delay
 from ._version import __version__
 
 DEFAULT_TIMEOUT = 600.0
@@ -97,10 +97,11 @@ class Transport:
             try:
                 return self._once(method, path, query, body, all_headers, timeout, stream)
             except OpenClawError as error:
-                advised = advised_wait(error.headers, time.time())
+                advice = advice_of(error)
+                advised = advised_wait(advice, time.time())
                 if not safe or attempt >= retries or not is_retryable(error) or (advised is not None and advised > self.max_retry_wait):
                     raise
-                time.sleep(retry_delay(error.headers, attempt, time.time()))
+                time.sleep(retry_delay(advice, attempt, time.time()))
                 attempt += 1
 
     def _once(self, method: str, path: str, query: Query, body: Any, headers: Optional[Mapping[str, str]],

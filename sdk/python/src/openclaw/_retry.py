@@ -22,6 +22,13 @@ def is_retryable(error: OpenClawError) -> bool:
     return error.status in (408, 429) or error.status >= 500
 
 
+def advice_of(error: OpenClawError) -> Mapping[str, str]:
+    """The headers that advise a wait for this error: ``Retry-After`` always, ``X-RateLimit-Reset``
+    only on a 429 (every reply carries it, and a 502 is no reason to wait for the rate-limit window)."""
+    names = ("retry-after", "x-ratelimit-reset") if error.status == 429 else ("retry-after",)
+    return {k: v for k, v in error.headers.items() if k in names}
+
+
 def advised_wait(headers: Mapping[str, str], now: float) -> Optional[float]:
     """The wait the gateway asked for in seconds (``Retry-After``, else ``X-RateLimit-Reset``), or None."""
     retry_after = parse_retry_after(headers.get("retry-after"), now)
