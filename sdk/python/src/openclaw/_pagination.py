@@ -37,6 +37,8 @@ class Page(Generic[T]):
         return int(self._body.total)
 
     def __getattr__(self, name: str) -> Any:  # limit, offset and any other field of the reply
+        if name.startswith("_"):  # not set yet (copy, pickle): no recursion through _body
+            raise AttributeError(name)
         return getattr(self._body, name)
 
     def has_next_page(self) -> bool:
