@@ -13,7 +13,7 @@ import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
 import { listOf } from '../OpenClaw/resources/common';
 import { asNodeError, openClawApiRequest } from '../OpenClaw/transport';
 import { EVENTS } from './events';
-import { verifySignature } from './signature';
+import { verifyDelivery } from './signature';
 
 interface SubscriptionState {
 	webhookId?: string;
@@ -133,16 +133,18 @@ export class OpenClawTrigger implements INodeType {
 		},
 	};
 
-	/** Verifies the signature over the raw body; a bad or missing one gets 401 and starts nothing. */
+	/**
+	 * Verifies the Standard Webhooks signature (id, timestamp and raw body) and refuses timestamps
+	 * more than 5 minutes off (replays); a bad, missing or stale one gets 401 and starts nothing.
+	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const state = this.getWorkflowStaticData('node') as SubscriptionState;
 		const request = this.getRequestObject();
-		const signature = this.getHeaderData()['x-openclaw-signature'];
 		const rawBody = request.rawBody as Buffer | undefined;
-		if (!state.secret || !rawBody || !verifySignature(rawBody, signature, state.secret)) {
+		if (!state.secret || !rawBody || !verifyDelivery(rawBody, this.getHeaderData() as Record<string, unknown>, state.secret)) {
 			this.getResponseObject()
 				.status(401)
-				.json({ error: { code: 'invalid_signature', message: 'missing or invalid X-OpenClaw-Signature' } });
+				.json({ error: { code: 'invalid_signature', message: 'missing or invalid webhook-signature, or a webhook-timestamp more than 5 minutes off' } });
 			return { noWebhookResponse: true };
 		}
 		const event = JSON.parse(rawBody.toString('utf8')) as IDataObject;

@@ -1,13 +1,13 @@
 /**
  * OpenClaw Trigger against the live gateway's webhooks API: activation (checkExists/create),
- * a real signed delivery starting a workflow, forged and unsigned calls refused with 401 and no
- * execution, and deactivation (delete). Webhook methods run through n8n-core's HookContext, the
+ * a real signed delivery starting a workflow, forged, unsigned, stale and replayed calls refused
+ * with 401 and no execution, and deactivation (delete). Webhook methods run through n8n-core's HookContext, the
  * webhook through WebhookContext behind a real HTTP server (see webhook-server.ts).
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { NOOP, TRIGGER, TestCredentialsHelper, credentialsFor, makeWorkflow, node, chain, runWebhookMethod } from './engine';
 import { startWebhookServer, type N8nWebhookServer } from './webhook-server';
-import { signatureOf } from '../../nodes/OpenClawTrigger/signature';
+import { signatureOf, standardSignatureOf } from '../../nodes/OpenClawTrigger/signature';
 import type { Workflow, INode } from 'n8n-workflow';
 
 const waitFor = async (check: () => boolean, what: string) => {
@@ -85,22 +85,34 @@ describe('n8n OpenClaw Trigger', () => {
     expect(n8n.executions.some((e) => (e.output('After')[0].json.data as any)?.workspace === 'ops')).toBe(false);
   });
 
-  it('refuses forged, unsigned and tampered calls with 401 and starts nothing', async () => {
+  it('refuses forged, unsigned, tampered, stale and replayed calls with 401 and starts nothing', async () => {
     const executions = n8n.executions.length;
     const body = JSON.stringify({ event: 'message.sent', timestamp: new Date().toISOString(), data: { messageId: 'msg_forged' } });
+    const now = Math.floor(Date.now() / 1000);
+    const signed = (b: string, at: number, secret = state().secret!, id = 'dlv_test') => ({
+      'webhook-id': id,
+      'webhook-timestamp': String(at),
+      'webhook-signature': standardSignatureOf(b, id, at, secret),
+    });
     const responses = [
       await post(body, {}),
-      await post(body, { 'x-openclaw-signature': 'sha256=' + '0'.repeat(64) }),
-      await post(body, { 'x-openclaw-signature': signatureOf(body, 'not-the-secret') }),
-      await post(body.replace('forged', 'other'), { 'x-openclaw-signature': signatureOf(body, state().secret!) }),
-      await post(body, { 'x-openclaw-signature': 'sha256=short' }),
+      // The contract's body signature alone no longer starts a workflow: it does not cover the time.
+      await post(body, { 'x-openclaw-signature': signatureOf(body, state().secret!) }),
+      await post(body, { ...signed(body, now), 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` }),
+      await post(body, signed(body, now, 'not-the-secret')),
+      await post(body.replace('forged', 'other'), signed(body, now)),
+      // Stale: validly signed 10 minutes ago.
+      await post(body, signed(body, now - 600)),
+      // Replayed: a captured delivery with a fresh timestamp put in (the signature covers the old one).
+      await post(body, { ...signed(body, now - 600), 'webhook-timestamp': String(now) }),
     ];
     for (const res of responses) {
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: { code: 'invalid_signature', message: 'missing or invalid X-OpenClaw-Signature' } });
+      expect(await res.json()).toEqual({ error: { code: 'invalid_signature', message: 'missing or invalid webhook-signature, or a webhook-timestamp more than 5 minutes off' } });
     }
-    // The same body with the right signature is accepted (so the refusals were about the signature).
-    const good = await post(body, { 'x-openclaw-signature': signatureOf(body, state().secret!) });
+    expect(n8n.executions.length).toBe(executions);
+    // The same body signed now is accepted (so the refusals were about the signature and the time).
+    const good = await post(body, signed(body, now));
     expect(good.status).toBe(200);
     await waitFor(() => n8n.executions.length === executions + 1, 'the signed call');
     expect(n8n.executions.at(-1)!.output('After')[0].json).toEqual(JSON.parse(body));
@@ -134,7 +146,8 @@ describe('n8n OpenClaw Trigger', () => {
     expect(await call('checkExists')).toBe(false);
     expect(await call('delete')).toBe(true);
     const body = JSON.stringify({ event: 'message.sent', timestamp: new Date().toISOString(), data: {} });
-    expect((await post(body, { 'x-openclaw-signature': signatureOf(body, secret!) })).status).toBe(401);
+    const at = Math.floor(Date.now() / 1000);
+    expect((await post(body, { 'webhook-id': 'dlv_x', 'webhook-timestamp': String(at), 'webhook-signature': standardSignatureOf(body, 'dlv_x', at, secret!) })).status).toBe(401);
   });
 
   it('checkExists is false when the subscription was deleted on the gateway', async () => {

@@ -2,7 +2,8 @@
  * The published shape of @openclaw/api-client: build it (ESM + CJS + .d.ts), install it by name
  * into a scratch node_modules, type-check the chapter's TypeScript snippet exactly as printed
  * against the built types, and run it (ESM) against a live gateway; the chapter's error handler
- * (JS) against a rate-limited key; `require()` from CommonJS; no Node-only imports in the build.
+ * (JS) against a rate-limited key; `require()` from CommonJS; node:crypto imported by crypto.js
+ * only, which the `browser` field swaps out, so a browser bundle has no Node import.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -47,9 +48,12 @@ const stats = await client.stats.get({ from: '2026-04-01', to: '2026-04-30' });
 console.log('Total messages this month:', stats.totals.messages);
 `;
 
-/** The chapter's error handling, with the elided send parameters filled in. */
+/**
+ * The chapter's error handling, with the elided send parameters filled in. Retries off: by
+ * default the SDK itself waits out a rate-limit reset within maxRetryWaitMs.
+ */
 const CHAPTER_ERRORS = `import { OpenClaw } from '@openclaw/api-client';
-const client = new OpenClaw({ baseUrl: process.env.OPENCLAW_URL, apiKey: process.env.OPENCLAW_API_KEY });
+const client = new OpenClaw({ baseUrl: process.env.OPENCLAW_URL, apiKey: process.env.OPENCLAW_API_KEY, maxRetries: 0 });
 for (let i = 0; i < 2; i++) {
 try {
   const response = await client.messages.send({ workspace: 'team', userId: 'limited', message: 'hi' });
@@ -87,9 +91,15 @@ function run(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code:
 /**
  * Loads the CJS build in a fresh V8 context that has only what browsers have (fetch, Web Crypto,
  * TextEncoder/Decoder, AbortController, URL, timers …): no process, Buffer, or Node modules.
- * `require` resolves the package's own relative files only.
+ * `require` resolves the package's own relative files only, swapped as the package.json
+ * `browser` field says (as bundlers do for a browser build).
  */
 function loadInBrowserLikeContext(entry: string): any {
+  const browserMap: Record<string, string> = JSON.parse(readFileSync(join(SDK, 'package.json'), 'utf8')).browser ?? {};
+  const swap = (file: string) => {
+    const to = browserMap[`./${relative(SDK, file)}`];
+    return to ? join(SDK, to) : file;
+  };
   const g = globalThis as any;
   const names = ['fetch', 'Request', 'Response', 'Headers', 'crypto', 'TextEncoder', 'TextDecoder', 'AbortController', 'AbortSignal', 'URL', 'URLSearchParams', 'ReadableStream', 'setTimeout', 'clearTimeout', 'console'];
   const context = createContext(Object.fromEntries(names.map((n) => [n, g[n]])));
@@ -101,7 +111,7 @@ function loadInBrowserLikeContext(entry: string): any {
     const fn = runInContext(`(function (exports, require, module) {${readFileSync(file, 'utf8')}\n})`, context, { filename: file });
     const req = (spec: string) => {
       if (!spec.startsWith('.')) throw new Error(`the SDK required '${spec}', which a browser does not have`);
-      return load(join(file, '..', spec));
+      return load(swap(join(file, '..', spec.endsWith('.js') ? spec : `${spec}.js`)));
     };
     fn(module.exports, req, module);
     return module.exports;
@@ -140,11 +150,15 @@ describe('@openclaw/api-client as a package', () => {
     expect(JSON.parse(readFileSync(join(SDK, 'dist', 'cjs', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
     for (const file of [...esm, ...cjs].filter((f) => f.endsWith('.js'))) {
       const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ''); // TSDoc examples import the package by name
-      // Only relative imports: no node:*, no bare packages (zero runtime dependencies).
+      // Only relative imports (zero runtime dependencies); node:crypto in crypto.js alone.
       const specifiers = [...code.matchAll(/(?:from\s+|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
-      expect(specifiers.filter((s) => !s.startsWith('./') && !s.startsWith('../'))).toEqual([]);
+      const external = specifiers.filter((s) => !s.startsWith('./') && !s.startsWith('../'));
+      expect(external).toEqual(file.endsWith('/crypto.js') ? ['node:crypto'] : []);
     }
     const pkg = JSON.parse(readFileSync(join(SDK, 'package.json'), 'utf8'));
+    // Bundlers building for browsers swap crypto.js for a stand-in without Node imports.
+    expect(pkg.browser).toEqual({ './dist/esm/crypto.js': './dist/esm/crypto.browser.js', './dist/cjs/crypto.js': './dist/cjs/crypto.browser.js' });
+    for (const to of Object.values(pkg.browser as Record<string, string>)) expect(readFileSync(join(SDK, to), 'utf8')).not.toMatch(/require\(|from '/);
     expect(pkg.name).toBe('@openclaw/api-client');
     expect(pkg.dependencies ?? {}).toEqual({});
   });
@@ -200,13 +214,11 @@ describe('@openclaw/api-client as a package', () => {
     for await (const token of client.messages.stream({ workspace: 'team', userId: 'browser', message: 'hello from a browser' })) text += token;
     expect(text.length).toBeGreaterThan(0);
     const err = await new sdk.OpenClaw({ baseUrl: gw.url, apiKey: 'oclaw_live_wrong' }).health().catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'OpenClawError', status: 401, code: 'invalid_api_key' });
-    // Synchronous HMAC with no Web Crypto or Node module; a Buffer from this (another) realm is bytes too.
-    const sig = sdk.signWebhook('{"a":1}', 'secret');
-    expect(sig).toBe(`sha256=${createHmac('sha256', 'secret').update('{"a":1}').digest('hex')}`);
-    expect(sdk.verifyWebhook('{"a":1}', sig, 'secret')).toBe(true);
-    expect(sdk.verifyWebhook(Buffer.from('{"a":1}'), sig, 'secret')).toBe(true);
-    expect(sdk.verifyWebhook('{"a":2}', sig, 'secret')).toBe(false);
+    expect(err).toMatchObject({ name: 'AuthenticationError', status: 401, code: 'invalid_api_key' });
+    expect(err).toBeInstanceOf(sdk.OpenClawError);
+    // A browser holds no webhook secret: verification says so instead of pretending.
+    const sig = `sha256=${createHmac('sha256', 'secret').update('{"a":1}').digest('hex')}`;
+    expect(() => sdk.verifyWebhook('{"a":1}', sig, 'secret')).toThrow(/node:crypto.*Verify deliveries on your server/);
   });
 
   it('loads from CommonJS with require()', async () => {

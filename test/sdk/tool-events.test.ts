@@ -3,7 +3,7 @@
  * local fake OpenAI-compatible model (real SSE wire format) that calls the github tool against a
  * fake GitHub API. Iterating the stream yields only the text; `events()` yields every event.
  */
-import { OpenClaw, type StreamEvent } from '../../sdk/typescript/src/index';
+import { InternalServerError, OpenClaw, type StreamEvent } from '../../sdk/typescript/src/index';
 import { startFakeGitHub, startFakeOpenAI, type FakeLlm, type FakeServer } from '../fakes';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
@@ -63,15 +63,20 @@ describe('TypeScript SDK: tool_use and tool_result events', () => {
     const err = await (async () => {
       for await (const token of client.messages.stream({ workspace: 'team', userId: 'api-user', message: 'fail please' })) tokens.push(token);
     })().catch((e) => e);
-    expect(err).toMatchObject({ name: 'OpenClawError', status: 502, code: 'upstream_error' });
+    expect(err).toBeInstanceOf(InternalServerError);
+    expect(err).toMatchObject({ name: 'InternalServerError', status: 502, code: 'upstream_error' });
     expect(err.message.length).toBeGreaterThan(0);
     expect(err.body).toMatchObject({ type: 'error', code: 'upstream_error' });
   });
 
   it('an upstream failure of a synchronous send is a 502 upstream_error', async () => {
     llm.reply({ status: 500, message: 'model exploded' }, { status: 500, message: 'model exploded' });
+    const chatsBefore = llm.chats().length;
     const err = await client.messages.send({ workspace: 'team', userId: 'api-user', message: 'fail please' }).catch((e) => e);
-    expect(err).toMatchObject({ name: 'OpenClawError', status: 502, code: 'upstream_error' });
+    expect(llm.chats().length - chatsBefore).toBe(2); // the gateway's own try and its one retry; the SDK's retries ran nothing
+    // Retried twice with one Idempotency-Key: the gateway answers the first message's outcome again, never a second run.
+    expect(err).toBeInstanceOf(InternalServerError);
+    expect(err).toMatchObject({ name: 'InternalServerError', status: 502, code: 'upstream_error' });
     expect(err.requestId).toMatch(/^req_/);
   });
 });

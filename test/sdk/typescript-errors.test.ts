@@ -1,9 +1,21 @@
 /**
- * The TS SDK against a live gateway on real Redis: workspaces through the SDK, and one
- * OpenClawError for 401, 403, 404, 429 (with the rate limit headers the chapter reads) and 503
- * (a gateway that is still starting), with lower-case headers and the request id.
+ * The TS SDK against a live gateway on real Redis: workspaces through the SDK, and a typed
+ * OpenClawError subclass for 400, 401, 403, 404, 409, 422, 429 (with the rate limit headers the
+ * chapter reads) and 503 (a gateway that is still starting), with lower-case headers and the
+ * request id; a 503 is retried by default until the gateway is ready.
  */
-import { OpenClaw, OpenClawError } from '../../sdk/typescript/src/index';
+import {
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  OpenClaw,
+  OpenClawError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from '../../sdk/typescript/src/index';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 describe('TypeScript SDK: workspaces and errors against the live gateway', () => {
@@ -48,7 +60,8 @@ describe('TypeScript SDK: workspaces and errors against the live gateway', () =>
   it('401: unknown key', async () => {
     const bad = new OpenClaw({ baseUrl: gw.url, apiKey: 'oclaw_live_not_a_real_key' });
     const err = await failure(bad.workspaces.list());
-    expect(err).toMatchObject({ status: 401, code: 'invalid_api_key', message: 'unknown or revoked API key' });
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err).toMatchObject({ name: 'AuthenticationError', status: 401, code: 'invalid_api_key', message: 'unknown or revoked API key' });
     expect(err.headers['www-authenticate']).toBe('Bearer realm="openclaw"');
     expect(err.requestId).toMatch(/^req_/);
     expect(err.requestId).toBe(err.headers['x-request-id']);
@@ -56,24 +69,38 @@ describe('TypeScript SDK: workspaces and errors against the live gateway', () =>
 
   it('403: a key without the permission or the workspace', async () => {
     const readOnly = new OpenClaw({ baseUrl: gw.url, apiKey: await gw.createKey({ permissions: ['stats:read'] }) });
-    expect(await failure(readOnly.workspaces.list())).toMatchObject({ status: 403, code: 'missing_permission' });
+    const denied = await failure(readOnly.workspaces.list());
+    expect(denied).toBeInstanceOf(PermissionDeniedError);
+    expect(denied).toMatchObject({ status: 403, code: 'missing_permission' });
     const scoped = new OpenClaw({ baseUrl: gw.url, apiKey: await gw.createKey({ workspaces: ['default'] }) });
     const err = await failure(scoped.workspaces.create({ id: 'elsewhere' }));
     expect(err).toMatchObject({ status: 403, code: 'workspace_forbidden', message: "this API key has no access to workspace 'elsewhere'" });
   });
 
-  it('404 and 400 carry the code, and the field for validation errors', async () => {
-    expect(await failure(client.workspaces.get('nope'))).toMatchObject({ status: 404, code: 'not_found', message: "workspace 'nope' not found" });
+  it('404, 400, 409 and 422 carry the code, and the field for validation errors', async () => {
+    const missing = await failure(client.workspaces.get('nope'));
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect(missing).toMatchObject({ status: 404, code: 'not_found', message: "workspace 'nope' not found" });
     const invalid = await failure(client.workspaces.create({ id: 'Not Valid' }));
+    expect(invalid).toBeInstanceOf(BadRequestError);
     expect(invalid).toMatchObject({ status: 400, code: 'validation_error', field: 'id' });
     const taken = await failure(client.workspaces.create({ id: 'default' }));
+    expect(taken).toBeInstanceOf(ConflictError);
     expect(taken).toMatchObject({ status: 409, code: 'already_exists' });
+    // The same Idempotency-Key with another body: refused, never a second run.
+    await client.messages.send({ workspace: 'default', userId: 'u', message: 'first' }, { idempotencyKey: 'ts-errors-422' });
+    const reused = await failure(client.messages.send({ workspace: 'default', userId: 'u', message: 'second' }, { idempotencyKey: 'ts-errors-422' }));
+    expect(reused).toBeInstanceOf(UnprocessableEntityError);
+    expect(reused).toMatchObject({ status: 422, code: 'idempotency_key_reused' });
   });
 
-  it('429: the chapter handler reads the reset time from error.headers', async () => {
-    const limited = new OpenClaw({ baseUrl: gw.url, apiKey: await gw.createKey({ rateLimit: 1 }) });
+  it('429: the chapter handler reads the reset time from error.headers; RateLimitError has it as resetAt', async () => {
+    // Retries off: by default the SDK waits out a reset within maxRetryWaitMs (60 s).
+    const limited = new OpenClaw({ baseUrl: gw.url, apiKey: await gw.createKey({ rateLimit: 1 }), maxRetries: 0 });
     await limited.workspaces.list();
     const error = await failure(limited.workspaces.list());
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).resetAt).toEqual(new Date(Number(error.headers['x-ratelimit-reset']) * 1000));
     expect(error.status).toBe(429);
     expect(error.code).toBe('rate_limited');
     expect(error.headers['x-ratelimit-limit']).toBe('1');
@@ -93,16 +120,16 @@ describe('TypeScript SDK: workspaces and errors against the live gateway', () =>
   it('503: a gateway that is still starting, then retried until it is ready', async () => {
     gw.gateway.ctx.readiness.ready = false;
     try {
-      const error = await failure(client.workspaces.list());
+      const error = await failure(client.workspaces.list({ maxRetries: 0 }));
+      expect(error).toBeInstanceOf(InternalServerError);
       expect(error).toMatchObject({ status: 503, code: 'starting' });
       expect(error.headers['retry-after']).toBe('2');
     } finally {
       gw.gateway.ctx.readiness.ready = true;
     }
-    // With retries on, a 503 `starting` is waited out (Retry-After: 2) and the call succeeds.
+    // With the default retries, a 503 `starting` is waited out (Retry-After: 2) and the call succeeds.
     gw.gateway.ctx.readiness.ready = false;
-    const retrying = new OpenClaw({ baseUrl: gw.url, apiKey: gw.adminKey, maxRetries: 2 });
-    const call = retrying.workspaces.list();
+    const call = client.workspaces.list();
     setTimeout(() => (gw.gateway.ctx.readiness.ready = true), 200);
     await expect(call).resolves.toMatchObject({ data: expect.any(Array) });
   });

@@ -9,6 +9,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { standardWebhooksSecret } from '../../server/webhooks/signing';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mountChapterHandler = require('./chapter-receiver.js') as (app: express.Express, ex: typeof express, proc: { env: Record<string, string> }, con: { log: (...a: unknown[]) => void }) => void;
@@ -74,7 +75,7 @@ export async function startReceiver(secret: string): Promise<Receiver> {
   const accepted: Accepted[] = [];
   const script: Answer[] = [];
   let always: Answer | null = null;
-  const standard = new Webhook(Buffer.from(secret, 'utf8').toString('base64'));
+  const standard = new Webhook(standardWebhooksSecret(secret));
 
   const app = express();
   app.use(express.raw({ type: 'application/json' }));

@@ -72,7 +72,7 @@ describe('webhook subscriptions API', () => {
       createdBy: expect.stringMatching(/^key_/),
       createdAt: expect.any(String),
       updatedAt: res.body.createdAt,
-      secret: expect.stringMatching(/^oclaw_whsec_/),
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     });
     const { secret, ...shown } = res.body;
     secrets.add(secret);
@@ -102,7 +102,7 @@ describe('webhook subscriptions API', () => {
 
     const rotated = await api('PATCH', `/webhooks/${sub.id}`, { rotateSecret: true }, writer);
     secrets.add(rotated.body.secret);
-    expect(rotated.body.secret).toMatch(/^oclaw_whsec_/);
+    expect(rotated.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const stored = await gw.gateway.ctx.stores.webhooks.get(sub.id);
     expect(stored!.secret).toBe(rotated.body.secret);
 

@@ -39,7 +39,7 @@ Reply = Tuple[int, Dict[str, str], bytes]
 class FakeServer:
     """A real HTTP server on 127.0.0.1 answering from a script of replies; records requests."""
 
-    def __init__(self, handler: Callable[[str, str, Dict[str, str], bytes], Reply]) -> None:
+    def __init__(self, handler: Callable[[str, str, Dict[str, str], bytes], Optional[Reply]]) -> None:
         self.requests: List[Dict[str, object]] = []
         outer = self
 
@@ -49,7 +49,11 @@ class FakeServer:
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 outer.requests.append({"method": self.command, "path": self.path, "headers": headers, "body": body})
-                status, reply_headers, payload = handler(self.command, self.path, headers, body)
+                reply = handler(self.command, self.path, headers, body)
+                if reply is None:  # drop the connection without an answer (a network failure)
+                    self.close_connection = True
+                    return
+                status, reply_headers, payload = reply
                 self.send_response(status)
                 for k, v in reply_headers.items():
                     self.send_header(k, v)

@@ -1,5 +1,6 @@
-"""Against the live gateway: workspaces, one OpenClawError for 401/403/404/429/503 (with the
-rate-limit headers), and the Python models checked against the gateway's OpenAPI document."""
+"""Against the live gateway: workspaces, a typed OpenClawError subclass for 400/401/403/404/409/
+422/429/503 (with the rate-limit headers), and the Python models checked against the gateway's
+OpenAPI document."""
 import inspect
 import json
 import time
@@ -7,7 +8,8 @@ import unittest
 
 import _support
 import openclaw
-from openclaw import OpenClaw, OpenClawError
+from openclaw import (AuthenticationError, BadRequestError, ConflictError, InternalServerError, NotFoundError, OpenClaw, OpenClawError,
+                      PermissionDeniedError, RateLimitError, UnprocessableEntityError)
 from openclaw._models import ApiObject, camel, snake
 from openclaw.resources import Messages, Schedules, Sessions, Stats, Webhooks, Workspaces
 
@@ -59,7 +61,7 @@ class WorkspacesTest(unittest.TestCase):
 class ErrorsTest(unittest.TestCase):
     def test_401(self) -> None:
         bad = OpenClaw(base_url=_support.env("OPENCLAW_URL"), api_key="oclaw_live_not_a_real_key")
-        with self.assertRaises(OpenClawError) as caught:
+        with self.assertRaises(AuthenticationError) as caught:
             bad.workspaces.list()
         err = caught.exception
         self.assertEqual((err.status, err.code, err.message), (401, "invalid_api_key", "unknown or revoked API key"))
@@ -68,25 +70,35 @@ class ErrorsTest(unittest.TestCase):
 
     def test_403(self) -> None:
         stats_only = _support.live_client("OPENCLAW_READONLY_KEY")
-        with self.assertRaises(OpenClawError) as caught:
+        with self.assertRaises(PermissionDeniedError) as caught:
             stats_only.messages.send(workspace="default", user_id="u", message="hi")
         self.assertEqual((caught.exception.status, caught.exception.code), (403, "missing_permission"))
 
-    def test_404_and_400(self) -> None:
+    def test_404_400_409_and_422(self) -> None:
         client = _support.live_client()
-        with self.assertRaises(OpenClawError) as caught:
+        with self.assertRaises(NotFoundError) as caught:
             client.sessions.get("no-such-session")
         self.assertEqual(caught.exception.status, 404)
-        with self.assertRaises(OpenClawError) as caught:
+        with self.assertRaises(BadRequestError) as caught:
             client.messages.send(workspace="default", user_id="", message="hi")
         self.assertEqual((caught.exception.status, caught.exception.code, caught.exception.field), (400, "validation_error", "userId"))
+        with self.assertRaises(ConflictError) as caught:
+            client.workspaces.create(id="default")
+        self.assertEqual((caught.exception.status, caught.exception.code), (409, "already_exists"))
+        client.messages.send(workspace="default", user_id="u", message="first", idempotency_key="py-errors-422")
+        with self.assertRaises(UnprocessableEntityError) as caught:
+            client.messages.send(workspace="default", user_id="u", message="second", idempotency_key="py-errors-422")
+        self.assertEqual((caught.exception.status, caught.exception.code), (422, "idempotency_key_reused"))
+        self.assertIsInstance(caught.exception, OpenClawError)
 
     def test_429_with_reset_header(self) -> None:
-        limited = _support.live_client("OPENCLAW_LIMITED_KEY")
+        # Retries off: by default the SDK waits out a reset within max_retry_wait (60 s).
+        limited = _support.live_client("OPENCLAW_LIMITED_KEY", max_retries=0)
         limited.workspaces.list()
-        with self.assertRaises(OpenClawError) as caught:
+        with self.assertRaises(RateLimitError) as caught:
             limited.workspaces.list()
         err = caught.exception
+        self.assertEqual(err.reset_at.timestamp(), int(err.headers["x-ratelimit-reset"]))
         self.assertEqual((err.status, err.code), (429, "rate_limited"))
         self.assertEqual(err.headers["x-ratelimit-limit"], "1")
         self.assertEqual(err.headers["x-ratelimit-remaining"], "0")
@@ -95,8 +107,8 @@ class ErrorsTest(unittest.TestCase):
         self.assertTrue(err.retryable)
 
     def test_503_while_starting(self) -> None:
-        starting = OpenClaw(base_url=_support.env("OPENCLAW_STARTING_URL"), api_key=_support.env("OPENCLAW_API_KEY"))
-        with self.assertRaises(OpenClawError) as caught:
+        starting = OpenClaw(base_url=_support.env("OPENCLAW_STARTING_URL"), api_key=_support.env("OPENCLAW_API_KEY"), max_retries=0)
+        with self.assertRaises(InternalServerError) as caught:
             starting.health()
         err = caught.exception
         self.assertEqual((err.status, err.code), (503, "starting"))

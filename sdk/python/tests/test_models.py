@@ -71,5 +71,17 @@ class WebhookSignatureTest(unittest.TestCase):
         self.assertFalse(verify_webhook(self.body, good, ""))
 
 
+class VersionTest(unittest.TestCase):
+    def test_version_is_the_packages(self) -> None:
+        import os
+        import re
+
+        import openclaw
+
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyproject.toml")) as f:
+            declared = re.search(r'^version = "([^"]+)"', f.read(), re.M).group(1)  # type: ignore[union-attr]
+        self.assertEqual(openclaw.__version__, declared)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,5 +1,5 @@
 /** The OpenClaw client: one object with a namespace per API resource. */
-import { Transport, type ClientOptions, type RequestOptions } from './http.js';
+import { DEFAULT_MAX_RETRIES, Transport, type ClientOptions, type RequestOptions } from './http.js';
 import { Messages } from './resources/messages.js';
 import { Sessions } from './resources/sessions.js';
 import { Workspaces } from './resources/workspaces.js';
@@ -15,10 +15,7 @@ import type { Health } from './types.js';
  * ```ts
  * import { OpenClaw } from '@openclaw/api-client';
  *
- * const client = new OpenClaw({
- *   baseUrl: process.env.OPENCLAW_URL ?? 'http://localhost:3000',
- *   apiKey: process.env.OPENCLAW_API_KEY!,
- * });
+ * const client = new OpenClaw(); // OPENCLAW_BASE_URL (or OPENCLAW_URL) and OPENCLAW_API_KEY
  * const response = await client.messages.send({ workspace: 'team', userId: 'my-app', message: 'Hello' });
  * console.log(response.response);
  * ```
@@ -38,9 +35,13 @@ export class OpenClaw {
   readonly schedules: Schedules;
   private readonly http: Transport;
 
-  constructor(options: ClientOptions) {
+  /**
+   * @param options every option may be left out: `baseUrl` defaults to `OPENCLAW_BASE_URL` (or
+   * `OPENCLAW_URL`), `apiKey` to `OPENCLAW_API_KEY`, retries to 2.
+   */
+  constructor(options: ClientOptions = {}) {
     this.http = new Transport(options);
-    this.messages = new Messages(this.http, options.maxRetries ?? 0);
+    this.messages = new Messages(this.http, options.maxRetries ?? DEFAULT_MAX_RETRIES);
     this.sessions = new Sessions(this.http);
     this.workspaces = new Workspaces(this.http);
     this.stats = new Stats(this.http);

@@ -1,10 +1,21 @@
 /**
- * The one error class of the SDK. Every failure — an HTTP error from the gateway, an `error`
- * event in a stream, a timeout or a network failure — is an {@link OpenClawError}.
+ * The SDK's errors. Every failure — an HTTP error from the gateway, an `error` event in a stream,
+ * a timeout, a network failure, a webhook that does not verify — is an {@link OpenClawError};
+ * a subclass per kind lets callers `catch` precisely (`instanceof RateLimitError`), while
+ * `error.status` and `error.headers` keep working on all of them.
  */
 
 /** Error codes the SDK itself produces (the gateway's codes come from its error bodies). */
-export type ClientErrorCode = 'connection_error' | 'timeout' | 'aborted' | 'invalid_response' | 'stream_interrupted';
+export type ClientErrorCode =
+  | 'connection_error'
+  | 'timeout'
+  | 'aborted'
+  | 'invalid_response'
+  | 'stream_interrupted'
+  | 'missing_header'
+  | 'invalid_signature'
+  | 'timestamp_out_of_tolerance'
+  | 'invalid_payload';
 
 /** Constructor fields of {@link OpenClawError}. */
 export interface OpenClawErrorInit {
@@ -58,10 +69,105 @@ export class OpenClawError extends Error {
     if (init.cause !== undefined) (this as { cause?: unknown }).cause = init.cause;
   }
 
-  /** True for failures worth retrying later: 429, 503, timeouts and connection errors. */
+  /** True for failures worth retrying later: 408, 409, 429, 5xx, timeouts and connection errors. */
   get retryable(): boolean {
-    return this.status === 429 || this.status === 503 || this.code === 'timeout' || this.code === 'connection_error';
+    return [408, 409, 429].includes(this.status) || this.status >= 500 || this.code === 'timeout' || this.code === 'connection_error';
   }
+}
+
+/** 400: the request is invalid (`validation_error` names the `field`). */
+export class BadRequestError extends OpenClawError {
+  override name = 'BadRequestError';
+}
+/** 401: the API key is missing, unknown or revoked. */
+export class AuthenticationError extends OpenClawError {
+  override name = 'AuthenticationError';
+}
+/** 403: the key lacks the permission or the workspace. */
+export class PermissionDeniedError extends OpenClawError {
+  override name = 'PermissionDeniedError';
+}
+/** 404: no such resource (or one outside the key's workspaces). */
+export class NotFoundError extends OpenClawError {
+  override name = 'NotFoundError';
+}
+/** 409: a conflict (`already_exists`, `read_only`, …). */
+export class ConflictError extends OpenClawError {
+  override name = 'ConflictError';
+}
+/** 422: understood but refused (e.g. an `Idempotency-Key` reused with another body). */
+export class UnprocessableEntityError extends OpenClawError {
+  override name = 'UnprocessableEntityError';
+}
+
+/** 429: rate limited (or too many open streams). */
+export class RateLimitError extends OpenClawError {
+  override name = 'RateLimitError';
+  /**
+   * When the limit resets: `X-RateLimit-Reset` (epoch seconds), else now + `Retry-After`;
+   * null when the reply said neither.
+   */
+  get resetAt(): Date | null {
+    const reset = Number(this.headers['x-ratelimit-reset']);
+    if (this.headers['x-ratelimit-reset'] && Number.isFinite(reset)) return new Date(reset * 1000);
+    const wait = parseRetryAfterMs(this.headers['retry-after'], Date.now());
+    return wait === null ? null : new Date(Date.now() + wait);
+  }
+}
+
+/** 5xx: the gateway (or what is behind it) failed; `starting` / `shutting_down` are 503. */
+export class InternalServerError extends OpenClawError {
+  override name = 'InternalServerError';
+}
+
+/** No response arrived: the network failed, or a stream broke and could not be resumed. Status 0. */
+export class APIConnectionError extends OpenClawError {
+  override name = 'APIConnectionError';
+}
+
+/** No complete response within the timeout (code `timeout`). Status 0. */
+export class APITimeoutError extends APIConnectionError {
+  override name = 'APITimeoutError';
+}
+
+/** A webhook delivery did not verify: a missing header, a bad signature, a stale timestamp. Status 0. */
+export class WebhookVerificationError extends OpenClawError {
+  override name = 'WebhookVerificationError';
+  constructor(code: 'missing_header' | 'invalid_signature' | 'timestamp_out_of_tolerance' | 'invalid_payload', message: string) {
+    super({ status: 0, code, message });
+  }
+}
+
+const CLASS_OF_STATUS: Record<number, new (init: OpenClawErrorInit) => OpenClawError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
+
+/** The error of the subclass that fits its status (0: a connection error; 5xx: a server error). */
+export function makeError(init: OpenClawErrorInit): OpenClawError {
+  return new (classOf(init.status, init.code))(init);
+}
+
+function classOf(status: number, code: string): new (init: OpenClawErrorInit) => OpenClawError {
+  if (CLASS_OF_STATUS[status]) return CLASS_OF_STATUS[status];
+  if (status >= 500) return InternalServerError;
+  if (status === 0 && code === 'timeout') return APITimeoutError;
+  if (status === 0 && (code === 'connection_error' || code === 'stream_interrupted')) return APIConnectionError;
+  return OpenClawError;
+}
+
+/** `Retry-After` (seconds or an HTTP date) in ms from `nowMs`, or null when absent or unreadable. */
+export function parseRetryAfterMs(value: string | undefined, nowMs: number): number | null {
+  if (value === undefined || value.trim() === '') return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - nowMs) : null;
 }
 
 /** Response headers as a plain object with lower-case names. */
@@ -90,7 +196,7 @@ export function errorFromResponse(status: number, headers: Record<string, string
   } catch {
     /* not JSON: keep the text */
   }
-  return new OpenClawError({ status, code, message, headers, field, body });
+  return makeError({ status, code, message, headers, field, body });
 }
 
 const STATUS_OF_CODE: Record<string, number> = { upstream_error: 502, timeout: 504, message_timeout: 504, unavailable: 503 };

@@ -1,19 +1,26 @@
 /**
- * The HTTP layer: URLs, the bearer key, JSON bodies, timeouts, the error shape and the optional
- * retries on 429/503. Uses only the global `fetch` (or one passed in), so it runs in Node 18+,
+ * The HTTP layer: configuration (options, else environment), URLs, the bearer key, JSON bodies,
+ * timeouts, typed errors and retries (./retry.ts). Uses only the global `fetch` (or one passed in), so it runs in Node 18+,
  * browsers, Deno, Bun and edge runtimes.
  */
-import { OpenClawError, errorFromResponse, headersToObject } from './errors.js';
+import { OpenClawError, errorFromResponse, headersToObject, makeError } from './errors.js';
+import { adviceOf, advisedWaitMs, isRetryable, retryDelayMs } from './retry.js';
+import { VERSION } from './version.js';
+
+export { retryDelayMs } from './retry.js';
 
 /** A `fetch` implementation (the global one by default). */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** Options of the {@link OpenClaw} client. */
+/** Options of the {@link OpenClaw} client; every one may be left out. */
 export interface ClientOptions {
-  /** The gateway's base URL, e.g. `http://localhost:3000` (the `/api/v1` prefix is added). */
-  baseUrl: string;
-  /** An API key (`oclaw_live_…`), sent as `Authorization: Bearer <key>`. */
-  apiKey: string;
+  /**
+   * The gateway's base URL, e.g. `http://localhost:3000` (the `/api/v1` prefix is added).
+   * Default: the `OPENCLAW_BASE_URL` environment variable, else `OPENCLAW_URL`.
+   */
+  baseUrl?: string;
+  /** An API key (`oclaw_live_…`), sent as `Authorization: Bearer <key>`. Default: `OPENCLAW_API_KEY`. */
+  apiKey?: string;
   /** API prefix; default `/api/v1`. */
   prefix?: string;
   /**
@@ -22,13 +29,14 @@ export interface ClientOptions {
    */
   timeoutMs?: number;
   /**
-   * How many times to retry a request answered 429 (rate limited) or 503 (starting or
-   * unavailable), waiting as `Retry-After` / `X-RateLimit-Reset` say. Default 0: no retries.
-   * `messages.send` adds an `Idempotency-Key` when retries are on, so a retry never runs the
-   * agent twice.
+   * Retries after the first attempt (default 2; 0 turns retries off). Retried: connection errors,
+   * timeouts, 408, 409, 429 and 5xx, waiting as `Retry-After` / `X-RateLimit-Reset` say, else
+   * with exponential backoff and jitter. GET, PATCH and DELETE are retried; a POST only where the
+   * gateway honours `Idempotency-Key` (`messages.send`, `messages.stream`, which generate one when
+   * you give none), so a retry never runs the agent twice.
    */
   maxRetries?: number;
-  /** Never wait longer than this (ms) before a retry; a longer wait throws instead. Default 60000. */
+  /** When the gateway asks for a longer wait than this (ms), the error is thrown at once instead. Default 60000. */
   maxRetryWaitMs?: number;
   /** A `fetch` implementation; default `globalThis.fetch`. */
   fetch?: FetchLike;
@@ -54,26 +62,23 @@ export interface CallOptions extends RequestOptions {
   body?: unknown;
   /** Keep the timeout only until headers arrive and return the raw response (SSE). */
   stream?: boolean;
+  /** A POST the gateway deduplicates by this `Idempotency-Key`: safe to retry. */
+  idempotencyKey?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 600_000;
+export const DEFAULT_MAX_RETRIES = 2;
 const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
-/**
- * How long to wait before retrying a 429/503 response, in ms: `Retry-After` (seconds or an
- * HTTP date) first, then `X-RateLimit-Reset` (epoch seconds), else exponential backoff from 500 ms.
- */
-export function retryDelayMs(headers: Record<string, string>, attempt: number, nowMs: number): number {
-  const retryAfter = headers['retry-after'];
-  if (retryAfter !== undefined && retryAfter.trim() !== '') {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
-  }
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset)) return Math.max(0, reset * 1000 - nowMs);
-  return 500 * 2 ** attempt;
+/** Environment variables where there is a `process` (Node, Bun, Deno); none in a browser. */
+const env = (): Record<string, string | undefined> => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+
+/** `openclaw-typescript/<version> (<runtime>)`, sent where a User-Agent may be set (not in browsers, where it would force a CORS preflight). */
+function userAgent(): string | null {
+  const versions = (globalThis as { process?: { versions?: Record<string, string> } }).process?.versions;
+  if (!versions) return null;
+  const runtime = versions.bun ? `bun/${versions.bun}` : versions.deno ? `deno/${versions.deno}` : `node/${versions.node}`;
+  return `openclaw-typescript/${VERSION} (${runtime})`;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -97,12 +102,17 @@ function abortError(signal: AbortSignal): OpenClawError {
 /** @internal Sends requests for the resource classes. */
 export class Transport {
   private readonly base: string;
+  private readonly apiKey: string;
   private readonly fetchImpl: FetchLike;
+  private readonly userAgent = userAgent();
 
-  constructor(private readonly options: ClientOptions) {
-    if (!options || typeof options.baseUrl !== 'string' || !options.baseUrl) throw new TypeError('OpenClaw: baseUrl is required');
-    if (typeof options.apiKey !== 'string' || !options.apiKey) throw new TypeError('OpenClaw: apiKey is required');
-    this.base = options.baseUrl.replace(/\/+$/, '') + (options.prefix ?? '/api/v1');
+  constructor(private readonly options: ClientOptions = {}) {
+    const baseUrl = options.baseUrl ?? env().OPENCLAW_BASE_URL ?? env().OPENCLAW_URL;
+    const apiKey = options.apiKey ?? env().OPENCLAW_API_KEY;
+    if (typeof baseUrl !== 'string' || !baseUrl) throw new TypeError('OpenClaw: baseUrl is required (or set OPENCLAW_BASE_URL)');
+    if (typeof apiKey !== 'string' || !apiKey) throw new TypeError('OpenClaw: apiKey is required (or set OPENCLAW_API_KEY)');
+    this.apiKey = apiKey;
+    this.base = baseUrl.replace(/\/+$/, '') + (options.prefix ?? '/api/v1');
     const f = options.fetch ?? (typeof fetch === 'function' ? fetch : undefined);
     if (!f) throw new TypeError('OpenClaw: no global fetch; pass `fetch` in the options');
     this.fetchImpl = options.fetch ? f : (input, init) => fetch(input, init);
@@ -125,31 +135,40 @@ export class Transport {
       return JSON.parse(text) as T;
     } catch (cause) {
       const headers = headersToObject(res.headers);
-      throw new OpenClawError({ status: res.status, code: 'invalid_response', message: 'the gateway sent a reply that is not JSON', headers, body: text, cause });
+      throw makeError({ status: res.status, code: 'invalid_response', message: 'the gateway sent a reply that is not JSON', headers, body: text, cause });
     }
   }
 
-  /** Sends a request, retrying 429/503 when asked; resolves with a 2xx response or throws. */
+  /** Sends a request, retrying what may succeed again (./retry.ts); resolves with a 2xx response or throws. */
   async send(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
-    const maxRetries = opts.maxRetries ?? this.options.maxRetries ?? 0;
+    const maxRetries = opts.maxRetries ?? this.options.maxRetries ?? DEFAULT_MAX_RETRIES;
     const maxWait = this.options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+    const safe = method !== 'POST' || opts.idempotencyKey !== undefined;
     for (let attempt = 0; ; attempt++) {
-      const res = await this.once(method, path, opts);
-      if (res.ok) return res;
-      const headers = headersToObject(res.headers);
-      const error = errorFromResponse(res.status, headers, await res.text().catch(() => ''));
-      const wait = retryDelayMs(headers, attempt, Date.now());
-      if (!(res.status === 429 || res.status === 503) || attempt >= maxRetries || wait > maxWait) throw error;
-      await sleep(wait, opts.signal);
+      let error: OpenClawError;
+      try {
+        const res = await this.once(method, path, opts);
+        if (res.ok) return res;
+        error = errorFromResponse(res.status, headersToObject(res.headers), await res.text().catch(() => ''));
+      } catch (thrown) {
+        if (!(thrown instanceof OpenClawError)) throw thrown;
+        error = thrown;
+      }
+      const advice = adviceOf(error);
+      const advised = advisedWaitMs(advice, Date.now());
+      if (!safe || attempt >= maxRetries || !isRetryable(error) || (advised !== null && advised > maxWait)) throw error;
+      await sleep(retryDelayMs(advice, attempt, Date.now()), opts.signal);
     }
   }
 
   private async once(method: string, path: string, opts: CallOptions): Promise<Response> {
     const headers: Record<string, string> = {
       accept: opts.stream ? 'text/event-stream' : 'application/json',
+      ...(this.userAgent ? { 'user-agent': this.userAgent } : {}),
       ...(this.options.headers ?? {}),
       ...(opts.headers ?? {}),
-      authorization: `Bearer ${this.options.apiKey}`,
+      ...(opts.idempotencyKey !== undefined ? { 'idempotency-key': opts.idempotencyKey } : {}),
+      authorization: `Bearer ${this.apiKey}`,
     };
     let body: string | undefined;
     if (opts.body !== undefined) {
@@ -183,12 +202,12 @@ export class Transport {
       return new Response(res.status === 204 || res.status === 304 ? null : text, { status: res.status, statusText: res.statusText, headers: res.headers });
     } catch (cause) {
       release();
-      if (timedOut) throw new OpenClawError({ status: 0, code: 'timeout', message: `no complete response within ${timeoutMs} ms`, cause });
+      if (timedOut) throw makeError({ status: 0, code: 'timeout', message: `no complete response within ${timeoutMs} ms`, cause });
       if (opts.signal?.aborted) throw abortError(opts.signal);
       // undici says only "fetch failed"; the reason (ECONNREFUSED …) is its cause.
       const inner = (cause as { cause?: { message?: string } })?.cause?.message;
       const message = (cause instanceof Error ? cause.message : String(cause)) + (inner ? ` (${inner})` : '');
-      throw new OpenClawError({ status: 0, code: 'connection_error', message: `could not reach the gateway at ${this.base}: ${message}`, cause });
+      throw makeError({ status: 0, code: 'connection_error', message: `could not reach the gateway at ${this.base}: ${message}`, cause });
     }
   }
 }

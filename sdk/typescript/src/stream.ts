@@ -4,7 +4,7 @@
  * tool_use, tool_result, done). A dropped connection is resumed from the last event id through
  * `GET /messages/{id}/stream` when the message id is known.
  */
-import { OpenClawError, headersToObject, statusOfCode } from './errors.js';
+import { OpenClawError, headersToObject, makeError, statusOfCode } from './errors.js';
 import { parseSse } from './sse.js';
 import type { DoneEvent, StreamEvent } from './types.js';
 
@@ -94,11 +94,11 @@ export class MessageStream implements AsyncIterable<string> {
           // A gateway that stops ends open streams with `shutting_down`: resume from the last event (another instance answers).
           if (event.type === 'error' && event.code === 'shutting_down' && this.source.resume) {
             this.messageId ??= event.messageId ?? null;
-            interruption = new OpenClawError({ status: 503, code: event.code, message: event.message, headers: this.headers, body: event });
+            interruption = makeError({ status: 503, code: event.code, message: event.message, headers: this.headers, body: event });
             break;
           }
           if (event.type === 'error') {
-            throw new OpenClawError({ status: statusOfCode(event.code), code: event.code, message: event.message, headers: this.headers, body: event });
+            throw makeError({ status: statusOfCode(event.code), code: event.code, message: event.message, headers: this.headers, body: event });
           }
           yield event;
           if (event.type === 'done') {
@@ -114,7 +114,7 @@ export class MessageStream implements AsyncIterable<string> {
       // The body ended (or broke) before `done`: resume from the last event when possible.
       const maxResumes = this.source.maxResumes ?? 3;
       if (!this.source.resume || !this.messageId || resumes >= maxResumes) {
-        throw new OpenClawError({
+        throw makeError({
           status: 0,
           code: 'stream_interrupted',
           message: `the stream ended before its done event${this.messageId ? ` (message ${this.messageId})` : ''}`,

@@ -329,7 +329,10 @@ export type WebhookEventName =
   | 'session.started'
   | 'session.ended'
   | 'error.agent'
+  | 'channel.connected'
   | 'channel.disconnected'
+  | 'schedule.completed'
+  | 'schedule.failed'
   | (string & {});
 
 /** A webhook subscription. */

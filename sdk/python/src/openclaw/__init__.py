@@ -1,11 +1,39 @@
 """openclaw-client: the official Python client of the OpenClaw gateway REST API (stdlib only).
 
     from openclaw import OpenClaw
-    client = OpenClaw(base_url="http://localhost:3000", api_key=os.environ["OPENCLAW_API_KEY"])
+    client = OpenClaw()  # OPENCLAW_BASE_URL (or OPENCLAW_URL) and OPENCLAW_API_KEY from the environment
 """
 from ._client import OpenClaw
-from ._errors import OpenClawError
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    OpenClawError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    WebhookVerificationError,
+)
+from ._events import (
+    AgentErrorEvent,
+    AnyWebhookEvent,
+    ChannelConnectedEvent,
+    ChannelDisconnectedEvent,
+    MessageReceivedEvent,
+    MessageSentEvent,
+    PingEvent,
+    ScheduleCompletedEvent,
+    ScheduleFailedEvent,
+    SessionEndedEvent,
+    SessionStartedEvent,
+    WebhookEvent,
+)
 from ._http import retry_delay
+from ._pagination import Page
 from ._models import (
     Allowlist,
     ApiObject,
@@ -44,12 +72,16 @@ from ._models import (
     WorkspaceStatsReport,
 )
 from ._stream import MessageStream
-from ._webhook import sign_webhook, verify_webhook
-
-__version__ = "1.4.2"
+from ._version import __version__
+from ._webhook import sign_standard_webhook, sign_webhook, unwrap_webhook, verify_webhook
 
 __all__ = [
-    "OpenClaw", "OpenClawError", "MessageStream", "verify_webhook", "sign_webhook", "retry_delay", "ApiObject",
+    "OpenClaw", "OpenClawError", "MessageStream", "verify_webhook", "sign_webhook", "unwrap_webhook", "sign_standard_webhook",
+    "retry_delay", "ApiObject", "Page", "__version__",
+    "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError",
+    "RateLimitError", "InternalServerError", "APIConnectionError", "APITimeoutError", "WebhookVerificationError",
+    "WebhookEvent", "AnyWebhookEvent", "MessageReceivedEvent", "MessageSentEvent", "SessionStartedEvent", "SessionEndedEvent",
+    "AgentErrorEvent", "ChannelConnectedEvent", "ChannelDisconnectedEvent", "ScheduleCompletedEvent", "ScheduleFailedEvent", "PingEvent",
     "Allowlist", "DeletedSessions", "Health", "HistoryEntry", "MessageAccepted", "MessageInfo", "MessageResult",
     "Schedule", "ScheduleDetail", "ScheduleList", "ScheduleRun", "ScheduleRunAccepted", "Session", "SessionHistory", "SessionList", "StatsDay", "StatsReport", "StatsTotals", "StreamEvent", "UserStats",
     "UserStatsReport", "RedeliverSinceResult", "WebhookAttempt", "WebhookCircuit", "WebhookDelivery", "WebhookDeliveryDetail", "WebhookDeliveryList", "WebhookList",

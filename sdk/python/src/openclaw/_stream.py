@@ -11,7 +11,7 @@ import json
 from http.client import HTTPResponse
 from typing import Callable, Iterator, Optional
 
-from ._errors import OpenClawError, status_of_code
+from ._errors import OpenClawError, make_error, status_of_code
 from ._http import _lower
 from ._models import StreamEvent
 from ._sse import parse_sse
@@ -99,10 +99,10 @@ class MessageStream:
                             raise OpenClawError(res.status, "invalid_response", f"not a JSON event: {sse.data[:200]}", self.headers) from None
                         if event.type == "error" and event.code == "shutting_down" and self._resume is not None:
                             # The gateway is stopping: resume from the last event (another instance answers).
-                            interruption = OpenClawError(503, event.code, event.message, self.headers, body=event.to_dict())
+                            interruption = make_error(503, event.code, event.message, self.headers, body=event.to_dict())
                             break
                         if event.type == "error":
-                            raise OpenClawError(status_of_code(event.code), event.code, event.message, self.headers, body=event.to_dict())
+                            raise make_error(status_of_code(event.code), event.code, event.message, self.headers, body=event.to_dict())
                         if event.type == "done":
                             self.done = event
                             self.message_id = event.get("messageId", self.message_id)
@@ -116,7 +116,7 @@ class MessageStream:
                 res.close()
                 if self._resume is None or not self.message_id or resumes >= self._max_resumes:
                     suffix = f" (message {self.message_id})" if self.message_id else ""
-                    raise OpenClawError(0, "stream_interrupted", f"the stream ended before its done event{suffix}", self.headers) from interruption
+                    raise make_error(0, "stream_interrupted", f"the stream ended before its done event{suffix}", self.headers) from interruption
                 resumes += 1
                 res = self._response = self._resume(self.message_id, self.last_event_id)
         finally:

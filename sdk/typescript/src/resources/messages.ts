@@ -1,6 +1,6 @@
 /** `client.messages`: send (sync or async), stream, get, wait, resume. */
 import type { RequestOptions, Transport } from '../http.js';
-import { OpenClawError, statusOfCode } from '../errors.js';
+import { OpenClawError, makeError, statusOfCode } from '../errors.js';
 import { MessageStream } from '../stream.js';
 import type { MessageAccepted, MessageInfo, MessageResult, SendMessageParams } from '../types.js';
 
@@ -8,7 +8,7 @@ import type { MessageAccepted, MessageInfo, MessageResult, SendMessageParams } f
 export interface SendOptions extends RequestOptions {
   /**
    * `Idempotency-Key`: the same key from the same API key within 24 h returns the first
-   * message's result and never runs the agent twice. Generated when retries are on.
+   * message's result and never runs the agent twice. Generated when retries are on (the default).
    */
   idempotencyKey?: string;
 }
@@ -35,10 +35,9 @@ export class Messages {
   /** @internal */
   constructor(private readonly http: Transport, private readonly defaultRetries: number) {}
 
-  private idempotencyHeaders(opts: SendOptions): Record<string, string> {
-    const retries = opts.maxRetries ?? this.defaultRetries;
-    const key = opts.idempotencyKey ?? (retries > 0 ? randomKey() : undefined);
-    return { ...(opts.headers ?? {}), ...(key ? { 'idempotency-key': key } : {}) };
+  /** The caller's key, else a new one when retries are on: every attempt of one send carries the same key. */
+  private idempotencyKey(opts: SendOptions): string | undefined {
+    return opts.idempotencyKey ?? ((opts.maxRetries ?? this.defaultRetries) > 0 ? randomKey() : undefined);
   }
 
   /**
@@ -55,7 +54,7 @@ export class Messages {
   send(params: SendMessageParams & { async: true }, opts?: SendOptions): Promise<MessageAccepted>;
   send(params: SendMessageParams & { async?: false }, opts?: SendOptions): Promise<MessageResult>;
   send(params: SendMessageParams & { async?: boolean }, opts: SendOptions = {}): Promise<MessageResult | MessageAccepted> {
-    return this.http.json('POST', '/messages', { ...opts, body: params, headers: this.idempotencyHeaders(opts) });
+    return this.http.json('POST', '/messages', { ...opts, body: params, idempotencyKey: this.idempotencyKey(opts) });
   }
 
   /**
@@ -71,9 +70,9 @@ export class Messages {
    * ```
    */
   stream(params: SendMessageParams, opts: SendOptions = {}): MessageStream {
-    const headers = this.idempotencyHeaders(opts);
+    const idempotencyKey = this.idempotencyKey(opts);
     return new MessageStream({
-      open: () => this.http.send('POST', '/messages/stream', { ...opts, headers, body: params, stream: true }),
+      open: () => this.http.send('POST', '/messages/stream', { ...opts, idempotencyKey, body: params, stream: true }),
       resume: (messageId, lastEventId) => this.openResume(messageId, lastEventId, opts),
     });
   }
@@ -113,7 +112,7 @@ export class Messages {
       if (info.status === 'done') return info;
       if (info.status === 'error') {
         const code = info.error?.code ?? 'message_failed';
-        throw new OpenClawError({ status: statusOfCode(code), code, message: info.error?.message ?? `message ${messageId} failed`, body: info });
+        throw makeError({ status: statusOfCode(code), code, message: info.error?.message ?? `message ${messageId} failed`, body: info });
       }
       if (Date.now() >= deadline) throw new OpenClawError({ status: 0, code: 'timeout', message: `message ${messageId} is still ${info.status} after ${opts.maxWaitMs} ms` });
       await new Promise((resolve) => setTimeout(resolve, interval));

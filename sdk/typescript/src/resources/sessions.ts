@@ -1,5 +1,6 @@
 /** `client.sessions`: list, get, history, delete, deleteAll. */
 import type { RequestOptions, Transport } from '../http.js';
+import { PagePromise } from '../pagination.js';
 import type { DeletedSessions, HistoryParams, ListSessionsParams, Session, SessionHistory, SessionList } from '../types.js';
 
 const path = (id: string) => `/sessions/${encodeURIComponent(id)}`;
@@ -9,9 +10,12 @@ export class Sessions {
   /** @internal */
   constructor(private readonly http: Transport) {}
 
-  /** Sessions of the workspaces this key can see (`GET /sessions`), newest activity first, with the total. */
-  list(params: ListSessionsParams = {}, opts: RequestOptions = {}): Promise<SessionList> {
-    return this.http.json('GET', '/sessions', { ...opts, query: { ...params } });
+  /**
+   * Sessions of the workspaces this key can see (`GET /sessions`), newest activity first.
+   * `await` it for one page with `total`; `for await` it for every session, page after page.
+   */
+  list(params: ListSessionsParams = {}, opts: RequestOptions = {}): PagePromise<Session, SessionList> {
+    return new PagePromise(params.offset ?? 0, (offset) => this.http.json('GET', '/sessions', { ...opts, query: { ...params, offset } }));
   }
 
   /** One session (`GET /sessions/{sessionId}`). */

@@ -1,5 +1,8 @@
 /** `client.webhooks`: subscriptions (CRUD), their deliveries, redeliver, test ping. */
 import type { RequestOptions, Transport } from '../http.js';
+import { PagePromise } from '../pagination.js';
+import { unwrapWebhook, type RawBody, type UnwrapOptions, type WebhookHeaders } from '../webhook.js';
+import type { WebhookEvent } from '../webhook-events.js';
 import type {
   CreateWebhookParams,
   ListDeliveriesParams,
@@ -27,9 +30,9 @@ export class Webhooks {
     return this.http.json('POST', '/webhooks', { ...opts, body: params });
   }
 
-  /** Subscriptions this key can see, config ones included, oldest first, one page (`GET /webhooks`). */
-  list(params: ListWebhooksParams = {}, opts: RequestOptions = {}): Promise<WebhookList> {
-    return this.http.json('GET', '/webhooks', { ...opts, query: { ...params } });
+  /** Subscriptions this key can see, config ones included, oldest first (`GET /webhooks`): `await` for one page, `for await` for all. */
+  list(params: ListWebhooksParams = {}, opts: RequestOptions = {}): PagePromise<WebhookSubscription, WebhookList> {
+    return new PagePromise(params.offset ?? 0, (offset) => this.http.json('GET', '/webhooks', { ...opts, query: { ...params, offset } }));
   }
 
   /** One subscription (`GET /webhooks/{id}`). */
@@ -47,9 +50,9 @@ export class Webhooks {
     await this.http.json('DELETE', path(webhookId), opts);
   }
 
-  /** Recent deliveries with their attempts (`GET /webhooks/{id}/deliveries`). */
-  deliveries(webhookId: string, params: ListDeliveriesParams = {}, opts: RequestOptions = {}): Promise<WebhookDeliveryList> {
-    return this.http.json('GET', `${path(webhookId)}/deliveries`, { ...opts, query: { ...params } });
+  /** Deliveries, newest first (`GET /webhooks/{id}/deliveries`): `await` for one page, `for await` for all. */
+  deliveries(webhookId: string, params: ListDeliveriesParams = {}, opts: RequestOptions = {}): PagePromise<WebhookDelivery, WebhookDeliveryList> {
+    return new PagePromise(params.offset ?? 0, (offset) => this.http.json('GET', `${path(webhookId)}/deliveries`, { ...opts, query: { ...params, offset } }));
   }
 
   /** One delivery with its payload and every attempt (`GET /webhooks/{id}/deliveries/{deliveryId}`). */
@@ -65,6 +68,15 @@ export class Webhooks {
   /** Replays every failed delivery created since a time, oldest first (`POST /webhooks/{id}/redeliver`, 202); page with `nextSince`. */
   redeliverSince(webhookId: string, params: RedeliverSinceParams, opts: RequestOptions = {}): Promise<RedeliverSinceResult> {
     return this.http.json('POST', `${path(webhookId)}/redeliver`, { ...opts, body: params });
+  }
+
+  /**
+   * Verifies a delivery you received (Standard Webhooks headers, signature over id, timestamp and
+   * body, timestamp within `toleranceSeconds`, default 300) and returns its typed event; throws
+   * `WebhookVerificationError`. Needs no request to the gateway. See {@link unwrapWebhook}.
+   */
+  unwrap(rawBody: RawBody, headers: WebhookHeaders, secret: string, options: UnwrapOptions = {}): WebhookEvent {
+    return unwrapWebhook(rawBody, headers, secret, options);
   }
 
   /** Sends a `ping` event to the subscription (`POST /webhooks/{id}/test`, 202): the queued delivery. */

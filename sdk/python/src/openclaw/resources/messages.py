@@ -7,7 +7,7 @@ from http.client import HTTPResponse
 from typing import Any, Dict, Literal, Mapping, Optional, Union, overload
 from urllib.parse import quote
 
-from .._errors import OpenClawError, status_of_code
+from .._errors import make_error, status_of_code
 from .._http import Transport
 from .._models import MessageAccepted, MessageInfo, MessageResult
 from .._stream import MessageStream
@@ -28,10 +28,10 @@ class Messages:
     def __init__(self, http: Transport) -> None:
         self._http = http
 
-    def _headers(self, idempotency_key: Optional[str], max_retries: Optional[int]) -> Dict[str, str]:
+    def _idempotency_key(self, idempotency_key: Optional[str], max_retries: Optional[int]) -> Optional[str]:
+        """The caller's key, else a new one when retries are on: every attempt of one send carries it."""
         retries = self._http.max_retries if max_retries is None else max_retries
-        key = idempotency_key or (f"sdk_{secrets.token_hex(16)}" if retries > 0 else None)
-        return {"Idempotency-Key": key} if key else {}
+        return idempotency_key or (f"sdk_{secrets.token_hex(16)}" if retries > 0 else None)
 
     @overload
     def send(self, *, workspace: str, user_id: str, message: str, session_id: Optional[str] = ..., context: Optional[Mapping[str, Any]] = ...,
@@ -54,7 +54,8 @@ class Messages:
         body = _body(workspace, user_id, message, session_id, context)
         if async_:
             body["async"] = True
-        data = self._http.json("POST", "/messages", body=body, headers=self._headers(idempotency_key, max_retries), timeout=timeout, max_retries=max_retries)
+        data = self._http.json("POST", "/messages", body=body, idempotency_key=self._idempotency_key(idempotency_key, max_retries), timeout=timeout,
+                               max_retries=max_retries)
         return MessageAccepted(data) if async_ else MessageResult(data)
 
     def stream(self, *, workspace: str, user_id: str, message: str, session_id: Optional[str] = None, context: Optional[Mapping[str, Any]] = None,
@@ -62,10 +63,10 @@ class Messages:
         """Streams the answer (``POST /messages/stream``). Iterate the result for token strings, or
         call ``.events()`` for every typed event. The request starts when iteration starts."""
         body = _body(workspace, user_id, message, session_id, context)
-        headers = self._headers(idempotency_key, max_retries)
+        key = self._idempotency_key(idempotency_key, max_retries)
 
         def open_() -> HTTPResponse:
-            return self._http.send("POST", "/messages/stream", body=body, headers=headers, timeout=timeout, max_retries=max_retries, stream=True)
+            return self._http.send("POST", "/messages/stream", body=body, idempotency_key=key, timeout=timeout, max_retries=max_retries, stream=True)
 
         return MessageStream(open_, lambda mid, last: self._open_resume(mid, last, timeout))
 
@@ -92,7 +93,7 @@ class Messages:
                 return info
             if info.status == "error":
                 code = info.error.code if info.error else "message_failed"
-                raise OpenClawError(status_of_code(code), code, info.error.message if info.error else f"message {message_id} failed", body=info.to_dict())
+                raise make_error(status_of_code(code), code, info.error.message if info.error else f"message {message_id} failed", body=info.to_dict())
             if deadline is not None and time.monotonic() >= deadline:
-                raise OpenClawError(0, "timeout", f"message {message_id} is still {info.status} after {timeout} s")
+                raise make_error(0, "timeout", f"message {message_id} is still {info.status} after {timeout} s")
             time.sleep(poll_interval)

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from .._http import Transport
 from .._models import Schedule, ScheduleDetail, ScheduleList, ScheduleRunAccepted
+from .._pagination import Page
 
 _UNSET: Any = object()
 
@@ -20,9 +21,13 @@ class Schedules:
     def __init__(self, http: Transport) -> None:
         self._http = http
 
-    def list(self, *, workspace: Optional[str] = None, limit: Optional[int] = None, offset: Optional[int] = None) -> ScheduleList:
-        """Schedules of the workspaces this key can see (``.data``, one page, by id)."""
-        return ScheduleList(self._http.json("GET", "/schedules", query={"workspace": workspace, "limit": limit, "offset": offset}))
+    def list(self, *, workspace: Optional[str] = None, limit: Optional[int] = None, offset: Optional[int] = None) -> Page[Schedule]:
+        """Schedules of the workspaces this key can see, by id: ``.data`` of one page, or iterate for all."""
+
+        def fetch(at: int) -> ScheduleList:
+            return ScheduleList(self._http.json("GET", "/schedules", query={"workspace": workspace, "limit": limit, "offset": at}))
+
+        return Page(fetch(offset or 0), offset or 0, fetch)
 
     def get(self, schedule_id: str) -> ScheduleDetail:
         """A schedule with its last run, recent runs and next ticks."""

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from .._http import Transport
 from .._models import DeletedSessions, Session, SessionHistory, SessionList
+from .._pagination import Page
 
 
 def _path(session_id: str) -> str:
@@ -19,10 +20,15 @@ class Sessions:
         self._http = http
 
     def list(self, *, workspace: Optional[str] = None, user_id: Optional[str] = None, limit: Optional[int] = None,
-             offset: Optional[int] = None) -> SessionList:
-        """Sessions of the workspaces this key can see, with the total (``GET /sessions``)."""
-        query = {"workspace": workspace, "userId": user_id, "limit": limit, "offset": offset}
-        return SessionList(self._http.json("GET", "/sessions", query=query))
+             offset: Optional[int] = None) -> Page[Session]:
+        """Sessions of the workspaces this key can see, newest activity first (``GET /sessions``):
+        ``.data`` / ``.total`` of one page, or iterate for every session, page after page."""
+
+        def fetch(at: int) -> SessionList:
+            query = {"workspace": workspace, "userId": user_id, "limit": limit, "offset": at}
+            return SessionList(self._http.json("GET", "/sessions", query=query))
+
+        return Page(fetch(offset or 0), offset or 0, fetch)
 
     def get(self, session_id: str) -> Session:
         """One session (``GET /sessions/{id}``)."""

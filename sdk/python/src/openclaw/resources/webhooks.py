@@ -1,11 +1,14 @@
 """``client.webhooks``: subscriptions (CRUD), deliveries, redeliver, test ping."""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Mapping, Optional, Sequence
 from urllib.parse import quote
 
 from .._http import Transport
 from .._models import RedeliverSinceResult, WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryList, WebhookList, WebhookSubscription, WebhookWithSecret
+from .._pagination import Page
+from .._events import AnyWebhookEvent
+from .._webhook import RawBody, unwrap_webhook
 
 
 _UNSET: Any = object()
@@ -31,9 +34,13 @@ class Webhooks:
         body = _given(url=url, events=events, secret=secret, workspaces=workspaces, description=description, retries=retries, timeoutMs=timeout_ms)
         return WebhookWithSecret(self._http.json("POST", "/webhooks", body=body))
 
-    def list(self, *, limit: Optional[int] = None, offset: Optional[int] = None) -> WebhookList:
-        """Subscriptions this key can see (``.data``, one page, oldest first), config ones included."""
-        return WebhookList(self._http.json("GET", "/webhooks", query={"limit": limit, "offset": offset}))
+    def list(self, *, limit: Optional[int] = None, offset: Optional[int] = None) -> Page[WebhookSubscription]:
+        """Subscriptions this key can see, oldest first, config ones included: ``.data`` of one page, or iterate for all."""
+
+        def fetch(at: int) -> WebhookList:
+            return WebhookList(self._http.json("GET", "/webhooks", query={"limit": limit, "offset": at}))
+
+        return Page(fetch(offset or 0), offset or 0, fetch)
 
     def get(self, webhook_id: str) -> WebhookSubscription:
         """One subscription."""
@@ -55,9 +62,13 @@ class Webhooks:
         """Deletes a subscription (its pending deliveries are cancelled)."""
         self._http.json("DELETE", _path(webhook_id))
 
-    def deliveries(self, webhook_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None) -> WebhookDeliveryList:
-        """Recent deliveries with their attempts."""
-        return WebhookDeliveryList(self._http.json("GET", _path(webhook_id) + "/deliveries", query={"limit": limit, "offset": offset}))
+    def deliveries(self, webhook_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None) -> Page[WebhookDelivery]:
+        """Deliveries, newest first: ``.data`` / ``.total`` of one page, or iterate for all."""
+
+        def fetch(at: int) -> WebhookDeliveryList:
+            return WebhookDeliveryList(self._http.json("GET", _path(webhook_id) + "/deliveries", query={"limit": limit, "offset": at}))
+
+        return Page(fetch(offset or 0), offset or 0, fetch)
 
     def delivery(self, webhook_id: str, delivery_id: str) -> WebhookDeliveryDetail:
         """One delivery with its payload and every attempt."""
@@ -70,6 +81,12 @@ class Webhooks:
     def redeliver_since(self, webhook_id: str, *, since: str, limit: Optional[int] = None) -> RedeliverSinceResult:
         """Replays every failed delivery created since ``since`` (RFC 3339), oldest first; page with ``next_since``."""
         return RedeliverSinceResult(self._http.json("POST", _path(webhook_id) + "/redeliver", body=_given(since=since, limit=limit)))
+
+    def unwrap(self, raw_body: RawBody, headers: Mapping[str, str], secret: str, *, tolerance_seconds: float = 300) -> AnyWebhookEvent:
+        """Verifies a delivery you received (Standard Webhooks headers; the signature covers id,
+        timestamp and body; the timestamp within ``tolerance_seconds``) and returns its typed event.
+        Raises ``WebhookVerificationError``. Needs no request to the gateway; see ``unwrap_webhook``."""
+        return unwrap_webhook(raw_body, headers, secret, tolerance_seconds=tolerance_seconds)
 
     def test(self, webhook_id: str) -> WebhookDelivery:
         """Sends a ``ping`` event to the subscription; returns the queued delivery."""
