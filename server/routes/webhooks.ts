@@ -52,7 +52,9 @@ const WebhookFields = {
   ),
   retries: Type.Integer(),
   timeoutMs: Type.Integer(),
-  source: Type.Union([Type.Literal('api'), Type.Literal('config')], { description: 'config: declared in openclaw.json, read-only here' }),
+  source: Type.Union([Type.Literal('api'), Type.Literal('config'), Type.Literal('callback')], {
+    description: 'config: declared in openclaw.json, read-only here; callback: a message\'s callbackUrl (POST /messages), read-only, never listed',
+  }),
   createdBy: Nullable(Type.String(), 'Id of the API key that created it'),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -162,6 +164,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
   async function writable(request: FastifyRequest, id: string): Promise<StoredSubscription> {
     const sub = await visible(request, id);
     if (sub.source === 'config') throw conflict(`webhook '${id}' is declared in openclaw.json (webhooks.outbound) and is read-only through the API`, 'read_only');
+    if (sub.source === 'callback') throw conflict(`webhook '${id}' is a message's callback and is read-only`, 'read_only');
     return sub;
   }
 

@@ -37,7 +37,8 @@ const R = {
 /** How much of a receiver's answer each logged attempt keeps. */
 export const RESPONSE_LOG_BYTES = 256;
 
-export type SubscriptionSource = 'api' | 'config';
+/** callback: one message's callbackUrl (POST /messages), outside the subscription list, expiring with the delivery log. */
+export type SubscriptionSource = 'api' | 'config' | 'callback';
 
 export interface CircuitView {
   state: 'closed' | 'open';
@@ -370,6 +371,18 @@ export class WebhookStore {
     const at = this.iso();
     const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
     await this.redis.multi().hset(R.sub(sub.id), toHash(sub)).sadd(R.all, sub.id).incr(R.version).exec();
+    return sub;
+  }
+
+  /**
+   * A message's callback target: stored like a subscription (so the webhooks worker signs,
+   * sends, retries and logs it the same way) but not in the list, so no event matches it,
+   * and expiring after `ttlSec`.
+   */
+  async createCallback(input: NewSubscription, ttlSec: number): Promise<StoredSubscription> {
+    const at = this.iso();
+    const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
+    await this.redis.multi().hset(R.sub(sub.id), toHash(sub)).expire(R.sub(sub.id), ttlSec).exec();
     return sub;
   }
 
