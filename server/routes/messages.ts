@@ -202,6 +202,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'messages:write' },
       schema: {
         tags,
+        operationId: 'sendMessage',
         summary: 'Send a message and get the whole answer (or 202 with "async": true)',
         headers: IdempotencyHeaders,
         body,
@@ -242,6 +243,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'messages:write' },
       schema: {
         tags,
+        operationId: 'streamMessage',
         summary: 'Send a message and stream the answer (Server-Sent Events)',
         headers: IdempotencyHeaders,
         body,
@@ -271,7 +273,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
   app.get<{ Params: Static<typeof IdParams> }>(
     '/messages/:messageId',
     {
-      schema: { tags, summary: 'A message: its status, and its result when done', params: IdParams, response: { 200: MessageSchema, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'getMessage', summary: 'A message: its status, and its result when done', params: IdParams, response: { 200: MessageSchema, ...errors(400, 403, 404) } },
     },
     async (request) => {
       const { messageId } = request.params;
@@ -298,6 +300,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
     {
       schema: {
         tags,
+        operationId: 'followMessage',
         summary: "Follow a message's events; resume with Last-Event-ID (or ?after=)",
         params: IdParams,
         querystring: StreamQuery,

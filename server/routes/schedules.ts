@@ -107,6 +107,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       config: { permission: 'schedules:read' },
       schema: {
         tags,
+        operationId: 'listSchedules',
         summary: 'List the schedules of the workspaces this key can see, by id (paginated)',
         querystring: ListQuery,
         response: { 200: Type.Object({ data: Type.Array(ScheduleSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errors(400, 403, 404) },
@@ -131,7 +132,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
     `${base}/:scheduleId`,
     {
       config: { permission: 'schedules:read' },
-      schema: { tags, summary: 'Get a schedule: last run, recent runs and the next ticks', params: IdParams, response: { 200: ScheduleDetailSchema, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'getSchedule', summary: 'Get a schedule: last run, recent runs and the next ticks', params: IdParams, response: { 200: ScheduleDetailSchema, ...errors(400, 403, 404) } },
     },
     async (request) => {
       const s = await visible(request, request.params.scheduleId);
@@ -143,7 +144,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
     base,
     {
       config: { permission: 'schedules:write' },
-      schema: { tags, summary: 'Create a schedule', body: CreateBody, response: { 201: ScheduleSchema, ...errors(400, 403, 409, 413) } },
+      schema: { tags, operationId: 'createSchedule', summary: 'Create a schedule', body: CreateBody, response: { 201: ScheduleSchema, ...errors(400, 403, 409, 413) } },
     },
     async (request, reply) => {
       requireWorkspace(keyOf(request), request.body.workspace);
@@ -157,7 +158,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
     `${base}/:scheduleId`,
     {
       config: { permission: 'schedules:write' },
-      schema: { tags, summary: 'Change a schedule (only the fields given)', params: IdParams, body: PatchBody, response: { 200: ScheduleSchema, ...errors(400, 403, 404, 409) } },
+      schema: { tags, operationId: 'updateSchedule', summary: 'Change a schedule (only the fields given)', params: IdParams, body: PatchBody, response: { 200: ScheduleSchema, ...errors(400, 403, 404, 409) } },
     },
     async (request) => {
       const key = keyOf(request);
@@ -172,7 +173,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
     `${base}/:scheduleId`,
     {
       config: { permission: 'schedules:write' },
-      schema: { tags, summary: 'Delete a schedule (and stop its ticks)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
+      schema: { tags, operationId: 'deleteSchedule', summary: 'Delete a schedule (and stop its ticks)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
     },
     async (request, reply) => {
       const { scheduleId } = request.params;
@@ -189,6 +190,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       config: { permission: 'schedules:write' },
       schema: {
         tags,
+        operationId: 'runSchedule',
         summary: 'Run a schedule now (also when disabled); 202 with the messageId, the outcome comes as schedule.completed / schedule.failed',
         params: IdParams,
         response: { 202: RunAccepted, ...errors(400, 403, 404) },

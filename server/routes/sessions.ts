@@ -63,6 +63,7 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'sessions:read' },
       schema: {
         tags,
+        operationId: 'listSessions',
         summary: 'List sessions, most recently active first',
         querystring: ListQuery,
         response: {
@@ -89,7 +90,7 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
     '/sessions/:sessionId',
     {
       config: { permission: 'sessions:read' },
-      schema: { tags, summary: 'Get a session', params: IdParams, response: { 200: SessionSchema, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'getSession', summary: 'Get a session', params: IdParams, response: { 200: SessionSchema, ...errors(400, 403, 404) } },
     },
     async (request) => publicSession(await visibleSession(ctx, request, request.params.sessionId)),
   );
@@ -100,6 +101,7 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'messages:read' },
       schema: {
         tags,
+        operationId: 'getSessionHistory',
         summary: "A page of a session's history, oldest first; offset counts back from the newest turn",
         params: IdParams,
         querystring: HistoryQuery,
@@ -121,7 +123,7 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
     '/sessions/:sessionId',
     {
       config: { permission: 'sessions:delete' },
-      schema: { tags, summary: 'Clear a session (its history and counters)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'clearSession', summary: 'Clear a session (its history and counters)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404) } },
     },
     async (request, reply) => {
       const s = await visibleSession(ctx, request, request.params.sessionId);
@@ -136,6 +138,7 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'sessions:delete' },
       schema: {
         tags,
+        operationId: 'clearWorkspaceSessions',
         summary: 'Clear every session of a workspace',
         querystring: DeleteAllQuery,
         response: { 200: Type.Object({ workspace: Type.String(), deleted: Type.Integer() }), ...errors(400, 403, 404) },

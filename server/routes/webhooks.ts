@@ -194,7 +194,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, summary: 'Subscribe a URL to events', body: CreateBody, response: { 201: WebhookWithSecret, ...errors(400, 403, 409, 413) } },
+      schema: { tags, operationId: 'createWebhook', summary: 'Subscribe a URL to events', body: CreateBody, response: { 201: WebhookWithSecret, ...errors(400, 403, 409, 413) } },
     },
     async (request, reply) => {
       const key = keyOf(request);
@@ -228,6 +228,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'webhooks:read' },
       schema: {
         tags,
+        operationId: 'listWebhooks',
         summary: 'List the subscriptions this key can see, oldest first (paginated)',
         querystring: ListQuery,
         response: { 200: Type.Object({ data: Type.Array(WebhookSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errors(400, 403) },
@@ -245,7 +246,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId',
     {
       config: { permission: 'webhooks:read' },
-      schema: { tags, summary: 'Get a subscription', params: IdParams, response: { 200: WebhookSchema, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'getWebhook', summary: 'Get a subscription', params: IdParams, response: { 200: WebhookSchema, ...errors(400, 403, 404) } },
     },
     async (request) => view(await visible(request, request.params.webhookId)),
   );
@@ -256,6 +257,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'webhooks:write' },
       schema: {
         tags,
+        operationId: 'updateWebhook',
         summary: 'Change a subscription (url, events, workspaces, description, enabled, retries, timeoutMs) or rotate its secret',
         params: IdParams,
         body: PatchBody,
@@ -287,7 +289,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, summary: 'Delete a subscription (pending deliveries are cancelled)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
+      schema: { tags, operationId: 'deleteWebhook', summary: 'Delete a subscription (pending deliveries are cancelled)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
     },
     async (request, reply) => {
       await writable(request, request.params.webhookId);
@@ -302,6 +304,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'webhooks:read' },
       schema: {
         tags,
+        operationId: 'listWebhookDeliveries',
         summary: `The delivery log, newest first (kept webhooks.retentionDays)`,
         params: IdParams,
         querystring: DeliveriesQuery,
@@ -318,7 +321,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId/deliveries/:deliveryId',
     {
       config: { permission: 'webhooks:read' },
-      schema: { tags, summary: 'One delivery with its payload and every attempt', params: DeliveryParams, response: { 200: DeliveryDetail, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'getWebhookDelivery', summary: 'One delivery with its payload and every attempt', params: DeliveryParams, response: { 200: DeliveryDetail, ...errors(400, 403, 404) } },
     },
     async (request) => {
       const sub = await visible(request, request.params.webhookId);
@@ -335,6 +338,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'webhooks:write' },
       schema: {
         tags,
+        operationId: 'redeliverWebhookDelivery',
         summary: 'Send a logged delivery again (same payload and event id, new delivery id)',
         params: DeliveryParams,
         response: { 202: DeliverySchema, ...errors(400, 403, 404, 409) },
@@ -355,6 +359,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'webhooks:write' },
       schema: {
         tags,
+        operationId: 'redeliverWebhookSince',
         summary: 'Replay every failed delivery since a time (each as a new delivery with the same payload)',
         params: IdParams,
         body: RedeliverSinceBody,
@@ -377,7 +382,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId/test',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, summary: 'Send a `ping` event to this subscription', params: IdParams, response: { 202: DeliverySchema, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'testWebhook', summary: 'Send a `ping` event to this subscription', params: IdParams, response: { 202: DeliverySchema, ...errors(400, 403, 404) } },
     },
     async (request, reply) => {
       const sub = await visible(request, request.params.webhookId);

@@ -36,6 +36,7 @@ from ._models import (
     WebhookDeliveryDetail,
     WebhookDeliveryList,
     WebhookList,
+    WebhookPayload,
     WebhookSubscription,
     WebhookWithSecret,
     Workspace,
@@ -52,7 +53,7 @@ __all__ = [
     "OpenClaw", "OpenClawError", "MessageStream", "verify_webhook", "sign_webhook", "retry_delay", "ApiObject",
     "Allowlist", "DeletedSessions", "Health", "HistoryEntry", "MessageAccepted", "MessageInfo", "MessageResult",
     "Schedule", "ScheduleDetail", "ScheduleList", "ScheduleRun", "ScheduleRunAccepted", "Session", "SessionHistory", "SessionList", "StatsDay", "StatsReport", "StatsTotals", "StreamEvent", "UserStats",
-    "UserStatsReport", "RedeliverSinceResult", "WebhookAttempt", "WebhookCircuit", "WebhookDelivery", "WebhookDeliveryDetail", "WebhookDeliveryList", "WebhookList",
+    "UserStatsReport", "RedeliverSinceResult", "WebhookAttempt", "WebhookCircuit", "WebhookDelivery", "WebhookDeliveryDetail", "WebhookDeliveryList", "WebhookList", "WebhookPayload",
     "WebhookSubscription", "WebhookWithSecret", "Workspace",
     "WorkspaceList", "WorkspaceStats", "WorkspaceStatsReport",
 ]
