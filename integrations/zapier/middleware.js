@@ -24,16 +24,21 @@ const errorOf = (response) => {
   return { code: `http_${response.status}`, message: `HTTP ${response.status}` };
 };
 
-const handleErrors = (response, z) => {
-  if (response.status < 400 || (response.request && response.request.skipThrowForStatus)) return response;
+/** The Zapier error for a gateway error response. */
+const gatewayError = (response, z) => {
   const { code, message } = errorOf(response);
   if (response.status === 401) {
-    throw new z.errors.Error(`The OpenClaw gateway refused the API key (${code}): ${message}. Check the API Key and Base URL of this connection.`, 'AuthenticationError', 401);
+    return new z.errors.Error(`The OpenClaw gateway refused the API key (${code}): ${message}. Check the API Key and Base URL of this connection.`, 'AuthenticationError', 401);
   }
   if (response.status === 429) {
-    throw new z.errors.ThrottledError(`OpenClaw rate limit reached: ${message}`, Number(response.getHeader('retry-after')) || 60);
+    return new z.errors.ThrottledError(`OpenClaw rate limit reached: ${message}`, Number(response.getHeader('retry-after')) || 60);
   }
-  throw new z.errors.Error(`OpenClaw: ${message}`, code, response.status);
+  return new z.errors.Error(`OpenClaw: ${message}`, code, response.status);
 };
 
-module.exports = { befores: [includeApiKey], afters: [handleErrors] };
+const handleErrors = (response, z) => {
+  if (response.status < 400 || (response.request && response.request.skipThrowForStatus)) return response;
+  throw gatewayError(response, z);
+};
+
+module.exports = { befores: [includeApiKey], afters: [handleErrors], gatewayError };

@@ -1,6 +1,7 @@
 'use strict';
 
 const { apiUrl } = require('../lib/api');
+const { gatewayError } = require('../middleware');
 
 /** A message by id: its status, and its answer once done. Not found (or outside the key's workspaces): no result. */
 module.exports = {
@@ -15,7 +16,7 @@ module.exports = {
         skipThrowForStatus: true,
       });
       if (response.status === 404) return [];
-      response.throwForStatus();
+      if (response.status >= 400) throw gatewayError(response, z);
       return [{ id: response.data.messageId, ...response.data }];
     },
     sample: { id: 'msg_sample1', messageId: 'msg_sample1', sessionId: 'sess_abc123', workspace: 'team', userId: 'zapier:standup', channel: 'api', status: 'done', response: 'Standup: …', createdAt: '2026-12-01T09:00:00.000Z' },
