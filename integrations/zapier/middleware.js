@@ -3,7 +3,8 @@
 /**
  * beforeRequest: the API key as a bearer token on every request.
  * afterResponse: the gateway's one error shape ({"error":{"code","message"}}) becomes a Zapier
- * error whose message the user reads in the Zap editor; a refused key says so plainly.
+ * error whose message the user reads in the Zap editor; a refused key says so plainly. (A 429
+ * never gets here: zapier-platform-core turns it into a ThrottledError with Retry-After first.)
  */
 
 const includeApiKey = (request, z, bundle) => {
@@ -29,9 +30,6 @@ const gatewayError = (response, z) => {
   const { code, message } = errorOf(response);
   if (response.status === 401) {
     return new z.errors.Error(`The OpenClaw gateway refused the API key (${code}): ${message}. Check the API Key and Base URL of this connection.`, 'AuthenticationError', 401);
-  }
-  if (response.status === 429) {
-    return new z.errors.ThrottledError(`OpenClaw rate limit reached: ${message}`, Number(response.getHeader('retry-after')) || 60);
   }
   return new z.errors.Error(`OpenClaw: ${message}`, code, response.status);
 };
