@@ -13,12 +13,13 @@ import { ConfigError } from '../server/config';
 import type Redis from 'ioredis';
 import { createBlockingClient, createDataClient } from '../server/redis';
 import type { NewSubscription } from '../server/store/webhooks';
-import { BACKOFF_TYPE, WebhookService, type DeliveryJobData } from '../server/webhooks/service';
+import { BACKOFF_TYPE, WebhookService, payloadOf, type DeliveryJobData } from '../server/webhooks/service';
 import { deliverAttempt, RetryLater } from '../server/webhooks/deliver';
 import { retryDelayMs } from '../server/webhooks/backoff';
 import { WebhookHttpClient } from '../server/webhooks/http';
 import { policyFromConfig } from '../server/webhooks/network-policy';
 import { SUBSCRIBABLE_EVENTS } from '../server/webhooks/matching';
+import { CallbackService } from '../server/webhooks/callbacks';
 
 export const WEBHOOKS_QUEUE = 'webhooks';
 /** Hash-tagged so every key of the queue lands in one Redis Cluster slot. */
@@ -137,6 +138,10 @@ export const webhooksFeature: Feature = {
     ctx.queues.set(WEBHOOKS_QUEUE, queue as Queue);
     ctx.webhooks = new WebhookService(queue, ctx.stores.webhooks, ctx.config.webhooks, ctx.clock);
     ctx.events.addSink(ctx.webhooks.fanOut);
+    ctx.callbacks = new CallbackService(ctx.stores.webhooks, ctx.webhooks, ctx.config.webhooks);
+    ctx.events.addSink(ctx.callbacks.sink);
+    // GET /events: every event as a subscription receives it, kept as long as the delivery log.
+    ctx.events.addSink((e) => ctx.stores.events.record(e.workspace, e.event, payloadOf(e), ctx.config.webhooks.retentionDays * 86400));
   },
   async start(ctx, { workers }) {
     await ctx.stores.webhooks.syncConfig(configSubscriptions(ctx));

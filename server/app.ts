@@ -6,6 +6,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { openApiWebhooks } from './webhooks/openapi';
+import { OPENAPI_TAGS } from './routes/tags';
 import { randomUUID } from 'node:crypto';
 import type { GatewayContext } from './context';
 import { ApiError, apiError, unavailable } from './errors';
@@ -169,7 +171,7 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'OpenClaw Gateway API',
         version: ctx.version,
@@ -185,6 +187,8 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'oclaw_live_… API key' } } },
       security: [{ bearer: [] }],
+      tags: OPENAPI_TAGS,
+      webhooks: openApiWebhooks(),
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (json.$id as string) || `def-${i}` },
   });

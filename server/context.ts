@@ -15,6 +15,7 @@ import type { ModelRegistry } from './agent/providers/registry';
 import type { Metrics } from './metrics';
 import type { ScheduleService } from './schedules';
 import type { WebhookService } from './webhooks/service';
+import type { CallbackService } from './webhooks/callbacks';
 import type { Shutdown } from './shutdown';
 
 export interface Readiness {
@@ -57,6 +58,8 @@ export interface GatewayContext {
   schedules: ScheduleService;
   /** Outbound webhooks: fan-out of events, test pings, redeliveries (queues/webhooks.ts). */
   webhooks: WebhookService;
+  /** Message callbacks (callbackUrl on POST /messages), delivered by the webhooks queue (server/webhooks/callbacks.ts). */
+  callbacks: CallbackService;
 }
 
 /** What a finished message reports to onMessageFinished hooks (stats, metrics). */

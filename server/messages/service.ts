@@ -25,6 +25,8 @@ export interface SubmitInput {
   /** Where the message came from: `api` (default), `schedule`, … Sessions are per channel. */
   channel?: string;
   idempotency?: IdempotencyClaim;
+  /** Runs once the message has its id, before anything is stored or queued (registers its callback); a throw refuses the message. */
+  onAccepted?: (messageId: string) => Promise<void>;
 }
 
 export interface Submitted {
@@ -91,6 +93,7 @@ export class MessageService {
       if (first) return this.replay(first, input.idempotency);
     }
     try {
+      await input.onAccepted?.(messageId);
       const receivedAt = clock.now();
       const session = await this.resolveSession(input.workspace, input.userId, channel, input.sessionId, currentId);
       const seq = await stores.sessions.enqueue(session, messageId);

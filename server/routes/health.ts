@@ -19,7 +19,7 @@ export default async function healthRoutes(app: FastifyInstance, { ctx }: RouteO
 
   app.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Gateway health', response: { 200: HealthSchema, ...errors() } } },
+    { schema: { tags: ['health'], operationId: 'getHealth', summary: 'Gateway health', response: { 200: HealthSchema, ...errors() } } },
     async () => ({
       status: redisUp() ? 'ok' : 'degraded',
       version: ctx.version,

@@ -16,6 +16,10 @@ import { isStreamId } from '../messages/follower';
 import { errors } from './schemas';
 import { reportUpstreamTime } from '../metrics/overhead';
 import { relayEvents } from './sse';
+import { checkUrl, MAX_URL_LENGTH } from '../webhooks/validate';
+import { policyFromConfig } from '../webhooks/network-policy';
+import { generateSecret } from '../webhooks/signing';
+import { callbackIdFor } from '../webhooks/callbacks';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** How much longer than messages.timeoutMs a synchronous request waits (queueing time). */
@@ -36,7 +40,13 @@ const ResultFields = {
 };
 const ResultSchema = Type.Object(ResultFields);
 const Status = Type.Union(['queued', 'running', 'done', 'error'].map((s) => Type.Literal(s)));
-const AcceptedSchema = Type.Object({ messageId: Type.String(), sessionId: Type.String(), status: Status });
+const AcceptedSchema = Type.Object({
+  messageId: Type.String(),
+  sessionId: Type.String(),
+  status: Status,
+  callbackId: Type.Optional(Type.String({ description: 'With callbackUrl: the callback target, readable as GET /webhooks/{callbackId} with its delivery log' })),
+  callbackSecret: Type.Optional(Type.String({ description: 'With callbackUrl and no callbackSecret: the generated secret that signs the callback' })),
+});
 const MessageSchema = Type.Object(
   {
     messageId: Type.String(),
@@ -83,6 +93,10 @@ function sendBody(maxChars: number) {
         ),
       ),
       async: Type.Optional(Type.Boolean({ description: 'true: answer 202 {messageId, sessionId, status} at once; poll GET /messages/{id}' })),
+      callbackUrl: Type.Optional(
+        Type.String({ minLength: 1, maxLength: MAX_URL_LENGTH, description: 'With "async": true: when the message finishes, its message.sent / error.agent payload is POSTed here, signed and retried like a webhook delivery (same SSRF policy)' }),
+      ),
+      callbackSecret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'Signs the callback (X-OpenClaw-Signature, webhook-signature); generated and returned once in the 202 as callbackSecret when omitted' })),
     },
     { additionalProperties: false },
   );
@@ -105,6 +119,7 @@ function checkSend(request: FastifyRequest, body: SendBody): void {
   if (tz !== undefined && !isTimeZone(tz)) throw invalidField('context.timezone', `unknown time zone '${tz}'; use an IANA name such as America/New_York`);
   const lang = body.context?.language;
   if (lang !== undefined && !isLanguageTag(lang)) throw invalidField('context.language', `'${lang}' is not a BCP 47 language tag (e.g. en, pt-BR)`);
+  if (body.callbackSecret !== undefined && body.callbackUrl === undefined) throw invalidField('callbackSecret', 'needs a callbackUrl');
 }
 
 function idempotencyOf(request: FastifyRequest, body: SendBody, endpoint: string): IdempotencyClaim | undefined {
@@ -135,6 +150,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
   const tags = ['messages'];
   const body = sendBody(ctx.config.messages.maxChars);
   const waitMs = () => ctx.config.messages.timeoutMs + QUEUE_ALLOWANCE_MS;
+  const callbackPolicy = policyFromConfig(ctx.config.webhooks);
 
   /** A stream slot's lifetime without a refresh: a few heartbeats (a dead process frees its slots). */
   const slotTtlMs = () => Math.max(3 * ctx.config.messages.heartbeatMs, 30_000);
@@ -162,12 +178,31 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       }),
     });
 
+  /** A valid callbackUrl for this key (400 otherwise), and how to register it and answer about it. */
+  function checkCallback(request: FastifyRequest, url: string, secret: string | undefined, isAsync: boolean | undefined) {
+    if (isAsync !== true) throw invalidField('callbackUrl', 'needs "async": true (the answer goes to the callback, not this response)');
+    const key = keyOf(request);
+    checkUrl(url, callbackPolicy, key.workspaces.includes('*'), 'callbackUrl');
+    const generated = secret === undefined ? generateSecret() : null;
+    return {
+      register: async (messageId: string) => {
+        await ctx.callbacks.register({ messageId, url, secret: secret ?? generated!, scope: key.workspaces, createdBy: key.id });
+      },
+      /** An idempotent replay answers with the first request's callback (and its secret). */
+      reply: async (messageId: string) => {
+        const target = await ctx.stores.webhooks.get(callbackIdFor(messageId));
+        return { callbackId: callbackIdFor(messageId), ...(secret === undefined && target ? { callbackSecret: target.secret } : {}) };
+      },
+    };
+  }
+
   app.post<{ Body: SendBody }>(
     '/messages',
     {
       config: { permission: 'messages:write' },
       schema: {
         tags,
+        operationId: 'sendMessage',
         summary: 'Send a message and get the whole answer (or 202 with "async": true)',
         headers: IdempotencyHeaders,
         body,
@@ -175,14 +210,15 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       },
     },
     async (request, reply) => {
-      const b = request.body;
-      checkSend(request, b);
-      const idempotency = idempotencyOf(request, b, 'messages');
-      const sent = await ctx.messages.submit({ ...b, idempotency });
+      const { callbackUrl, callbackSecret, ...b } = request.body;
+      checkSend(request, request.body);
+      const callback = callbackUrl === undefined ? null : checkCallback(request, callbackUrl, callbackSecret, b.async);
+      const idempotency = idempotencyOf(request, request.body, 'messages');
+      const sent = await ctx.messages.submit({ ...b, idempotency, onAccepted: callback ? (messageId) => callback.register(messageId) : undefined });
       if (sent.replayed) reply.header('Idempotent-Replayed', 'true');
       if (b.async) {
         reply.status(202);
-        return { messageId: sent.messageId, sessionId: sent.sessionId, status: sent.status };
+        return { messageId: sent.messageId, sessionId: sent.sessionId, status: sent.status, ...(callback && (await callback.reply(sent.messageId))) };
       }
       const waitStarted = performance.now();
       // A stop lets this wait run through the grace period, then answers 503 with the message id.
@@ -207,6 +243,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'messages:write' },
       schema: {
         tags,
+        operationId: 'streamMessage',
         summary: 'Send a message and stream the answer (Server-Sent Events)',
         headers: IdempotencyHeaders,
         body,
@@ -217,6 +254,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       const b = request.body;
       checkSend(request, b);
       if (b.async) throw invalidField('async', 'is not supported on the stream endpoint');
+      if (b.callbackUrl !== undefined) throw invalidField('callbackUrl', 'is not supported on the stream endpoint; use POST /messages with "async": true');
       const idempotency = idempotencyOf(request, b, 'messages');
       const slot = await claimStream(request); // before submitting: a refused stream sends nothing
       let sent;
@@ -235,7 +273,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
   app.get<{ Params: Static<typeof IdParams> }>(
     '/messages/:messageId',
     {
-      schema: { tags, summary: 'A message: its status, and its result when done', params: IdParams, response: { 200: MessageSchema, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'getMessage', summary: 'A message: its status, and its result when done', params: IdParams, response: { 200: MessageSchema, ...errors(400, 403, 404) } },
     },
     async (request) => {
       const { messageId } = request.params;
@@ -262,6 +300,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
     {
       schema: {
         tags,
+        operationId: 'followMessage',
         summary: "Follow a message's events; resume with Last-Event-ID (or ?after=)",
         params: IdParams,
         querystring: StreamQuery,

@@ -17,6 +17,7 @@ export default async function metricsRoutes(app: FastifyInstance, { ctx }: Route
       config: { authenticate: true, permission: 'stats:read' },
       schema: {
         tags: ['stats'],
+        operationId: 'getMetrics',
         summary: 'Prometheus metrics (text exposition format)',
         response: { 200: Type.String({ description: 'text/plain; version=0.0.4' }), ...errors(403) },
       },

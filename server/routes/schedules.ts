@@ -111,6 +111,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       config: { permission: 'schedules:read' },
       schema: {
         tags,
+        operationId: 'listSchedules',
         summary: 'List the schedules of the workspaces this key can see, by id (paginated)',
         querystring: ListQuery,
         response: { 200: Type.Object({ data: Type.Array(ScheduleSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errors(400, 403, 404) },
@@ -137,6 +138,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       config: { permission: 'schedules:read' },
       schema: {
         tags,
+        operationId: 'getSchedule',
         summary: 'Get a schedule: last run, recent runs and the next ticks',
         params: IdParams,
         querystring: ItemQuery,
@@ -153,7 +155,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
     base,
     {
       config: { permission: 'schedules:write' },
-      schema: { tags, summary: 'Create a schedule', body: CreateBody, response: { 201: ScheduleSchema, ...errors(400, 403, 409, 413) } },
+      schema: { tags, operationId: 'createSchedule', summary: 'Create a schedule', body: CreateBody, response: { 201: ScheduleSchema, ...errors(400, 403, 409, 413) } },
     },
     async (request, reply) => {
       requireWorkspace(keyOf(request), request.body.workspace);
@@ -169,6 +171,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       config: { permission: 'schedules:write' },
       schema: {
         tags,
+        operationId: 'updateSchedule',
         summary: 'Change a schedule (only the fields given)',
         params: IdParams,
         querystring: ItemQuery,
@@ -190,6 +193,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       config: { permission: 'schedules:write' },
       schema: {
         tags,
+        operationId: 'deleteSchedule',
         summary: 'Delete a schedule (and stop its ticks)',
         params: IdParams,
         querystring: ItemQuery,
@@ -210,6 +214,7 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       config: { permission: 'schedules:write' },
       schema: {
         tags,
+        operationId: 'runSchedule',
         summary: 'Run a schedule now (also when disabled); 202 with the messageId, the outcome comes as schedule.completed / schedule.failed',
         params: IdParams,
         querystring: ItemQuery,

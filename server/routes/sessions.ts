@@ -67,6 +67,7 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'sessions:read' },
       schema: {
         tags,
+        operationId: 'listSessions',
         summary: 'List sessions, most recently active first',
         querystring: ListQuery,
         response: {
@@ -93,7 +94,7 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
     '/sessions/:sessionId',
     {
       config: { permission: 'sessions:read' },
-      schema: { tags, summary: 'Get a session', params: IdParams, querystring: ItemQuery, response: { 200: SessionSchema, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'getSession', summary: 'Get a session', params: IdParams, querystring: ItemQuery, response: { 200: SessionSchema, ...errors(400, 403, 404) } },
     },
     async (request) => publicSession(await visibleSession(ctx, request, request.params.sessionId, request.query.workspace)),
   );
@@ -104,6 +105,7 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'messages:read' },
       schema: {
         tags,
+        operationId: 'getSessionHistory',
         summary: "A page of a session's history, oldest first; offset counts back from the newest turn",
         params: IdParams,
         querystring: HistoryQuery,
@@ -127,6 +129,7 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'sessions:delete' },
       schema: {
         tags,
+        operationId: 'clearSession',
         summary: 'Clear a session (its history and counters)',
         params: IdParams,
         querystring: ItemQuery,
@@ -146,6 +149,7 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'sessions:delete' },
       schema: {
         tags,
+        operationId: 'clearWorkspaceSessions',
         summary: 'Clear every session of a workspace',
         querystring: DeleteAllQuery,
         response: { 200: Type.Object({ workspace: Type.String(), deleted: Type.Integer() }), ...errors(400, 403, 404) },

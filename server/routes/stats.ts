@@ -93,7 +93,7 @@ export default async function statsRoutes(app: FastifyInstance, { ctx }: RouteOp
 
   app.get<{ Querystring: Static<typeof PeriodQuery> }>(
     '/stats',
-    { config, schema: { tags, summary: 'Usage totals and every day of a period', querystring: PeriodQuery, response: { 200: StatsResponse, ...errors(400, 403) } } },
+    { config, schema: { tags, operationId: 'getStats', summary: 'Usage totals and every day of a period', querystring: PeriodQuery, response: { 200: StatsResponse, ...errors(400, 403) } } },
     async (request) => {
       const period = parsePeriod(request.query, ctx.clock.now());
       const ids = await countedWorkspaces(request);
@@ -104,7 +104,7 @@ export default async function statsRoutes(app: FastifyInstance, { ctx }: RouteOp
 
   app.get<{ Querystring: Static<typeof PeriodQuery> }>(
     '/stats/workspaces',
-    { config, schema: { tags, summary: 'Usage totals per workspace', querystring: PeriodQuery, response: { 200: WorkspacesResponse, ...errors(400, 403) } } },
+    { config, schema: { tags, operationId: 'getWorkspaceStats', summary: 'Usage totals per workspace', querystring: PeriodQuery, response: { 200: WorkspacesResponse, ...errors(400, 403) } } },
     async (request) => {
       const period = parsePeriod(request.query, ctx.clock.now());
       const data = await stats.usageByWorkspace(await countedWorkspaces(request), period.from, period.to);
@@ -114,7 +114,7 @@ export default async function statsRoutes(app: FastifyInstance, { ctx }: RouteOp
 
   app.get<{ Querystring: Static<typeof UsersQuery> }>(
     '/stats/users',
-    { config, schema: { tags, summary: 'Top users of a workspace by messages', querystring: UsersQuery, response: { 200: UsersResponse, ...errors(400, 403, 404) } } },
+    { config, schema: { tags, operationId: 'getUserStats', summary: 'Top users of a workspace by messages', querystring: UsersQuery, response: { 200: UsersResponse, ...errors(400, 403, 404) } } },
     async (request) => {
       const { workspace, limit } = request.query;
       requireWorkspace(keyOf(request), workspace);

@@ -52,7 +52,9 @@ const WebhookFields = {
   ),
   retries: Type.Integer(),
   timeoutMs: Type.Integer(),
-  source: Type.Union([Type.Literal('api'), Type.Literal('config')], { description: 'config: declared in openclaw.json, read-only here' }),
+  source: Type.Union([Type.Literal('api'), Type.Literal('config'), Type.Literal('callback')], {
+    description: 'config: declared in openclaw.json, read-only here; callback: a message\'s callbackUrl (POST /messages), read-only, never listed',
+  }),
   createdBy: Nullable(Type.String(), 'Id of the API key that created it'),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -162,6 +164,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
   async function writable(request: FastifyRequest, id: string): Promise<StoredSubscription> {
     const sub = await visible(request, id);
     if (sub.source === 'config') throw conflict(`webhook '${id}' is declared in openclaw.json (webhooks.outbound) and is read-only through the API`, 'read_only');
+    if (sub.source === 'callback') throw conflict(`webhook '${id}' is a message's callback and is read-only`, 'read_only');
     return sub;
   }
 
@@ -179,7 +182,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, summary: 'Subscribe a URL to events', body: CreateBody, response: { 201: WebhookWithSecret, ...errors(400, 403, 409, 413) } },
+      schema: { tags, operationId: 'createWebhook', summary: 'Subscribe a URL to events', body: CreateBody, response: { 201: WebhookWithSecret, ...errors(400, 403, 409, 413) } },
     },
     async (request, reply) => {
       const key = keyOf(request);
@@ -221,6 +224,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'webhooks:read' },
       schema: {
         tags,
+        operationId: 'listWebhooks',
         summary: 'List the subscriptions this key can see, oldest first (paginated)',
         querystring: ListQuery,
         response: { 200: Type.Object({ data: Type.Array(WebhookSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errors(400, 403) },
@@ -238,7 +242,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId',
     {
       config: { permission: 'webhooks:read' },
-      schema: { tags, summary: 'Get a subscription', params: IdParams, response: { 200: WebhookSchema, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'getWebhook', summary: 'Get a subscription', params: IdParams, response: { 200: WebhookSchema, ...errors(400, 403, 404) } },
     },
     async (request) => view(await visible(request, request.params.webhookId)),
   );
@@ -249,6 +253,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'webhooks:write' },
       schema: {
         tags,
+        operationId: 'updateWebhook',
         summary: 'Change a subscription (url, events, workspaces, description, enabled, retries, timeoutMs) or rotate its secret',
         params: IdParams,
         body: PatchBody,
@@ -280,7 +285,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, summary: 'Delete a subscription (pending deliveries are cancelled)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
+      schema: { tags, operationId: 'deleteWebhook', summary: 'Delete a subscription (pending deliveries are cancelled)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
     },
     async (request, reply) => {
       await writable(request, request.params.webhookId);
@@ -295,6 +300,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'webhooks:read' },
       schema: {
         tags,
+        operationId: 'listWebhookDeliveries',
         summary: `The delivery log, newest first (kept webhooks.retentionDays)`,
         params: IdParams,
         querystring: DeliveriesQuery,
@@ -311,7 +317,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId/deliveries/:deliveryId',
     {
       config: { permission: 'webhooks:read' },
-      schema: { tags, summary: 'One delivery with its payload and every attempt', params: DeliveryParams, response: { 200: DeliveryDetail, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'getWebhookDelivery', summary: 'One delivery with its payload and every attempt', params: DeliveryParams, response: { 200: DeliveryDetail, ...errors(400, 403, 404) } },
     },
     async (request) => {
       const sub = await visible(request, request.params.webhookId);
@@ -328,6 +334,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'webhooks:write' },
       schema: {
         tags,
+        operationId: 'redeliverWebhookDelivery',
         summary: 'Send a logged delivery again (same payload and event id, new delivery id)',
         params: DeliveryParams,
         response: { 202: DeliverySchema, ...errors(400, 403, 404, 409) },
@@ -348,6 +355,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       config: { permission: 'webhooks:write' },
       schema: {
         tags,
+        operationId: 'redeliverWebhookSince',
         summary: 'Replay every failed delivery since a time (each as a new delivery with the same payload)',
         params: IdParams,
         body: RedeliverSinceBody,
@@ -370,7 +378,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId/test',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, summary: 'Send a `ping` event to this subscription', params: IdParams, response: { 202: DeliverySchema, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'testWebhook', summary: 'Send a `ping` event to this subscription', params: IdParams, response: { 202: DeliverySchema, ...errors(400, 403, 404) } },
     },
     async (request, reply) => {
       const sub = await visible(request, request.params.webhookId);

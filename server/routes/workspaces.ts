@@ -57,7 +57,7 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
     '/workspaces',
     {
       config: { permission: 'workspaces:read' },
-      schema: { tags, summary: 'List the workspaces this key can see', response: { 200: Type.Object({ data: Type.Array(WorkspaceSchema) }), ...errors(403) } },
+      schema: { tags, operationId: 'listWorkspaces', summary: 'List the workspaces this key can see', response: { 200: Type.Object({ data: Type.Array(WorkspaceSchema) }), ...errors(403) } },
     },
     async (request) => {
       const key = keyOf(request);
@@ -71,7 +71,7 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
     '/workspaces/:workspaceId',
     {
       config: { permission: 'workspaces:read' },
-      schema: { tags, summary: 'Get a workspace', params: IdParams, response: { 200: WorkspaceSchema, ...errors(400, 403, 404) } },
+      schema: { tags, operationId: 'getWorkspace', summary: 'Get a workspace', params: IdParams, response: { 200: WorkspaceSchema, ...errors(400, 403, 404) } },
     },
     async (request) => {
       const { workspaceId } = request.params;
@@ -86,7 +86,7 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
     '/workspaces',
     {
       config: { permission: 'workspaces:write' },
-      schema: { tags, summary: 'Create a workspace', body: CreateBody, response: { 201: WorkspaceSchema, ...errors(400, 403, 409, 413) } },
+      schema: { tags, operationId: 'createWorkspace', summary: 'Create a workspace', body: CreateBody, response: { 201: WorkspaceSchema, ...errors(400, 403, 409, 413) } },
     },
     async (request, reply) => {
       const body = request.body;
@@ -114,6 +114,7 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
       config: { permission: 'workspaces:write' },
       schema: {
         tags,
+        operationId: 'updateWorkspaceAllowlist',
         summary: "Update a workspace's allowlist",
         params: IdParams,
         body: AllowlistBody,
@@ -134,7 +135,7 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
     '/workspaces/:workspaceId',
     {
       config: { permission: 'workspaces:write' },
-      schema: { tags, summary: 'Delete a workspace', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
+      schema: { tags, operationId: 'deleteWorkspace', summary: 'Delete a workspace', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
     },
     async (request, reply) => {
       const { workspaceId } = request.params;

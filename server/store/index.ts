@@ -11,6 +11,7 @@ import { MessageStore } from './messages';
 import { IdempotencyStore } from './idempotency';
 import { WebhookStore } from './webhooks';
 import { StreamSlotStore } from './streams';
+import { EventLogStore } from './events';
 
 export function createStores(redis: Redis, clock: Clock) {
   const date = () => new Date(clock.now());
@@ -25,6 +26,7 @@ export function createStores(redis: Redis, clock: Clock) {
     messages: new MessageStore(redis, () => clock.now()),
     idempotency: new IdempotencyStore(redis),
     streams: new StreamSlotStore(redis, () => clock.now()),
+    events: new EventLogStore(redis, () => clock.now()),
   };
 }
 

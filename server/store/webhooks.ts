@@ -37,7 +37,8 @@ const R = {
 /** How much of a receiver's answer each logged attempt keeps. */
 export const RESPONSE_LOG_BYTES = 256;
 
-export type SubscriptionSource = 'api' | 'config';
+/** callback: one message's callbackUrl (POST /messages), outside the subscription list, expiring with the delivery log. */
+export type SubscriptionSource = 'api' | 'config' | 'callback';
 
 export interface CircuitView {
   state: 'closed' | 'open';
@@ -408,6 +409,18 @@ export class WebhookStore {
     const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
     const r = (await CREATE_CAPPED.run(this.redis, [R.sub(sub.id), R.all, R.version], [cap, JSON.stringify(covers), R.sub(''), sub.id, ...Object.entries(toHash(sub)).flat()])) as 1 | [string, number];
     return r === 1 ? sub : { full: r[0], held: Number(r[1]) };
+  }
+
+  /**
+   * A message's callback target: stored like a subscription (so the webhooks worker signs,
+   * sends, retries and logs it the same way) but not in the list, so no event matches it,
+   * and expiring after `ttlSec`.
+   */
+  async createCallback(input: NewSubscription, ttlSec: number): Promise<StoredSubscription> {
+    const at = this.iso();
+    const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
+    await this.redis.multi().hset(R.sub(sub.id), toHash(sub)).expire(R.sub(sub.id), ttlSec).exec();
+    return sub;
   }
 
   async get(id: string): Promise<StoredSubscription | null> {

@@ -71,7 +71,11 @@ export class WebhookService {
 
   /** The event sink: one delivery per matching subscription. Resolves once all are queued. */
   readonly fanOut = async (e: DomainEvent): Promise<void> => {
-    const subs = await this.cache.matching(e);
+    await this.deliverTo(e, await this.cache.matching(e));
+  };
+
+  /** One delivery of the event per subscription (idempotent per event id and subscription). Also used for message callbacks. */
+  async deliverTo(e: DomainEvent, subs: WebhookSubscription[]): Promise<void> {
     if (!subs.length) return;
     await this.store.putBody(e.id, payloadOf(e), this.retentionSec);
     const deliveries = await Promise.all(
@@ -88,7 +92,7 @@ export class WebhookService {
     // One subscription (the common case): a single script call; addBulk wraps its jobs in MULTI.
     if (jobs.length === 1) await this.queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
     else if (jobs.length) await this.queue.addBulk(jobs);
-  };
+  }
 
   private async enqueueManual(sub: WebhookSubscription, eventId: string, event: string, redeliveryOf: string | null): Promise<Delivery> {
     const d = await this.store.createDelivery({ id: newId('dlv'), webhookId: sub.id, eventId, event, manual: true, redeliveryOf }, this.retentionSec);

@@ -11,18 +11,18 @@ export const MAX_URL_LENGTH = 2048;
  * policy lets this subscription reach (`trusted`: created by a key over `*`). Returns the URL
  * as given.
  */
-export function checkUrl(raw: string, policy: TargetPolicy, trusted: boolean): string {
-  if (/[\u0000-\u0020\u007f-\u009f]/.test(raw)) throw invalidField('url', 'must not contain spaces or control characters (CR, LF, tab…)');
+export function checkUrl(raw: string, policy: TargetPolicy, trusted: boolean, field = 'url'): string {
+  if (/[\u0000-\u0020\u007f-\u009f]/.test(raw)) throw invalidField(field, 'must not contain spaces or control characters (CR, LF, tab…)');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw invalidField('url', 'must be an absolute http:// or https:// URL');
+    throw invalidField(field, 'must be an absolute http:// or https:// URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField('url', `must use http or https, not ${url.protocol.slice(0, -1)}`);
-  if (url.username || url.password) throw invalidField('url', 'must not contain credentials; authenticate the request with the signature instead');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField(field, `must use http or https, not ${url.protocol.slice(0, -1)}`);
+  if (url.username || url.password) throw invalidField(field, 'must not contain credentials; authenticate the request with the signature instead');
   const why = refusalForUrlHost(policy, trusted, url.hostname);
-  if (why) throw apiError('url_not_allowed', `url: ${why}`, {}, { field: 'url' });
+  if (why) throw apiError('url_not_allowed', `${field}: ${why}`, {}, { field });
   return raw;
 }
 

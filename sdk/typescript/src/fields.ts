@@ -31,7 +31,7 @@ const keys =
     k;
 
 const MESSAGE_RESULT = keys<T.MessageResult>()(['messageId', 'response', 'tokensUsed', 'latencyMs', 'sessionId', 'toolsInvoked', 'finishReason', 'model', 'tokensIn', 'tokensOut', 'costUSD']);
-const SEND = keys<T.SendMessageParams & { async?: boolean }>()(['workspace', 'userId', 'message', 'sessionId', 'context', 'async']);
+const SEND = keys<T.SendMessageParams & { async?: boolean }>()(['workspace', 'userId', 'message', 'sessionId', 'context', 'async', 'callbackUrl', 'callbackSecret']);
 const SESSION = keys<T.Session>()(['id', 'workspace', 'userId', 'createdAt', 'lastActiveAt', 'messageCount', 'tokensUsed', 'channel']);
 const PAGE = keys<T.SessionList>()(['data', 'total', 'limit', 'offset']);
 const WORKSPACE = keys<T.Workspace>()(['id', 'label', 'agent', 'skills', 'allowlist', 'createdAt', 'source']);
@@ -61,7 +61,7 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   { type: 'MessageContext', method: 'post', path: '/messages', in: 'body', at: 'context', fields: keys<T.MessageContext>()(['timezone', 'language']) },
   { type: 'SendMessageParams', method: 'post', path: '/messages/stream', in: 'body', fields: SEND },
   { type: 'MessageResult', method: 'post', path: '/messages', in: 'response', status: 200, fields: MESSAGE_RESULT },
-  { type: 'MessageAccepted', method: 'post', path: '/messages', in: 'response', status: 202, fields: keys<T.MessageAccepted>()(['messageId', 'sessionId', 'status']) },
+  { type: 'MessageAccepted', method: 'post', path: '/messages', in: 'response', status: 202, fields: keys<T.MessageAccepted>()(['messageId', 'sessionId', 'status', 'callbackId', 'callbackSecret']) },
   {
     type: 'MessageInfo',
     method: 'get',
@@ -175,4 +175,6 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   },
   // health
   { type: 'Health', method: 'get', path: '/health', in: 'response', status: 200, fields: keys<T.Health>()(['status', 'version', 'uptime', 'channels', 'redis', 'memoryMB', 'model']) },
+  // events
+  { type: 'WebhookPayload', method: 'get', path: '/events', in: 'response', status: 200, at: 'data[]', fields: keys<T.WebhookPayload>()(['id', 'event', 'timestamp', 'data']) },
 ];

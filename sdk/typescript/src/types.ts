@@ -25,6 +25,10 @@ export interface SendMessageParams {
   /** Continue this session (created with this id when it does not exist); default: the user's current session. */
   sessionId?: string;
   context?: MessageContext;
+  /** With `async: true`: where the gateway POSTs the message.sent / error.agent payload when the message finishes (signed like a webhook). */
+  callbackUrl?: string;
+  /** Signs the callback; omitted: generated and returned once as `callbackSecret` in the 202. */
+  callbackSecret?: string;
 }
 
 /** Why the model stopped. */
@@ -60,6 +64,10 @@ export interface MessageAccepted {
   messageId: string;
   sessionId: string;
   status: MessageStatus;
+  /** With callbackUrl: the callback target (`GET /webhooks/{callbackId}` shows its delivery log). */
+  callbackId?: string;
+  /** With callbackUrl and no callbackSecret: the generated secret that signs the callback. */
+  callbackSecret?: string;
 }
 
 /** `GET /messages/{messageId}`: the status, and when done the fields of {@link MessageResult}. */
@@ -507,6 +515,11 @@ export interface WebhookPayload<D = Record<string, unknown>> {
   event: WebhookEventName | 'ping';
   timestamp: string;
   data: D;
+}
+
+/** Reply of `GET /events`: recent events as subscriptions receive them, newest first. */
+export interface RecentEvents {
+  data: WebhookPayload[];
 }
 
 // ───────────────────────── schedules ─────────────────────────

@@ -64,6 +64,7 @@ from ._models import (
     WebhookDeliveryDetail,
     WebhookDeliveryList,
     WebhookList,
+    WebhookPayload,
     WebhookSubscription,
     WebhookWithSecret,
     Workspace,
@@ -84,7 +85,7 @@ __all__ = [
     "AgentErrorEvent", "ChannelConnectedEvent", "ChannelDisconnectedEvent", "ScheduleCompletedEvent", "ScheduleFailedEvent", "PingEvent",
     "Allowlist", "DeletedSessions", "Health", "HistoryEntry", "MessageAccepted", "MessageInfo", "MessageResult",
     "Schedule", "ScheduleDetail", "ScheduleList", "ScheduleRun", "ScheduleRunAccepted", "Session", "SessionHistory", "SessionList", "StatsDay", "StatsReport", "StatsTotals", "StreamEvent", "UserStats",
-    "UserStatsReport", "RedeliverSinceResult", "WebhookAttempt", "WebhookCircuit", "WebhookDelivery", "WebhookDeliveryDetail", "WebhookDeliveryList", "WebhookList",
+    "UserStatsReport", "RedeliverSinceResult", "WebhookAttempt", "WebhookCircuit", "WebhookDelivery", "WebhookDeliveryDetail", "WebhookDeliveryList", "WebhookList", "WebhookPayload",
     "WebhookSubscription", "WebhookWithSecret", "Workspace",
     "WorkspaceList", "WorkspaceStats", "WorkspaceStatsReport",
 ]

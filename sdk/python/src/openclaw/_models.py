@@ -132,6 +132,8 @@ class MessageAccepted(ApiObject):
     message_id: str
     session_id: str
     status: str
+    callback_id: Optional[str]
+    callback_secret: Optional[str]
 
 
 class MessageError(ApiObject):
@@ -449,6 +451,15 @@ class ScheduleRunAccepted(ApiObject):
     message_id: str
     session_id: str
     status: str
+
+
+class WebhookPayload(ApiObject):
+    """An event as subscriptions receive it (``GET /events`` lists the recent ones)."""
+
+    id: str
+    event: str
+    timestamp: str
+    data: Dict[str, Any]
 
 
 class Health(ApiObject):

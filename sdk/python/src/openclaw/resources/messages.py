@@ -35,14 +35,14 @@ class Messages:
 
     @overload
     def send(self, *, workspace: str, user_id: str, message: str, session_id: Optional[str] = ..., context: Optional[Mapping[str, Any]] = ...,
-             async_: Literal[False] = ..., idempotency_key: Optional[str] = ..., timeout: Optional[float] = ..., max_retries: Optional[int] = ...) -> MessageResult: ...
+             async_: Literal[False] = ..., callback_url: None = ..., callback_secret: None = ..., idempotency_key: Optional[str] = ..., timeout: Optional[float] = ..., max_retries: Optional[int] = ...) -> MessageResult: ...
 
     @overload
     def send(self, *, workspace: str, user_id: str, message: str, session_id: Optional[str] = ..., context: Optional[Mapping[str, Any]] = ...,
-             async_: Literal[True], idempotency_key: Optional[str] = ..., timeout: Optional[float] = ..., max_retries: Optional[int] = ...) -> MessageAccepted: ...
+             async_: Literal[True], callback_url: Optional[str] = ..., callback_secret: Optional[str] = ..., idempotency_key: Optional[str] = ..., timeout: Optional[float] = ..., max_retries: Optional[int] = ...) -> MessageAccepted: ...
 
     def send(self, *, workspace: str, user_id: str, message: str, session_id: Optional[str] = None, context: Optional[Mapping[str, Any]] = None,
-             async_: bool = False, idempotency_key: Optional[str] = None, timeout: Optional[float] = None,
+             async_: bool = False, callback_url: Optional[str] = None, callback_secret: Optional[str] = None, idempotency_key: Optional[str] = None, timeout: Optional[float] = None,
              max_retries: Optional[int] = None) -> Union[MessageResult, MessageAccepted]:
         """Sends a message and waits for the whole answer (``POST /messages``).
 
@@ -54,6 +54,10 @@ class Messages:
         body = _body(workspace, user_id, message, session_id, context)
         if async_:
             body["async"] = True
+        if callback_url is not None:
+            body["callbackUrl"] = callback_url
+        if callback_secret is not None:
+            body["callbackSecret"] = callback_secret
         data = self._http.json("POST", "/messages", body=body, idempotency_key=self._idempotency_key(idempotency_key, max_retries), timeout=timeout,
                                max_retries=max_retries)
         return MessageAccepted(data) if async_ else MessageResult(data)

@@ -1,0 +1,32 @@
+'use strict';
+
+/**
+ * Checks a hook's Standard Webhooks signature (`webhook-signature: v1,<base64 HMAC-SHA256 of
+ * "<webhook-id>.<webhook-timestamp>.<body>">`, keyed by the subscription secret's UTF-8 bytes)
+ * when Zapier hands the raw request over. Zapier prefixes forwarded headers with `Http-`; both
+ * spellings are accepted. Returns true (valid), false (forged), or null (nothing to check).
+ */
+const { createHmac, timingSafeEqual } = require('crypto');
+
+const header = (headers, name) => {
+  for (const [k, v] of Object.entries(headers || {})) {
+    const key = k.toLowerCase().replace(/^http-/, '').replace(/_/g, '-');
+    if (key === name) return Array.isArray(v) ? v[0] : v;
+  }
+  return undefined;
+};
+
+const verifyHook = (secret, rawRequest) => {
+  if (!secret || !rawRequest || typeof rawRequest.content !== 'string') return null;
+  const id = header(rawRequest.headers, 'webhook-id');
+  const timestamp = header(rawRequest.headers, 'webhook-timestamp');
+  const signatures = header(rawRequest.headers, 'webhook-signature');
+  if (!id || !timestamp || !signatures) return null;
+  const expected = Buffer.from(createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${id}.${timestamp}.${rawRequest.content}`).digest('base64'));
+  return String(signatures)
+    .split(' ')
+    .map((s) => Buffer.from(s.replace(/^v1,/, '')))
+    .some((given) => given.length === expected.length && timingSafeEqual(given, expected));
+};
+
+module.exports = { verifyHook };
