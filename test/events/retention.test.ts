@@ -15,7 +15,7 @@ describe('recent events retention', () => {
 
   beforeAll(async () => {
     gw = await startTestGateway({ clock, config: { workspaces: [{ id: 'team' }], webhooks: { retentionDays: 2 } } });
-  });
+  }, 120_000); // generous: on a loaded shared machine the gateway and its first messages take a while
   afterAll(async () => {
     await gw.close();
     await redis.quit();

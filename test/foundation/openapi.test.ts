@@ -31,7 +31,7 @@ describe('OpenAPI document', () => {
     const res = await gw.request('GET', '/api/v1/openapi.json', { key: null });
     expect(res.status).toBe(200);
     doc = res.body;
-  });
+  }, 120_000); // generous: on a loaded shared machine the gateway and its first messages take a while
   afterAll(() => gw.close());
 
   const operations = () =>

@@ -32,7 +32,7 @@ describe('message callbacks (callbackUrl)', () => {
       },
     });
     tenantKey = await gw.createKey({ workspaces: ['team'], permissions: ['messages:write', 'webhooks:read', 'webhooks:write'] });
-  });
+  }, 120_000); // generous: on a loaded shared machine the gateway and its first messages take a while
   afterAll(async () => {
     await gw.close();
     await rx.close();
@@ -49,7 +49,7 @@ describe('message callbacks (callbackUrl)', () => {
     expect(res.status).toBe(202);
     const { messageId, sessionId, callbackId } = res.body;
     expect(res.body).toEqual({ messageId, sessionId, status: 'queued', callbackId: expect.stringMatching(/^wh_cb_/) });
-    const [got] = await rx.waitFor((a) => a.length >= 1);
+    const [got] = await rx.waitFor((a) => a.length >= 1, 60_000);
     expect(got.event).toBe('message.sent');
     expect(got.data).toMatchObject({ messageId, sessionId, workspace: 'team', userId: 'zap-user', response: 'Standup: all green.' });
     expect(rx.hits[0].standardOk).toBe(true); // the chapter's handler accepted X-OpenClaw-Signature too (else not in accepted)
@@ -60,7 +60,7 @@ describe('message callbacks (callbackUrl)', () => {
     expect((await gw.request('GET', `/api/v1/webhooks/${callbackId}`, { key: tenantKey })).status).toBe(404);
     const target = await gw.request('GET', `/api/v1/webhooks/${callbackId}`);
     expect(target.body).toMatchObject({ source: 'callback', url: rx.url, events: ['message.sent', 'error.agent'], scope: ['*'] });
-    const log = await poll(() => gw.request('GET', `/api/v1/webhooks/${callbackId}/deliveries`), (r) => r.body.data[0]?.status === 'delivered', 5000, 'delivered');
+    const log = await poll(() => gw.request('GET', `/api/v1/webhooks/${callbackId}/deliveries`), (r) => r.body.data[0]?.status === 'delivered', 60_000, 'delivered');
     expect(log.body.total).toBe(1);
     expect((await gw.request('PATCH', `/api/v1/webhooks/${callbackId}`, { body: { enabled: false } })).status).toBe(409);
     expect((await gw.request('GET', '/api/v1/webhooks')).body.data.map((w: any) => w.id)).not.toContain(callbackId);
@@ -71,7 +71,7 @@ describe('message callbacks (callbackUrl)', () => {
     rx.fail({ status: 500 });
     const res = await send({ callbackUrl: rx.url, callbackSecret: SECRET });
     expect(res.status).toBe(202);
-    const [got] = await rx.waitFor((a) => a.length >= 1);
+    const [got] = await rx.waitFor((a) => a.length >= 1, 60_000);
     expect(got.event).toBe('error.agent');
     expect(got.data).toMatchObject({ messageId: res.body.messageId, code: 'upstream_error' });
     expect(rx.hits.map((h) => h.status)).toEqual([500, 200]);
@@ -87,7 +87,7 @@ describe('message callbacks (callbackUrl)', () => {
     expect(res.body.callbackSecret).toMatch(/whsec_/);
     const again = await send({ callbackUrl: rx.url }, undefined, headers);
     expect(again.body).toMatchObject({ messageId: res.body.messageId, callbackSecret: res.body.callbackSecret });
-    const [hit] = await rx.waitForHits(1);
+    const [hit] = await rx.waitForHits(1, 60_000);
     expect(hit.status).toBe(401); // the receiver's own secret does not verify it…
     const verifier = new Webhook(Buffer.from(res.body.callbackSecret, 'utf8').toString('base64'));
     expect(verifier.verify(hit.raw, hit.headers as Record<string, string>)).toMatchObject({ event: 'message.sent', data: { messageId: res.body.messageId } }); // …the returned one does

@@ -37,7 +37,7 @@ describe('creates', () => {
     const accepted = await runWithCallback('creates.send_message.operation.perform', bundle, callbackUrl);
     expect(accepted).toEqual({ messageId: expect.stringMatching(/^msg_/), sessionId: expect.stringMatching(/^sess_/), status: 'queued', callbackId: expect.stringMatching(/^wh_cb_/), workspace: 'team', userId: 'zapier:standup' });
 
-    const delivered = await rx.waitFor((r) => r.path === '/hooks/callback/run-1' && r.status === 200, 20000, 'the callback');
+    const delivered = await rx.waitFor((r) => r.path === '/hooks/callback/run-1' && r.status === 200, 60000, 'the callback');
     const attempts = rx.requests.filter((r) => r.path === '/hooks/callback/run-1');
     expect(attempts.map((r) => r.status)).toEqual([503, 200]);
     expect(attempts[0].headers['webhook-id']).toBe(attempts[1].headers['webhook-id']);
@@ -58,14 +58,14 @@ describe('creates', () => {
     const bundle = { authData: gw.authData, inputData: { workspace: 'team', userId: 'zapier:standup', message: 'And tomorrow?', sessionId: 'standup-2026' } };
     const accepted = await runWithCallback('creates.send_message.operation.perform', bundle, rx.url('/hooks/callback/run-2'));
     expect(accepted.sessionId).toBe('standup-2026');
-    const delivered = await rx.waitFor((r) => r.path === '/hooks/callback/run-2', 20000, 'the callback');
+    const delivered = await rx.waitFor((r) => r.path === '/hooks/callback/run-2', 60000, 'the callback');
     expect(delivered.body.data.sessionId).toBe('standup-2026');
   });
 
   it('Send Message: a failing agent makes performResume fail the step with the agent error', async () => {
     const bundle = { authData: gw.authData, inputData: { workspace: 'broken', userId: 'zapier:standup', message: 'hello' } };
     const accepted = await runWithCallback('creates.send_message.operation.perform', bundle, rx.url('/hooks/callback/run-3'));
-    const delivered = await rx.waitFor((r) => r.path === '/hooks/callback/run-3', 20000, 'the callback');
+    const delivered = await rx.waitFor((r) => r.path === '/hooks/callback/run-3', 60000, 'the callback');
     expect(delivered.body).toMatchObject({ event: 'error.agent', data: { messageId: accepted.messageId, code: 'upstream_error' } });
     await expect(appTester(App.creates.send_message.operation.performResume, { authData: gw.authData, outputData: accepted, cleanedRequest: delivered.body })).rejects.toThrow(
       /The agent could not answer \(upstream_error\)/,

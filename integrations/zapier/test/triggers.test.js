@@ -36,7 +36,7 @@ describe('REST-hook triggers', () => {
     const subscribeData = await appTester(trigger.operation.performSubscribe, { authData: gw.authData, inputData: { workspace }, targetUrl });
     expect(subscribeData).toMatchObject({ id: expect.stringMatching(/^wh_/), url: targetUrl, workspaces: [workspace], secret: expect.any(String) });
     const acted = await act();
-    const hit = await rx.waitFor((r) => r.path === `/hooks/catch/${triggerKey}` && match(r.body, acted), 20000, `${triggerKey} hook`);
+    const hit = await rx.waitFor((r) => r.path === `/hooks/catch/${triggerKey}` && match(r.body, acted), 60000, `${triggerKey} hook`);
     // Signed: the Standard Webhooks library accepts it with the subscription's secret.
     const verified = new Webhook(Buffer.from(subscribeData.secret, 'utf8').toString('base64')).verify(hit.raw, hit.headers);
     expect(verified.id).toBe(hit.body.id);

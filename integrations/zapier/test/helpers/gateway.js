@@ -70,7 +70,10 @@ async function startGateway() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openclaw-zapier-'));
   const [redisPort, port] = [await freePort(), await freePort()];
   const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitForOutput(redis, /Ready to accept connections/, 20000, 'redis-server');
+  await waitForOutput(redis, /Ready to accept connections/, 60000, 'redis-server').catch(async (err) => {
+    await stop(redis);
+    throw err;
+  });
 
   fs.writeFileSync(
     path.join(dir, 'openclaw.json'),
@@ -90,7 +93,9 @@ async function startGateway() {
   let output = '';
   gateway.stdout.on('data', (b) => (output += b.toString()));
   gateway.stderr.on('data', (b) => (output += b.toString()));
-  const ready = await waitForOutput(gateway, /Listening on (http:\/\/\S+?)\/api\/v1/, 60000, 'openclaw start').catch(async (err) => {
+  // Generous: on a loaded shared machine a start can take a minute or more.
+  const ready = await waitForOutput(gateway, /Listening on (http:\/\/\S+?)\/api\/v1/, 150000, 'openclaw start').catch(async (err) => {
+    await stop(gateway);
     await stop(redis);
     throw err;
   });

@@ -31,7 +31,7 @@ async function startReceiver() {
     /** The next requests get these statuses (then 200). */
     fail: (...statuses) => script.push(...statuses),
     /** Resolves with the first request matching `pred` (already received or still to come). */
-    waitFor(pred, timeoutMs = 20000, what = 'a request') {
+    waitFor(pred, timeoutMs = 60000, what = 'a request') {
       return new Promise((resolve, reject) => {
         const check = () => {
           const hit = requests.find(pred);
