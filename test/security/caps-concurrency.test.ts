@@ -52,8 +52,9 @@ describe('caps under concurrent creates', () => {
 describe('limits.streamsPerKey under concurrent opens', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    // No workers: messages stay queued, so their streams stay open until the client leaves.
-    gw = await startTestGateway({ workers: false, config: { limits: LIMITS } });
+    // No workers: messages stay queued, so their streams stay open until the client leaves. Long
+    // heartbeat, stall and timeout settings: no slot is freed by time on a slow machine.
+    gw = await startTestGateway({ workers: false, config: { limits: LIMITS, messages: { heartbeatMs: 60000, stalledStreamMs: 600000, timeoutMs: 600000 } } });
   });
   afterAll(async () => {
     await gw.close();

@@ -75,7 +75,7 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   { type: 'SessionList', method: 'get', path: '/sessions', in: 'response', status: 200, fields: PAGE },
   { type: 'Session', method: 'get', path: '/sessions', in: 'response', status: 200, at: 'data[]', fields: SESSION },
   { type: 'Session', method: 'get', path: '/sessions/{sessionId}', in: 'response', status: 200, fields: SESSION },
-  { type: 'HistoryParams', method: 'get', path: '/sessions/{sessionId}/history', in: 'query', fields: keys<T.HistoryParams>()(['limit', 'offset']) },
+  { type: 'HistoryParams', method: 'get', path: '/sessions/{sessionId}/history', in: 'query', fields: keys<T.HistoryParams>()(['limit', 'offset', 'workspace']) },
   { type: 'SessionHistory', method: 'get', path: '/sessions/{sessionId}/history', in: 'response', status: 200, fields: keys<T.SessionHistory>()(['sessionId', 'data', 'total', 'limit', 'offset']) },
   {
     type: 'HistoryEntry',

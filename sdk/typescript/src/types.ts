@@ -191,6 +191,8 @@ export interface HistoryEntry {
 export interface HistoryParams {
   limit?: number;
   offset?: number;
+  /** The session's workspace, when the key covers several that use this session id. */
+  workspace?: string;
 }
 
 /** A page of history, oldest first. */

@@ -34,9 +34,11 @@ class Sessions:
         """One session (``GET /sessions/{id}``)."""
         return Session(self._http.json("GET", _path(session_id)))
 
-    def history(self, session_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None) -> SessionHistory:
-        """A session's messages, oldest first; ``offset`` counts back from the newest."""
-        return SessionHistory(self._http.json("GET", _path(session_id) + "/history", query={"limit": limit, "offset": offset}))
+    def history(self, session_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None, workspace: Optional[str] = None) -> SessionHistory:
+        """A session's messages, oldest first; ``offset`` counts back from the newest. ``workspace``:
+        the session's workspace, when the key covers several that use this session id."""
+        query = {"limit": limit, "offset": offset, "workspace": workspace}
+        return SessionHistory(self._http.json("GET", _path(session_id) + "/history", query=query))
 
     def delete(self, session_id: str) -> None:
         """Clears a session (``DELETE /sessions/{id}``)."""
