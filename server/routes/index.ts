@@ -10,6 +10,8 @@ import statsRoutes from './stats';
 import metricsRoutes from './metrics';
 import adminRoutes from './admin';
 import webhookRoutes from './webhooks';
+import keyRoutes from './keys';
+import consoleRoutes from './console';
 
 export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
   const prefix = ctx.config.api.prefix;
@@ -23,6 +25,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext):
   await app.register(metricsRoutes, { ctx, prefix: '' }); // GET /metrics, outside the API prefix
   await app.register(adminRoutes, { ctx }); // Bull Board at /admin/queues
   await app.register(webhookRoutes, { ctx, prefix });
+  await app.register(keyRoutes, { ctx, prefix });
+  await app.register(consoleRoutes, { ctx }); // the admin console at /console, outside the API prefix
 }
 
 export interface RouteOptions {
