@@ -61,7 +61,7 @@ export default function Overview({ me }) {
               <div><dt>Cost</dt><dd>${fmt.usd(s.totals.costUSD)}</dd></div>
             </dl>
             <${Chart} title="Messages per day and cost (USD)" testId="overview-chart" x=${s.byDay.map((d) => d.date)}
-              series=${[{ label: 'Messages', values: s.byDay.map((d) => d.messages) }, { label: 'Cost USD', scale: 'usd', values: s.byDay.map((d) => d.costUSD), format: (v) => `$${v}` }]} />`}<//>
+              series=${[{ label: 'Messages', values: s.byDay.map((d) => d.messages) }, { label: 'Cost USD', scale: 'usd', values: s.byDay.map((d) => d.costUSD), format: (v) => `$${Number(v.toPrecision(2))}` }]} />`}<//>
         </section>`
       : ''}
     ${queues.data || queues.loading

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, get } from '../api.js';
 import { ErrorNote, Loading, Table, can, fmt, html, useData } from '../ui.js';
 
-const inZone = (iso, tz) => (iso ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: tz, timeZoneName: 'short' }).format(new Date(iso)) : '—');
+const inZone = (iso, tz) => (iso ? new Intl.DateTimeFormat(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: tz, timeZoneName: 'short' }).format(new Date(iso)) : '—');
 
 function Detail({ id, me, onChanged }) {
   const s = useData(() => get(`/schedules/${id}`), [id]);

@@ -34,7 +34,10 @@ function Deliveries({ hook, write }) {
   };
   return html`<section class="panel" aria-label=${`Deliveries of ${hook.id}`}>
     <h2>Deliveries <small class="muted">${hook.url}</small></h2>
-    ${write && html`<button onClick=${() => act(() => api('POST', `/webhooks/${hook.id}/test`, { body: {} }), 'Test event sent.')}>Send test event</button>`}
+    <div class="row">
+      <button onClick=${list.reload}>Refresh</button>
+      ${write && html`<button onClick=${() => act(() => api('POST', `/webhooks/${hook.id}/test`, { body: {} }), 'Test event sent.')}>Send test event</button>`}
+    </div>
     ${note && html`<p role="status" class="ok">${note}</p>`}
     <${ErrorNote} error=${error} />
     <${Loading} state=${list}>${(l) => html`<${Table} rows=${l.data} rowKey=${(r) => r.id} selected=${open} onRow=${(r) => setOpen(r.id === open ? null : r.id)} empty="No deliveries yet."

@@ -92,7 +92,7 @@ export default function Workspaces({ me }) {
         setError(err);
       }
     }}>
-      <${Field} label="New workspace id"><input name="id" required pattern="[a-z0-9][a-z0-9_-]{0,62}" value=${form.id} onInput=${(e) => setForm({ ...form, id: e.target.value })} /><//>
+      <${Field} label="New workspace id"><input name="id" required pattern="[a-z0-9][a-z0-9_\\-]{0,62}" value=${form.id} onInput=${(e) => setForm({ ...form, id: e.target.value })} /><//>
       <${Field} label="Label"><input name="label" value=${form.label} onInput=${(e) => setForm({ ...form, label: e.target.value })} /><//>
       <button class="primary" type="submit">Create workspace</button>
       <${ErrorNote} error=${error} />
