@@ -17,12 +17,13 @@ function ToolCalls({ messageId }) {
       });
       setEvents(seen);
     } catch (err) {
-      setError(err);
+      if (err.status === 404) setEvents([]); // past messages.retentionHours
+      else setError(err);
     }
   };
   if (error) return html`<${ErrorNote} error=${error} />`;
   if (!events) return html`<button onClick=${load}>Show tool calls</button>`;
-  if (!events.length) return html`<p class="muted">The events of this answer are no longer kept.</p>`;
+  if (!events.length) return html`<p class="muted">The events of this answer are no longer kept (messages.retentionHours); the tools it used are listed above.</p>`;
   return html`<ol class="tools">${events.map((e) => html`<li class=${e.type}>
     <strong>${e.type === 'tool_use' ? 'Tool call' : 'Tool result'}: ${e.tool}</strong>
     <pre>${typeof (e.input ?? e.output) === "string" ? e.input ?? e.output : JSON.stringify(e.input ?? e.output, null, 2)}</pre>
