@@ -62,7 +62,7 @@ export default function Keys({ me }) {
         { label: 'Key', value: (r) => html`<code>${r.key}</code>` },
         { label: 'Label', value: (r) => r.label },
         { label: 'Workspaces', value: (r) => r.workspaces.join(', ') },
-        { label: 'Permissions', value: (r) => html`<span class="small">${r.permissions.join(', ')}</span>` },
+        { label: 'Permissions', value: (r) => html`<span class="small">${ALL.every((p) => r.permissions.includes(p)) ? `all ${ALL.length}` : r.permissions.join(', ')}</span>` },
         { label: 'Rate limit', value: (r) => (r.rateLimit === null ? 'default' : r.rateLimit === 0 ? 'unlimited' : `${r.rateLimit}/min`) },
         { label: 'Created', value: (r) => fmt.date(r.createdAt) },
         { label: 'Last used', value: (r) => (r.lastUsedAt ? fmt.date(r.lastUsedAt) : 'never') },
