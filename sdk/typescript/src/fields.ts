@@ -180,7 +180,6 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
   { type: 'ApiKey', method: 'get', path: '/keys/current', in: 'response', status: 200, fields: API_KEY },
   { type: 'ApiKeyList', method: 'get', path: '/keys', in: 'response', status: 200, fields: keys<T.ApiKeyList>()(['data']) },
   { type: 'ApiKey', method: 'get', path: '/keys', in: 'response', status: 200, at: 'data[]', fields: API_KEY },
-  { type: 'CreateApiKeyParams', method: 'post', path: '/keys', in: 'body', fields: keys<T.CreateApiKeyParams>()(['label', 'workspaces', 'permissions', 'rateLimit']) },
   { type: 'ApiKeyCreated', method: 'post', path: '/keys', in: 'response', status: 201, fields: API_KEY_CREATED },
   { type: 'ApiKeyRevoked', method: 'post', path: '/keys/{keyId}/revoke', in: 'response', status: 200, fields: keys<T.ApiKeyRevoked>()(['revoked']) },
   { type: 'ApiKey', method: 'post', path: '/keys/{keyId}/revoke', in: 'response', status: 200, at: 'revoked', fields: API_KEY },

@@ -8,6 +8,10 @@ from ._errors import OpenClawError
 from ._http import retry_delay
 from ._models import (
     Allowlist,
+    ApiKey,
+    ApiKeyCreated,
+    ApiKeyList,
+    ApiKeyRevoked,
     ApiObject,
     DeletedSessions,
     Health,
@@ -50,7 +54,7 @@ __version__ = "1.4.2"
 
 __all__ = [
     "OpenClaw", "OpenClawError", "MessageStream", "verify_webhook", "sign_webhook", "retry_delay", "ApiObject",
-    "Allowlist", "DeletedSessions", "Health", "HistoryEntry", "MessageAccepted", "MessageInfo", "MessageResult",
+    "Allowlist", "ApiKey", "ApiKeyCreated", "ApiKeyList", "ApiKeyRevoked", "DeletedSessions", "Health", "HistoryEntry", "MessageAccepted", "MessageInfo", "MessageResult",
     "Schedule", "ScheduleDetail", "ScheduleList", "ScheduleRun", "ScheduleRunAccepted", "Session", "SessionHistory", "SessionList", "StatsDay", "StatsReport", "StatsTotals", "StreamEvent", "UserStats",
     "UserStatsReport", "RedeliverSinceResult", "WebhookAttempt", "WebhookCircuit", "WebhookDelivery", "WebhookDeliveryDetail", "WebhookDeliveryList", "WebhookList",
     "WebhookSubscription", "WebhookWithSecret", "Workspace",
