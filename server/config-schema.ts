@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'webhooks:write',
   'schedules:read',
   'schedules:write',
+  'keys:read',
+  'keys:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -34,6 +36,9 @@ export const DEFAULT_PERMISSIONS: Permission[] = [
   'workspaces:write',
   'stats:read',
 ];
+
+/** Managing API keys is an operator's job: only keys over every workspace (`*`) may hold these. */
+export const KEY_ADMIN_PERMISSIONS: readonly Permission[] = ['keys:read', 'keys:write'];
 
 /** pino's levels; `LOG_LEVEL` overrides logging.level. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -11,6 +11,7 @@ import { ConfigSchema, LOG_LEVELS, type Config } from './config-schema';
 import { presetNames } from './agent/presets';
 import { SKILLS, isSkill } from './agent/skills';
 import { HostAllowList, refusalForUrlHost } from './webhooks/network-policy';
+import { keyScopeProblem } from './store/keys';
 
 export type { Config } from './config-schema';
 
@@ -111,6 +112,8 @@ function crossCheck(config: Config): string[] {
   config.api.keys.forEach((k, i) => {
     const first = config.api.keys.findIndex((o) => o.key === k.key);
     if (first !== i) problems.push(`api.keys[${i}].key: the same key is already declared at api.keys[${first}]`);
+    const scope = keyScopeProblem(k.workspaces, k.permissions);
+    if (scope) problems.push(`api.keys[${i}].permissions: ${scope}`);
   });
   let allowedHosts = new HostAllowList([]);
   config.webhooks.allowedHosts.forEach((h, i) => {

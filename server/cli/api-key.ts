@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { PERMISSIONS, WORKSPACE_ID_PATTERN, type Permission } from '../config-schema';
 import { loadConfig } from '../config';
 import { createDataClient, redactUrl, waitReady } from '../redis';
-import { KeyStore, maskKey, type ApiKeyRecord } from '../store/keys';
+import { KeyStore, keyScopeProblem, maskKey, publicKeyView as publicView, type ApiKeyRecord } from '../store/keys';
 import { formatKeyAnnouncement } from '../auth/announce';
 import { resolveRedis } from '../embedded-redis';
 
@@ -56,18 +56,6 @@ function parseRateLimit(s: string | undefined): number | null {
   return n;
 }
 
-const publicView = (r: ApiKeyRecord) => ({
-  id: r.id,
-  key: maskKey(r),
-  label: r.label,
-  workspaces: r.workspaces,
-  permissions: r.permissions,
-  rateLimit: r.rateLimit,
-  createdAt: r.createdAt,
-  lastUsedAt: r.lastUsedAt,
-  source: r.source,
-});
-
 function announce(out: (s: string) => void, json: boolean, key: string, r: ApiKeyRecord) {
   if (json) out(JSON.stringify({ apiKey: key, ...publicView(r) }));
   else for (const line of formatKeyAnnouncement(key, r.label, r.workspaces, r.createdAt)) out(line);
@@ -98,6 +86,8 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
     case 'create': {
       if (!values.label) throw new CliError('--label is required, e.g. --label "My App"');
       const workspaces = parseWorkspaces(values.workspaces);
+      const scope = keyScopeProblem(workspaces, values.permissions === undefined ? undefined : list(values.permissions));
+      if (scope) throw new CliError(`--permissions: ${scope}`);
       const input = {
         label: values.label,
         workspaces,

@@ -11,13 +11,15 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { RouteOptions } from '.';
-import { PERMISSIONS } from '../config-schema';
+import { KEY_ADMIN_PERMISSIONS, PERMISSIONS } from '../config-schema';
 import type { ApiKeyRecord } from '../store/keys';
 
 export const DASHBOARD_PATH = '/admin/queues';
 const CHALLENGE = 'Basic realm="OpenClaw queues", charset="UTF-8"';
 
-export const isAdminKey = (key: ApiKeyRecord) => key.workspaces.includes('*') && PERMISSIONS.every((p) => key.permissions.includes(p));
+// keys:read/keys:write came later: admin keys made before them keep the board.
+export const isAdminKey = (key: ApiKeyRecord) =>
+  key.workspaces.includes('*') && PERMISSIONS.every((p) => KEY_ADMIN_PERMISSIONS.includes(p) || key.permissions.includes(p));
 
 /** The key from `Basic base64(user:key)` (or `key:` with an empty password) or `Bearer key`. */
 export function dashboardCredential(header: string | undefined): string | null {

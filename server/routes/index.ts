@@ -11,6 +11,8 @@ import metricsRoutes from './metrics';
 import adminRoutes from './admin';
 import webhookRoutes from './webhooks';
 import eventRoutes from './events';
+import keyRoutes from './keys';
+import consoleRoutes from './console';
 
 export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
   const prefix = ctx.config.api.prefix;
@@ -25,6 +27,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext):
   await app.register(adminRoutes, { ctx }); // Bull Board at /admin/queues
   await app.register(webhookRoutes, { ctx, prefix });
   await app.register(eventRoutes, { ctx, prefix });
+  await app.register(keyRoutes, { ctx, prefix });
+  await app.register(consoleRoutes, { ctx }); // the admin console at /console, outside the API prefix
 }
 
 export interface RouteOptions {

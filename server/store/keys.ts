@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Redis from 'ioredis';
-import { DEFAULT_PERMISSIONS, PERMISSIONS, type KeyConfig, type Permission } from '../config-schema';
+import { DEFAULT_PERMISSIONS, KEY_ADMIN_PERMISSIONS, PERMISSIONS, type KeyConfig, type Permission } from '../config-schema';
 import { LuaScript } from './lua';
 import { endOwnership, transferOwnership } from './ownership';
 import { WINDOW_SECONDS, rateResult, windowOf, type RateLimitResult } from './rate-limits';
@@ -117,6 +117,27 @@ export const hashKey = (key: string) => createHash('sha256').update(key).digest(
 const displayPrefix = (key: string) => (key.startsWith(KEY_PREFIX) ? key.slice(0, KEY_PREFIX.length + 4) : '');
 export const maskKey = (r: Pick<ApiKeyRecord, 'prefix' | 'last4'>) => `${r.prefix}…${r.last4}`;
 
+/** What the CLI (`--json`) and the keys API print for a key: masked, never its hash. */
+export const publicKeyView = (r: ApiKeyRecord) => ({
+  id: r.id,
+  key: maskKey(r),
+  label: r.label,
+  workspaces: r.workspaces,
+  permissions: r.permissions,
+  rateLimit: r.rateLimit,
+  createdAt: r.createdAt,
+  lastUsedAt: r.lastUsedAt,
+  source: r.source,
+});
+export type PublicKeyView = ReturnType<typeof publicKeyView>;
+
+/** Why a key may not have this scope (keys:read/keys:write only over `*`), or null when it may. */
+export function keyScopeProblem(workspaces: string[], permissions: readonly string[] | undefined): string | null {
+  const admin = (permissions ?? []).filter((p) => (KEY_ADMIN_PERMISSIONS as readonly string[]).includes(p));
+  if (admin.length && !workspaces.includes('*')) return `'${admin[0]}' can only be held by a key over every workspace (*)`;
+  return null;
+}
+
 function toRecord(h: Record<string, string>): ApiKeyRecord {
   return {
     id: h.id,
@@ -149,6 +170,8 @@ export class KeyStore {
 
   /** Stores a key; `revokeId` is revoked in the same MULTI (rotation). */
   private async write(key: string, input: NewKeyInput, id: string, revokeId?: { id: string; hash: string }): Promise<ApiKeyRecord> {
+    const problem = keyScopeProblem(input.workspaces.length ? input.workspaces : ['*'], input.permissions);
+    if (problem) throw new Error(problem); // callers check first and answer with their own error
     const sha = hashKey(key);
     const record: ApiKeyRecord = {
       id,

@@ -54,7 +54,8 @@ describe('queue dashboard /admin/queues', () => {
     const res = await get('/admin/queues', basic('admin', reader));
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('admin_required');
-    const scopedAll = await gw.createKey({ workspaces: ['team'], permissions: [...(await gw.gateway.ctx.stores.keys.verify(gw.adminKey))!.permissions] });
+    // Every permission a scoped key may hold (keys:* need `*`).
+    const scopedAll = await gw.createKey({ workspaces: ['team'], permissions: (await gw.gateway.ctx.stores.keys.verify(gw.adminKey))!.permissions.filter((p) => !p.startsWith('keys:')) });
     expect((await get('/admin/queues', basic('admin', scopedAll))).status).toBe(403);
 
     const revoked = await gw.createKey({ permissions: (await gw.gateway.ctx.stores.keys.verify(gw.adminKey))!.permissions });

@@ -53,6 +53,9 @@ const SCHEDULE_FIELDS = [
 ] as const;
 const SCHEDULE = keys<T.Schedule>()(SCHEDULE_FIELDS);
 const PERIOD = keys<T.StatsPeriodParams>()(['from', 'to']);
+const API_KEY_FIELDS = ['id', 'key', 'label', 'workspaces', 'permissions', 'rateLimit', 'createdAt', 'lastUsedAt', 'source'] as const;
+const API_KEY = keys<T.ApiKey>()(API_KEY_FIELDS);
+const API_KEY_CREATED = keys<T.ApiKeyCreated>()([...API_KEY_FIELDS, 'apiKey']);
 
 /** Every checked type, by operation. */
 export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
@@ -173,6 +176,14 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
     status: 202,
     fields: keys<T.ScheduleRunAccepted>()(['scheduleId', 'runId', 'messageId', 'sessionId', 'status']),
   },
+  // API keys
+  { type: 'ApiKey', method: 'get', path: '/keys/current', in: 'response', status: 200, fields: API_KEY },
+  { type: 'ApiKeyList', method: 'get', path: '/keys', in: 'response', status: 200, fields: keys<T.ApiKeyList>()(['data']) },
+  { type: 'ApiKey', method: 'get', path: '/keys', in: 'response', status: 200, at: 'data[]', fields: API_KEY },
+  { type: 'ApiKeyCreated', method: 'post', path: '/keys', in: 'response', status: 201, fields: API_KEY_CREATED },
+  { type: 'ApiKeyRevoked', method: 'post', path: '/keys/{keyId}/revoke', in: 'response', status: 200, fields: keys<T.ApiKeyRevoked>()(['revoked']) },
+  { type: 'ApiKey', method: 'post', path: '/keys/{keyId}/revoke', in: 'response', status: 200, at: 'revoked', fields: API_KEY },
+  { type: 'ApiKeyCreated', method: 'post', path: '/keys/{keyId}/rotate', in: 'response', status: 200, fields: API_KEY_CREATED },
   // health
   { type: 'Health', method: 'get', path: '/health', in: 'response', status: 200, fields: keys<T.Health>()(['status', 'version', 'uptime', 'channels', 'redis', 'memoryMB', 'model']) },
   // events

@@ -638,3 +638,40 @@ export interface Health {
   memoryMB: number;
   model: string;
 }
+
+// ───────────────────────── API keys (keys:read / keys:write, keys over * only) ─────────────────────────
+
+/** An API key as `GET /keys` and `openclaw api-key list --json` show it: masked, never the secret. */
+export interface ApiKey {
+  id: string;
+  /** Masked: `oclaw_live_AbCd…wxyz` (config keys: `…wxyz`). */
+  key: string;
+  label: string;
+  workspaces: string[];
+  permissions: string[];
+  /** Requests per minute; null = the gateway's default; 0 = unlimited. */
+  rateLimit: number | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  source: 'cli' | 'config' | 'bootstrap';
+}
+
+/** A key just made (create or rotate): `apiKey` is the plain key, shown in this reply only. */
+export interface ApiKeyCreated extends ApiKey {
+  apiKey: string;
+}
+
+export interface ApiKeyList {
+  data: ApiKey[];
+}
+
+export interface CreateApiKeyParams {
+  label: string;
+  workspaces?: string[];
+  permissions?: string[];
+  rateLimit?: number | null;
+}
+
+export interface ApiKeyRevoked {
+  revoked: ApiKey;
+}

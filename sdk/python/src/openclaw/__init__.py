@@ -36,6 +36,10 @@ from ._http import retry_delay
 from ._pagination import Page
 from ._models import (
     Allowlist,
+    ApiKey,
+    ApiKeyCreated,
+    ApiKeyList,
+    ApiKeyRevoked,
     ApiObject,
     DeletedSessions,
     Health,
@@ -83,7 +87,7 @@ __all__ = [
     "RateLimitError", "InternalServerError", "APIConnectionError", "APITimeoutError", "WebhookVerificationError",
     "WebhookEvent", "AnyWebhookEvent", "MessageReceivedEvent", "MessageSentEvent", "SessionStartedEvent", "SessionEndedEvent",
     "AgentErrorEvent", "ChannelConnectedEvent", "ChannelDisconnectedEvent", "ScheduleCompletedEvent", "ScheduleFailedEvent", "PingEvent",
-    "Allowlist", "DeletedSessions", "Health", "HistoryEntry", "MessageAccepted", "MessageInfo", "MessageResult",
+    "Allowlist", "ApiKey", "ApiKeyCreated", "ApiKeyList", "ApiKeyRevoked", "DeletedSessions", "Health", "HistoryEntry", "MessageAccepted", "MessageInfo", "MessageResult",
     "Schedule", "ScheduleDetail", "ScheduleList", "ScheduleRun", "ScheduleRunAccepted", "Session", "SessionHistory", "SessionList", "StatsDay", "StatsReport", "StatsTotals", "StreamEvent", "UserStats",
     "UserStatsReport", "RedeliverSinceResult", "WebhookAttempt", "WebhookCircuit", "WebhookDelivery", "WebhookDeliveryDetail", "WebhookDeliveryList", "WebhookList", "WebhookPayload",
     "WebhookSubscription", "WebhookWithSecret", "Workspace",

@@ -470,3 +470,31 @@ class Health(ApiObject):
     redis: str
     memory_mb: int
     model: str
+
+
+class ApiKey(ApiObject):
+    """An API key as GET /keys shows it: masked, never the secret."""
+
+    id: str
+    key: str
+    label: str
+    workspaces: List[str]
+    permissions: List[str]
+    rate_limit: Optional[int]
+    created_at: str
+    last_used_at: Optional[str]
+    source: str
+
+
+class ApiKeyCreated(ApiKey):
+    """A key just made (create or rotate): api_key is the plain key, shown in this reply only."""
+
+    api_key: str
+
+
+class ApiKeyList(ApiObject):
+    data: List[ApiKey]
+
+
+class ApiKeyRevoked(ApiObject):
+    revoked: ApiKey
