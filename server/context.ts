@@ -16,6 +16,7 @@ import type { Metrics } from './metrics';
 import type { ScheduleService } from './schedules';
 import type { WebhookService } from './webhooks/service';
 import type { Shutdown } from './shutdown';
+import type { Channels } from './channels/feature';
 
 export interface Readiness {
   /** False until Redis, the stores and the workers are ready: API routes answer 503 `starting`. */
@@ -57,6 +58,8 @@ export interface GatewayContext {
   schedules: ScheduleService;
   /** Outbound webhooks: fan-out of events, test pings, redeliveries (queues/webhooks.ts). */
   webhooks: WebhookService;
+  /** Telegram, Slack, WhatsApp: adapters, inbox, outbound queue, health (server/channels/feature.ts). */
+  channels: Channels;
 }
 
 /** What a finished message reports to onMessageFinished hooks (stats, metrics). */

@@ -56,6 +56,9 @@ export class ScheduleService {
     const max = this.ctx.config.messages.maxChars;
     if (d.message.length > max) throw invalid('message', `message: must be at most ${max} characters (messages.maxChars)`);
     if (!(await this.ctx.stores.workspaces.exists(d.workspace))) throw invalid('workspace', `workspace: unknown workspace '${d.workspace}'`);
+    if (d.deliver && !this.ctx.config.channels[d.deliver.channel]) {
+      throw invalid('deliver.channel', `deliver.channel: '${d.deliver.channel}' is not configured (channels.${d.deliver.channel} in openclaw.json, docs/channels.md)`);
+    }
     return { ...d, cron };
   }
 
@@ -100,6 +103,7 @@ export class ScheduleService {
       timezone: input.timezone,
       sessionId: input.sessionId ?? null,
       enabled: input.enabled ?? true,
+      deliver: input.deliver ?? null,
     });
     await this.checkLimits(d, true);
     const created = await this.store.create(id, d);
@@ -126,6 +130,7 @@ export class ScheduleService {
       timezone: patch.timezone ?? current.timezone,
       sessionId: patch.sessionId === undefined ? current.sessionId : patch.sessionId,
       enabled: patch.enabled ?? current.enabled,
+      deliver: patch.deliver === undefined ? current.deliver : patch.deliver,
     });
     if (current.source === 'api') await this.checkLimits(d, d.workspace !== current.workspace);
     const updated = await this.store.update(current.id, d);
@@ -195,7 +200,7 @@ export class ScheduleService {
       wanted.add(c.id);
       let d: ScheduleDefinition;
       try {
-        d = await this.validate({ ...c, sessionId: c.sessionId ?? null });
+        d = await this.validate({ ...c, sessionId: c.sessionId ?? null, deliver: c.deliver ?? null });
       } catch (err) {
         throw new Error(`invalid configuration: schedules[${i}].${(err as Error).message}`);
       }

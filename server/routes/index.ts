@@ -10,6 +10,7 @@ import statsRoutes from './stats';
 import metricsRoutes from './metrics';
 import adminRoutes from './admin';
 import webhookRoutes from './webhooks';
+import { channelRoutes } from '../channels/routes';
 
 export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
   const prefix = ctx.config.api.prefix;
@@ -23,6 +24,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext):
   await app.register(metricsRoutes, { ctx, prefix: '' }); // GET /metrics, outside the API prefix
   await app.register(adminRoutes, { ctx }); // Bull Board at /admin/queues
   await app.register(webhookRoutes, { ctx, prefix });
+  await app.register(channelRoutes, { ctx, channels: ctx.channels }); // the platforms' webhooks, outside the API prefix
 }
 
 export interface RouteOptions {

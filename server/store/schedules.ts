@@ -5,12 +5,14 @@
  * Redis keys (all under the {sched} hash tag, so one MULTI / script can touch them on a cluster):
  *   oc:{sched}:s:<id>            → hash: id, workspace, userId, message, cron, timezone, sessionId,
  *                                   enabled, source, createdBy, createdAt, updatedAt, definition (config sync),
- *                                   runCount, lastRun (JSON of the newest run)
+ *                                   runCount, lastRun (JSON of the newest run), deliver (JSON, when set)
  *   oc:{sched}:all               → set of schedule ids
  *   oc:{sched}:runs:<id>         → list of the newest runs (JSON, newest first, capped)
  */
 import type Redis from 'ioredis';
 import { LuaScript } from './lua';
+import type { Deliver } from '../channels/schema';
+import type { RunDelivery } from '../channels/outbound';
 
 const R = {
   record: (id: string) => `oc:{sched}:s:${id}`,
@@ -29,6 +31,8 @@ export interface ScheduleDefinition {
   timezone: string;
   sessionId: string | null;
   enabled: boolean;
+  /** Also post each answer to a chat channel (docs/channels.md); null: no. */
+  deliver?: Deliver | null;
 }
 
 export interface ScheduleRun {
@@ -45,6 +49,8 @@ export interface ScheduleRun {
   /** The first EXCERPT_CHARS characters of the answer. */
   responseExcerpt: string | null;
   error: { code: string; message: string } | null;
+  /** Where the answer was posted (schedules with `deliver`): pending while retried, then delivered or failed. */
+  delivery?: RunDelivery;
 }
 
 export interface Schedule extends ScheduleDefinition {
@@ -68,6 +74,7 @@ function toSchedule(h: Record<string, string>): Schedule {
     timezone: h.timezone,
     sessionId: h.sessionId || null,
     enabled: h.enabled === '1',
+    deliver: h.deliver ? (JSON.parse(h.deliver) as Deliver) : null,
     source: h.source as Schedule['source'],
     createdBy: h.createdBy || null,
     createdAt: h.createdAt,
@@ -85,6 +92,8 @@ const definitionHash = (d: ScheduleDefinition): Record<string, string> => ({
   timezone: d.timezone,
   sessionId: d.sessionId ?? '',
   enabled: d.enabled ? '1' : '0',
+  // Only when set: fingerprints of schedules without it stay as they were.
+  ...(d.deliver ? { deliver: JSON.stringify(d.deliver) } : {}),
 });
 
 /** A stable fingerprint of a definition: config sync re-arms BullMQ only when it changed. */
@@ -155,7 +164,9 @@ export class ScheduleStore {
   /** Replaces the definition of an existing schedule; null when it is gone. */
   async update(id: string, d: ScheduleDefinition): Promise<Schedule | null> {
     if (!(await this.redis.exists(R.record(id)))) return null;
-    await this.redis.hset(R.record(id), { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) });
+    const multi = this.redis.multi().hset(R.record(id), { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) });
+    if (!d.deliver) multi.hdel(R.record(id), 'deliver');
+    await multi.exec();
     return this.get(id);
   }
 
@@ -168,7 +179,9 @@ export class ScheduleStore {
   async syncConfig(id: string, d: ScheduleDefinition): Promise<boolean> {
     const at = this.now().toISOString();
     const fields = { ...definitionHash(d), id, source: 'config', updatedAt: at, definition: fingerprint(d) };
-    return (await SYNC_LUA.run(this.redis, [R.record(id), R.all], [fingerprint(d), JSON.stringify(fields), at])) === 1;
+    const wrote = (await SYNC_LUA.run(this.redis, [R.record(id), R.all], [fingerprint(d), JSON.stringify(fields), at])) === 1;
+    if (wrote && !d.deliver) await this.redis.hdel(R.record(id), 'deliver');
+    return wrote;
   }
 
   async runs(id: string): Promise<ScheduleRun[]> {
