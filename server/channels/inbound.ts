@@ -25,10 +25,17 @@ export class Inbox {
     private readonly ctx: Deps,
     private readonly bindings: Partial<Record<ChannelName, string>>,
     private readonly outbox: Outbox,
-    private readonly refused: Counter<'channel'>,
+    /** openclaw_channel_messages_total{channel, outcome}. */
+    private readonly counted: Counter<'channel' | 'outcome'>,
   ) {}
 
   async receive(m: InboundMessage): Promise<InboundOutcome> {
+    const outcome = await this.admit(m);
+    this.counted.inc({ channel: m.channel, outcome });
+    return outcome;
+  }
+
+  private async admit(m: InboundMessage): Promise<InboundOutcome> {
     const first = await this.ctx.redis.set(`oc:{chan}:seen:${m.channel}:${m.deliveryId}`, '1', 'EX', DEDUPE_SECONDS, 'NX');
     if (first !== 'OK') return 'duplicate';
     const workspace = this.bindings[m.channel]!;
@@ -36,7 +43,6 @@ export class Inbox {
     // Read on every message: an allowlist PATCH counts from the next message on.
     const ws = await this.ctx.stores.workspaces.get(workspace);
     if (!ws || !ws.allowlist.includes(userId)) {
-      this.refused.inc({ channel: m.channel });
       this.ctx.log.info({ channel: m.channel, userId, workspace }, 'channel message refused: sender not on the workspace allowlist');
       return 'refused';
     }

@@ -2,9 +2,9 @@
  * The `channels` queue: every answer that goes out to a chat is a BullMQ job, so a platform that
  * is briefly away costs a retry, not the answer.
  *
- *   reply    job id `reply:<messageId>`: follows the message (typing indicator meanwhile) and
+ *   reply    job id `reply-<messageId>`: follows the message (typing indicator meanwhile) and
  *            sends its answer to the chat it came from.
- *   deliver  job id `deliver:<scheduleId>:<runId>`: posts a schedule run's answer where the
+ *   deliver  job id `deliver-<scheduleId>-<runId>`: posts a schedule run's answer where the
  *            schedule's `deliver` says, and records the delivery on the run.
  *
  * Long answers go out in parts (the platform's limit); the parts already sent are remembered in
@@ -73,12 +73,12 @@ export class Outbox {
 
   async reply(channel: ChannelName, messageId: string, to: ReplyTarget, platformMessageId?: string): Promise<void> {
     const data: ReplyJob = { kind: 'reply', channel, messageId, to, ...(platformMessageId ? { platformMessageId } : {}) };
-    await this.queue.add('reply', data, { jobId: `reply:${messageId}` });
+    await this.queue.add('reply', data, { jobId: `reply-${messageId}` });
   }
 
   async deliver(scheduleId: string, runId: string, deliver: Deliver, text: string): Promise<void> {
     const data: DeliverJob = { kind: 'deliver', channel: deliver.channel, to: deliver.to, text, scheduleId, runId };
-    await this.queue.add('deliver', data, { jobId: `deliver:${scheduleId}:${runId}` });
+    await this.queue.add('deliver', data, { jobId: `deliver-${scheduleId}-${runId.replace(/:/g, ".")}` });
   }
 }
 

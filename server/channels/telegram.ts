@@ -16,6 +16,11 @@ import { scrubber } from './text';
 export const TELEGRAM_MAX_CHARS = 4096;
 /** Seconds one getUpdates call waits for news (Telegram's long polling). */
 const POLL_TIMEOUT_S = 25;
+/**
+ * While disconnected, getMe every few seconds: a long poll that reaches Telegram again only
+ * answers after POLL_TIMEOUT_S, and health should not wait that long to say it is back.
+ */
+const RECOVERY_PROBE_MS = 3000;
 
 type Receive = (m: InboundMessage) => Promise<unknown>;
 
@@ -30,6 +35,7 @@ export class TelegramChannel implements ChannelAdapter {
   private stopping = false;
   private polling: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private recovery: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: TelegramConfig,
@@ -43,11 +49,11 @@ export class TelegramChannel implements ChannelAdapter {
     this.bot.api.config.use(async (prev, method, payload, signal) => {
       try {
         const res = await prev(method, payload, signal);
-        if (res.ok) this.status.up('telegram');
-        else if (isAuthFailure(res.error_code)) this.status.down('telegram', `Telegram refused the bot token (${res.error_code} ${res.description})`);
+        if (res.ok) this.connected();
+        else if (isAuthFailure(res.error_code)) this.disconnected(`Telegram refused the bot token (${res.error_code} ${res.description})`);
         return res;
       } catch (err) {
-        if (!this.stopping) this.status.down('telegram', `cannot reach the Telegram Bot API: ${this.describe(err)}`);
+        if (!this.stopping) this.disconnected(`cannot reach the Telegram Bot API: ${this.describe(err)}`);
         throw err;
       }
     });
@@ -63,6 +69,19 @@ export class TelegramChannel implements ChannelAdapter {
       });
     });
     this.bot.catch((err) => this.log.error({ channel: 'telegram', updateId: err.ctx.update.update_id, err: { message: this.describe(err.error) } }, 'telegram update not handled'));
+  }
+
+  private connected(): void {
+    this.status.up('telegram');
+    if (this.recovery) clearInterval(this.recovery);
+    this.recovery = null;
+  }
+
+  private disconnected(reason: string): void {
+    this.status.down('telegram', reason);
+    if (this.recovery || this.stopping) return;
+    this.recovery = setInterval(() => void this.bot.api.getMe().catch(() => undefined), RECOVERY_PROBE_MS);
+    this.recovery.unref();
   }
 
   private describe(err: unknown): string {
@@ -114,6 +133,7 @@ export class TelegramChannel implements ChannelAdapter {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
+    if (this.recovery) clearInterval(this.recovery);
     if (this.bot.isRunning()) await this.bot.stop().catch(() => undefined);
     // grammY's loop ends after its current pause (at most 3 s); shutdown does not wait for that.
     await Promise.race([this.polling, new Promise((r) => setTimeout(r, 1000).unref())]);
