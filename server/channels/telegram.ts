@@ -22,6 +22,9 @@ const POLL_TIMEOUT_S = 25;
  */
 const RECOVERY_PROBE_MS = 3000;
 
+/** Chat ids are numbers (up to 52 bits); `@channelname` is also accepted by the Bot API. */
+const chatIdOf = (to: ReplyTarget): number | string => (/^-?\d{1,16}$/.test(to.chatId) ? Number(to.chatId) : to.chatId);
+
 type Receive = (m: InboundMessage) => Promise<unknown>;
 
 /** A refused token: Telegram answers 401 Unauthorized, or 404 when the token names no bot. */
@@ -141,14 +144,14 @@ export class TelegramChannel implements ChannelAdapter {
 
   async sendPart(to: ReplyTarget, text: string): Promise<void> {
     try {
-      await this.bot.api.sendMessage(to.chatId, text);
+      await this.bot.api.sendMessage(chatIdOf(to), text);
     } catch (err) {
       throw this.sendError(err);
     }
   }
 
   async typing(to: ReplyTarget): Promise<void> {
-    await this.bot.api.sendChatAction(to.chatId, 'typing');
+    await this.bot.api.sendChatAction(chatIdOf(to), 'typing');
   }
 
   private sendError(err: unknown): ChannelSendError {
