@@ -330,6 +330,7 @@ export type WebhookEventName =
   | 'session.ended'
   | 'error.agent'
   | 'channel.disconnected'
+  | 'channel.connected'
   | (string & {});
 
 /** A webhook subscription. */
