@@ -15,6 +15,7 @@ import { CHANNELS_QUEUE, ChannelSender, Outbox, closeQueueAndWorker, createChann
 import { TelegramChannel } from './telegram';
 import { SlackChannel } from './slack';
 import { WhatsAppChannel } from './whatsapp';
+import { PollerLease } from './lease';
 import type { ChannelAdapter } from './types';
 
 export class Channels {
@@ -40,7 +41,7 @@ export class Channels {
       registers: [ctx.metrics.registry],
     });
     this.inbox = new Inbox(ctx, this.bindings, this.outbox, inbound);
-    if (conf.telegram) this.telegram = new TelegramChannel(conf.telegram, this.status, ctx.log, (m) => this.inbox.receive(m));
+    if (conf.telegram) this.telegram = new TelegramChannel(conf.telegram, this.status, ctx.log, (m) => this.inbox.receive(m), new PollerLease(ctx.redis, 'telegram'));
     if (conf.slack) this.slack = new SlackChannel(conf.slack, ctx.log);
     if (conf.whatsapp) this.whatsapp = new WhatsAppChannel(conf.whatsapp);
     for (const a of [this.telegram, this.slack, this.whatsapp]) if (a) this.adapters.set(a.name, a);

@@ -11,6 +11,7 @@ import type { TelegramConfig } from './schema';
 import type { ChannelStatus } from './status';
 import { ChannelSendError, type ChannelAdapter, type InboundMessage, type ReplyTarget } from './types';
 import { scrubber } from './text';
+import { RENEW_MS, type PollerLease } from './lease';
 
 /** Telegram's limit for one text message. */
 export const TELEGRAM_MAX_CHARS = 4096;
@@ -45,6 +46,8 @@ export class TelegramChannel implements ChannelAdapter {
     private readonly status: ChannelStatus,
     private readonly log: FastifyBaseLogger,
     receive: Receive,
+    /** Polling: only the process holding it polls (Telegram refuses two pollers of one bot). */
+    private readonly lease: PollerLease,
   ) {
     this.scrub = scrubber([config.botToken, config.webhookSecret]);
     // A call gives up after 45 s (getUpdates holds 25 s of them); grammY's default is 500 s.
@@ -113,24 +116,42 @@ export class TelegramChannel implements ChannelAdapter {
   /**
    * grammY's polling loop retries network failures itself (every few seconds) and gives up on a
    * refused token; then this waits probeIntervalMs and starts it again, so a replaced token or a
-   * Telegram outage heals without a restart.
+   * Telegram outage heals without a restart. Polls only while this process holds the lease.
    */
   private async pollForever(): Promise<void> {
     while (!this.stopping) {
+      if (!(await this.lease.hold())) {
+        await this.pause(RENEW_MS); // another process polls; take over if it goes away
+        continue;
+      }
+      const renew = setInterval(() => {
+        void this.lease.hold().then((held) => {
+          if (held || !this.bot.isRunning()) return;
+          this.log.warn({ channel: 'telegram' }, 'telegram polling lease lost to another process; this one stops polling');
+          void this.bot.stop().catch(() => undefined);
+        });
+      }, RENEW_MS);
       try {
         await this.bot.start({ allowed_updates: ['message'], timeout: POLL_TIMEOUT_S, drop_pending_updates: false });
       } catch (err) {
         if (this.stopping) return;
         this.log.warn({ channel: 'telegram', err: { message: this.describe(err) } }, 'telegram polling stopped; trying again later');
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.config.probeIntervalMs);
-          this.wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
+        await this.pause(this.config.probeIntervalMs);
+      } finally {
+        clearInterval(renew);
       }
     }
+  }
+
+  /** Waits ms, or until stop(). */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
   }
 
   async stop(): Promise<void> {
@@ -140,6 +161,7 @@ export class TelegramChannel implements ChannelAdapter {
     if (this.bot.isRunning()) await this.bot.stop().catch(() => undefined);
     // grammY's loop ends after its current pause (at most 3 s); shutdown does not wait for that.
     await Promise.race([this.polling, new Promise((r) => setTimeout(r, 1000).unref())]);
+    if (this.polling) await this.lease.release();
   }
 
   async sendPart(to: ReplyTarget, text: string): Promise<void> {
