@@ -36,7 +36,8 @@ export class Inbox {
   }
 
   private async admit(m: InboundMessage): Promise<InboundOutcome> {
-    const first = await this.ctx.redis.set(`oc:{chan}:seen:${m.channel}:${m.deliveryId}`, '1', 'EX', DEDUPE_SECONDS, 'NX');
+    const seenKey = `oc:{chan}:seen:${m.channel}:${m.deliveryId}`;
+    const first = await this.ctx.redis.set(seenKey, '1', 'EX', DEDUPE_SECONDS, 'NX');
     if (first !== 'OK') return 'duplicate';
     const workspace = this.bindings[m.channel]!;
     const userId = `${m.channel}:${m.senderId}`;
@@ -46,8 +47,14 @@ export class Inbox {
       this.ctx.log.info({ channel: m.channel, userId, workspace }, 'channel message refused: sender not on the workspace allowlist');
       return 'refused';
     }
-    const submitted = await this.ctx.messages.submit({ workspace, userId, message: m.text, channel: m.channel });
-    await this.outbox.reply(m.channel, submitted.messageId, m.to, m.platformMessageId);
+    try {
+      const submitted = await this.ctx.messages.submit({ workspace, userId, message: m.text, channel: m.channel });
+      await this.outbox.reply(m.channel, submitted.messageId, m.to, m.platformMessageId);
+    } catch (err) {
+      // Not taken: the platform's retry of this delivery must not look like a duplicate.
+      await this.ctx.redis.del(seenKey).catch(() => undefined);
+      throw err;
+    }
     return 'accepted';
   }
 }

@@ -115,7 +115,7 @@ export class ChannelSender {
       await adapter.sendPart(to, text);
       this.status.up(adapter.name);
     } catch (err) {
-      if (err instanceof ChannelSendError && err.kind !== 'rejected') this.status.down(adapter.name, err.message);
+      if (err instanceof ChannelSendError && (err.kind === 'auth' || err.kind === 'network')) this.status.down(adapter.name, err.message);
       // A chat that does not exist or refuses the bot will not accept a retry either.
       if (err instanceof ChannelSendError && err.kind === 'rejected') throw new UnrecoverableError(err.message);
       throw err;

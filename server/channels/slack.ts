@@ -97,9 +97,13 @@ export class SlackChannel implements ChannelAdapter {
     const e = err as { code?: string; data?: { error?: string }; statusCode?: number; message?: string };
     if (e.code === 'slack_webapi_platform_error') {
       const code = e.data?.error ?? 'unknown_error';
-      return new ChannelSendError(`Slack refused the call: ${code}`, AUTH_ERRORS.has(code) ? 'auth' : code === 'ratelimited' ? 'network' : 'rejected');
+      return new ChannelSendError(`Slack refused the call: ${code}`, AUTH_ERRORS.has(code) ? 'auth' : code === 'ratelimited' || code === 'fatal_error' || code === 'internal_error' ? 'busy' : 'rejected');
     }
-    if (e.code === 'slack_webapi_http_error' && (e.statusCode === 401 || e.statusCode === 403)) return new ChannelSendError(`Slack answered HTTP ${e.statusCode}`, 'auth');
+    if (e.code === 'slack_webapi_rate_limited_error') return new ChannelSendError('Slack rate-limited the call', 'busy');
+    if (e.code === 'slack_webapi_http_error') {
+      const status = e.statusCode ?? 0;
+      return new ChannelSendError(`Slack answered HTTP ${status}`, status === 401 || status === 403 ? 'auth' : status === 429 || status >= 500 ? 'busy' : 'rejected');
+    }
     return new ChannelSendError(this.scrub(`cannot reach the Slack Web API: ${e.message ?? String(err)}`), 'network');
   }
 }

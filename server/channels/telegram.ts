@@ -178,7 +178,7 @@ export class TelegramChannel implements ChannelAdapter {
 
   private sendError(err: unknown): ChannelSendError {
     if (err instanceof GrammyError) {
-      const kind = isAuthFailure(err.error_code) ? 'auth' : err.error_code === 429 || err.error_code >= 500 ? 'network' : 'rejected';
+      const kind = isAuthFailure(err.error_code) ? 'auth' : err.error_code === 429 || err.error_code >= 500 ? 'busy' : 'rejected';
       return new ChannelSendError(this.scrub(`Telegram ${err.method}: ${err.error_code} ${err.description}`), kind);
     }
     return new ChannelSendError(`Telegram: ${this.describe(err)}`, 'network');

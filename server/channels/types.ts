@@ -20,9 +20,15 @@ export interface InboundMessage {
   platformMessageId?: string;
 }
 
-/** A send the platform refused. `auth`: the credentials were refused (the channel is disconnected). */
+/**
+ * A call the platform refused or that never reached it:
+ *   auth      the credentials were refused (the channel is disconnected; retried)
+ *   network   the platform could not be reached (disconnected; retried)
+ *   busy      429 or 5xx: retried later, the channel's state unchanged
+ *   rejected  this request will never work (unknown chat, bad argument): not retried
+ */
 export class ChannelSendError extends Error {
-  constructor(message: string, readonly kind: 'auth' | 'network' | 'rejected') {
+  constructor(message: string, readonly kind: 'auth' | 'network' | 'busy' | 'rejected') {
     super(message);
     this.name = 'ChannelSendError';
   }

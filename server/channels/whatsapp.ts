@@ -89,7 +89,7 @@ export class WhatsAppChannel implements ChannelAdapter {
     } catch {
       /* not JSON: the status says enough */
     }
-    const kind = res.statusCode === 401 || error.code === 190 ? 'auth' : res.statusCode === 429 || res.statusCode >= 500 ? 'network' : 'rejected';
+    const kind = res.statusCode === 401 || error.code === 190 ? 'auth' : res.statusCode === 429 || res.statusCode >= 500 ? 'busy' : 'rejected';
     throw new ChannelSendError(this.scrub(`WhatsApp Cloud API answered ${res.statusCode}${error.message ? `: ${error.message}` : ''}`), kind);
   }
 
