@@ -12,11 +12,11 @@ import { CHANNEL_NAMES, type ChannelName, type Deliver } from './schema';
 import { ChannelStatus } from './status';
 import { Inbox } from './inbound';
 import { CHANNELS_QUEUE, ChannelSender, Outbox, closeQueueAndWorker, createChannelsQueue, startChannelsWorker, type ChannelJob, type RunDelivery } from './outbound';
-import { TelegramChannel } from './telegram';
-import { SlackChannel } from './slack';
-import { WhatsAppChannel } from './whatsapp';
+import type { TelegramChannel } from './telegram';
+import type { SlackChannel } from './slack';
+import type { WhatsAppChannel } from './whatsapp';
 import { PollerLease } from './lease';
-import type { ChannelAdapter } from './types';
+import type { ChannelAdapter, InboundMessage } from './types';
 
 export class Channels {
   telegram?: TelegramChannel;
@@ -41,9 +41,23 @@ export class Channels {
       registers: [ctx.metrics.registry],
     });
     this.inbox = new Inbox(ctx, this.bindings, this.outbox, inbound);
-    if (conf.telegram) this.telegram = new TelegramChannel(conf.telegram, this.status, ctx.log, (m) => this.inbox.receive(m), new PollerLease(ctx.redis, 'telegram'));
-    if (conf.slack) this.slack = new SlackChannel(conf.slack, ctx.log);
-    if (conf.whatsapp) this.whatsapp = new WhatsAppChannel(conf.whatsapp);
+  }
+
+  /**
+   * Builds the configured platforms' adapters. Their clients (grammY, @slack/web-api) are loaded
+   * only when configured: every `openclaw` command would otherwise pay for loading them.
+   */
+  load(): void {
+    const { ctx } = this;
+    const conf = ctx.config.channels;
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand (CommonJS build) */
+    if (conf.telegram && !this.telegram) {
+      const { TelegramChannel } = require('./telegram') as typeof import('./telegram');
+      this.telegram = new TelegramChannel(conf.telegram, this.status, ctx.log, (m: InboundMessage) => this.inbox.receive(m), new PollerLease(ctx.redis, 'telegram'));
+    }
+    if (conf.slack && !this.slack) this.slack = new (require('./slack') as typeof import('./slack')).SlackChannel(conf.slack, ctx.log);
+    if (conf.whatsapp && !this.whatsapp) this.whatsapp = new (require('./whatsapp') as typeof import('./whatsapp')).WhatsAppChannel(conf.whatsapp);
+    /* eslint-enable @typescript-eslint/no-require-imports */
     for (const a of [this.telegram, this.slack, this.whatsapp]) if (a) this.adapters.set(a.name, a);
   }
 
@@ -99,6 +113,7 @@ export const channelsFeature: Feature = {
     const timers: NodeJS.Timeout[] = [];
     let worker: Worker<ChannelJob> | null = null;
     try {
+      channels.load();
       await channels.check();
       // Every process learns the bots' identities (Slack's own user id) before it takes deliveries.
       await Promise.all([...channels.adapters.values()].map((a) => channels.probe(a)));

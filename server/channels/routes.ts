@@ -45,20 +45,21 @@ export async function channelRoutes(app: FastifyInstance, { ctx, channels }: { c
   });
   const raw = (req: FastifyRequest) => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
-  const telegram = channels.telegram;
-  if (telegram && ctx.config.channels.telegram?.mode === 'webhook') {
+  // Adapters are built when the feature starts (after the routes): looked up per request, which
+  // only comes once the gateway is ready (503 before).
+  if (ctx.config.channels.telegram?.mode === 'webhook') {
     const secret = Buffer.from(ctx.config.channels.telegram.webhookSecret ?? '');
     app.post('/channels/telegram/webhook', hidden, async (req, reply) => {
       const given = Buffer.from(header(req, 'x-telegram-bot-api-secret-token') ?? '');
       if (!secret.length || given.length !== secret.length || !timingSafeEqual(given, secret)) throw badSignature('X-Telegram-Bot-Api-Secret-Token does not match channels.telegram.webhookSecret');
-      await telegram.handleUpdate(parseJson<Update>(raw(req)));
+      await channels.telegram!.handleUpdate(parseJson<Update>(raw(req)));
       return ok(reply);
     });
   }
 
-  const slack = channels.slack;
-  if (slack) {
+  if (ctx.config.channels.slack) {
     app.post('/channels/slack/events', hidden, async (req, reply) => {
+      const slack = channels.slack!;
       const body = raw(req);
       if (!slack.verify(body, header(req, 'x-slack-request-timestamp'), header(req, 'x-slack-signature'), ctx.clock.now())) {
         throw badSignature('X-Slack-Signature does not match the body signed with the signing secret, or X-Slack-Request-Timestamp is more than 5 minutes away');
@@ -71,14 +72,15 @@ export async function channelRoutes(app: FastifyInstance, { ctx, channels }: { c
     });
   }
 
-  const whatsapp = channels.whatsapp;
-  if (whatsapp) {
+  if (ctx.config.channels.whatsapp) {
     app.get('/channels/whatsapp/webhook', hidden, async (req, reply) => {
+      const whatsapp = channels.whatsapp!;
       const challenge = whatsapp.verifyChallenge(req.query as Record<string, string | undefined>);
       if (challenge === null) throw apiError('verification_failed', 'hub.mode must be subscribe and hub.verify_token must match channels.whatsapp.verifyToken');
       return reply.type('text/plain').send(challenge);
     });
     app.post('/channels/whatsapp/webhook', hidden, async (req, reply) => {
+      const whatsapp = channels.whatsapp!;
       const body = raw(req);
       if (!whatsapp.verify(body, header(req, 'x-hub-signature-256'))) throw badSignature('X-Hub-Signature-256 does not match the body signed with channels.whatsapp.appSecret');
       for (const message of whatsapp.inbound(parseJson<WhatsAppDelivery>(body))) await channels.inbox.receive(message);
