@@ -117,7 +117,10 @@ export class ScheduleRunner {
 
   private async finish(s: Schedule, run: ScheduleRun, result: MessageResult | null): Promise<void> {
     const done: ScheduleRun = { ...run, finishedAt: this.now() };
+    // `deliver`: the answer is posted to a chat too (retried on the channels queue, shown on the run).
+    if (done.status === 'completed' && s.deliver && result) done.delivery = this.ctx.channels.plan(s.deliver);
     await this.ctx.stores.schedules.recordRun(s, done);
+    if (done.delivery?.status === 'pending') await this.ctx.channels.outbox.deliver(s, done.runId, s.deliver!, result!.response);
     const base = { scheduleId: s.id, runId: done.runId, trigger: done.trigger, scheduledFor: done.scheduledFor, workspace: s.workspace, userId: s.userId };
     if (done.status === 'completed') {
       // The message's reply (messageId, response, tokensUsed, …) beside the schedule's fields.

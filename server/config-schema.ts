@@ -4,6 +4,7 @@
  */
 import { DEFAULT_RETRY_SCHEDULE_MS } from './webhooks/backoff';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ChannelsConfigSchema, DeliverSchema } from './channels/schema';
 
 const Int = (min: number, opts: Record<string, unknown> = {}) => Type.Integer({ minimum: min, ...opts });
 const Obj = <T extends Record<string, TSchema>>(props: T, opts: Record<string, unknown> = {}) =>
@@ -110,6 +111,8 @@ export const ScheduleConfigSchema = Obj({
   timezone: Type.String({ default: 'UTC', description: 'IANA time zone the cron is read in' }),
   sessionId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$' })),
   enabled: Type.Boolean({ default: true }),
+  /** Post each answer to a chat channel too (docs/channels.md). */
+  deliver: Type.Optional(DeliverSchema),
 });
 
 export const ConfigSchema = Obj({
@@ -228,6 +231,8 @@ export const ConfigSchema = Obj({
     { default: {} },
   ),
   schedules: Type.Array(ScheduleConfigSchema, { default: [] }),
+  /** Telegram, Slack, WhatsApp (docs/channels.md). */
+  channels: ChannelsConfigSchema,
   /** Per-tenant caps (docs/security.md): what one key or workspace may hold at once. */
   limits: Obj(
     {

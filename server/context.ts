@@ -17,6 +17,7 @@ import type { ScheduleService } from './schedules';
 import type { WebhookService } from './webhooks/service';
 import type { CallbackService } from './webhooks/callbacks';
 import type { Shutdown } from './shutdown';
+import type { Channels } from './channels/feature';
 
 export interface Readiness {
   /** False until Redis, the stores and the workers are ready: API routes answer 503 `starting`. */
@@ -60,6 +61,8 @@ export interface GatewayContext {
   webhooks: WebhookService;
   /** Message callbacks (callbackUrl on POST /messages), delivered by the webhooks queue (server/webhooks/callbacks.ts). */
   callbacks: CallbackService;
+  /** Telegram, Slack, WhatsApp: adapters, inbox, outbound queue, health (server/channels/feature.ts). */
+  channels: Channels;
 }
 
 /** What a finished message reports to onMessageFinished hooks (stats, metrics). */

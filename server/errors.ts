@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   schedule_too_frequent: { status: 400, meaning: 'the cron fires more often than limits.scheduleMinIntervalSeconds allows' },
   too_many_streams: { status: 429, meaning: 'this key already holds limits.streamsPerKey open SSE streams' },
   ambiguous_id: { status: 400, meaning: 'the id names a session or schedule in several workspaces the key covers: say which with ?workspace=' },
+  invalid_signature: { status: 401, meaning: 'a chat platform delivery (Slack, WhatsApp, Telegram webhook) is not signed with the configured secret, or its timestamp is stale' },
+  verification_failed: { status: 403, meaning: 'a WhatsApp webhook verification request named the wrong verify token' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type CatalogueCode = keyof typeof ERROR_CODES;

@@ -15,6 +15,7 @@ export const EVENT_NAMES = [
   'session.ended',
   'error.agent',
   'channel.disconnected',
+  'channel.connected',
   'schedule.completed',
   'schedule.failed',
 ] as const;

@@ -10,6 +10,7 @@ import { schedulesFeature } from '../queues/schedules';
 import { messagesFeature } from './messages/feature';
 import { webhooksFeature } from '../queues/webhooks';
 import { ownershipFeature } from './auth/ownership-feature';
+import { channelsFeature } from './channels/feature';
 
 export interface Feature {
   name: string;
@@ -27,4 +28,5 @@ export const FEATURES: Feature[] = [
   messagesFeature,
   schedulesFeature, // after messages: stops first, so runs stop waiting before the message follower closes
   ownershipFeature, // a deleted workspace's webhook subscriptions
+  channelsFeature, // after messages and schedules: stops first, so no chat message arrives while they close
 ];

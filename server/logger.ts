@@ -24,6 +24,8 @@ export const REDACT_PATHS = [
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/oclaw_live_[0-9A-Za-z]+/g, 'oclaw_live_[redacted]'],
   [/(Bearer\s+)[\x21-\x7e]+/gi, '$1[redacted]'],
+  // WhatsApp's webhook verification carries the verify token in the URL, which request logs show.
+  [/(hub\.verify_token=)[^&\s"]+/g, '$1[redacted]'],
 ];
 
 /** Replaces API keys and bearer credentials in a serialized log line. */

@@ -58,6 +58,9 @@ export class ScheduleService {
     const max = this.ctx.config.messages.maxChars;
     if (d.message.length > max) throw invalid('message', `message: must be at most ${max} characters (messages.maxChars)`);
     if (!(await this.ctx.stores.workspaces.exists(d.workspace))) throw invalid('workspace', `workspace: unknown workspace '${d.workspace}'`);
+    if (d.deliver && !this.ctx.config.channels[d.deliver.channel]) {
+      throw invalid('deliver.channel', `deliver.channel: '${d.deliver.channel}' is not configured (channels.${d.deliver.channel} in openclaw.json, docs/channels.md)`);
+    }
     return { ...d, cron };
   }
 
@@ -104,6 +107,7 @@ export class ScheduleService {
       timezone: input.timezone,
       sessionId: input.sessionId ?? null,
       enabled: input.enabled ?? true,
+      deliver: input.deliver ?? null,
     });
     this.checkFrequency(d);
     const created = await this.store.create(id, d, this.ctx.config.limits.schedulesPerWorkspace, createdBy);
@@ -127,6 +131,7 @@ export class ScheduleService {
       timezone: patch.timezone ?? current.timezone,
       sessionId: patch.sessionId === undefined ? current.sessionId : patch.sessionId,
       enabled: patch.enabled ?? current.enabled,
+      deliver: patch.deliver === undefined ? current.deliver : patch.deliver,
     });
     if (current.source === 'api') this.checkFrequency(d);
     if (d.workspace !== current.workspace) {
@@ -222,7 +227,7 @@ export class ScheduleService {
       wanted.add(ref);
       let d: ScheduleDefinition;
       try {
-        d = await this.validate({ ...c, sessionId: c.sessionId ?? null });
+        d = await this.validate({ ...c, sessionId: c.sessionId ?? null, deliver: c.deliver ?? null });
       } catch (err) {
         throw new Error(`invalid configuration: schedules[${i}].${(err as Error).message}`);
       }

@@ -20,15 +20,20 @@ export default async function healthRoutes(app: FastifyInstance, { ctx }: RouteO
   app.get(
     '/health',
     { schema: { tags: ['health'], operationId: 'getHealth', summary: 'Gateway health', response: { 200: HealthSchema, ...errors() } } },
-    async () => ({
-      status: redisUp() ? 'ok' : 'degraded',
-      version: ctx.version,
-      uptime: Math.floor((Date.now() - ctx.startedAt) / 1000),
-      channels: {},
-      redis: redisUp() ? 'connected' : 'disconnected',
-      memoryMB: Math.round(process.memoryUsage.rss() / 1048576),
-      model: ctx.defaultModel,
-    }),
+    async () => {
+      const channels = await ctx.channels.health();
+      // A configured channel that is disconnected degrades the gateway (docs/channels.md).
+      const channelsUp = Object.values(channels).every((s) => s === 'connected');
+      return {
+        status: redisUp() && channelsUp ? 'ok' : 'degraded',
+        version: ctx.version,
+        uptime: Math.floor((Date.now() - ctx.startedAt) / 1000),
+        channels,
+        redis: redisUp() ? 'connected' : 'disconnected',
+        memoryMB: Math.round(process.memoryUsage.rss() / 1048576),
+        model: ctx.defaultModel,
+      };
+    },
   );
 }
 

@@ -13,6 +13,7 @@ import webhookRoutes from './webhooks';
 import eventRoutes from './events';
 import keyRoutes from './keys';
 import consoleRoutes from './console';
+import { channelRoutes } from '../channels/routes';
 
 export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
   const prefix = ctx.config.api.prefix;
@@ -29,6 +30,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext):
   await app.register(eventRoutes, { ctx, prefix });
   await app.register(keyRoutes, { ctx, prefix });
   await app.register(consoleRoutes, { ctx }); // the admin console at /console, outside the API prefix
+  await app.register(channelRoutes, { ctx, channels: ctx.channels }); // the platforms' webhooks, outside the API prefix
 }
 
 export interface RouteOptions {

@@ -12,6 +12,7 @@ import { CLIENT_ID_PATTERN } from '../ids';
 import { Pagination, WorkspaceIdParam, errors } from './schemas';
 import { workspaceOfId } from './id-scope';
 import type { Schedule } from '../store/schedules';
+import { DeliverSchema } from '../channels/schema';
 
 const ScheduleIdParam = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Schedule id: letters, digits, - and _ (generated `sch_…` when not given)' });
 const Cron = Type.String({ minLength: 1, maxLength: 200, description: '5 fields `minute hour day-of-month month day-of-week`, or 6 with a leading seconds field; e.g. `0 9 * * 1-5`' });
@@ -31,6 +32,19 @@ const RunSchema = Type.Object({
   sessionId: Type.Union([Type.String(), Type.Null()]),
   responseExcerpt: Type.Union([Type.String(), Type.Null()], { description: 'The first 500 characters of the answer' }),
   error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+  delivery: Type.Optional(
+    Type.Object(
+      {
+        channel: Type.String(),
+        to: Type.String(),
+        status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+        attempts: Type.Integer(),
+        deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+      },
+      { description: 'Schedules with `deliver`: posting the answer to the chat (pending while retried)' },
+    ),
+  ),
 });
 
 const ScheduleFields = {
@@ -42,6 +56,7 @@ const ScheduleFields = {
   timezone: Type.String(),
   sessionId: Type.Union([Type.String(), Type.Null()]),
   enabled: Type.Boolean(),
+  deliver: Type.Union([DeliverSchema, Type.Null()], { description: 'Where each answer is also posted (docs/channels.md); null: nowhere' }),
   source: Type.Union([Type.Literal('config'), Type.Literal('api')], { description: 'config: declared in openclaw.json, read-only here' }),
   createdBy: Type.Union([Type.String(), Type.Null()], { description: 'Id of the API key that created it; revoking that key pauses the schedule, rotating it carries the schedule over' }),
   createdAt: Type.String({ format: 'date-time' }),
@@ -64,6 +79,7 @@ const CreateBody = Type.Object(
     timezone: TimeZone,
     sessionId: Type.Optional(SessionId),
     enabled: Type.Optional(Type.Boolean({ default: true })),
+    deliver: Type.Optional(DeliverSchema),
   },
   { additionalProperties: false },
 );
@@ -76,6 +92,7 @@ const PatchBody = Type.Object(
     timezone: Type.Optional(TimeZone),
     sessionId: Type.Optional(Type.Union([SessionId, Type.Null()], { description: 'null: back to the user’s current session' })),
     enabled: Type.Optional(Type.Boolean()),
+    deliver: Type.Optional(Type.Union([DeliverSchema, Type.Null()], { description: 'null: stop posting answers to a chat' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -8,7 +8,7 @@
  * Redis keys (all under the {sched} hash tag, so one MULTI / script can touch them on a cluster):
  *   oc:{sched}:s:<ref>           → hash: id, workspace, userId, message, cron, timezone, sessionId,
  *                                   enabled, source, createdBy, createdAt, updatedAt, definition (config sync),
- *                                   runCount, lastRun (JSON of the newest run)
+ *                                   runCount, lastRun (JSON of the newest run), deliver (JSON, when set)
  *   oc:{sched}:refs              → set of schedule refs
  *   oc:{sched}:api:<ws>          → set of the ids of the workspace's API schedules (limits.schedulesPerWorkspace)
  *   oc:{sched}:runs:<ref>        → list of the newest runs (JSON, newest first, capped)
@@ -17,6 +17,8 @@
  */
 import type Redis from 'ioredis';
 import { LuaScript } from './lua';
+import type { Deliver } from '../channels/schema';
+import type { RunDelivery } from '../channels/outbound';
 
 /** A schedule's name: its workspace and its id. */
 export interface ScheduleKey {
@@ -50,6 +52,8 @@ export interface ScheduleDefinition {
   timezone: string;
   sessionId: string | null;
   enabled: boolean;
+  /** Also post each answer to a chat channel (docs/channels.md); null: no. */
+  deliver?: Deliver | null;
 }
 
 export interface ScheduleRun {
@@ -66,6 +70,8 @@ export interface ScheduleRun {
   /** The first EXCERPT_CHARS characters of the answer. */
   responseExcerpt: string | null;
   error: { code: string; message: string } | null;
+  /** Where the answer was posted (schedules with `deliver`): pending while retried, then delivered or failed. */
+  delivery?: RunDelivery;
 }
 
 export interface Schedule extends ScheduleDefinition {
@@ -89,6 +95,7 @@ function toSchedule(h: Record<string, string>): Schedule {
     timezone: h.timezone,
     sessionId: h.sessionId || null,
     enabled: h.enabled === '1',
+    deliver: h.deliver ? (JSON.parse(h.deliver) as Deliver) : null,
     source: h.source as Schedule['source'],
     createdBy: h.createdBy || null,
     createdAt: h.createdAt,
@@ -106,6 +113,8 @@ const definitionHash = (d: ScheduleDefinition): Record<string, string> => ({
   timezone: d.timezone,
   sessionId: d.sessionId ?? '',
   enabled: d.enabled ? '1' : '0',
+  // Only when set: fingerprints of schedules without it stay as they were.
+  ...(d.deliver ? { deliver: JSON.stringify(d.deliver) } : {}),
 });
 
 /** A stable fingerprint of a definition: config sync re-arms BullMQ only when it changed. */
@@ -243,7 +252,9 @@ export class ScheduleStore {
   /** Replaces the definition of an existing schedule (same workspace); null when it is gone. */
   async update(s: ScheduleKey, d: ScheduleDefinition): Promise<Schedule | null> {
     if (!(await this.redis.exists(R.record(s)))) return null;
-    await this.redis.hset(R.record(s), { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) });
+    const multi = this.redis.multi().hset(R.record(s), { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) });
+    if (!d.deliver) multi.hdel(R.record(s), 'deliver');
+    await multi.exec();
     return this.get(s);
   }
 
@@ -269,7 +280,9 @@ export class ScheduleStore {
     const key = { workspace: d.workspace, id };
     const at = this.now().toISOString();
     const fields = { ...definitionHash(d), id, source: 'config', updatedAt: at, definition: fingerprint(d) };
-    return (await SYNC_LUA.run(this.redis, [R.record(key), R.refs], [fingerprint(d), JSON.stringify(fields), at, scheduleRef(key)])) === 1;
+    const wrote = (await SYNC_LUA.run(this.redis, [R.record(key), R.refs], [fingerprint(d), JSON.stringify(fields), at, scheduleRef(key)])) === 1;
+    if (wrote && !d.deliver) await this.redis.hdel(R.record(key), 'deliver');
+    return wrote;
   }
 
   async runs(s: ScheduleKey): Promise<ScheduleRun[]> {

@@ -31,7 +31,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(JSON.stringify(body));
 }
 
-export async function startFakeServer(handler: FakeHandler): Promise<FakeServer> {
+/** `port`: listen there (a fake that went away comes back on the same address); default any free port. */
+export async function startFakeServer(handler: FakeHandler, opts: { port?: number } = {}): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -55,7 +56,7 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -19,7 +19,8 @@ const SAMPLES: Record<Exclude<EventName, 'ping'>, Record<string, unknown>> = {
   'session.started': { sessionId: 'sess_1', workspace: 'team', userId: 'api-user', channel: 'api', createdAt: '2026-04-30T10:00:00.000Z', lastActiveAt: '2026-04-30T10:00:00.000Z', messageCount: 0, tokensUsed: 0 },
   'session.ended': { sessionId: 'sess_1', workspace: 'team', userId: 'api-user', channel: 'api', createdAt: '2026-04-30T10:00:00.000Z', lastActiveAt: '2026-04-30T10:42:00.000Z', messageCount: 14, tokensUsed: 8420, reason: 'idle' },
   'error.agent': { messageId: 'msg_2', workspace: 'team', userId: 'api-user', channel: 'api', sessionId: 'sess_1', code: 'upstream_error', message: 'the model provider answered 503' },
-  'channel.disconnected': { channel: 'telegram', workspace: 'team', reason: 'bot token revoked' },
+  'channel.disconnected': { channel: 'telegram', workspace: 'team', reason: 'bot token revoked', since: '2026-04-30T10:00:00.000Z' },
+  'channel.connected': { channel: 'telegram', workspace: 'team', since: '2026-04-30T10:00:00.000Z', connectedAt: '2026-04-30T10:05:00.000Z' },
   'schedule.completed': { scheduleId: 'standup', runId: 'run_1', trigger: 'schedule', scheduledFor: '2026-04-30T09:00:00.000Z', workspace: 'team', userId: 'standup-bot', messageId: 'msg_3', sessionId: 'sess_2', response: 'Yesterday: 4 commits', tokensUsed: 120, latencyMs: 900 },
   'schedule.failed': { scheduleId: 'standup', runId: 'run_2', trigger: 'manual', scheduledFor: '2026-04-30T09:00:00.000Z', workspace: 'team', userId: 'standup-bot', messageId: 'msg_4', sessionId: 'sess_2', error: { code: 'upstream_error', message: 'timeout' } },
 };

@@ -11,7 +11,7 @@ import { createLogger } from '../../server/logger';
 import { startReceiver, type Receiver } from './receiver';
 
 const CONFIG_SECRET = 'config-secret-0123456789abcdef';
-const VALID = 'message.received, message.sent, session.started, session.ended, error.agent, channel.disconnected, schedule.completed, schedule.failed, *';
+const VALID = 'message.received, message.sent, session.started, session.ended, error.agent, channel.disconnected, channel.connected, schedule.completed, schedule.failed, *';
 
 describe('webhook subscriptions API', () => {
   let gw: TestGateway;

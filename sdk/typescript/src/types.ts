@@ -343,6 +343,7 @@ export type WebhookEventName =
   | 'channel.disconnected'
   | 'schedule.completed'
   | 'schedule.failed'
+  | 'channel.connected'
   | (string & {});
 
 /** A webhook subscription. */
