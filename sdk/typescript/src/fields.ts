@@ -47,9 +47,9 @@ const DELIVERY_FIELDS = [
   'nextAttemptAt', 'lastStatus', 'lastError',
 ] as const;
 const DELIVERY = keys<T.WebhookDelivery>()(DELIVERY_FIELDS);
-const RUN = keys<T.ScheduleRun>()(['runId', 'trigger', 'scheduledFor', 'startedAt', 'finishedAt', 'status', 'messageId', 'sessionId', 'responseExcerpt', 'error']);
+const RUN = keys<T.ScheduleRun>()(['runId', 'trigger', 'scheduledFor', 'startedAt', 'finishedAt', 'status', 'messageId', 'sessionId', 'responseExcerpt', 'error', 'delivery']);
 const SCHEDULE_FIELDS = [
-  'id', 'workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled', 'source', 'createdBy', 'createdAt', 'updatedAt', 'nextRunAt', 'nextRuns', 'runCount', 'lastRun',
+  'id', 'workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled', 'source', 'createdBy', 'createdAt', 'updatedAt', 'nextRunAt', 'nextRuns', 'runCount', 'lastRun', 'deliver',
 ] as const;
 const SCHEDULE = keys<T.Schedule>()(SCHEDULE_FIELDS);
 const PERIOD = keys<T.StatsPeriodParams>()(['from', 'to']);
@@ -157,7 +157,7 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
     method: 'post',
     path: '/schedules',
     in: 'body',
-    fields: keys<T.CreateScheduleParams>()(['id', 'workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled']),
+    fields: keys<T.CreateScheduleParams>()(['id', 'workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled', 'deliver']),
   },
   { type: 'Schedule', method: 'post', path: '/schedules', in: 'response', status: 201, fields: SCHEDULE },
   {
@@ -165,7 +165,7 @@ export const RESPONSE_FIELDS: readonly ResponseFieldSpec[] = [
     method: 'patch',
     path: '/schedules/{scheduleId}',
     in: 'body',
-    fields: keys<T.UpdateScheduleParams>()(['workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled']),
+    fields: keys<T.UpdateScheduleParams>()(['workspace', 'userId', 'message', 'cron', 'timezone', 'sessionId', 'enabled', 'deliver']),
   },
   { type: 'Schedule', method: 'patch', path: '/schedules/{scheduleId}', in: 'response', status: 200, fields: SCHEDULE },
   {

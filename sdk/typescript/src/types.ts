@@ -541,6 +541,23 @@ export interface ScheduleRun {
   /** The first 500 characters of the answer. */
   responseExcerpt: string | null;
   error: { code: string; message: string } | null;
+  /** Schedules with `deliver`: posting the answer to the chat (`pending` while it is retried). */
+  delivery?: ScheduleRunDelivery;
+}
+
+/** Where a schedule's answers are also posted: a Slack channel, a Telegram chat id, a WhatsApp number. */
+export interface ScheduleDeliver {
+  channel: 'telegram' | 'slack' | 'whatsapp';
+  /** `#standup` or a channel id, a Telegram chat id, a WhatsApp number. */
+  to: string;
+}
+
+/** How posting a run's answer to its chat went. */
+export interface ScheduleRunDelivery extends ScheduleDeliver {
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  deliveredAt: string | null;
+  error: { code: string; message: string } | null;
 }
 
 /** A cron-driven message: the agent is asked `message` at every tick. */
@@ -568,6 +585,8 @@ export interface Schedule {
   nextRuns: string[];
   runCount: number;
   lastRun: ScheduleRun | null;
+  /** Where each answer is also posted (docs/channels.md); null: nowhere. */
+  deliver: ScheduleDeliver | null;
 }
 
 /** `GET /schedules/{id}`: the schedule with its recent runs, newest first (up to 20). */
@@ -604,6 +623,8 @@ export interface CreateScheduleParams {
   sessionId?: string;
   /** Default true. */
   enabled?: boolean;
+  /** Also post each answer to a chat. */
+  deliver?: ScheduleDeliver;
 }
 
 /** Body of `PATCH /schedules/{id}`: only the fields given change. */
@@ -616,6 +637,8 @@ export interface UpdateScheduleParams {
   /** null: back to the user's current session. */
   sessionId?: string | null;
   enabled?: boolean;
+  /** null: stop posting answers to a chat. */
+  deliver?: ScheduleDeliver | null;
 }
 
 /** Reply of `POST /schedules/{id}/run` (202): follow the message with `messages.get` or `messages.resume`. */

@@ -398,6 +398,22 @@ class RedeliverSinceResult(ApiObject):
 # ───────────────────────── schedules ─────────────────────────
 
 
+class ScheduleDeliver(ApiObject):
+    """Where a schedule's answers are also posted: ``channel`` (telegram, slack, whatsapp) and ``to``."""
+
+    channel: str
+    to: str
+
+
+class ScheduleRunDelivery(ScheduleDeliver):
+    """How posting a run's answer to its chat went (status pending, delivered, failed)."""
+
+    status: str
+    attempts: int
+    delivered_at: Optional[str]
+    error: Optional[MessageError]
+
+
 class ScheduleRun(ApiObject):
     """One run of a schedule (trigger ``schedule`` or ``manual``; status running, completed, failed)."""
 
@@ -411,6 +427,7 @@ class ScheduleRun(ApiObject):
     session_id: Optional[str]
     response_excerpt: Optional[str]
     error: Optional[MessageError]
+    delivery: Optional[ScheduleRunDelivery]
 
 
 class Schedule(ApiObject):
@@ -432,6 +449,7 @@ class Schedule(ApiObject):
     next_runs: List[str]
     run_count: int
     last_run: Optional[ScheduleRun]
+    deliver: Optional[ScheduleDeliver]
 
 
 class ScheduleDetail(Schedule):
