@@ -9,7 +9,9 @@ import type { Clock } from '../../server/clock';
 import type { Permission } from '../../server/config-schema';
 import { ALL_PERMISSIONS } from '../../server/store/keys';
 import type { FastifyBaseLogger } from 'fastify';
-import { flushTestDb, testRedisUrl } from './redis';
+import { flushTestDb, testRedisTarget } from './redis';
+import type { RedisTarget } from '../../server/redis';
+import { startClusterPeers, usePeers } from './cluster-peers';
 
 export interface TestGatewayOptions {
   /** Raw openclaw.json content; api.port/host and logging are set for tests unless given. */
@@ -18,7 +20,7 @@ export interface TestGatewayOptions {
   workers?: boolean;
   /** Flush the test database first (default true). Pass false to restart on existing data. */
   flush?: boolean;
-  redisUrl?: string;
+  redisUrl?: RedisTarget;
   env?: NodeJS.ProcessEnv;
   /** A logger of the test's own (e.g. to capture and inspect log lines). */
   log?: FastifyBaseLogger;
@@ -42,7 +44,7 @@ export interface TestGateway {
 }
 
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
-  const redisUrl = opts.redisUrl ?? testRedisUrl();
+  const redisUrl = opts.redisUrl ?? testRedisTarget();
   if (opts.flush !== false) await flushTestDb(redisUrl);
   const raw = structuredClone(opts.config ?? {});
   raw.api = { port: 0, host: '127.0.0.1', ...(raw.api ?? {}) };
@@ -51,8 +53,12 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   config.stateDir = config.stateDir ?? '/tmp/openclaw-test-state';
   const log = opts.log ?? (createLogger(config.logging.level) as unknown as FastifyBaseLogger);
   // opts.env (not the real environment) decides the model: a developer's OPENAI_API_KEY or local Ollama never leaks into tests.
-  const gateway = await startGateway({ config, redisUrl, clock: opts.clock, workers: opts.workers, log, say: () => undefined, env: { OLLAMA_BASE_URL: 'off', ...opts.env } });
+  // On the cluster run, this gateway only serves HTTP: a second gateway process and a worker process join it.
+  const peered = usePeers(opts);
+  const gateway = await startGateway({ config, redisUrl, clock: opts.clock, workers: peered ? false : opts.workers, log, say: () => undefined, env: { OLLAMA_BASE_URL: 'off', ...opts.env } });
   const url = gateway.url!;
+  const peers = peered ? await startClusterPeers(raw, opts.env).catch(async (err) => { await gateway.close(); throw err; }) : null;
+  let requests = 0;
   const { record: _r, key: adminKey } = await gateway.ctx.stores.keys.create({ label: 'test admin', workspaces: ['*'], permissions: ALL_PERMISSIONS, source: 'cli' });
 
   const request: TestGateway['request'] = async (method, path, o = {}) => {
@@ -64,7 +70,9 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       body = JSON.stringify(o.body);
       headers['content-type'] = headers['content-type'] ?? 'application/json';
     }
-    const res = await fetch(url + path, { method, headers, body });
+    // With peers, requests alternate between the two gateways.
+    const base = peers && requests++ % 2 === 1 ? peers.url : url;
+    const res = await fetch(base + path, { method, headers, body });
     const text = await res.text();
     let parsed: any = text;
     try {
@@ -92,6 +100,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     request,
     close: async () => {
       await gateway.close();
+      await peers?.stop();
     },
   };
 }
