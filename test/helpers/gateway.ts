@@ -11,7 +11,6 @@ import { ALL_PERMISSIONS } from '../../server/store/keys';
 import type { FastifyBaseLogger } from 'fastify';
 import { flushTestDb, testRedisTarget } from './redis';
 import type { RedisTarget } from '../../server/redis';
-import { startClusterPeers, usePeers } from './cluster-peers';
 
 export interface TestGatewayOptions {
   /** Raw openclaw.json content; api.port/host and logging are set for tests unless given. */
@@ -53,12 +52,8 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   config.stateDir = config.stateDir ?? '/tmp/openclaw-test-state';
   const log = opts.log ?? (createLogger(config.logging.level) as unknown as FastifyBaseLogger);
   // opts.env (not the real environment) decides the model: a developer's OPENAI_API_KEY or local Ollama never leaks into tests.
-  // On the cluster run, this gateway only serves HTTP: a second gateway process and a worker process join it.
-  const peered = usePeers(opts);
-  const gateway = await startGateway({ config, redisUrl, clock: opts.clock, workers: peered ? false : opts.workers, log, say: () => undefined, env: { OLLAMA_BASE_URL: 'off', ...opts.env } });
+  const gateway = await startGateway({ config, redisUrl, clock: opts.clock, workers: opts.workers, log, say: () => undefined, env: { OLLAMA_BASE_URL: 'off', ...opts.env } });
   const url = gateway.url!;
-  const peers = peered ? await startClusterPeers(raw, opts.env).catch(async (err) => { await gateway.close(); throw err; }) : null;
-  let requests = 0;
   const { record: _r, key: adminKey } = await gateway.ctx.stores.keys.create({ label: 'test admin', workspaces: ['*'], permissions: ALL_PERMISSIONS, source: 'cli' });
 
   const request: TestGateway['request'] = async (method, path, o = {}) => {
@@ -70,9 +65,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       body = JSON.stringify(o.body);
       headers['content-type'] = headers['content-type'] ?? 'application/json';
     }
-    // With peers, requests alternate between the two gateways.
-    const base = peers && requests++ % 2 === 1 ? peers.url : url;
-    const res = await fetch(base + path, { method, headers, body });
+    const res = await fetch(url + path, { method, headers, body });
     const text = await res.text();
     let parsed: any = text;
     try {
@@ -100,7 +93,6 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     request,
     close: async () => {
       await gateway.close();
-      await peers?.stop();
     },
   };
 }

@@ -39,3 +39,18 @@ export async function flushTestDb(target: RedisTarget = testRedisTarget()): Prom
 
 /** A plain client for asserting what is stored (a Cluster client on the cluster). Close it in afterAll. */
 export const rawRedis = (target: RedisTarget = testRedisTarget()) => connect(target);
+
+/** Every key matching `pattern` (tests only: SCAN over the whole keyspace, every master on a cluster). */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const nodes = (redis as unknown) instanceof Cluster ? (redis as unknown as Cluster).nodes('master') : [redis];
+  const keys: string[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+  }
+  return keys;
+}
