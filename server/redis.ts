@@ -38,7 +38,6 @@ function createCluster(t: RedisClusterTarget, node: RedisOptions, cluster: Clust
   const { nodes, username, password, tls } = t.cluster;
   const tlsOptions = tls === true ? {} : tls ? { ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}), ...(tls.servername ? { servername: tls.servername } : {}), ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}) } : undefined;
   return new Cluster(nodes, {
-    ...cluster,
     redisOptions: { ...node, username, password, ...(tlsOptions ? { tls: tlsOptions } : {}) },
     // While a master fails over, its slots answer CLUSTERDOWN or connection errors: retry briefly
     // (routes answer 503 if it lasts); slot ownership is re-read after every MOVED and reconnect.
@@ -46,6 +45,7 @@ function createCluster(t: RedisClusterTarget, node: RedisOptions, cluster: Clust
     retryDelayOnClusterDown: 300,
     retryDelayOnTryAgain: 200,
     clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+    ...cluster,
     // Managed clusters (ElastiCache, MemoryDB) need the TLS host name kept as given.
     ...(tlsOptions ? { dnsLookup: (address: string, cb: (err: null, a: string) => void) => cb(null, address) } : {}),
   }) as unknown as Redis;
@@ -54,7 +54,9 @@ function createCluster(t: RedisClusterTarget, node: RedisOptions, cluster: Clust
 /** The data client: fails commands fast while disconnected so routes can answer 503. */
 export function createDataClient(target: RedisTarget, name = 'openclaw'): Redis {
   const options: RedisOptions = { ...base, connectionName: name, maxRetriesPerRequest: 1, enableOfflineQueue: true };
-  if (isCluster(target)) return createCluster(target, options, { enableAutoPipelining: true, enableOfflineQueue: true });
+  // A request rides out a blip of about a second (8 tries 100 ms apart), then fails so its route
+  // answers 503 for the rest of a failover instead of hanging for the cluster's node timeout.
+  if (isCluster(target)) return createCluster(target, options, { enableAutoPipelining: true, enableOfflineQueue: true, maxRedirections: 8, retryDelayOnFailover: 100 });
   return new Redis(target, { ...options, enableAutoPipelining: true });
 }
 

@@ -30,10 +30,19 @@ export function testRedisEnv(): Record<string, string> {
 
 const connect = (target: RedisTarget): Redis => (typeof target === 'string' ? new Redis(target) : (new Cluster(target.cluster.nodes) as unknown as Redis));
 
+/** A cluster client's masters, once it has learnt the slot map (before that it knows none). */
+async function masters(r: Redis): Promise<Redis[]> {
+  const c = r as unknown as Cluster;
+  if (c.status !== 'ready') await new Promise((resolve, reject) => c.once('ready', resolve).once('error', reject));
+  const found = c.nodes('master');
+  if (found.length !== 3) throw new Error(`expected the test cluster's 3 masters, found ${found.length}`);
+  return found;
+}
+
 export async function flushTestDb(target: RedisTarget = testRedisTarget()): Promise<void> {
   const r = connect(target);
   if (typeof target === 'string') await r.flushdb();
-  else await Promise.all((r as unknown as Cluster).nodes('master').map((n) => n.flushall()));
+  else await Promise.all((await masters(r)).map((n) => n.flushall()));
   await r.quit();
 }
 
@@ -42,7 +51,7 @@ export const rawRedis = (target: RedisTarget = testRedisTarget()) => connect(tar
 
 /** Every key matching `pattern` (tests only: SCAN over the whole keyspace, every master on a cluster). */
 export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const nodes = (redis as unknown) instanceof Cluster ? (redis as unknown as Cluster).nodes('master') : [redis];
+  const nodes = (redis as unknown) instanceof Cluster ? await masters(redis) : [redis];
   const keys: string[] = [];
   for (const node of nodes) {
     let cursor = '0';
