@@ -22,4 +22,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/setup/cluster-global-teardown.ts',
   // One cluster for the run, flushed per test file: one test file at a time.
   maxWorkers: 1,
+  // Starting a gateway on a cluster opens a client per node and reads the slot map: more headroom
+  // for hooks on a busy machine than the single-Redis run needs.
+  testTimeout: 60000,
 };
