@@ -14,8 +14,8 @@ const { join } = require('node:path');
 const net = require('node:net');
 
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 3);
-const CLIENTS = 64;
-const WORKERS = [1, 2, 4];
+const CLIENTS = Number(process.env.BENCH_CLUSTER_CLIENTS ?? 64);
+const WORKERS = (process.env.BENCH_CLUSTER_WORKERS ?? '1,2,4').split(',').map(Number);
 const SCRIPT = join(__dirname, '..', 'scripts', 'redis-cluster.sh');
 
 // ---- a gateway process: role 'http' (no workers) or 'worker' (workers only) ----

@@ -45,6 +45,8 @@ function createCluster(t: RedisClusterTarget, node: RedisOptions, cluster: Clust
     retryDelayOnClusterDown: 300,
     retryDelayOnTryAgain: 200,
     clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+    // Reading the slot map may wait behind a busy node; the 1 s default gave up on a loaded machine.
+    slotsRefreshTimeout: 5000,
     ...cluster,
     // Managed clusters (ElastiCache, MemoryDB) need the TLS host name kept as given.
     ...(tlsOptions ? { dnsLookup: (address: string, cb: (err: null, a: string) => void) => cb(null, address) } : {}),
