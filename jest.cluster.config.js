@@ -1,9 +1,8 @@
 /**
  * `npm run test:cluster`: the messaging, sessions, webhooks, schedules, stats and rate-limit
  * suites, unchanged, against a real 3-master, 3-replica Redis Cluster started for the run
- * (test/setup/cluster-global-setup.ts), plus the cluster's own tests (test/cluster/).
- * Every test gateway there is two gateway processes and one separate worker process where the
- * test allows it (test/helpers/gateway.ts, docs/deploy.md).
+ * (test/setup/cluster-global-setup.ts), plus test/cluster/scale-out.cluster.ts: two gateway
+ * processes and one separate worker process on the cluster (docs/deploy.md).
  */
 const base = require('./jest.config.js');
 

@@ -76,9 +76,10 @@ async function measure(target, workers) {
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       while (performance.now() < until) {
-        const t = performance.now();
         await send(client, i++);
-        if (t >= warmUntil) done++;
+        // Answers completed inside the window count, however long each took (a busy machine).
+        const end = performance.now();
+        if (end >= warmUntil && end <= until) done++;
       }
     }),
   );
