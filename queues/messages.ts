@@ -20,7 +20,7 @@ import { eventTimestamp, type DomainEvent, type EventName } from '../server/even
 import { newId } from '../server/ids';
 import { failpoint } from '../server/failpoints';
 import type { GatewayContext, FinishedMessage } from '../server/context';
-import { createBlockingClient } from '../server/redis';
+import { createBlockingClient, type RedisTarget } from '../server/redis';
 import { UpstreamError, type Agent, type AgentEvent, type AgentResult } from '../server/agent/types';
 import { costUSD } from '../server/agent/pricing';
 import type { MessageFailure, MessageResult, Outcome } from '../server/store/messages';
@@ -44,7 +44,7 @@ const LOCK_MS = 8_000;
 const STALL_CHECK_MS = 4_000;
 const JOB_ATTEMPTS = 3;
 
-export function createMessagesQueue(redisUrl: string): Queue<MessageJobData> {
+export function createMessagesQueue(redisUrl: RedisTarget): Queue<MessageJobData> {
   return new Queue<MessageJobData>(MESSAGES_QUEUE, {
     connection: createBlockingClient(redisUrl, 'openclaw-messages-queue'),
     prefix: PREFIX,

@@ -25,7 +25,9 @@ const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 function isRedisDown(err: Error): boolean {
   return (
     err.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(err.message)
+    /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(err.message) ||
+    // Redis Cluster: a master gone and its replica not yet promoted, or no node reachable.
+    /Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready/i.test(err.message)
   );
 }
 

@@ -140,6 +140,18 @@ export const ConfigSchema = Obj({
       url: Type.Optional(Type.String({ pattern: '^rediss?://' })),
       /** The embedded redis-server's memory limit: bytes with an optional unit (kb, mb, gb) or a percentage of RAM. Writes beyond it are refused (noeviction): 503. */
       maxmemory: Type.String({ pattern: '^([1-9][0-9]*(b|kb|mb|gb)?|([1-9]|[1-9][0-9])%)$', default: '25%' }),
+      /** A Redis Cluster instead of one Redis (docs/deploy.md): seed nodes `host:port`; REDIS_CLUSTER_NODES overrides. */
+      cluster: Type.Optional(
+        Obj({
+          nodes: Type.Array(Type.String({ pattern: '^\\S+:[0-9]{1,5}$' }), { minItems: 1 }),
+          username: Type.Optional(Type.String()),
+          /** Also REDIS_CLUSTER_PASSWORD, which keeps it out of the file. */
+          password: Type.Optional(Type.String()),
+          tls: Type.Optional(
+            Type.Union([Type.Boolean(), Obj({ caFile: Type.Optional(Type.String()), servername: Type.Optional(Type.String()), rejectUnauthorized: Type.Optional(Type.Boolean()) })]),
+          ),
+        }),
+      ),
     },
     { default: {} },
   ),

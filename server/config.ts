@@ -12,6 +12,7 @@ import { presetNames } from './agent/presets';
 import { SKILLS, isSkill } from './agent/skills';
 import { HostAllowList, refusalForUrlHost } from './webhooks/network-policy';
 import { keyScopeProblem } from './store/keys';
+import { parseClusterNodes } from './redis';
 
 export type { Config } from './config-schema';
 
@@ -156,6 +157,16 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   if (env.REDIS_URL) {
     if (!/^rediss?:\/\//.test(env.REDIS_URL)) throw new ConfigError(`REDIS_URL: must start with redis:// or rediss://`);
     config.redis.url = env.REDIS_URL;
+  }
+  if (env.REDIS_CLUSTER_NODES) config.redis.cluster = { ...config.redis.cluster, nodes: env.REDIS_CLUSTER_NODES.split(',').map((s) => s.trim()) };
+  if (env.REDIS_CLUSTER_PASSWORD && config.redis.cluster) config.redis.cluster.password = env.REDIS_CLUSTER_PASSWORD;
+  if (config.redis.cluster) {
+    try {
+      parseClusterNodes(config.redis.cluster.nodes);
+    } catch (err) {
+      throw new ConfigError(`${env.REDIS_CLUSTER_NODES ? 'REDIS_CLUSTER_NODES' : 'redis.cluster.nodes'}: ${(err as Error).message}; expected host:port,host:port,…`);
+    }
+    if (config.redis.url) throw new ConfigError('redis.cluster and redis.url (REDIS_URL) are both set: give one');
   }
   if (env.OPENCLAW_STATE_DIR) config.stateDir = env.OPENCLAW_STATE_DIR;
   return config;

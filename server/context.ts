@@ -4,6 +4,7 @@
  * Holds no per-request state, so any number of gateway and worker processes can share one Redis.
  */
 import type Redis from 'ioredis';
+import type { RedisTarget } from './redis';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config-schema';
 import type { Clock } from './clock';
@@ -26,7 +27,8 @@ export interface Readiness {
 
 export interface GatewayContext {
   config: Config;
-  redisUrl: string;
+  /** Where Redis is: a URL or a cluster (server/redis.ts); every connection a feature opens uses it. */
+  redisUrl: RedisTarget;
   redis: Redis;
   stores: Stores;
   events: EventBus;

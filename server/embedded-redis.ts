@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node
 import { join } from 'node:path';
 import { totalmem } from 'node:os';
 import Redis from 'ioredis';
+import { parseClusterNodes, type RedisClusterTarget, type RedisTarget } from './redis';
 
 export interface EmbeddedRedis {
   url: string;
@@ -249,13 +250,14 @@ export async function startEmbeddedRedis(stateDir: string, say: Say, role: Owner
   }
 }
 
-/** REDIS_URL / config redis.url, else the state directory's embedded redis-server. */
+/** REDIS_URL / config redis.url, a cluster (REDIS_CLUSTER_NODES / redis.cluster), else the state directory's embedded redis-server. */
 export async function resolveRedis(
-  config: { redis: { url?: string; maxmemory?: string }; stateDir?: string },
+  config: { redis: { url?: string; maxmemory?: string; cluster?: Omit<RedisClusterTarget['cluster'], 'nodes'> & { nodes: string[] } }; stateDir?: string },
   say: Say,
   role: OwnerRole = 'gateway',
-): Promise<{ url: string; embedded: EmbeddedRedis | null }> {
+): Promise<{ url: RedisTarget; embedded: EmbeddedRedis | null }> {
   if (config.redis.url) return { url: config.redis.url, embedded: null };
+  if (config.redis.cluster) return { url: { cluster: { ...config.redis.cluster, nodes: parseClusterNodes(config.redis.cluster.nodes) } }, embedded: null };
   const embedded = await startEmbeddedRedis(config.stateDir!, say, role, config.redis.maxmemory);
   return { url: embedded.url, embedded };
 }

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyBaseLogger } from 'fastify';
 import type { Config } from './config-schema';
 import { ALL_PERMISSIONS } from './store/keys';
-import { createDataClient, waitReady } from './redis';
+import { createDataClient, waitReady, type RedisTarget } from './redis';
 import { createStores } from './store';
 import { EventBus } from './events';
 import { systemClock, type Clock } from './clock';
@@ -30,7 +30,8 @@ const QUIT_REDIS_MS = 300;
 
 export interface GatewayOptions {
   config: Config;
-  redisUrl: string;
+  /** A redis:// URL or a cluster (server/redis.ts). */
+  redisUrl: RedisTarget;
   log?: FastifyBaseLogger;
   clock?: Clock;
   /** Run the features' workers in this process (default: config.workers.enabled). */

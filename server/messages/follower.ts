@@ -6,18 +6,25 @@
  * reads the wake stream from the last entry it saw.
  *
  * The shared data client is never used for blocking reads (it is auto-pipelined: a block would
- * stall every request behind it). Note for Redis Cluster: a multi-stream XREAD needs its keys in
- * one slot; there, lanes would have to be split per node.
+ * stall every request behind it).
+ *
+ * On a Redis Cluster a multi-stream XREAD must keep to one slot, so lanes are per slot there: a
+ * follow() joins (or opens) the lane of its stream's slot, whose wake stream carries the same hash
+ * tag, and a lane closes when its last follower stops. Streams of different messages mostly sit
+ * in different slots, so a cluster costs about one blocking connection per followed message
+ * (docs/deploy.md gives the sizing); one Redis keeps the fixed, few lanes.
  *
  * Backpressure: a follower whose reader is full takes only part of a batch and is paused; the
  * lane leaves it out of its reads (the Redis stream keeps the entries) until resume(), then reads
  * on from the last entry it took. A stalled client costs no gateway memory beyond its socket buffer.
  *
- * Redis keys: oc:follow:{<laneId>}:wake → stream (MAXLEN 1), the lane's wake-up bell.
+ * Redis keys: oc:follow:{<laneId>}:wake → stream (MAXLEN 1), the lane's wake-up bell;
+ * on a cluster oc:follow:{<tag of the lane's slot>}:wake:<laneId>.
  */
 import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { createBlockingClient } from '../redis';
+import calculateSlot from 'cluster-key-slot';
+import { createBlockingClient, isCluster, type RedisTarget } from '../redis';
 import { EVENT_FIELD, OUTCOME_FIELD } from '../store/messages';
 
 export interface StreamEntry {
@@ -81,9 +88,10 @@ class Lane {
   private idle: (() => void) | null = null;
   private loop: Promise<void>;
 
-  constructor(url: string, private readonly data: Redis, private readonly blockMs: number) {
+  /** `slotTag`: on a cluster, the hash tag of the slot this lane reads (its wake stream joins it). */
+  constructor(url: RedisTarget, private readonly data: Redis, private readonly blockMs: number, slotTag?: string) {
     const laneId = randomBytes(8).toString('hex');
-    this.wakeKey = `oc:follow:{${laneId}}:wake`;
+    this.wakeKey = slotTag === undefined ? `oc:follow:{${laneId}}:wake` : `oc:follow:{${slotTag}}:wake:${laneId}`;
     this.conn = createBlockingClient(url, 'openclaw-follow');
     this.conn.on('error', () => undefined); // reconnects by itself; reads retry below
     this.loop = this.run();
@@ -190,14 +198,26 @@ class Lane {
   }
 }
 
+/** What decides a key's cluster slot: the text inside its first non-empty {…}, else the whole key. */
+export function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
 export class StreamFollower {
   private lanes: Lane[] | null = null;
+  /** Cluster only: the open lane of each slot that has followers. */
+  private readonly slotLanes = new Map<number, Lane>();
+  private readonly perSlot: boolean;
 
   constructor(
-    private readonly url: string,
+    private readonly url: RedisTarget,
     private readonly data: Redis,
     private readonly opts: { lanes: number; blockMs?: number },
-  ) {}
+  ) {
+    this.perSlot = isCluster(url);
+  }
 
   /**
    * Delivers the entries of stream `key` after `afterId` ('0' = from the start), in order, until
@@ -205,12 +225,17 @@ export class StreamFollower {
    * Connections open on first use.
    */
   follow(key: string, afterId: string, deliver: Deliver): Followed {
-    this.lanes ??= Array.from({ length: this.opts.lanes }, () => new Lane(this.url, this.data, this.opts.blockMs ?? 5000));
-    const lane = this.lanes.reduce((a, b) => (b.size < a.size ? b : a));
+    const lane = this.perSlot ? this.slotLane(key) : this.leastBusyLane();
     const sub: Subscription = { key, lastId: afterId, paused: false, deliver };
     lane.add(sub);
     return {
-      stop: () => lane.remove(sub),
+      stop: () => {
+        lane.remove(sub);
+        if (this.perSlot && lane.size === 0 && this.slotLanes.get(calculateSlot(key)) === lane) {
+          this.slotLanes.delete(calculateSlot(key));
+          void lane.close();
+        }
+      },
       resume: () => {
         if (!sub.paused) return;
         sub.paused = false;
@@ -219,9 +244,22 @@ export class StreamFollower {
     };
   }
 
+  private leastBusyLane(): Lane {
+    this.lanes ??= Array.from({ length: this.opts.lanes }, () => new Lane(this.url, this.data, this.opts.blockMs ?? 5000));
+    return this.lanes.reduce((a, b) => (b.size < a.size ? b : a));
+  }
+
+  private slotLane(key: string): Lane {
+    const slot = calculateSlot(key);
+    let lane = this.slotLanes.get(slot);
+    if (!lane) this.slotLanes.set(slot, (lane = new Lane(this.url, this.data, this.opts.blockMs ?? 5000, hashTag(key))));
+    return lane;
+  }
+
   async close(): Promise<void> {
-    const lanes = this.lanes ?? [];
+    const lanes = [...(this.lanes ?? []), ...this.slotLanes.values()];
     this.lanes = null;
+    this.slotLanes.clear();
     await Promise.all(lanes.map((l) => l.close()));
   }
 }

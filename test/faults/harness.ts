@@ -34,14 +34,15 @@ export interface WorkerPool {
   stop(): Promise<void>;
 }
 
-export function workerPool(config: Record<string, unknown>): WorkerPool {
+/** `redisEnv`: where the workers connect (default the test Redis; REDIS_CLUSTER_NODES for a cluster). */
+export function workerPool(config: Record<string, unknown>, redisEnv?: Record<string, string>): WorkerPool {
   const dir = tempDir('openclaw-faults-');
   writeFileSync(join(dir, 'openclaw.json'), JSON.stringify(config));
   const running = new Set<LongRunning>();
   let n = 0;
   return {
     async add(env = {}) {
-      const w = startCli(['worker'], { cwd: dir, env: cleanEnv({ REDIS_URL: testRedisUrl(), OPENCLAW_STATE_DIR: join(dir, `state${n++}`), ...env }) });
+      const w = startCli(['worker'], { cwd: dir, env: cleanEnv({ ...(redisEnv ?? { REDIS_URL: testRedisUrl() }), OPENCLAW_STATE_DIR: join(dir, `state${n++}`), ...env }) });
       running.add(w);
       void w.exited.then(() => running.delete(w));
       await w.waitFor(/Worker running/);

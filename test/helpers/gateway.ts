@@ -9,7 +9,8 @@ import type { Clock } from '../../server/clock';
 import type { Permission } from '../../server/config-schema';
 import { ALL_PERMISSIONS } from '../../server/store/keys';
 import type { FastifyBaseLogger } from 'fastify';
-import { flushTestDb, testRedisUrl } from './redis';
+import { flushTestDb, testRedisTarget } from './redis';
+import type { RedisTarget } from '../../server/redis';
 
 export interface TestGatewayOptions {
   /** Raw openclaw.json content; api.port/host and logging are set for tests unless given. */
@@ -18,7 +19,7 @@ export interface TestGatewayOptions {
   workers?: boolean;
   /** Flush the test database first (default true). Pass false to restart on existing data. */
   flush?: boolean;
-  redisUrl?: string;
+  redisUrl?: RedisTarget;
   env?: NodeJS.ProcessEnv;
   /** A logger of the test's own (e.g. to capture and inspect log lines). */
   log?: FastifyBaseLogger;
@@ -41,8 +42,17 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+// A gateway still running after its test file (a hook timed out while it started) would keep
+// taking the next files' jobs from the shared queues: every file ends with all of its closed.
+const open = new Set<Gateway>();
+let fileDone = false;
+afterAll(async () => {
+  fileDone = true;
+  await Promise.all([...open].map((g) => g.close()));
+});
+
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
-  const redisUrl = opts.redisUrl ?? testRedisUrl();
+  const redisUrl = opts.redisUrl ?? testRedisTarget();
   if (opts.flush !== false) await flushTestDb(redisUrl);
   const raw = structuredClone(opts.config ?? {});
   raw.api = { port: 0, host: '127.0.0.1', ...(raw.api ?? {}) };
@@ -52,6 +62,11 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   const log = opts.log ?? (createLogger(config.logging.level) as unknown as FastifyBaseLogger);
   // opts.env (not the real environment) decides the model: a developer's OPENAI_API_KEY or local Ollama never leaks into tests.
   const gateway = await startGateway({ config, redisUrl, clock: opts.clock, workers: opts.workers, log, say: () => undefined, env: { OLLAMA_BASE_URL: 'off', ...opts.env } });
+  open.add(gateway);
+  if (fileDone) {
+    await gateway.close();
+    throw new Error('the test file ended while this gateway was starting');
+  }
   const url = gateway.url!;
   const { record: _r, key: adminKey } = await gateway.ctx.stores.keys.create({ label: 'test admin', workspaces: ['*'], permissions: ALL_PERMISSIONS, source: 'cli' });
 
@@ -91,6 +106,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     },
     request,
     close: async () => {
+      open.delete(gateway);
       await gateway.close();
     },
   };

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, startCli, tempDir, type LongRunning } from '../foundation/process';
-import { testRedisUrl } from './redis';
+import { testRedisEnv } from './redis';
 
 export interface WorkerProcesses {
   workers: LongRunning[];
@@ -23,7 +23,7 @@ export async function startWorkerProcesses(config: Record<string, unknown>, coun
   };
   try {
     for (let i = 0; i < count; i++) {
-      const p = startCli(['worker'], { cwd: dir, env: cleanEnv({ REDIS_URL: testRedisUrl(), OPENCLAW_STATE_DIR: join(dir, `state${i}`) }) });
+      const p = startCli(['worker'], { cwd: dir, env: cleanEnv({ ...testRedisEnv(), OPENCLAW_STATE_DIR: join(dir, `state${i}`) }) });
       workers.push(p);
       await p.waitFor(/Worker running/);
     }

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { testRedisUrl } from '../helpers/redis';
+import { testRedisEnv } from '../helpers/redis';
 import { cleanEnv, startCli, tempDir, type LongRunning } from '../foundation/process';
 import { API, eventually, offline, sse } from './helpers';
 
@@ -21,7 +21,7 @@ describe('messages with `openclaw worker` processes', () => {
     const dir = tempDir('openclaw-msg-workers-');
     writeFileSync(join(dir, 'openclaw.json'), JSON.stringify(CONFIG));
     for (let i = 0; i < 2; i++) {
-      const p = startCli(['worker'], { cwd: dir, env: cleanEnv({ REDIS_URL: testRedisUrl(), OPENCLAW_STATE_DIR: join(dir, `state${i}`) }) });
+      const p = startCli(['worker'], { cwd: dir, env: cleanEnv({ ...testRedisEnv(), OPENCLAW_STATE_DIR: join(dir, `state${i}`) }) });
       workers.push(p);
       await p.waitFor(/Worker running/);
     }

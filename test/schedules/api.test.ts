@@ -6,7 +6,7 @@
 import type { Queue } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { rawRedis } from '../helpers/redis';
+import { rawRedis, scanKeys } from '../helpers/redis';
 
 const STANDUP = { workspace: 'team', userId: 'standup-bot', message: 'Summarize yesterday for the standup.', cron: '0 9 * * 1-5', timezone: 'America/New_York' };
 
@@ -51,13 +51,7 @@ describe('schedules API', () => {
   });
 
   it('keeps the queue under its hash-tagged prefix', async () => {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', '*schedules*', 'COUNT', 1000);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
+    const keys = await scanKeys(redis, '*schedules*');
     const bullKeys = keys.filter((k) => !k.startsWith('oc:{sched}'));
     expect(bullKeys.length).toBeGreaterThan(0);
     for (const k of bullKeys) expect(k.startsWith('{oc:schedules}:schedules:')).toBe(true);

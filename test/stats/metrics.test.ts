@@ -7,7 +7,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { testRedisUrl } from '../helpers/redis';
+import { testRedisTarget } from '../helpers/redis';
 import { createBlockingClient } from '../../server/redis';
 import { recordFinishedMessage } from '../../server/metrics/feature';
 import { OVERHEAD_HEADER } from '../../server/metrics/overhead';
@@ -33,14 +33,14 @@ describe('GET /metrics', () => {
   beforeAll(async () => {
     gw = await startTestGateway({ config: { workspaces: [{ id: 'team' }, { id: 'ops' }] } });
     const prefix = `{oc:${TEST_QUEUE}}`;
-    queue = new Queue(TEST_QUEUE, { connection: createBlockingClient(testRedisUrl()), prefix });
+    queue = new Queue(TEST_QUEUE, { connection: createBlockingClient(testRedisTarget()), prefix });
     worker = new Worker(
       TEST_QUEUE,
       async (job: Job) => {
         if (job.name === 'bad') throw new Error('boom');
         return 'ok';
       },
-      { connection: createBlockingClient(testRedisUrl()), prefix, autorun: false },
+      { connection: createBlockingClient(testRedisTarget()), prefix, autorun: false },
     );
     gw.gateway.ctx.queues.set(TEST_QUEUE, queue);
     gw.gateway.ctx.metrics.trackWorker(TEST_QUEUE, worker);
@@ -169,7 +169,7 @@ describe('metrics.port in a worker-only process (openclaw worker)', () => {
   it('serves the open metrics port without any API port', async () => {
     const config = parseConfig({ api: { port: 0, host: '127.0.0.1' }, logging: { level: 'silent' }, metrics: { port: 0, host: '127.0.0.1' } }, {});
     config.stateDir = '/tmp/openclaw-test-state';
-    const worker = await startGateway({ config, redisUrl: testRedisUrl(), listen: false, workers: true, log: createLogger('silent') as never, say: () => undefined });
+    const worker = await startGateway({ config, redisUrl: testRedisTarget(), listen: false, workers: true, log: createLogger('silent') as never, say: () => undefined });
     try {
       expect(worker.url).toBeNull();
       const res = await fetch(`${worker.ctx.metrics.openUrl}/metrics`);

@@ -6,7 +6,7 @@
  * in the previous layout (body inside each delivery) before an upgrade is still sent.
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { rawRedis } from '../helpers/redis';
+import { rawRedis, scanKeys } from '../helpers/redis';
 import { deliveryIdFor, payloadOf } from '../../server/webhooks/service';
 import { startReceiver, poll, type Receiver } from './receiver';
 
@@ -45,12 +45,7 @@ describe('webhook fan-out storage and repair', () => {
     for (const s of subs) await poll(() => deliveries(s.id), (l) => l[0]?.status === 'delivered', 5000, 'delivered');
 
     const bodyKeys = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', '*', 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) if ((await redis.type(k)) === 'string' && ((await redis.strlen(k)) as number) > 20_000) bodyKeys.push(k);
-    } while (cursor !== '0');
+    for (const k of await scanKeys(redis, '*')) if ((await redis.type(k)) === 'string' && ((await redis.strlen(k)) as number) > 20_000) bodyKeys.push(k);
     // One copy of the body in all of Redis: the event's, byte for byte what was sent.
     expect(bodyKeys).toEqual([`oc:{whe:${e.id}}:body`]);
     expect(await redis.get(bodyKeys[0])).toBe(payloadOf(e));
