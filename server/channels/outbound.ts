@@ -14,7 +14,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
 import type { GatewayContext } from '../context';
-import { createBlockingClient } from '../redis';
+import { createBlockingClient, type RedisTarget } from '../redis';
 import { scheduleRef, type ScheduleKey, type ScheduleRun } from '../store/schedules';
 import type { ChannelName, Deliver } from './schema';
 import type { ChannelStatus } from './status';
@@ -61,9 +61,9 @@ export interface RunDelivery extends Deliver {
   error: { code: string; message: string } | null;
 }
 
-export function createChannelsQueue(redisUrl: string): Queue<ChannelJob> {
+export function createChannelsQueue(redis: RedisTarget): Queue<ChannelJob> {
   return new Queue<ChannelJob>(CHANNELS_QUEUE, {
-    connection: createBlockingClient(redisUrl, 'openclaw-channels-queue'),
+    connection: createBlockingClient(redis, 'openclaw-channels-queue'),
     prefix: PREFIX,
     defaultJobOptions: { attempts: SEND_ATTEMPTS, backoff: { type: 'exponential', delay: BACKOFF_MS }, removeOnComplete: KEEP, removeOnFail: KEEP },
   });
