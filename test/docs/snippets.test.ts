@@ -10,8 +10,8 @@
  * fails on an HTTP error, like `curl --fail-with-body`), node for JavaScript (ES modules), tsx for
  * TypeScript, python3 for Python.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -29,8 +29,12 @@ function readerProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-docs-'));
   writeFileSync(join(dir, 'package.json'), '{"name":"docs-reader","private":true,"type":"module"}\n');
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
-  mkdirSync(join(dir, 'node_modules', '@openclaw'), { recursive: true });
-  symlinkSync(join(ROOT, 'sdk', 'typescript'), join(dir, 'node_modules', '@openclaw', 'api-client'), 'dir');
+  // The SDK built from its sources into the project (not the tree's sdk/typescript/dist, which
+  // test/sdk/package.test.ts rebuilds meanwhile).
+  const sdk = join(dir, 'node_modules', '@openclaw', 'api-client');
+  cpSync(join(ROOT, 'sdk', 'typescript'), sdk, { recursive: true, filter: (src) => !/[/\\](dist|node_modules)$/.test(src) });
+  symlinkSync(join(ROOT, 'node_modules'), join(sdk, 'node_modules'), 'dir'); // its build's TypeScript
+  execFileSync(process.execPath, [join(sdk, 'scripts', 'build.mjs')], { stdio: 'pipe' });
   writeFileSync(join(dir, 'node_modules', '.bin', 'openclaw'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
   chmodSync(join(dir, 'node_modules', '.bin', 'openclaw'), 0o755);
   return dir;
@@ -65,7 +69,7 @@ function run(s: Snippet, index: number, dir: string, env: NodeJS.ProcessEnv): Pr
     let output = '';
     child.stdout.on('data', (b: Buffer) => (output += b.toString()));
     child.stderr.on('data', (b: Buffer) => (output += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
@@ -86,6 +90,7 @@ describe.each(byFile)('%s', (file, blocks) => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     requireBuild();
+    // (the SDK build below can take a while on a loaded machine)
     gw = await startTestGateway();
     dir = readerProject();
     env = {
@@ -98,7 +103,7 @@ describe.each(byFile)('%s', (file, blocks) => {
       npm_config_update_notifier: 'false',
       LOG_LEVEL: 'warn',
     };
-  });
+  }, 180_000);
   afterAll(async () => {
     await gw.close();
     rmSync(dir, { recursive: true, force: true });
@@ -108,5 +113,5 @@ describe.each(byFile)('%s', (file, blocks) => {
     const pasted = { ...block, code: block.code.replaceAll('http://localhost:3000', gw.url) };
     const { code, output } = await run(pasted, i, dir, env);
     expect({ where: `${file}:${block.line}`, code, output }).toEqual({ where: `${file}:${block.line}`, code: 0, output: expect.any(String) });
-  }, 90_000);
+  }, 180_000);
 });
