@@ -44,13 +44,16 @@ const LOCK_MS = 8_000;
 const STALL_CHECK_MS = 4_000;
 const JOB_ATTEMPTS = 3;
 
+/** Completed jobs stay for the queue dashboard (/admin/queues): the last 1,000, at most an hour. */
+export const KEEP_COMPLETED = { count: 1000, age: 3600 };
+
 export function createMessagesQueue(redisUrl: RedisTarget): Queue<MessageJobData> {
   return new Queue<MessageJobData>(MESSAGES_QUEUE, {
     connection: createBlockingClient(redisUrl, 'openclaw-messages-queue'),
     prefix: PREFIX,
     // A job that throws outside the agent (Redis gone mid-run) runs again, announced by a
     // `restart` event; after the last attempt it is concluded as worker_failed.
-    defaultJobOptions: { attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
+    defaultJobOptions: { attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: { age: 24 * 3600 } },
   });
 }
 

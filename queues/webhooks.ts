@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Feature } from '../server/features';
 import type { GatewayContext } from '../server/context';
+import { isConnectionError } from '../server/redis-watch';
 import { ConfigError } from '../server/config';
 import type Redis from 'ioredis';
 import { createBlockingClient, createDataClient } from '../server/redis';
@@ -134,7 +135,8 @@ export const webhooksFeature: Feature = {
     queueConnections.set(ctx, connection);
     // A short events stream: nothing here reads it, and each delivery writes a few entries.
     const queue = new Queue<DeliveryJobData>(WEBHOOKS_QUEUE, { connection, prefix: WEBHOOKS_PREFIX, streams: { events: { maxLen: 1000 } } });
-    queue.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'webhooks queue error'));
+    // Unreachable Redis is reported once per change by the data client (server/redis-watch.ts).
+    queue.on('error', (err) => isConnectionError(err) || ctx.log.warn({ err: { message: err.message } }, 'webhooks queue error'));
     ctx.queues.set(WEBHOOKS_QUEUE, queue as Queue);
     ctx.webhooks = new WebhookService(queue, ctx.stores.webhooks, ctx.config.webhooks, ctx.clock);
     ctx.events.addSink(ctx.webhooks.fanOut);

@@ -7,7 +7,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist/n8n');
+// N8N_PACK_OUT: build elsewhere (npm run pack stages its own copy).
+const out = process.env.N8N_PACK_OUT ?? join(root, 'dist/n8n');
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const walk = (dir) =>
@@ -19,7 +20,7 @@ const distPaths = (dir, suffix) =>
     .sort();
 
 rmSync(out, { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.n8n.json')], {
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.n8n.json'), '--outDir', join(out, 'dist')], {
   stdio: 'inherit',
 });
 
@@ -61,6 +62,6 @@ if (declared !== built) {
 writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 writeFileSync(
   join(out, 'README.md'),
-  `# n8n-nodes-openclaw\n\n${pkg.description}\n\nInstall it in n8n under Settings > Community Nodes with the name \`n8n-nodes-openclaw\`. Documentation: ${pkg.homepage}\n`,
+  `# n8n-nodes-openclaw\n\n${pkg.description}\n\nInstall this tarball (built by \`npm run pack\` in the gateway's checkout) with \`npm install <path>/n8n-nodes-openclaw-${pkg.version}.tgz\` inside \`~/.n8n/nodes\`, then restart n8n. Once published to npm: Settings > Community Nodes, name \`n8n-nodes-openclaw\`. Documentation: ${pkg.homepage}\n`,
 );
-console.log(`n8n pack built in ${relative(root, out)}: ${pkg.n8n.nodes.length} nodes, ${pkg.n8n.credentials.length} credentials`);
+console.log(`n8n pack built in ${out.startsWith(root) ? relative(root, out) : out}: ${pkg.n8n.nodes.length} nodes, ${pkg.n8n.credentials.length} credentials`);

@@ -2,7 +2,7 @@
  * buildApp(ctx) → a Fastify instance with every route registered; no listen, no globals, so
  * tests and main.ts build the same app.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -65,7 +65,9 @@ function toApiError(err: FastifyError | ApiError | Error): ApiError {
   }
   if (fe.code === 'FST_ERR_BAD_URL') return apiError('malformed_request', `malformed URL: ${fe.message}`);
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError(413, 'payload_too_large', fe.message);
-  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError(415, 'unsupported_media_type', fe.message);
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new ApiError(415, 'unsupported_media_type', `${fe.message}: send the body as JSON with the header Content-Type: application/json`);
+  }
   if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError(400, 'invalid_json', 'the request body is empty; send a JSON object');
   if (fe.statusCode === 400 && (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError)) {
     return new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${fe.message}`);
@@ -100,6 +102,8 @@ export const routesOf = (app: FastifyInstance): RouteEntry[] => ROUTES.get(app) 
 export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log,
+    // One line per request (the onResponse hook below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.api.bodyLimitBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -147,6 +151,14 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   // Requests that were already running when the drain began: their connection closes after the reply.
   app.addHook('onSend', async (_request, reply) => {
     if (ctx.shutdown.draining) reply.header('Connection', 'close');
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const ms = reply.elapsedTime;
+    request.log.info(
+      { req: { method: request.method, url: request.url }, res: { statusCode: reply.statusCode }, responseTime: ms },
+      `${request.method} ${request.url} ${reply.statusCode} ${ms.toFixed(1)} ms`,
+    );
   });
 
   app.setErrorHandler(sendError);

@@ -116,11 +116,14 @@ export const ScheduleConfigSchema = Obj({
 });
 
 export const ConfigSchema = Obj({
+  /** Where editors find this schema (`openclaw config schema`); ignored by the gateway. */
+  $schema: Type.Optional(Type.String()),
   api: Obj(
     {
       enabled: Type.Boolean({ default: true }),
       port: Int(0, { maximum: 65535, default: 3000 }),
-      host: Type.String({ default: '0.0.0.0' }),
+      /** Local only by default; HOST overrides (0.0.0.0 in a container). */
+      host: Type.String({ default: '127.0.0.1' }),
       prefix: Type.String({ pattern: '^(/[A-Za-z0-9._~-]+)+$', default: '/api/v1', description: 'e.g. /api/v1: starts with /, no trailing /' }),
       authentication: Type.Literal('bearer', { default: 'bearer' }),
       cors: Type.Optional(

@@ -1,8 +1,8 @@
 /**
  * Loads openclaw.json (cwd, OPENCLAW_CONFIG or --config), substitutes ${VAR} / ${VAR:-default}
  * from the environment in every string value, validates it against the schema (defaults filled
- * in) and applies the environment overrides (PORT / OPENCLAW_PORT, REDIS_URL, OPENCLAW_STATE_DIR,
- * LOG_LEVEL).
+ * in) and applies the environment overrides (PORT / OPENCLAW_PORT, HOST / OPENCLAW_HOST, REDIS_URL,
+ * OPENCLAW_STATE_DIR, LOG_LEVEL).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -169,6 +169,8 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
     if (config.redis.url) throw new ConfigError('redis.cluster and redis.url (REDIS_URL) are both set: give one');
   }
   if (env.OPENCLAW_STATE_DIR) config.stateDir = env.OPENCLAW_STATE_DIR;
+  const host = env.OPENCLAW_HOST ?? env.HOST;
+  if (host) config.api.host = host;
   return config;
 }
 

@@ -17,6 +17,9 @@ import { FEATURES } from './features';
 import type { GatewayContext } from './context';
 import { createModelRegistry } from './agent/providers/registry';
 import { Shutdown, settleWithin, type DrainReport } from './shutdown';
+import type { AddressInfo } from 'node:net';
+import { describeBound } from './listen-addresses';
+import { isConnectionError, RedisWatch } from './redis-watch';
 
 /**
  * After the drain (grace period + WRAP_UP_MS): how long closing may take in all, and each step at
@@ -40,6 +43,8 @@ export interface GatewayOptions {
   listen?: boolean;
   /** Where first-start announcements (the bootstrap admin key) go; default stdout. */
   say?: (line: string) => void;
+  /** How long to wait for Redis at start before giving up (default 30 s; Infinity: until it answers). */
+  redisWaitMs?: number;
   /** Environment for the model choice (OPENAI_API_KEY, OPENCLAW_MODEL, OLLAMA_BASE_URL …); default process.env. */
   env?: NodeJS.ProcessEnv;
 }
@@ -47,8 +52,10 @@ export interface GatewayOptions {
 export interface Gateway {
   ctx: GatewayContext;
   app: FastifyInstance | null;
-  /** http://host:port once listening. */
+  /** http://host:port once listening (loopback when the bind includes it). */
   url: string | null;
+  /** Every URL the server is bound to (a wildcard bind spelled out per interface); exposed: reachable from other machines. */
+  bound: { urls: string[]; exposed: boolean } | null;
   /** Set when this start created the bootstrap admin key (printed once). */
   bootstrapKey: string | null;
   /**
@@ -59,11 +66,14 @@ export interface Gateway {
   close(opts?: { graceMs?: number }): Promise<DrainReport | null>;
 }
 
-export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' | 'log' | 'clock' | 'env'>): GatewayContext {
+export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' | 'log' | 'clock' | 'env' | 'say'>): GatewayContext {
   const log = opts.log ?? (createLogger(opts.config.logging.level) as unknown as FastifyBaseLogger);
   const clock = opts.clock ?? systemClock;
   const redis = createDataClient(opts.redisUrl);
-  redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
+  // One line per state change, not one per reconnect attempt (redis-watch.ts).
+  const watch = new RedisWatch(opts.redisUrl, log, opts.say ?? sayToStdout);
+  redis.on('error', (err) => watch.error(err));
+  redis.on('ready', () => watch.connected());
   // Config providers or env keys; the agent feature's start may switch to Ollama (docs/agent.md).
   const models = createModelRegistry(opts.config, opts.env ?? process.env);
   // Features' own fields (ctx.metrics, ctx.schedules…) are set by their init() below.
@@ -88,10 +98,14 @@ export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' |
   for (const f of FEATURES) f.init?.(ctx);
   // A queue without an 'error' listener prints every reconnect attempt to stderr while Redis is away.
   for (const [name, queue] of ctx.queues) {
-    if (queue.listenerCount('error') === 0) queue.on('error', (err) => log.warn({ queue: name, err: { message: err.message } }, 'queue connection error'));
+    if (queue.listenerCount('error') === 0) queue.on('error', (err) => (isConnectionError(err) ? watch.error(err) : log.warn({ queue: name, err: { message: err.message } }, 'queue error')));
   }
+  REDIS_WATCH.set(ctx, watch);
   return ctx;
 }
+
+const sayToStdout = (line: string) => process.stdout.write(`${line}\n`);
+const REDIS_WATCH = new WeakMap<GatewayContext, RedisWatch>();
 
 /** Makes stored keys and workspaces match the config; creates the bootstrap admin key once. */
 async function syncConfig(ctx: GatewayContext): Promise<string | null> {
@@ -109,23 +123,23 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const ctx = createContext(opts);
   const runWorkers = opts.workers ?? ctx.config.workers.enabled;
   const listen = opts.listen ?? ctx.config.api.enabled;
-  const say = opts.say ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const say = opts.say ?? sayToStdout;
 
   // Listen first: until Redis and the workers are ready, API routes answer 503 `starting`.
   const app = listen ? await buildApp(ctx) : null;
   let url: string | null = null;
+  let bound: Gateway['bound'] = null;
   if (app) {
     await app.listen({ port: ctx.config.api.port, host: ctx.config.api.host });
-    const addr = app.server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : ctx.config.api.port;
-    const host = ctx.config.api.host === '0.0.0.0' || ctx.config.api.host === '::' ? '127.0.0.1' : ctx.config.api.host;
-    url = `http://${host}:${port}`;
+    const banner = describeBound(app.addresses().filter((a): a is AddressInfo => typeof a === 'object'));
+    url = banner.url;
+    bound = { urls: banner.urls, exposed: banner.exposed };
   }
 
   const stops: Array<() => Promise<void>> = [];
   let bootstrapKey: string | null = null;
   try {
-    await waitReady(ctx.redis, 30000);
+    await waitReady(ctx.redis, opts.redisWaitMs ?? 30000);
     bootstrapKey = await syncConfig(ctx);
     if (bootstrapKey) {
       const rec = await ctx.stores.keys.verify(bootstrapKey);
@@ -142,6 +156,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     throw err;
   }
   ctx.readiness.ready = true;
+  REDIS_WATCH.get(ctx)!.ready = true;
 
   let closing: Promise<DrainReport | null> | null = null;
   const close = async (graceMs: number): Promise<DrainReport> => {
@@ -170,6 +185,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     ctx,
     app,
     url,
+    bound,
     bootstrapKey,
     close(opts = {}) {
       closing ??= close(opts.graceMs ?? ctx.config.shutdown.graceMs);

@@ -35,7 +35,21 @@ export function scrubSecrets(line: string): string {
   return out;
 }
 
-/** `destination` lets tests capture the output; default stdout. */
+/**
+ * Where log lines go by default: at a terminal, pino-pretty (one short coloured line each);
+ * otherwise (pipes, files, containers, log shippers) newline-delimited JSON. LOG_FORMAT=json or
+ * pretty forces one.
+ */
+function defaultDestination(env: NodeJS.ProcessEnv = process.env): DestinationStream {
+  const pretty = env.LOG_FORMAT ? env.LOG_FORMAT === 'pretty' : process.stdout.isTTY === true;
+  if (!pretty) return pino.destination(1);
+  // Loaded only at a terminal: JSON output never pays for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const prettyStream = require('pino-pretty') as typeof import('pino-pretty');
+  return prettyStream({ colorize: process.stdout.isTTY === true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,req,res,responseTime', sync: true });
+}
+
+/** `destination` lets tests capture the output; default stdout (see defaultDestination). */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
   return pino(
     {
@@ -43,6 +57,6 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destinatio
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       hooks: { streamWrite: scrubSecrets },
     },
-    destination ?? pino.destination(1),
+    destination ?? defaultDestination(),
   );
 }

@@ -48,7 +48,7 @@ export async function runGateway(opts: StartOptions = {}): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   try {
-    gateway = await startGateway({ config, redisUrl: url, workers: opts.workersOnly ? true : undefined, listen: opts.workersOnly ? false : undefined, say });
+    gateway = await startGateway({ config, redisUrl: url, workers: opts.workersOnly ? true : undefined, listen: opts.workersOnly ? false : undefined, say, redisWaitMs: Infinity });
   } catch (err) {
     await embedded?.stop();
     throw err;
@@ -56,8 +56,18 @@ export async function runGateway(opts: StartOptions = {}): Promise<void> {
   if (stopping) return;
   const { ctx } = gateway;
   const model = ctx.defaultModel;
-  if (gateway.url) say(`Listening on ${gateway.url}${config.api.prefix} (model: ${model}${model === 'offline' ? ', the built-in deterministic model' : ''})`);
-  else say(`Worker running (model: ${model})`);
+  const modelNote = `model: ${model}${model === 'offline' ? ', the built-in deterministic model' : ''}`;
+  if (gateway.url && gateway.bound) {
+    const [first, ...more] = gateway.bound.urls;
+    say(`Listening on ${first ?? gateway.url}${config.api.prefix} (${modelNote})`);
+    if (more.length) say(`  also on ${more.map((u) => `${u}${config.api.prefix}`).join(', ')}`);
+    say(gateway.bound.exposed ? `  bound to ${config.api.host}: reachable from other machines` : `  local only; set HOST=0.0.0.0 (or api.host) to accept connections from other machines`);
+  } else say(`Worker running (${modelNote})`);
+  if (gateway.url && !gateway.bootstrapKey) {
+    // Keys are shown once; a restart prints none, so say where a lost one comes back from.
+    const count = await ctx.stores.keys.count().catch(() => null);
+    if (count !== null) say(`${count} API key${count === 1 ? '' : 's'} in Redis (shown only when made). A new one: npx openclaw api-key create --admin --label "Admin"`);
+  }
 
   // A stray rejection (a dropped connection in some library) is logged; it must not take the gateway down.
   process.on('unhandledRejection', (reason) => ctx.log.error({ err: reason }, 'unhandled rejection'));

@@ -85,10 +85,13 @@ export function parseClusterNodes(list: string | string[]): Array<{ host: string
 export async function waitReady(client: Redis, timeoutMs = 10000): Promise<void> {
   if (client.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => {
-      cleanup();
-      reject(new Error(`Redis did not become ready within ${timeoutMs} ms`));
-    }, timeoutMs);
+    // Infinity: wait as long as it takes (a timer cannot hold Infinity: it would fire at once).
+    const t = Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+          cleanup();
+          reject(new Error(`Redis did not become ready within ${timeoutMs} ms`));
+        }, timeoutMs)
+      : undefined;
     const onReady = () => {
       cleanup();
       resolve();

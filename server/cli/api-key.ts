@@ -10,10 +10,13 @@ import { createDataClient, redactUrl, waitReady } from '../redis';
 import { KeyStore, keyScopeProblem, maskKey, publicKeyView as publicView, type ApiKeyRecord } from '../store/keys';
 import { formatKeyAnnouncement } from '../auth/announce';
 import { resolveRedis } from '../embedded-redis';
+import type Redis from 'ioredis';
+import { ALL_PERMISSIONS } from '../store/keys';
+import { checkWorkspaces } from './workspace-check';
 
 export class CliError extends Error {}
 
-async function withKeyStore<T>(configPath: string | undefined, fn: (keys: KeyStore) => Promise<T>): Promise<T> {
+async function withKeyStore<T>(configPath: string | undefined, fn: (keys: KeyStore, redis: Redis) => Promise<T>): Promise<T> {
   const { config } = loadConfig({ path: configPath });
   const { url, embedded } = await resolveRedis(config, (line) => process.stderr.write(`${line}\n`), 'cli');
   const redis = createDataClient(url, 'openclaw-cli');
@@ -22,7 +25,7 @@ async function withKeyStore<T>(configPath: string | undefined, fn: (keys: KeySto
     await waitReady(redis, 5000).catch(() => {
       throw new CliError(`cannot reach Redis at ${redactUrl(url)} (is it running? check REDIS_URL)`);
     });
-    return await fn(new KeyStore(redis));
+    return await fn(new KeyStore(redis), redis);
   } finally {
     await redis.quit().catch(() => redis.disconnect());
     if (embedded?.owned) await embedded.stop();
@@ -78,6 +81,8 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
       'rate-limit': { type: 'string' },
       json: { type: 'boolean', default: false },
       config: { type: 'string' },
+      admin: { type: 'boolean', default: false },
+      'create-workspaces': { type: 'boolean', default: false },
     },
   });
   const json = values.json ?? false;
@@ -85,17 +90,22 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
   switch (sub) {
     case 'create': {
       if (!values.label) throw new CliError('--label is required, e.g. --label "My App"');
-      const workspaces = parseWorkspaces(values.workspaces);
+      // --admin: every workspace and every permission, like the key printed on first start.
+      if (values.admin && (values.workspaces !== undefined || values.permissions !== undefined)) throw new CliError('--admin already means every workspace and every permission; drop --workspaces / --permissions');
+      const workspaces = values.admin ? ['*'] : parseWorkspaces(values.workspaces);
       const scope = keyScopeProblem(workspaces, values.permissions === undefined ? undefined : list(values.permissions));
       if (scope) throw new CliError(`--permissions: ${scope}`);
       const input = {
         label: values.label,
         workspaces,
-        permissions: parsePermissions(values.permissions),
+        permissions: values.admin ? ALL_PERMISSIONS : parsePermissions(values.permissions),
         rateLimit: parseRateLimit(values['rate-limit']),
         source: 'cli' as const,
       };
-      const { key, record } = await withKeyStore(values.config, (keys) => keys.create(input));
+      const { key, record } = await withKeyStore(values.config, async (keys, redis) => {
+        await checkWorkspaces(redis, workspaces, values['create-workspaces'] ?? false, (line) => process.stderr.write(`${line}\n`));
+        return keys.create(input);
+      });
       announce(out, json, key, record);
       return;
     }

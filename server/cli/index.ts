@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
 import { VERSION } from '../version';
 import { apiKeyCommand, CliError } from './api-key';
+import { configJsonSchema } from '../config-json-schema';
 
 const USAGE = `openclaw ${VERSION}
 
@@ -11,6 +12,8 @@ Usage:
   openclaw start [--config openclaw.json]      run the gateway (HTTP API + workers)
   openclaw worker [--config openclaw.json]     run message/webhook/schedule workers only
   openclaw api-key create --label "My App" --workspaces team,admins [--permissions stats:read,…] [--rate-limit 30] [--json]
+  openclaw api-key create --label "Admin" --admin    (every workspace, every permission)
+  openclaw config schema                       print the JSON Schema of openclaw.json
   openclaw api-key list [--json]
   openclaw api-key revoke <key | masked key | id>
   openclaw api-key rotate <key | masked key | id> [--json]
@@ -35,6 +38,9 @@ async function main(argv: string[]): Promise<void> {
       return loadMain().runGateway({ configPath: configOnly(), workersOnly: true });
     case 'api-key':
       return apiKeyCommand(rest, out);
+    case 'config':
+      if (rest[0] !== 'schema') throw new CliError('usage: openclaw config schema   (prints the JSON Schema of openclaw.json)');
+      return out(JSON.stringify(configJsonSchema(), null, 2));
     case '--version':
     case 'version':
       return out(VERSION);

@@ -27,9 +27,14 @@ export function overheadMs(request: FastifyRequest, reply: FastifyReply): number
   return Math.max(0, reply.elapsedTime - request.upstreamMs);
 }
 
-/** Both headers, ready to write; values in ms with two decimals. */
+/**
+ * Both headers, ready to write; values in ms with two decimals. None when the time is unknown
+ * (a reply Fastify never timed, such as the static files of /docs): a number or no header.
+ */
 export function overheadHeaders(request: FastifyRequest, reply: FastifyReply): Record<string, string> {
-  const overhead = overheadMs(request, reply).toFixed(2);
+  const ms = overheadMs(request, reply);
+  if (!Number.isFinite(ms)) return {};
+  const overhead = ms.toFixed(2);
   const timing = [`gateway;dur=${overhead}`];
   if (request.upstreamMs > 0) timing.push(`upstream;dur=${request.upstreamMs.toFixed(2)}`);
   return { [OVERHEAD_HEADER]: overhead, 'Server-Timing': timing.join(', ') };

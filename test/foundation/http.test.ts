@@ -44,7 +44,20 @@ describe('errors and request ids', () => {
   it.each(['text/plain', 'application/xml', 'application/x-www-form-urlencoded'])('a %s body → 415 unsupported_media_type', async (type) => {
     const res = await gw.request('POST', '/api/v1/workspaces', { rawBody: 'id=x', headers: { 'content-type': type } });
     expect(res.status).toBe(415);
-    expect(res.body).toEqual({ error: { code: 'unsupported_media_type', message: expect.any(String) } });
+    expect(res.body).toEqual({ error: { code: 'unsupported_media_type', message: expect.stringContaining('Content-Type: application/json') } });
+  });
+
+  it('a body with no Content-Type → 415 saying to send application/json', async () => {
+    const res = await fetch(`${gw.url}/api/v1/workspaces`, { method: 'POST', headers: { authorization: `Bearer ${gw.adminKey}` }, body: new Uint8Array(Buffer.from('{"id":"x"}')) });
+    expect(res.status).toBe(415);
+    expect((await res.json()).error).toEqual({ code: 'unsupported_media_type', message: expect.stringContaining('Content-Type: application/json') });
+  });
+
+  it('a known path with the wrong method → 405 with Allow', async () => {
+    const res = await gw.request('PUT', '/api/v1/workspaces');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(res.body.error.code).toBe('method_not_allowed');
   });
 
   it('a schema violation → 400 validation_error naming the field', async () => {
@@ -177,5 +190,19 @@ describe('API description', () => {
     expect(await res.text()).toMatch(/swagger/i);
     const json = await fetch(`${gw.url}/docs/json`);
     expect((await json.json()).paths['/api/v1/workspaces']).toBeDefined();
+  });
+
+  it('the overhead headers are a number or absent on every page of /docs and the API', async () => {
+    const page = await (await fetch(`${gw.url}/docs/static/index.html`)).text();
+    const assets = [...page.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => `/docs/static/${m[1]}`);
+    for (const path of ['/docs', '/docs/', '/docs/static/index.html', ...assets, '/docs/json', '/api/v1/openapi.json', '/healthz', '/nope']) {
+      const res = await fetch(`${gw.url}${path}`);
+      await res.arrayBuffer();
+      const overhead = res.headers.get('x-openclaw-overhead-ms');
+      const timing = res.headers.get('server-timing');
+      if (overhead !== null) expect([path, overhead]).toEqual([path, expect.stringMatching(/^\d+\.\d{2}$/)]);
+      if (timing !== null) expect([path, timing]).toEqual([path, expect.stringMatching(/^gateway;dur=\d+\.\d{2}/)]);
+    }
+    expect(assets.length).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,13 @@ import type { INode } from 'n8n-workflow';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { ACTION, TRIGGER, TestCredentialsHelper, credentialsFor, makeWorkflow, runWebhookMethod, runWorkflow } from './engine';
 
-const example = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../examples/n8n', name), 'utf8')) as { nodes: INode[]; connections: Record<string, unknown> };
+const STICKY = 'n8n-nodes-base.stickyNote';
+/** An example workflow; its sticky note (what it needs) is checked apart from the nodes that run. */
+const example = (name: string) => {
+  const wf = JSON.parse(readFileSync(join(__dirname, '../../examples/n8n', name), 'utf8')) as { nodes: INode[]; connections: Record<string, unknown> };
+  const note = wf.nodes.find((n) => n.type === STICKY);
+  return { ...wf, nodes: wf.nodes.filter((n) => n.type !== STICKY), note: String(note?.parameters.content ?? '') };
+};
 
 describe('examples/n8n workflows', () => {
   let gw: TestGateway;
@@ -28,6 +34,10 @@ describe('examples/n8n workflows', () => {
     expect(wf.nodes[3].parameters.text).toBe('={{ $json.response }}');
     expect(Object.keys(wf.connections).sort()).toEqual(['Ask OpenClaw', 'Every weekday at 9', 'Run now']);
     const ask = wf.nodes.find((n) => n.type === ACTION)!;
+    // The note names what a fresh install lacks: the credential, the workspace the node uses, Slack.
+    expect(wf.note).toContain('OpenClaw API');
+    expect(wf.note).toContain(`**${(ask.parameters.workspace as { value: string }).value}**`);
+    expect(wf.note).toContain('Slack');
     const result = await runWorkflow(creds, [ask], { items: [{ timestamp: '2026-04-30T09:00:00+02:00' }] });
     expect(result.run.status).toBe('success');
     expect(result.output(ask.name)[0].json).toMatchObject({ messageId: expect.stringMatching(/^msg_/), response: expect.stringContaining('Summarize all GitHub commits'), finishReason: 'stop' });
@@ -36,6 +46,7 @@ describe('examples/n8n workflows', () => {
   it('events to Slack: the OpenClaw Trigger activates with its events on the gateway', async () => {
     const wf = example('agent-events-to-slack.json');
     const trigger = wf.nodes.find((n) => n.type === TRIGGER)!;
+    expect(wf.note).toContain('webhooks:write');
     const staticData: Record<string, any> = {};
     const workflow = makeWorkflow([trigger], {}, staticData);
     expect(await runWebhookMethod(creds, workflow, trigger.name, 'create', 'http://127.0.0.1:5678')).toBe(true);

