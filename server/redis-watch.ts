@@ -5,7 +5,7 @@
  * them); afterwards they are log lines (one warn, one info) for whoever collects the logs.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { redactUrl } from './redis';
+import { redactUrl, type RedisTarget } from './redis';
 
 const REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -33,7 +33,7 @@ export class RedisWatch {
   ready = false;
 
   constructor(
-    private readonly url: string,
+    private readonly url: RedisTarget,
     private readonly log: FastifyBaseLogger,
     private readonly say: (line: string) => void,
   ) {}
