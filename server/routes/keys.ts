@@ -64,7 +64,7 @@ export default async function keyRoutes(app: FastifyInstance, { ctx }: RouteOpti
   // Any valid key: what it may do (the console shows only that). Its own view, masked.
   app.get(
     '/keys/current',
-    { schema: { tags, summary: 'The key making this request: its scope and permissions (no permission needed)', response: { 200: KeyView, ...errors() } } },
+    { schema: { tags, operationId: 'getCurrentKey', summary: 'The key making this request: its scope and permissions (no permission needed)', response: { 200: KeyView, ...errors() } } },
     async (request) => publicKeyView(keyOf(request)),
   );
 
@@ -72,7 +72,7 @@ export default async function keyRoutes(app: FastifyInstance, { ctx }: RouteOpti
     '/keys',
     {
       config: { permission: 'keys:read' },
-      schema: { tags, summary: 'List active API keys (masked)', response: { 200: Type.Object({ data: Type.Array(KeyView) }), ...errors(403) } },
+      schema: { tags, operationId: 'listKeys', summary: 'List active API keys (masked)', response: { 200: Type.Object({ data: Type.Array(KeyView) }), ...errors(403) } },
     },
     async (request) => {
       requireKeyAdmin(keyOf(request), 'keys:read');
@@ -84,7 +84,7 @@ export default async function keyRoutes(app: FastifyInstance, { ctx }: RouteOpti
     '/keys',
     {
       config: { permission: 'keys:write' },
-      schema: { tags, summary: 'Create an API key (the plain key is in this answer only)', body: CreateBody, response: { 201: Created, ...errors(400, 403, 413) } },
+      schema: { tags, operationId: 'createKey', summary: 'Create an API key (the plain key is in this answer only)', body: CreateBody, response: { 201: Created, ...errors(400, 403, 413) } },
     },
     async (request, reply) => {
       const caller = keyOf(request);
@@ -109,6 +109,7 @@ export default async function keyRoutes(app: FastifyInstance, { ctx }: RouteOpti
       config: { permission: 'keys:write' },
       schema: {
         tags,
+        operationId: 'revokeKey',
         summary: 'Revoke an API key (401 at once, in every gateway process)',
         params: IdParams,
         response: { 200: Type.Object({ revoked: KeyView }), ...errors(400, 403, 404, 409) },
@@ -130,6 +131,7 @@ export default async function keyRoutes(app: FastifyInstance, { ctx }: RouteOpti
       config: { permission: 'keys:write' },
       schema: {
         tags,
+        operationId: 'rotateKey',
         summary: 'Rotate an API key: a new key with the same label and scope; the old one is revoked in the same step',
         params: IdParams,
         response: { 200: Created, ...errors(400, 403, 404, 409) },

@@ -8,4 +8,5 @@ export const OPENAPI_TAGS = [
   { name: 'stats', description: 'Usage, tokens and cost; Prometheus metrics' },
   { name: 'webhooks', description: 'Outbound webhook subscriptions (REST hooks) and their delivery logs' },
   { name: 'events', description: 'Recent events as subscriptions receive them; the `webhooks` section describes every payload' },
+  { name: 'keys', description: 'API keys: list (masked), create (shown once), revoke, rotate; keys over every workspace only' },
 ];

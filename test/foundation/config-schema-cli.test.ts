@@ -9,7 +9,17 @@ import { ConfigSchema } from '../../server/config-schema';
 import { parseConfig } from '../../server/config';
 import { runCli, ROOT } from './process';
 
-const EXAMPLE_ENV = { API_KEY_1: 'example-key-0123456789', OPENAI_API_KEY: 'sk-example', WEBHOOK_SECRET: 'whsec_example' };
+const EXAMPLE_ENV = {
+  API_KEY_1: 'example-key-0123456789',
+  OPENAI_API_KEY: 'sk-example',
+  WEBHOOK_SECRET: 'whsec_example',
+  TELEGRAM_BOT_TOKEN: '123456:telegram-example',
+  SLACK_BOT_TOKEN: 'xoxb-example',
+  SLACK_SIGNING_SECRET: 'slack-signing-example',
+  WHATSAPP_TOKEN: 'whatsapp-example',
+  WHATSAPP_VERIFY_TOKEN: 'verify-example',
+  WHATSAPP_APP_SECRET: 'app-secret-example',
+};
 
 describe('openclaw config schema', () => {
   let schema: Record<string, any>;
