@@ -27,7 +27,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** Permissions a key has when its `permissions` are not given: the chapter's seven. */
+/** Permissions a key has when its `permissions` are not given: the contract's seven. */
 export const DEFAULT_PERMISSIONS: Permission[] = [
   'messages:write',
   'messages:read',

@@ -1,6 +1,6 @@
 /**
  * Domain events: every side effect a user can subscribe to. `emit` builds the envelope
- * `{id, event, timestamp, data}` (the chapter's webhook payload plus an id) and hands it to
+ * `{id, event, timestamp, data}` (the contract's webhook payload plus an id) and hands it to
  * each registered sink (the webhooks fan-out, metrics…). Emitting never throws and never
  * makes the caller wait for a user's URL: sinks only enqueue.
  */
@@ -32,7 +32,7 @@ export interface DomainEvent<D extends Record<string, unknown> = Record<string, 
 
 export type EventSink = (event: DomainEvent) => Promise<void>;
 
-/** An event's `timestamp`: UTC ISO 8601 in whole seconds, as in the chapter's payload. */
+/** An event's `timestamp`: UTC ISO 8601 in whole seconds, as in the contract's payload. */
 export const eventTimestamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class EventBus {

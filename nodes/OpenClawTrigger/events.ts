@@ -1,6 +1,6 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-/** The chapter's six events plus the scheduler's; the gateway rejects names it does not know. */
+/** The contract's six events plus the scheduler's; the gateway rejects names it does not know. */
 export const EVENTS: INodePropertyOptions[] = [
 	// n8n's picker lists each as "On <name>": "On agent error".
 	{ name: 'Agent Error', value: 'error.agent', description: 'The agent failed to answer a message' },

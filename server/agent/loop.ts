@@ -1,7 +1,7 @@
 /**
  * The agent loop on a real model: one streamed model call per step through the provider adapter
  * (providers/chat.ts), the workspace's tools run between steps, at most maxToolSteps rounds of
- * tool calls plus the step that answers with their results. The stream becomes the chapter's
+ * tool calls plus the step that answers with their results. The stream becomes the contract's
  * events — token, tool_use, tool_result — in the order they happen. Tool failures become
  * tool_result events carrying the error (the model sees them too); provider failures end the
  * run with UpstreamError.

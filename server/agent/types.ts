@@ -1,7 +1,7 @@
 /**
  * The contract between the message pipeline (queues/messages.ts) and the agent (server/agent/):
  * the pipeline hands an AgentInput and an emit callback; the agent streams AgentEvents (the SSE
- * events of the chapter: token, tool_use, tool_result) and resolves with the AgentResult.
+ * events of the contract: token, tool_use, tool_result) and resolves with the AgentResult.
  */
 import type { Workspace } from '../store/workspaces';
 

@@ -1,4 +1,4 @@
-/** How a new key is shown, once: the chapter's `openclaw api-key create` lines (CLI and first start). */
+/** How a new key is shown, once: the contract's `openclaw api-key create` lines (CLI and first start). */
 export function formatKeyAnnouncement(key: string, label: string, workspaces: string[], createdAt: string): string[] {
   return [
     `API Key: ${key}`,

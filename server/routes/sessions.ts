@@ -1,5 +1,5 @@
 /**
- * Sessions: list (workspace/userId filters, limit/offset, total), get (the chapter's object),
+ * Sessions: list (workspace/userId filters, limit/offset, total), get (the contract's object),
  * history (messages:read; chronological; offset counts back from the newest), delete one, delete
  * a workspace's. A key sees only sessions of its workspaces (others read as 404).
  */

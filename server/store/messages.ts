@@ -55,7 +55,7 @@ const wholeMs = (ms: number) => Math.max(1, Math.round(ms));
 
 export type MessageStatus = 'queued' | 'running' | 'done' | 'error';
 
-/** The synchronous reply (the chapter's fields plus model, tokensIn, tokensOut, costUSD). */
+/** The synchronous reply (the contract's fields plus model, tokensIn, tokensOut, costUSD). */
 export interface MessageResult {
   messageId: string;
   response: string;

@@ -57,7 +57,7 @@ const R = {
 /** Turns kept per session (the history endpoint pages through them; the agent sees the last historyLimit). */
 export const MAX_STORED_TURNS = 10_000;
 
-/** The chapter's session object. */
+/** The contract's session object. */
 export interface Session {
   id: string;
   workspace: string;
@@ -175,7 +175,7 @@ function toRecord(h: Record<string, string>): SessionRecord {
   };
 }
 
-/** The chapter's object, without internal fields. */
+/** The contract's object, without internal fields. */
 export const publicSession = (s: SessionRecord): Session => ({
   id: s.id,
   workspace: s.workspace,

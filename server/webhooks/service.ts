@@ -25,7 +25,7 @@ export interface DeliveryJobData {
 
 export const BACKOFF_TYPE = 'webhook';
 
-/** The bytes a receiver gets: the chapter's payload plus the event id. */
+/** The bytes a receiver gets: the contract's payload plus the event id. */
 export const payloadOf = (e: Pick<DomainEvent, 'id' | 'event' | 'timestamp' | 'data'>) =>
   JSON.stringify({ id: e.id, event: e.event, timestamp: e.timestamp, data: e.data });
 

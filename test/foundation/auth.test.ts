@@ -68,7 +68,7 @@ describe('authentication and scopes', () => {
     expect(res.body.error.code).toBe('route_not_found');
   });
 
-  it('a key made without permissions has exactly the chapter’s seven', async () => {
+  it('a key made without permissions has exactly the contract’s seven', async () => {
     const key = await gw.createKey();
     const rec = await gw.gateway.ctx.stores.keys.verify(key);
     expect(rec!.permissions).toEqual(DEFAULT_PERMISSIONS);

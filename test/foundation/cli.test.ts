@@ -32,7 +32,7 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
     await gw.close();
   });
 
-  it('create prints exactly the chapter lines and the key works in the running gateway at once', async () => {
+  it('create prints exactly the contract lines and the key works in the running gateway at once', async () => {
     const r = await cli('create', '--label', 'My App', '--workspaces', 'team,admins');
     expect(r.code).toBe(0);
     expect(r.stderr.match(/^warning: workspace '[a-z]+' does not exist/gm)).toEqual(["warning: workspace 'team' does not exist", "warning: workspace 'admins' does not exist"]);

@@ -1,6 +1,6 @@
 /**
  * openclaw.json: where it is found, ${VAR} substitution, validation errors that name the path,
- * environment overrides, the chapter's blocks accepted verbatim, and a bad config stopping
+ * environment overrides, the contract's blocks accepted verbatim, and a bad config stopping
  * `openclaw start` (a real process) with that message.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -9,8 +9,8 @@ import { loadConfig, parseConfig, ConfigError } from '../../server/config';
 import { cleanEnv, runCli, tempDir, ROOT } from './process';
 import { spawn } from 'node:child_process';
 
-/** The chapter's "Enabling the API" block, verbatim. */
-const CHAPTER_API = `{
+/** The contract's "Enabling the API" block, verbatim. */
+const CONTRACT_API = `{
 "api": {
 "enabled": true,
 "port": 3000,
@@ -31,8 +31,8 @@ const CHAPTER_API = `{
 }
 }`;
 
-/** The chapter's "Key Scopes" key entry, verbatim. */
-const CHAPTER_SCOPED_KEY = `{
+/** The contract's "Key Scopes" key entry, verbatim. */
+const CONTRACT_SCOPED_KEY = `{
 "key": "\${READONLY_KEY}",
 "label": "Analytics Service",
 "workspaces": ["*"],
@@ -40,8 +40,8 @@ const CHAPTER_SCOPED_KEY = `{
 "rateLimit": 30
 }`;
 
-/** The chapter's "Webhooks (Outbound)" block, verbatim. */
-const CHAPTER_WEBHOOKS = `{
+/** The contract's "Webhooks (Outbound)" block, verbatim. */
+const CONTRACT_WEBHOOKS = `{
 "webhooks": {
 "outbound": [
 {
@@ -62,7 +62,7 @@ const CHAPTER_WEBHOOKS = `{
 }
 }`;
 
-const ENV = { API_KEY_1: 'oclaw_live_chapterkey0000000000000000000000', READONLY_KEY: 'readonly-key-0123456789', WEBHOOK_SECRET: 'whsec' };
+const ENV = { API_KEY_1: 'oclaw_live_contractkey0000000000000000000000', READONLY_KEY: 'readonly-key-0123456789', WEBHOOK_SECRET: 'whsec' };
 
 /** The message of the ConfigError that parsing `raw` throws. */
 function errorOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string {
@@ -189,11 +189,11 @@ describe('environment overrides', () => {
   });
 });
 
-describe('the chapter’s blocks, verbatim', () => {
+describe('the contract’s blocks, verbatim', () => {
   it('the api block, the scoped key entry and the webhooks block are accepted as written', () => {
-    const api = JSON.parse(CHAPTER_API);
-    api.api.keys.push(JSON.parse(CHAPTER_SCOPED_KEY));
-    const c = parseConfig({ ...api, ...JSON.parse(CHAPTER_WEBHOOKS) }, ENV);
+    const api = JSON.parse(CONTRACT_API);
+    api.api.keys.push(JSON.parse(CONTRACT_SCOPED_KEY));
+    const c = parseConfig({ ...api, ...JSON.parse(CONTRACT_WEBHOOKS) }, ENV);
     expect(c.api).toMatchObject({
       enabled: true,
       port: 3000,
@@ -222,7 +222,7 @@ describe('openclaw start with a bad config (real process)', () => {
 
   it('a missing variable in openclaw.json found through OPENCLAW_CONFIG', async () => {
     const cwd = tempDir();
-    writeFileSync(join(cwd, 'x.json'), CHAPTER_API);
+    writeFileSync(join(cwd, 'x.json'), CONTRACT_API);
     const r = await runCli(['start'], { cwd, env: cleanEnv({ OPENCLAW_CONFIG: 'x.json' }) });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('openclaw: api.keys[0].key: environment variable API_KEY_1 is not set (referenced as ${API_KEY_1})\n');

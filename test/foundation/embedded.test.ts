@@ -49,7 +49,7 @@ describe('embedded default (openclaw start in an empty directory)', () => {
     }
   });
 
-  it('first start prints one admin key in the CLI format and serves the chapter health object', async () => {
+  it('first start prints one admin key in the CLI format and serves the contract health object', async () => {
     const p = await start();
     const m = p.output().match(KEY_LINES);
     expect(m).not.toBeNull();

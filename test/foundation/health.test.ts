@@ -1,5 +1,5 @@
 /**
- * Health and readiness: the chapter's health object, the /healthz and /readyz probes, 503
+ * Health and readiness: the contract's health object, the /healthz and /readyz probes, 503
  * `starting` before Redis is ready, 503 `unavailable` when Redis goes away later, and recovery
  * on its own once it is back (a dedicated redis-server, stopped and restarted on one port).
  */
@@ -20,7 +20,7 @@ describe('health', () => {
     await gw.close();
   });
 
-  it('GET /api/v1/health answers the chapter object (plus model) to any valid key', async () => {
+  it('GET /api/v1/health answers the contract object (plus model) to any valid key', async () => {
     const key = await gw.createKey({ workspaces: ['team'], permissions: ['stats:read'] });
     const res = await gw.request('GET', '/api/v1/health', { key });
     expect(res.status).toBe(200);

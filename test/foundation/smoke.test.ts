@@ -9,7 +9,7 @@ describe('gateway smoke', () => {
     await gw.close();
   });
 
-  it('answers health with the chapter object', async () => {
+  it('answers health with the contract object', async () => {
     const res = await gw.request('GET', '/api/v1/health');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', version: '1.4.2', channels: {}, redis: 'connected', model: 'offline' });

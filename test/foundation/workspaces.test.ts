@@ -28,7 +28,7 @@ describe('workspaces', () => {
     await gw.close();
   });
 
-  it('POST creates the chapter’s example and answers 201 with the workspace', async () => {
+  it('POST creates the contract’s example and answers 201 with the workspace', async () => {
     const res = await gw.request('POST', '/api/v1/workspaces', { body: { id: 'new-team', label: 'New Team', agent: 'balanced', skills: ['web-search', 'memory'] } });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ ...WS, id: 'new-team', label: 'New Team', agent: 'balanced', skills: ['web-search', 'memory'], allowlist: [], source: 'api' });

@@ -27,7 +27,7 @@ describe('sending messages', () => {
   });
   const send = (body: unknown, o: { key?: string; headers?: Record<string, string> } = {}) => gw.request('POST', `${API}/messages`, { body, ...o });
 
-  it('answers with exactly the chapter fields plus model, tokensIn, tokensOut, costUSD', async () => {
+  it('answers with exactly the contract fields plus model, tokensIn, tokensOut, costUSD', async () => {
     const res = await send({ workspace: 'team', userId: 'api-user', message: 'Summarize the latest GitHub activity', context: { timezone: 'America/New_York', language: 'en' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -123,7 +123,7 @@ describe('sending messages', () => {
     expect(done.tokensUsed).toBe(done.tokensIn + done.tokensOut);
   });
 
-  it('announces message.received, session.started and message.sent with the chapter payloads, and reports once to finished hooks', async () => {
+  it('announces message.received, session.started and message.sent with the contract payloads, and reports once to finished hooks', async () => {
     events.splice(0);
     finished.splice(0);
     const res = await send({ workspace: 'team', userId: 'telegram:123456789', message: 'Here?' });

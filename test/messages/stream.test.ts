@@ -1,6 +1,6 @@
 /**
- * POST /api/v1/messages/stream and GET /api/v1/messages/{id}/stream: the chapter's SSE lines with
- * an id per event, the chapter's JavaScript client run unchanged, resuming a dropped stream with
+ * POST /api/v1/messages/stream and GET /api/v1/messages/{id}/stream: the contract's SSE lines with
+ * an id per event, the contract's JavaScript client run unchanged, resuming a dropped stream with
  * Last-Event-ID or ?after=, heartbeats, and a client that leaves without cancelling the answer.
  */
 import { runInNewContext } from 'node:vm';
@@ -11,8 +11,8 @@ import { startGatedGateway, type Gate } from './gate';
 const DONE_KEYS = ['type', 'messageId', 'tokensUsed', 'latencyMs', 'sessionId', 'finishReason', 'toolsInvoked', 'model', 'tokensIn', 'tokensOut', 'costUSD'].sort();
 const ENTRY_ID = /^\d+-\d+$/;
 
-/** The chapter's JavaScript client example, verbatim. */
-const CHAPTER_CLIENT = `async function streamMessage(message) {
+/** The contract's JavaScript client example, verbatim. */
+const CONTRACT_CLIENT = `async function streamMessage(message) {
 const res = await fetch('/api/v1/messages/stream', {
 method: 'POST',
 headers: {
@@ -86,7 +86,7 @@ describe('streaming with the offline model', () => {
     expect(got.body).toMatchObject({ status: 'done', response: answer, tokensUsed: done.tokensUsed });
   });
 
-  it('works with the chapter’s JavaScript client, unchanged', async () => {
+  it('works with the contract’s JavaScript client, unchanged', async () => {
     const out: string[] = [];
     const logs: unknown[][] = [];
     const sandbox = {
@@ -96,7 +96,7 @@ describe('streaming with the offline model', () => {
       process: { env: { OPENCLAW_API_KEY: gw.adminKey }, stdout: { write: (s: string) => out.push(s) } },
       console: { log: (...a: unknown[]) => logs.push(a) },
     };
-    await runInNewContext(CHAPTER_CLIENT, sandbox);
+    await runInNewContext(CONTRACT_CLIENT, sandbox);
     expect(out.join('')).toBe(offline('Explain Docker networking in 3 paragraphs', 1));
     expect(logs).toHaveLength(1);
     expect(logs[0][0]).toBe('\n\nDone:');

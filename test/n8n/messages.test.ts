@@ -40,7 +40,7 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
   });
 
   describe('Message', () => {
-    it("Send returns the chapter's response object and passes context through", async () => {
+    it("Send returns the contract's response object and passes context through", async () => {
       const send = node(ACTION, {
         resource: 'message',
         operation: 'send',
@@ -184,7 +184,7 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
       await gw.request('POST', '/api/v1/messages', { body: { workspace: 'ops', userId: 'opsy', message: 'ops question' } });
     });
 
-    it('Get returns the chapter session object', async () => {
+    it('Get returns the contract session object', async () => {
       const get = node(ACTION, { resource: 'session', operation: 'get', sessionId }, 'Get');
       expect((await runWorkflow(creds, [get])).output('Get')[0].json).toMatchObject({
         id: sessionId,

@@ -190,7 +190,7 @@ describe('schedule runs', () => {
     expect(got).toBeDefined();
     expect(delivery.event).toBe('schedule.completed');
     expect(delivery.data).toMatchObject({ scheduleId: 'recorded', messageId: res.body.messageId, response: expect.any(String) });
-    // The chapter's verifyWebhook accepted it (200), and so did the Standard Webhooks library.
+    // The contract's verifyWebhook accepted it (200), and so did the Standard Webhooks library.
     const hit = receiver.hits.find((h) => h.raw.includes(res.body.runId))!;
     expect(hit.status).toBe(200);
     expect(hit.standardOk).toBe(true);

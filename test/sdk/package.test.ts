@@ -1,7 +1,7 @@
 /**
  * The published shape of @openclaw/api-client: build it (ESM + CJS + .d.ts), install it by name
- * into a scratch node_modules, type-check the chapter's TypeScript snippet exactly as printed
- * against the built types, and run it (ESM) against a live gateway; the chapter's error handler
+ * into a scratch node_modules, type-check the contract's TypeScript snippet exactly as printed
+ * against the built types, and run it (ESM) against a live gateway; the contract's error handler
  * (JS) against a rate-limited key; `require()` from CommonJS; node:crypto imported by crypto.js
  * only, which the `browser` field swaps out, so a browser bundle has no Node import.
  */
@@ -17,8 +17,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 const ROOT = join(__dirname, '..', '..');
 const SDK = join(ROOT, 'sdk', 'typescript');
 
-/** The chapter's "Node.js / TypeScript" snippet, verbatim. */
-const CHAPTER_SNIPPET = `import { OpenClaw } from '@openclaw/api-client';
+/** The contract's "Node.js / TypeScript" snippet, verbatim. */
+const CONTRACT_SNIPPET = `import { OpenClaw } from '@openclaw/api-client';
 
 const client = new OpenClaw({
   baseUrl: process.env.OPENCLAW_URL ?? 'http://localhost:3000',
@@ -49,10 +49,10 @@ console.log('Total messages this month:', stats.totals.messages);
 `;
 
 /**
- * The chapter's error handling, with the elided send parameters filled in. Retries off: by
+ * The contract's error handling, with the elided send parameters filled in. Retries off: by
  * default the SDK itself waits out a rate-limit reset within maxRetryWaitMs.
  */
-const CHAPTER_ERRORS = `import { OpenClaw } from '@openclaw/api-client';
+const CONTRACT_ERRORS = `import { OpenClaw } from '@openclaw/api-client';
 const client = new OpenClaw({ baseUrl: process.env.OPENCLAW_URL, apiKey: process.env.OPENCLAW_API_KEY, maxRetries: 0 });
 for (let i = 0; i < 2; i++) {
 try {
@@ -163,9 +163,9 @@ describe('@openclaw/api-client as a package', () => {
     expect(pkg.dependencies ?? {}).toEqual({});
   });
 
-  it("type-checks the chapter's snippet as printed against the built types", () => {
-    const file = join(app, 'chapter.ts');
-    writeFileSync(file, CHAPTER_SNIPPET);
+  it("type-checks the contract's snippet as printed against the built types", () => {
+    const file = join(app, 'contract.ts');
+    writeFileSync(file, CONTRACT_SNIPPET);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ type: 'module' }));
     const program = ts.createProgram([file], {
       target: ts.ScriptTarget.ES2022,
@@ -182,10 +182,10 @@ describe('@openclaw/api-client as a package', () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it("runs the chapter's snippet (ESM build) against the live gateway", async () => {
-    const js = ts.transpileModule(CHAPTER_SNIPPET, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
-    writeFileSync(join(app, 'chapter.mjs'), js);
-    const { code, stdout, stderr } = await run('chapter.mjs', app, { OPENCLAW_URL: gw.url, OPENCLAW_API_KEY: gw.adminKey });
+  it("runs the contract's snippet (ESM build) against the live gateway", async () => {
+    const js = ts.transpileModule(CONTRACT_SNIPPET, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+    writeFileSync(join(app, 'contract.mjs'), js);
+    const { code, stdout, stderr } = await run('contract.mjs', app, { OPENCLAW_URL: gw.url, OPENCLAW_API_KEY: gw.adminKey });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const [answer, rest] = [stdout.slice(0, stdout.indexOf('\n')), stdout.slice(stdout.indexOf('\n') + 1)];
@@ -197,8 +197,8 @@ describe('@openclaw/api-client as a package', () => {
     expect(rest).toBe(`Response: ${history.data[0].content}Total messages this month: 0\n`);
   });
 
-  it("runs the chapter's error handler against a rate-limited key", async () => {
-    writeFileSync(join(app, 'errors.mjs'), CHAPTER_ERRORS);
+  it("runs the contract's error handler against a rate-limited key", async () => {
+    writeFileSync(join(app, 'errors.mjs'), CONTRACT_ERRORS);
     const { code, stdout, stderr } = await run('errors.mjs', app, { OPENCLAW_URL: gw.url, OPENCLAW_API_KEY: await gw.createKey({ rateLimit: 1 }) });
     expect(stderr).toBe('');
     expect(code).toBe(0);

@@ -1,7 +1,7 @@
 /**
  * The TS SDK against a live gateway on real Redis: workspaces through the SDK, and a typed
  * OpenClawError subclass for 400, 401, 403, 404, 409, 422, 429 (with the rate limit headers the
- * chapter reads) and 503 (a gateway that is still starting), with lower-case headers and the
+ * contract reads) and 503 (a gateway that is still starting), with lower-case headers and the
  * request id; a 503 is retried by default until the gateway is ready.
  */
 import {
@@ -94,7 +94,7 @@ describe('TypeScript SDK: workspaces and errors against the live gateway', () =>
     expect(reused).toMatchObject({ status: 422, code: 'idempotency_key_reused' });
   });
 
-  it('429: the chapter handler reads the reset time from error.headers; RateLimitError has it as resetAt', async () => {
+  it('429: the contract handler reads the reset time from error.headers; RateLimitError has it as resetAt', async () => {
     // Retries off: by default the SDK waits out a reset within maxRetryWaitMs (60 s).
     const limited = new OpenClaw({ baseUrl: gw.url, apiKey: await gw.createKey({ rateLimit: 1 }), maxRetries: 0 });
     await limited.workspaces.list();

@@ -27,7 +27,7 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
   });
   afterAll(() => gw.close());
 
-  it('sends a message and returns the chapter response object', async () => {
+  it('sends a message and returns the contract response object', async () => {
     const response = await client.messages.send({ workspace: 'team', userId: 'my-app', message: 'What is the status of our deployment?', context: { timezone: 'America/New_York', language: 'en' } });
     expect(response).toEqual({
       messageId: expect.stringMatching(/^msg_/),
@@ -170,7 +170,7 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
     const received: Array<{ event: any; delivery: string; valid: boolean }> = [];
     let arrived: () => void = () => undefined;
     const app = express();
-    // The chapter's Express handler as printed, with the SDK's (synchronous, constant-time) verifyWebhook.
+    // The contract's Express handler as printed, with the SDK's (synchronous, constant-time) verifyWebhook.
     app.post('/openclaw-events', express.raw({ type: 'application/json' }), (req, res) => {
       const sig = req.headers['x-openclaw-signature'];
       if (!verifyWebhook(req.body, sig, secret)) {
@@ -256,7 +256,7 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
     await expect(client.schedules.get('ts-standup')).rejects.toMatchObject({ status: 404 });
   });
 
-  it('verifyWebhook: chapter algorithm, any body type, tampering (synchronous: a boolean)', () => {
+  it('verifyWebhook: contract algorithm, any body type, tampering (synchronous: a boolean)', () => {
     const body = '{"event":"message.sent","data":{}}';
     const sig = signWebhook(body, 's3cret');
     expect(sig).toBe(`sha256=${require('node:crypto').createHmac('sha256', 's3cret').update(body).digest('hex')}`);

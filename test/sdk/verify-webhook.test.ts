@@ -1,9 +1,9 @@
 /**
- * The TS SDK's verifyWebhook is synchronous (a boolean, never a Promise, so the chapter's
+ * The TS SDK's verifyWebhook is synchronous (a boolean, never a Promise, so the contract's
  * `if (!verifyWebhook(…))` rejects forgeries), on node:crypto's HMAC and timingSafeEqual: an
  * RFC 4231 vector, equality with createHmac on random bytes and UTF-8 strings, every body type,
- * malformed signatures, and the chapter's Express handler as printed
- * (from test/webhooks/chapter-receiver.js: type-checked against the SDK's types, and run against
+ * malformed signatures, and the contract's Express handler as printed
+ * (from test/webhooks/contract-receiver.js: type-checked against the SDK's types, and run against
  * forged and genuine requests).
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -47,7 +47,7 @@ describe('verifyWebhook (synchronous)', () => {
   const secret = 's3cret-ключ';
   const signature = nodeSignature(body, secret);
 
-  it('returns a boolean, never a Promise, so the chapter\'s `if (!verifyWebhook(…))` rejects forgeries', () => {
+  it('returns a boolean, never a Promise, so the contract\'s `if (!verifyWebhook(…))` rejects forgeries', () => {
     const forged = `sha256=${'0'.repeat(64)}`;
     expect(verifyWebhook(body, forged, secret)).toBe(false);
     expect(verifyWebhook(body, signature, secret)).toBe(true);
@@ -111,13 +111,13 @@ describe('verifyWebhook (synchronous)', () => {
   });
 });
 
-describe("the chapter's Express handler with the SDK's verifyWebhook", () => {
-  // "Verifying Webhook Signatures": the Express handler exactly as printed, taken from the chapter's
-  // code kept verbatim in test/webhooks/chapter-receiver.js, now calling the SDK's verifyWebhook.
-  const chapterCode = readFileSync(join(__dirname, '..', 'webhooks', 'chapter-receiver.js'), 'utf8');
-  const HANDLER = chapterCode.slice(chapterCode.indexOf('// Express.js handler'), chapterCode.indexOf('  // ---- end of chapter code ----'));
+describe("the contract's Express handler with the SDK's verifyWebhook", () => {
+  // "Verifying Webhook Signatures": the Express handler exactly as printed, taken from the contract's
+  // code kept verbatim in test/webhooks/contract-receiver.js, now calling the SDK's verifyWebhook.
+  const contractCode = readFileSync(join(__dirname, '..', 'webhooks', 'contract-receiver.js'), 'utf8');
+  const HANDLER = contractCode.slice(contractCode.indexOf('// Express.js handler'), contractCode.indexOf('  // ---- end of contract code ----'));
 
-  it('is the chapter\'s synchronous check', () => {
+  it('is the contract\'s synchronous check', () => {
     expect(HANDLER).toMatch(/^\/\/ Express\.js handler\n[^]*\nif \(!verifyWebhook\(req\.body, sig, process\.env\.WEBHOOK_SECRET\)\) \{\n[^]*\n\}\);\n$/);
   });
 
@@ -128,7 +128,7 @@ const app = express();
 ${HANDLER}
 const verified: boolean = verifyWebhook(new Uint8Array(0), undefined, process.env.WEBHOOK_SECRET);
 `;
-    const file = join(__dirname, 'chapter-webhook-handler.ts'); // virtual: served by the host below
+    const file = join(__dirname, 'contract-webhook-handler.ts'); // virtual: served by the host below
     const options: ts.CompilerOptions = {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ESNext,
@@ -151,7 +151,7 @@ const verified: boolean = verifyWebhook(new Uint8Array(0), undefined, process.en
   });
 
   it('rejects forged, unsigned and wrongly keyed requests (401) and accepts a genuine one (200)', async () => {
-    const WEBHOOK_SECRET = 'whsec-chapter-0123456789';
+    const WEBHOOK_SECRET = 'whsec-contract-0123456789';
     const logged: unknown[][] = [];
     const app = express();
     const mount = new Function('app', 'express', 'process', 'console', 'verifyWebhook', HANDLER);

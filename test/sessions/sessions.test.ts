@@ -1,5 +1,5 @@
 /**
- * Session endpoints and lifecycle: list with filters, pagination and total; the chapter's session
+ * Session endpoints and lifecycle: list with filters, pagination and total; the contract's session
  * object; history pages (offset counts back from the newest); deleting one or a workspace's;
  * idle sessions ending (lazily on the next message and by the sweep); scopes and bad input.
  */
@@ -33,7 +33,7 @@ describe('sessions', () => {
   let opsUser: string;
   let aliceTokens = 0;
 
-  it('keeps the chapter object: counts, tokens, activity times', async () => {
+  it('keeps the contract object: counts, tokens, activity times', async () => {
     now = T0;
     const a1 = await send('team', 'alice', 'first question');
     now = T0 + 60_000;

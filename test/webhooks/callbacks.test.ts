@@ -1,6 +1,6 @@
 /**
  * callbackUrl on POST /api/v1/messages ("async": true): 202 at once, then the message.sent /
- * error.agent payload is POSTed to the URL through the webhooks queue: signed (the chapter's
+ * error.agent payload is POSTed to the URL through the webhooks queue: signed (the contract's
  * X-OpenClaw-Signature and Standard Webhooks headers, with callbackSecret or the generated
  * secret the 202 returned), retried on failure, logged like a delivery, and the same payload a
  * subscription gets. Bad inputs: not http(s), without async, on the stream endpoint, a private
@@ -52,7 +52,7 @@ describe('message callbacks (callbackUrl)', () => {
     const [got] = await rx.waitFor((a) => a.length >= 1, 60_000);
     expect(got.event).toBe('message.sent');
     expect(got.data).toMatchObject({ messageId, sessionId, workspace: 'team', userId: 'zap-user', response: 'Standup: all green.' });
-    expect(rx.hits[0].standardOk).toBe(true); // the chapter's handler accepted X-OpenClaw-Signature too (else not in accepted)
+    expect(rx.hits[0].standardOk).toBe(true); // the contract's handler accepted X-OpenClaw-Signature too (else not in accepted)
     expect(got.headers['webhook-id']).toMatch(/^dlv_/);
     const listed = await gw.request('GET', '/api/v1/events?type=message.sent&workspace=team&limit=1');
     expect(JSON.stringify(listed.body.data[0])).toBe(rx.hits[0].raw);

@@ -1,6 +1,6 @@
 /**
  * Events reach real local receivers with the documented payload and headers, signed so that
- * the chapter's verifyWebhook (Express handler, unchanged) and the standardwebhooks library
+ * the contract's verifyWebhook (Express handler, unchanged) and the standardwebhooks library
  * both accept them; test pings, redeliveries, scoping and filters.
  */
 import { createHmac } from 'node:crypto';
@@ -53,7 +53,7 @@ describe('webhook deliveries', () => {
   });
   beforeEach(() => rx.reset());
 
-  it('delivers every event with the chapter payload plus its id, signed both ways', async () => {
+  it('delivers every event with the contract payload plus its id, signed both ways', async () => {
     const sub = await subscribe({ url: rx.url, events: ['*'], secret: SECRET });
     const sent = [];
     for (const name of ALL_EVENTS) sent.push(await emit(name, 'team', SAMPLES[name]));
@@ -87,7 +87,7 @@ describe('webhook deliveries', () => {
     await gw.request('DELETE', `/api/v1/webhooks/${sub.id}`);
   });
 
-  it('signs with a generated whsec_ secret that the chapter code and Standard Webhooks (the secret unchanged) both accept', async () => {
+  it('signs with a generated whsec_ secret that the contract code and Standard Webhooks (the secret unchanged) both accept', async () => {
     const created = await subscribe({ url: rx.url, events: ['message.sent'] });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(created.secret.slice(6), 'base64')).toHaveLength(32);
@@ -110,7 +110,7 @@ describe('webhook deliveries', () => {
     }
   });
 
-  it('the chapter handler refuses a delivery signed with another secret (401), and it is retried and logged', async () => {
+  it('the contract handler refuses a delivery signed with another secret (401), and it is retried and logged', async () => {
     const sub = await subscribe({ url: rx.url, events: ['session.started'], secret: 'a-different-secret-123456', retries: 1 });
     await emit('session.started', 'team', SAMPLES['session.started']);
     await rx.waitForHits(2);

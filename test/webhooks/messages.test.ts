@@ -2,7 +2,7 @@
  * Real traffic, end to end: POST /api/v1/messages through the pipeline (fake OpenAI-compatible
  * upstream) reaches a real receiver as message.received, session.started and message.sent;
  * an upstream failure as error.agent; deleting the session as session.ended. Each is
- * verified by the chapter's handler and the Standard Webhooks library.
+ * verified by the contract's handler and the Standard Webhooks library.
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startFakeOpenAI } from '../fakes/openai';
@@ -40,7 +40,7 @@ describe('webhooks from real messages', () => {
   });
   beforeEach(() => rx.reset());
 
-  it('a message produces message.received, session.started and message.sent with the chapter fields', async () => {
+  it('a message produces message.received, session.started and message.sent with the contract fields', async () => {
     llm.reply({ text: 'Here is your summary...' });
     const res = await gw.request('POST', '/api/v1/messages', { key, body: { workspace: 'team', userId: 'telegram:123456789', message: 'Summarize the day' } });
     expect(res.status).toBe(200);
@@ -55,7 +55,7 @@ describe('webhooks from real messages', () => {
     expect(by('session.started').map((a) => a.data)).toEqual([
       expect.objectContaining({ sessionId, workspace: 'team', userId: 'telegram:123456789', channel: 'api' }),
     ]);
-    // The chapter's example fields, with the values the API answered.
+    // The contract's example fields, with the values the API answered.
     expect(by('message.sent').map((a) => a.data)).toEqual([
       { messageId, workspace: 'team', userId: 'telegram:123456789', channel: 'api', response: 'Here is your summary...', tokensUsed: res.body.tokensUsed, latencyMs: res.body.latencyMs, sessionId },
     ]);

@@ -1,9 +1,9 @@
 /**
- * A real webhook receiver for tests: an Express 5 app on 127.0.0.1 running the chapter's
- * verifyWebhook handler unchanged (test/webhooks/chapter-receiver.js), and verifying every
+ * A real webhook receiver for tests: an Express 5 app on 127.0.0.1 running the contract's
+ * verifyWebhook handler unchanged (test/webhooks/contract-receiver.js), and verifying every
  * request's Standard Webhooks headers with the `standardwebhooks` package. A script of
  * answers (`fail`) can make the next requests fail, hang, redirect or answer 410 before the
- * chapter handler sees them; it can be stopped and started again on the same port.
+ * contract handler sees them; it can be stopped and started again on the same port.
  */
 import express from 'express';
 import type { Server } from 'node:http';
@@ -12,7 +12,7 @@ import { Webhook } from 'standardwebhooks';
 import { standardWebhooksSecret } from '../../server/webhooks/signing';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const mountChapterHandler = require('./chapter-receiver.js') as (app: express.Express, ex: typeof express, proc: { env: Record<string, string> }, con: { log: (...a: unknown[]) => void }) => void;
+const mountContractHandler = require('./contract-receiver.js') as (app: express.Express, ex: typeof express, proc: { env: Record<string, string> }, con: { log: (...a: unknown[]) => void }) => void;
 
 export type Answer =
   | { status: number; headers?: Record<string, string>; body?: string }
@@ -22,14 +22,14 @@ export type Answer =
 export interface Hit {
   headers: Record<string, string | string[] | undefined>;
   raw: string;
-  /** What the receiver answered: the scripted status, or the chapter handler's (200 / 401). */
+  /** What the receiver answered: the scripted status, or the contract handler's (200 / 401). */
   status: number | 'hang';
   /** The Standard Webhooks library accepted the headers and body. */
   standardOk: boolean;
 }
 
 export interface Accepted {
-  /** Exactly what the chapter handler logged: `event.event`, `event.data`. */
+  /** Exactly what the contract handler logged: `event.event`, `event.data`. */
   event: string;
   data: Record<string, any>;
   /** The whole parsed body. */
@@ -43,7 +43,7 @@ export interface Receiver {
   secret: string;
   hits: Hit[];
   accepted: Accepted[];
-  /** The next requests get these answers, in order; then the chapter handler answers. */
+  /** The next requests get these answers, in order; then the contract handler answers. */
   fail(...answers: Answer[]): void;
   /** Every request gets this answer (after any scripted ones) until called with null: an outage. */
   failAll(answer: Answer | null): void;
@@ -109,7 +109,7 @@ export async function startReceiver(secret: string): Promise<Receiver> {
       accepted.push({ event, data, body: JSON.parse(hit.raw), headers: hit.headers });
     },
   };
-  mountChapterHandler(app, express, { env: { WEBHOOK_SECRET: secret } }, recorder as never);
+  mountContractHandler(app, express, { env: { WEBHOOK_SECRET: secret } }, recorder as never);
 
   let server: Server | null = null;
   let port = 0;

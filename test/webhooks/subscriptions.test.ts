@@ -139,7 +139,7 @@ describe('webhook subscriptions API', () => {
 
   describe('permissions and scope', () => {
     it('needs webhooks:read to read and webhooks:write to change', async () => {
-      const plain = await gw.createKey(); // the chapter's seven default permissions
+      const plain = await gw.createKey(); // the contract's seven default permissions
       for (const [method, path, body, key, perm] of [
         ['GET', '/webhooks', undefined, plain, 'webhooks:read'],
         ['POST', '/webhooks', { url: 'https://example.com', events: ['*'] }, reader, 'webhooks:write'],

@@ -1,4 +1,4 @@
-"""Against the live gateway: the chapter's Python snippets as printed (only base_url points at
+"""Against the live gateway: the contract's Python snippets as printed (only base_url points at
 the test gateway), the Flask pattern, stream events, async sends, sessions."""
 import contextlib
 import io
@@ -17,7 +17,7 @@ def ensure_workspace(client: OpenClaw, workspace_id: str) -> None:
             raise
 
 
-class ChapterSnippetsTest(unittest.TestCase):
+class ContractSnippetsTest(unittest.TestCase):
     def setUp(self) -> None:
         _support.env("OPENCLAW_URL")
         _support.env("OPENCLAW_API_KEY")
@@ -25,10 +25,10 @@ class ChapterSnippetsTest(unittest.TestCase):
         for ws in ("team", "analytics"):
             ensure_workspace(self.admin, ws)
 
-    def test_chapter_python_snippet(self) -> None:
+    def test_contract_python_snippet(self) -> None:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            # ── the chapter's code; base_url is the test gateway's ──
+            # ── the contract's code; base_url is the test gateway's ──
             from openclaw import OpenClaw
 
             client = OpenClaw(
@@ -51,7 +51,7 @@ class ChapterSnippetsTest(unittest.TestCase):
                 message="Write a deployment plan"
             ):
                 print(token, end="", flush=True)
-            # ── end of the chapter's code ──
+            # ── end of the contract's code ──
         printed = out.getvalue()
         self.assertIsInstance(response, MessageResult)
         self.assertTrue(response.response)
@@ -101,7 +101,7 @@ class ChapterSnippetsTest(unittest.TestCase):
         def jsonify(obj):  # type: ignore[no-untyped-def]
             return obj
 
-        # ── the chapter's view function body ──
+        # ── the contract's view function body ──
         def weekly_report():  # type: ignore[no-untyped-def]
             response = client.messages.send(
                 workspace="analytics",

@@ -53,7 +53,7 @@ class ApiObjectTest(unittest.TestCase):
 class WebhookSignatureTest(unittest.TestCase):
     body = b'{"event":"message.sent","timestamp":"2026-04-30T10:42:00Z","data":{}}'
 
-    def test_matches_the_chapter_algorithm(self) -> None:
+    def test_matches_the_contract_algorithm(self) -> None:
         expected = "sha256=" + hmac.new(b"s3cret", self.body, hashlib.sha256).hexdigest()
         self.assertEqual(sign_webhook(self.body, "s3cret"), expected)
         self.assertTrue(verify_webhook(self.body, expected, "s3cret"))

@@ -142,7 +142,7 @@ export type StreamEvent = TokenEvent | ToolUseEvent | ToolResultEvent | RestartE
 
 // ───────────────────────── sessions ─────────────────────────
 
-/** The chapter's session object. */
+/** The contract's session object. */
 export interface Session {
   /** `sess_…` or the id you chose. */
   id: string;

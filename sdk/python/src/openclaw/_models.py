@@ -180,7 +180,7 @@ class StreamEvent(ApiObject):
 
 
 class Session(ApiObject):
-    """The chapter's session object."""
+    """The contract's session object."""
 
     id: str
     workspace: str

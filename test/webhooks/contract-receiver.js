@@ -1,11 +1,11 @@
 /**
- * The API chapter's "Verifying Webhook Signatures" code, verbatim between the markers, wrapped
+ * The API contract's "Verifying Webhook Signatures" code, verbatim between the markers, wrapped
  * in a function so each test receiver mounts it on its own Express app with its own
  * `process.env.WEBHOOK_SECRET` and a `console` that records what the handler logged.
- * Plain JS on purpose: the chapter's code is JavaScript and must run unchanged.
+ * Plain JS on purpose: the contract's code is JavaScript and must run unchanged.
  */
-module.exports = function mountChapterHandler(app, express, process, console) {
-  // ---- chapter code, unchanged ----
+module.exports = function mountContractHandler(app, express, process, console) {
+  // ---- contract code, unchanged ----
 const crypto = require('crypto');
 function verifyWebhook(rawBody, signature, secret) {
 const expected = crypto
@@ -24,5 +24,5 @@ const event = JSON.parse(req.body);
 console.log('Event:', event.event, event.data);
 res.status(200).send('OK');
 });
-  // ---- end of chapter code ----
+  // ---- end of contract code ----
 };
