@@ -105,6 +105,9 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
     // One line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.api.bodyLimitBytes,
+    // The same socket buffer on every Node version (22 raised the default from 16 to 64 KiB), so a
+    // slow SSE reader is held at messages.streamBufferBytes (≥ 16 KiB), not at Node's mark.
+    http: { highWaterMark: 16 * 1024 },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
