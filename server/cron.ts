@@ -19,7 +19,8 @@ export class CronError extends Error {
 
 /** True when Intl (ICU) knows the zone, e.g. `America/New_York`, `UTC`; `+05:00` and typos are not. */
 export function isTimeZone(tz: string): boolean {
-  if (!tz || tz.length > 64) return false;
+  // Newer ICU (Node 22+) also takes offsets such as `+05:00`: not a zone name (no DST rules).
+  if (!tz || tz.length > 64 || /^[+-]/.test(tz)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
