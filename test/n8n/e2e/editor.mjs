@@ -122,7 +122,7 @@ export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiu
     await step('trigger-picker-actions', async () => {
       await pickerItem('OpenClaw').first().click();
       await page.getByText('What triggers this workflow?').waitFor({ state: 'hidden' });
-      for (const text of ['Triggers (8)', 'On message sent', 'On agent error', 'On schedule failed', 'Actions (16)']) {
+      for (const text of ['Triggers (9)', 'On message sent', 'On agent error', 'On schedule failed', 'Actions (16)']) {
         await expectVisible(creator().getByText(text, { exact: true }), `"${text}" among OpenClaw's triggers and actions`);
       }
     });
