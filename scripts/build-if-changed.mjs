@@ -1,11 +1,12 @@
 // `npm start` / `npm run worker`: build only when a source changed since the last build, so a
-// restart costs the gateway's own start and nothing more. The check compares modification times
+// restart costs the gateway's own start and nothing more; then run the CLI command given
+// (`start`, `worker`) in this same process, sparing a second Node start-up. The check compares modification times
 // of the gateway's and the SDK's sources (and the files that shape the build) with a stamp written
 // after a successful `npm run build`; anything newer, or no stamp, runs the full build.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAMP = join(root, 'dist', '.build-stamp');
@@ -32,5 +33,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   } else if (isStale()) {
     process.stderr.write('sources changed since the last build: building…\n');
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  }
+  if (process.argv[2]) {
+    const cli = join(root, 'dist', 'server', 'cli', 'index.js');
+    process.argv = [process.argv[0], cli, ...process.argv.slice(2)];
+    await import(pathToFileURL(cli).href);
   }
 }

@@ -15,7 +15,8 @@ import { clientErrorHandler, MethodIndex } from './http-errors';
 import authPlugin from './auth/plugin';
 import overheadPlugin, { OVERHEAD_HEADER } from './metrics/overhead';
 import httpMetricsPlugin from './metrics/http';
-import { describeValidationError, validatorCompiler } from './validation';
+import { describeValidationError } from './validation';
+import { lazySchemaCompilers } from './schema-compilers';
 import { registerRoutes } from './routes';
 import { ErrorSchema } from './routes/schemas';
 
@@ -100,7 +101,9 @@ const ROUTES = new WeakMap<FastifyInstance, RouteEntry[]>();
 export const routesOf = (app: FastifyInstance): RouteEntry[] => ROUTES.get(app) ?? [];
 
 export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
+  const schemas = lazySchemaCompilers();
   const app = Fastify({
+    schemaController: schemas.schemaController,
     loggerInstance: ctx.log,
     // One line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -135,7 +138,8 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
       if (method !== 'HEAD') routes.push({ method, url: r.url, hidden: !!(r.schema as { hide?: boolean } | undefined)?.hide });
     }
   });
-  app.setValidatorCompiler(validatorCompiler);
+  schemas.adopt(app);
+  app.setValidatorCompiler(schemas.lazyValidator);
   app.addSchema(ErrorSchema);
   // Only JSON bodies: text/plain and anything else get 415 instead of reaching a handler as a string.
   app.removeContentTypeParser('text/plain');

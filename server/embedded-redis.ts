@@ -116,6 +116,8 @@ export interface SpawnRedisOptions {
   detached?: boolean;
   /** Memory limit in bytes; writes past it fail with OOM (policy noeviction: queue data is never evicted). */
   maxmemoryBytes?: number;
+  /** Work to overlap with redis-server's own start (called once it is spawned, before it answers). */
+  whileStarting?: () => void;
 }
 
 /** `redis.maxmemory` ("512mb", "25%", "1gb", a byte count) → bytes. */
@@ -138,6 +140,7 @@ export async function spawnRedis(opts: SpawnRedisOptions = {}): Promise<{ child:
   if (opts.databases) args.push('--databases', String(opts.databases));
   if (opts.maxmemoryBytes) args.push('--maxmemory', String(opts.maxmemoryBytes), '--maxmemory-policy', 'noeviction');
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
+  opts.whileStarting?.();
   let output = '';
   const collect = (b: Buffer) => {
     output = (output + b.toString()).slice(-2000);
@@ -198,7 +201,7 @@ async function acquireLock(path: string, timeoutMs = 30000): Promise<() => void>
  * started one to finish with it, shut down an orphan (its owner was killed), otherwise start a
  * new one. `stop()` stops it only if this process started it.
  */
-export async function startEmbeddedRedis(stateDir: string, say: Say, role: OwnerRole = 'gateway', maxmemory = '25%'): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(stateDir: string, say: Say, role: OwnerRole = 'gateway', maxmemory = '25%', whileStarting?: () => void): Promise<EmbeddedRedis> {
   const dataDir = join(stateDir, 'redis');
   mkdirSync(dataDir, { recursive: true });
   const runtimePath = join(stateDir, 'redis.json');
@@ -234,7 +237,7 @@ export async function startEmbeddedRedis(stateDir: string, say: Say, role: Owner
 
     // Own process group: a terminal's Ctrl-C reaches the gateway, which then stops Redis last.
     // A memory limit that refuses writes (503) rather than evicting: queues and outboxes must never lose keys.
-    const spawned = await spawnRedis({ dir: dataDir, persist: true, say, detached: true, maxmemoryBytes: maxmemoryBytes(maxmemory) });
+    const spawned = await spawnRedis({ dir: dataDir, persist: true, say, detached: true, maxmemoryBytes: maxmemoryBytes(maxmemory), whileStarting });
     const record: RuntimeFile = { pid: spawned.child.pid!, port: spawned.port, ownerPid: process.pid, role };
     writeFileSync(runtimePath, JSON.stringify(record));
     return {
@@ -255,9 +258,10 @@ export async function resolveRedis(
   config: { redis: { url?: string; maxmemory?: string; cluster?: Omit<RedisClusterTarget['cluster'], 'nodes'> & { nodes: string[] } }; stateDir?: string },
   say: Say,
   role: OwnerRole = 'gateway',
+  whileStarting?: () => void,
 ): Promise<{ url: RedisTarget; embedded: EmbeddedRedis | null }> {
   if (config.redis.url) return { url: config.redis.url, embedded: null };
   if (config.redis.cluster) return { url: { cluster: { ...config.redis.cluster, nodes: parseClusterNodes(config.redis.cluster.nodes) } }, embedded: null };
-  const embedded = await startEmbeddedRedis(config.stateDir!, say, role, config.redis.maxmemory);
+  const embedded = await startEmbeddedRedis(config.stateDir!, say, role, config.redis.maxmemory, whileStarting);
   return { url: embedded.url, embedded };
 }

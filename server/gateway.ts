@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock';
 import { createLogger } from './logger';
 import { VERSION } from './version';
 import { buildApp } from './app';
+import { warmRouteSchemas } from './schema-compilers';
 import { formatKeyAnnouncement } from './auth/announce';
 import { FEATURES } from './features';
 import type { GatewayContext } from './context';
@@ -157,6 +158,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
   ctx.readiness.ready = true;
   REDIS_WATCH.get(ctx)!.ready = true;
+  if (app) warmRouteSchemas(app);
 
   let closing: Promise<DrainReport | null> | null = null;
   const close = async (graceMs: number): Promise<DrainReport> => {

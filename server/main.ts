@@ -6,7 +6,10 @@
 import { loadConfig } from './config';
 import { resolveRedis } from './embedded-redis';
 import { redactUrl } from './redis';
-import { startGateway, type Gateway } from './gateway';
+import type { Gateway } from './gateway';
+
+// The gateway's modules take about a second of CPU to load: loaded while redis-server starts, not after.
+const loadGateway = () => require('./gateway') as typeof import('./gateway');
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -17,7 +20,8 @@ export interface StartOptions {
 
 export async function runGateway(opts: StartOptions = {}): Promise<void> {
   const { config, file } = loadConfig({ path: opts.configPath });
-  const { url, embedded } = await resolveRedis(config, say);
+  const { url, embedded } = await resolveRedis(config, say, 'gateway', loadGateway);
+  const { startGateway } = loadGateway();
   say(`OpenClaw Gateway — config: ${file ?? '(none: defaults)'}; redis: ${embedded ? `embedded (${config.stateDir})` : redactUrl(url)}`);
   // Signals are handled from here on, even while starting (e.g. waiting for Redis), so the
   // embedded redis-server is never left behind by a Ctrl-C.
