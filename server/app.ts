@@ -62,22 +62,22 @@ function toApiError(err: FastifyError | ApiError | Error): ApiError {
   const fe = err as FastifyError;
   if (fe.validation) {
     const { message, field } = describeValidationError(fe.validation as never, fe.validationContext);
-    return new ApiError(400, 'validation_error', message, {}, { field });
+    return new ApiError('validation_error', message, {}, { field });
   }
   if (fe.code === 'FST_ERR_BAD_URL') return apiError('malformed_request', `malformed URL: ${fe.message}`);
-  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError(413, 'payload_too_large', fe.message);
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('payload_too_large', fe.message);
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return new ApiError(415, 'unsupported_media_type', `${fe.message}: send the body as JSON with the header Content-Type: application/json`);
+    return new ApiError('unsupported_media_type', `${fe.message}: send the body as JSON with the header Content-Type: application/json`);
   }
-  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError(400, 'invalid_json', 'the request body is empty; send a JSON object');
+  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError('invalid_json', 'the request body is empty; send a JSON object');
   if (fe.statusCode === 400 && (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError)) {
-    return new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${fe.message}`);
+    return new ApiError('invalid_json', `the request body is not valid JSON: ${fe.message}`);
   }
   if (isRedisDown(err)) return unavailable('the gateway cannot reach Redis right now; retry shortly', 'unavailable', 5);
   const refusal = redisRefusal(err);
   if (refusal) return unavailable(`${refusal}; retry shortly`, 'unavailable', 5);
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new ApiError(fe.statusCode, 'invalid_request', fe.message);
-  return new ApiError(500, 'internal_error', 'internal error; the gateway logged the details');
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return ApiError.framework(fe.statusCode, fe.message);
+  return new ApiError('internal_error', 'internal error; the gateway logged the details');
 }
 
 function sendError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {

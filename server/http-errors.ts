@@ -6,16 +6,16 @@
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import FindMyWay from 'find-my-way';
-import { ERROR_CODES, type CatalogueCode } from './errors';
+import { ERROR_CODES, type ErrorCode } from './errors';
 
 /** Node's parser error → our code: 431 for oversize headers, 408 for a slow client, else 400. */
-function codeOf(err: NodeJS.ErrnoException): CatalogueCode {
+function codeOf(err: NodeJS.ErrnoException): ErrorCode {
   if (err.code === 'HPE_HEADER_OVERFLOW') return 'headers_too_large';
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'request_timeout';
   return 'malformed_request';
 }
 
-const MESSAGES: Partial<Record<CatalogueCode, string>> = {
+const MESSAGES: Partial<Record<ErrorCode, string>> = {
   headers_too_large: 'the request headers are too large (at most 16 KiB in all)',
   request_timeout: 'the request was not received in time',
   malformed_request: 'malformed HTTP request: check the request line, the header syntax and Content-Length',

@@ -34,7 +34,7 @@ export interface ScheduleJobData {
 export type ScheduleInput = Omit<ScheduleDefinition, 'sessionId' | 'enabled'> & { id?: string; sessionId?: string | null; enabled?: boolean };
 export type SchedulePatch = Partial<Omit<ScheduleDefinition, 'sessionId'>> & { sessionId?: string | null };
 
-const invalid = (field: string, message: string) => new ApiError(400, 'validation_error', message, {}, { field });
+const invalid = (field: string, message: string) => new ApiError('validation_error', message, {}, { field });
 
 /** Finished jobs kept for inspection; the run history lives in the schedule store. */
 const KEEP = { count: 100 };

@@ -85,7 +85,7 @@ export default fp(async function auth(app: FastifyInstance, opts: { ctx: Gateway
       reply.header('X-RateLimit-Reset', rl.reset);
       if (!rl.allowed) {
         const retryAfter = Math.max(1, rl.reset - Math.floor(now / 1000));
-        throw new ApiError(429, 'rate_limited', `rate limit of ${limit} requests per minute exceeded; retry after ${retryAfter} s`, {
+        throw new ApiError('rate_limited', `rate limit of ${limit} requests per minute exceeded; retry after ${retryAfter} s`, {
           'Retry-After': String(retryAfter),
         });
       }

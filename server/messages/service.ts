@@ -97,7 +97,7 @@ export class MessageService {
       const receivedAt = clock.now();
       const session = await this.resolveSession(input.workspace, input.userId, channel, input.sessionId, currentId);
       const seq = await stores.sessions.enqueue(session, messageId);
-      if (seq === null) throw new ApiError(409, 'session_deleted', `session '${session.id}' was deleted while this message arrived; send it again`);
+      if (seq === null) throw new ApiError('session_deleted', `session '${session.id}' was deleted while this message arrived; send it again`);
       failpoint('message.placed'); // the fault suite dies here: the repair sweep must release the place
       await Promise.all([
         stores.messages.create(
@@ -135,14 +135,14 @@ export class MessageService {
   /** The first message sent with this Idempotency-Key (it may still be being enqueued). */
   private async replay(first: { messageId: string; fingerprint: string }, claim: IdempotencyClaim): Promise<Submitted> {
     if (first.fingerprint !== claim.fingerprint) {
-      throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used with a different request body; use a new key');
+      throw new ApiError('idempotency_key_reused', 'this Idempotency-Key was already used with a different request body; use a new key');
     }
     for (let i = 0; i < 100; i++) {
       const rec = await this.get(first.messageId);
       if (rec) return { messageId: rec.id, sessionId: rec.sessionId, status: rec.status, replayed: true };
       await sleep(20);
     }
-    throw new ApiError(409, 'idempotency_result_unavailable', `the message first sent with this Idempotency-Key (${first.messageId}) is no longer stored`);
+    throw new ApiError('idempotency_result_unavailable', `the message first sent with this Idempotency-Key (${first.messageId}) is no longer stored`);
   }
 
   /** The session a message goes to: the given id (created when new), else the user's current one. */
@@ -153,7 +153,7 @@ export class MessageService {
       // Ids are per workspace (another workspace's `standup` is another session): only another
       // user of this workspace can hold it.
       if (!created && session.userId !== userId) {
-        throw new ApiError(409, 'session_conflict', `sessionId '${sessionId}' belongs to another user of workspace '${workspace}'; use another id`);
+        throw new ApiError('session_conflict', `sessionId '${sessionId}' belongs to another user of workspace '${workspace}'; use another id`);
       }
       if (created || (await sessions.reopen(session))) await this.announce('session.started', session);
       return session;

@@ -93,7 +93,7 @@ export default async function keyRoutes(app: FastifyInstance, { ctx }: RouteOpti
       const workspaces = body.workspaces ?? ['*'];
       const permissions = body.permissions;
       const scope = keyScopeProblem(workspaces, permissions);
-      if (scope) throw new ApiError(400, 'validation_error', `permissions: ${scope}`, {}, { field: 'permissions' });
+      if (scope) throw new ApiError('validation_error', `permissions: ${scope}`, {}, { field: 'permissions' });
       const beyond = (permissions ?? DEFAULT_PERMISSIONS).find((p) => !caller.permissions.includes(p));
       if (beyond) throw forbidden(`this API key cannot grant '${beyond}', which it does not hold itself`, 'missing_permission');
       const { key, record } = await keys.create({ label: body.label, workspaces, permissions, rateLimit: body.rateLimit ?? null, source: 'cli' });

@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteOptions } from '.';
 import { coversWorkspace, keyOf, requireWorkspace } from '../auth/permissions';
-import { ApiError, apiError, badRequest, forbidden, invalidField, notFound } from '../errors';
+import { ApiError, apiError, badRequest, errorCodeOr, forbidden, invalidField, notFound } from '../errors';
 import { CLIENT_ID_PATTERN, newId } from '../ids';
 import { isTimeZone } from '../cron';
 import { fingerprint, type IdempotencyClaim } from '../store/idempotency';
@@ -227,12 +227,12 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       const outcome = await ctx.shutdown.track(ctx.messages.outcome(sent.messageId, waitMs(), stopping), cutShort);
       reportUpstreamTime(request, performance.now() - waitStarted); // the worker's time, not gateway overhead
       if (!outcome && ctx.shutdown.over) {
-        throw new ApiError(503, 'shutting_down', `this gateway stopped before the answer was ready; the message goes on: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, { 'Retry-After': '2', Connection: 'close' }, { messageId: sent.messageId });
+        throw new ApiError('shutting_down', `this gateway stopped before the answer was ready; the message goes on: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, { 'Retry-After': '2', Connection: 'close' }, { messageId: sent.messageId });
       }
       if (!outcome) {
-        throw new ApiError(504, 'timeout', `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, {}, { messageId: sent.messageId });
+        throw new ApiError('timeout', `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, {}, { messageId: sent.messageId });
       }
-      if (outcome.status === 'error') throw new ApiError(outcome.error.status, outcome.error.code, outcome.error.message, {}, { messageId: sent.messageId });
+      if (outcome.status === 'error') throw new ApiError(errorCodeOr(outcome.error.code, 'agent_error'), outcome.error.message, {}, { messageId: sent.messageId });
       return outcome.result;
     },
   );

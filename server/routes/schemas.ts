@@ -1,11 +1,13 @@
 /** Schemas shared by routes: the one error shape and reusable fragments. */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { ERROR_CODES } from '../errors';
 
 export const ErrorSchema = Type.Object(
   {
     error: Type.Object(
       {
-        code: Type.String({ description: 'Stable machine-readable code, e.g. `validation_error`, `rate_limited`' }),
+        // The catalogue's codes, so generated clients get them as an enum (docs/api.md has their meanings).
+        code: Type.String({ enum: Object.keys(ERROR_CODES), description: 'Stable machine-readable code from the error catalogue, e.g. `validation_error`, `rate_limited`' }),
         message: Type.String({ description: 'What went wrong, for humans' }),
         field: Type.Optional(Type.String({ description: 'The request field at fault (validation errors)' })),
       },

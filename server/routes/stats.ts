@@ -16,7 +16,7 @@ export const MAX_PERIOD_DAYS = 366;
 const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const invalid = (field: string, message: string) => new ApiError(400, 'validation_error', `${field}: ${message}`, {}, { field });
+const invalid = (field: string, message: string) => new ApiError('validation_error', `${field}: ${message}`, {}, { field });
 
 function parseDate(field: string, value: string): number {
   const t = Date.parse(`${value}T00:00:00Z`);

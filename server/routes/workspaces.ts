@@ -94,12 +94,12 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
       const agent = body.agent ?? 'balanced';
       const presets = presetNames(ctx.config);
       if (!presets.includes(agent)) {
-        throw new ApiError(400, 'validation_error', `agent: unknown agent preset '${agent}'; known: ${presets.join(', ')}`, {}, { field: 'agent' });
+        throw new ApiError('validation_error', `agent: unknown agent preset '${agent}'; known: ${presets.join(', ')}`, {}, { field: 'agent' });
       }
       const skills = [...new Set(body.skills ?? [])];
       const unknown = skills.filter((s) => !isSkill(s));
       if (unknown.length) {
-        throw new ApiError(400, 'validation_error', `skills: unknown skill '${unknown[0]}'; known: ${SKILLS.join(', ')}`, {}, { field: 'skills' });
+        throw new ApiError('validation_error', `skills: unknown skill '${unknown[0]}'; known: ${SKILLS.join(', ')}`, {}, { field: 'skills' });
       }
       const ws = await workspaces.create({ id: body.id, label: body.label ?? body.id, agent, skills, allowlist: [] });
       if (!ws) throw conflict(`workspace '${body.id}' already exists`, 'already_exists');

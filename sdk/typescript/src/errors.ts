@@ -5,6 +5,8 @@
  * `error.status` and `error.headers` keep working on all of them.
  */
 
+import { ERROR_CODE_STATUS, type GatewayErrorCode } from './error-codes.js';
+
 /** Error codes the SDK itself produces (the gateway's codes come from its error bodies). */
 export type ClientErrorCode =
   | 'connection_error'
@@ -47,7 +49,7 @@ export class OpenClawError extends Error {
   /** HTTP status of the response; 0 when no response arrived (network error, timeout, abort). */
   readonly status: number;
   /** Stable machine-readable code, e.g. `rate_limited`, `invalid_api_key`, `not_found`, `timeout`. */
-  readonly code: string;
+  readonly code: GatewayErrorCode | ClientErrorCode | (string & {});
   /** Response headers with lower-case names, e.g. `headers['x-ratelimit-reset']`. Empty without a response. */
   readonly headers: Record<string, string>;
   /** The gateway's `X-Request-Id` for this request (quote it in bug reports), or null. */
@@ -199,10 +201,8 @@ export function errorFromResponse(status: number, headers: Record<string, string
   return makeError({ status, code, message, headers, field, body });
 }
 
-const STATUS_OF_CODE: Record<string, number> = { upstream_error: 502, timeout: 504, message_timeout: 504, unavailable: 503 };
-
 /**
  * The HTTP status a failure reported inside a 200 reply (a stream's `error` event, a failed
- * async message) would have had as an ordinary error response: 502 for `upstream_error`, …, else 500.
+ * async message) would have had as an ordinary error response (the gateway's catalogue), else 500.
  */
-export const statusOfCode = (code: string): number => STATUS_OF_CODE[code] ?? 500;
+export const statusOfCode = (code: string): number => (ERROR_CODE_STATUS as Record<string, number>)[code] ?? 500;

@@ -23,6 +23,7 @@ export {
   type OpenClawErrorInit,
 } from './errors.js';
 export { MessageStream } from './stream.js';
+export { ERROR_CODE_STATUS, type GatewayErrorCode } from './error-codes.js';
 export { Page, PagePromise, type PageBody } from './pagination.js';
 export { verifyWebhook, signWebhook, unwrapWebhook, signStandardWebhook, type RawBody, type WebhookHeaders, type UnwrapOptions } from './webhook.js';
 export type * from './webhook-events.js';

@@ -4,6 +4,7 @@
     client = OpenClaw()  # OPENCLAW_BASE_URL (or OPENCLAW_URL) and OPENCLAW_API_KEY from the environment
 """
 from ._client import OpenClaw
+from ._error_codes import ERROR_CODE_STATUS
 from ._errors import (
     APIConnectionError,
     APITimeoutError,
@@ -82,7 +83,7 @@ from ._webhook import sign_standard_webhook, sign_webhook, unwrap_webhook, verif
 
 __all__ = [
     "OpenClaw", "OpenClawError", "MessageStream", "verify_webhook", "sign_webhook", "unwrap_webhook", "sign_standard_webhook",
-    "retry_delay", "ApiObject", "Page", "__version__",
+    "retry_delay", "ApiObject", "Page", "__version__", "ERROR_CODE_STATUS",
     "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError",
     "RateLimitError", "InternalServerError", "APIConnectionError", "APITimeoutError", "WebhookVerificationError",
     "WebhookEvent", "AnyWebhookEvent", "MessageReceivedEvent", "MessageSentEvent", "SessionStartedEvent", "SessionEndedEvent",

@@ -9,12 +9,12 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Dict, Mapping, Optional, Type
 
-_STATUS_OF_CODE = {"upstream_error": 502, "timeout": 504, "message_timeout": 504, "unavailable": 503}
+from ._error_codes import ERROR_CODE_STATUS
 
 
 def status_of_code(code: str) -> int:
     """The HTTP status a failure reported inside a 200 reply (a stream's error event) would have had."""
-    return _STATUS_OF_CODE.get(code, 500)
+    return ERROR_CODE_STATUS.get(code, 500)
 
 
 class OpenClawError(Exception):
