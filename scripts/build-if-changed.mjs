@@ -27,16 +27,19 @@ export function isStale() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  if (process.argv[2] === '--stamp') {
+  const command = process.argv.slice(2);
+  if (command[0] === '--stamp') {
     // After a successful build (the last step of `npm run build`).
     writeFileSync(STAMP, `${new Date().toISOString()}\n`);
-  } else if (isStale()) {
-    process.stderr.write('sources changed since the last build: building…\n');
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-  }
-  if (process.argv[2]) {
-    const cli = join(root, 'dist', 'server', 'cli', 'index.js');
-    process.argv = [process.argv[0], cli, ...process.argv.slice(2)];
-    await import(pathToFileURL(cli).href);
+  } else {
+    if (isStale()) {
+      process.stderr.write('sources changed since the last build: building…\n');
+      execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+    }
+    if (command.length) {
+      const cli = join(root, 'dist', 'server', 'cli', 'index.js');
+      process.argv = [process.argv[0], cli, ...command];
+      await import(pathToFileURL(cli).href);
+    }
   }
 }

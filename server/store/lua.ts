@@ -1,9 +1,17 @@
 /**
  * A Lua script sent by its SHA1 (EVALSHA) and only sent whole (EVAL) when the server does not
  * have it cached yet (NOSCRIPT: first use, or after a restart or SCRIPT FLUSH). Saves sending
- * and hashing the source on every call of a hot path.
+ * and hashing the source on every call of a hot path. Not ioredis `defineCommand`: with
+ * `enableAutoPipelining` a command defined after a client's first auto-pipeline breaks that
+ * pipeline's replies, and stores define theirs lazily.
+ *
+ * Short scripts sit beside their store as template strings; longer ones live in
+ * `server/store/lua/<name>.lua` with a KEYS / ARGV / returns header, in the style of BullMQ's
+ * `src/commands/`.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type Redis from 'ioredis';
 
 export class LuaScript {
@@ -11,6 +19,11 @@ export class LuaScript {
 
   constructor(private readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  /** `server/store/lua/<name>.lua` (copied beside the built store by `npm run build`). */
+  static file(name: string): LuaScript {
+    return new LuaScript(readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8'));
   }
 
   async run(redis: Redis, keys: string[], args: Array<string | number> = []): Promise<unknown> {

@@ -166,52 +166,11 @@ redis.call('SADD', KEYS[7], ARGV[3])
 return 1
 `);
 
-// Records a run: replaces the entry with the same runId (running → finished) or prepends it.
-const RECORD_RUN_LUA = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local run = ARGV[1]
-local runId = ARGV[2]
-local list = redis.call('LRANGE', KEYS[2], 0, -1)
-local found = false
-for i, raw in ipairs(list) do
-  if cjson.decode(raw)['runId'] == runId then
-    redis.call('LSET', KEYS[2], i - 1, run)
-    found = true
-    break
-  end
-end
-if not found then
-  redis.call('LPUSH', KEYS[2], run)
-  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
-  redis.call('HINCRBY', KEYS[1], 'runCount', 1)
-end
-local newest = redis.call('LINDEX', KEYS[2], 0)
-redis.call('HSET', KEYS[1], 'lastRun', newest)
-return 1
-`);
+// Records a run (running -> finished, or a new one): server/store/lua/schedules-record-run.lua.
+const RECORD_RUN_LUA = LuaScript.file('schedules-record-run');
 
-// Moves schedules stored before ids were per workspace (KEYS[1], the legacy set of ids) to their
-// workspace's keys. Every key is in the {sched} slot (named here from the prefix, as BullMQ's
-// scripts do), so the whole move is one atomic step: gateways starting together move them once.
-// KEYS: legacy set, refs. Returns {id, workspace, …} of the moved ones (their job schedulers move next).
-const MIGRATE_LUA = new LuaScript(`
-local moved = {}
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local old = 'oc:{sched}:s:' .. id
-  local ws = redis.call('HGET', old, 'workspace')
-  if ws then
-    local ref = ws .. '/' .. id
-    redis.call('RENAME', old, 'oc:{sched}:s:' .. ref)
-    if redis.call('EXISTS', 'oc:{sched}:runs:' .. id) == 1 then redis.call('RENAME', 'oc:{sched}:runs:' .. id, 'oc:{sched}:runs:' .. ref) end
-    redis.call('SADD', KEYS[2], ref)
-    if redis.call('HGET', 'oc:{sched}:s:' .. ref, 'source') == 'api' then redis.call('SADD', 'oc:{sched}:api:' .. ws, id) end
-    table.insert(moved, id)
-    table.insert(moved, ws)
-  end
-  redis.call('SREM', KEYS[1], id)
-end
-return moved
-`);
+// Moves schedules stored before ids were per workspace: server/store/lua/schedules-migrate.lua.
+const MIGRATE_LUA = LuaScript.file('schedules-migrate');
 
 /** A create or move was refused: the id is taken in the workspace, or the workspace is full. */
 export type Refusal = { refused: 'taken' } | { refused: 'full'; held: number };

@@ -153,34 +153,8 @@ if KEYS[2] then redis.call('INCR', KEYS[2]) end
 return 1
 `);
 
-// Creates an API subscription unless a workspace it covers already holds `cap` API subscriptions
-// (one counts toward every workspace of its filter, or of its scope when unfiltered; '*' is one
-// bucket): the count and the write in one step, so concurrent creates never pass the cap. The
-// subscription hashes are named from the prefix: all of them are in the {wh} slot.
-// KEYS: new subscription, all, version. ARGV: cap, covered workspaces JSON, hash prefix, id,
-// field, value, … Returns 1 created, or {workspace, held} for the first full workspace.
-const CREATE_CAPPED = new LuaScript(`
-local covers = cjson.decode(ARGV[2])
-local held = {}
-for _, w in ipairs(covers) do held[w] = 0 end
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  local h = redis.call('HMGET', ARGV[3] .. id, 'source', 'workspaces', 'scope')
-  if h[1] == 'api' then
-    local list = h[2] and cjson.decode(h[2])
-    if type(list) ~= 'table' then list = h[3] and cjson.decode(h[3]) end
-    if type(list) == 'table' then
-      for _, w in ipairs(list) do if held[w] then held[w] = held[w] + 1 end end
-    end
-  end
-end
-for _, w in ipairs(covers) do
-  if held[w] >= tonumber(ARGV[1]) then return {w, held[w]} end
-end
-redis.call('HSET', KEYS[1], unpack(ARGV, 5))
-redis.call('SADD', KEYS[2], ARGV[4])
-redis.call('INCR', KEYS[3])
-return 1
-`);
+// Creates a subscription within the per-workspace cap: server/store/lua/webhooks-create-capped.lua.
+const CREATE_CAPPED = LuaScript.file('webhooks-create-capped');
 
 // One more event failed: count it, and disable the subscription when the count reaches the limit.
 // Returns {failures, disabledNow}; failures -1 when the subscription is gone.
@@ -275,27 +249,8 @@ end
 return {2, at}
 `);
 
-// An attempt's outcome fed to the breaker. KEYS: subscription; ARGV: ok (1/0), threshold,
-// now ms, next probe ms, now ISO. Returns 'opened', 'closed' or ''.
-const CIRCUIT_RESULT = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return '' end
-local open = redis.call('HGET', KEYS[1], 'circuitState') == 'open'
-if ARGV[1] == '1' then
-  if redis.call('HGET', KEYS[1], 'failedAttempts') ~= '0' then redis.call('HSET', KEYS[1], 'failedAttempts', '0') end
-  if open then
-    redis.call('HSET', KEYS[1], 'circuitState', '', 'circuitOpenedAt', '', 'circuitProbeAt', '')
-    return 'closed'
-  end
-  return ''
-end
-local n = redis.call('HINCRBY', KEYS[1], 'failedAttempts', 1)
-local threshold = tonumber(ARGV[2])
-if not open and threshold > 0 and n >= threshold then
-  redis.call('HSET', KEYS[1], 'circuitState', 'open', 'circuitOpenedAt', ARGV[5], 'circuitProbeAt', ARGV[4])
-  return 'opened'
-end
-return ''
-`);
+// Feeds an attempt's outcome to the circuit breaker: server/store/lua/webhooks-circuit-result.lua.
+const CIRCUIT_RESULT = LuaScript.file('webhooks-circuit-result');
 
 const nullable = (v: string | undefined) => (v === undefined || v === '' ? null : v);
 

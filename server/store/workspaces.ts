@@ -26,28 +26,8 @@ export interface Workspace {
   source: 'config' | 'api';
 }
 
-// Removes first, then appends entries not yet present, keeping the existing order.
-const ALLOWLIST_LUA = new LuaScript(`
-local raw = redis.call('HGET', KEYS[1], 'allowlist')
-if not raw then return nil end
-local current = cjson.decode(raw)
-local add = cjson.decode(ARGV[1])
-local remove = cjson.decode(ARGV[2])
-local drop = {}
-for _, e in ipairs(remove) do drop[e] = true end
-local seen = {}
-local nextList = {}
-for _, e in ipairs(current) do
-  if not drop[e] and not seen[e] then table.insert(nextList, e); seen[e] = true end
-end
-for _, e in ipairs(add) do
-  if not drop[e] and not seen[e] then table.insert(nextList, e); seen[e] = true end
-end
-local encoded = '[]'
-if #nextList > 0 then encoded = cjson.encode(nextList) end
-redis.call('HSET', KEYS[1], 'allowlist', encoded)
-return encoded
-`);
+// Adds and removes allowlist entries in one step: server/store/lua/workspaces-allowlist.lua.
+const ALLOWLIST_LUA = LuaScript.file('workspaces-allowlist');
 
 // KEYS: record, all; ARGV: id, field, value, field, value…
 const CREATE_LUA = new LuaScript(`
