@@ -43,6 +43,9 @@ const REDIS_REFUSALS: Record<string, string> = {
   LOADING: 'Redis is loading its data set',
   CLUSTERDOWN: 'the Redis cluster is down',
   TRYAGAIN: 'the Redis cluster is moving a slot',
+  // Raised to the caller only when a redirection could not be followed (a batch, a transaction).
+  MOVED: 'the Redis cluster moved a slot (failover or reshard)',
+  ASK: 'the Redis cluster is moving a slot',
   MASTERDOWN: "Redis lost its link to its master",
   NOREPLICAS: 'Redis has not enough replicas to accept writes',
 };

@@ -58,7 +58,10 @@ export function createDataClient(target: RedisTarget, name = 'openclaw'): Redis 
   const options: RedisOptions = { ...base, connectionName: name, maxRetriesPerRequest: 1, enableOfflineQueue: true };
   // A request rides out a blip of about a second (8 tries 100 ms apart), then fails so its route
   // answers 503 for the rest of a failover instead of hanging for the cluster's node timeout.
-  if (isCluster(target)) return createCluster(target, options, { enableAutoPipelining: true, enableOfflineQueue: true, maxRedirections: 8, retryDelayOnFailover: 100 });
+  // No auto-pipelining on a cluster: ioredis batches commands per node, and when a failover moves
+  // a slot, a batch mixing slots (or holding a write that succeeded) is not redirected: its
+  // commands fail with a raw MOVED (ioredis#2075). One command each follows MOVED by itself.
+  if (isCluster(target)) return createCluster(target, options, { enableOfflineQueue: true, maxRedirections: 8, retryDelayOnFailover: 100 });
   return new Redis(target, { ...options, enableAutoPipelining: true });
 }
 

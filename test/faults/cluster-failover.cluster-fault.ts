@@ -5,7 +5,7 @@
  * accepted message finishes exactly once (its own answer, counted once in the stats).
  */
 import calculateSlot from 'cluster-key-slot';
-import { Cluster } from 'ioredis';
+import Redis from 'ioredis';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startTestCluster, type TestCluster } from '../setup/redis-cluster';
 import { startFakeOpenAI } from '../fakes/openai';
@@ -30,22 +30,35 @@ interface Sent {
   text: string;
 }
 
-/** The master port serving `slot`, per CLUSTER SLOTS as seen by a node that answers. */
-async function masterOf(client: Cluster, slot: number): Promise<number | null> {
-  const ranges = await client.cluster('SLOTS');
-  const r = ranges.find(([from, to]) => slot >= from && slot <= to);
-  return r ? Number(r[2][1]) : null;
+/** Node timeout of this scenario's cluster: the replica is promoted a few seconds after the kill. */
+const NODE_TIMEOUT_MS = 2000;
+
+type SlotRange = [number, number, ...Array<[string, number, string]>];
+
+/** CLUSTER SLOTS as one node sees it, over a plain connection (no slot map of its own to go stale). */
+async function slotsSeenBy(port: number): Promise<{ ok: boolean; ranges: SlotRange[] } | null> {
+  const node = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000, commandTimeout: 2000 });
+  try {
+    await node.connect();
+    const [info, ranges] = await Promise.all([node.cluster('INFO'), node.cluster('SLOTS')]);
+    return { ok: String(info).includes('cluster_state:ok'), ranges: ranges as unknown as SlotRange[] };
+  } catch {
+    return null;
+  } finally {
+    node.disconnect();
+  }
 }
+
+const rangeOf = (ranges: SlotRange[], slot: number) => ranges.find(([from, to]) => slot >= from && slot <= to);
 
 describe('Redis Cluster: a master killed under a stream of messages', () => {
   let cluster: TestCluster;
   let llm: FakeLlm;
   let gw: TestGateway;
   let workers: WorkerPool;
-  let admin: Cluster;
 
   beforeAll(async () => {
-    cluster = await startTestCluster();
+    cluster = await startTestCluster({ nodeTimeoutMs: NODE_TIMEOUT_MS });
     llm = await startFakeOpenAI({ paceMs: 20, fallback: (req) => ({ text: answerTo(lastUser(req)) }) });
     const config = upstreamConfig(llm);
     const target = { cluster: { nodes: parseClusterNodes(cluster.nodes) } };
@@ -53,10 +66,8 @@ describe('Redis Cluster: a master killed under a stream of messages', () => {
     workers = workerPool(config, { REDIS_CLUSTER_NODES: cluster.nodes });
     await workers.add();
     await workers.add();
-    admin = new Cluster(target.cluster.nodes);
   }, 90000);
   afterAll(async () => {
-    admin?.disconnect();
     await gw?.close();
     await workers?.stop();
     await llm?.close();
@@ -79,25 +90,27 @@ describe('Redis Cluster: a master killed under a stream of messages', () => {
     });
 
     await waitFor(() => sent.filter((s) => s.status === 202).length >= 40, 30000, 'messages flowing');
+    // The master holding the messages queue's slot, and its replica (the one to be promoted).
     const queueSlot = calculateSlot('{oc:messages}');
-    const victim = (await masterOf(admin, queueSlot))!;
+    const before = rangeOf((await slotsSeenBy(cluster.ports[0]))!.ranges, queueSlot)!;
+    const [victim, replica] = [before[2][1], before[3][1]];
+    const witness = cluster.ports.find((p) => p !== victim && p !== replica)!;
     const killedAt = Date.now();
     process.kill(cluster.pidOf(victim), 'SIGKILL');
 
-    // Its replica is promoted once the other masters agree the node is gone (cluster-node-timeout 1.5 s).
-    const survivor = cluster.ports.find((p) => p !== victim)!;
-    const probe = new Cluster([{ host: '127.0.0.1', port: survivor }]);
+    // Promoted once the other masters agree the node is gone (NODE_TIMEOUT_MS) and elect its
+    // replica; asked of a third node, which is what a client refreshing its slot map sees.
     const newMaster = await waitFor(
       async () => {
-        const m = await masterOf(probe, queueSlot).catch(() => null);
-        const info = m && m !== victim ? String(await probe.cluster('INFO').catch(() => '')) : '';
-        return info.includes('cluster_state:ok') ? m : null;
+        const seen = await slotsSeenBy(witness);
+        const owner = seen?.ok ? rangeOf(seen.ranges, queueSlot)?.[2][1] : undefined;
+        return owner !== undefined && owner !== victim ? owner : null;
       },
-      30000,
-      'a replica promoted',
+      60000,
+      `node ${witness} to see replica ${replica} promoted for slot ${queueSlot}`,
     );
     const promotedAt = Date.now();
-    probe.disconnect();
+    expect(newMaster).toBe(replica);
 
     // Keep sending until the gateway has taken AFTER_RECOVERY messages in a row, then stop.
     await waitFor(() => sent.length > AFTER_RECOVERY && sent.slice(-AFTER_RECOVERY).every((s) => s.status === 202 && s.at > promotedAt), 60000, 'the gateway taking messages again');
@@ -122,6 +135,7 @@ describe('Redis Cluster: a master killed under a stream of messages', () => {
       120000,
       'every accepted message to finish',
     );
+    const finishedAt = Date.now();
     report('cluster master killed', {
       sent: sent.length,
       accepted: accepted.length,
@@ -129,8 +143,9 @@ describe('Redis Cluster: a master killed under a stream of messages', () => {
       slowest_answer_ms: Math.max(...sent.map((s) => s.ms)),
       failover_ms: promotedAt - killedAt,
       recovered_after_ms: lastRefusal - killedAt,
+      all_finished_after_ms: finishedAt - killedAt,
       killed_port: victim,
-      new_master_port: newMaster,
+      promoted_replica_port: newMaster,
     });
     outcomes.forEach((m, i) => expect(m).toMatchObject({ status: 'done', response: answerTo(accepted[i].text) }));
     // Exactly once: one counted message per accepted one, whatever was retried during the failover.

@@ -1,13 +1,17 @@
 /**
  * The test Redis: one server per jest run, one database per jest worker. Under
  * `npm run test:cluster` (TEST_REDIS_CLUSTER_NODES set by its globalSetup) a real Redis Cluster
- * instead, shared by the run's one jest worker and flushed on every master per test file.
+ * instead, one per jest worker, flushed on every master per test file.
  */
 import Redis, { Cluster } from 'ioredis';
 import { parseClusterNodes, type RedisTarget } from '../../server/redis';
 
-/** The cluster's seed nodes `host:port,…` when the run targets a cluster. */
-export const testClusterNodes = (): string | undefined => process.env.TEST_REDIS_CLUSTER_NODES || undefined;
+/** This jest worker's cluster's seed nodes `host:port,…` when the run targets clusters (one per worker, `;`-separated). */
+export function testClusterNodes(): string | undefined {
+  const clusters = (process.env.TEST_REDIS_CLUSTER_NODES ?? '').split(';').filter(Boolean);
+  if (!clusters.length) return undefined;
+  return clusters[(Number(process.env.JEST_WORKER_ID ?? '1') - 1) % clusters.length];
+}
 
 export function testRedisUrl(): string {
   const base = process.env.TEST_REDIS_BASE;

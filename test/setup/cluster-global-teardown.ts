@@ -1,5 +1,5 @@
 import type { TestCluster } from './redis-cluster';
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __REDIS_CLUSTER__?: TestCluster }).__REDIS_CLUSTER__?.stop();
+  await Promise.all(((globalThis as { __REDIS_CLUSTERS__?: TestCluster[] }).__REDIS_CLUSTERS__ ?? []).map((c) => c.stop()));
 }

@@ -39,14 +39,16 @@ async function freePorts(): Promise<number[]> {
   return ports;
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+/** `nodeTimeoutMs`: cluster-node-timeout (default Redis's 15 s; a failover scenario wants a short one). */
+export async function startTestCluster(opts: { nodeTimeoutMs?: number } = {}): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-cluster-'));
   const ports = await freePorts();
   const stop = async () => {
     await run(SCRIPT, ['stop', dir]);
   };
   try {
-    await run(SCRIPT, ['start', dir, ...ports.map(String)], { timeout: 60000 });
+    const env = { ...process.env, ...(opts.nodeTimeoutMs ? { CLUSTER_NODE_TIMEOUT_MS: String(opts.nodeTimeoutMs) } : {}) };
+    await run(SCRIPT, ['start', dir, ...ports.map(String)], { timeout: 60000, env });
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
