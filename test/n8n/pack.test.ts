@@ -3,9 +3,10 @@
  * starter and built by n8n's node CLI (`n8n-node build`), under n8n's verified community-node
  * rules; `n8n-node lint` passes with zero warnings. This is how the lint is part of `npm test`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parse } from 'yaml';
 
 const root = join(__dirname, '../..');
 const packDir = join(root, 'packages/n8n-nodes-openclaw');
@@ -84,5 +85,39 @@ describe('n8n-nodes-openclaw package', () => {
     expect(problems).toEqual([]);
     const linted = results.map((r) => relative(packDir, r.filePath));
     expect(linted).toEqual(expect.arrayContaining(['nodes/OpenClaw/OpenClaw.node.ts', 'nodes/OpenClawTrigger/OpenClawTrigger.node.ts', 'credentials/OpenClawApi.credentials.ts', 'package.json']));
+  });
+});
+
+describe('.github/workflows/release-n8n.yml', () => {
+  type Step = { name?: string; run?: string; 'working-directory'?: string; env?: Record<string, string> };
+  const workflow = parse(readFileSync(join(root, '.github/workflows/release-n8n.yml'), 'utf8')) as {
+    on: { push: { tags: string[] } };
+    permissions: Record<string, string>;
+    jobs: { publish: { permissions: Record<string, string>; steps: Step[] } };
+  };
+  const job = workflow.jobs.publish;
+  const step = (name: string) => job.steps.find((s) => s.name === name)!;
+
+  it('publishes this package with an npm provenance statement, on a release tag, with the OIDC token the statement needs', () => {
+    expect(workflow.on.push.tags).toContain('v[0-9]+.[0-9]+.[0-9]+');
+    expect(workflow.permissions).toEqual({});
+    expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    const publish = step('Publish with provenance');
+    expect(publish['working-directory']).toBe('packages/n8n-nodes-openclaw');
+    expect(publish.run).toBe('npm publish --provenance --access public');
+    // Lint, the n8n tests and the build come before the publish.
+    const names = job.steps.map((s) => s.name);
+    for (const before of ['Lint (n8n-node lint)', 'n8n tests', 'Build (n8n-node build)']) {
+      expect(names.indexOf(before)).toBeGreaterThan(-1);
+      expect(names.indexOf(before)).toBeLessThan(names.indexOf('Publish with provenance'));
+    }
+  });
+
+  it('refuses a tag that does not name the package version', () => {
+    const check = (tag: string) => spawnSync('bash', ['-e', '-c', step("The tag names the package's version").run!], { cwd: root, env: { ...process.env, GITHUB_REF_NAME: tag }, encoding: 'utf8' });
+    expect(check(`v${pkg.version}`).status).toBe(0);
+    const wrong = check('v0.0.1');
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toContain(`tag v0.0.1 but packages/n8n-nodes-openclaw is ${pkg.version}`);
   });
 });
