@@ -42,10 +42,14 @@ function sdkTarball(stage, out) {
   return npmPack(dir, out);
 }
 
-/** The n8n pack, built into the stage (not dist/n8n, which tests read meanwhile). */
+/** The n8n pack: its workspace package copied, built with n8n's node CLI (`npm run build`), packed. */
 function n8nTarball(stage, out) {
-  const dir = join(stage, 'n8n');
-  execFileSync(process.execPath, [join(root, 'scripts', 'build-n8n-pack.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, N8N_PACK_OUT: dir } });
+  const dir = join(stage, 'n8n-nodes-openclaw');
+  // A copy, not packages/n8n-nodes-openclaw itself: n8n-node build empties dist/, which tests read meanwhile.
+  cpSync(join(root, 'packages', 'n8n-nodes-openclaw'), dir, { recursive: true, filter: skipBuilt });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir'); // @n8n/node-cli, TypeScript, n8n-workflow
+  execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir });
+  rmSync(join(dir, 'node_modules'));
   return npmPack(dir, out);
 }
 

@@ -5,7 +5,7 @@
  */
 import './env';
 import type { IHttpRequestOptions } from 'n8n-workflow';
-import { OpenClawApi } from '../../credentials/OpenClawApi.credentials';
+import { OpenClawApi } from '../../packages/n8n-nodes-openclaw/credentials/OpenClawApi.credentials';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { ACTION, TestCredentialsHelper, makeWorkflow, node } from './engine';
 

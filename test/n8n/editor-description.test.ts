@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { OpenClaw } from '../../nodes/OpenClaw/OpenClaw.node';
-import { OpenClawTrigger } from '../../nodes/OpenClawTrigger/OpenClawTrigger.node';
+import { OpenClaw } from '../../packages/n8n-nodes-openclaw/nodes/OpenClaw/OpenClaw.node';
+import { OpenClawTrigger } from '../../packages/n8n-nodes-openclaw/nodes/OpenClawTrigger/OpenClawTrigger.node';
 
-const root = join(__dirname, '../..');
+const pack = join(__dirname, '../../packages/n8n-nodes-openclaw');
 const action = new OpenClaw().description;
 const trigger = new OpenClawTrigger().description;
-const codex = (dir: string) => JSON.parse(readFileSync(join(root, 'nodes', dir, `${dir}.node.json`), 'utf8'));
+const codex = (dir: string) => JSON.parse(readFileSync(join(pack, 'nodes', dir, `${dir}.node.json`), 'utf8'));
 const props = (pred: (p: INodeProperties) => boolean) => action.properties.filter(pred);
 const options = (p: INodeProperties) => p.options as INodePropertyOptions[];
 const shownFor = (p: INodeProperties, operation: string) => (p.displayOptions?.show?.operation as string[] | undefined)?.includes(operation);
@@ -74,8 +74,8 @@ describe('the pack as n8n’s editor shows it', () => {
     for (const description of [action, trigger]) {
       expect(description.icon).toEqual({ light: 'file:openclaw.svg', dark: 'file:openclaw.dark.svg' });
     }
-    const light = readFileSync(join(root, 'nodes/OpenClaw/openclaw.svg'), 'utf8');
-    const dark = readFileSync(join(root, 'nodes/OpenClaw/openclaw.dark.svg'), 'utf8');
+    const light = readFileSync(join(pack, 'nodes/OpenClaw/openclaw.svg'), 'utf8');
+    const dark = readFileSync(join(pack, 'nodes/OpenClaw/openclaw.dark.svg'), 'utf8');
     expect(dark).not.toBe(light);
     for (const svg of [light, dark]) {
       // No tile: no rect or element covering most of the 60×60 view box, no background style.

@@ -31,9 +31,9 @@ import {
   type StructuredChunk,
 } from 'n8n-workflow';
 import type { Request, Response } from 'express';
-import { OpenClawApi } from '../../credentials/OpenClawApi.credentials';
-import { OpenClaw } from '../../nodes/OpenClaw/OpenClaw.node';
-import { OpenClawTrigger } from '../../nodes/OpenClawTrigger/OpenClawTrigger.node';
+import { OpenClawApi } from '../../packages/n8n-nodes-openclaw/credentials/OpenClawApi.credentials';
+import { OpenClaw } from '../../packages/n8n-nodes-openclaw/nodes/OpenClaw/OpenClaw.node';
+import { OpenClawTrigger } from '../../packages/n8n-nodes-openclaw/nodes/OpenClawTrigger/OpenClawTrigger.node';
 
 export const ACTION = 'n8n-nodes-openclaw.openClaw';
 export const TRIGGER = 'n8n-nodes-openclaw.openClawTrigger';

@@ -7,7 +7,7 @@
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { NOOP, TRIGGER, TestCredentialsHelper, credentialsFor, makeWorkflow, node, chain, runWebhookMethod } from './engine';
 import { startWebhookServer, type N8nWebhookServer } from './webhook-server';
-import { signatureOf, standardSignatureOf } from '../../nodes/OpenClawTrigger/signature';
+import { signatureOf, standardSignatureOf } from '../../packages/n8n-nodes-openclaw/nodes/OpenClawTrigger/signature';
 import type { Workflow, INode } from 'n8n-workflow';
 
 const waitFor = async (check: () => boolean, what: string) => {

@@ -13,8 +13,10 @@ const zapier = require('zapier-platform-core');
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major >= 22) {
-  const cli = path.join(__dirname, '..', 'node_modules', '.bin', 'zapier-platform');
-  const r = spawnSync(cli, ['validate', '--without-style'], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
+  // Wherever npm put the CLI: this folder's node_modules, or the root's when it is hoisted (npm workspaces).
+  const cliPkg = require.resolve('zapier-platform-cli/package.json');
+  const cli = path.join(path.dirname(cliPkg), require(cliPkg).bin['zapier-platform']);
+  const r = spawnSync(process.execPath, [cli, 'validate', '--without-style'], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
   process.exit(r.status === null ? 1 : r.status);
 }
 

@@ -100,7 +100,8 @@ async function main() {
 
   // --- gateway -------------------------------------------------------------------------------
   if (!existsSync(join(ROOT, 'dist/server/cli/index.js'))) fail('dist/ is missing: run `npm run build` first');
-  if (!existsSync(join(ROOT, 'dist/n8n/package.json'))) fail('dist/n8n is missing: run `npm run build:n8n` first');
+  const PACK = join(ROOT, 'packages/n8n-nodes-openclaw');
+  if (!existsSync(join(PACK, 'dist/nodes/OpenClaw/OpenClaw.node.js'))) fail('packages/n8n-nodes-openclaw/dist is missing: run `npm run build:n8n` first');
   const gwPort = await freePort();
   writeFileSync(
     join(work, 'openclaw.json'),
@@ -130,7 +131,7 @@ async function main() {
   const nodesDir = join(userFolder, '.n8n', 'nodes');
   mkdirSync(nodesDir, { recursive: true });
   writeFileSync(join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true}\n');
-  const packed = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: join(ROOT, 'dist/n8n'), encoding: 'utf8' });
+  const packed = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: PACK, encoding: 'utf8' });
   const tarball = join(work, JSON.parse(packed)[0].filename);
   // The peer n8n-workflow is n8n's own; --legacy-peer-deps keeps npm from installing a second copy.
   npm(process.execPath, nodesDir, ['install', tarball, '--legacy-peer-deps', '--ignore-scripts']);

@@ -60,7 +60,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		);
 	}
-	const { type: _type, ...result } = done;
+	// The output is the done event's fields without its `type` (the SSE event name).
+	const result: IDataObject = { ...done };
+	delete result.type;
 	return {
 		...result,
 		response: answer,
