@@ -14,7 +14,7 @@ import { ConfigError } from '../server/config';
 import type Redis from 'ioredis';
 import { createBlockingClient, createDataClient } from '../server/redis';
 import type { NewSubscription } from '../server/store/webhooks';
-import { BACKOFF_TYPE, WebhookService, payloadOf, type DeliveryJobData } from '../server/webhooks/service';
+import { WebhookService, payloadOf, type DeliveryJobData } from '../server/webhooks/service';
 import { deliverAttempt, RetryLater } from '../server/webhooks/deliver';
 import { retryDelayMs } from '../server/webhooks/backoff';
 import { WebhookHttpClient } from '../server/webhooks/http';

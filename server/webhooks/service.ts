@@ -23,7 +23,7 @@ export interface DeliveryJobData {
   deliveryId: string;
 }
 
-export const BACKOFF_TYPE = 'webhook';
+const BACKOFF_TYPE = 'webhook';
 
 /** The bytes a receiver gets: the contract's payload plus the event id. */
 export const payloadOf = (e: Pick<DomainEvent, 'id' | 'event' | 'timestamp' | 'data'>) =>

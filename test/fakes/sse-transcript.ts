@@ -23,7 +23,7 @@ export interface TranscriptServer extends FakeServer {
 
 export async function startTranscriptServer(): Promise<TranscriptServer> {
   const queue: Array<{ transcript: string; opts: Playback }> = [];
-  const server = await startFakeServer(async (req, res) => {
+  const server = await startFakeServer(async (_req, res) => {
     const next = queue.shift();
     if (!next) {
       res.writeHead(500, { 'content-type': 'application/json' });
