@@ -254,6 +254,7 @@ async function main() {
     let total = 0;
     mon.on('monitor', (_time, args, source) => {
       if (source === 'lua') return;
+      if (process.env.BENCH_MONITOR_DUMP && total < Number(process.env.BENCH_MONITOR_DUMP)) console.log(`  ${source} ${args.slice(0, 5).join(' ').slice(0, 160)}`);
       total++;
       const name = String(args[0]).toLowerCase();
       counts.set(name, (counts.get(name) ?? 0) + 1);

@@ -23,6 +23,7 @@ import type { GatewayContext, FinishedMessage } from '../server/context';
 import { createBlockingClient, type RedisTarget } from '../server/redis';
 import { UpstreamError, type Agent, type AgentEvent, type AgentResult } from '../server/agent/types';
 import { costUSD } from '../server/agent/pricing';
+import { WITHOUT_CALLBACK } from '../server/webhooks/callbacks';
 import type { MessageFailure, MessageResult, Outcome } from '../server/store/messages';
 import type { Turn } from '../server/store/sessions';
 import type { Workspace } from '../server/store/workspaces';
@@ -304,6 +305,7 @@ export class MessageProcessor {
    */
   private async finishMessage(d: MessageRef, f: Finish): Promise<void> {
     const announce: DomainEvent = { id: newId('evt'), event: f.event, timestamp: eventTimestamp(this.ctx.clock.now()), workspace: d.workspace, data: f.data };
+    if (d.noCallback) WITHOUT_CALLBACK.add(announce);
     // A re-run or a repair: the hooks run only when the earlier run did not get to them.
     const skipHooks = f.hooksMayHaveRun && (await this.ctx.stores.messages.hooksRan(d.messageId));
     const recorded = f.record?.();

@@ -28,6 +28,8 @@ export interface SubmitInput {
   idempotency?: IdempotencyClaim;
   /** Runs once the message has its id, before anything is stored or queued (registers its callback); a throw refuses the message. */
   onAccepted?: (messageId: string) => Promise<void>;
+  /** A callback target is registered for it (callbackUrl): without one its finish skips the lookup. */
+  callback?: boolean;
 }
 
 export interface Submitted {
@@ -50,6 +52,8 @@ export interface MessageJobData {
   context?: { timezone?: string; language?: string };
   /** Epoch ms (ctx.clock) when the gateway received it: latencyMs counts from here. */
   receivedAt: number;
+  /** Sent without a callbackUrl: its finishing event need not look one up (absent on older jobs: looked up). */
+  noCallback?: true;
 }
 
 export interface Following {
@@ -124,6 +128,7 @@ export class MessageService {
         message: input.message,
         ...(input.context ? { context: input.context } : {}),
         receivedAt,
+        ...(input.callback ? {} : { noCallback: true as const }),
       };
       await this.queue.add('message', data, { jobId: messageId });
       return { messageId, sessionId: session.id, status: 'queued', replayed: false };

@@ -215,7 +215,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       checkSend(request, request.body);
       const callback = callbackUrl === undefined ? null : checkCallback(request, callbackUrl, callbackSecret, b.async);
       const idempotency = idempotencyOf(request, request.body, 'messages');
-      const sent = await ctx.messages.submit({ ...b, idempotency, onAccepted: callback ? (messageId) => callback.register(messageId) : undefined });
+      const sent = await ctx.messages.submit({ ...b, idempotency, callback: !!callback, onAccepted: callback ? (messageId) => callback.register(messageId) : undefined });
       if (sent.replayed) reply.header('Idempotent-Replayed', 'true');
       if (b.async) {
         reply.status(202);
