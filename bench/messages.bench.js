@@ -249,7 +249,8 @@ async function main() {
   /** Redis commands the gateway's clients send per message (MONITOR, script-internal calls left out), by name. */
   async function commandsPerMessage(fn, n) {
     for (let i = 0; i < 20; i++) await fn(i); // warm-up: scripts loaded, connections open
-    const mon = await new Redis(redis.url).monitor();
+    const base = new Redis(redis.url);
+    const mon = await base.monitor(); // a connection of its own
     const counts = new Map();
     let total = 0;
     mon.on('monitor', (_time, args, source) => {
@@ -263,6 +264,7 @@ async function main() {
     for (let i = 0; i < n; i++) await fn(i);
     await new Promise((r) => setTimeout(r, 200)); // the work after each reply (event fan-out, next in session)
     mon.disconnect();
+    base.disconnect();
     const top = [...counts].sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${(k / n).toFixed(1)}`);
     return { perMessage: total / n, top: top.join(', ') };
   }
@@ -409,6 +411,7 @@ async function main() {
     const cmdOff = await commandsPerMessage(viaGateway('offline'), COUNTED);
     const cmdUp = await commandsPerMessage(viaGateway('upstream'), COUNTED);
     console.log(`Redis commands sent per message (MONITOR, ${COUNTED} sequential, scripts count as one): offline ${cmdOff.perMessage.toFixed(1)} (${cmdOff.top}); fake upstream ${cmdUp.perMessage.toFixed(1)}`);
+    await streamingFigures(); // early: the 1,000 streams' RSS growth is measured on a gateway that has not yet been through the throughput runs
     const base = await sequential(direct, SEQUENTIAL);
     const pk = await sequential(viaPortkey, SEQUENTIAL);
     const through = await sequential(viaGateway('upstream'), SEQUENTIAL);
@@ -447,7 +450,6 @@ async function main() {
         `fake upstream — gateway ${f2(tUp.gwCpu)} ms + redis ${f2(tUp.redisCpu)} ms (load average now ${require('node:os').loadavg()[0].toFixed(1)})`,
     );
     console.log(`redis time per offline message at ${CLIENTS} clients (INFO commandstats): ${statsDelta(cs0, cs1, tOff.done)}`);
-    await streamingFigures();
 
     console.log(await healthRatio());
   } finally {

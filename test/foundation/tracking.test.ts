@@ -10,15 +10,19 @@ import { flushTestDb, testRedisUrl } from '../helpers/redis';
 import { startTestGateway } from '../helpers/gateway';
 import { eventually } from '../messages/helpers';
 
-/** Commands the server received while `fn` ran (MONITOR, script-internal calls left out). */
-async function commandsDuring(fn: () => Promise<unknown>): Promise<string[]> {
-  const mon = await new Redis(testRedisUrl()).monitor();
+/** The commands `client` sent to Redis while `fn` ran (the reader's own connection: other test files share the server). */
+async function commandsDuring(client: Redis, fn: () => Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
-  mon.on('monitor', (_t: string, args: string[], source: string) => source !== 'lua' && seen.push(String(args[0]).toLowerCase()));
-  await new Promise((r) => setTimeout(r, 50)); // MONITOR is on before fn's commands
-  await fn();
-  await new Promise((r) => setTimeout(r, 50));
-  mon.disconnect();
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = ((command: { name: string }, stream?: never) => {
+    seen.push(command.name);
+    return send(command as never, stream);
+  }) as typeof client.sendCommand;
+  try {
+    await fn();
+  } finally {
+    client.sendCommand = send;
+  }
   return seen;
 }
 
@@ -47,11 +51,11 @@ describe('tracked key cache', () => {
   it('a cached unlimited key is verified without any Redis command; a limited one with one INCR', async () => {
     const unlimited = await writer.create({ label: 'u', workspaces: ['*'], rateLimit: 0, source: 'cli' });
     expect(await reader.verifyAndCount(unlimited.key, 0)).toEqual({ key: unlimited.record, rate: null }); // fills the cache
-    expect(await commandsDuring(() => reader.verifyAndCount(unlimited.key, 0))).toEqual([]);
+    expect(await commandsDuring(b, () => reader.verifyAndCount(unlimited.key, 0))).toEqual([]);
     const limited = await writer.create({ label: 'l', workspaces: ['*'], rateLimit: 5, source: 'cli' });
     await reader.verifyAndCount(limited.key, 0);
     await reader.verifyAndCount(limited.key, 0); // the counting script's first use loads it
-    const cmds = await commandsDuring(async () => expect((await reader.verifyAndCount(limited.key, 0))!.rate).toMatchObject({ limit: 5, remaining: 2 }));
+    const cmds = await commandsDuring(b, async () => expect((await reader.verifyAndCount(limited.key, 0))!.rate).toMatchObject({ limit: 5, remaining: 2 }));
     expect(cmds).toEqual(['evalsha']);
   });
 
@@ -72,17 +76,19 @@ describe('tracked key cache', () => {
     const { key, record } = await writer.create({ label: 'k', workspaces: ['*'], rateLimit: 0, source: 'cli' });
     await reader.verifyAndCount(key, 0);
     const list = (await a.client('LIST')) as string;
-    const id = /id=(\d+) [^\n]*name=openclaw-tracking-sub/.exec(list)![1];
+    // This file's own (its database): other files running alongside have theirs.
+    const db = new URL(testRedisUrl()).pathname.slice(1);
+    const id = list.split('\n').find((l) => l.includes(' name=openclaw-tracking-sub ') && l.includes(` db=${db} `))!.match(/^id=(\d+)/)![1];
     await a.client('KILL', 'ID', id);
     await eventually(() => !tracking.on, 1000);
     // Written while nobody is told: with the cache off the check still sees it.
     await writer.revoke(record.id);
     expect(await reader.verifyAndCount(key, 0)).toBeNull();
     const fresh = await writer.create({ label: 'f', workspaces: ['*'], rateLimit: 0, source: 'cli' });
-    expect(await commandsDuring(() => reader.verifyAndCount(fresh.key, 0))).toEqual(['evalsha']);
+    expect(await commandsDuring(b, () => reader.verifyAndCount(fresh.key, 0))).toEqual(['evalsha']);
     await eventually(() => tracking.on, 5000); // reconnected
     await reader.verifyAndCount(fresh.key, 0);
-    expect(await commandsDuring(() => reader.verifyAndCount(fresh.key, 0))).toEqual([]);
+    expect(await commandsDuring(b, () => reader.verifyAndCount(fresh.key, 0))).toEqual([]);
   });
 });
 
