@@ -20,6 +20,11 @@
  *               gateway, through Portkey, and directly (baseline).
  *   health    - 64 clients on GET /healthz (no key) and GET /api/v1/health with a key that has
  *               a rate limit (so it is counted): what authentication costs (target ≥ 0.7x).
+ *   streams   - time to first token through POST /api/v1/messages/stream vs straight from the
+ *               upstream (p50/p99), then 1,000 concurrent streams that must all end with `done`,
+ *               with the gateway's RSS growth per stream.
+ *   where the time goes - Redis commands sent per message (MONITOR, 200 sequential messages),
+ *               Redis time per message by command (INFO commandstats), CPU per message, idle RSS.
  * Bounded: ~1,000 sequential requests and BENCH_MESSAGES_SECONDS (default 4) per throughput run.
  */
 const { fork, spawn } = require('node:child_process');
@@ -29,6 +34,9 @@ const http = require('node:http');
 const SEQUENTIAL = Number(process.env.BENCH_MESSAGES_SEQUENTIAL ?? 500);
 const SECONDS = Number(process.env.BENCH_MESSAGES_SECONDS ?? 4);
 const CLIENTS = 64;
+const COUNTED = Number(process.env.BENCH_MESSAGES_COUNTED ?? 200);
+const STREAM_SEQUENTIAL = Number(process.env.BENCH_MESSAGES_STREAM_SEQUENTIAL ?? 300);
+const STREAMS = Number(process.env.BENCH_MESSAGES_STREAMS ?? 1000);
 const ANSWER = 'Here is the latest GitHub activity for the main repo: three merged pull requests.'.split(/(?=\s)/);
 const now = () => performance.now();
 
@@ -67,6 +75,7 @@ async function gatewayProcess(redisUrl, upstreamUrl, role) {
   const config = parseConfig(
     {
       api: { port: 0, host: '127.0.0.1', defaultRateLimit: 0 },
+      limits: { streamsPerKey: 0 }, // the 1,000-stream run opens them all with one key
       logging: { level: 'warn' },
       workspaces: [
         { id: 'offline', agent: 'offline' },
@@ -90,6 +99,7 @@ async function gatewayProcess(redisUrl, upstreamUrl, role) {
   process.send({ url: gw.url, key, limitedKey, concurrency: config.workers.concurrency });
   process.on('message', async (m) => {
     if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
+    if (m === 'rss') process.send({ rss: process.memoryUsage().rss });
     if (m === 'exit') {
       await gw.close();
       process.exit(0);
@@ -142,6 +152,7 @@ async function main() {
   if (wp) await started(wp);
   const gwp = fork(__filename, ['gateway', redis.url, upstreamUrl, split ? 'http' : 'all'], { stdio: 'inherit', execArgv: process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? 'bench-profiles'}`] : [] });
   const gw = await started(gwp);
+  const startedAt = now();
   const portkey = await startPortkey();
   const agent = new Agent({ keepAliveTimeout: 60_000, connections: CLIENTS + 8, pipelining: 1 });
 
@@ -232,7 +243,111 @@ async function main() {
     const cpu1 = await cpuNow();
     // CPU milliseconds per message in the gateway process and in redis-server: what 2 cores must pay.
     const per = (k) => (cpu0 ? ((cpu1[k] - cpu0[k]) * 1000) / done : NaN);
-    return { rate: done / SECONDS, p50: pct(lat, 0.5), p99: pct(lat, 0.99), gwCpu: per('gateway'), redisCpu: per('redis') };
+    return { done, rate: done / SECONDS, p50: pct(lat, 0.5), p99: pct(lat, 0.99), gwCpu: per('gateway'), redisCpu: per('redis') };
+  }
+
+  /** Redis commands the gateway's clients send per message (MONITOR, script-internal calls left out), by name. */
+  async function commandsPerMessage(fn, n) {
+    for (let i = 0; i < 20; i++) await fn(i); // warm-up: scripts loaded, connections open
+    const base = new Redis(redis.url);
+    const mon = await base.monitor(); // a connection of its own
+    const counts = new Map();
+    let total = 0;
+    mon.on('monitor', (_time, args, source) => {
+      if (source === 'lua') return;
+      if (process.env.BENCH_MONITOR_DUMP && total < Number(process.env.BENCH_MONITOR_DUMP)) console.log(`  ${source} ${args.slice(0, 5).join(' ').slice(0, 160)}`);
+      total++;
+      const name = String(args[0]).toLowerCase();
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < n; i++) await fn(i);
+    await new Promise((r) => setTimeout(r, 200)); // the work after each reply (event fan-out, next in session)
+    mon.disconnect();
+    base.disconnect();
+    const top = [...counts].sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${(k / n).toFixed(1)}`);
+    return { perMessage: total / n, top: top.join(', ') };
+  }
+
+  /** INFO commandstats as {command: {calls, usec}}. */
+  async function commandStats() {
+    const out = {};
+    for (const m of (await redisInfo.info('commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)) out[m[1]] = { calls: Number(m[2]), usec: Number(m[3]) };
+    return out;
+  }
+  /** Where Redis spends its time per message between two commandstats snapshots (script-internal commands included). */
+  function statsDelta(a, b, n) {
+    const rows = Object.keys(b)
+      .map((c) => ({ c, calls: (b[c].calls - (a[c]?.calls ?? 0)) / n, usec: (b[c].usec - (a[c]?.usec ?? 0)) / n }))
+      .filter((r) => r.calls > 0)
+      .sort((x, y) => y.usec - x.usec);
+    const usec = rows.reduce((t, r) => t + r.usec, 0);
+    return `${usec.toFixed(0)} µs of commands per message: ` + rows.slice(0, 8).map((r) => `${r.c} ${r.calls.toFixed(1)}× ${r.usec.toFixed(0)} µs`).join(', ');
+  }
+
+  /** Time to the first token: straight from the upstream, and through POST /api/v1/messages/stream. */
+  async function firstToken(url, init, marker, end) {
+    const t = now();
+    const res = await request(url, { method: 'POST', dispatcher: agent, ...init });
+    let first = null;
+    let text = '';
+    for await (const chunk of res.body) {
+      text += chunk;
+      if (first === null && text.includes(marker)) first = now() - t;
+    }
+    if (res.statusCode !== 200 || first === null || !text.includes(end)) throw new Error(`stream answered ${res.statusCode}: ${text.slice(0, 200)}`);
+    return first;
+  }
+  const ttftDirect = (i) =>
+    firstToken(`${upstreamUrl}/v1/chat/completions`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: `ttft ${i}` }] }) }, '"content":"Here', '[DONE]');
+  const ttftGateway = (workspace) => (i, client = 0) =>
+    firstToken(
+      `${gw.url}/api/v1/messages/stream`,
+      { headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.key}` }, body: JSON.stringify({ workspace, userId: `stream-${client}`, message: `ttft ${i}` }) },
+      '"type":"token"',
+      '"type":"done"',
+    );
+  async function ttft(fn, n) {
+    for (let i = 0; i < 30; i++) await fn(i);
+    const l = [];
+    for (let i = 0; i < n; i++) l.push(await fn(i));
+    return l.sort((a, b) => a - b);
+  }
+
+  /** STREAMS concurrent SSE streams, one user each, all open at once: every one must end with `done`; gateway RSS sampled meanwhile. */
+  async function manyStreams(count) {
+    const streamAgent = new Agent({ keepAliveTimeout: 10_000, connections: count + 16, pipelining: 1 });
+    const before = await ask(gwp, 'rss', 'rss');
+    let peak = before;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, await ask(gwp, 'rss', 'rss'));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const t = now();
+    let completed = 0;
+    const results = await Promise.allSettled(
+      Array.from({ length: count }, async (_, i) => {
+        const res = await request(`${gw.url}/api/v1/messages/stream`, {
+          method: 'POST',
+          dispatcher: streamAgent,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.key}` },
+          body: JSON.stringify({ workspace: 'upstream', userId: `many-${i}`, message: `stream ${i}` }),
+        });
+        const text = await res.body.text();
+        if (res.statusCode !== 200 || !text.includes('"type":"done"')) throw new Error(`stream ${i}: ${res.statusCode} ${text.slice(-200)}`);
+        completed++;
+      }),
+    );
+    const seconds = (now() - t) / 1000;
+    sampling = false;
+    await sampler;
+    await streamAgent.close();
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) console.log(`  first failure: ${failed.reason.message}`);
+    return { completed, seconds, before, peak };
   }
 
   /** Alternating runs (the first of each warms up); the better of two for each, so a burst of load elsewhere hurts less. */
@@ -254,15 +369,49 @@ async function main() {
     );
   }
 
+  const MB = (b) => (b / 1048576).toFixed(0);
+  async function streamingFigures() {
+    const direct = await ttft(ttftDirect, STREAM_SEQUENTIAL);
+    const via = await ttft(ttftGateway('upstream'), STREAM_SEQUENTIAL);
+    const off = await ttft(ttftGateway('offline'), STREAM_SEQUENTIAL);
+    const p = (l, q) => f2(pct(l, q));
+    console.log(
+      `streaming, time to first token (1 client, ${STREAM_SEQUENTIAL} streams): upstream direct p50 ${p(direct, 0.5)} ms p99 ${p(direct, 0.99)} ms; ` +
+        `through the gateway p50 ${p(via, 0.5)} ms p99 ${p(via, 0.99)} ms = added p50 ${f2(pct(via, 0.5) - pct(direct, 0.5))} ms, p99 ${f2(pct(via, 0.99) - pct(direct, 0.99))} ms (target added p50 ≤ 2 ms); offline model p50 ${p(off, 0.5)} ms`,
+    );
+    const m = await manyStreams(STREAMS);
+    console.log(
+      `${STREAMS} concurrent streams through the gateway to the upstream: ${m.completed}/${STREAMS} completed with done in ${m.seconds.toFixed(1)} s; ` +
+        `gateway RSS ${MB(m.before)} MB before, ${MB(m.peak)} MB at the peak = +${((m.peak - m.before) / 1024 / STREAMS).toFixed(0)} KB per stream`,
+    );
+    if (m.completed !== STREAMS) process.exitCode = 1;
+  }
+
   try {
     const only = process.env.BENCH_MESSAGES_ONLY; // offline | upstream | health
     if (only === 'health') return void console.log(await healthRatio());
+    if (only === 'streams') return void (await streamingFigures());
+    if (only === 'commands') {
+      for (const ws of ['offline', 'upstream']) {
+        const c = await commandsPerMessage(viaGateway(ws), COUNTED);
+        console.log(`Redis commands sent per message, ${ws}: ${c.perMessage.toFixed(1)} (${c.top})`);
+      }
+      const c = await commandsPerMessage(async (i) => void (await ttftGateway('offline')(i)), COUNTED);
+      console.log(`Redis commands sent per streamed message, offline: ${c.perMessage.toFixed(1)} (${c.top})`);
+      return;
+    }
     if (only) {
       // For profiling: `BENCH_PROF=1 BENCH_MESSAGES_ONLY=offline node bench/messages.bench.js` (profiles in BENCH_PROF_DIR, default ./bench-profiles)
       const t = await throughput(viaGateway(only));
       console.log(`messages/s at ${CLIENTS} clients, ${only}${split ? ' (workers in a second process)' : ''}: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms; CPU per message: gateway ${f2(t.gwCpu)} ms, redis ${f2(t.redisCpu)} ms)`);
       return;
     }
+    await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 2000 - now()))); // settled after start
+    console.log(`gateway idle RSS 2 s after start: ${MB(await ask(gwp, 'rss', 'rss'))} MB (target ≤ 120 MB)`);
+    const cmdOff = await commandsPerMessage(viaGateway('offline'), COUNTED);
+    const cmdUp = await commandsPerMessage(viaGateway('upstream'), COUNTED);
+    console.log(`Redis commands sent per message (MONITOR, ${COUNTED} sequential, scripts count as one): offline ${cmdOff.perMessage.toFixed(1)} (${cmdOff.top}); fake upstream ${cmdUp.perMessage.toFixed(1)}`);
+    await streamingFigures(); // early: the 1,000 streams' RSS growth is measured on a gateway that has not yet been through the throughput runs
     const base = await sequential(direct, SEQUENTIAL);
     const pk = await sequential(viaPortkey, SEQUENTIAL);
     const through = await sequential(viaGateway('upstream'), SEQUENTIAL);
@@ -282,7 +431,9 @@ async function main() {
 
     const tBase = await throughput(direct);
     const tPk = await throughput(viaPortkey);
+    const cs0 = await commandStats();
     const tOff = await throughput(viaGateway('offline'));
+    const cs1 = await commandStats();
     const tUp = await throughput(viaGateway('upstream'));
     const tline = (name, t) => `  ${name.padEnd(34)} ${String(Math.round(t.rate)).padStart(6)} req/s  p50 ${f2(t.p50).padStart(6)} ms  p99 ${f2(t.p99).padStart(6)} ms`;
     console.log(`${CLIENTS} clients, ${SECONDS} s each:`);
@@ -298,6 +449,7 @@ async function main() {
       `messages CPU per message (what limits msg/s on 2 cores): offline model — gateway ${f2(tOff.gwCpu)} ms + redis ${f2(tOff.redisCpu)} ms; ` +
         `fake upstream — gateway ${f2(tUp.gwCpu)} ms + redis ${f2(tUp.redisCpu)} ms (load average now ${require('node:os').loadavg()[0].toFixed(1)})`,
     );
+    console.log(`redis time per offline message at ${CLIENTS} clients (INFO commandstats): ${statsDelta(cs0, cs1, tOff.done)}`);
 
     console.log(await healthRatio());
   } finally {

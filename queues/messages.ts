@@ -23,6 +23,7 @@ import type { GatewayContext, FinishedMessage } from '../server/context';
 import { createBlockingClient, type RedisTarget } from '../server/redis';
 import { UpstreamError, type Agent, type AgentEvent, type AgentResult } from '../server/agent/types';
 import { costUSD } from '../server/agent/pricing';
+import { WITHOUT_CALLBACK } from '../server/webhooks/callbacks';
 import type { MessageFailure, MessageResult, Outcome } from '../server/store/messages';
 import type { Turn } from '../server/store/sessions';
 import type { Workspace } from '../server/store/workspaces';
@@ -59,7 +60,7 @@ export function createMessagesQueue(redisUrl: RedisTarget): Queue<MessageJobData
 
 class MessageTimeout extends Error {}
 
-type Deps = Pick<GatewayContext, 'config' | 'stores' | 'events' | 'clock' | 'log' | 'onMessageFinished'>;
+type Deps = Pick<GatewayContext, 'config' | 'stores' | 'events' | 'clock' | 'log' | 'onMessageFinished' | 'localEvents'>;
 
 /** How a failed run is reported: code, a message safe to show, and the status a sync reply gets. */
 function failureOf(err: unknown, timeoutMs: number): MessageFailure {
@@ -75,6 +76,19 @@ export const workerFailure = (reason: string): MessageFailure => ({
   status: 503,
 });
 
+/** How a message ends: what finishMessage writes, in one batch. */
+interface Finish {
+  /** Records the session turn (a successful answer only); started in the finish's tick. */
+  record: (() => Promise<void>) | null;
+  finished: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>;
+  /** Not the first run: the hooks may have run already (checked against the record). */
+  hooksMayHaveRun: boolean;
+  outcome: Outcome;
+  finalEventJson: string;
+  event: EventName;
+  data: Record<string, unknown>;
+}
+
 /** What concluding a message needs to know of it: its job data, or as much as its record holds. */
 export type MessageRef = Omit<MessageJobData, 'message' | 'context'>;
 
@@ -87,6 +101,17 @@ export class MessageProcessor {
 
   /** `shutdown` aborts when this process stops for good before the job finished: the job is handed back. */
   async process(job: Job<MessageJobData>, token?: string, shutdown?: AbortSignal): Promise<void> {
+    const d = job.data;
+    // Readers in this process take the events from this run in memory until it ends (local-events.ts).
+    this.ctx.localEvents?.claim(d.messageId);
+    try {
+      await this.processJob(job, token, shutdown);
+    } finally {
+      this.ctx.localEvents?.release(d.messageId);
+    }
+  }
+
+  private async processJob(job: Job<MessageJobData>, token?: string, shutdown?: AbortSignal): Promise<void> {
     const d = job.data;
     const { sessions, workspaces } = this.ctx.stores;
     const [{ gate, history }, workspace] = await Promise.all([
@@ -128,6 +153,7 @@ export class MessageProcessor {
       unwritten += batch.length;
       lastAppend = stores.messages
         .appendEvents(d.messageId, batch)
+        .then((ids) => this.ctx.localEvents?.deliver(d.messageId, ids.map((id, i) => ({ id, data: batch[i] }))))
         .catch((err: unknown) => (appendFailed ??= err))
         .finally(() => (unwritten -= batch.length));
     };
@@ -189,12 +215,14 @@ export class MessageProcessor {
     if (appendFailed) throw appendFailed;
     const finishedAt = clock.now();
     const latencyMs = Math.max(0, finishedAt - d.receivedAt);
-    if (result) await this.succeed(d, result, latencyMs, finishedAt);
-    else await this.fail(d, failure!, latencyMs, finishedAt);
+    // A first attempt follows no earlier run: its finished hooks cannot have run yet.
+    const firstRun = attempt === 1;
+    if (result) await this.succeed(d, result, latencyMs, finishedAt, firstRun);
+    else await this.fail(d, failure!, latencyMs, finishedAt, firstRun);
     return 'finished';
   }
 
-  private async succeed(d: MessageJobData, r: AgentResult, latencyMs: number, finishedAt: number): Promise<void> {
+  private async succeed(d: MessageJobData, r: AgentResult, latencyMs: number, finishedAt: number, firstRun: boolean): Promise<void> {
     const { stores, config } = this.ctx;
     const tokensUsed = r.tokensIn + r.tokensOut;
     const cost = costUSD(config, r.model, r.tokensIn, r.tokensOut);
@@ -203,7 +231,6 @@ export class MessageProcessor {
       { role: 'user', content: d.message, createdAt: new Date(d.receivedAt).toISOString(), tokens: r.tokensIn, tools: [], messageId: d.messageId },
       { role: 'assistant', content: r.response, createdAt: at, tokens: r.tokensOut, tools: r.toolsInvoked, messageId: d.messageId },
     ];
-    await this.report(d, stores.sessions.record(this.sessionOf(d), d.seq, turns, tokensUsed), { status: 'done', model: r.model, provider: r.provider, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUSD: cost, latencyMs, finishedAt, toolsInvoked: r.toolsInvoked });
     const result: MessageResult = {
       messageId: d.messageId,
       response: r.response,
@@ -218,28 +245,44 @@ export class MessageProcessor {
       costUSD: cost,
     };
     const { response: _response, ...doneFields } = result;
-    await this.conclude(d, { status: 'done', result }, JSON.stringify({ type: 'done', ...doneFields }), 'message.sent', {
-      messageId: d.messageId,
-      workspace: d.workspace,
-      userId: d.userId,
-      channel: d.channel,
-      response: r.response,
-      tokensUsed,
-      latencyMs,
-      sessionId: d.sessionId,
+    const finished = { status: 'done', model: r.model, provider: r.provider, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUSD: cost, latencyMs, finishedAt, toolsInvoked: r.toolsInvoked } as const;
+    await this.finishMessage(d, {
+      record: () => stores.sessions.record(this.sessionOf(d), d.seq, turns, tokensUsed),
+      finished,
+      hooksMayHaveRun: !firstRun,
+      outcome: { status: 'done', result },
+      finalEventJson: JSON.stringify({ type: 'done', ...doneFields }),
+      event: 'message.sent',
+      data: {
+        messageId: d.messageId,
+        workspace: d.workspace,
+        userId: d.userId,
+        channel: d.channel,
+        response: r.response,
+        tokensUsed,
+        latencyMs,
+        sessionId: d.sessionId,
+      },
     });
   }
 
-  private async fail(d: MessageRef, f: MessageFailure, latencyMs: number, finishedAt: number): Promise<void> {
-    await this.report(d, Promise.resolve(), { status: 'error', model: this.agent.defaultModel, provider: '', tokensIn: 0, tokensOut: 0, costUSD: null, latencyMs, finishedAt, toolsInvoked: [] });
-    await this.conclude(d, { status: 'error', error: f }, JSON.stringify({ type: 'error', code: f.code, message: f.message }), 'error.agent', {
-      messageId: d.messageId,
-      workspace: d.workspace,
-      userId: d.userId,
-      channel: d.channel,
-      sessionId: d.sessionId,
-      code: f.code,
-      message: f.message,
+  private async fail(d: MessageRef, f: MessageFailure, latencyMs: number, finishedAt: number, firstRun = false): Promise<void> {
+    await this.finishMessage(d, {
+      record: null,
+      finished: { status: 'error', model: this.agent.defaultModel, provider: '', tokensIn: 0, tokensOut: 0, costUSD: null, latencyMs, finishedAt, toolsInvoked: [] },
+      hooksMayHaveRun: !firstRun,
+      outcome: { status: 'error', error: f },
+      finalEventJson: JSON.stringify({ type: 'error', code: f.code, message: f.message }),
+      event: 'error.agent',
+      data: {
+        messageId: d.messageId,
+        workspace: d.workspace,
+        userId: d.userId,
+        channel: d.channel,
+        sessionId: d.sessionId,
+        code: f.code,
+        message: f.message,
+      },
     });
   }
 
@@ -252,11 +295,25 @@ export class MessageProcessor {
     await this.fail(d, workerFailure(reason), Math.max(0, finishedAt - d.receivedAt), finishedAt);
   }
 
-  /** Outcome, final event and outbox event in one step; then the event goes out and the session moves on. */
-  private async conclude(d: MessageRef, outcome: Outcome, finalEventJson: string, event: EventName, data: Record<string, unknown>): Promise<void> {
-    const announce: DomainEvent = { id: newId('evt'), event, timestamp: eventTimestamp(this.ctx.clock.now()), workspace: d.workspace, data };
-    const finished = await this.ctx.stores.messages.finish(d.messageId, outcome, finalEventJson, announce, this.retentionMs);
+  /**
+   * The finish, in one round trip: the session turn, the finished hooks (stats) and then the
+   * outcome + final event + outbox event (one script) are sent together in one tick, so the
+   * auto-pipelined connection writes them as one batch and Redis runs them in that order: once
+   * the final event is visible, the turn and the stats row are committed before it (on a
+   * cluster they go to their own nodes in the same tick; local waiters get the final event only
+   * after all of them answered). Then the event goes out and the session moves on.
+   */
+  private async finishMessage(d: MessageRef, f: Finish): Promise<void> {
+    const announce: DomainEvent = { id: newId('evt'), event: f.event, timestamp: eventTimestamp(this.ctx.clock.now()), workspace: d.workspace, data: f.data };
+    if (d.noCallback) WITHOUT_CALLBACK.add(announce);
+    // A re-run or a repair: the hooks run only when the earlier run did not get to them.
+    const skipHooks = f.hooksMayHaveRun && (await this.ctx.stores.messages.hooksRan(d.messageId));
+    const recorded = f.record?.();
+    const hooks = skipHooks ? [] : this.runHooks(d, f.finished);
+    const finishing = this.ctx.stores.messages.finish(d.messageId, f.outcome, f.finalEventJson, announce, this.retentionMs);
+    const [finished] = await Promise.all([finishing, recorded, ...hooks]);
     if (!finished) return this.complete(d); // another run or the repair got there first
+    this.ctx.localEvents?.deliver(d.messageId, [{ id: finished, data: f.finalEventJson, outcome: JSON.stringify(f.outcome) }]);
     failpoint('message.finished'); // the fault suite dies here: the outbox must still deliver
     await this.ctx.events.publish(announce);
     await this.next(d);
@@ -287,19 +344,13 @@ export class MessageProcessor {
   }
 
   /**
-   * onMessageFinished hooks, until the message's outcome is stored (which marks them run): a run
-   * that dies in between has them run again by the next one, and they count each message once
-   * (stats are idempotent per message id). `recorded` (the turn being written to the session)
-   * runs alongside the check, and both finish before the hooks.
+   * The onMessageFinished hooks, started in the caller's tick (so their commands join the
+   * finish's batch). Until the outcome is stored (which marks them run) a run that dies has them
+   * run again by the next one; they count each message once (stats are idempotent per message id).
    */
-  private async report(d: MessageRef, recorded: Promise<void>, m: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>): Promise<void> {
-    const hooks = this.ctx.onMessageFinished;
-    const [ran] = await Promise.all([hooks.length ? this.ctx.stores.messages.hooksRan(d.messageId) : true, recorded]);
-    if (ran) return;
+  private runHooks(d: MessageRef, m: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>): Array<Promise<void>> {
     const finished: FinishedMessage = { messageId: d.messageId, workspace: d.workspace, userId: d.userId, sessionId: d.sessionId, ...m };
-    for (const hook of hooks) {
-      await hook(finished).catch((err: unknown) => this.ctx.log.error({ err, messageId: d.messageId }, 'a message-finished hook failed'));
-    }
+    return this.ctx.onMessageFinished.map((hook) => hook(finished).catch((err: unknown) => this.ctx.log.error({ err, messageId: d.messageId }, 'a message-finished hook failed')));
   }
 }
 

@@ -19,6 +19,7 @@ import type { WebhookService } from './webhooks/service';
 import type { CallbackService } from './webhooks/callbacks';
 import type { Shutdown } from './shutdown';
 import type { Channels } from './channels/feature';
+import type { LocalEvents } from './messages/local-events';
 
 export interface Readiness {
   /** False until Redis, the stores and the workers are ready: API routes answer 503 `starting`. */
@@ -53,6 +54,8 @@ export interface GatewayContext {
   onWorkspaceDeleted: Array<(workspaceId: string) => Promise<void>>;
   /** Messages: submit (enqueue), wait, get, follow a message's events (server/messages/service.ts). */
   messages: MessageService;
+  /** Set when this process runs message workers: their events handed to local readers in memory (server/messages/local-events.ts). */
+  localEvents?: LocalEvents;
   /** Model providers and the default model (config, env, Ollama probe at start): server/agent/feature.ts. */
   models: ModelRegistry;
   /** Prometheus metrics of this process (server/metrics): trackWorker(queue, worker), webhookDelivery(outcome, ms). */

@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyBaseLogger } from 'fastify';
 import type { Config } from './config-schema';
 import { ALL_PERMISSIONS } from './store/keys';
 import { createDataClient, waitReady, type RedisTarget } from './redis';
-import { createStores } from './store';
+import { createStores, TRACKED_PREFIXES } from './store';
+import { Tracking } from './store/tracking';
 import { EventBus } from './events';
 import { systemClock, type Clock } from './clock';
 import { createLogger } from './logger';
@@ -77,12 +78,14 @@ export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' |
   redis.on('ready', () => watch.connected());
   // Config providers or env keys; the agent feature's start may switch to Ollama (docs/agent.md).
   const models = createModelRegistry(opts.config, opts.env ?? process.env);
+  // Hot records cached per process, kept exact by Redis (store/tracking.ts); connects in startGateway.
+  const tracking = new Tracking(opts.redisUrl, TRACKED_PREFIXES);
   // Features' own fields (ctx.metrics, ctx.schedules…) are set by their init() below.
   const ctx = {
     config: opts.config,
     redisUrl: opts.redisUrl,
     redis,
-    stores: createStores(redis, clock),
+    stores: createStores(redis, clock, tracking),
     events: new EventBus(clock, log),
     clock,
     log,
@@ -102,11 +105,13 @@ export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' |
     if (queue.listenerCount('error') === 0) queue.on('error', (err) => (isConnectionError(err) ? watch.error(err) : log.warn({ queue: name, err: { message: err.message } }, 'queue error')));
   }
   REDIS_WATCH.set(ctx, watch);
+  TRACKING.set(ctx, tracking);
   return ctx;
 }
 
 const sayToStdout = (line: string) => process.stdout.write(`${line}\n`);
 const REDIS_WATCH = new WeakMap<GatewayContext, RedisWatch>();
+const TRACKING = new WeakMap<GatewayContext, Tracking>();
 
 /** Makes stored keys and workspaces match the config; creates the bootstrap admin key once. */
 async function syncConfig(ctx: GatewayContext): Promise<string | null> {
@@ -122,6 +127,7 @@ export { formatKeyAnnouncement } from './auth/announce';
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const ctx = createContext(opts);
+  TRACKING.get(ctx)!.start();
   const runWorkers = opts.workers ?? ctx.config.workers.enabled;
   const listen = opts.listen ?? ctx.config.api.enabled;
   const say = opts.say ?? sayToStdout;
@@ -153,6 +159,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       await app.close();
     }
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await TRACKING.get(ctx)!.close();
     ctx.redis.disconnect();
     throw err;
   }
@@ -180,6 +187,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       const stopped = stop().catch((err: unknown) => ctx.log.error({ err }, 'stopping a feature failed'));
       if (!(await settleWithin(stopped, ms))) ctx.log.warn(`shutdown: a feature did not stop within ${ms} ms (Redis away?); moving on`);
     }
+    await settleWithin(TRACKING.get(ctx)!.close(), QUIT_REDIS_MS);
     if (!(await settleWithin(ctx.redis.quit(), QUIT_REDIS_MS))) ctx.redis.disconnect();
     return report;
   };

@@ -8,6 +8,7 @@ import type { Feature } from '../features';
 import { createAgent } from '../agent';
 import { createMessagesQueue, startMessagesWorker, MessageProcessor, MESSAGES_QUEUE } from '../../queues/messages';
 import { MessageService } from './service';
+import { LocalEvents } from './local-events';
 import { MessageRepair, SWEEP_MS } from './repair';
 import { migrateLegacySessions } from '../store/sessions-migration';
 
@@ -32,6 +33,7 @@ export const messagesFeature: Feature = {
     let worker: Worker | null = null;
     const timers: NodeJS.Timeout[] = [];
     if (workers) {
+      ctx.localEvents = new LocalEvents();
       const processor = new MessageProcessor(ctx, createAgent(ctx), queue as never);
       worker = startMessagesWorker(processor, ctx);
       ctx.metrics.trackWorker(MESSAGES_QUEUE, worker); // job durations in /metrics

@@ -13,7 +13,8 @@ import { failpoint } from '../failpoints';
 import type { IdempotencyClaim } from '../store/idempotency';
 import { eventStreamKey, type MessageRecord, type MessageStatus, type Outcome } from '../store/messages';
 import type { SessionKey, SessionRecord } from '../store/sessions';
-import { StreamFollower, type StreamEntry } from './follower';
+import { StreamFollower, compareIds, type StreamEntry } from './follower';
+import { CLAIM_GRACE_MS } from './local-events';
 import { sessionEventData } from './events';
 
 export interface SubmitInput {
@@ -27,6 +28,8 @@ export interface SubmitInput {
   idempotency?: IdempotencyClaim;
   /** Runs once the message has its id, before anything is stored or queued (registers its callback); a throw refuses the message. */
   onAccepted?: (messageId: string) => Promise<void>;
+  /** A callback target is registered for it (callbackUrl): without one its finish skips the lookup. */
+  callback?: boolean;
 }
 
 export interface Submitted {
@@ -49,6 +52,8 @@ export interface MessageJobData {
   context?: { timezone?: string; language?: string };
   /** Epoch ms (ctx.clock) when the gateway received it: latencyMs counts from here. */
   receivedAt: number;
+  /** Sent without a callbackUrl: its finishing event need not look one up (absent on older jobs: looked up). */
+  noCallback?: true;
 }
 
 export interface Following {
@@ -65,7 +70,7 @@ export const isFinalEvent = (data: string) => data.startsWith('{"type":"done"') 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Deps = Pick<GatewayContext, 'config' | 'stores' | 'events' | 'clock' | 'redis' | 'redisUrl' | 'log'>;
+type Deps = Pick<GatewayContext, 'config' | 'stores' | 'events' | 'clock' | 'redis' | 'redisUrl' | 'log' | 'localEvents'>;
 
 export class MessageService {
   private readonly follower: StreamFollower;
@@ -123,6 +128,7 @@ export class MessageService {
         message: input.message,
         ...(input.context ? { context: input.context } : {}),
         receivedAt,
+        ...(input.callback ? {} : { noCallback: true as const }),
       };
       await this.queue.add('message', data, { jobId: messageId });
       return { messageId, sessionId: session.id, status: 'queued', replayed: false };
@@ -222,8 +228,63 @@ export class MessageService {
   /**
    * Delivers the message's events after `afterId` ('0': all of them) until the final one. When
    * onEvent returns false (its reader is full), delivery pauses until resume() (backpressure).
+   * `fresh`: the message was just submitted by this process (not a replay): when this process
+   * runs workers, its events are taken in memory from the local run (local-events.ts).
    */
-  follow(messageId: string, afterId: string, onEvent: (e: StreamEntry) => boolean | void): Following {
+  follow(messageId: string, afterId: string, onEvent: (e: StreamEntry) => boolean | void, opts: { fresh?: boolean } = {}): Following {
+    const local = this.ctx.localEvents;
+    if (!local || !opts.fresh || afterId !== '0') return this.followRedis(messageId, afterId, onEvent);
+    let resolveFinished: () => void = () => undefined;
+    const finished = new Promise<void>((r) => (resolveFinished = r));
+    let lastId = afterId;
+    let redis: Following | null = null;
+    let over = false; // stopped, or the final event delivered
+    let paused = false;
+    let grace: NodeJS.Timeout | undefined;
+    const toRedis = () => {
+      clearTimeout(grace);
+      watching.unwatch();
+      if (redis || over) return;
+      redis = this.followRedis(messageId, lastId, onEvent);
+      void redis.finished.then(resolveFinished);
+    };
+    const watching = local.watch(messageId, {
+      claimed: () => clearTimeout(grace),
+      entries: (entries) => {
+        for (const e of entries) {
+          if (over || paused || redis) return;
+          if (compareIds(e.id, lastId) <= 0) continue;
+          lastId = e.id;
+          const more = onEvent(e);
+          if (isFinalEvent(e.data)) {
+            over = true;
+            watching.unwatch();
+            resolveFinished();
+          } else if (more === false) paused = true; // the rest comes from Redis on resume()
+        }
+      },
+      released: toRedis,
+    });
+    if (watching.state === 'missed') toRedis();
+    else if (watching.state === 'unclaimed') grace = setTimeout(toRedis, CLAIM_GRACE_MS);
+    return {
+      stop: () => {
+        over = true;
+        clearTimeout(grace);
+        watching.unwatch();
+        redis?.stop();
+      },
+      resume: () => {
+        if (redis) return redis.resume();
+        if (!paused) return;
+        paused = false;
+        toRedis();
+      },
+      finished,
+    };
+  }
+
+  private followRedis(messageId: string, afterId: string, onEvent: (e: StreamEntry) => boolean | void): Following {
     let resolveFinished: () => void = () => undefined;
     const finished = new Promise<void>((r) => (resolveFinished = r));
     const followed = this.follower.follow(eventStreamKey(messageId), afterId, (entries) => {
@@ -247,11 +308,16 @@ export class MessageService {
   }
 
   /** How the message ended, read from its final event (no extra round trip); null after timeoutMs or once `cancelled` settles. */
-  async outcome(messageId: string, timeoutMs: number, cancelled?: Promise<unknown>): Promise<Outcome | null> {
+  async outcome(messageId: string, timeoutMs: number, cancelled?: Promise<unknown>, fresh = false): Promise<Outcome | null> {
     let outcome: Outcome | null = null;
-    const following = this.follow(messageId, '0', (e) => {
-      if (e.outcome) outcome = JSON.parse(e.outcome) as Outcome;
-    });
+    const following = this.follow(
+      messageId,
+      '0',
+      (e) => {
+        if (e.outcome) outcome = JSON.parse(e.outcome) as Outcome;
+      },
+      { fresh },
+    );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
     try {

@@ -167,10 +167,11 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
   }
 
   /** Relays a message's events as SSE from `afterId` until its final event, holding one of the key's stream slots. */
-  const relay = (request: FastifyRequest, reply: FastifyReply, messageId: string, afterId: string, slot: StreamSlot | null) =>
+  const relay = (request: FastifyRequest, reply: FastifyReply, messageId: string, afterId: string, slot: StreamSlot | null, fresh = false) =>
     relayEvents(ctx, request, reply, {
       messageId,
       afterId,
+      fresh,
       waitMs: waitMs(),
       ...(slot && {
         onHeartbeat: () => void ctx.stores.streams.refresh(slot.keyId, slot.id, slotTtlMs()).catch(() => undefined),
@@ -214,7 +215,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       checkSend(request, request.body);
       const callback = callbackUrl === undefined ? null : checkCallback(request, callbackUrl, callbackSecret, b.async);
       const idempotency = idempotencyOf(request, request.body, 'messages');
-      const sent = await ctx.messages.submit({ ...b, idempotency, onAccepted: callback ? (messageId) => callback.register(messageId) : undefined });
+      const sent = await ctx.messages.submit({ ...b, idempotency, callback: !!callback, onAccepted: callback ? (messageId) => callback.register(messageId) : undefined });
       if (sent.replayed) reply.header('Idempotent-Replayed', 'true');
       if (b.async) {
         reply.status(202);
@@ -224,7 +225,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       // A stop lets this wait run through the grace period, then answers 503 with the message id.
       let cutShort: () => void = () => undefined;
       const stopping = new Promise<void>((r) => (cutShort = r));
-      const outcome = await ctx.shutdown.track(ctx.messages.outcome(sent.messageId, waitMs(), stopping), cutShort);
+      const outcome = await ctx.shutdown.track(ctx.messages.outcome(sent.messageId, waitMs(), stopping, !sent.replayed), cutShort);
       reportUpstreamTime(request, performance.now() - waitStarted); // the worker's time, not gateway overhead
       if (!outcome && ctx.shutdown.over) {
         throw new ApiError('shutting_down', `this gateway stopped before the answer was ready; the message goes on: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, { 'Retry-After': '2', Connection: 'close' }, { messageId: sent.messageId });
@@ -266,7 +267,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       }
       if (sent.replayed) reply.header('Idempotent-Replayed', 'true');
       reply.header('X-Message-Id', sent.messageId);
-      relay(request, reply, sent.messageId, '0', slot);
+      relay(request, reply, sent.messageId, '0', slot, !sent.replayed);
     },
   );
 

@@ -14,6 +14,8 @@ export interface RelayOptions {
   messageId: string;
   /** Stream entry id to start after ('0': from the first event). */
   afterId: string;
+  /** Just submitted by this request (not a replay): its events may come in memory from a local worker. */
+  fresh?: boolean;
   /** How long to wait for the final event before ending with a `timeout` error. */
   waitMs: number;
   /** Called with every heartbeat while the stream is open (keeps its stream slot alive). */
@@ -62,7 +64,7 @@ export function relayEvents(ctx: GatewayContext, request: FastifyRequest, reply:
     if (write(`id: ${e.id}\ndata: ${e.data}\n\n`)) return true;
     pause();
     return false;
-  });
+  }, { fresh: o.fresh });
 
   const pause = () => {
     if (paused || ended) return;

@@ -14,6 +14,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Redis from 'ioredis';
 import { DEFAULT_PERMISSIONS, KEY_ADMIN_PERMISSIONS, PERMISSIONS, type KeyConfig, type Permission } from '../config-schema';
 import { LuaScript } from './lua';
+import type { TrackedCache } from './tracking';
 import { endOwnership, transferOwnership } from './ownership';
 import { WINDOW_SECONDS, rateResult, windowOf, type RateLimitResult } from './rate-limits';
 
@@ -60,6 +61,21 @@ local n = redis.call('INCR', counter)
 if n == 1 then redis.call('EXPIRE', counter, ARGV[5]) end
 return {h, n}
 `);
+
+/** Counts one request in a rate-limit window (a cached key's hot path). KEYS: counter. ARGV: TTL. */
+const COUNT_LUA = new LuaScript(`
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+`);
+
+/**
+ * Active key records are cached per process by hash (every request authenticates), kept exact by
+ * CLIENT TRACKING on the by-hash and record keys: any write to either (revoke, rotate, scope
+ * change, the once-a-minute lastUsedAt) drops the whole cache, so a revoked key fails at once in
+ * every process. Rate-limit counters are not tracked: they are counted in Redis on every request.
+ */
+export const KEY_TRACKED_PREFIXES = [R.byHash(''), R.record('')];
 
 export interface VerifiedKey {
   key: ApiKeyRecord;
@@ -166,7 +182,16 @@ function activeRecord(flat: string[], sha: string): ApiKeyRecord | null {
 }
 
 export class KeyStore {
-  constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => Date = () => new Date(),
+    private readonly cache?: TrackedCache<ApiKeyRecord>,
+  ) {}
+
+  /** This process wrote a key record: drop the cache now, before Redis's notification arrives. */
+  private changed(): void {
+    this.cache?.clear();
+  }
 
   /** Stores a key; `revokeId` is revoked in the same MULTI (rotation). */
   private async write(key: string, input: NewKeyInput, id: string, revokeId?: { id: string; hash: string }): Promise<ApiKeyRecord> {
@@ -201,6 +226,7 @@ export class KeyStore {
       .set(R.byHash(sha), id)
       .sadd(R.all, id)
       .exec();
+    this.changed();
     return record;
   }
 
@@ -225,10 +251,19 @@ export class KeyStore {
   async verifyAndCount(key: string, defaultLimit: number): Promise<VerifiedKey | null> {
     const sha = hashKey(key);
     const { start, reset } = windowOf(this.now().getTime());
+    const cached = this.cache?.get(sha);
+    if (cached) {
+      const limit = cached.rateLimit ?? defaultLimit;
+      if (!(limit > 0)) return { key: cached, rate: null };
+      const n = (await COUNT_LUA.run(this.redis, [`${R.ratePrefix}${cached.id}:${start}`], [WINDOW_SECONDS + 5])) as number;
+      return { key: cached, rate: rateResult(n, limit, reset) };
+    }
+    const mark = this.cache?.mark();
     const out = (await VERIFY_AND_COUNT_LUA.run(this.redis, [R.byHash(sha)], [R.record(''), R.ratePrefix, defaultLimit, start, WINDOW_SECONDS + 5])) as [string[], number] | [];
     if (!out.length) return null;
     const record = activeRecord(out[0], sha);
     if (!record) return null;
+    if (mark) this.cache!.keep(sha, record, mark);
     const count = out[1];
     return { key: record, rate: count < 0 ? null : rateResult(count, record.rateLimit ?? defaultLimit, reset) };
   }
@@ -272,6 +307,7 @@ export class KeyStore {
     const h = await this.redis.hgetall(R.record(id));
     if (!h.id || h.revokedAt) return false;
     await this.redis.multi().hset(R.record(id), 'revokedAt', this.now().toISOString()).del(R.byHash(h.hash)).exec();
+    this.changed();
     await endOwnership(this.redis, this.now, id, h.label);
     return true;
   }
@@ -329,6 +365,7 @@ export class KeyStore {
         if (await this.revoke(k.id)) revoked++;
       } else {
         await this.redis.hset(R.record(k.id), 'workspaces', JSON.stringify(rest));
+        this.changed();
         narrowed++;
       }
     }
@@ -362,6 +399,7 @@ export class KeyStore {
           permissions: JSON.stringify(input.permissions?.length ? input.permissions : DEFAULT_PERMISSIONS),
           rateLimit: input.rateLimit === null || input.rateLimit === undefined ? '' : String(input.rateLimit),
         });
+        this.changed();
       }
     }
     for (const r of await this.list()) {

@@ -23,24 +23,25 @@ const R = {
 export const eventStreamKey = R.events;
 export const EVENT_FIELD = 'd';
 export const OUTCOME_FIELD = 'r';
-const XADD_EACH = new LuaScript(`for i = 1, #ARGV do redis.call('XADD', KEYS[1], '*', '${EVENT_FIELD}', ARGV[i]) end`);
+/** Appends each ARGV as its own entry; returns their ids (handed to local readers with the events). */
+const XADD_EACH = new LuaScript(`local ids = {} for i = 1, #ARGV do ids[i] = redis.call('XADD', KEYS[1], '*', '${EVENT_FIELD}', ARGV[i]) end return ids`);
 // Every message creates and finishes a record: one script by SHA each instead of a MULTI of 4–6
 // commands (same atomicity, a third of the commands to build, send and parse).
 /** KEYS: record. ARGV: ttlMs, field, value, … */
 const CREATE = new LuaScript(`redis.call('HSET', KEYS[1], unpack(ARGV, 2)) redis.call('PEXPIRE', KEYS[1], ARGV[1])`);
 /**
  * Stores the outcome, the final event and the outbox event together, once: 0 when the message had
- * already finished (a re-run or a repair lost the race), 1 when this call finished it.
+ * already finished (a re-run or a repair lost the race), else the final event's stream id.
  * KEYS: record, events. ARGV: ttlMs, final event JSON, outcome JSON, field, value, …
  */
 const FINISH = new LuaScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if status == 'done' or status == 'error' then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-redis.call('XADD', KEYS[2], '*', '${EVENT_FIELD}', ARGV[2], '${OUTCOME_FIELD}', ARGV[3])
+local id = redis.call('XADD', KEYS[2], '*', '${EVENT_FIELD}', ARGV[2], '${OUTCOME_FIELD}', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
-return 1
+return id
 `);
 /** Starts a run: the attempt number (1 first, 2+ after a takeover), or 0 when already finished. KEYS: record. ARGV: startedAt. */
 const START = new LuaScript(`
@@ -137,19 +138,20 @@ export class MessageStore {
    * not await each batch: commands on the one data connection run in the order they were sent,
    * so events stay in order and the final MULTI lands after them.
    */
-  appendEvents(id: string, eventJsons: string[]): Promise<unknown> {
-    return XADD_EACH.run(this.redis, [R.events(id)], eventJsons);
+  appendEvents(id: string, eventJsons: string[]): Promise<string[]> {
+    return XADD_EACH.run(this.redis, [R.events(id)], eventJsons) as Promise<string[]>;
   }
 
   /**
    * Stores the outcome, appends the final event (done or error, carrying the outcome) and records
-   * the domain event that announces it (the outbox), all in one script. False when the message
-   * had already finished: nothing was written.
+   * the domain event that announces it (the outbox), all in one script. Returns the final event's
+   * stream id; null when the message had already finished: nothing was written.
    */
-  async finish(id: string, outcome: Outcome, finalEventJson: string, announce: DomainEvent, ttlMs: number): Promise<boolean> {
+  async finish(id: string, outcome: Outcome, finalEventJson: string, announce: DomainEvent, ttlMs: number): Promise<string | null> {
     const fields = outcome.status === 'done' ? { status: 'done', result: JSON.stringify(outcome.result) } : { status: 'error', error: JSON.stringify(outcome.error) };
     const hash = Object.entries({ ...fields, finishedAt: new Date(this.now()).toISOString(), event: JSON.stringify(announce), hooked: '1' }).flat();
-    return (await FINISH.run(this.redis, [R.rec(id), R.events(id)], [wholeMs(ttlMs), finalEventJson, JSON.stringify(outcome), ...hash])) === 1;
+    const r = (await FINISH.run(this.redis, [R.rec(id), R.events(id)], [wholeMs(ttlMs), finalEventJson, JSON.stringify(outcome), ...hash])) as string | number;
+    return typeof r === 'string' ? r : null;
   }
 
   /** The event recorded with the outcome (null while unfinished, or for a message finished before outboxes existed). */

@@ -152,8 +152,13 @@ redis.call('HDEL', KEYS[2], seq)
 if redis.call('HDEL', KEYS[3], seq + 1) == 1 then return redis.call('HGET', KEYS[2], seq + 1) or '' end
 return ''`);
 
-/** The workspace's two list indexes ({w:<ws>}) in one command: refreshed after every message. KEYS: all, byUser. ARGV: score, id. */
-const INDEX_LUA = new LuaScript(`redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])`);
+/** The workspace's two list indexes ({w:<ws>}) in one command: refreshed after every message. KEYS: all, byUser. ARGV: score, id[, 'XX']. */
+const INDEX_LUA = new LuaScript(`
+if ARGV[3] then
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[2]) redis.call('ZADD', KEYS[2], 'XX', ARGV[1], ARGV[2])
+else
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+end`);
 const MARK_ENDED_LUA = new LuaScript(`if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'endedAt', ARGV[1]) end`);
 // The message whose turn it is: {done, head message id or '', messages still holding a place}. KEYS: rec, order.
 const HEAD_LUA = new LuaScript(`
@@ -297,8 +302,13 @@ export class SessionStore {
   /** Records a finished message's turns and usage in its session (once per message). */
   async record(s: SessionRef, seq: number, turns: Turn[], tokens: number): Promise<void> {
     const at = this.now();
-    const applied = await RECORD_LUA.run(this.redis, [R.rec(s), R.hist(s)], [seq, iso(at), tokens, MAX_STORED_TURNS, ...turns.map((t) => JSON.stringify(t))]);
-    if (applied === 1) await this.index(s, s.userId, at);
+    // The indexes in the same round trip (they live in other slots, so not in the script): XX
+    // refreshes a listed session and never puts back one deleted meanwhile.
+    await Promise.all([
+      RECORD_LUA.run(this.redis, [R.rec(s), R.hist(s)], [seq, iso(at), tokens, MAX_STORED_TURNS, ...turns.map((t) => JSON.stringify(t))]),
+      INDEX_LUA.run(this.redis, [R.all(s.workspace), R.byUser(s.workspace, s.userId)], [at, s.id, 'XX']),
+      this.redis.zadd(R.active, 'XX', at, sessionMember(s)),
+    ]);
   }
 
   /** Lets the session's next message run; returns its id when its job is parked (to promote it). */

@@ -22,6 +22,7 @@
  */
 import type Redis from 'ioredis';
 import { LuaScript } from './lua';
+import type { TrackedCache } from './tracking';
 
 const R = {
   sub: (id: string) => `oc:{wh}:s:${id}`,
@@ -344,8 +345,20 @@ export interface AttemptOutcome {
   attempt: DeliveryAttempt;
 }
 
+/** The version counter is cached per process (every event reads it), kept exact by CLIENT TRACKING. */
+export const WEBHOOK_TRACKED_PREFIXES = [R.version];
+
 export class WebhookStore {
-  constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => Date = () => new Date(),
+    private readonly versionCache?: TrackedCache<string>,
+  ) {}
+
+  /** This process moved the version: drop its cached copy now, before Redis's notification arrives. */
+  private bumped(): void {
+    this.versionCache?.invalidate(R.version);
+  }
 
   private iso = () => this.now().toISOString();
 
@@ -355,6 +368,7 @@ export class WebhookStore {
     const at = this.iso();
     const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
     await this.redis.multi().hset(R.sub(sub.id), toHash(sub)).sadd(R.all, sub.id).incr(R.version).exec();
+    this.bumped();
     return sub;
   }
 
@@ -363,6 +377,7 @@ export class WebhookStore {
     const at = this.iso();
     const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
     const r = (await CREATE_CAPPED.run(this.redis, [R.sub(sub.id), R.all, R.version], [cap, JSON.stringify(covers), R.sub(''), sub.id, ...Object.entries(toHash(sub)).flat()])) as 1 | [string, number];
+    this.bumped();
     return r === 1 ? sub : { full: r[0], held: Number(r[1]) };
   }
 
@@ -394,12 +409,15 @@ export class WebhookStore {
 
   /** Changes when anything that decides which events match changes. */
   async version(): Promise<string> {
-    return (await this.redis.get(R.version)) ?? '0';
+    const load = async () => (await this.redis.get(R.version)) ?? '0';
+    return this.versionCache ? this.versionCache.read(R.version, load) : load();
   }
 
   private async setIfExists(id: string, fields: Record<string, string>, bumpVersion: boolean): Promise<boolean> {
     const keys = bumpVersion ? [R.sub(id), R.version] : [R.sub(id)];
-    return (await UPDATE_IF_EXISTS.run(this.redis, keys, Object.entries(fields).flat())) === 1;
+    const updated = (await UPDATE_IF_EXISTS.run(this.redis, keys, Object.entries(fields).flat())) === 1;
+    if (bumpVersion) this.bumped();
+    return updated;
   }
 
   /** Applies a change; enabling clears the disabled reason and the failure count. Null when gone. */
@@ -419,6 +437,7 @@ export class WebhookStore {
   /** One more event finally failed; disables at `disableAfter` in a row (`%n` in the reason = the count). */
   async countFailedEvent(id: string, disableAfter: number, reason: string): Promise<{ failures: number; disabledNow: boolean }> {
     const [failures, disabled] = (await COUNT_FAILURE.run(this.redis, [R.sub(id), R.version], [disableAfter, reason, this.iso()])) as [number, number];
+    if (disabled === 1) this.bumped();
     return { failures, disabledNow: disabled === 1 };
   }
 
@@ -428,6 +447,7 @@ export class WebhookStore {
 
   async delete(id: string): Promise<boolean> {
     const [[, n]] = (await this.redis.multi().del(R.sub(id)).srem(R.all, id).incr(R.version).exec()) as [[null, number], ...unknown[]];
+    this.bumped();
     // The records stay until they expire, so jobs still queued find them and mark them cancelled.
     await this.redis.del(R.log(id), R.held(id));
     return n === 1;
@@ -453,6 +473,7 @@ export class WebhookStore {
         updatedAt: at,
       };
       await this.redis.multi().hset(R.sub(w.id), toHash(sub)).sadd(R.all, w.id).incr(R.version).exec();
+      this.bumped();
     }
     for (const s of await this.list()) if (s.source === 'config' && !ids.has(s.id)) await this.delete(s.id);
   }

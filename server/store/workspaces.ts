@@ -8,6 +8,7 @@
  */
 import type Redis from 'ioredis';
 import { LuaScript } from './lua';
+import type { TrackedCache } from './tracking';
 import type { WorkspaceConfig } from '../config-schema';
 
 const R = {
@@ -53,15 +54,27 @@ function toHash(w: Workspace): Record<string, string> {
   return { ...w, skills: JSON.stringify(w.skills), allowlist: JSON.stringify(w.allowlist) };
 }
 
+/** Workspace records are cached per process (every message reads its workspace twice), kept exact by CLIENT TRACKING. */
+export const WORKSPACE_TRACKED_PREFIXES = [R.record('')];
+
 export class WorkspaceStore {
-  constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => Date = () => new Date(),
+    private readonly cache?: TrackedCache<Workspace | null>,
+  ) {}
 
   async get(id: string): Promise<Workspace | null> {
-    const h = await this.redis.hgetall(R.record(id));
-    return h.id ? toWorkspace(h) : null;
+    const load = async () => {
+      const h = await this.redis.hgetall(R.record(id));
+      return h.id ? toWorkspace(h) : null;
+    };
+    // Only existing workspaces are kept: unknown names cannot fill the cache.
+    return this.cache ? this.cache.read(R.record(id), load, (w) => w !== null) : load();
   }
 
   async exists(id: string): Promise<boolean> {
+    if (this.cache?.get(R.record(id))) return true;
     return (await this.redis.exists(R.record(id))) === 1;
   }
 
@@ -86,11 +99,13 @@ export class WorkspaceStore {
   /** Applies add/remove in one Lua script (atomic on a shared connection) and returns the new allowlist. */
   async updateAllowlist(id: string, add: string[], remove: string[]): Promise<string[] | null> {
     const out = (await ALLOWLIST_LUA.run(this.redis, [R.record(id)], [JSON.stringify(add), JSON.stringify(remove)])) as string | null;
+    this.cache?.invalidate(R.record(id));
     return out === null ? null : (JSON.parse(out) as string[]);
   }
 
   async delete(id: string): Promise<boolean> {
     const [[, n]] = (await this.redis.multi().del(R.record(id)).srem(R.all, id).exec()) as [[null, number], [null, number]];
+    this.cache?.invalidate(R.record(id));
     return n === 1;
   }
 
@@ -119,6 +134,7 @@ export class WorkspaceStore {
         source: 'config',
       };
       await this.redis.multi().hset(R.record(w.id), toHash(ws)).sadd(R.all, w.id).exec();
+      this.cache?.invalidate(R.record(w.id));
     }
     for (const w of await this.list()) {
       if (w.source === 'config' && !wanted.has(w.id)) await this.delete(w.id);

@@ -11,6 +11,13 @@ import type { DomainEvent } from '../events';
 import type { StoredSubscription, WebhookStore } from '../store/webhooks';
 import type { WebhookService } from './service';
 
+/**
+ * Finishing events of messages known to have no callback (sent without callbackUrl): the sink
+ * skips their lookup. Only the event object the worker built is marked; an event re-published
+ * from the outbox is looked up as before.
+ */
+export const WITHOUT_CALLBACK = new WeakSet<DomainEvent>();
+
 /** The events that finish a message; each is sent to its callback. */
 export const CALLBACK_EVENTS = ['message.sent', 'error.agent'];
 
@@ -55,7 +62,7 @@ export class CallbackService {
 
   /** The event sink: a finishing event of a message with a callback gets one delivery to it (idempotent per event id). */
   readonly sink = async (e: DomainEvent): Promise<void> => {
-    if (!CALLBACK_EVENTS.includes(e.event) || typeof e.data.messageId !== 'string') return;
+    if (!CALLBACK_EVENTS.includes(e.event) || typeof e.data.messageId !== 'string' || WITHOUT_CALLBACK.has(e)) return;
     const target = await this.store.get(callbackIdFor(e.data.messageId));
     if (target?.source === 'callback') await this.webhooks.deliverTo(e, [target]);
   };
