@@ -92,7 +92,15 @@ describe('Redis Cluster: a master killed under a stream of messages', () => {
     await waitFor(() => sent.filter((s) => s.status === 202).length >= 40, 30000, 'messages flowing');
     // The master holding the messages queue's slot, and its replica (the one to be promoted).
     const queueSlot = calculateSlot('{oc:messages}');
-    const before = rangeOf((await slotsSeenBy(cluster.ports[0]))!.ranges, queueSlot)!;
+    // Once the replica is attached (on a busy machine it may still be joining as messages flow).
+    const before = await waitFor(
+      async () => {
+        const range = rangeOf((await slotsSeenBy(cluster.ports[0]))?.ranges ?? [], queueSlot);
+        return range && range.length >= 4 ? range : null;
+      },
+      30000,
+      "the queue master's replica to attach",
+    );
     const [victim, replica] = [before[2][1], before[3][1]];
     const witness = cluster.ports.find((p) => p !== victim && p !== replica)!;
     const killedAt = Date.now();
