@@ -24,10 +24,29 @@ async function gatewayProcess(target, role) {
   const { startGateway } = require('../dist/server/gateway');
   const { parseConfig } = require('../dist/server/config');
   const { createLogger } = require('../dist/server/logger');
-  const config = parseConfig({ api: { port: 0, host: '127.0.0.1', defaultRateLimit: 0 }, logging: { level: 'error' }, workspaces: [{ id: 'bench' }], model: 'offline' }, { OLLAMA_BASE_URL: 'off' });
+  const config = parseConfig(
+    {
+      api: { port: 0, host: '127.0.0.1', defaultRateLimit: 0 },
+      logging: { level: 'error' },
+      workspaces: [{ id: 'bench' }],
+      model: 'offline',
+    },
+    { OLLAMA_BASE_URL: 'off' },
+  );
   config.stateDir = '/tmp/openclaw-bench-state';
-  const gw = await startGateway({ config, redisUrl: JSON.parse(target), workers: role === 'worker', listen: role === 'http', log: createLogger('error'), say: () => undefined, env: { OLLAMA_BASE_URL: 'off' } });
-  const key = role === 'http' ? (await gw.ctx.stores.keys.create({ label: 'bench', workspaces: ['*'], rateLimit: 0, source: 'cli' })).key : null;
+  const gw = await startGateway({
+    config,
+    redisUrl: JSON.parse(target),
+    workers: role === 'worker',
+    listen: role === 'http',
+    log: createLogger('error'),
+    say: () => undefined,
+    env: { OLLAMA_BASE_URL: 'off' },
+  });
+  const key =
+    role === 'http'
+      ? (await gw.ctx.stores.keys.create({ label: 'bench', workspaces: ['*'], rateLimit: 0, source: 'cli' })).key
+      : null;
   process.send({ url: gw.url, key });
   process.on('message', async (m) => m === 'exit' && (await gw.close({ graceMs: 0 }), process.exit(0)));
 }
@@ -47,14 +66,16 @@ const portFree = (port) =>
   });
 async function clusterPorts() {
   const ports = [];
-  for (let p = 20000 + Math.floor(Math.random() * 30000); ports.length < 6; p++) if ((await portFree(p)) && (await portFree(p + 10000))) ports.push(p);
+  for (let p = 20000 + Math.floor(Math.random() * 30000); ports.length < 6; p++)
+    if ((await portFree(p)) && (await portFree(p + 10000))) ports.push(p);
   return ports;
 }
 
 async function measure(target, workers) {
   const { Agent, request } = require('undici');
   const procs = [];
-  for (let i = 0; i < workers; i++) procs.push(fork(__filename, ['gateway', JSON.stringify(target), 'worker'], { stdio: 'inherit' }));
+  for (let i = 0; i < workers; i++)
+    procs.push(fork(__filename, ['gateway', JSON.stringify(target), 'worker'], { stdio: 'inherit' }));
   await Promise.all(procs.map(started));
   const httpProc = fork(__filename, ['gateway', JSON.stringify(target), 'http'], { stdio: 'inherit' });
   procs.push(httpProc);
@@ -108,7 +129,11 @@ function flush(ports) {
 }
 
 /** What the figures were measured on: they mean little without it. */
-const machine = () => `${os.cpus().length} × ${os.cpus()[0].model}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}, ${new Date().toISOString()}`;
+const machine = () =>
+  `${os.cpus().length} × ${os.cpus()[0].model}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, Node ${process.version}, ${new Date().toISOString()}`;
 
 async function main() {
   console.log(`machine: ${machine()}`);
@@ -127,7 +152,9 @@ async function main() {
       flush(ports);
       const many = await measure(cluster, n);
       rows.push({ n, one, many });
-      console.log(`${n} worker process${n > 1 ? 'es' : ''}: one Redis ${Math.round(one)} msg/s, Redis Cluster (3+3) ${Math.round(many)} msg/s = ${(many / one).toFixed(2)}x`);
+      console.log(
+        `${n} worker process${n > 1 ? 'es' : ''}: one Redis ${Math.round(one)} msg/s, Redis Cluster (3+3) ${Math.round(many)} msg/s = ${(many / one).toFixed(2)}x`,
+      );
     }
   } finally {
     execFileSync(SCRIPT, ['stop', dir], { stdio: 'ignore' });
@@ -135,7 +162,9 @@ async function main() {
   }
   console.log(`machine at the end: ${machine()}`);
   console.log(`messages/s, ${CLIENTS} clients, offline model, one HTTP gateway process, ${SECONDS} s per run:`);
-  console.table(rows.map((r) => ({ workers: r.n, 'one Redis': Math.round(r.one), 'Redis Cluster': Math.round(r.many) })));
+  console.table(
+    rows.map((r) => ({ workers: r.n, 'one Redis': Math.round(r.one), 'Redis Cluster': Math.round(r.many) })),
+  );
 }
 
 if (process.argv[2] === 'gateway') gatewayProcess(process.argv[3], process.argv[4]);

@@ -54,7 +54,9 @@ function upstream() {
     req.resume();
     req.on('end', () => {
       if (req.url.endsWith('/models')) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -82,12 +84,27 @@ async function gatewayProcess(redisUrl, upstreamUrl, role) {
         { id: 'upstream', agent: 'upstream' },
       ],
       agents: { offline: { model: 'offline' }, upstream: { model: 'fake-model' } },
-      providers: { fake: { type: 'openai-compatible', baseUrl: `${upstreamUrl}/v1`, apiKey: 'sk-bench', models: ['fake-model'], retries: 0 } },
+      providers: {
+        fake: {
+          type: 'openai-compatible',
+          baseUrl: `${upstreamUrl}/v1`,
+          apiKey: 'sk-bench',
+          models: ['fake-model'],
+          retries: 0,
+        },
+      },
     },
     {},
   );
   config.stateDir = '/tmp/openclaw-bench-state';
-  const gw = await startGateway({ config, redisUrl, workers: role !== 'http', listen: role !== 'worker', log: createLogger('warn'), say: () => undefined });
+  const gw = await startGateway({
+    config,
+    redisUrl,
+    workers: role !== 'http',
+    listen: role !== 'worker',
+    log: createLogger('warn'),
+    say: () => undefined,
+  });
   if (role === 'worker') {
     process.send({ ready: true });
     process.on('message', async (m) => m === 'exit' && (await gw.close(), process.exit(0)));
@@ -95,7 +112,12 @@ async function gatewayProcess(redisUrl, upstreamUrl, role) {
   }
   const { key } = await gw.ctx.stores.keys.create({ label: 'bench', workspaces: ['*'], rateLimit: 0, source: 'cli' });
   // A key with a (never reached) limit: its requests are counted, as most keys' are.
-  const { key: limitedKey } = await gw.ctx.stores.keys.create({ label: 'bench-limited', workspaces: ['*'], rateLimit: 1e9, source: 'cli' });
+  const { key: limitedKey } = await gw.ctx.stores.keys.create({
+    label: 'bench-limited',
+    workspaces: ['*'],
+    rateLimit: 1e9,
+    source: 'cli',
+  });
   process.send({ url: gw.url, key, limitedKey, concurrency: config.workers.concurrency });
   process.on('message', async (m) => {
     if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
@@ -129,10 +151,23 @@ const freePort = () =>
 /** Portkey's gateway in its own process; resolves once it answers. */
 async function startPortkey() {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-r', require.resolve('./portkey-node20-fetch.cjs'), require.resolve('@portkey-ai/gateway/build/start-server.js'), `--port=${port}`, '--headless'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      require.resolve('./portkey-node20-fetch.cjs'),
+      require.resolve('@portkey-ai/gateway/build/start-server.js'),
+      `--port=${port}`,
+      '--headless',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
-    const up = await fetch(url).then(() => true, () => false);
+    const up = await fetch(url).then(
+      () => true,
+      () => false,
+    );
     if (up) return { url, child };
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -143,14 +178,21 @@ async function startPortkey() {
 async function main() {
   const { Agent, request } = require('undici');
   const { spawnRedis } = require('../dist/server/embedded-redis');
-  const redis = process.env.BENCH_REDIS_URL ? { url: process.env.BENCH_REDIS_URL, stop: async () => undefined } : await spawnRedis({ persist: false });
+  const redis = process.env.BENCH_REDIS_URL
+    ? { url: process.env.BENCH_REDIS_URL, stop: async () => undefined }
+    : await spawnRedis({ persist: false });
   const up = fork(__filename, ['upstream'], { stdio: 'inherit' });
   const upstreamUrl = `http://127.0.0.1:${(await started(up)).port}`;
   // BENCH_MESSAGES_WORKER_PROCESS=1: the gateway runs no workers; one `openclaw worker`-like process does.
   const split = !!process.env.BENCH_MESSAGES_WORKER_PROCESS;
   const wp = split ? fork(__filename, ['gateway', redis.url, upstreamUrl, 'worker'], { stdio: 'inherit' }) : null;
   if (wp) await started(wp);
-  const gwp = fork(__filename, ['gateway', redis.url, upstreamUrl, split ? 'http' : 'all'], { stdio: 'inherit', execArgv: process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? 'bench-profiles'}`] : [] });
+  const gwp = fork(__filename, ['gateway', redis.url, upstreamUrl, split ? 'http' : 'all'], {
+    stdio: 'inherit',
+    execArgv: process.env.BENCH_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? 'bench-profiles'}`]
+      : [],
+  });
   const gw = await started(gwp);
   const startedAt = now();
   const portkey = await startPortkey();
@@ -170,27 +212,43 @@ async function main() {
     const res = await request(`${portkey.url}/v1/chat/completions`, {
       method: 'POST',
       dispatcher: agent,
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstreamUrl}/v1` },
-      body: JSON.stringify({ model: 'fake-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: `portkey ${i}` }] }),
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-bench',
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': `${upstreamUrl}/v1`,
+      },
+      body: JSON.stringify({
+        model: 'fake-model',
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: `portkey ${i}` }],
+      }),
     });
     const text = await res.body.text();
-    if (res.statusCode !== 200 || !text.includes('[DONE]')) throw new Error(`Portkey answered ${res.statusCode}: ${text.slice(0, 200)}`);
+    if (res.statusCode !== 200 || !text.includes('[DONE]'))
+      throw new Error(`Portkey answered ${res.statusCode}: ${text.slice(0, 200)}`);
   };
   const get = (path, key) => async () => {
-    const res = await request(`${gw.url}${path}`, { dispatcher: agent, headers: key ? { authorization: `Bearer ${key}` } : {} });
+    const res = await request(`${gw.url}${path}`, {
+      dispatcher: agent,
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+    });
     await res.body.dump();
     if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}`);
   };
-  const viaGateway = (workspace) => async (i, client = 0) => {
-    const res = await request(`${gw.url}/api/v1/messages`, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.key}` },
-      body: JSON.stringify({ workspace, userId: `client-${client}`, message: `message ${i}` }),
-    });
-    const body = await res.body.json();
-    if (res.statusCode !== 200) throw new Error(`gateway answered ${res.statusCode}: ${JSON.stringify(body)}`);
-  };
+  const viaGateway =
+    (workspace) =>
+    async (i, client = 0) => {
+      const res = await request(`${gw.url}/api/v1/messages`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.key}` },
+        body: JSON.stringify({ workspace, userId: `client-${client}`, message: `message ${i}` }),
+      });
+      const body = await res.body.json();
+      if (res.statusCode !== 200) throw new Error(`gateway answered ${res.statusCode}: ${JSON.stringify(body)}`);
+    };
 
   async function sequential(fn, n) {
     for (let i = 0; i < 50; i++) await fn(i); // warm-up
@@ -243,7 +301,14 @@ async function main() {
     const cpu1 = await cpuNow();
     // CPU milliseconds per message in the gateway process and in redis-server: what 2 cores must pay.
     const per = (k) => (cpu0 ? ((cpu1[k] - cpu0[k]) * 1000) / done : NaN);
-    return { done, rate: done / SECONDS, p50: pct(lat, 0.5), p99: pct(lat, 0.99), gwCpu: per('gateway'), redisCpu: per('redis') };
+    return {
+      done,
+      rate: done / SECONDS,
+      p50: pct(lat, 0.5),
+      p99: pct(lat, 0.99),
+      gwCpu: per('gateway'),
+      redisCpu: per('redis'),
+    };
   }
 
   /** Redis commands the gateway's clients send per message (MONITOR, script-internal calls left out), by name. */
@@ -255,7 +320,8 @@ async function main() {
     let total = 0;
     mon.on('monitor', (_time, args, source) => {
       if (source === 'lua') return;
-      if (process.env.BENCH_MONITOR_DUMP && total < Number(process.env.BENCH_MONITOR_DUMP)) console.log(`  ${source} ${args.slice(0, 5).join(' ').slice(0, 160)}`);
+      if (process.env.BENCH_MONITOR_DUMP && total < Number(process.env.BENCH_MONITOR_DUMP))
+        console.log(`  ${source} ${args.slice(0, 5).join(' ').slice(0, 160)}`);
       total++;
       const name = String(args[0]).toLowerCase();
       counts.set(name, (counts.get(name) ?? 0) + 1);
@@ -272,7 +338,8 @@ async function main() {
   /** INFO commandstats as {command: {calls, usec}}. */
   async function commandStats() {
     const out = {};
-    for (const m of (await redisInfo.info('commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)) out[m[1]] = { calls: Number(m[2]), usec: Number(m[3]) };
+    for (const m of (await redisInfo.info('commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g))
+      out[m[1]] = { calls: Number(m[2]), usec: Number(m[3]) };
     return out;
   }
   /** Where Redis spends its time per message between two commandstats snapshots (script-internal commands included). */
@@ -282,7 +349,13 @@ async function main() {
       .filter((r) => r.calls > 0)
       .sort((x, y) => y.usec - x.usec);
     const usec = rows.reduce((t, r) => t + r.usec, 0);
-    return `${usec.toFixed(0)} µs of commands per message: ` + rows.slice(0, 8).map((r) => `${r.c} ${r.calls.toFixed(1)}× ${r.usec.toFixed(0)} µs`).join(', ');
+    return (
+      `${usec.toFixed(0)} µs of commands per message: ` +
+      rows
+        .slice(0, 8)
+        .map((r) => `${r.c} ${r.calls.toFixed(1)}× ${r.usec.toFixed(0)} µs`)
+        .join(', ')
+    );
   }
 
   /** Time to the first token: straight from the upstream, and through POST /api/v1/messages/stream. */
@@ -295,18 +368,32 @@ async function main() {
       text += chunk;
       if (first === null && text.includes(marker)) first = now() - t;
     }
-    if (res.statusCode !== 200 || first === null || !text.includes(end)) throw new Error(`stream answered ${res.statusCode}: ${text.slice(0, 200)}`);
+    if (res.statusCode !== 200 || first === null || !text.includes(end))
+      throw new Error(`stream answered ${res.statusCode}: ${text.slice(0, 200)}`);
     return first;
   }
   const ttftDirect = (i) =>
-    firstToken(`${upstreamUrl}/v1/chat/completions`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: `ttft ${i}` }] }) }, '"content":"Here', '[DONE]');
-  const ttftGateway = (workspace) => (i, client = 0) =>
     firstToken(
-      `${gw.url}/api/v1/messages/stream`,
-      { headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.key}` }, body: JSON.stringify({ workspace, userId: `stream-${client}`, message: `ttft ${i}` }) },
-      '"type":"token"',
-      '"type":"done"',
+      `${upstreamUrl}/v1/chat/completions`,
+      {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: `ttft ${i}` }] }),
+      },
+      '"content":"Here',
+      '[DONE]',
     );
+  const ttftGateway =
+    (workspace) =>
+    (i, client = 0) =>
+      firstToken(
+        `${gw.url}/api/v1/messages/stream`,
+        {
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.key}` },
+          body: JSON.stringify({ workspace, userId: `stream-${client}`, message: `ttft ${i}` }),
+        },
+        '"type":"token"',
+        '"type":"done"',
+      );
   async function ttft(fn, n) {
     for (let i = 0; i < 30; i++) await fn(i);
     const l = [];
@@ -337,7 +424,8 @@ async function main() {
           body: JSON.stringify({ workspace: 'upstream', userId: `many-${i}`, message: `stream ${i}` }),
         });
         const text = await res.body.text();
-        if (res.statusCode !== 200 || !text.includes('"type":"done"')) throw new Error(`stream ${i}: ${res.statusCode} ${text.slice(-200)}`);
+        if (res.statusCode !== 200 || !text.includes('"type":"done"'))
+          throw new Error(`stream ${i}: ${res.statusCode} ${text.slice(-200)}`);
         completed++;
       }),
     );
@@ -358,7 +446,7 @@ async function main() {
     for (let round = 0; round < 3; round++) {
       const o = await throughput(open);
       const a = await throughput(auth);
-      if (round > 0) runs.open.push(o), runs.auth.push(a);
+      if (round > 0) (runs.open.push(o), runs.auth.push(a));
     }
     const best = (l) => l.reduce((x, y) => (y.rate > x.rate ? y : x));
     const [hOpen, hAuth] = [best(runs.open), best(runs.auth)];
@@ -403,14 +491,18 @@ async function main() {
     if (only) {
       // For profiling: `BENCH_PROF=1 BENCH_MESSAGES_ONLY=offline node bench/messages.bench.js` (profiles in BENCH_PROF_DIR, default ./bench-profiles)
       const t = await throughput(viaGateway(only));
-      console.log(`messages/s at ${CLIENTS} clients, ${only}${split ? ' (workers in a second process)' : ''}: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms; CPU per message: gateway ${f2(t.gwCpu)} ms, redis ${f2(t.redisCpu)} ms)`);
+      console.log(
+        `messages/s at ${CLIENTS} clients, ${only}${split ? ' (workers in a second process)' : ''}: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms; CPU per message: gateway ${f2(t.gwCpu)} ms, redis ${f2(t.redisCpu)} ms)`,
+      );
       return;
     }
     await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 2000 - now()))); // settled after start
     console.log(`gateway idle RSS 2 s after start: ${MB(await ask(gwp, 'rss', 'rss'))} MB (target ≤ 120 MB)`);
     const cmdOff = await commandsPerMessage(viaGateway('offline'), COUNTED);
     const cmdUp = await commandsPerMessage(viaGateway('upstream'), COUNTED);
-    console.log(`Redis commands sent per message (MONITOR, ${COUNTED} sequential, scripts count as one): offline ${cmdOff.perMessage.toFixed(1)} (${cmdOff.top}); fake upstream ${cmdUp.perMessage.toFixed(1)}`);
+    console.log(
+      `Redis commands sent per message (MONITOR, ${COUNTED} sequential, scripts count as one): offline ${cmdOff.perMessage.toFixed(1)} (${cmdOff.top}); fake upstream ${cmdUp.perMessage.toFixed(1)}`,
+    );
     await streamingFigures(); // early: the 1,000 streams' RSS growth is measured on a gateway that has not yet been through the throughput runs
     const base = await sequential(direct, SEQUENTIAL);
     const pk = await sequential(viaPortkey, SEQUENTIAL);
@@ -418,7 +510,8 @@ async function main() {
     const off = await sequential(viaGateway('offline'), SEQUENTIAL);
     const p50 = (l) => pct(l, 0.5);
     const p99 = (l) => pct(l, 0.99);
-    const line = (name, l) => `  ${name.padEnd(34)} p50 ${f2(p50(l)).padStart(6)} ms  p99 ${f2(p99(l)).padStart(6)} ms  added over bare upstream: p50 ${f2(p50(l) - p50(base)).padStart(6)} ms, p99 ${f2(p99(l) - p99(base)).padStart(6)} ms`;
+    const line = (name, l) =>
+      `  ${name.padEnd(34)} p50 ${f2(p50(l)).padStart(6)} ms  p99 ${f2(p99(l)).padStart(6)} ms  added over bare upstream: p50 ${f2(p50(l) - p50(base)).padStart(6)} ms, p99 ${f2(p99(l) - p99(base)).padStart(6)} ms`;
     console.log(`1 client, sequential (${SEQUENTIAL} requests each):`);
     console.log(line('bare upstream', base));
     console.log(line('Portkey gateway → upstream', pk));
@@ -435,7 +528,8 @@ async function main() {
     const tOff = await throughput(viaGateway('offline'));
     const cs1 = await commandStats();
     const tUp = await throughput(viaGateway('upstream'));
-    const tline = (name, t) => `  ${name.padEnd(34)} ${String(Math.round(t.rate)).padStart(6)} req/s  p50 ${f2(t.p50).padStart(6)} ms  p99 ${f2(t.p99).padStart(6)} ms`;
+    const tline = (name, t) =>
+      `  ${name.padEnd(34)} ${String(Math.round(t.rate)).padStart(6)} req/s  p50 ${f2(t.p50).padStart(6)} ms  p99 ${f2(t.p99).padStart(6)} ms`;
     console.log(`${CLIENTS} clients, ${SECONDS} s each:`);
     console.log(tline('bare upstream', tBase));
     console.log(tline('Portkey gateway → upstream', tPk));
@@ -449,7 +543,9 @@ async function main() {
       `messages CPU per message (what limits msg/s on 2 cores): offline model — gateway ${f2(tOff.gwCpu)} ms + redis ${f2(tOff.redisCpu)} ms; ` +
         `fake upstream — gateway ${f2(tUp.gwCpu)} ms + redis ${f2(tUp.redisCpu)} ms (load average now ${require('node:os').loadavg()[0].toFixed(1)})`,
     );
-    console.log(`redis time per offline message at ${CLIENTS} clients (INFO commandstats): ${statsDelta(cs0, cs1, tOff.done)}`);
+    console.log(
+      `redis time per offline message at ${CLIENTS} clients (INFO commandstats): ${statsDelta(cs0, cs1, tOff.done)}`,
+    );
 
     console.log(await healthRatio());
   } finally {

@@ -19,7 +19,10 @@ if (!files.length) {
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== ${f} ===`);
-  const r = spawnSync(process.execPath, [join(__dirname, f)], { stdio: 'inherit', env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const r = spawnSync(process.execPath, [join(__dirname, f)], {
+    stdio: 'inherit',
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
   if (r.status !== 0) {
     failed++;
     console.log(`${f}: FAILED (exit ${r.status ?? r.signal})`);

@@ -41,7 +41,20 @@ function dayRows(n, date, random) {
     const slot = Math.floor(random() * ACTIVE_USERS_PER_DAY);
     const id = `${userId.slice(0, 5)}${(Number(userId.slice(5)) + slot) % USERS_PER_WORKSPACE}`;
     let r = rows.get(id);
-    if (!r) rows.set(id, (r = { userId: id, messages: 0, errors: 0, tokensIn: 0, tokensOut: 0, costMicros: 0, latencyMs: 0, lastActivityMs: dayStart }));
+    if (!r)
+      rows.set(
+        id,
+        (r = {
+          userId: id,
+          messages: 0,
+          errors: 0,
+          tokensIn: 0,
+          tokensOut: 0,
+          costMicros: 0,
+          latencyMs: 0,
+          lastActivityMs: dayStart,
+        }),
+      );
     const tin = 200 + Math.floor(random() * 800);
     const tout = 300 + Math.floor(random() * 1500);
     r.messages++;
@@ -79,11 +92,29 @@ async function main() {
   const redis = await spawnRedis({ persist: false });
   let gateway;
   try {
-    const config = parseConfig({ api: { port: 0, host: '127.0.0.1', defaultRateLimit: 0 }, logging: { level: 'warn' }, workspaces: WORKSPACES.map((id) => ({ id })) }, {});
+    const config = parseConfig(
+      {
+        api: { port: 0, host: '127.0.0.1', defaultRateLimit: 0 },
+        logging: { level: 'warn' },
+        workspaces: WORKSPACES.map((id) => ({ id })),
+      },
+      {},
+    );
     config.stateDir = '/tmp/openclaw-bench-state';
-    gateway = await startGateway({ config, redisUrl: redis.url, workers: false, log: createLogger('warn'), say: () => undefined });
+    gateway = await startGateway({
+      config,
+      redisUrl: redis.url,
+      workers: false,
+      log: createLogger('warn'),
+      say: () => undefined,
+    });
     const { stats, keys } = gateway.ctx.stores;
-    const { key } = await keys.create({ label: 'bench', workspaces: ['*'], permissions: ['stats:read'], source: 'cli' });
+    const { key } = await keys.create({
+      label: 'bench',
+      workspaces: ['*'],
+      permissions: ['stats:read'],
+      source: 'cli',
+    });
 
     const days = daysBetween(FROM, TO);
     const random = rng(42);
@@ -102,15 +133,19 @@ async function main() {
         }),
       );
     }
-    console.log(`recorded ${written.toLocaleString('en-US')} messages over ${days.length} days × ${WORKSPACES.length} workspaces in ${((Date.now() - t0) / 1000).toFixed(1)} s (bulk path)`);
+    console.log(
+      `recorded ${written.toLocaleString('en-US')} messages over ${days.length} days × ${WORKSPACES.length} workspaces in ${((Date.now() - t0) / 1000).toFixed(1)} s (bulk path)`,
+    );
 
     const one = await timeRequests(gateway.url, key, `/api/v1/stats?from=${TO}&to=${TO}`);
     const year = await timeRequests(gateway.url, key, `/api/v1/stats?from=${FROM}&to=${TO}`);
-    if (year.body.totals.messages !== MESSAGES) throw new Error(`expected ${MESSAGES} messages in the period, the API says ${year.body.totals.messages}`);
+    if (year.body.totals.messages !== MESSAGES)
+      throw new Error(`expected ${MESSAGES} messages in the period, the API says ${year.body.totals.messages}`);
     if (year.body.byDay.length !== 366) throw new Error('expected 366 days');
     const users = await timeRequests(gateway.url, key, `/api/v1/stats/users?workspace=team&from=${FROM}&to=${TO}`);
 
-    const line = (label, r) => `${label}: p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms (in the gateway: p50 ${r.serverP50.toFixed(2)} ms)`;
+    const line = (label, r) =>
+      `${label}: p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms (in the gateway: p50 ${r.serverP50.toFixed(2)} ms)`;
     console.log(line('GET /stats 1-day period (baseline)', one));
     console.log(
       `${line(`GET /stats 366-day period, ${year.body.totals.messages.toLocaleString('en-US')} messages, ${year.body.totals.uniqueUsers} unique users`, year)}` +

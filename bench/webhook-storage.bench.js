@@ -49,19 +49,41 @@ async function main() {
   const redis = new Redis(redisServer.url);
   const config = parseConfig({ api: { enabled: false }, logging: { level: 'warn' }, workspaces: [{ id: 'team' }] }, {});
   config.stateDir = '/tmp/openclaw-bench-state';
-  const gateway = await startGateway({ config, redisUrl: redisServer.url, workers: true, listen: false, log: createLogger('warn'), say: () => undefined });
+  const gateway = await startGateway({
+    config,
+    redisUrl: redisServer.url,
+    workers: true,
+    listen: false,
+    log: createLogger('warn'),
+    say: () => undefined,
+  });
   const { ctx } = gateway;
   const queue = ctx.queues.get('webhooks');
   try {
     for (let i = 0; i < SUBSCRIPTIONS; i++) {
       await ctx.stores.webhooks.create({
-        id: `wh_bench_${i}`, url, events: ['*'], workspaces: null, scope: ['*'], description: null, secret: 'bench-secret-0123456789abcdef',
-        retries: 7, timeoutMs: 5000, source: 'api', createdBy: null,
+        id: `wh_bench_${i}`,
+        url,
+        events: ['*'],
+        workspaces: null,
+        scope: ['*'],
+        description: null,
+        secret: 'bench-secret-0123456789abcdef',
+        retries: 7,
+        timeoutMs: 5000,
+        source: 'api',
+        createdBy: null,
       });
     }
     let sent = 0;
     const message = async (n) => {
-      const data = { messageId: `msg_${n}`, workspace: 'team', userId: 'bench', channel: 'api', sessionId: 'sess_bench' };
+      const data = {
+        messageId: `msg_${n}`,
+        workspace: 'team',
+        userId: 'bench',
+        channel: 'api',
+        sessionId: 'sess_bench',
+      };
       await ctx.events.emit('message.received', 'team', { ...data, message: TEXT });
       await ctx.events.emit('message.sent', 'team', { ...data, response: TEXT, tokensUsed: 5000, latencyMs: 1 });
       sent += 2 * SUBSCRIPTIONS;
@@ -71,7 +93,8 @@ async function main() {
       for (;;) {
         const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
         if (received >= sent && Object.values(c).every((n) => n === 0)) return;
-        if (Date.now() > until) throw new Error(`not settled: ${received} of ${sent} deliveries, queue ${JSON.stringify(c)}`);
+        if (Date.now() > until)
+          throw new Error(`not settled: ${received} of ${sent} deliveries, queue ${JSON.stringify(c)}`);
         await sleep(50);
       }
     };
@@ -86,9 +109,14 @@ async function main() {
     const after = await usedMemory(redis);
 
     const perMessage = (after - before) / MESSAGES;
-    const bodyBytes = await redis.memory('USAGE', `oc:{whe:${(await ctx.stores.webhooks.listDeliveries('wh_bench_0', 1, 0, 86400)).data[0].eventId}}:body`);
+    const bodyBytes = await redis.memory(
+      'USAGE',
+      `oc:{whe:${(await ctx.stores.webhooks.listDeliveries('wh_bench_0', 1, 0, 86400)).data[0].eventId}}:body`,
+    );
     const recordBytes = (perMessage - 2 * bodyBytes) / (2 * SUBSCRIPTIONS);
-    const failed = (await ctx.stores.webhooks.listDeliveries('wh_bench_0', 100, 0, 86400)).data.filter((d) => d.status !== 'delivered');
+    const failed = (await ctx.stores.webhooks.listDeliveries('wh_bench_0', 100, 0, 86400)).data.filter(
+      (d) => d.status !== 'delivered',
+    );
     if (failed.length) throw new Error(`undelivered: ${JSON.stringify(failed[0])}`);
     console.log(
       `webhook storage: Redis grew ${kb(perMessage)} per message (${SUBSCRIPTIONS} subscriptions on ["*"], a 30 KB message → ${2 * SUBSCRIPTIONS} deliveries; target < ${kb(TARGET_BYTES)}: ${perMessage < TARGET_BYTES ? 'met' : 'MISSED'})`,

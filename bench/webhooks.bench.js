@@ -102,8 +102,16 @@ async function baseline(url, concurrency, child) {
   const agent = new Agent({ keepAliveTimeout: 30_000 });
   const sentAt = new Map();
   const post = async (i) => {
-    const body = JSON.stringify({ id: `base_${i}`, event: 'message.sent', timestamp: new Date().toISOString(), data: { i } });
-    const headers = { 'content-type': 'application/json', 'x-openclaw-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` };
+    const body = JSON.stringify({
+      id: `base_${i}`,
+      event: 'message.sent',
+      timestamp: new Date().toISOString(),
+      data: { i },
+    });
+    const headers = {
+      'content-type': 'application/json',
+      'x-openclaw-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+    };
     sentAt.set(`base_${i}`, now());
     const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
     await res.body.dump();
@@ -122,7 +130,16 @@ async function baseline(url, concurrency, child) {
 
 /** Emits a burst, then a paced run, through `ctx.events`; prints deliveries/s and latencies. */
 async function measure(label, ctx, child, base) {
-  const data = { messageId: 'msg_x', workspace: 'team', userId: 'u', channel: 'api', response: 'Here is your summary...', tokensUsed: 842, latencyMs: 2100, sessionId: 'sess_x' };
+  const data = {
+    messageId: 'msg_x',
+    workspace: 'team',
+    userId: 'u',
+    channel: 'api',
+    response: 'Here is your summary...',
+    tokensUsed: 842,
+    latencyMs: 2100,
+    sessionId: 'sess_x',
+  };
   const sentAt = new Map();
   const emit = async () => {
     const t = now();
@@ -185,10 +202,19 @@ async function startWorkerProcess(redisUrl) {
   const { tmpdir } = require('node:os');
   const { spawn } = require('node:child_process');
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-bench-worker-'));
-  writeFileSync(join(dir, 'openclaw.json'), JSON.stringify({ workspaces: [{ id: 'team' }], logging: { level: 'warn' } }));
+  writeFileSync(
+    join(dir, 'openclaw.json'),
+    JSON.stringify({ workspaces: [{ id: 'team' }], logging: { level: 'warn' } }),
+  );
   const proc = spawn(process.execPath, [join(__dirname, '..', 'dist', 'server', 'cli', 'index.js'), 'worker'], {
     cwd: dir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: redisUrl, OPENCLAW_STATE_DIR: join(dir, 'state'), LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      REDIS_URL: redisUrl,
+      OPENCLAW_STATE_DIR: join(dir, 'state'),
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise((resolve, reject) => {
@@ -214,19 +240,38 @@ async function main() {
   const redis = await spawnRedis({ persist: false });
   const config = parseConfig({ api: { enabled: false }, logging: { level: 'warn' }, workspaces: [{ id: 'team' }] }, {});
   config.stateDir = '/tmp/openclaw-bench-state';
-  const start = (workers) => startGateway({ config, redisUrl: redis.url, workers, listen: false, log: createLogger('warn'), say: () => undefined });
+  const start = (workers) =>
+    startGateway({
+      config,
+      redisUrl: redis.url,
+      workers,
+      listen: false,
+      log: createLogger('warn'),
+      say: () => undefined,
+    });
   let gateway;
   let worker;
   try {
     const concurrency = config.webhooks.concurrency;
     const base = await baseline(url, concurrency, child);
-    console.log(`baseline: plain undici loop (concurrency ${concurrency}) ${Math.round(base.rate)} req/s, send-to-arrival p50 ${f1(base.p50)} ms p99 ${f1(base.p99)} ms`);
+    console.log(
+      `baseline: plain undici loop (concurrency ${concurrency}) ${Math.round(base.rate)} req/s, send-to-arrival p50 ${f1(base.p50)} ms p99 ${f1(base.p99)} ms`,
+    );
 
     // 1. The default: workers in the gateway process.
     gateway = await start(true);
     await gateway.ctx.stores.webhooks.create({
-      id: 'wh_bench', url, events: ['message.sent'], workspaces: null, scope: ['*'], description: 'bench', secret: SECRET,
-      retries: 3, timeoutMs: 5000, source: 'api', createdBy: null,
+      id: 'wh_bench',
+      url,
+      events: ['message.sent'],
+      workspaces: null,
+      scope: ['*'],
+      description: 'bench',
+      secret: SECRET,
+      retries: 3,
+      timeoutMs: 5000,
+      source: 'api',
+      createdBy: null,
     });
     await measure('(workers in the gateway process)', gateway.ctx, child, base);
     await gateway.close();

@@ -54,18 +54,31 @@ export function createMessagesQueue(redisUrl: RedisTarget): Queue<MessageJobData
     prefix: PREFIX,
     // A job that throws outside the agent (Redis gone mid-run) runs again, announced by a
     // `restart` event; after the last attempt it is concluded as worker_failed.
-    defaultJobOptions: { attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: KEEP_COMPLETED, removeOnFail: { age: 24 * 3600 } },
+    defaultJobOptions: {
+      attempts: JOB_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: { age: 24 * 3600 },
+    },
   });
 }
 
 class MessageTimeout extends Error {}
 
-type Deps = Pick<GatewayContext, 'config' | 'stores' | 'events' | 'clock' | 'log' | 'onMessageFinished' | 'localEvents'>;
+type Deps = Pick<
+  GatewayContext,
+  'config' | 'stores' | 'events' | 'clock' | 'log' | 'onMessageFinished' | 'localEvents'
+>;
 
 /** How a failed run is reported: code, a message safe to show, and the status a sync reply gets. */
 function failureOf(err: unknown, timeoutMs: number): MessageFailure {
   if (err instanceof UpstreamError) return { code: 'upstream_error', message: err.message, status: 502 };
-  if (err instanceof MessageTimeout) return { code: 'timeout', message: `the agent did not finish within ${timeoutMs} ms (messages.timeoutMs)`, status: 504 };
+  if (err instanceof MessageTimeout)
+    return {
+      code: 'timeout',
+      message: `the agent did not finish within ${timeoutMs} ms (messages.timeoutMs)`,
+      status: 504,
+    };
   return { code: 'agent_error', message: 'the agent failed unexpectedly; the gateway logged the details', status: 500 };
 }
 
@@ -93,7 +106,11 @@ interface Finish {
 export type MessageRef = Omit<MessageJobData, 'message' | 'context'>;
 
 export class MessageProcessor {
-  constructor(private readonly ctx: Deps, private readonly agent: Agent, private readonly queue: Queue<MessageJobData>) {}
+  constructor(
+    private readonly ctx: Deps,
+    private readonly agent: Agent,
+    private readonly queue: Queue<MessageJobData>,
+  ) {}
 
   private get retentionMs(): number {
     return this.ctx.config.messages.retentionHours * 3_600_000;
@@ -121,7 +138,8 @@ export class MessageProcessor {
     if (gate === 'wait') {
       await job.moveToDelayed(Date.now() + PARK_MS, token);
       // The predecessor may have finished while we parked: then nobody else will promote us.
-      if (await sessions.isTurn({ workspace: d.workspace, id: d.sessionId }, d.seq)) await job.promote().catch(() => undefined);
+      if (await sessions.isTurn({ workspace: d.workspace, id: d.sessionId }, d.seq))
+        await job.promote().catch(() => undefined);
       throw new DelayedError();
     }
     if (gate === 'finished') return; // a re-run of a job that already finished (stalled worker): never run twice
@@ -137,7 +155,13 @@ export class MessageProcessor {
   }
 
   /** 'interrupted': the shutdown signal stopped the agent; nothing was recorded. */
-  private async run(d: MessageJobData, workspace: Workspace | null, history: Turn[], attempt: number, shutdown?: AbortSignal): Promise<'finished' | 'interrupted'> {
+  private async run(
+    d: MessageJobData,
+    workspace: Workspace | null,
+    history: Turn[],
+    attempt: number,
+    shutdown?: AbortSignal,
+  ): Promise<'finished' | 'interrupted'> {
     const { stores, config, clock } = this.ctx;
 
     // Events emitted in the same turn of the event loop go to Redis together (one round trip,
@@ -153,7 +177,12 @@ export class MessageProcessor {
       unwritten += batch.length;
       lastAppend = stores.messages
         .appendEvents(d.messageId, batch)
-        .then((ids) => this.ctx.localEvents?.deliver(d.messageId, ids.map((id, i) => ({ id, data: batch[i] }))))
+        .then((ids) =>
+          this.ctx.localEvents?.deliver(
+            d.messageId,
+            ids.map((id, i) => ({ id, data: batch[i] })),
+          ),
+        )
         .catch((err: unknown) => (appendFailed ??= err))
         .finally(() => (unwritten -= batch.length));
     };
@@ -203,7 +232,8 @@ export class MessageProcessor {
       ]);
     } catch (err) {
       failure = failureOf(err, config.messages.timeoutMs);
-      if (failure.code === 'agent_error' && !shutdown?.aborted) this.ctx.log.error({ err, messageId: d.messageId }, 'agent failed');
+      if (failure.code === 'agent_error' && !shutdown?.aborted)
+        this.ctx.log.error({ err, messageId: d.messageId }, 'agent failed');
     } finally {
       clearTimeout(timer);
       shutdown?.removeEventListener('abort', interrupt);
@@ -222,14 +252,34 @@ export class MessageProcessor {
     return 'finished';
   }
 
-  private async succeed(d: MessageJobData, r: AgentResult, latencyMs: number, finishedAt: number, firstRun: boolean): Promise<void> {
+  private async succeed(
+    d: MessageJobData,
+    r: AgentResult,
+    latencyMs: number,
+    finishedAt: number,
+    firstRun: boolean,
+  ): Promise<void> {
     const { stores, config } = this.ctx;
     const tokensUsed = r.tokensIn + r.tokensOut;
     const cost = costUSD(config, r.model, r.tokensIn, r.tokensOut);
     const at = new Date(finishedAt).toISOString();
     const turns: Turn[] = [
-      { role: 'user', content: d.message, createdAt: new Date(d.receivedAt).toISOString(), tokens: r.tokensIn, tools: [], messageId: d.messageId },
-      { role: 'assistant', content: r.response, createdAt: at, tokens: r.tokensOut, tools: r.toolsInvoked, messageId: d.messageId },
+      {
+        role: 'user',
+        content: d.message,
+        createdAt: new Date(d.receivedAt).toISOString(),
+        tokens: r.tokensIn,
+        tools: [],
+        messageId: d.messageId,
+      },
+      {
+        role: 'assistant',
+        content: r.response,
+        createdAt: at,
+        tokens: r.tokensOut,
+        tools: r.toolsInvoked,
+        messageId: d.messageId,
+      },
     ];
     const result: MessageResult = {
       messageId: d.messageId,
@@ -245,7 +295,17 @@ export class MessageProcessor {
       costUSD: cost,
     };
     const { response: _response, ...doneFields } = result;
-    const finished = { status: 'done', model: r.model, provider: r.provider, tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUSD: cost, latencyMs, finishedAt, toolsInvoked: r.toolsInvoked } as const;
+    const finished = {
+      status: 'done',
+      model: r.model,
+      provider: r.provider,
+      tokensIn: r.tokensIn,
+      tokensOut: r.tokensOut,
+      costUSD: cost,
+      latencyMs,
+      finishedAt,
+      toolsInvoked: r.toolsInvoked,
+    } as const;
     await this.finishMessage(d, {
       record: () => stores.sessions.record(this.sessionOf(d), d.seq, turns, tokensUsed),
       finished,
@@ -266,10 +326,26 @@ export class MessageProcessor {
     });
   }
 
-  private async fail(d: MessageRef, f: MessageFailure, latencyMs: number, finishedAt: number, firstRun = false): Promise<void> {
+  private async fail(
+    d: MessageRef,
+    f: MessageFailure,
+    latencyMs: number,
+    finishedAt: number,
+    firstRun = false,
+  ): Promise<void> {
     await this.finishMessage(d, {
       record: null,
-      finished: { status: 'error', model: this.agent.defaultModel, provider: '', tokensIn: 0, tokensOut: 0, costUSD: null, latencyMs, finishedAt, toolsInvoked: [] },
+      finished: {
+        status: 'error',
+        model: this.agent.defaultModel,
+        provider: '',
+        tokensIn: 0,
+        tokensOut: 0,
+        costUSD: null,
+        latencyMs,
+        finishedAt,
+        toolsInvoked: [],
+      },
       hooksMayHaveRun: !firstRun,
       outcome: { status: 'error', error: f },
       finalEventJson: JSON.stringify({ type: 'error', code: f.code, message: f.message }),
@@ -304,16 +380,30 @@ export class MessageProcessor {
    * after all of them answered). Then the event goes out and the session moves on.
    */
   private async finishMessage(d: MessageRef, f: Finish): Promise<void> {
-    const announce: DomainEvent = { id: newId('evt'), event: f.event, timestamp: eventTimestamp(this.ctx.clock.now()), workspace: d.workspace, data: f.data };
+    const announce: DomainEvent = {
+      id: newId('evt'),
+      event: f.event,
+      timestamp: eventTimestamp(this.ctx.clock.now()),
+      workspace: d.workspace,
+      data: f.data,
+    };
     if (d.noCallback) WITHOUT_CALLBACK.add(announce);
     // A re-run or a repair: the hooks run only when the earlier run did not get to them.
     const skipHooks = f.hooksMayHaveRun && (await this.ctx.stores.messages.hooksRan(d.messageId));
     const recorded = f.record?.();
     const hooks = skipHooks ? [] : this.runHooks(d, f.finished);
-    const finishing = this.ctx.stores.messages.finish(d.messageId, f.outcome, f.finalEventJson, announce, this.retentionMs);
+    const finishing = this.ctx.stores.messages.finish(
+      d.messageId,
+      f.outcome,
+      f.finalEventJson,
+      announce,
+      this.retentionMs,
+    );
     const [finished] = await Promise.all([finishing, recorded, ...hooks]);
     if (!finished) return this.complete(d); // another run or the repair got there first
-    this.ctx.localEvents?.deliver(d.messageId, [{ id: finished, data: f.finalEventJson, outcome: JSON.stringify(f.outcome) }]);
+    this.ctx.localEvents?.deliver(d.messageId, [
+      { id: finished, data: f.finalEventJson, outcome: JSON.stringify(f.outcome) },
+    ]);
     failpoint('message.finished'); // the fault suite dies here: the outbox must still deliver
     await this.ctx.events.publish(announce);
     await this.next(d);
@@ -348,28 +438,52 @@ export class MessageProcessor {
    * finish's batch). Until the outcome is stored (which marks them run) a run that dies has them
    * run again by the next one; they count each message once (stats are idempotent per message id).
    */
-  private runHooks(d: MessageRef, m: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>): Array<Promise<void>> {
-    const finished: FinishedMessage = { messageId: d.messageId, workspace: d.workspace, userId: d.userId, sessionId: d.sessionId, ...m };
-    return this.ctx.onMessageFinished.map((hook) => hook(finished).catch((err: unknown) => this.ctx.log.error({ err, messageId: d.messageId }, 'a message-finished hook failed')));
+  private runHooks(
+    d: MessageRef,
+    m: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>,
+  ): Array<Promise<void>> {
+    const finished: FinishedMessage = {
+      messageId: d.messageId,
+      workspace: d.workspace,
+      userId: d.userId,
+      sessionId: d.sessionId,
+      ...m,
+    };
+    return this.ctx.onMessageFinished.map((hook) =>
+      hook(finished).catch((err: unknown) =>
+        this.ctx.log.error({ err, messageId: d.messageId }, 'a message-finished hook failed'),
+      ),
+    );
   }
 }
 
-export function startMessagesWorker(processor: MessageProcessor, ctx: Deps & Pick<GatewayContext, 'redisUrl'>): Worker<MessageJobData> {
+export function startMessagesWorker(
+  processor: MessageProcessor,
+  ctx: Deps & Pick<GatewayContext, 'redisUrl'>,
+): Worker<MessageJobData> {
   // Three parameters: BullMQ then hands each job an abort signal (worker.cancelAllJobs at shutdown).
-  const worker = new Worker<MessageJobData>(MESSAGES_QUEUE, (job, token, signal) => processor.process(job, token, signal), {
-    connection: createBlockingClient(ctx.redisUrl, 'openclaw-messages-worker'),
-    prefix: PREFIX,
-    concurrency: ctx.config.workers.concurrency,
-    lockDuration: LOCK_MS,
-    stalledInterval: STALL_CHECK_MS,
-  });
+  const worker = new Worker<MessageJobData>(
+    MESSAGES_QUEUE,
+    (job, token, signal) => processor.process(job, token, signal),
+    {
+      connection: createBlockingClient(ctx.redisUrl, 'openclaw-messages-worker'),
+      prefix: PREFIX,
+      concurrency: ctx.config.workers.concurrency,
+      lockDuration: LOCK_MS,
+      stalledInterval: STALL_CHECK_MS,
+    },
+  );
   worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'messages worker error'));
   // A job that threw outside the agent: conclude it now. (Jobs failed by the stall limit never
   // reach this handler: BullMQ fails them inside a script. The repair sweep concludes those.)
   worker.on('failed', (job, err) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     ctx.log.error({ err, messageId: job.id }, 'messages job failed');
-    processor.abandon(job.data, 'an internal error; the gateway logged it').catch((e: unknown) => ctx.log.warn({ err: e, messageId: job.id }, 'concluding a failed message failed; the repair sweep will'));
+    processor
+      .abandon(job.data, 'an internal error; the gateway logged it')
+      .catch((e: unknown) =>
+        ctx.log.warn({ err: e, messageId: job.id }, 'concluding a failed message failed; the repair sweep will'),
+      );
   });
   return worker;
 }

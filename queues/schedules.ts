@@ -25,7 +25,9 @@ export const SCHEDULES_QUEUE = 'schedules';
 export const SCHEDULES_PREFIX = '{oc:schedules}';
 
 const errorOf = (err: unknown): { code: string; message: string } =>
-  err instanceof ApiError ? { code: err.code, message: err.message } : { code: 'run_failed', message: (err as Error)?.message ?? String(err) };
+  err instanceof ApiError
+    ? { code: err.code, message: err.message }
+    : { code: 'run_failed', message: (err as Error)?.message ?? String(err) };
 
 /** A tick's time: BullMQ sets prevMillis on scheduler jobs; the job id ends with it too. */
 function tickOf(job: Job<ScheduleJobData>): number {
@@ -38,7 +40,10 @@ export class ScheduleRunner {
   /** Set when this process shuts down: runs still waiting are left to another worker (below). */
   closing = false;
 
-  constructor(private readonly ctx: GatewayContext, private readonly queue: Queue<ScheduleJobData>) {}
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly queue: Queue<ScheduleJobData>,
+  ) {}
 
   private now = () => new Date(this.ctx.clock.now()).toISOString();
 
@@ -57,17 +62,24 @@ export class ScheduleRunner {
       if (!s) return; // deleted while running: nothing left to record
       const run = (await schedules.runs(s)).find((r) => r.runId === job.data.runId);
       if (run && run.status !== 'running') return; // retried after it already finished
-      await this.follow(s, run ?? this.started(job.data.runId!, 'manual', job.data.requestedAt!, job.data.messageId!, job.data.sessionId!));
+      await this.follow(
+        s,
+        run ?? this.started(job.data.runId!, 'manual', job.data.requestedAt!, job.data.messageId!, job.data.sessionId!),
+      );
       return;
     }
-    const schedulerId = job.data.workspace !== undefined ? scheduleRef({ workspace: job.data.workspace, id: job.data.scheduleId }) : job.data.scheduleId;
+    const schedulerId =
+      job.data.workspace !== undefined
+        ? scheduleRef({ workspace: job.data.workspace, id: job.data.scheduleId })
+        : job.data.scheduleId;
     if (!s || !s.enabled) {
       // The schedule went away (or was disabled) after this tick was queued: stop its ticks.
       if (!s) await this.queue.removeJobScheduler(schedulerId);
       return;
     }
     // A tick of a scheduler armed before ids were per workspace: run it, but tick from the new one.
-    if (job.data.workspace === undefined && (await this.queue.removeJobScheduler(schedulerId))) await this.ctx.schedules.arm(s, s);
+    if (job.data.workspace === undefined && (await this.queue.removeJobScheduler(schedulerId)))
+      await this.ctx.schedules.arm(s, s);
     const runId = String(job.id);
     const scheduledFor = new Date(tickOf(job)).toISOString();
     const previous = (await schedules.runs(s)).find((r) => r.runId === runId);
@@ -75,9 +87,16 @@ export class ScheduleRunner {
     let submitted;
     try {
       // Keyed by the tick: a run retried after a crash follows the message it already sent.
-      submitted = await this.ctx.messages.submit({ ...messageInput(s), idempotency: { scope: `sched:${scheduleRef(s)}`, key: runId, fingerprint: runId } });
+      submitted = await this.ctx.messages.submit({
+        ...messageInput(s),
+        idempotency: { scope: `sched:${scheduleRef(s)}`, key: runId, fingerprint: runId },
+      });
     } catch (err) {
-      await this.finish(s, { ...this.started(runId, 'schedule', scheduledFor, null, null), status: 'failed', error: errorOf(err) }, null);
+      await this.finish(
+        s,
+        { ...this.started(runId, 'schedule', scheduledFor, null, null), status: 'failed', error: errorOf(err) },
+        null,
+      );
       return;
     }
     const run = previous ?? this.started(runId, 'schedule', scheduledFor, submitted.messageId, submitted.sessionId);
@@ -85,8 +104,25 @@ export class ScheduleRunner {
     await this.follow(s, run);
   }
 
-  private started(runId: string, trigger: ScheduleRun['trigger'], scheduledFor: string, messageId: string | null, sessionId: string | null): ScheduleRun {
-    return { runId, trigger, scheduledFor, startedAt: this.now(), finishedAt: null, status: 'running', messageId, sessionId, responseExcerpt: null, error: null };
+  private started(
+    runId: string,
+    trigger: ScheduleRun['trigger'],
+    scheduledFor: string,
+    messageId: string | null,
+    sessionId: string | null,
+  ): ScheduleRun {
+    return {
+      runId,
+      trigger,
+      scheduledFor,
+      startedAt: this.now(),
+      finishedAt: null,
+      status: 'running',
+      messageId,
+      sessionId,
+      responseExcerpt: null,
+      error: null,
+    };
   }
 
   /** Waits for the run's message, then records and announces the outcome. */
@@ -104,13 +140,32 @@ export class ScheduleRunner {
     // or another process) picks it up again and follows the same message (idempotent submit).
     if (!finished && this.closing) return;
     if (!finished) {
-      await this.finish(s, { ...run, status: 'failed', error: { code: 'timeout', message: `no answer within ${timeoutMs} ms (messages.timeoutMs)` } }, null);
+      await this.finish(
+        s,
+        {
+          ...run,
+          status: 'failed',
+          error: { code: 'timeout', message: `no answer within ${timeoutMs} ms (messages.timeoutMs)` },
+        },
+        null,
+      );
     } else if (finished.status === 'done' && finished.result) {
       const { result } = finished;
-      await this.finish(s, { ...run, status: 'completed', sessionId: result.sessionId, responseExcerpt: result.response.slice(0, EXCERPT_CHARS) }, result);
+      await this.finish(
+        s,
+        {
+          ...run,
+          status: 'completed',
+          sessionId: result.sessionId,
+          responseExcerpt: result.response.slice(0, EXCERPT_CHARS),
+        },
+        result,
+      );
     } else {
       const failure = 'error' in finished ? finished.error : null;
-      const error = failure ? { code: failure.code, message: failure.message } : { code: 'run_failed', message: 'the message failed' };
+      const error = failure
+        ? { code: failure.code, message: failure.message }
+        : { code: 'run_failed', message: 'the message failed' };
       await this.finish(s, { ...run, status: 'failed', error }, null);
     }
   }
@@ -120,13 +175,26 @@ export class ScheduleRunner {
     // `deliver`: the answer is posted to a chat too (retried on the channels queue, shown on the run).
     if (done.status === 'completed' && s.deliver && result) done.delivery = this.ctx.channels.plan(s.deliver);
     await this.ctx.stores.schedules.recordRun(s, done);
-    if (done.delivery?.status === 'pending') await this.ctx.channels.outbox.deliver(s, done.runId, s.deliver!, result!.response);
-    const base = { scheduleId: s.id, runId: done.runId, trigger: done.trigger, scheduledFor: done.scheduledFor, workspace: s.workspace, userId: s.userId };
+    if (done.delivery?.status === 'pending')
+      await this.ctx.channels.outbox.deliver(s, done.runId, s.deliver!, result!.response);
+    const base = {
+      scheduleId: s.id,
+      runId: done.runId,
+      trigger: done.trigger,
+      scheduledFor: done.scheduledFor,
+      workspace: s.workspace,
+      userId: s.userId,
+    };
     if (done.status === 'completed') {
       // The message's reply (messageId, response, tokensUsed, …) beside the schedule's fields.
       await this.ctx.events.emit('schedule.completed', s.workspace, { ...result, ...base });
     } else {
-      await this.ctx.events.emit('schedule.failed', s.workspace, { ...base, messageId: done.messageId, sessionId: done.sessionId, error: done.error });
+      await this.ctx.events.emit('schedule.failed', s.workspace, {
+        ...base,
+        messageId: done.messageId,
+        sessionId: done.sessionId,
+        error: done.error,
+      });
     }
   }
 }

@@ -31,7 +31,10 @@ export function configSubscriptions(ctx: GatewayContext): NewSubscription[] {
   const seen = new Map<string, number>();
   return ctx.config.webhooks.outbound.map((w, i) => {
     const unknown = w.events.find((e) => !SUBSCRIBABLE_EVENTS.includes(e));
-    if (unknown) throw new ConfigError(`webhooks.outbound[${i}].events: unknown event '${unknown}'; valid: ${SUBSCRIBABLE_EVENTS.join(', ')}`);
+    if (unknown)
+      throw new ConfigError(
+        `webhooks.outbound[${i}].events: unknown event '${unknown}'; valid: ${SUBSCRIBABLE_EVENTS.join(', ')}`,
+      );
     const base = `wh_cfg_${createHash('sha256').update(w.url).digest('hex').slice(0, 16)}`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
@@ -78,7 +81,11 @@ function startWorker(ctx: GatewayContext): () => Promise<void> {
   const worker = new Worker<DeliveryJobData>(
     WEBHOOKS_QUEUE,
     async (job: Job<DeliveryJobData>, token?: string) => {
-      const held = await deliverAttempt(deps, { ...job.data, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 });
+      const held = await deliverAttempt(deps, {
+        ...job.data,
+        attempt: job.attemptsMade + 1,
+        maxAttempts: job.opts.attempts ?? 1,
+      });
       if (held) {
         // Back to the delayed set without using an attempt (BullMQ's "manually delayed job").
         await job.moveToDelayed(held.holdUntilMs, token);
@@ -134,16 +141,25 @@ export const webhooksFeature: Feature = {
     connection.on('error', () => undefined); // the data client already reports connection errors
     queueConnections.set(ctx, connection);
     // A short events stream: nothing here reads it, and each delivery writes a few entries.
-    const queue = new Queue<DeliveryJobData>(WEBHOOKS_QUEUE, { connection, prefix: WEBHOOKS_PREFIX, streams: { events: { maxLen: 1000 } } });
+    const queue = new Queue<DeliveryJobData>(WEBHOOKS_QUEUE, {
+      connection,
+      prefix: WEBHOOKS_PREFIX,
+      streams: { events: { maxLen: 1000 } },
+    });
     // Unreachable Redis is reported once per change by the data client (server/redis-watch.ts).
-    queue.on('error', (err) => isConnectionError(err) || ctx.log.warn({ err: { message: err.message } }, 'webhooks queue error'));
+    queue.on(
+      'error',
+      (err) => isConnectionError(err) || ctx.log.warn({ err: { message: err.message } }, 'webhooks queue error'),
+    );
     ctx.queues.set(WEBHOOKS_QUEUE, queue as Queue);
     ctx.webhooks = new WebhookService(queue, ctx.stores.webhooks, ctx.config.webhooks, ctx.clock);
     ctx.events.addSink(ctx.webhooks.fanOut);
     ctx.callbacks = new CallbackService(ctx.stores.webhooks, ctx.webhooks, ctx.config.webhooks);
     ctx.events.addSink(ctx.callbacks.sink);
     // GET /events: every event as a subscription receives it, kept as long as the delivery log.
-    ctx.events.addSink((e) => ctx.stores.events.record(e.workspace, e.event, payloadOf(e), ctx.config.webhooks.retentionDays * 86400));
+    ctx.events.addSink((e) =>
+      ctx.stores.events.record(e.workspace, e.event, payloadOf(e), ctx.config.webhooks.retentionDays * 86400),
+    );
   },
   async start(ctx, { workers }) {
     await ctx.stores.webhooks.syncConfig(configSubscriptions(ctx));

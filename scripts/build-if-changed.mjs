@@ -10,8 +10,24 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAMP = join(root, 'dist', '.build-stamp');
-const SOURCES = ['server', 'queues', 'sdk/typescript/src', 'sdk/typescript/scripts', 'console', 'scripts/build-console.mjs'];
-const BUILD_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'sdk/typescript/package.json', 'sdk/typescript/tsconfig.json', 'sdk/typescript/tsconfig.esm.json', 'sdk/typescript/tsconfig.cjs.json'];
+const SOURCES = [
+  'server',
+  'queues',
+  'sdk/typescript/src',
+  'sdk/typescript/scripts',
+  'console',
+  'scripts/build-console.mjs',
+];
+const BUILD_FILES = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'sdk/typescript/package.json',
+  'sdk/typescript/tsconfig.json',
+  'sdk/typescript/tsconfig.esm.json',
+  'sdk/typescript/tsconfig.cjs.json',
+];
 
 function newest(path) {
   if (!existsSync(path)) return 0;

@@ -13,7 +13,8 @@ const quiet = { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' };
 
 /** A Python with setuptools ≥ 61 and wheel (both needed to build a wheel offline); OPENCLAW_PYTHON first. */
 export function findPython() {
-  const check = 'import setuptools, wheel, sys; v = tuple(int(x) for x in setuptools.__version__.split(".")[:2]); sys.exit(0 if v >= (61, 0) else 1)';
+  const check =
+    'import setuptools, wheel, sys; v = tuple(int(x) for x in setuptools.__version__.split(".")[:2]); sys.exit(0 if v >= (61, 0) else 1)';
   for (const candidate of [process.env.OPENCLAW_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean)) {
     try {
       execFileSync(candidate, ['-c', check], { stdio: 'ignore' });
@@ -22,11 +23,15 @@ export function findPython() {
       /* missing, or without setuptools/wheel: try the next */
     }
   }
-  throw new Error('no python3 with setuptools ≥ 61 and wheel: install them (Debian: apt-get install python3-setuptools python3-wheel) or set OPENCLAW_PYTHON');
+  throw new Error(
+    'no python3 with setuptools ≥ 61 and wheel: install them (Debian: apt-get install python3-setuptools python3-wheel) or set OPENCLAW_PYTHON',
+  );
 }
 
 function npmPack(dir, out) {
-  const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { ...quiet, cwd: dir }));
+  const [info] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { ...quiet, cwd: dir }),
+  );
   return info.filename;
 }
 
@@ -67,7 +72,13 @@ function pythonDists(stage, out, python) {
     'print("\\n".join(names))',
   ].join('\n');
   try {
-    return execFileSync(python, ['-W', 'ignore', '-c', script, out], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', cwd: dir }).trim().split('\n');
+    return execFileSync(python, ['-W', 'ignore', '-c', script, out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      cwd: dir,
+    })
+      .trim()
+      .split('\n');
   } catch (err) {
     throw new Error(`building the Python SDK failed:\n${err.stderr ?? err.message}`);
   }

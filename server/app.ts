@@ -2,7 +2,13 @@
  * buildApp(ctx) → a Fastify instance with every route registered; no listen, no globals, so
  * tests and main.ts build the same app.
  */
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -26,9 +32,13 @@ const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 function isRedisDown(err: Error): boolean {
   return (
     err.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(err.message) ||
+    /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(
+      err.message,
+    ) ||
     // Redis Cluster: a master gone and its replica not yet promoted, or no node reachable.
-    /Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready/i.test(err.message)
+    /Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Cluster isn't ready/i.test(
+      err.message,
+    )
   );
 }
 
@@ -46,7 +56,7 @@ const REDIS_REFUSALS: Record<string, string> = {
   // Raised to the caller only when a redirection could not be followed (a batch, a transaction).
   MOVED: 'the Redis cluster moved a slot (failover or reshard)',
   ASK: 'the Redis cluster is moving a slot',
-  MASTERDOWN: "Redis lost its link to its master",
+  MASTERDOWN: 'Redis lost its link to its master',
   NOREPLICAS: 'Redis has not enough replicas to accept writes',
 };
 const REDIS_REFUSAL = new RegExp(`(?:^|\\s|: )(${Object.keys(REDIS_REFUSALS).join('|')}) `);
@@ -70,16 +80,21 @@ function toApiError(err: FastifyError | ApiError | Error): ApiError {
   if (fe.code === 'FST_ERR_BAD_URL') return apiError('malformed_request', `malformed URL: ${fe.message}`);
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('payload_too_large', fe.message);
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return new ApiError('unsupported_media_type', `${fe.message}: send the body as JSON with the header Content-Type: application/json`);
+    return new ApiError(
+      'unsupported_media_type',
+      `${fe.message}: send the body as JSON with the header Content-Type: application/json`,
+    );
   }
-  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError('invalid_json', 'the request body is empty; send a JSON object');
+  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return new ApiError('invalid_json', 'the request body is empty; send a JSON object');
   if (fe.statusCode === 400 && (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError)) {
     return new ApiError('invalid_json', `the request body is not valid JSON: ${fe.message}`);
   }
   if (isRedisDown(err)) return unavailable('the gateway cannot reach Redis right now; retry shortly', 'unavailable', 5);
   const refusal = redisRefusal(err);
   if (refusal) return unavailable(`${refusal}; retry shortly`, 'unavailable', 5);
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return ApiError.framework(fe.statusCode, fe.message);
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)
+    return ApiError.framework(fe.statusCode, fe.message);
   return new ApiError('internal_error', 'internal error; the gateway logged the details');
 }
 
@@ -138,7 +153,8 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
       if (method !== 'OPTIONS') methods.add(method, r.url); // CORS preflight (`OPTIONS *`) would match every path
-      if (method !== 'HEAD') routes.push({ method, url: r.url, hidden: !!(r.schema as { hide?: boolean } | undefined)?.hide });
+      if (method !== 'HEAD')
+        routes.push({ method, url: r.url, hidden: !!(r.schema as { hide?: boolean } | undefined)?.hide });
     }
   });
   schemas.adopt(app);
@@ -177,7 +193,15 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
     const path = request.url.split('?')[0];
     const allow = methods.allowed(request.url);
     if (allow.length) {
-      reply.status(405).header('Allow', allow.join(', ')).send(apiError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow.join(', ')}`).toJSON());
+      reply
+        .status(405)
+        .header('Allow', allow.join(', '))
+        .send(
+          apiError(
+            'method_not_allowed',
+            `${request.method} is not allowed on ${path}; use ${allow.join(', ')}`,
+          ).toJSON(),
+        );
       return;
     }
     reply.status(404).send(apiError('route_not_found', `no route for ${request.method} ${path}`).toJSON());
@@ -188,7 +212,15 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
       origin: corsOrigin(ctx.config.api.cors.origins),
       methods: ctx.config.api.cors.methods,
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', OVERHEAD_HEADER, 'Server-Timing'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+        'Retry-After',
+        OVERHEAD_HEADER,
+        'Server-Timing',
+      ],
       maxAge: 600,
     });
   }
@@ -201,15 +233,17 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
         version: ctx.version,
         description: [
           'REST API of the OpenClaw gateway.',
-          'Authentication: `Authorization: Bearer <API key>` on every route under the prefix (401 with `WWW-Authenticate: Bearer` without one; 403 naming the missing permission or the workspace outside the key\'s scope).',
+          "Authentication: `Authorization: Bearer <API key>` on every route under the prefix (401 with `WWW-Authenticate: Bearer` without one; 403 naming the missing permission or the workspace outside the key's scope).",
           'Rate limits: requests per minute per key, shared by every gateway process; every authenticated response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix epoch seconds); past the limit 429 `rate_limited` with `Retry-After`.',
           'Errors: always `{"error":{"code","message"}}` with the HTTP status (validation errors add `field`), framework errors included: 400 `malformed_request`, 404 `route_not_found`, 405 `method_not_allowed` (with `Allow`), 431 `headers_too_large`. 503 `starting` / `unavailable` come with `Retry-After`.',
           'Authentication is decided by the matched route, so every spelling of a path (percent-encoded, absolute-form) needs the same key; unknown paths under the prefix need a key too.',
           'Caps (config `limits`): 409 `subscription_limit_reached`, 409 `schedule_limit_reached`, 400 `schedule_too_frequent`, 429 `too_many_streams`. Webhook URLs follow the SSRF policy: 400 `url_not_allowed`. Lists take `limit` and `offset` (0–1,000,000) and answer `total`.',
-          'Every response carries `X-Request-Id` (the client\'s own when it sends one).',
+          "Every response carries `X-Request-Id` (the client's own when it sends one).",
         ].join('\n\n'),
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'oclaw_live_… API key' } } },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'oclaw_live_… API key' } },
+      },
       security: [{ bearer: [] }],
       tags: OPENAPI_TAGS,
       webhooks: openApiWebhooks(),
@@ -222,6 +256,8 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   await app.register(httpMetricsPlugin, { ctx });
   await app.register(authPlugin, { ctx });
   await registerRoutes(app, ctx);
-  app.get(`${ctx.config.api.prefix}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get(`${ctx.config.api.prefix}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
   return app;
 }

@@ -19,7 +19,9 @@ const CONSTRAINTS = ['pattern', 'minLength', 'maxLength', 'enum', 'format'];
 function allowPlaceholders(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(allowPlaceholders);
   if (!node || typeof node !== 'object') return node;
-  const out: Node = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'default' || k === 'enum' ? v : allowPlaceholders(v)]));
+  const out: Node = Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [k, k === 'default' || k === 'enum' ? v : allowPlaceholders(v)]),
+  );
   // A key with a default may be left out of the file (the gateway fills it in): not required for an editor.
   if (Array.isArray(out.required) && out.properties) {
     const props = out.properties as Record<string, Node>;
@@ -28,7 +30,11 @@ function allowPlaceholders(node: unknown): unknown {
   }
   if (out.type !== 'string' || !CONSTRAINTS.some((c) => c in out)) return out;
   const { description, default: dflt, ...strict } = out;
-  return { ...(description ? { description } : {}), ...(dflt !== undefined ? { default: dflt } : {}), anyOf: [strict, PLACEHOLDER] };
+  return {
+    ...(description ? { description } : {}),
+    ...(dflt !== undefined ? { default: dflt } : {}),
+    anyOf: [strict, PLACEHOLDER],
+  };
 }
 
 export function configJsonSchema(): Record<string, unknown> {
@@ -37,7 +43,8 @@ export function configJsonSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `openclaw.json (OpenClaw Gateway ${VERSION})`,
-    description: 'OpenClaw Gateway configuration (docs/configuration.md). String values may use ${VAR} and ${VAR:-default}.',
+    description:
+      'OpenClaw Gateway configuration (docs/configuration.md). String values may use ${VAR} and ${VAR:-default}.',
     ...body,
   };
 }

@@ -52,7 +52,9 @@ export const KeyConfigSchema = Obj({
   label: Type.String({ minLength: 1, maxLength: 200 }),
   // An empty list would read as "nothing", so it is refused rather than taken as a default.
   workspaces: Type.Array(Type.String({ pattern: '^(\\*|[a-z0-9][a-z0-9_-]{0,62})$' }), { default: ['*'], minItems: 1 }),
-  permissions: Type.Optional(Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] }), { minItems: 1 })),
+  permissions: Type.Optional(
+    Type.Array(Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] }), { minItems: 1 }),
+  ),
   rateLimit: Type.Optional(Int(0)),
 });
 
@@ -124,7 +126,11 @@ export const ConfigSchema = Obj({
       port: Int(0, { maximum: 65535, default: 3000 }),
       /** Local only by default; HOST overrides (0.0.0.0 in a container). */
       host: Type.String({ default: '127.0.0.1' }),
-      prefix: Type.String({ pattern: '^(/[A-Za-z0-9._~-]+)+$', default: '/api/v1', description: 'e.g. /api/v1: starts with /, no trailing /' }),
+      prefix: Type.String({
+        pattern: '^(/[A-Za-z0-9._~-]+)+$',
+        default: '/api/v1',
+        description: 'e.g. /api/v1: starts with /, no trailing /',
+      }),
       authentication: Type.Literal('bearer', { default: 'bearer' }),
       cors: Type.Optional(
         Obj({
@@ -151,7 +157,14 @@ export const ConfigSchema = Obj({
           /** Also REDIS_CLUSTER_PASSWORD, which keeps it out of the file. */
           password: Type.Optional(Type.String()),
           tls: Type.Optional(
-            Type.Union([Type.Boolean(), Obj({ caFile: Type.Optional(Type.String()), servername: Type.Optional(Type.String()), rejectUnauthorized: Type.Optional(Type.Boolean()) })]),
+            Type.Union([
+              Type.Boolean(),
+              Obj({
+                caFile: Type.Optional(Type.String()),
+                servername: Type.Optional(Type.String()),
+                rejectUnauthorized: Type.Optional(Type.Boolean()),
+              }),
+            ]),
           ),
         }),
       ),
@@ -159,7 +172,10 @@ export const ConfigSchema = Obj({
     { default: {} },
   ),
   stateDir: Type.Optional(Type.String()),
-  logging: Obj({ level: Type.Unsafe<string>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }) }, { default: {} }),
+  logging: Obj(
+    { level: Type.Unsafe<string>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }) },
+    { default: {} },
+  ),
   workspaces: Type.Array(WorkspaceConfigSchema, { default: [] }),
   agents: Type.Record(Type.String(), AgentPresetSchema, { default: {} }),
   model: Type.Optional(Type.String()),
@@ -176,7 +192,13 @@ export const ConfigSchema = Obj({
         { default: {} },
       ),
       /** A SearXNG instance with `json` enabled in search.formats (settings.yml). */
-      webSearch: Obj({ url: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8888' }), maxResults: Int(1, { default: 5, maximum: 20 }) }, { default: {} }),
+      webSearch: Obj(
+        {
+          url: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8888' }),
+          maxResults: Int(1, { default: 5, maximum: 20 }),
+        },
+        { default: {} },
+      ),
       timeoutMs: Int(1, { default: 15000 }),
     },
     { default: {} },
@@ -235,12 +257,17 @@ export const ConfigSchema = Obj({
   ),
   pricing: Type.Record(
     Type.String({ description: 'Model name as providers report it' }),
-    Obj({ input: Type.Number({ minimum: 0, description: 'USD per 1M input tokens' }), output: Type.Number({ minimum: 0, description: 'USD per 1M output tokens' }) }),
+    Obj({
+      input: Type.Number({ minimum: 0, description: 'USD per 1M input tokens' }),
+      output: Type.Number({ minimum: 0, description: 'USD per 1M output tokens' }),
+    }),
     { default: {}, description: 'Overrides and extends the built-in price table (docs/stats.md)' },
   ),
   metrics: Obj(
     {
-      port: Type.Optional(Int(0, { maximum: 65535, description: 'Serve GET /metrics without a key on this port (0: any free port)' })),
+      port: Type.Optional(
+        Int(0, { maximum: 65535, description: 'Serve GET /metrics without a key on this port (0: any free port)' }),
+      ),
       host: Type.Optional(Type.String({ description: 'Interface for metrics.port; default api.host' })),
     },
     { default: {} },

@@ -41,7 +41,9 @@ function substitute(value: unknown, env: NodeJS.ProcessEnv, path: string): unkno
   }
   if (Array.isArray(value)) return value.map((v, i) => substitute(v, env, `${path}[${i}]`));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, env, path ? `${path}.${k}` : k)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, substitute(v, env, path ? `${path}.${k}` : k)]),
+    );
   }
   return value;
 }
@@ -77,7 +79,9 @@ function describe(err: ErrorObject, all: ErrorObject[]): string {
         const range = [
           schema.minimum !== undefined ? `≥ ${schema.minimum}` : '',
           schema.maximum !== undefined ? `≤ ${schema.maximum}` : '',
-        ].filter(Boolean).join(' and ');
+        ]
+          .filter(Boolean)
+          .join(' and ');
         return `${at(path)}: must be ${kind}${range ? ` ${range}` : ''}`;
       }
       return `${at(path)}: ${err.message}`;
@@ -86,7 +90,9 @@ function describe(err: ErrorObject, all: ErrorObject[]): string {
     case 'enum':
       return `${at(path)}: must be one of ${quoteList((err.params as { allowedValues: unknown[] }).allowedValues)}`;
     case 'anyOf': {
-      const allowed = all.filter((o) => o.keyword === 'const' && o.instancePath === err.instancePath).map((o) => (o.params as { allowedValue: unknown }).allowedValue);
+      const allowed = all
+        .filter((o) => o.keyword === 'const' && o.instancePath === err.instancePath)
+        .map((o) => (o.params as { allowedValue: unknown }).allowedValue);
       return `${at(path)}: must be ${allowed.length ? `one of ${quoteList(allowed)}` : 'one of the allowed values'}`;
     }
     case 'pattern':
@@ -103,9 +109,11 @@ function crossCheck(config: Config): string[] {
   const problems: string[] = [];
   const presets = presetNames(config);
   config.workspaces.forEach((w, i) => {
-    if (!presets.includes(w.agent)) problems.push(`workspaces[${i}].agent: unknown agent preset '${w.agent}'; known: ${presets.join(', ')}`);
+    if (!presets.includes(w.agent))
+      problems.push(`workspaces[${i}].agent: unknown agent preset '${w.agent}'; known: ${presets.join(', ')}`);
     w.skills.forEach((skill, j) => {
-      if (!isSkill(skill)) problems.push(`workspaces[${i}].skills[${j}]: unknown skill '${skill}'; known: ${SKILLS.join(', ')}`);
+      if (!isSkill(skill))
+        problems.push(`workspaces[${i}].skills[${j}]: unknown skill '${skill}'; known: ${SKILLS.join(', ')}`);
     });
     const first = config.workspaces.findIndex((o) => o.id === w.id);
     if (first !== i) problems.push(`workspaces[${i}].id: '${w.id}' is already declared at workspaces[${first}]`);
@@ -127,7 +135,9 @@ function crossCheck(config: Config): string[] {
   if (!problems.length) allowedHosts = new HostAllowList(config.webhooks.allowedHosts);
   config.webhooks.outbound.forEach((w, i) => {
     // Config entries are the operator's own: only what nobody may target (metadata, link-local) is refused here.
-    const why = URL.canParse(w.url) ? refusalForUrlHost({ allowedHosts, trustOperators: true }, true, new URL(w.url).hostname) : 'not a valid URL';
+    const why = URL.canParse(w.url)
+      ? refusalForUrlHost({ allowedHosts, trustOperators: true }, true, new URL(w.url).hostname)
+      : 'not a valid URL';
     if (why) problems.push(`webhooks.outbound[${i}].url: ${why}`);
   });
   return problems;
@@ -138,7 +148,9 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   const data = substitute(raw ?? {}, env, '');
   if (!validate(data)) {
     const all = validate.errors ?? [];
-    const errors = all.filter((e) => e.keyword !== 'const' || !all.some((o) => o.keyword === 'anyOf' && e.instancePath === o.instancePath));
+    const errors = all.filter(
+      (e) => e.keyword !== 'const' || !all.some((o) => o.keyword === 'anyOf' && e.instancePath === o.instancePath),
+    );
     throw invalid(errors.map((e) => describe(e, all)));
   }
   const config = data as Config;
@@ -147,24 +159,29 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   const port = env.OPENCLAW_PORT ?? env.PORT;
   if (port !== undefined && port !== '') {
     const n = Number(port);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`PORT: must be an integer ≥ 0 and ≤ 65535, got '${port}'`);
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      throw new ConfigError(`PORT: must be an integer ≥ 0 and ≤ 65535, got '${port}'`);
     config.api.port = n;
   }
   if (env.LOG_LEVEL) {
-    if (!(LOG_LEVELS as readonly string[]).includes(env.LOG_LEVEL)) throw new ConfigError(`LOG_LEVEL: must be one of ${quoteList(LOG_LEVELS)}, got '${env.LOG_LEVEL}'`);
+    if (!(LOG_LEVELS as readonly string[]).includes(env.LOG_LEVEL))
+      throw new ConfigError(`LOG_LEVEL: must be one of ${quoteList(LOG_LEVELS)}, got '${env.LOG_LEVEL}'`);
     config.logging.level = env.LOG_LEVEL;
   }
   if (env.REDIS_URL) {
     if (!/^rediss?:\/\//.test(env.REDIS_URL)) throw new ConfigError(`REDIS_URL: must start with redis:// or rediss://`);
     config.redis.url = env.REDIS_URL;
   }
-  if (env.REDIS_CLUSTER_NODES) config.redis.cluster = { ...config.redis.cluster, nodes: env.REDIS_CLUSTER_NODES.split(',').map((s) => s.trim()) };
+  if (env.REDIS_CLUSTER_NODES)
+    config.redis.cluster = { ...config.redis.cluster, nodes: env.REDIS_CLUSTER_NODES.split(',').map((s) => s.trim()) };
   if (env.REDIS_CLUSTER_PASSWORD && config.redis.cluster) config.redis.cluster.password = env.REDIS_CLUSTER_PASSWORD;
   if (config.redis.cluster) {
     try {
       parseClusterNodes(config.redis.cluster.nodes);
     } catch (err) {
-      throw new ConfigError(`${env.REDIS_CLUSTER_NODES ? 'REDIS_CLUSTER_NODES' : 'redis.cluster.nodes'}: ${(err as Error).message}; expected host:port,host:port,…`);
+      throw new ConfigError(
+        `${env.REDIS_CLUSTER_NODES ? 'REDIS_CLUSTER_NODES' : 'redis.cluster.nodes'}: ${(err as Error).message}; expected host:port,host:port,…`,
+      );
     }
     if (config.redis.url) throw new ConfigError('redis.cluster and redis.url (REDIS_URL) are both set: give one');
   }

@@ -11,7 +11,10 @@ const FIELD = /^[0-9A-Za-z*,\-/#?]+$/;
 const NAMES = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat/gi;
 
 export class CronError extends Error {
-  constructor(public readonly field: 'cron' | 'timezone', message: string) {
+  constructor(
+    public readonly field: 'cron' | 'timezone',
+    message: string,
+  ) {
     super(message);
     this.name = 'CronError';
   }
@@ -31,10 +34,17 @@ export function isTimeZone(tz: string): boolean {
 
 /** Throws CronError naming the field at fault; returns the pattern with single spaces. */
 export function checkCron(cron: string, timezone: string): string {
-  if (!isTimeZone(timezone)) throw new CronError('timezone', `timezone: unknown time zone '${timezone}'; use an IANA name such as America/New_York or UTC`);
+  if (!isTimeZone(timezone))
+    throw new CronError(
+      'timezone',
+      `timezone: unknown time zone '${timezone}'; use an IANA name such as America/New_York or UTC`,
+    );
   const fields = cron.trim().split(/\s+/).filter(Boolean);
   if (fields.length !== 5 && fields.length !== 6) {
-    throw new CronError('cron', `cron: expected 5 fields (minute hour day-of-month month day-of-week) or 6 with a leading seconds field, got ${fields.length}`);
+    throw new CronError(
+      'cron',
+      `cron: expected 5 fields (minute hour day-of-month month day-of-week) or 6 with a leading seconds field, got ${fields.length}`,
+    );
   }
   const bad = fields.find((f) => !FIELD.test(f) || /[^L]/i.test(f.replace(NAMES, '').replace(/[^A-Za-z]/g, '')));
   if (bad !== undefined) throw new CronError('cron', `cron: invalid field '${bad}'`);

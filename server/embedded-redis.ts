@@ -79,7 +79,14 @@ export function ensureRedisServer(say: Say): string {
 }
 
 async function ping(port: number): Promise<Redis | null> {
-  const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  const c = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1000,
+  });
   c.on('error', () => undefined);
   try {
     await c.connect();
@@ -130,10 +137,23 @@ export function maxmemoryBytes(setting: string, total = totalmem()): number {
 }
 
 /** Spawns a redis-server on a free loopback port; resolves when it answers PING. */
-export async function spawnRedis(opts: SpawnRedisOptions = {}): Promise<{ child: ChildProcess; port: number; url: string; stop: () => Promise<void> }> {
+export async function spawnRedis(
+  opts: SpawnRedisOptions = {},
+): Promise<{ child: ChildProcess; port: number; url: string; stop: () => Promise<void> }> {
   const bin = ensureRedisServer(opts.say ?? (() => undefined));
   const port = opts.port ?? (await freePort());
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no', '--loglevel', 'warning'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+  ];
   if (opts.dir) args.push('--dir', opts.dir);
   args.push('--appendonly', opts.persist ? 'yes' : 'no');
   if (opts.persist) args.push('--appendfsync', 'everysec');
@@ -189,8 +209,10 @@ async function acquireLock(path: string, timeoutMs = 30000): Promise<() => void>
       } catch {
         continue; // released meanwhile
       }
-      if (holder > 0 && !alive(holder)) rmSync(path, { force: true }); // left by a killed process
-      else if (Date.now() > deadline) throw new Error(`another openclaw process (pid ${holder || '?'}) holds ${path}; retry when it has started`);
+      if (holder > 0 && !alive(holder))
+        rmSync(path, { force: true }); // left by a killed process
+      else if (Date.now() > deadline)
+        throw new Error(`another openclaw process (pid ${holder || '?'}) holds ${path}; retry when it has started`);
       else await sleep(50);
     }
   }
@@ -201,7 +223,13 @@ async function acquireLock(path: string, timeoutMs = 30000): Promise<() => void>
  * started one to finish with it, shut down an orphan (its owner was killed), otherwise start a
  * new one. `stop()` stops it only if this process started it.
  */
-export async function startEmbeddedRedis(stateDir: string, say: Say, role: OwnerRole = 'gateway', maxmemory = '25%', whileStarting?: () => void): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(
+  stateDir: string,
+  say: Say,
+  role: OwnerRole = 'gateway',
+  maxmemory = '25%',
+  whileStarting?: () => void,
+): Promise<EmbeddedRedis> {
   const dataDir = join(stateDir, 'redis');
   mkdirSync(dataDir, { recursive: true });
   const runtimePath = join(stateDir, 'redis.json');
@@ -237,7 +265,14 @@ export async function startEmbeddedRedis(stateDir: string, say: Say, role: Owner
 
     // Own process group: a terminal's Ctrl-C reaches the gateway, which then stops Redis last.
     // A memory limit that refuses writes (503) rather than evicting: queues and outboxes must never lose keys.
-    const spawned = await spawnRedis({ dir: dataDir, persist: true, say, detached: true, maxmemoryBytes: maxmemoryBytes(maxmemory), whileStarting });
+    const spawned = await spawnRedis({
+      dir: dataDir,
+      persist: true,
+      say,
+      detached: true,
+      maxmemoryBytes: maxmemoryBytes(maxmemory),
+      whileStarting,
+    });
     const record: RuntimeFile = { pid: spawned.child.pid!, port: spawned.port, ownerPid: process.pid, role };
     writeFileSync(runtimePath, JSON.stringify(record));
     return {
@@ -255,13 +290,24 @@ export async function startEmbeddedRedis(stateDir: string, say: Say, role: Owner
 
 /** REDIS_URL / config redis.url, a cluster (REDIS_CLUSTER_NODES / redis.cluster), else the state directory's embedded redis-server. */
 export async function resolveRedis(
-  config: { redis: { url?: string; maxmemory?: string; cluster?: Omit<RedisClusterTarget['cluster'], 'nodes'> & { nodes: string[] } }; stateDir?: string },
+  config: {
+    redis: {
+      url?: string;
+      maxmemory?: string;
+      cluster?: Omit<RedisClusterTarget['cluster'], 'nodes'> & { nodes: string[] };
+    };
+    stateDir?: string;
+  },
   say: Say,
   role: OwnerRole = 'gateway',
   whileStarting?: () => void,
 ): Promise<{ url: RedisTarget; embedded: EmbeddedRedis | null }> {
   if (config.redis.url) return { url: config.redis.url, embedded: null };
-  if (config.redis.cluster) return { url: { cluster: { ...config.redis.cluster, nodes: parseClusterNodes(config.redis.cluster.nodes) } }, embedded: null };
+  if (config.redis.cluster)
+    return {
+      url: { cluster: { ...config.redis.cluster, nodes: parseClusterNodes(config.redis.cluster.nodes) } },
+      embedded: null,
+    };
   const embedded = await startEmbeddedRedis(config.stateDir!, say, role, config.redis.maxmemory, whileStarting);
   return { url: embedded.url, embedded };
 }

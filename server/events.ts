@@ -38,7 +38,10 @@ export const eventTimestamp = (ms: number) => new Date(ms).toISOString().replace
 export class EventBus {
   private readonly sinks: EventSink[] = [];
 
-  constructor(private readonly clock: Clock, private readonly log: Pick<FastifyBaseLogger, 'error'>) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly log: Pick<FastifyBaseLogger, 'error'>,
+  ) {}
 
   addSink(sink: EventSink): void {
     this.sinks.push(sink);

@@ -68,7 +68,9 @@ export interface Gateway {
   close(opts?: { graceMs?: number }): Promise<DrainReport | null>;
 }
 
-export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' | 'log' | 'clock' | 'env' | 'say'>): GatewayContext {
+export function createContext(
+  opts: Pick<GatewayOptions, 'config' | 'redisUrl' | 'log' | 'clock' | 'env' | 'say'>,
+): GatewayContext {
   const log = opts.log ?? (createLogger(opts.config.logging.level) as unknown as FastifyBaseLogger);
   const clock = opts.clock ?? systemClock;
   const redis = createDataClient(opts.redisUrl);
@@ -102,7 +104,12 @@ export function createContext(opts: Pick<GatewayOptions, 'config' | 'redisUrl' |
   for (const f of FEATURES) f.init?.(ctx);
   // A queue without an 'error' listener prints every reconnect attempt to stderr while Redis is away.
   for (const [name, queue] of ctx.queues) {
-    if (queue.listenerCount('error') === 0) queue.on('error', (err) => (isConnectionError(err) ? watch.error(err) : log.warn({ queue: name, err: { message: err.message } }, 'queue error')));
+    if (queue.listenerCount('error') === 0)
+      queue.on('error', (err) =>
+        isConnectionError(err)
+          ? watch.error(err)
+          : log.warn({ queue: name, err: { message: err.message } }, 'queue error'),
+      );
   }
   REDIS_WATCH.set(ctx, watch);
   TRACKING.set(ctx, tracking);
@@ -118,7 +125,12 @@ async function syncConfig(ctx: GatewayContext): Promise<string | null> {
   const { keys, workspaces } = ctx.stores;
   await keys.syncConfigKeys(ctx.config.api.keys);
   await workspaces.syncConfigWorkspaces(ctx.config.workspaces);
-  const created = await keys.bootstrapAdmin({ label: 'Admin (first start)', workspaces: ['*'], permissions: ALL_PERMISSIONS, source: 'bootstrap' });
+  const created = await keys.bootstrapAdmin({
+    label: 'Admin (first start)',
+    workspaces: ['*'],
+    permissions: ALL_PERMISSIONS,
+    source: 'bootstrap',
+  });
   if (await workspaces.seedDefault()) ctx.log.info('created workspace "default"');
   return created;
 }
@@ -174,7 +186,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // Stop listening (idle keep-alive sockets close now); resolves once every connection is gone.
     const httpClosed = app?.close() ?? Promise.resolve();
     const report = await ctx.shutdown.drain(graceMs);
-    if (report.cut || report.stuck) ctx.log.warn(report, 'shutdown: grace period over, open streams and jobs were ended or handed back');
+    if (report.cut || report.stuck)
+      ctx.log.warn(report, 'shutdown: grace period over, open streams and jobs were ended or handed back');
     const deadline = Date.now() + CLOSE_ALL_MS;
     if (app) {
       app.server.closeIdleConnections();
@@ -185,7 +198,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     for (const stop of stops.reverse()) {
       const ms = Math.max(50, Math.min(STOP_FEATURE_MS, deadline - QUIT_REDIS_MS - Date.now()));
       const stopped = stop().catch((err: unknown) => ctx.log.error({ err }, 'stopping a feature failed'));
-      if (!(await settleWithin(stopped, ms))) ctx.log.warn(`shutdown: a feature did not stop within ${ms} ms (Redis away?); moving on`);
+      if (!(await settleWithin(stopped, ms)))
+        ctx.log.warn(`shutdown: a feature did not stop within ${ms} ms (Redis away?); moving on`);
     }
     await settleWithin(TRACKING.get(ctx)!.close(), QUIT_REDIS_MS);
     if (!(await settleWithin(ctx.redis.quit(), QUIT_REDIS_MS))) ctx.redis.disconnect();

@@ -46,7 +46,13 @@ function defaultDestination(env: NodeJS.ProcessEnv = process.env): DestinationSt
   // Loaded only at a terminal: JSON output never pays for it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const prettyStream = require('pino-pretty') as typeof import('pino-pretty');
-  return prettyStream({ colorize: process.stdout.isTTY === true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,req,res,responseTime', sync: true });
+  return prettyStream({
+    colorize: process.stdout.isTTY === true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,req,res,responseTime',
+    sync: true,
+  });
 }
 
 /** `destination` lets tests capture the output; default stdout (see defaultDestination). */

@@ -22,7 +22,9 @@ export async function runGateway(opts: StartOptions = {}): Promise<void> {
   const { config, file } = loadConfig({ path: opts.configPath });
   const { url, embedded } = await resolveRedis(config, say, 'gateway', loadGateway);
   const { startGateway } = loadGateway();
-  say(`OpenClaw Gateway — config: ${file ?? '(none: defaults)'}; redis: ${embedded ? `embedded (${config.stateDir})` : redactUrl(url)}`);
+  say(
+    `OpenClaw Gateway — config: ${file ?? '(none: defaults)'}; redis: ${embedded ? `embedded (${config.stateDir})` : redactUrl(url)}`,
+  );
   // Signals are handled from here on, even while starting (e.g. waiting for Redis), so the
   // embedded redis-server is never left behind by a Ctrl-C.
   let gateway: Gateway | null = null;
@@ -52,7 +54,14 @@ export async function runGateway(opts: StartOptions = {}): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   try {
-    gateway = await startGateway({ config, redisUrl: url, workers: opts.workersOnly ? true : undefined, listen: opts.workersOnly ? false : undefined, say, redisWaitMs: Infinity });
+    gateway = await startGateway({
+      config,
+      redisUrl: url,
+      workers: opts.workersOnly ? true : undefined,
+      listen: opts.workersOnly ? false : undefined,
+      say,
+      redisWaitMs: Infinity,
+    });
   } catch (err) {
     await embedded?.stop();
     throw err;
@@ -65,12 +74,19 @@ export async function runGateway(opts: StartOptions = {}): Promise<void> {
     const [first, ...more] = gateway.bound.urls;
     say(`Listening on ${first ?? gateway.url}${config.api.prefix} (${modelNote})`);
     if (more.length) say(`  also on ${more.map((u) => `${u}${config.api.prefix}`).join(', ')}`);
-    say(gateway.bound.exposed ? `  bound to ${config.api.host}: reachable from other machines` : `  local only; set HOST=0.0.0.0 (or api.host) to accept connections from other machines`);
+    say(
+      gateway.bound.exposed
+        ? `  bound to ${config.api.host}: reachable from other machines`
+        : `  local only; set HOST=0.0.0.0 (or api.host) to accept connections from other machines`,
+    );
   } else say(`Worker running (${modelNote})`);
   if (gateway.url && !gateway.bootstrapKey) {
     // Keys are shown once; a restart prints none, so say where a lost one comes back from.
     const count = await ctx.stores.keys.count().catch(() => null);
-    if (count !== null) say(`${count} API key${count === 1 ? '' : 's'} in Redis (shown only when made). A new one: npx openclaw api-key create --admin --label "Admin"`);
+    if (count !== null)
+      say(
+        `${count} API key${count === 1 ? '' : 's'} in Redis (shown only when made). A new one: npx openclaw api-key create --admin --label "Admin"`,
+      );
   }
 
   // A stray rejection (a dropped connection in some library) is logged; it must not take the gateway down.

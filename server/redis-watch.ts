@@ -20,12 +20,14 @@ const REASONS: Record<string, string> = {
 /** A short human reason for a connection error (the errno name when there is one). */
 export function reasonOf(err: Error & { code?: string }): string {
   if (err.code && REASONS[err.code]) return REASONS[err.code];
-  if (/NOAUTH|WRONGPASS|invalid password/i.test(err.message)) return 'authentication failed (check the password in the URL)';
+  if (/NOAUTH|WRONGPASS|invalid password/i.test(err.message))
+    return 'authentication failed (check the password in the URL)';
   return err.message.split('\n')[0];
 }
 
 /** An error that only says Redis cannot be reached (reported once by the data client's watch). */
-export const isConnectionError = (err: Error & { code?: string }): boolean => (err.code !== undefined && err.code in REASONS) || /Connection is closed|ECONNREFUSED|ETIMEDOUT/.test(err.message);
+export const isConnectionError = (err: Error & { code?: string }): boolean =>
+  (err.code !== undefined && err.code in REASONS) || /Connection is closed|ECONNREFUSED|ETIMEDOUT/.test(err.message);
 
 export class RedisWatch {
   private down: string | null = null;

@@ -36,7 +36,16 @@ const base: RedisOptions = {
  */
 function createCluster(t: RedisClusterTarget, node: RedisOptions, cluster: ClusterOptions = {}): Redis {
   const { nodes, username, password, tls } = t.cluster;
-  const tlsOptions = tls === true ? {} : tls ? { ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}), ...(tls.servername ? { servername: tls.servername } : {}), ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}) } : undefined;
+  const tlsOptions =
+    tls === true
+      ? {}
+      : tls
+        ? {
+            ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
+            ...(tls.servername ? { servername: tls.servername } : {}),
+            ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+          }
+        : undefined;
   return new Cluster(nodes, {
     redisOptions: { ...node, username, password, ...(tlsOptions ? { tls: tlsOptions } : {}) },
     // While a master fails over, its slots answer CLUSTERDOWN or connection errors: retry briefly
@@ -61,7 +70,8 @@ export function createDataClient(target: RedisTarget, name = 'openclaw'): Redis 
   // No auto-pipelining on a cluster: ioredis batches commands per node, and when a failover moves
   // a slot, a batch mixing slots (or holding a write that succeeded) is not redirected: its
   // commands fail with a raw MOVED (ioredis#2075). One command each follows MOVED by itself.
-  if (isCluster(target)) return createCluster(target, options, { enableOfflineQueue: true, maxRedirections: 8, retryDelayOnFailover: 100 });
+  if (isCluster(target))
+    return createCluster(target, options, { enableOfflineQueue: true, maxRedirections: 8, retryDelayOnFailover: 100 });
   return new Redis(target, { ...options, enableAutoPipelining: true });
 }
 
@@ -109,7 +119,8 @@ export async function waitReady(client: Redis, timeoutMs = 10000): Promise<void>
 
 /** Strips credentials from a Redis URL for logs; a cluster shows its seed nodes only. */
 export function redactUrl(url: RedisTarget): string {
-  if (isCluster(url)) return `cluster ${url.cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',')}${url.cluster.tls ? ' (TLS)' : ''}`;
+  if (isCluster(url))
+    return `cluster ${url.cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',')}${url.cluster.tls ? ' (TLS)' : ''}`;
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

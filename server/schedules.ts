@@ -10,7 +10,14 @@ import { CronError, checkCron, nextRuns } from './cron';
 import { newId } from './ids';
 import type { ScheduleConfig } from './config-schema';
 import type { SubmitInput } from './messages/service';
-import { scheduleRef, type Refusal, type Schedule, type ScheduleDefinition, type ScheduleKey, type ScheduleRun } from './store/schedules';
+import {
+  scheduleRef,
+  type Refusal,
+  type Schedule,
+  type ScheduleDefinition,
+  type ScheduleKey,
+  type ScheduleRun,
+} from './store/schedules';
 
 export const NEXT_RUNS_SHOWN = 5;
 
@@ -31,7 +38,11 @@ export interface ScheduleJobData {
   requestedAt?: string;
 }
 
-export type ScheduleInput = Omit<ScheduleDefinition, 'sessionId' | 'enabled'> & { id?: string; sessionId?: string | null; enabled?: boolean };
+export type ScheduleInput = Omit<ScheduleDefinition, 'sessionId' | 'enabled'> & {
+  id?: string;
+  sessionId?: string | null;
+  enabled?: boolean;
+};
 export type SchedulePatch = Partial<Omit<ScheduleDefinition, 'sessionId'>> & { sessionId?: string | null };
 
 const invalid = (field: string, message: string) => new ApiError('validation_error', message, {}, { field });
@@ -40,7 +51,10 @@ const invalid = (field: string, message: string) => new ApiError('validation_err
 const KEEP = { count: 100 };
 
 export class ScheduleService {
-  constructor(private readonly ctx: GatewayContext, private readonly queue: Queue<ScheduleJobData>) {}
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly queue: Queue<ScheduleJobData>,
+  ) {}
 
   private get store() {
     return this.ctx.stores.schedules;
@@ -56,16 +70,23 @@ export class ScheduleService {
       throw err;
     }
     const max = this.ctx.config.messages.maxChars;
-    if (d.message.length > max) throw invalid('message', `message: must be at most ${max} characters (messages.maxChars)`);
-    if (!(await this.ctx.stores.workspaces.exists(d.workspace))) throw invalid('workspace', `workspace: unknown workspace '${d.workspace}'`);
+    if (d.message.length > max)
+      throw invalid('message', `message: must be at most ${max} characters (messages.maxChars)`);
+    if (!(await this.ctx.stores.workspaces.exists(d.workspace)))
+      throw invalid('workspace', `workspace: unknown workspace '${d.workspace}'`);
     if (d.deliver && !this.ctx.config.channels[d.deliver.channel]) {
-      throw invalid('deliver.channel', `deliver.channel: '${d.deliver.channel}' is not configured (channels.${d.deliver.channel} in openclaw.json, docs/channels.md)`);
+      throw invalid(
+        'deliver.channel',
+        `deliver.channel: '${d.deliver.channel}' is not configured (channels.${d.deliver.channel} in openclaw.json, docs/channels.md)`,
+      );
     }
     return { ...d, cron };
   }
 
   view(s: Schedule): ScheduleView {
-    const upcoming = s.enabled ? nextRuns(s.cron, s.timezone, this.ctx.clock.now(), NEXT_RUNS_SHOWN).map((t) => new Date(t).toISOString()) : [];
+    const upcoming = s.enabled
+      ? nextRuns(s.cron, s.timezone, this.ctx.clock.now(), NEXT_RUNS_SHOWN).map((t) => new Date(t).toISOString())
+      : [];
     return { ...s, nextRunAt: upcoming[0] ?? null, nextRuns: upcoming };
   }
 
@@ -87,14 +108,23 @@ export class ScheduleService {
     const ticks = nextRuns(d.cron, d.timezone, this.ctx.clock.now(), 16);
     const gap = Math.min(...ticks.slice(1).map((t, i) => t - ticks[i]));
     if (gap < scheduleMinIntervalSeconds * 1000) {
-      throw apiError('schedule_too_frequent', `cron: '${d.cron}' fires every ${gap / 1000} s; schedules run at most once every ${scheduleMinIntervalSeconds} s (limits.scheduleMinIntervalSeconds)`, {}, { field: 'cron' });
+      throw apiError(
+        'schedule_too_frequent',
+        `cron: '${d.cron}' fires every ${gap / 1000} s; schedules run at most once every ${scheduleMinIntervalSeconds} s (limits.scheduleMinIntervalSeconds)`,
+        {},
+        { field: 'cron' },
+      );
     }
   }
 
   private refused(r: Refusal, id: string, workspace: string): ApiError {
-    if (r.refused === 'taken') return conflict(`schedule '${id}' already exists in workspace '${workspace}'`, 'already_exists');
+    if (r.refused === 'taken')
+      return conflict(`schedule '${id}' already exists in workspace '${workspace}'`, 'already_exists');
     const cap = this.ctx.config.limits.schedulesPerWorkspace;
-    return apiError('schedule_limit_reached', `workspace '${workspace}' already has ${r.held} schedules (limits.schedulesPerWorkspace is ${cap}); delete one first`);
+    return apiError(
+      'schedule_limit_reached',
+      `workspace '${workspace}' already has ${r.held} schedules (limits.schedulesPerWorkspace is ${cap}); delete one first`,
+    );
   }
 
   async create(input: ScheduleInput, createdBy: string | null = null): Promise<Schedule> {
@@ -118,7 +148,8 @@ export class ScheduleService {
 
   /** 409 when declared in the config. */
   writable(s: Schedule): Schedule {
-    if (s.source === 'config') throw conflict(`schedule '${s.id}' is declared in openclaw.json and is read-only through the API`, 'read_only');
+    if (s.source === 'config')
+      throw conflict(`schedule '${s.id}' is declared in openclaw.json and is read-only through the API`, 'read_only');
     return s;
   }
 
@@ -146,7 +177,8 @@ export class ScheduleService {
     const updated = await this.store.update(current, d);
     if (!updated) throw notFound('schedule', current.id);
     // Only timing changes re-arm BullMQ: re-arming drops a pending (possibly overdue) tick.
-    if (d.cron !== current.cron || d.timezone !== current.timezone || d.enabled !== current.enabled) await this.arm(current, d);
+    if (d.cron !== current.cron || d.timezone !== current.timezone || d.enabled !== current.enabled)
+      await this.arm(current, d);
     return updated;
   }
 
@@ -162,7 +194,8 @@ export class ScheduleService {
   async runNow(s: Schedule): Promise<ScheduleRun> {
     const runId = newId('run', 16);
     const at = new Date(this.ctx.clock.now()).toISOString();
-    if (!(await this.ctx.stores.workspaces.exists(s.workspace))) throw invalid('workspace', `workspace: unknown workspace '${s.workspace}'`);
+    if (!(await this.ctx.stores.workspaces.exists(s.workspace)))
+      throw invalid('workspace', `workspace: unknown workspace '${s.workspace}'`);
     const submitted = await this.ctx.messages.submit(messageInput(s));
     const run: ScheduleRun = {
       runId,
@@ -179,7 +212,14 @@ export class ScheduleService {
     await this.store.recordRun(s, run);
     await this.queue.add(
       'manual',
-      { scheduleId: s.id, workspace: s.workspace, runId, messageId: submitted.messageId, sessionId: submitted.sessionId, requestedAt: at },
+      {
+        scheduleId: s.id,
+        workspace: s.workspace,
+        runId,
+        messageId: submitted.messageId,
+        sessionId: submitted.sessionId,
+        requestedAt: at,
+      },
       { jobId: runId, removeOnComplete: KEEP, removeOnFail: KEEP },
     );
     return run;
@@ -195,7 +235,11 @@ export class ScheduleService {
     await this.queue.upsertJobScheduler(
       schedulerId,
       { pattern: d.cron, tz: d.timezone },
-      { name: 'tick', data: { scheduleId: key.id, workspace: key.workspace }, opts: { attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP } },
+      {
+        name: 'tick',
+        data: { scheduleId: key.id, workspace: key.workspace },
+        opts: { attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP },
+      },
     );
   }
 
@@ -223,7 +267,10 @@ export class ScheduleService {
     const wanted = new Set<string>();
     for (const [i, c] of list.entries()) {
       const ref = scheduleRef(c);
-      if (wanted.has(ref)) throw new Error(`invalid configuration: schedules[${i}].id: '${c.id}' is declared twice in workspace '${c.workspace}'`);
+      if (wanted.has(ref))
+        throw new Error(
+          `invalid configuration: schedules[${i}].id: '${c.id}' is declared twice in workspace '${c.workspace}'`,
+        );
       wanted.add(ref);
       let d: ScheduleDefinition;
       try {
@@ -232,7 +279,10 @@ export class ScheduleService {
         throw new Error(`invalid configuration: schedules[${i}].${(err as Error).message}`);
       }
       const existing = await this.store.get(c);
-      if (existing && existing.source !== 'config') throw new Error(`invalid configuration: schedules[${i}].id: '${c.id}' is already used by a schedule made through the API in workspace '${c.workspace}'`);
+      if (existing && existing.source !== 'config')
+        throw new Error(
+          `invalid configuration: schedules[${i}].id: '${c.id}' is already used by a schedule made through the API in workspace '${c.workspace}'`,
+        );
       const changed = await this.store.syncConfig(c.id, d);
       const missing = d.enabled && !(await this.queue.getJobScheduler(ref));
       if (changed || missing) await this.arm(c, d);

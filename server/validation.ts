@@ -8,7 +8,13 @@ import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
 const make = (coerce: boolean) => {
-  const ajv = new Ajv({ allErrors: false, coerceTypes: coerce ? 'array' : false, removeAdditional: false, useDefaults: true, strict: false });
+  const ajv = new Ajv({
+    allErrors: false,
+    coerceTypes: coerce ? 'array' : false,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+  });
   addFormats(ajv);
   ajv.addKeyword('modifier').addKeyword('kind'); // TypeBox annotations
   return ajv;
@@ -22,7 +28,10 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
 /** `/context/timezone` → `context.timezone` */
 const field = (path: string) => path.replace(/^\//, '').replace(/\//g, '.');
 
-export function describeValidationError(errors: ErrorObject[], part: string | undefined): { message: string; field: string } {
+export function describeValidationError(
+  errors: ErrorObject[],
+  part: string | undefined,
+): { message: string; field: string } {
   const e = errors[0];
   const base = field(e.instancePath);
   const join = (name: string) => (base ? `${base}.${name}` : name);

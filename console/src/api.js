@@ -30,10 +30,19 @@ export const whenSignedOut = (fn) => (onSignedOut = fn);
 async function raw(method, path, { body, key = auth.key, signal } = {}) {
   const headers = { authorization: `Bearer ${key}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal,
+  });
   if (!res.ok) {
     const data = await res.json().catch(() => null);
-    const err = new ApiError(res.status, data?.error?.code ?? 'http_error', data?.error?.message ?? `${res.status} ${res.statusText}`);
+    const err = new ApiError(
+      res.status,
+      data?.error?.code ?? 'http_error',
+      data?.error?.message ?? `${res.status} ${res.statusText}`,
+    );
     if (res.status === 401 && key === auth.key) onSignedOut(err);
     throw err;
   }

@@ -41,7 +41,11 @@ function SignIn({ onSignedIn, reason }) {
       auth.set(key.trim());
       onSignedIn(me);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? new ApiError(401, err.code, 'That key is unknown or revoked.') : err);
+      setError(
+        err instanceof ApiError && err.status === 401
+          ? new ApiError(401, err.code, 'That key is unknown or revoked.')
+          : err,
+      );
     } finally {
       setBusy(false);
     }
@@ -49,10 +53,24 @@ function SignIn({ onSignedIn, reason }) {
   return html`<main class="signin">
     <h1>OpenClaw console</h1>
     <form onSubmit=${submit}>
-      <label class="field"><span>API key</span>
-        <input type="password" name="apiKey" autocomplete="off" spellcheck="false" placeholder="oclaw_live_…" value=${key} onInput=${(e) => setKey(e.target.value)} required autofocus />
+      <label class="field"
+        ><span>API key</span>
+        <input
+          type="password"
+          name="apiKey"
+          autocomplete="off"
+          spellcheck="false"
+          placeholder="oclaw_live_…"
+          value=${key}
+          onInput=${(e) => setKey(e.target.value)}
+          required
+          autofocus
+        />
       </label>
-      <p class="muted">Kept in this tab only (sessionStorage) and sent to this gateway's API. The console shows what the key may see and do.</p>
+      <p class="muted">
+        Kept in this tab only (sessionStorage) and sent to this gateway's API. The console shows what the key may see
+        and do.
+      </p>
       <button class="primary" type="submit" disabled=${busy}>Sign in</button>
       <${ErrorNote} error=${error} />
     </form>
@@ -77,7 +95,10 @@ function App() {
       setMe(null);
       setReason(err);
     });
-    if (auth.key) get('/keys/current').then(setMe, () => auth.clear()).finally(() => setChecking(false));
+    if (auth.key)
+      get('/keys/current')
+        .then(setMe, () => auth.clear())
+        .finally(() => setChecking(false));
     return () => removeEventListener('hashchange', onHash);
   }, []);
 
@@ -90,13 +111,20 @@ function App() {
   return html`<div class="shell">
     <a class="skip" href="#main">Skip to content</a>
     <header>
-      <button class="menu" aria-expanded=${menuOpen} aria-controls="nav" onClick=${() => setMenuOpen(!menuOpen)}>Menu</button>
+      <button class="menu" aria-expanded=${menuOpen} aria-controls="nav" onClick=${() => setMenuOpen(!menuOpen)}>
+        Menu
+      </button>
       <strong>OpenClaw</strong>
       <span class="who" title=${me.id}>${me.label} · <code>${me.key}</code> · ${me.workspaces.join(', ')}</span>
       <button onClick=${() => (auth.clear(), setMe(null))}>Sign out</button>
     </header>
     <nav id="nav" class=${menuOpen ? 'open' : ''} aria-label="Pages">
-      <ul>${pages.map((p) => html`<li><a href=${`#/${p.id}`} aria-current=${p === current ? 'page' : undefined}>${p.title}</a></li>`)}</ul>
+      <ul>
+        ${pages.map(
+          (p) =>
+            html`<li><a href=${`#/${p.id}`} aria-current=${p === current ? 'page' : undefined}>${p.title}</a></li>`,
+        )}
+      </ul>
     </nav>
     <main id="main" tabindex="-1">
       <h1>${current.title}</h1>

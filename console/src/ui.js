@@ -23,7 +23,9 @@ export function useData(load, deps = []) {
 }
 
 export const ErrorNote = ({ error }) =>
-  error ? html`<p class="error" role="alert">${error.code ? html`<code>${error.code}</code> ` : ''}${error.message}</p>` : null;
+  error
+    ? html`<p class="error" role="alert">${error.code ? html`<code>${error.code}</code> ` : ''}${error.message}</p>`
+    : null;
 
 export function Loading({ state, children }) {
   if (state.error) return html`<${ErrorNote} error=${state.error} />`;
@@ -34,16 +36,36 @@ export function Loading({ state, children }) {
 /** columns: [{ label, value: row => text|vnode, num? }] */
 export function Table({ columns, rows, empty = 'Nothing here yet.', caption, rowKey = (r, i) => i, onRow, selected }) {
   if (!rows?.length) return html`<p class="muted">${empty}</p>`;
-  return html`<div class="table-wrap"><table>
-    ${caption ? html`<caption>${caption}</caption>` : ''}
-    <thead><tr>${columns.map((c) => html`<th scope="col" class=${c.num ? 'num' : ''}>${c.label}</th>`)}</tr></thead>
-    <tbody>${rows.map(
-      (r, i) => html`<tr key=${rowKey(r, i)} class=${selected && selected === rowKey(r, i) ? 'selected' : ''}
-          tabindex=${onRow ? 0 : undefined} onClick=${onRow ? () => onRow(r) : undefined}
-          onKeyDown=${onRow ? (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onRow(r)) : undefined}>
-        ${columns.map((c) => html`<td class=${c.num ? 'num' : ''} data-label=${c.label}>${c.value(r)}</td>`)}
-      </tr>`,
-    )}</tbody></table></div>`;
+  return html`<div class="table-wrap">
+    <table>
+      ${caption
+        ? html`<caption>
+            ${caption}
+          </caption>`
+        : ''}
+      <thead>
+        <tr>
+          ${columns.map((c) => html`<th scope="col" class=${c.num ? 'num' : ''}>${c.label}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r, i) =>
+            html`<tr
+              key=${rowKey(r, i)}
+              class=${selected && selected === rowKey(r, i) ? 'selected' : ''}
+              tabindex=${onRow ? 0 : undefined}
+              onClick=${onRow ? () => onRow(r) : undefined}
+              onKeyDown=${onRow
+                ? (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onRow(r))
+                : undefined}
+            >
+              ${columns.map((c) => html`<td class=${c.num ? 'num' : ''} data-label=${c.label}>${c.value(r)}</td>`)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
 }
 
 /** A button that asks once more before doing something that cannot be undone. */
@@ -53,34 +75,46 @@ export function ConfirmButton({ label, confirmLabel = 'Yes', question, onConfirm
   if (!asking) return html`<button class=${danger ? 'danger' : ''} onClick=${() => setAsking(true)}>${label}</button>`;
   return html`<span class="confirm" role="group" aria-label=${question}>
     <span>${question}</span>
-    <button class="danger" disabled=${busy} autofocus onClick=${async () => {
-      setBusy(true);
-      try {
-        await onConfirm();
-      } finally {
-        setBusy(false);
-        setAsking(false);
-      }
-    }}>${confirmLabel}</button>
+    <button
+      class="danger"
+      disabled=${busy}
+      autofocus
+      onClick=${async () => {
+        setBusy(true);
+        try {
+          await onConfirm();
+        } finally {
+          setBusy(false);
+          setAsking(false);
+        }
+      }}
+    >
+      ${confirmLabel}
+    </button>
     <button onClick=${() => setAsking(false)}>Cancel</button>
   </span>`;
 }
 
 export function CopyButton({ text }) {
   const [copied, setCopied] = useState(false);
-  return html`<button onClick=${async () => {
-    await navigator.clipboard.writeText(text);
-    setCopied(true);
-  }}>${copied ? 'Copied' : 'Copy'}</button>`;
+  return html`<button
+    onClick=${async () => {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+    }}
+  >
+    ${copied ? 'Copied' : 'Copy'}
+  </button>`;
 }
 
 /** A secret shown once: the plain key after create/rotate. */
-export const SecretOnce = ({ title, secret, onDone }) => html`<div class="secret" role="status">
-  <strong>${title}</strong>
-  <p>Copy it now: it is shown once and never again.</p>
-  <code class="key" data-testid="new-key">${secret}</code>
-  <div class="row"><${CopyButton} text=${secret} /> <button onClick=${onDone}>Done</button></div>
-</div>`;
+export const SecretOnce = ({ title, secret, onDone }) =>
+  html`<div class="secret" role="status">
+    <strong>${title}</strong>
+    <p>Copy it now: it is shown once and never again.</p>
+    <code class="key" data-testid="new-key">${secret}</code>
+    <div class="row"><${CopyButton} text=${secret} /> <button onClick=${onDone}>Done</button></div>
+  </div>`;
 
 const cssVar = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
@@ -101,7 +135,13 @@ export function Chart({ title, x, series, height = 220, testId }) {
       if (seen.includes(scale)) continue;
       seen.push(scale);
       scales[scale] = { auto: true, range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
-      axes.push({ scale, side: seen.length === 1 ? 3 : 1, stroke: cssVar('--fg'), grid: { show: seen.length === 1, stroke: cssVar('--grid') }, values: s.format ? (_u, ticks) => ticks.map(s.format) : undefined });
+      axes.push({
+        scale,
+        side: seen.length === 1 ? 3 : 1,
+        stroke: cssVar('--fg'),
+        grid: { show: seen.length === 1, stroke: cssVar('--grid') },
+        values: s.format ? (_u, ticks) => ticks.map(s.format) : undefined,
+      });
     }
     const colors = [cssVar('--accent'), cssVar('--accent2'), cssVar('--accent3')];
     const plot = new uPlot(
@@ -111,7 +151,17 @@ export function Chart({ title, x, series, height = 220, testId }) {
         scales,
         axes,
         legend: { show: true },
-        series: [{ label: 'Day', value: (_u, v) => (v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) }, ...series.map((s, i) => ({ label: s.label, scale: s.scale ?? 'y', stroke: s.color ?? colors[i % 3], width: 2, fill: i === 0 ? `${colors[0]}22` : undefined, points: { show: x.length < 40 } }))],
+        series: [
+          { label: 'Day', value: (_u, v) => (v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) },
+          ...series.map((s, i) => ({
+            label: s.label,
+            scale: s.scale ?? 'y',
+            stroke: s.color ?? colors[i % 3],
+            width: 2,
+            fill: i === 0 ? `${colors[0]}22` : undefined,
+            points: { show: x.length < 40 },
+          })),
+        ],
       },
       [xs, ...series.map((s) => s.values)],
       el,
@@ -124,7 +174,10 @@ export function Chart({ title, x, series, height = 220, testId }) {
       plot.destroy();
     };
   }, [JSON.stringify(x), JSON.stringify(series.map((s) => s.values))]);
-  return html`<figure class="chart"><figcaption>${title}</figcaption><div ref=${box} data-testid=${testId} role="img" aria-label=${title}></div></figure>`;
+  return html`<figure class="chart">
+    <figcaption>${title}</figcaption>
+    <div ref=${box} data-testid=${testId} role="img" aria-label=${title}></div>
+  </figure>`;
 }
 
 export const fmt = {
@@ -137,5 +190,7 @@ export const fmt = {
 export const can = (me, permission) => !!me?.permissions.includes(permission);
 
 export function Field({ label, children, hint }) {
-  return html`<label class="field"><span>${label}</span>${children}${hint ? html`<small class="muted">${hint}</small>` : ''}</label>`;
+  return html`<label class="field"
+    ><span>${label}</span>${children}${hint ? html`<small class="muted">${hint}</small>` : ''}</label
+  >`;
 }

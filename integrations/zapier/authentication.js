@@ -16,14 +16,16 @@ module.exports = {
       label: 'Base URL',
       required: true,
       type: 'string',
-      helpText: 'Where your OpenClaw gateway is reachable from the internet, without `/api/v1`, e.g. `https://openclaw.example.com`.',
+      helpText:
+        'Where your OpenClaw gateway is reachable from the internet, without `/api/v1`, e.g. `https://openclaw.example.com`.',
     },
     {
       key: 'apiKey',
       label: 'API Key',
       required: true,
       type: 'password',
-      helpText: 'An `oclaw_live_…` key (`openclaw api-key create`). Triggers need `webhooks:read` and `webhooks:write`; Send Message needs `messages:write`.',
+      helpText:
+        'An `oclaw_live_…` key (`openclaw api-key create`). Triggers need `webhooks:read` and `webhooks:write`; Send Message needs `messages:write`.',
     },
   ],
   test,

@@ -29,7 +29,11 @@ const errorOf = (response) => {
 const gatewayError = (response, z) => {
   const { code, message } = errorOf(response);
   if (response.status === 401) {
-    return new z.errors.Error(`The OpenClaw gateway refused the API key (${code}): ${message}. Check the API Key and Base URL of this connection.`, 'AuthenticationError', 401);
+    return new z.errors.Error(
+      `The OpenClaw gateway refused the API key (${code}): ${message}. Check the API Key and Base URL of this connection.`,
+      'AuthenticationError',
+      401,
+    );
   }
   return new z.errors.Error(`OpenClaw: ${message}`, code, response.status);
 };

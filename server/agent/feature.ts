@@ -9,12 +9,17 @@ import type { GatewayContext } from '../context';
 import { probeOllama } from './providers/registry';
 
 /** Probes Ollama if nothing else is configured; updates ctx.models and ctx.defaultModel. */
-export async function resolveDefaultModel(ctx: Pick<GatewayContext, 'models' | 'log'> & { defaultModel: string }): Promise<void> {
+export async function resolveDefaultModel(
+  ctx: Pick<GatewayContext, 'models' | 'log'> & { defaultModel: string },
+): Promise<void> {
   const url = ctx.models.ollamaProbeUrl;
   if (url && ctx.models.source === 'offline') {
     const probe = await probeOllama(url, { preferred: ctx.models.pinnedModel });
     if (probe.model) ctx.models.useOllama(url, probe.model);
-    else ctx.log.info(`no model provider configured and Ollama at ${url} ${probe.reason === 'answers' ? 'answers' : `does not answer (${probe.reason})`}: using the built-in offline model`);
+    else
+      ctx.log.info(
+        `no model provider configured and Ollama at ${url} ${probe.reason === 'answers' ? 'answers' : `does not answer (${probe.reason})`}: using the built-in offline model`,
+      );
   }
   ctx.defaultModel = ctx.models.defaultModel;
   ctx.log.info({ model: ctx.models.defaultModel, source: ctx.models.source }, ctx.models.describe());

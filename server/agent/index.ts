@@ -18,7 +18,8 @@ import { runModel } from './loop';
 
 const MAX_CACHED_MODELS = 64;
 
-export type AgentContext = Pick<GatewayContext, 'config' | 'log'> & Partial<Pick<GatewayContext, 'models' | 'stores' | 'clock'>>;
+export type AgentContext = Pick<GatewayContext, 'config' | 'log'> &
+  Partial<Pick<GatewayContext, 'models' | 'stores' | 'clock'>>;
 
 export function createAgent(ctx: AgentContext): Agent {
   // Contexts built by createContext carry the registry (with the Ollama probe's outcome); read it
@@ -46,7 +47,14 @@ export function createAgent(ctx: AgentContext): Agent {
     const models = registry();
     const route = models.route(preset.model ?? models.defaultModel);
     if (route.provider.type === 'offline') return runOffline(input, emit);
-    const tools = ctx.stores ? toolsFor(input.workspace.skills, { config: ctx.config, memory: ctx.stores.memory, workspaceId: input.workspace.id, userId: input.userId }) : new Map();
+    const tools = ctx.stores
+      ? toolsFor(input.workspace.skills, {
+          config: ctx.config,
+          memory: ctx.stores.memory,
+          workspaceId: input.workspace.id,
+          userId: input.userId,
+        })
+      : new Map();
     return runModel(
       {
         model: modelFor(route),

@@ -13,7 +13,15 @@ import type { ResolvedPreset } from './presets';
 import { countTokens } from './providers/offline';
 import { stripSecrets } from './providers/upstream-fetch';
 import type { ModelRoute } from './providers/registry';
-import { ProviderStreamError, parseArgs, type ChatMessage, type ChatModel, type StepFinish, type ToolCall, type ToolOutcome } from './providers/chat';
+import {
+  ProviderStreamError,
+  parseArgs,
+  type ChatMessage,
+  type ChatModel,
+  type StepFinish,
+  type ToolCall,
+  type ToolOutcome,
+} from './providers/chat';
 import type { ToolSet } from './tools';
 
 export interface ModelRun {
@@ -42,7 +50,9 @@ function asUpstream(err: unknown, run: ModelRun): unknown {
   if (run.signal?.aborted) return run.signal.reason; // the message timed out: not the provider's fault
   if (err instanceof UpstreamError || !(err instanceof ProviderStreamError)) return err; // aborts, failures of emit
   const detail = stripSecrets(err.message, [run.route.provider.apiKey]).slice(0, 300);
-  return new UpstreamError(`Model provider "${run.route.provider.name}" (model ${run.route.model}) sent an answer the gateway could not use: ${detail}`);
+  return new UpstreamError(
+    `Model provider "${run.route.provider.name}" (model ${run.route.model}) sent an answer the gateway could not use: ${detail}`,
+  );
 }
 
 export async function runModel(run: ModelRun, emit: Emit): Promise<AgentResult> {
@@ -56,7 +66,8 @@ export async function runModel(run: ModelRun, emit: Emit): Promise<AgentResult> 
   let finish: StepFinish = 'stop';
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
-  const add = (a: number | undefined, b: number | undefined) => (a == null && b == null ? undefined : (a ?? 0) + (b ?? 0));
+  const add = (a: number | undefined, b: number | undefined) =>
+    a == null && b == null ? undefined : (a ?? 0) + (b ?? 0);
   const toolsInvoked: string[] = [];
   const token = async (content: string) => {
     response += content;
@@ -73,7 +84,18 @@ export async function runModel(run: ModelRun, emit: Emit): Promise<AgentResult> 
     stepText = '';
     let result;
     try {
-      result = await run.model.step({ model: run.route.model, system: run.system, messages, tools: definitions, temperature: run.preset.temperature, maxTokens: run.preset.maxTokens, signal: run.signal }, onText);
+      result = await run.model.step(
+        {
+          model: run.route.model,
+          system: run.system,
+          messages,
+          tools: definitions,
+          temperature: run.preset.temperature,
+          maxTokens: run.preset.maxTokens,
+          signal: run.signal,
+        },
+        onText,
+      );
     } catch (err) {
       throw asUpstream(err, run);
     }
@@ -106,7 +128,11 @@ async function runTools(calls: ToolCall[], run: ModelRun, emit: Emit, invoked: s
     if (!invoked.includes(call.name)) invoked.push(call.name);
     const tool = run.tools.get(call.name);
     const parsed = parseArgs(call.argsText);
-    const checked = !tool ? null : parsed === undefined ? { ok: false as const, problem: 'the arguments are not JSON' } : tool.check(parsed);
+    const checked = !tool
+      ? null
+      : parsed === undefined
+        ? { ok: false as const, problem: 'the arguments are not JSON' }
+        : tool.check(parsed);
     await emit({ type: 'tool_use', tool: call.name, input: checked?.ok ? checked.input : (parsed ?? call.argsText) });
     started.push({ call, tool, checked });
   }
@@ -118,7 +144,10 @@ async function runTools(calls: ToolCall[], run: ModelRun, emit: Emit, invoked: s
       let output: string;
       let isError = false;
       try {
-        if (!tool) throw new Error(`Model tried to call unavailable tool '${call.name}'. Available tools: ${[...run.tools.keys()].join(', ') || 'none'}.`);
+        if (!tool)
+          throw new Error(
+            `Model tried to call unavailable tool '${call.name}'. Available tools: ${[...run.tools.keys()].join(', ') || 'none'}.`,
+          );
         if (!checked!.ok) throw new Error(`Invalid input for tool ${call.name}: ${checked!.problem}`);
         output = await tool.execute(checked!.input, run.signal);
       } catch (err) {
@@ -126,7 +155,11 @@ async function runTools(calls: ToolCall[], run: ModelRun, emit: Emit, invoked: s
         output = errorText(err);
         isError = true;
       }
-      await emitInTurn(isError ? { type: 'tool_result', tool: call.name, output: `Error: ${output}`, isError: true } : { type: 'tool_result', tool: call.name, output });
+      await emitInTurn(
+        isError
+          ? { type: 'tool_result', tool: call.name, output: `Error: ${output}`, isError: true }
+          : { type: 'tool_result', tool: call.name, output },
+      );
       return { callId: call.id, name: call.name, output, isError };
     }),
   );

@@ -56,11 +56,21 @@ function familyPrice(table: Record<string, Price>, model: string): Price | null 
 
 export function priceOf(config: Pick<Config, 'pricing'>, model: string): Price | null {
   const own = (table: Record<string, Price>) => (Object.hasOwn(table, model) ? table[model] : null);
-  return own(config.pricing) ?? own(BUILT_IN_PRICES) ?? familyPrice(config.pricing, model) ?? familyPrice(BUILT_IN_PRICES, model);
+  return (
+    own(config.pricing) ??
+    own(BUILT_IN_PRICES) ??
+    familyPrice(config.pricing, model) ??
+    familyPrice(BUILT_IN_PRICES, model)
+  );
 }
 
 /** USD, rounded to 1e-6; null when the model has no price. */
-export function costUSD(config: Pick<Config, 'pricing'>, model: string, tokensIn: number, tokensOut: number): number | null {
+export function costUSD(
+  config: Pick<Config, 'pricing'>,
+  model: string,
+  tokensIn: number,
+  tokensOut: number,
+): number | null {
   const p = priceOf(config, model);
   if (!p) return null;
   return Math.round(((tokensIn * p.input + tokensOut * p.output) / 1_000_000) * 1e6) / 1e6;

@@ -15,7 +15,17 @@ function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     // Throws on an unknown zone, so only valid zones are kept.
-    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'long',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'shortOffset',
+    });
     if (formatters.size >= MAX_FORMATTERS) formatters.clear();
     formatters.set(timeZone, f);
   }
@@ -47,7 +57,11 @@ export function languageName(tag: string): string {
   }
 }
 
-export function systemPrompt(preset: ResolvedPreset, input: Pick<AgentInput, 'context' | 'workspace' | 'userId'>, now: Date): string {
+export function systemPrompt(
+  preset: ResolvedPreset,
+  input: Pick<AgentInput, 'context' | 'workspace' | 'userId'>,
+  now: Date,
+): string {
   const lines = [preset.systemPrompt.trim(), ''];
   lines.push(`Current local date and time: ${localDateTime(now, input.context?.timezone)}.`);
   if (input.context?.language) lines.push(`Answer in ${languageName(input.context.language)}.`);
@@ -56,5 +70,8 @@ export function systemPrompt(preset: ResolvedPreset, input: Pick<AgentInput, 'co
 }
 
 export function chatMessages(input: Pick<AgentInput, 'history' | 'message'>): ChatMessage[] {
-  return [...input.history.map((t): ChatMessage => ({ role: t.role, content: t.content })), { role: 'user', content: input.message }];
+  return [
+    ...input.history.map((t): ChatMessage => ({ role: t.role, content: t.content })),
+    { role: 'user', content: input.message },
+  ];
 }

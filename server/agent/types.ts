@@ -52,7 +52,10 @@ export interface Agent {
 /** The model provider failed after retries: the message fails with 502 `upstream_error`. The message must be safe to show (no secrets). */
 export class UpstreamError extends Error {
   readonly code = 'upstream_error';
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'UpstreamError';
   }

@@ -11,9 +11,11 @@ export const ownershipFeature: Feature = {
   init(ctx) {
     ctx.onWorkspaceDeleted.push(async (workspace) => {
       const { deleted, narrowed } = await ctx.stores.webhooks.dropWorkspace(workspace);
-      if (deleted || narrowed) ctx.log.info({ workspace, deleted, narrowed }, 'webhook subscriptions of a deleted workspace ended');
+      if (deleted || narrowed)
+        ctx.log.info({ workspace, deleted, narrowed }, 'webhook subscriptions of a deleted workspace ended');
       const keys = await ctx.stores.keys.dropWorkspace(workspace);
-      if (keys.narrowed || keys.revoked) ctx.log.info({ workspace, ...keys }, 'API keys lost a deleted workspace from their scope');
+      if (keys.narrowed || keys.revoked)
+        ctx.log.info({ workspace, ...keys }, 'API keys lost a deleted workspace from their scope');
     });
   },
 };

@@ -51,7 +51,8 @@ export default fp(async function auth(app: FastifyInstance, opts: { ctx: Gateway
 
   async function authenticate(request: FastifyRequest): Promise<VerifiedKey> {
     const header = request.headers.authorization;
-    if (!header) throw unauthorized('missing Authorization header: send `Authorization: Bearer <api key>`', 'missing_api_key');
+    if (!header)
+      throw unauthorized('missing Authorization header: send `Authorization: Bearer <api key>`', 'missing_api_key');
     const m = BEARER.exec(header);
     if (!m) throw unauthorized('malformed Authorization header: expected `Bearer <api key>`', 'malformed_api_key');
     // The key's check and its rate-limit count in one round trip.
@@ -85,9 +86,13 @@ export default fp(async function auth(app: FastifyInstance, opts: { ctx: Gateway
       reply.header('X-RateLimit-Reset', rl.reset);
       if (!rl.allowed) {
         const retryAfter = Math.max(1, rl.reset - Math.floor(now / 1000));
-        throw new ApiError('rate_limited', `rate limit of ${limit} requests per minute exceeded; retry after ${retryAfter} s`, {
-          'Retry-After': String(retryAfter),
-        });
+        throw new ApiError(
+          'rate_limited',
+          `rate limit of ${limit} requests per minute exceeded; retry after ${retryAfter} s`,
+          {
+            'Retry-After': String(retryAfter),
+          },
+        );
       }
     }
 

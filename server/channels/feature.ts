@@ -11,7 +11,16 @@ import type { GatewayContext } from '../context';
 import { CHANNEL_NAMES, type ChannelName, type Deliver } from './schema';
 import { ChannelStatus } from './status';
 import { Inbox } from './inbound';
-import { CHANNELS_QUEUE, ChannelSender, Outbox, closeQueueAndWorker, createChannelsQueue, startChannelsWorker, type ChannelJob, type RunDelivery } from './outbound';
+import {
+  CHANNELS_QUEUE,
+  ChannelSender,
+  Outbox,
+  closeQueueAndWorker,
+  createChannelsQueue,
+  startChannelsWorker,
+  type ChannelJob,
+  type RunDelivery,
+} from './outbound';
 import type { TelegramChannel } from './telegram';
 import type { SlackChannel } from './slack';
 import type { WhatsAppChannel } from './whatsapp';
@@ -29,7 +38,10 @@ export class Channels {
   /** Configured channel → its workspace. */
   readonly bindings: Partial<Record<ChannelName, string>> = {};
 
-  constructor(private readonly ctx: GatewayContext, readonly queue: Queue<ChannelJob>) {
+  constructor(
+    private readonly ctx: GatewayContext,
+    readonly queue: Queue<ChannelJob>,
+  ) {
     const conf = ctx.config.channels;
     for (const name of CHANNEL_NAMES) if (conf[name]) this.bindings[name] = conf[name]!.workspace;
     this.status = new ChannelStatus(ctx.redis, ctx.events, ctx.log, this.bindings, () => ctx.clock.now());
@@ -53,10 +65,18 @@ export class Channels {
     /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand (CommonJS build) */
     if (conf.telegram && !this.telegram) {
       const { TelegramChannel } = require('./telegram') as typeof import('./telegram');
-      this.telegram = new TelegramChannel(conf.telegram, this.status, ctx.log, (m: InboundMessage) => this.inbox.receive(m), new PollerLease(ctx.redis, 'telegram'));
+      this.telegram = new TelegramChannel(
+        conf.telegram,
+        this.status,
+        ctx.log,
+        (m: InboundMessage) => this.inbox.receive(m),
+        new PollerLease(ctx.redis, 'telegram'),
+      );
     }
-    if (conf.slack && !this.slack) this.slack = new (require('./slack') as typeof import('./slack')).SlackChannel(conf.slack, ctx.log);
-    if (conf.whatsapp && !this.whatsapp) this.whatsapp = new (require('./whatsapp') as typeof import('./whatsapp')).WhatsAppChannel(conf.whatsapp);
+    if (conf.slack && !this.slack)
+      this.slack = new (require('./slack') as typeof import('./slack')).SlackChannel(conf.slack, ctx.log);
+    if (conf.whatsapp && !this.whatsapp)
+      this.whatsapp = new (require('./whatsapp') as typeof import('./whatsapp')).WhatsAppChannel(conf.whatsapp);
     /* eslint-enable @typescript-eslint/no-require-imports */
     for (const a of [this.telegram, this.slack, this.whatsapp]) if (a) this.adapters.set(a.name, a);
   }
@@ -84,19 +104,37 @@ export class Channels {
   plan(deliver: Deliver): RunDelivery {
     const base = { channel: deliver.channel, to: deliver.to, attempts: 0, deliveredAt: null };
     if (this.adapters.has(deliver.channel)) return { ...base, status: 'pending', error: null };
-    return { ...base, status: 'failed', error: { code: 'channel_not_configured', message: `channels.${deliver.channel} is not configured on this gateway` } };
+    return {
+      ...base,
+      status: 'failed',
+      error: {
+        code: 'channel_not_configured',
+        message: `channels.${deliver.channel} is not configured on this gateway`,
+      },
+    };
   }
 
   /** Start-up checks: bound workspaces exist, webhook mode has its secret; says who the allowlists admit. */
   async check(): Promise<void> {
     const tg = this.ctx.config.channels.telegram;
-    if (tg?.mode === 'webhook' && !tg.webhookSecret) throw new Error('invalid configuration: channels.telegram.webhookSecret: is required in webhook mode (Telegram sends it in X-Telegram-Bot-Api-Secret-Token)');
+    if (tg?.mode === 'webhook' && !tg.webhookSecret)
+      throw new Error(
+        'invalid configuration: channels.telegram.webhookSecret: is required in webhook mode (Telegram sends it in X-Telegram-Bot-Api-Secret-Token)',
+      );
     for (const [name, workspace] of Object.entries(this.bindings)) {
       const ws = await this.ctx.stores.workspaces.get(workspace);
       if (!ws) throw new Error(`invalid configuration: channels.${name}.workspace: unknown workspace '${workspace}'`);
       const admitted = ws.allowlist.filter((e) => e.startsWith(`${name}:`)).length;
-      if (admitted) this.ctx.log.info({ channel: name, workspace, admitted }, `channel ${name}: ${admitted} sender(s) on workspace '${workspace}' allowlist may reach the agent`);
-      else this.ctx.log.warn({ channel: name, workspace }, `channel ${name}: workspace '${workspace}' allowlist has no ${name}: entries, so every ${name} sender is refused (default deny); add them with PATCH /workspaces/${workspace}/allowlist`);
+      if (admitted)
+        this.ctx.log.info(
+          { channel: name, workspace, admitted },
+          `channel ${name}: ${admitted} sender(s) on workspace '${workspace}' allowlist may reach the agent`,
+        );
+      else
+        this.ctx.log.warn(
+          { channel: name, workspace },
+          `channel ${name}: workspace '${workspace}' allowlist has no ${name}: entries, so every ${name} sender is refused (default deny); add them with PATCH /workspaces/${workspace}/allowlist`,
+        );
     }
   }
 }

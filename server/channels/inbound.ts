@@ -44,7 +44,10 @@ export class Inbox {
     // Read on every message: an allowlist PATCH counts from the next message on.
     const ws = await this.ctx.stores.workspaces.get(workspace);
     if (!ws || !ws.allowlist.includes(userId)) {
-      this.ctx.log.info({ channel: m.channel, userId, workspace }, 'channel message refused: sender not on the workspace allowlist');
+      this.ctx.log.info(
+        { channel: m.channel, userId, workspace },
+        'channel message refused: sender not on the workspace allowlist',
+      );
       return 'refused';
     }
     try {

@@ -31,7 +31,10 @@ export class PollerLease {
   private readonly id = newId('poller');
   private readonly key: string;
 
-  constructor(private readonly redis: Redis, channel: string) {
+  constructor(
+    private readonly redis: Redis,
+    channel: string,
+  ) {
     this.key = `oc:{chan}:poller:${channel}`;
   }
 

@@ -65,7 +65,12 @@ export function createChannelsQueue(redis: RedisTarget): Queue<ChannelJob> {
   return new Queue<ChannelJob>(CHANNELS_QUEUE, {
     connection: createBlockingClient(redis, 'openclaw-channels-queue'),
     prefix: PREFIX,
-    defaultJobOptions: { attempts: SEND_ATTEMPTS, backoff: { type: 'exponential', delay: BACKOFF_MS }, removeOnComplete: KEEP, removeOnFail: KEEP },
+    defaultJobOptions: {
+      attempts: SEND_ATTEMPTS,
+      backoff: { type: 'exponential', delay: BACKOFF_MS },
+      removeOnComplete: KEEP,
+      removeOnFail: KEEP,
+    },
   });
 }
 
@@ -74,12 +79,26 @@ export class Outbox {
   constructor(private readonly queue: Queue<ChannelJob>) {}
 
   async reply(channel: ChannelName, messageId: string, to: ReplyTarget, platformMessageId?: string): Promise<void> {
-    const data: ReplyJob = { kind: 'reply', channel, messageId, to, ...(platformMessageId ? { platformMessageId } : {}) };
+    const data: ReplyJob = {
+      kind: 'reply',
+      channel,
+      messageId,
+      to,
+      ...(platformMessageId ? { platformMessageId } : {}),
+    };
     await this.queue.add('reply', data, { jobId: `reply-${messageId}` });
   }
 
   async deliver(schedule: ScheduleKey, runId: string, deliver: Deliver, text: string): Promise<void> {
-    const data: DeliverJob = { kind: 'deliver', channel: deliver.channel, to: deliver.to, text, scheduleId: schedule.id, workspace: schedule.workspace, runId };
+    const data: DeliverJob = {
+      kind: 'deliver',
+      channel: deliver.channel,
+      to: deliver.to,
+      text,
+      scheduleId: schedule.id,
+      workspace: schedule.workspace,
+      runId,
+    };
     await this.queue.add('deliver', data, { jobId: `deliver-${scheduleRef(schedule)}-${runId}`.replace(/:/g, '.') });
   }
 }
@@ -87,7 +106,11 @@ export class Outbox {
 type Deps = Pick<GatewayContext, 'config' | 'messages' | 'stores' | 'log' | 'clock'>;
 
 export class ChannelSender {
-  constructor(private readonly ctx: Deps, private readonly adapters: Map<ChannelName, ChannelAdapter>, private readonly status: ChannelStatus) {}
+  constructor(
+    private readonly ctx: Deps,
+    private readonly adapters: Map<ChannelName, ChannelAdapter>,
+    private readonly status: ChannelStatus,
+  ) {}
 
   async process(job: Job<ChannelJob>): Promise<void> {
     const adapter = this.adapters.get(job.data.channel);
@@ -102,12 +125,30 @@ export class ChannelSender {
         await this.send(adapter, to, parts[i]);
         await job.updateData({ ...d, sent: i + 1 });
       }
-      if (d.kind === 'deliver') await this.recordDelivery(d, { status: 'delivered', attempts: job.attemptsMade + 1, deliveredAt: new Date(this.ctx.clock.now()).toISOString(), error: null });
+      if (d.kind === 'deliver')
+        await this.recordDelivery(d, {
+          status: 'delivered',
+          attempts: job.attemptsMade + 1,
+          deliveredAt: new Date(this.ctx.clock.now()).toISOString(),
+          error: null,
+        });
     } catch (err) {
       const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const error = { code: err instanceof ChannelSendError ? `channel_${err.kind}` : 'channel_error', message: (err as Error).message };
-      this.ctx.log.warn({ channel: d.channel, kind: d.kind, jobId: job.id, attempt: job.attemptsMade + 1, last, err: error }, 'channel send failed');
-      if (d.kind === 'deliver') await this.recordDelivery(d, { status: last ? 'failed' : 'pending', attempts: job.attemptsMade + 1, deliveredAt: null, error });
+      const error = {
+        code: err instanceof ChannelSendError ? `channel_${err.kind}` : 'channel_error',
+        message: (err as Error).message,
+      };
+      this.ctx.log.warn(
+        { channel: d.channel, kind: d.kind, jobId: job.id, attempt: job.attemptsMade + 1, last, err: error },
+        'channel send failed',
+      );
+      if (d.kind === 'deliver')
+        await this.recordDelivery(d, {
+          status: last ? 'failed' : 'pending',
+          attempts: job.attemptsMade + 1,
+          deliveredAt: null,
+          error,
+        });
       throw err;
     }
   }
@@ -117,7 +158,8 @@ export class ChannelSender {
       await adapter.sendPart(to, text);
       this.status.up(adapter.name);
     } catch (err) {
-      if (err instanceof ChannelSendError && (err.kind === 'auth' || err.kind === 'network')) this.status.down(adapter.name, err.message);
+      if (err instanceof ChannelSendError && (err.kind === 'auth' || err.kind === 'network'))
+        this.status.down(adapter.name, err.message);
       // A chat that does not exist or refuses the bot will not accept a retry either.
       if (err instanceof ChannelSendError && err.kind === 'rejected') throw new UnrecoverableError(err.message);
       throw err;
@@ -135,7 +177,10 @@ export class ChannelSender {
     try {
       const rec = await this.ctx.messages.wait(d.messageId, this.ctx.config.messages.timeoutMs + 30_000);
       if (!rec) {
-        this.ctx.log.warn({ channel: d.channel, messageId: d.messageId }, 'channel reply: the message did not finish; nothing sent');
+        this.ctx.log.warn(
+          { channel: d.channel, messageId: d.messageId },
+          'channel reply: the message did not finish; nothing sent',
+        );
         return null;
       }
       if (rec.status === 'done' && rec.result) return rec.result.response || '(empty answer)';

@@ -35,7 +35,10 @@ function parseJson<T>(raw: Buffer): T {
   }
 }
 
-export async function channelRoutes(app: FastifyInstance, { ctx, channels }: { ctx: GatewayContext; channels: Channels }): Promise<void> {
+export async function channelRoutes(
+  app: FastifyInstance,
+  { ctx, channels }: { ctx: GatewayContext; channels: Channels },
+): Promise<void> {
   // The raw bytes are what the platforms sign: keep them, parse after the check.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -51,7 +54,8 @@ export async function channelRoutes(app: FastifyInstance, { ctx, channels }: { c
     const secret = Buffer.from(ctx.config.channels.telegram.webhookSecret ?? '');
     app.post('/channels/telegram/webhook', hidden, async (req, reply) => {
       const given = Buffer.from(header(req, 'x-telegram-bot-api-secret-token') ?? '');
-      if (!secret.length || given.length !== secret.length || !timingSafeEqual(given, secret)) throw badSignature('X-Telegram-Bot-Api-Secret-Token does not match channels.telegram.webhookSecret');
+      if (!secret.length || given.length !== secret.length || !timingSafeEqual(given, secret))
+        throw badSignature('X-Telegram-Bot-Api-Secret-Token does not match channels.telegram.webhookSecret');
       await channels.telegram!.handleUpdate(parseJson<Update>(raw(req)));
       return ok(reply);
     });
@@ -61,8 +65,12 @@ export async function channelRoutes(app: FastifyInstance, { ctx, channels }: { c
     app.post('/channels/slack/events', hidden, async (req, reply) => {
       const slack = channels.slack!;
       const body = raw(req);
-      if (!slack.verify(body, header(req, 'x-slack-request-timestamp'), header(req, 'x-slack-signature'), ctx.clock.now())) {
-        throw badSignature('X-Slack-Signature does not match the body signed with the signing secret, or X-Slack-Request-Timestamp is more than 5 minutes away');
+      if (
+        !slack.verify(body, header(req, 'x-slack-request-timestamp'), header(req, 'x-slack-signature'), ctx.clock.now())
+      ) {
+        throw badSignature(
+          'X-Slack-Signature does not match the body signed with the signing secret, or X-Slack-Request-Timestamp is more than 5 minutes away',
+        );
       }
       const envelope = parseJson<SlackEnvelope>(body);
       if (envelope.type === 'url_verification') return reply.send({ challenge: envelope.challenge });
@@ -76,13 +84,18 @@ export async function channelRoutes(app: FastifyInstance, { ctx, channels }: { c
     app.get('/channels/whatsapp/webhook', hidden, async (req, reply) => {
       const whatsapp = channels.whatsapp!;
       const challenge = whatsapp.verifyChallenge(req.query as Record<string, string | undefined>);
-      if (challenge === null) throw apiError('verification_failed', 'hub.mode must be subscribe and hub.verify_token must match channels.whatsapp.verifyToken');
+      if (challenge === null)
+        throw apiError(
+          'verification_failed',
+          'hub.mode must be subscribe and hub.verify_token must match channels.whatsapp.verifyToken',
+        );
       return reply.type('text/plain').send(challenge);
     });
     app.post('/channels/whatsapp/webhook', hidden, async (req, reply) => {
       const whatsapp = channels.whatsapp!;
       const body = raw(req);
-      if (!whatsapp.verify(body, header(req, 'x-hub-signature-256'))) throw badSignature('X-Hub-Signature-256 does not match the body signed with channels.whatsapp.appSecret');
+      if (!whatsapp.verify(body, header(req, 'x-hub-signature-256')))
+        throw badSignature('X-Hub-Signature-256 does not match the body signed with channels.whatsapp.appSecret');
       for (const message of whatsapp.inbound(parseJson<WhatsAppDelivery>(body))) await channels.inbox.receive(message);
       return ok(reply);
     });

@@ -8,7 +8,10 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 const Obj = <T extends Record<string, TSchema>>(props: T) => Type.Object(props, { additionalProperties: false });
 const Secret = (what: string) => Type.String({ minLength: 1, description: `${what}; give it as \${VAR}` });
 const Url = (dflt: string) => Type.String({ pattern: '^https?://', default: dflt });
-const Workspace = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'The workspace whose agent and allowlist this channel uses' });
+const Workspace = Type.String({
+  pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
+  description: 'The workspace whose agent and allowlist this channel uses',
+});
 /** How often a channel without a live connection (webhook modes, Slack, WhatsApp) checks its credentials. */
 const ProbeMs = Type.Integer({ minimum: 100, default: 60000 });
 
@@ -60,7 +63,11 @@ export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export const DeliverSchema = Type.Object(
   {
     channel: Type.Unsafe<ChannelName>({ type: 'string', enum: [...CHANNEL_NAMES] }),
-    to: Type.String({ minLength: 1, maxLength: 256, description: 'Slack channel (#name or id), Telegram chat id, WhatsApp number' }),
+    to: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: 'Slack channel (#name or id), Telegram chat id, WhatsApp number',
+    }),
   },
   { additionalProperties: false },
 );

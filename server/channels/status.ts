@@ -72,7 +72,12 @@ export class ChannelStatus {
     const { since } = JSON.parse(raw) as { since: string };
     this.log.info({ channel }, 'channel connected again');
     const workspace = this.bindings[channel] ?? null;
-    await this.events.emit('channel.connected', workspace, { channel, workspace, since, connectedAt: new Date(this.now()).toISOString() });
+    await this.events.emit('channel.connected', workspace, {
+      channel,
+      workspace,
+      since,
+      connectedAt: new Date(this.now()).toISOString(),
+    });
   }
 
   /** Resolves once every signal so far reached Redis (tests, shutdown). */

@@ -51,12 +51,15 @@ export class TelegramChannel implements ChannelAdapter {
   ) {
     this.scrub = scrubber([config.botToken, config.webhookSecret]);
     // A call gives up after 45 s (getUpdates holds 25 s of them); grammY's default is 500 s.
-    this.bot = new Bot(config.botToken, { client: { apiRoot: config.apiRoot.replace(/\/+$/, ''), timeoutSeconds: 45 } });
+    this.bot = new Bot(config.botToken, {
+      client: { apiRoot: config.apiRoot.replace(/\/+$/, ''), timeoutSeconds: 45 },
+    });
     this.bot.api.config.use(async (prev, method, payload, signal) => {
       try {
         const res = await prev(method, payload, signal);
         if (res.ok) this.connected();
-        else if (isAuthFailure(res.error_code)) this.disconnected(`Telegram refused the bot token (${res.error_code} ${res.description})`);
+        else if (isAuthFailure(res.error_code))
+          this.disconnected(`Telegram refused the bot token (${res.error_code} ${res.description})`);
         return res;
       } catch (err) {
         if (!this.stopping) this.disconnected(`cannot reach the Telegram Bot API: ${this.describe(err)}`);
@@ -74,7 +77,12 @@ export class TelegramChannel implements ChannelAdapter {
         deliveryId: String(c.update.update_id),
       });
     });
-    this.bot.catch((err) => this.log.error({ channel: 'telegram', updateId: err.ctx.update.update_id, err: { message: this.describe(err.error) } }, 'telegram update not handled'));
+    this.bot.catch((err) =>
+      this.log.error(
+        { channel: 'telegram', updateId: err.ctx.update.update_id, err: { message: this.describe(err.error) } },
+        'telegram update not handled',
+      ),
+    );
   }
 
   private connected(): void {
@@ -127,7 +135,10 @@ export class TelegramChannel implements ChannelAdapter {
       const renew = setInterval(() => {
         void this.lease.hold().then((held) => {
           if (held || !this.bot.isRunning()) return;
-          this.log.warn({ channel: 'telegram' }, 'telegram polling lease lost to another process; this one stops polling');
+          this.log.warn(
+            { channel: 'telegram' },
+            'telegram polling lease lost to another process; this one stops polling',
+          );
           void this.bot.stop().catch(() => undefined);
         });
       }, RENEW_MS);
@@ -135,7 +146,10 @@ export class TelegramChannel implements ChannelAdapter {
         await this.bot.start({ allowed_updates: ['message'], timeout: POLL_TIMEOUT_S, drop_pending_updates: false });
       } catch (err) {
         if (this.stopping) return;
-        this.log.warn({ channel: 'telegram', err: { message: this.describe(err) } }, 'telegram polling stopped; trying again later');
+        this.log.warn(
+          { channel: 'telegram', err: { message: this.describe(err) } },
+          'telegram polling stopped; trying again later',
+        );
         await this.pause(this.config.probeIntervalMs);
       } finally {
         clearInterval(renew);
@@ -178,7 +192,11 @@ export class TelegramChannel implements ChannelAdapter {
 
   private sendError(err: unknown): ChannelSendError {
     if (err instanceof GrammyError) {
-      const kind = isAuthFailure(err.error_code) ? 'auth' : err.error_code === 429 || err.error_code >= 500 ? 'busy' : 'rejected';
+      const kind = isAuthFailure(err.error_code)
+        ? 'auth'
+        : err.error_code === 429 || err.error_code >= 500
+          ? 'busy'
+          : 'rejected';
       return new ChannelSendError(this.scrub(`Telegram ${err.method}: ${err.error_code} ${err.description}`), kind);
     }
     return new ChannelSendError(`Telegram: ${this.describe(err)}`, 'network');

@@ -28,7 +28,10 @@ export interface InboundMessage {
  *   rejected  this request will never work (unknown chat, bad argument): not retried
  */
 export class ChannelSendError extends Error {
-  constructor(message: string, readonly kind: 'auth' | 'network' | 'busy' | 'rejected') {
+  constructor(
+    message: string,
+    readonly kind: 'auth' | 'network' | 'busy' | 'rejected',
+  ) {
     super(message);
     this.name = 'ChannelSendError';
   }

@@ -26,7 +26,15 @@ export function verifyMetaSignature(appSecret: string, rawBody: Buffer, header: 
 /** The parts of a webhook delivery the gateway reads (object whatsapp_business_account). */
 export interface WhatsAppDelivery {
   object?: string;
-  entry?: Array<{ changes?: Array<{ field?: string; value?: { metadata?: { phone_number_id?: string }; messages?: Array<{ from?: string; id?: string; type?: string; text?: { body?: string } }> } }> }>;
+  entry?: Array<{
+    changes?: Array<{
+      field?: string;
+      value?: {
+        metadata?: { phone_number_id?: string };
+        messages?: Array<{ from?: string; id?: string; type?: string; text?: { body?: string } }>;
+      };
+    }>;
+  }>;
 }
 
 export class WhatsAppChannel implements ChannelAdapter {
@@ -58,10 +66,22 @@ export class WhatsAppChannel implements ChannelAdapter {
     for (const entry of delivery.entry ?? []) {
       for (const change of entry.changes ?? []) {
         const v = change.value;
-        if (change.field !== 'messages' || !v || (v.metadata?.phone_number_id && v.metadata.phone_number_id !== this.config.phoneNumberId)) continue;
+        if (
+          change.field !== 'messages' ||
+          !v ||
+          (v.metadata?.phone_number_id && v.metadata.phone_number_id !== this.config.phoneNumberId)
+        )
+          continue;
         for (const m of v.messages ?? []) {
           if (m.type !== 'text' || !m.from || !m.id || !m.text?.body) continue;
-          out.push({ channel: 'whatsapp', senderId: m.from, text: m.text.body, to: { chatId: m.from }, deliveryId: m.id, platformMessageId: m.id });
+          out.push({
+            channel: 'whatsapp',
+            senderId: m.from,
+            text: m.text.body,
+            to: { chatId: m.from },
+            deliveryId: m.id,
+            platformMessageId: m.id,
+          });
         }
       }
     }
@@ -73,13 +93,19 @@ export class WhatsAppChannel implements ChannelAdapter {
     try {
       res = await request(`${this.base}/${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.config.accessToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${this.config.accessToken}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
         headersTimeout: TIMEOUT_MS,
         bodyTimeout: TIMEOUT_MS,
       });
     } catch (err) {
-      throw new ChannelSendError(this.scrub(`cannot reach the WhatsApp Cloud API: ${(err as Error).message}`), 'network');
+      throw new ChannelSendError(
+        this.scrub(`cannot reach the WhatsApp Cloud API: ${(err as Error).message}`),
+        'network',
+      );
     }
     const text = await res.body.text();
     if (res.statusCode < 300) return text ? JSON.parse(text) : null;
@@ -89,8 +115,16 @@ export class WhatsAppChannel implements ChannelAdapter {
     } catch {
       /* not JSON: the status says enough */
     }
-    const kind = res.statusCode === 401 || error.code === 190 ? 'auth' : res.statusCode === 429 || res.statusCode >= 500 ? 'busy' : 'rejected';
-    throw new ChannelSendError(this.scrub(`WhatsApp Cloud API answered ${res.statusCode}${error.message ? `: ${error.message}` : ''}`), kind);
+    const kind =
+      res.statusCode === 401 || error.code === 190
+        ? 'auth'
+        : res.statusCode === 429 || res.statusCode >= 500
+          ? 'busy'
+          : 'rejected';
+    throw new ChannelSendError(
+      this.scrub(`WhatsApp Cloud API answered ${res.statusCode}${error.message ? `: ${error.message}` : ''}`),
+      kind,
+    );
   }
 
   async probe(): Promise<void> {

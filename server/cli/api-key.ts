@@ -16,7 +16,10 @@ import { checkWorkspaces } from './workspace-check';
 
 export class CliError extends Error {}
 
-async function withKeyStore<T>(configPath: string | undefined, fn: (keys: KeyStore, redis: Redis) => Promise<T>): Promise<T> {
+async function withKeyStore<T>(
+  configPath: string | undefined,
+  fn: (keys: KeyStore, redis: Redis) => Promise<T>,
+): Promise<T> {
   const { config } = loadConfig({ path: configPath });
   const { url, embedded } = await resolveRedis(config, (line) => process.stderr.write(`${line}\n`), 'cli');
   const redis = createDataClient(url, 'openclaw-cli');
@@ -32,7 +35,11 @@ async function withKeyStore<T>(configPath: string | undefined, fn: (keys: KeySto
   }
 }
 
-const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 function parsePermissions(s: string | undefined): Permission[] | undefined {
   if (s === undefined) return undefined;
@@ -48,7 +55,8 @@ function parseWorkspaces(s: string | undefined): string[] {
   const given = list(s);
   if (!given.length) throw new CliError('--workspaces needs at least one workspace id (or * for all)');
   const bad = given.find((w) => w !== '*' && !new RegExp(WORKSPACE_ID_PATTERN).test(w));
-  if (bad !== undefined) throw new CliError(`--workspaces: '${bad}' is not a workspace id (lower-case letters, digits, - and _) or *`);
+  if (bad !== undefined)
+    throw new CliError(`--workspaces: '${bad}' is not a workspace id (lower-case letters, digits, - and _) or *`);
   return given;
 }
 
@@ -66,7 +74,14 @@ function announce(out: (s: string) => void, json: boolean, key: string, r: ApiKe
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export async function apiKeyCommand(argv: string[], out: (s: string) => void): Promise<void> {
@@ -91,9 +106,15 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
     case 'create': {
       if (!values.label) throw new CliError('--label is required, e.g. --label "My App"');
       // --admin: every workspace and every permission, like the key printed on first start.
-      if (values.admin && (values.workspaces !== undefined || values.permissions !== undefined)) throw new CliError('--admin already means every workspace and every permission; drop --workspaces / --permissions');
+      if (values.admin && (values.workspaces !== undefined || values.permissions !== undefined))
+        throw new CliError(
+          '--admin already means every workspace and every permission; drop --workspaces / --permissions',
+        );
       const workspaces = values.admin ? ['*'] : parseWorkspaces(values.workspaces);
-      const scope = keyScopeProblem(workspaces, values.permissions === undefined ? undefined : list(values.permissions));
+      const scope = keyScopeProblem(
+        workspaces,
+        values.permissions === undefined ? undefined : list(values.permissions),
+      );
       if (scope) throw new CliError(`--permissions: ${scope}`);
       const input = {
         label: values.label,
@@ -103,7 +124,9 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
         source: 'cli' as const,
       };
       const { key, record } = await withKeyStore(values.config, async (keys, redis) => {
-        await checkWorkspaces(redis, workspaces, values['create-workspaces'] ?? false, (line) => process.stderr.write(`${line}\n`));
+        await checkWorkspaces(redis, workspaces, values['create-workspaces'] ?? false, (line) =>
+          process.stderr.write(`${line}\n`),
+        );
         return keys.create(input);
       });
       announce(out, json, key, record);
@@ -112,8 +135,11 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
     case 'list': {
       const records = await withKeyStore(values.config, (keys) => keys.list());
       if (json) return out(JSON.stringify(records.map(publicView)));
-      if (!records.length) return out('No API keys. Create one with: openclaw api-key create --label "My App" --workspaces team');
-      const rows = [['KEY', 'ID', 'LABEL', 'WORKSPACES', 'PERMISSIONS', 'RATE LIMIT', 'CREATED', 'LAST USED', 'SOURCE']];
+      if (!records.length)
+        return out('No API keys. Create one with: openclaw api-key create --label "My App" --workspaces team');
+      const rows = [
+        ['KEY', 'ID', 'LABEL', 'WORKSPACES', 'PERMISSIONS', 'RATE LIMIT', 'CREATED', 'LAST USED', 'SOURCE'],
+      ];
       for (const r of records) {
         rows.push([
           maskKey(r),
@@ -138,7 +164,9 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
         if (!found) return null;
         // The file is the source of truth for config keys: a revoked one would come back at the next start.
         if (found.source === 'config') {
-          throw new CliError(`API key ${maskKey(found)} (${found.label}) is declared in openclaw.json (api.keys); remove or change it there and restart`);
+          throw new CliError(
+            `API key ${maskKey(found)} (${found.label}) is declared in openclaw.json (api.keys); remove or change it there and restart`,
+          );
         }
         if (sub === 'revoke') {
           if (!(await keys.revoke(found.id))) return null;
@@ -147,9 +175,16 @@ export async function apiKeyCommand(argv: string[], out: (s: string) => void): P
         const created = await keys.rotate(found.id);
         return created ? { revoked: found, created } : null;
       });
-      if (!result) throw new CliError(`no active API key matches '${ref}' (give the full key, its masked form from \`openclaw api-key list\`, or its id)`);
+      if (!result)
+        throw new CliError(
+          `no active API key matches '${ref}' (give the full key, its masked form from \`openclaw api-key list\`, or its id)`,
+        );
       if (result.created) return announce(out, json, result.created.key, result.created.record);
-      return out(json ? JSON.stringify({ revoked: publicView(result.revoked) }) : `Revoked: ${maskKey(result.revoked)} (${result.revoked.label})`);
+      return out(
+        json
+          ? JSON.stringify({ revoked: publicView(result.revoked) })
+          : `Revoked: ${maskKey(result.revoked)} (${result.revoked.label})`,
+      );
     }
     default:
       throw new CliError('usage: openclaw api-key <create|list|revoke|rotate> …');

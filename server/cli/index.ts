@@ -39,7 +39,8 @@ async function main(argv: string[]): Promise<void> {
     case 'api-key':
       return apiKeyCommand(rest, out);
     case 'config':
-      if (rest[0] !== 'schema') throw new CliError('usage: openclaw config schema   (prints the JSON Schema of openclaw.json)');
+      if (rest[0] !== 'schema')
+        throw new CliError('usage: openclaw config schema   (prints the JSON Schema of openclaw.json)');
       return out(JSON.stringify(configJsonSchema(), null, 2));
     case '--version':
     case 'version':
@@ -58,8 +59,10 @@ async function main(argv: string[]): Promise<void> {
 function explain(err: unknown): string {
   const e = err as NodeJS.ErrnoException & { port?: number };
   if (err instanceof CliError || err instanceof ConfigError || e.code?.startsWith('ERR_PARSE_ARGS')) return e.message;
-  if (e.code === 'EADDRINUSE') return `${e.message}: another process uses this port; set PORT (or api.port in openclaw.json) to a free one`;
-  if (e.code === 'EACCES' && e.syscall === 'listen') return `${e.message}: not allowed to listen on this port; choose one above 1024 with PORT`;
+  if (e.code === 'EADDRINUSE')
+    return `${e.message}: another process uses this port; set PORT (or api.port in openclaw.json) to a free one`;
+  if (e.code === 'EACCES' && e.syscall === 'listen')
+    return `${e.message}: not allowed to listen on this port; choose one above 1024 with PORT`;
   if (/redis-server|Redis did not become ready/.test(e.message ?? '')) return e.message;
   return e.stack ?? String(err);
 }

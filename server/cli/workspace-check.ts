@@ -6,7 +6,12 @@
 import type Redis from 'ioredis';
 import { WorkspaceStore } from '../store/workspaces';
 
-export async function checkWorkspaces(redis: Redis, workspaces: string[], create: boolean, warn: (line: string) => void): Promise<void> {
+export async function checkWorkspaces(
+  redis: Redis,
+  workspaces: string[],
+  create: boolean,
+  warn: (line: string) => void,
+): Promise<void> {
   const store = new WorkspaceStore(redis);
   for (const id of workspaces.filter((w) => w !== '*')) {
     if (await store.exists(id)) continue;
@@ -14,7 +19,9 @@ export async function checkWorkspaces(redis: Redis, workspaces: string[], create
       await store.create({ id, label: id, agent: 'balanced', skills: [], allowlist: [] }, 'api');
       warn(`created workspace '${id}'`);
     } else {
-      warn(`warning: workspace '${id}' does not exist; the key cannot use it until it is created (add --create-workspaces, or POST /api/v1/workspaces)`);
+      warn(
+        `warning: workspace '${id}' does not exist; the key cannot use it until it is created (add --create-workspaces, or POST /api/v1/workspaces)`,
+      );
     }
   }
 }

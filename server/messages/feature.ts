@@ -60,7 +60,8 @@ export const messagesFeature: Feature = {
       await ctx.messages.close();
       await queue.close();
       // BullMQ never closes a connection it was handed (it may be shared): quit ours, or they outlive the gateway.
-      for (const c of [worker?.opts.connection, queue.opts.connection] as Array<Redis | undefined>) await c?.quit().catch(() => c.disconnect());
+      for (const c of [worker?.opts.connection, queue.opts.connection] as Array<Redis | undefined>)
+        await c?.quit().catch(() => c.disconnect());
     };
   },
 };

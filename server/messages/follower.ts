@@ -89,7 +89,12 @@ class Lane {
   private loop: Promise<void>;
 
   /** `slotTag`: on a cluster, the hash tag of the slot this lane reads (its wake stream joins it). */
-  constructor(url: RedisTarget, private readonly data: Redis, private readonly blockMs: number, slotTag?: string) {
+  constructor(
+    url: RedisTarget,
+    private readonly data: Redis,
+    private readonly blockMs: number,
+    slotTag?: string,
+  ) {
     const laneId = randomBytes(8).toString('hex');
     this.wakeKey = slotTag === undefined ? `oc:follow:{${laneId}}:wake` : `oc:follow:{${slotTag}}:wake:${laneId}`;
     this.conn = createBlockingClient(url, 'openclaw-follow');
@@ -152,7 +157,15 @@ class Lane {
       let reply: XReadReply;
       this.reading = true;
       try {
-        reply = (await this.conn.xread('COUNT', READ_COUNT, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...ids)) as XReadReply;
+        reply = (await this.conn.xread(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          this.blockMs,
+          'STREAMS',
+          ...keys,
+          ...ids,
+        )) as XReadReply;
       } catch {
         if (!this.closed) await sleep(100);
         continue;
@@ -245,14 +258,18 @@ export class StreamFollower {
   }
 
   private leastBusyLane(): Lane {
-    this.lanes ??= Array.from({ length: this.opts.lanes }, () => new Lane(this.url, this.data, this.opts.blockMs ?? 5000));
+    this.lanes ??= Array.from(
+      { length: this.opts.lanes },
+      () => new Lane(this.url, this.data, this.opts.blockMs ?? 5000),
+    );
     return this.lanes.reduce((a, b) => (b.size < a.size ? b : a));
   }
 
   private slotLane(key: string): Lane {
     const slot = calculateSlot(key);
     let lane = this.slotLanes.get(slot);
-    if (!lane) this.slotLanes.set(slot, (lane = new Lane(this.url, this.data, this.opts.blockMs ?? 5000, hashTag(key))));
+    if (!lane)
+      this.slotLanes.set(slot, (lane = new Lane(this.url, this.data, this.opts.blockMs ?? 5000, hashTag(key))));
     return lane;
   }
 

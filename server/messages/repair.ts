@@ -42,7 +42,11 @@ function reasonOf(state: string, failedReason: string | undefined): string {
 export class MessageRepair {
   private running = false;
 
-  constructor(private readonly ctx: Deps, private readonly queue: Queue<MessageJobData>, private readonly processor: MessageProcessor) {}
+  constructor(
+    private readonly ctx: Deps,
+    private readonly queue: Queue<MessageJobData>,
+    private readonly processor: MessageProcessor,
+  ) {}
 
   /** One pass (unless one is still running, or another process holds the lock); returns how many messages it concluded or released. */
   async sweep(): Promise<number> {
@@ -51,7 +55,8 @@ export class MessageRepair {
     this.running = true;
     try {
       let repaired = 0;
-      for (const key of await stores.sessions.busy(clock.now() - GRACE_MS, 500)) repaired += await this.repairSession(key);
+      for (const key of await stores.sessions.busy(clock.now() - GRACE_MS, 500))
+        repaired += await this.repairSession(key);
       return repaired;
     } finally {
       this.running = false;
@@ -79,8 +84,12 @@ export class MessageRepair {
       }
       // Read after the job's state: a job that completed meanwhile shows here as finished.
       const record = await messages.get(head.messageId);
-      this.ctx.log.warn({ messageId: head.messageId, workspace, sessionId, state, reason: job?.failedReason }, 'repairing a message whose job will not finish it');
-      if (!record) await this.processor.next({ workspace, sessionId, seq: head.seq }); // never stored: only its place to release
+      this.ctx.log.warn(
+        { messageId: head.messageId, workspace, sessionId, state, reason: job?.failedReason },
+        'repairing a message whose job will not finish it',
+      );
+      if (!record)
+        await this.processor.next({ workspace, sessionId, seq: head.seq }); // never stored: only its place to release
       else await this.processor.abandon(refOf(record), reasonOf(state, job?.failedReason));
     }
   }

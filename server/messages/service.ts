@@ -70,12 +70,18 @@ export const isFinalEvent = (data: string) => data.startsWith('{"type":"done"') 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Deps = Pick<GatewayContext, 'config' | 'stores' | 'events' | 'clock' | 'redis' | 'redisUrl' | 'log' | 'localEvents'>;
+type Deps = Pick<
+  GatewayContext,
+  'config' | 'stores' | 'events' | 'clock' | 'redis' | 'redisUrl' | 'log' | 'localEvents'
+>;
 
 export class MessageService {
   private readonly follower: StreamFollower;
 
-  constructor(private readonly ctx: Deps, private readonly queue: Queue<MessageJobData>) {
+  constructor(
+    private readonly ctx: Deps,
+    private readonly queue: Queue<MessageJobData>,
+  ) {
     this.follower = new StreamFollower(ctx.redisUrl, ctx.redis, { lanes: ctx.config.messages.followerConnections });
   }
 
@@ -102,11 +108,23 @@ export class MessageService {
       const receivedAt = clock.now();
       const session = await this.resolveSession(input.workspace, input.userId, channel, input.sessionId, currentId);
       const seq = await stores.sessions.enqueue(session, messageId);
-      if (seq === null) throw new ApiError('session_deleted', `session '${session.id}' was deleted while this message arrived; send it again`);
+      if (seq === null)
+        throw new ApiError(
+          'session_deleted',
+          `session '${session.id}' was deleted while this message arrived; send it again`,
+        );
       failpoint('message.placed'); // the fault suite dies here: the repair sweep must release the place
       await Promise.all([
         stores.messages.create(
-          { id: messageId, workspace: input.workspace, userId: input.userId, sessionId: session.id, channel, seq, createdAt: new Date(receivedAt).toISOString() },
+          {
+            id: messageId,
+            workspace: input.workspace,
+            userId: input.userId,
+            sessionId: session.id,
+            channel,
+            seq,
+            createdAt: new Date(receivedAt).toISOString(),
+          },
           this.retentionMs,
         ),
         events.emit('message.received', input.workspace, {
@@ -141,25 +159,40 @@ export class MessageService {
   /** The first message sent with this Idempotency-Key (it may still be being enqueued). */
   private async replay(first: { messageId: string; fingerprint: string }, claim: IdempotencyClaim): Promise<Submitted> {
     if (first.fingerprint !== claim.fingerprint) {
-      throw new ApiError('idempotency_key_reused', 'this Idempotency-Key was already used with a different request body; use a new key');
+      throw new ApiError(
+        'idempotency_key_reused',
+        'this Idempotency-Key was already used with a different request body; use a new key',
+      );
     }
     for (let i = 0; i < 100; i++) {
       const rec = await this.get(first.messageId);
       if (rec) return { messageId: rec.id, sessionId: rec.sessionId, status: rec.status, replayed: true };
       await sleep(20);
     }
-    throw new ApiError('idempotency_result_unavailable', `the message first sent with this Idempotency-Key (${first.messageId}) is no longer stored`);
+    throw new ApiError(
+      'idempotency_result_unavailable',
+      `the message first sent with this Idempotency-Key (${first.messageId}) is no longer stored`,
+    );
   }
 
   /** The session a message goes to: the given id (created when new), else the user's current one. */
-  private async resolveSession(workspace: string, userId: string, channel: string, sessionId: string | undefined, knownCurrentId: string | null): Promise<SessionRecord> {
+  private async resolveSession(
+    workspace: string,
+    userId: string,
+    channel: string,
+    sessionId: string | undefined,
+    knownCurrentId: string | null,
+  ): Promise<SessionRecord> {
     const { sessions } = this.ctx.stores;
     if (sessionId !== undefined) {
       const { session, created } = await sessions.create({ id: sessionId, workspace, userId, channel });
       // Ids are per workspace (another workspace's `standup` is another session): only another
       // user of this workspace can hold it.
       if (!created && session.userId !== userId) {
-        throw new ApiError('session_conflict', `sessionId '${sessionId}' belongs to another user of workspace '${workspace}'; use another id`);
+        throw new ApiError(
+          'session_conflict',
+          `sessionId '${sessionId}' belongs to another user of workspace '${workspace}'; use another id`,
+        );
       }
       if (created || (await sessions.reopen(session))) await this.announce('session.started', session);
       return session;
@@ -168,7 +201,8 @@ export class MessageService {
     for (let attempt = 0; ; attempt++) {
       const currentId = attempt === 0 ? knownCurrentId : await sessions.currentId(workspace, channel, userId);
       const current = currentId ? await sessions.get({ workspace, id: currentId }) : null;
-      if (current && !current.endedAt && this.ctx.clock.now() - Date.parse(current.lastActiveAt) <= idleMs) return current;
+      if (current && !current.endedAt && this.ctx.clock.now() - Date.parse(current.lastActiveAt) <= idleMs)
+        return current;
       const { session } = await sessions.create({ id: newId('sess'), workspace, userId, channel });
       const winner = await sessions.swapCurrent(workspace, channel, userId, currentId, session.id);
       if (winner !== session.id) {
@@ -231,7 +265,12 @@ export class MessageService {
    * `fresh`: the message was just submitted by this process (not a replay): when this process
    * runs workers, its events are taken in memory from the local run (local-events.ts).
    */
-  follow(messageId: string, afterId: string, onEvent: (e: StreamEntry) => boolean | void, opts: { fresh?: boolean } = {}): Following {
+  follow(
+    messageId: string,
+    afterId: string,
+    onEvent: (e: StreamEntry) => boolean | void,
+    opts: { fresh?: boolean } = {},
+  ): Following {
     const local = this.ctx.localEvents;
     if (!local || !opts.fresh || afterId !== '0') return this.followRedis(messageId, afterId, onEvent);
     let resolveFinished: () => void = () => undefined;
@@ -308,7 +347,12 @@ export class MessageService {
   }
 
   /** How the message ended, read from its final event (no extra round trip); null after timeoutMs or once `cancelled` settles. */
-  async outcome(messageId: string, timeoutMs: number, cancelled?: Promise<unknown>, fresh = false): Promise<Outcome | null> {
+  async outcome(
+    messageId: string,
+    timeoutMs: number,
+    cancelled?: Promise<unknown>,
+    fresh = false,
+  ): Promise<Outcome | null> {
     let outcome: Outcome | null = null;
     const following = this.follow(
       messageId,

@@ -25,7 +25,10 @@ export const recordFinishedMessage = (ctx: GatewayContext) => async (m: Finished
       return;
     } catch (err) {
       if (Date.now() + delayMs > until) throw err;
-      ctx.log.warn({ err: { message: (err as Error).message }, messageId: m.messageId, retryInMs: delayMs }, 'counting a finished message failed; retrying');
+      ctx.log.warn(
+        { err: { message: (err as Error).message }, messageId: m.messageId, retryInMs: delayMs },
+        'counting a finished message failed; retrying',
+      );
       await sleep(delayMs);
     }
   }

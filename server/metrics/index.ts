@@ -91,7 +91,11 @@ export class Metrics {
         await Promise.all(
           [...queues()].map(async ([name, queue]) => {
             try {
-              const counts = await withTimeout(queue.getJobCounts(...JOB_STATES), QUEUE_COUNTS_TIMEOUT_MS, `counting jobs of queue ${name}`);
+              const counts = await withTimeout(
+                queue.getJobCounts(...JOB_STATES),
+                QUEUE_COUNTS_TIMEOUT_MS,
+                `counting jobs of queue ${name}`,
+              );
               for (const state of JOB_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
             } catch (err) {
               onCollectError(err);
@@ -150,7 +154,8 @@ export class Metrics {
   trackWorker(queue: string, worker: Worker): void {
     const observe = (job: Job | undefined, outcome: 'completed' | 'failed') => {
       if (!job?.processedOn) return;
-      if (job.finishedOn) this.jobDuration.observe({ queue, outcome }, Math.max(0, job.finishedOn - job.processedOn) / 1000);
+      if (job.finishedOn)
+        this.jobDuration.observe({ queue, outcome }, Math.max(0, job.finishedOn - job.processedOn) / 1000);
       const readyAt = job.timestamp + (job.opts.delay ?? 0);
       this.jobWait.observe({ queue }, Math.max(0, job.processedOn - readyAt) / 1000);
     };

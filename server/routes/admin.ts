@@ -19,7 +19,8 @@ const CHALLENGE = 'Basic realm="OpenClaw queues", charset="UTF-8"';
 
 // keys:read/keys:write came later: admin keys made before them keep the board.
 export const isAdminKey = (key: ApiKeyRecord) =>
-  key.workspaces.includes('*') && PERMISSIONS.every((p) => KEY_ADMIN_PERMISSIONS.includes(p) || key.permissions.includes(p));
+  key.workspaces.includes('*') &&
+  PERMISSIONS.every((p) => KEY_ADMIN_PERMISSIONS.includes(p) || key.permissions.includes(p));
 
 /** The key from `Basic base64(user:key)` (or `key:` with an empty password) or `Bearer key`. */
 export function dashboardCredential(header: string | undefined): string | null {
@@ -53,17 +54,30 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: Pick<Ro
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!ctx.readiness.ready) return refuse(reply, 503, 'starting', 'the gateway is starting; retry in a few seconds');
     const secret = dashboardCredential(request.headers.authorization);
-    if (!secret) return refuse(reply, 401, 'missing_api_key', 'the queue dashboard needs an admin API key (Basic auth password, or Bearer)');
+    if (!secret)
+      return refuse(
+        reply,
+        401,
+        'missing_api_key',
+        'the queue dashboard needs an admin API key (Basic auth password, or Bearer)',
+      );
     const key = await ctx.stores.keys.verify(secret);
     if (!key) return refuse(reply, 401, 'invalid_api_key', 'unknown or revoked API key');
-    if (!isAdminKey(key)) return refuse(reply, 403, 'admin_required', 'the queue dashboard needs an admin key: every workspace (*) and every permission');
+    if (!isAdminKey(key))
+      return refuse(
+        reply,
+        403,
+        'admin_required',
+        'the queue dashboard needs an admin key: every workspace (*) and every permission',
+      );
     request.apiKey = key;
   });
 
   // The board's page links Google Fonts; a self-hosted admin page makes no third-party requests
   // (the CSS falls back to the system's sans-serif and monospace fonts).
   app.addHook('onSend', async (_request, reply, payload) => {
-    if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+    if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html'))
+      return payload;
     return payload.replace(/<link[^>]+fonts\.(googleapis|gstatic)\.com[^>]*>/g, '');
   });
 

@@ -21,7 +21,11 @@ export const CONSOLE_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+};
 
 /** The built app: the repo root is the nearest folder up with a package.json (from server/ or dist/server/). */
 function builtDir(): string {
@@ -47,13 +51,20 @@ export default async function consoleRoutes(app: FastifyInstance, { ctx }: Pick<
   app.get(`${CONSOLE_PATH}/`, { schema: { hide: true } }, page);
 
   // Only the files the build wrote (a fixed list read from the folder), never a path from the URL.
-  app.get<{ Params: { name: string } }>(`${CONSOLE_PATH}/assets/:name`, { schema: { hide: true } }, async (request, reply) => {
-    const assets = existsSync(join(dir, 'assets')) ? readdirSync(join(dir, 'assets')) : [];
-    const name = request.params.name;
-    if (!assets.includes(name)) {
-      return reply.headers(CONSOLE_HEADERS).status(404).send({ error: { code: 'not_found', message: `console asset '${name}' not found` } });
-    }
-    const ext = name.slice(name.lastIndexOf('.'));
-    return send(reply, readFileSync(join(dir, 'assets', name)), TYPES[ext] ?? 'application/octet-stream', 'no-cache');
-  });
+  app.get<{ Params: { name: string } }>(
+    `${CONSOLE_PATH}/assets/:name`,
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const assets = existsSync(join(dir, 'assets')) ? readdirSync(join(dir, 'assets')) : [];
+      const name = request.params.name;
+      if (!assets.includes(name)) {
+        return reply
+          .headers(CONSOLE_HEADERS)
+          .status(404)
+          .send({ error: { code: 'not_found', message: `console asset '${name}' not found` } });
+      }
+      const ext = name.slice(name.lastIndexOf('.'));
+      return send(reply, readFileSync(join(dir, 'assets', name)), TYPES[ext] ?? 'application/octet-stream', 'no-cache');
+    },
+  );
 }

@@ -14,7 +14,9 @@ import { WorkspaceIdParam, errors, limitUpTo } from './schemas';
 
 const EventsQuery = Type.Object(
   {
-    type: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: `Only this event: ${EVENT_NAMES.join(', ')}` })),
+    type: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: `Only this event: ${EVENT_NAMES.join(', ')}` }),
+    ),
     workspace: Type.Optional(WorkspaceIdParam),
     limit: limitUpTo(EVENT_LOG_CAP, 10),
   },
@@ -49,7 +51,8 @@ export default async function eventRoutes(app: FastifyInstance, { ctx }: RouteOp
     async (request) => {
       const key = keyOf(request);
       const { type, workspace, limit } = request.query;
-      if (type !== undefined && !(EVENT_NAMES as readonly string[]).includes(type)) throw invalidField('type', `unknown event '${type}'; valid: ${EVENT_NAMES.join(', ')}`);
+      if (type !== undefined && !(EVENT_NAMES as readonly string[]).includes(type))
+        throw invalidField('type', `unknown event '${type}'; valid: ${EVENT_NAMES.join(', ')}`);
       let sources: string[];
       if (workspace !== undefined) {
         requireWorkspace(key, workspace);
@@ -58,9 +61,13 @@ export default async function eventRoutes(app: FastifyInstance, { ctx }: RouteOp
       } else {
         // Gateway-wide events reach only keys over every workspace, as with subscriptions.
         const all = key.workspaces.includes('*');
-        sources = all ? [...(await ctx.stores.workspaces.ids()), GATEWAY_WIDE] : visibleWorkspaces(key, await ctx.stores.workspaces.ids());
+        sources = all
+          ? [...(await ctx.stores.workspaces.ids()), GATEWAY_WIDE]
+          : visibleWorkspaces(key, await ctx.stores.workspaces.ids());
       }
-      const logged = (await Promise.all(sources.map((ws) => ctx.stores.events.recent(ws, type, limit, retentionSec())))).flat();
+      const logged = (
+        await Promise.all(sources.map((ws) => ctx.stores.events.recent(ws, type, limit, retentionSec())))
+      ).flat();
       logged.sort((a, b) => b.at - a.at);
       return { data: logged.slice(0, limit).map((e) => JSON.parse(e.payload) as unknown) };
     },

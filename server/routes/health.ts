@@ -19,7 +19,14 @@ export default async function healthRoutes(app: FastifyInstance, { ctx }: RouteO
 
   app.get(
     '/health',
-    { schema: { tags: ['health'], operationId: 'getHealth', summary: 'Gateway health', response: { 200: HealthSchema, ...errors() } } },
+    {
+      schema: {
+        tags: ['health'],
+        operationId: 'getHealth',
+        summary: 'Gateway health',
+        response: { 200: HealthSchema, ...errors() },
+      },
+    },
     async () => {
       const channels = await ctx.channels.health();
       // A configured channel that is disconnected degrades the gateway (docs/channels.md).
@@ -45,6 +52,8 @@ export async function probeRoutes(app: FastifyInstance, { ctx }: Pick<RouteOptio
     const ready = ctx.readiness.ready && ctx.redis.status === 'ready';
     reply.status(ready ? 200 : 503);
     if (!ready) reply.header('Retry-After', '2');
-    return ready ? { status: 'ready' } : { error: { code: ctx.readiness.ready ? 'unavailable' : 'starting', message: 'not ready' } };
+    return ready
+      ? { status: 'ready' }
+      : { error: { code: ctx.readiness.ready ? 'unavailable' : 'starting', message: 'not ready' } };
   });
 }

@@ -25,7 +25,9 @@ export async function workspaceOfId(
     requireWorkspace(key, workspace);
     return workspace;
   }
-  const candidates = key.workspaces.includes('*') ? await ctx.stores.workspaces.ids() : visibleWorkspaces(key, key.workspaces);
+  const candidates = key.workspaces.includes('*')
+    ? await ctx.stores.workspaces.ids()
+    : visibleWorkspaces(key, key.workspaces);
   const found = await findIn(id, candidates);
   if (found.length === 1) return found[0];
   if (!found.length) throw notFound(what, id);

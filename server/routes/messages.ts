@@ -44,8 +44,17 @@ const AcceptedSchema = Type.Object({
   messageId: Type.String(),
   sessionId: Type.String(),
   status: Status,
-  callbackId: Type.Optional(Type.String({ description: 'With callbackUrl: the callback target, readable as GET /webhooks/{callbackId} with its delivery log' })),
-  callbackSecret: Type.Optional(Type.String({ description: 'With callbackUrl and no callbackSecret: the generated secret that signs the callback' })),
+  callbackId: Type.Optional(
+    Type.String({
+      description:
+        'With callbackUrl: the callback target, readable as GET /webhooks/{callbackId} with its delivery log',
+    }),
+  ),
+  callbackSecret: Type.Optional(
+    Type.String({
+      description: 'With callbackUrl and no callbackSecret: the generated secret that signs the callback',
+    }),
+  ),
 });
 const MessageSchema = Type.Object(
   {
@@ -58,21 +67,32 @@ const MessageSchema = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    ...Object.fromEntries(Object.entries(ResultFields).filter(([k]) => k !== 'messageId' && k !== 'sessionId').map(([k, v]) => [k, Type.Optional(v)])),
+    ...Object.fromEntries(
+      Object.entries(ResultFields)
+        .filter(([k]) => k !== 'messageId' && k !== 'sessionId')
+        .map(([k, v]) => [k, Type.Optional(v)]),
+    ),
     error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
   },
   { description: 'status queued|running|done|error; when done, every field of the synchronous reply' },
 );
 
 const IdParams = Type.Object({ messageId: Type.String({ pattern: '^msg_[A-Za-z0-9]{1,64}$' }) });
-const StreamQuery = Type.Object({ after: Type.Optional(Type.String({ description: 'Resume after this event id (or send Last-Event-ID)' })) });
+const StreamQuery = Type.Object({
+  after: Type.Optional(Type.String({ description: 'Resume after this event id (or send Last-Event-ID)' })),
+});
 const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ description: 'Same key from the same API key within 24 h: the first message’s result, never a second run' })),
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description: 'Same key from the same API key within 24 h: the first message’s result, never a second run',
+    }),
+  ),
 });
 
 /** The stream endpoints answer with Server-Sent Events (written directly, never serialized); errors stay JSON. */
 const SSE_RESPONSE = {
-  description: 'Server-Sent Events: `id: <event id>` + `data: {"type":"token"|"tool_use"|"tool_result"|"restart"|"done"|"error",…}` per event (`restart`: the worker died and another starts the answer again; drop what came before), `: heartbeat` comments',
+  description:
+    'Server-Sent Events: `id: <event id>` + `data: {"type":"token"|"tool_use"|"tool_result"|"restart"|"done"|"error",…}` per event (`restart`: the worker died and another starts the answer again; drop what came before), `: heartbeat` comments',
   content: { 'text/event-stream': { schema: Type.String() } },
 };
 
@@ -81,22 +101,51 @@ function sendBody(maxChars: number) {
     {
       workspace: Type.String({ minLength: 1, maxLength: 63 }),
       userId: Type.String({ minLength: 1, maxLength: 256 }),
-      message: Type.String({ minLength: 1, maxLength: maxChars, description: `At most messages.maxChars (${maxChars}) characters` }),
-      sessionId: Type.Optional(Type.String({ pattern: CLIENT_ID_PATTERN, description: 'Continue (or create) this session; omitted: the user’s current api session' })),
+      message: Type.String({
+        minLength: 1,
+        maxLength: maxChars,
+        description: `At most messages.maxChars (${maxChars}) characters`,
+      }),
+      sessionId: Type.Optional(
+        Type.String({
+          pattern: CLIENT_ID_PATTERN,
+          description: 'Continue (or create) this session; omitted: the user’s current api session',
+        }),
+      ),
       context: Type.Optional(
         Type.Object(
           {
-            timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. America/New_York' })),
-            language: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'BCP 47 tag, e.g. en, pt-BR' })),
+            timezone: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. America/New_York' }),
+            ),
+            language: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 64, description: 'BCP 47 tag, e.g. en, pt-BR' }),
+            ),
           },
           { additionalProperties: false },
         ),
       ),
-      async: Type.Optional(Type.Boolean({ description: 'true: answer 202 {messageId, sessionId, status} at once; poll GET /messages/{id}' })),
-      callbackUrl: Type.Optional(
-        Type.String({ minLength: 1, maxLength: MAX_URL_LENGTH, description: 'With "async": true: when the message finishes, its message.sent / error.agent payload is POSTed here, signed and retried like a webhook delivery (same SSRF policy)' }),
+      async: Type.Optional(
+        Type.Boolean({
+          description: 'true: answer 202 {messageId, sessionId, status} at once; poll GET /messages/{id}',
+        }),
       ),
-      callbackSecret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'Signs the callback (X-OpenClaw-Signature, webhook-signature); generated and returned once in the 202 as callbackSecret when omitted' })),
+      callbackUrl: Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: MAX_URL_LENGTH,
+          description:
+            'With "async": true: when the message finishes, its message.sent / error.agent payload is POSTed here, signed and retried like a webhook delivery (same SSRF policy)',
+        }),
+      ),
+      callbackSecret: Type.Optional(
+        Type.String({
+          minLength: 16,
+          maxLength: 256,
+          description:
+            'Signs the callback (X-OpenClaw-Signature, webhook-signature); generated and returned once in the 202 as callbackSecret when omitted',
+        }),
+      ),
     },
     { additionalProperties: false },
   );
@@ -116,10 +165,13 @@ function checkSend(request: FastifyRequest, body: SendBody): void {
   requireWorkspace(keyOf(request), body.workspace);
   if (!body.message.trim()) throw invalidField('message', 'must not be blank');
   const tz = body.context?.timezone;
-  if (tz !== undefined && !isTimeZone(tz)) throw invalidField('context.timezone', `unknown time zone '${tz}'; use an IANA name such as America/New_York`);
+  if (tz !== undefined && !isTimeZone(tz))
+    throw invalidField('context.timezone', `unknown time zone '${tz}'; use an IANA name such as America/New_York`);
   const lang = body.context?.language;
-  if (lang !== undefined && !isLanguageTag(lang)) throw invalidField('context.language', `'${lang}' is not a BCP 47 language tag (e.g. en, pt-BR)`);
-  if (body.callbackSecret !== undefined && body.callbackUrl === undefined) throw invalidField('callbackSecret', 'needs a callbackUrl');
+  if (lang !== undefined && !isLanguageTag(lang))
+    throw invalidField('context.language', `'${lang}' is not a BCP 47 language tag (e.g. en, pt-BR)`);
+  if (body.callbackSecret !== undefined && body.callbackUrl === undefined)
+    throw invalidField('callbackSecret', 'needs a callbackUrl');
 }
 
 function idempotencyOf(request: FastifyRequest, body: SendBody, endpoint: string): IdempotencyClaim | undefined {
@@ -161,13 +213,24 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
     if (cap === 0) return null;
     const slot = { keyId: keyOf(request).id, id: newId('str', 16) };
     if (!(await ctx.stores.streams.claim(slot.keyId, slot.id, cap, slotTtlMs()))) {
-      throw apiError('too_many_streams', `this API key already holds ${cap} open streams (limits.streamsPerKey); close one or retry later`, { 'Retry-After': '5' });
+      throw apiError(
+        'too_many_streams',
+        `this API key already holds ${cap} open streams (limits.streamsPerKey); close one or retry later`,
+        { 'Retry-After': '5' },
+      );
     }
     return slot;
   }
 
   /** Relays a message's events as SSE from `afterId` until its final event, holding one of the key's stream slots. */
-  const relay = (request: FastifyRequest, reply: FastifyReply, messageId: string, afterId: string, slot: StreamSlot | null, fresh = false) =>
+  const relay = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    messageId: string,
+    afterId: string,
+    slot: StreamSlot | null,
+    fresh = false,
+  ) =>
     relayEvents(ctx, request, reply, {
       messageId,
       afterId,
@@ -180,19 +243,34 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
     });
 
   /** A valid callbackUrl for this key (400 otherwise), and how to register it and answer about it. */
-  function checkCallback(request: FastifyRequest, url: string, secret: string | undefined, isAsync: boolean | undefined) {
-    if (isAsync !== true) throw invalidField('callbackUrl', 'needs "async": true (the answer goes to the callback, not this response)');
+  function checkCallback(
+    request: FastifyRequest,
+    url: string,
+    secret: string | undefined,
+    isAsync: boolean | undefined,
+  ) {
+    if (isAsync !== true)
+      throw invalidField('callbackUrl', 'needs "async": true (the answer goes to the callback, not this response)');
     const key = keyOf(request);
     checkUrl(url, callbackPolicy, key.workspaces.includes('*'), 'callbackUrl');
     const generated = secret === undefined ? generateSecret() : null;
     return {
       register: async (messageId: string) => {
-        await ctx.callbacks.register({ messageId, url, secret: secret ?? generated!, scope: key.workspaces, createdBy: key.id });
+        await ctx.callbacks.register({
+          messageId,
+          url,
+          secret: secret ?? generated!,
+          scope: key.workspaces,
+          createdBy: key.id,
+        });
       },
       /** An idempotent replay answers with the first request's callback (and its secret). */
       reply: async (messageId: string) => {
         const target = await ctx.stores.webhooks.get(callbackIdFor(messageId));
-        return { callbackId: callbackIdFor(messageId), ...(secret === undefined && target ? { callbackSecret: target.secret } : {}) };
+        return {
+          callbackId: callbackIdFor(messageId),
+          ...(secret === undefined && target ? { callbackSecret: target.secret } : {}),
+        };
       },
     };
   }
@@ -207,7 +285,11 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
         summary: 'Send a message and get the whole answer (or 202 with "async": true)',
         headers: IdempotencyHeaders,
         body,
-        response: { 200: ResultSchema, 202: AcceptedSchema, ...errors(400, 403, 404, 409, 413, 422, 500, 502, 503, 504) },
+        response: {
+          200: ResultSchema,
+          202: AcceptedSchema,
+          ...errors(400, 403, 404, 409, 413, 422, 500, 502, 503, 504),
+        },
       },
     },
     async (request, reply) => {
@@ -215,25 +297,54 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       checkSend(request, request.body);
       const callback = callbackUrl === undefined ? null : checkCallback(request, callbackUrl, callbackSecret, b.async);
       const idempotency = idempotencyOf(request, request.body, 'messages');
-      const sent = await ctx.messages.submit({ ...b, idempotency, callback: !!callback, onAccepted: callback ? (messageId) => callback.register(messageId) : undefined });
+      const sent = await ctx.messages.submit({
+        ...b,
+        idempotency,
+        callback: !!callback,
+        onAccepted: callback ? (messageId) => callback.register(messageId) : undefined,
+      });
       if (sent.replayed) reply.header('Idempotent-Replayed', 'true');
       if (b.async) {
         reply.status(202);
-        return { messageId: sent.messageId, sessionId: sent.sessionId, status: sent.status, ...(callback && (await callback.reply(sent.messageId))) };
+        return {
+          messageId: sent.messageId,
+          sessionId: sent.sessionId,
+          status: sent.status,
+          ...(callback && (await callback.reply(sent.messageId))),
+        };
       }
       const waitStarted = performance.now();
       // A stop lets this wait run through the grace period, then answers 503 with the message id.
       let cutShort: () => void = () => undefined;
       const stopping = new Promise<void>((r) => (cutShort = r));
-      const outcome = await ctx.shutdown.track(ctx.messages.outcome(sent.messageId, waitMs(), stopping, !sent.replayed), cutShort);
+      const outcome = await ctx.shutdown.track(
+        ctx.messages.outcome(sent.messageId, waitMs(), stopping, !sent.replayed),
+        cutShort,
+      );
       reportUpstreamTime(request, performance.now() - waitStarted); // the worker's time, not gateway overhead
       if (!outcome && ctx.shutdown.over) {
-        throw new ApiError('shutting_down', `this gateway stopped before the answer was ready; the message goes on: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, { 'Retry-After': '2', Connection: 'close' }, { messageId: sent.messageId });
+        throw new ApiError(
+          'shutting_down',
+          `this gateway stopped before the answer was ready; the message goes on: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`,
+          { 'Retry-After': '2', Connection: 'close' },
+          { messageId: sent.messageId },
+        );
       }
       if (!outcome) {
-        throw new ApiError('timeout', `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`, {}, { messageId: sent.messageId });
+        throw new ApiError(
+          'timeout',
+          `no answer within ${waitMs()} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${sent.messageId}`,
+          {},
+          { messageId: sent.messageId },
+        );
       }
-      if (outcome.status === 'error') throw new ApiError(errorCodeOr(outcome.error.code, 'agent_error'), outcome.error.message, {}, { messageId: sent.messageId });
+      if (outcome.status === 'error')
+        throw new ApiError(
+          errorCodeOr(outcome.error.code, 'agent_error'),
+          outcome.error.message,
+          {},
+          { messageId: sent.messageId },
+        );
       return outcome.result;
     },
   );
@@ -255,7 +366,11 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       const b = request.body;
       checkSend(request, b);
       if (b.async) throw invalidField('async', 'is not supported on the stream endpoint');
-      if (b.callbackUrl !== undefined) throw invalidField('callbackUrl', 'is not supported on the stream endpoint; use POST /messages with "async": true');
+      if (b.callbackUrl !== undefined)
+        throw invalidField(
+          'callbackUrl',
+          'is not supported on the stream endpoint; use POST /messages with "async": true',
+        );
       const idempotency = idempotencyOf(request, b, 'messages');
       const slot = await claimStream(request); // before submitting: a refused stream sends nothing
       let sent;
@@ -274,7 +389,13 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
   app.get<{ Params: Static<typeof IdParams> }>(
     '/messages/:messageId',
     {
-      schema: { tags, operationId: 'getMessage', summary: 'A message: its status, and its result when done', params: IdParams, response: { 200: MessageSchema, ...errors(400, 403, 404) } },
+      schema: {
+        tags,
+        operationId: 'getMessage',
+        summary: 'A message: its status, and its result when done',
+        params: IdParams,
+        response: { 200: MessageSchema, ...errors(400, 403, 404) },
+      },
     },
     async (request) => {
       const { messageId } = request.params;
@@ -312,7 +433,11 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       const { messageId } = request.params;
       const header = request.headers['last-event-id'];
       const after = request.query.after ?? (typeof header === 'string' && header !== '' ? header : '0');
-      if (!isStreamId(after)) throw invalidField(request.query.after !== undefined ? 'after' : 'Last-Event-ID', `'${after}' is not an event id (e.g. 1714471200000-0)`);
+      if (!isStreamId(after))
+        throw invalidField(
+          request.query.after !== undefined ? 'after' : 'Last-Event-ID',
+          `'${after}' is not an event id (e.g. 1714471200000-0)`,
+        );
       requireReadable(request, await ctx.messages.get(messageId), messageId);
       relay(request, reply, messageId, after, await claimStream(request));
     },

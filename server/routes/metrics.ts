@@ -24,7 +24,10 @@ export default async function metricsRoutes(app: FastifyInstance, { ctx }: Route
     },
     async (request, reply) => {
       if (!keyOf(request).workspaces.includes('*')) {
-        throw forbidden("metrics cover every workspace: use a key with stats:read and workspaces ['*']", 'workspace_forbidden');
+        throw forbidden(
+          "metrics cover every workspace: use a key with stats:read and workspaces ['*']",
+          'workspace_forbidden',
+        );
       }
       const { contentType, text } = await ctx.metrics.exposition();
       reply.type(contentType);

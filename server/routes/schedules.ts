@@ -14,12 +14,26 @@ import { workspaceOfId } from './id-scope';
 import type { Schedule } from '../store/schedules';
 import { DeliverSchema } from '../channels/schema';
 
-const ScheduleIdParam = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Schedule id: letters, digits, - and _ (generated `sch_…` when not given)' });
-const Cron = Type.String({ minLength: 1, maxLength: 200, description: '5 fields `minute hour day-of-month month day-of-week`, or 6 with a leading seconds field; e.g. `0 9 * * 1-5`' });
+const ScheduleIdParam = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+  description: 'Schedule id: letters, digits, - and _ (generated `sch_…` when not given)',
+});
+const Cron = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description:
+    '5 fields `minute hour day-of-month month day-of-week`, or 6 with a leading seconds field; e.g. `0 9 * * 1-5`',
+});
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. `America/New_York`' });
 const UserId = Type.String({ minLength: 1, maxLength: 256 });
-const Message = Type.String({ minLength: 1, description: 'What the agent is asked at every run (at most messages.maxChars)' });
-const SessionId = Type.String({ pattern: CLIENT_ID_PATTERN, description: 'Every run continues this session; omitted: the user’s current session' });
+const Message = Type.String({
+  minLength: 1,
+  description: 'What the agent is asked at every run (at most messages.maxChars)',
+});
+const SessionId = Type.String({
+  pattern: CLIENT_ID_PATTERN,
+  description: 'Every run continues this session; omitted: the user’s current session',
+});
 
 const RunSchema = Type.Object({
   runId: Type.String(),
@@ -56,18 +70,30 @@ const ScheduleFields = {
   timezone: Type.String(),
   sessionId: Type.Union([Type.String(), Type.Null()]),
   enabled: Type.Boolean(),
-  deliver: Type.Union([DeliverSchema, Type.Null()], { description: 'Where each answer is also posted (docs/channels.md); null: nowhere' }),
-  source: Type.Union([Type.Literal('config'), Type.Literal('api')], { description: 'config: declared in openclaw.json, read-only here' }),
-  createdBy: Type.Union([Type.String(), Type.Null()], { description: 'Id of the API key that created it; revoking that key pauses the schedule, rotating it carries the schedule over' }),
+  deliver: Type.Union([DeliverSchema, Type.Null()], {
+    description: 'Where each answer is also posted (docs/channels.md); null: nowhere',
+  }),
+  source: Type.Union([Type.Literal('config'), Type.Literal('api')], {
+    description: 'config: declared in openclaw.json, read-only here',
+  }),
+  createdBy: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Id of the API key that created it; revoking that key pauses the schedule, rotating it carries the schedule over',
+  }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
-  nextRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'The next tick; null when disabled' }),
+  nextRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'The next tick; null when disabled',
+  }),
   nextRuns: Type.Array(Type.String({ format: 'date-time' }), { description: 'The next 5 ticks' }),
   runCount: Type.Integer({ description: 'Runs so far (scheduled and manual)' }),
   lastRun: Type.Union([RunSchema, Type.Null()]),
 };
 const ScheduleSchema = Type.Object(ScheduleFields);
-const ScheduleDetailSchema = Type.Object({ ...ScheduleFields, recentRuns: Type.Array(RunSchema, { description: 'The newest runs first (up to 20)' }) });
+const ScheduleDetailSchema = Type.Object({
+  ...ScheduleFields,
+  recentRuns: Type.Array(RunSchema, { description: 'The newest runs first (up to 20)' }),
+});
 
 const CreateBody = Type.Object(
   {
@@ -90,16 +116,23 @@ const PatchBody = Type.Object(
     message: Type.Optional(Message),
     cron: Type.Optional(Cron),
     timezone: Type.Optional(TimeZone),
-    sessionId: Type.Optional(Type.Union([SessionId, Type.Null()], { description: 'null: back to the user’s current session' })),
+    sessionId: Type.Optional(
+      Type.Union([SessionId, Type.Null()], { description: 'null: back to the user’s current session' }),
+    ),
     enabled: Type.Optional(Type.Boolean()),
-    deliver: Type.Optional(Type.Union([DeliverSchema, Type.Null()], { description: 'null: stop posting answers to a chat' })),
+    deliver: Type.Optional(
+      Type.Union([DeliverSchema, Type.Null()], { description: 'null: stop posting answers to a chat' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 const IdParams = Type.Object({ scheduleId: ScheduleIdParam });
 /** Which workspace's schedule, when the key covers several that use the id (docs/schedules.md). */
 const ItemQuery = Type.Object({ workspace: Type.Optional(WorkspaceIdParam) }, { additionalProperties: false });
-const ListQuery = Type.Object({ workspace: Type.Optional(WorkspaceIdParam), ...Pagination }, { additionalProperties: false });
+const ListQuery = Type.Object(
+  { workspace: Type.Optional(WorkspaceIdParam), ...Pagination },
+  { additionalProperties: false },
+);
 const RunAccepted = Type.Object({
   scheduleId: Type.String(),
   runId: Type.String(),
@@ -114,9 +147,15 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
   const base = '/schedules'; // register() adds the API prefix
 
   /** A schedule in a workspace the key covers (?workspace= or the one holding the id); else 404. */
-  async function visible(request: Parameters<typeof keyOf>[0], id: string, workspace: string | undefined): Promise<Schedule> {
+  async function visible(
+    request: Parameters<typeof keyOf>[0],
+    id: string,
+    workspace: string | undefined,
+  ): Promise<Schedule> {
     const { schedules } = ctx.stores;
-    const ws = await workspaceOfId(ctx, keyOf(request), 'schedule', id, workspace, (i, list) => schedules.findIn(i, list));
+    const ws = await workspaceOfId(ctx, keyOf(request), 'schedule', id, workspace, (i, list) =>
+      schedules.findIn(i, list),
+    );
     const s = await service.get({ workspace: ws, id });
     if (!s) throw notFound('schedule', id);
     return s;
@@ -131,7 +170,15 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
         operationId: 'listSchedules',
         summary: 'List the schedules of the workspaces this key can see, by id (paginated)',
         querystring: ListQuery,
-        response: { 200: Type.Object({ data: Type.Array(ScheduleSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errors(400, 403, 404) },
+        response: {
+          200: Type.Object({
+            data: Type.Array(ScheduleSchema),
+            total: Type.Integer(),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
+          ...errors(400, 403, 404),
+        },
       },
     },
     async (request) => {
@@ -145,7 +192,12 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       const all = (await service.list()).filter((s) => !workspace || s.workspace === workspace);
       const shown = new Set(visibleWorkspaces(key, [...new Set(all.map((s) => s.workspace))]));
       const visible = all.filter((s) => shown.has(s.workspace));
-      return { data: visible.slice(offset, offset + limit).map((s) => service.view(s)), total: visible.length, limit, offset };
+      return {
+        data: visible.slice(offset, offset + limit).map((s) => service.view(s)),
+        total: visible.length,
+        limit,
+        offset,
+      };
     },
   );
 
@@ -172,7 +224,13 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
     base,
     {
       config: { permission: 'schedules:write' },
-      schema: { tags, operationId: 'createSchedule', summary: 'Create a schedule', body: CreateBody, response: { 201: ScheduleSchema, ...errors(400, 403, 409, 413) } },
+      schema: {
+        tags,
+        operationId: 'createSchedule',
+        summary: 'Create a schedule',
+        body: CreateBody,
+        response: { 201: ScheduleSchema, ...errors(400, 403, 409, 413) },
+      },
     },
     async (request, reply) => {
       requireWorkspace(keyOf(request), request.body.workspace);
@@ -232,7 +290,8 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       schema: {
         tags,
         operationId: 'runSchedule',
-        summary: 'Run a schedule now (also when disabled); 202 with the messageId, the outcome comes as schedule.completed / schedule.failed',
+        summary:
+          'Run a schedule now (also when disabled); 202 with the messageId, the outcome comes as schedule.completed / schedule.failed',
         params: IdParams,
         querystring: ItemQuery,
         response: { 202: RunAccepted, ...errors(400, 403, 404) },
@@ -242,7 +301,13 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       const s = await visible(request, request.params.scheduleId, request.query.workspace);
       const run = await service.runNow(s);
       reply.status(202);
-      return { scheduleId: s.id, runId: run.runId, messageId: run.messageId!, sessionId: run.sessionId!, status: 'running' as const };
+      return {
+        scheduleId: s.id,
+        runId: run.runId,
+        messageId: run.messageId!,
+        sessionId: run.sessionId!,
+        status: 'running' as const,
+      };
     },
   );
 }

@@ -7,7 +7,10 @@ export const ErrorSchema = Type.Object(
     error: Type.Object(
       {
         // The catalogue's codes, so generated clients get them as an enum (docs/api.md has their meanings).
-        code: Type.String({ enum: Object.keys(ERROR_CODES), description: 'Stable machine-readable code from the error catalogue, e.g. `validation_error`, `rate_limited`' }),
+        code: Type.String({
+          enum: Object.keys(ERROR_CODES),
+          description: 'Stable machine-readable code from the error catalogue, e.g. `validation_error`, `rate_limited`',
+        }),
         message: Type.String({ description: 'What went wrong, for humans' }),
         field: Type.Optional(Type.String({ description: 'The request field at fault (validation errors)' })),
       },
@@ -38,14 +41,23 @@ export function errors(...codes: number[]): Record<number, TSchema> {
   return Object.fromEntries(all.map((c) => [c, Type.Unsafe({ ...ErrorRef, description: DESCRIPTIONS[c] ?? 'Error' })]));
 }
 
-export const WorkspaceIdParam = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'Workspace id: lower-case letters, digits, - and _' });
+export const WorkspaceIdParam = Type.String({
+  pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
+  description: 'Workspace id: lower-case letters, digits, - and _',
+});
 
 /** The largest offset any list accepts: bounded so Redis and the serializer only see safe integers. */
 export const MAX_OFFSET = 1_000_000;
 
 /** `?offset=` of every list: `Infinity`, `1e309`, `1e20`, `-1`, `abc` → 400 validation_error. */
-export const Offset = Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: `Items to skip (at most ${MAX_OFFSET.toLocaleString('en-US')})` });
-export const limitUpTo = (maximum: number, dflt = 20) => Type.Integer({ minimum: 1, maximum, default: dflt, description: `Items per page (1–${maximum})` });
+export const Offset = Type.Integer({
+  minimum: 0,
+  maximum: MAX_OFFSET,
+  default: 0,
+  description: `Items to skip (at most ${MAX_OFFSET.toLocaleString('en-US')})`,
+});
+export const limitUpTo = (maximum: number, dflt = 20) =>
+  Type.Integer({ minimum: 1, maximum, default: dflt, description: `Items per page (1–${maximum})` });
 
 export const Pagination = {
   limit: limitUpTo(200),

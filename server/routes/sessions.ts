@@ -28,7 +28,9 @@ const TurnSchema = Type.Object({
   role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
   content: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
-  tokens: Type.Integer({ description: 'user: input tokens of that message (history and prompt included); assistant: output tokens' }),
+  tokens: Type.Integer({
+    description: 'user: input tokens of that message (history and prompt included); assistant: output tokens',
+  }),
   tools: Type.Array(Type.String()),
   messageId: Type.String(),
 });
@@ -45,7 +47,12 @@ const HistoryQuery = Type.Object({ workspace: Type.Optional(WorkspaceIdParam), .
 const DeleteAllQuery = Type.Object({ workspace: WorkspaceIdParam });
 
 /** The session, when it exists in a workspace the key covers (else 404: ids do not leak). */
-async function visibleSession(ctx: GatewayContext, request: FastifyRequest, id: string, workspace: string | undefined): Promise<SessionRecord> {
+async function visibleSession(
+  ctx: GatewayContext,
+  request: FastifyRequest,
+  id: string,
+  workspace: string | undefined,
+): Promise<SessionRecord> {
   const { sessions } = ctx.stores;
   const ws = await workspaceOfId(ctx, keyOf(request), 'session', id, workspace, (i, list) => sessions.findIn(i, list));
   const s = await sessions.get({ workspace: ws, id });
@@ -71,7 +78,12 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
         summary: 'List sessions, most recently active first',
         querystring: ListQuery,
         response: {
-          200: Type.Object({ data: Type.Array(SessionSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }),
+          200: Type.Object({
+            data: Type.Array(SessionSchema),
+            total: Type.Integer(),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
           ...errors(400, 403, 404),
         },
       },
@@ -94,9 +106,17 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
     '/sessions/:sessionId',
     {
       config: { permission: 'sessions:read' },
-      schema: { tags, operationId: 'getSession', summary: 'Get a session', params: IdParams, querystring: ItemQuery, response: { 200: SessionSchema, ...errors(400, 403, 404) } },
+      schema: {
+        tags,
+        operationId: 'getSession',
+        summary: 'Get a session',
+        params: IdParams,
+        querystring: ItemQuery,
+        response: { 200: SessionSchema, ...errors(400, 403, 404) },
+      },
     },
-    async (request) => publicSession(await visibleSession(ctx, request, request.params.sessionId, request.query.workspace)),
+    async (request) =>
+      publicSession(await visibleSession(ctx, request, request.params.sessionId, request.query.workspace)),
   );
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof HistoryQuery> }>(
@@ -110,7 +130,13 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
         params: IdParams,
         querystring: HistoryQuery,
         response: {
-          200: Type.Object({ sessionId: Type.String(), data: Type.Array(TurnSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }),
+          200: Type.Object({
+            sessionId: Type.String(),
+            data: Type.Array(TurnSchema),
+            total: Type.Integer(),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
           ...errors(400, 403, 404),
         },
       },

@@ -54,17 +54,22 @@ export function relayEvents(ctx: GatewayContext, request: FastifyRequest, reply:
     corked = false;
     res.uncork();
   };
-  const following = ctx.messages.follow(messageId, o.afterId, (e) => {
-    lastEventId = e.id;
-    if (!corked) {
-      corked = true;
-      res.cork();
-      process.nextTick(uncork);
-    }
-    if (write(`id: ${e.id}\ndata: ${e.data}\n\n`)) return true;
-    pause();
-    return false;
-  }, { fresh: o.fresh });
+  const following = ctx.messages.follow(
+    messageId,
+    o.afterId,
+    (e) => {
+      lastEventId = e.id;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(uncork);
+      }
+      if (write(`id: ${e.id}\ndata: ${e.data}\n\n`)) return true;
+      pause();
+      return false;
+    },
+    { fresh: o.fresh },
+  );
 
   const pause = () => {
     if (paused || ended) return;
@@ -72,7 +77,10 @@ export function relayEvents(ctx: GatewayContext, request: FastifyRequest, reply:
     // 'drain' is due: write() only reports full after res.write returned false.
     res.once('drain', onDrain);
     stalled = setTimeout(() => {
-      request.log.info({ messageId, lastEventId, buffered: res.writableLength }, 'stream client stopped reading; disconnecting it');
+      request.log.info(
+        { messageId, lastEventId, buffered: res.writableLength },
+        'stream client stopped reading; disconnecting it',
+      );
       res.destroy();
     }, stalledStreamMs);
   };
@@ -88,7 +96,11 @@ export function relayEvents(ctx: GatewayContext, request: FastifyRequest, reply:
     o.onHeartbeat?.();
   }, heartbeatMs);
   const giveUp = setTimeout(() => {
-    finish({ type: 'error', code: 'timeout', message: `no answer within ${o.waitMs} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${messageId}` });
+    finish({
+      type: 'error',
+      code: 'timeout',
+      message: `no answer within ${o.waitMs} ms; the message may still finish: GET ${ctx.config.api.prefix}/messages/${messageId}`,
+    });
   }, o.waitMs);
 
   const cleanup = () => {

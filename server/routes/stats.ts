@@ -16,12 +16,14 @@ export const MAX_PERIOD_DAYS = 366;
 const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const invalid = (field: string, message: string) => new ApiError('validation_error', `${field}: ${message}`, {}, { field });
+const invalid = (field: string, message: string) =>
+  new ApiError('validation_error', `${field}: ${message}`, {}, { field });
 
 function parseDate(field: string, value: string): number {
   const t = Date.parse(`${value}T00:00:00Z`);
   // The round trip rejects dates that Date.parse would roll over (2026-02-30 → March 2).
-  if (!DATE.test(value) || Number.isNaN(t) || dayOf(t) !== value) throw invalid(field, `must be a calendar date YYYY-MM-DD, got '${value}'`);
+  if (!DATE.test(value) || Number.isNaN(t) || dayOf(t) !== value)
+    throw invalid(field, `must be a calendar date YYYY-MM-DD, got '${value}'`);
   return t;
 }
 
@@ -31,7 +33,11 @@ export function parsePeriod(query: { from?: string; to?: string }, nowMs: number
   const from = query.from === undefined ? to - (DEFAULT_PERIOD_DAYS - 1) * DAY_MS : parseDate('from', query.from);
   if (from > to) throw invalid('from', `must not be after to (${dayOf(from)} > ${dayOf(to)})`);
   const days = (to - from) / DAY_MS + 1;
-  if (days > MAX_PERIOD_DAYS) throw invalid('to', `the period from ${dayOf(from)} to ${dayOf(to)} spans ${days} days; at most ${MAX_PERIOD_DAYS}`);
+  if (days > MAX_PERIOD_DAYS)
+    throw invalid(
+      'to',
+      `the period from ${dayOf(from)} to ${dayOf(to)} spans ${days} days; at most ${MAX_PERIOD_DAYS}`,
+    );
   return { from: dayOf(from), to: dayOf(to) };
 }
 
@@ -54,8 +60,12 @@ const Usage = Type.Object(usageFields);
 const StatsResponse = Type.Object({
   period: Period,
   totals: Usage,
-  byDay: Type.Array(Type.Object({ date: DateString, ...usageFields }), { description: 'Every day of the period, zeros included' }),
-  unpricedModels: Type.Array(Type.String(), { description: 'Models that answered in the period without a known price (counted at 0 USD)' }),
+  byDay: Type.Array(Type.Object({ date: DateString, ...usageFields }), {
+    description: 'Every day of the period, zeros included',
+  }),
+  unpricedModels: Type.Array(Type.String(), {
+    description: 'Models that answered in the period without a known price (counted at 0 USD)',
+  }),
   workspaces: Type.Array(Type.String(), { description: 'The workspaces counted (those the key can see)' }),
 });
 const WorkspacesResponse = Type.Object({
@@ -93,7 +103,16 @@ export default async function statsRoutes(app: FastifyInstance, { ctx }: RouteOp
 
   app.get<{ Querystring: Static<typeof PeriodQuery> }>(
     '/stats',
-    { config, schema: { tags, operationId: 'getStats', summary: 'Usage totals and every day of a period', querystring: PeriodQuery, response: { 200: StatsResponse, ...errors(400, 403) } } },
+    {
+      config,
+      schema: {
+        tags,
+        operationId: 'getStats',
+        summary: 'Usage totals and every day of a period',
+        querystring: PeriodQuery,
+        response: { 200: StatsResponse, ...errors(400, 403) },
+      },
+    },
     async (request) => {
       const period = parsePeriod(request.query, ctx.clock.now());
       const ids = await countedWorkspaces(request);
@@ -104,7 +123,16 @@ export default async function statsRoutes(app: FastifyInstance, { ctx }: RouteOp
 
   app.get<{ Querystring: Static<typeof PeriodQuery> }>(
     '/stats/workspaces',
-    { config, schema: { tags, operationId: 'getWorkspaceStats', summary: 'Usage totals per workspace', querystring: PeriodQuery, response: { 200: WorkspacesResponse, ...errors(400, 403) } } },
+    {
+      config,
+      schema: {
+        tags,
+        operationId: 'getWorkspaceStats',
+        summary: 'Usage totals per workspace',
+        querystring: PeriodQuery,
+        response: { 200: WorkspacesResponse, ...errors(400, 403) },
+      },
+    },
     async (request) => {
       const period = parsePeriod(request.query, ctx.clock.now());
       const data = await stats.usageByWorkspace(await countedWorkspaces(request), period.from, period.to);
@@ -114,12 +142,22 @@ export default async function statsRoutes(app: FastifyInstance, { ctx }: RouteOp
 
   app.get<{ Querystring: Static<typeof UsersQuery> }>(
     '/stats/users',
-    { config, schema: { tags, operationId: 'getUserStats', summary: 'Top users of a workspace by messages', querystring: UsersQuery, response: { 200: UsersResponse, ...errors(400, 403, 404) } } },
+    {
+      config,
+      schema: {
+        tags,
+        operationId: 'getUserStats',
+        summary: 'Top users of a workspace by messages',
+        querystring: UsersQuery,
+        response: { 200: UsersResponse, ...errors(400, 403, 404) },
+      },
+    },
     async (request) => {
       const { workspace, limit } = request.query;
       requireWorkspace(keyOf(request), workspace);
       const period = parsePeriod(request.query, ctx.clock.now());
-      if (!(await workspaces.exists(workspace)) && !(await stats.hasWorkspace(workspace))) throw notFound('workspace', workspace);
+      if (!(await workspaces.exists(workspace)) && !(await stats.hasWorkspace(workspace)))
+        throw notFound('workspace', workspace);
       const { users, uniqueUsers } = await stats.topUsers(workspace, period.from, period.to, limit);
       return { period, workspace, uniqueUsers, data: users };
     },

@@ -21,39 +21,73 @@ import { SUBSCRIBABLE_EVENTS } from '../webhooks/matching';
 import { MAX_REPLAY } from '../webhooks/service';
 import { Offset, WorkspaceIdParam, errors, limitUpTo } from './schemas';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T, description?: string) => Type.Union([t, Type.Null()], description ? { description } : {});
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T, description?: string) =>
+  Type.Union([t, Type.Null()], description ? { description } : {});
 
-const Url = Type.String({ minLength: 1, maxLength: MAX_URL_LENGTH, description: 'Where to POST events: http:// or https://, at most 2,048 characters' });
-const Events = Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 50, description: `Event names: ${SUBSCRIBABLE_EVENTS.join(', ')} (\`*\` = every event, including future ones)` });
-const Workspaces = Type.Array(WorkspaceIdParam, { minItems: 1, maxItems: 100, description: "Only these workspaces' events (each within the key's scope)" });
+const Url = Type.String({
+  minLength: 1,
+  maxLength: MAX_URL_LENGTH,
+  description: 'Where to POST events: http:// or https://, at most 2,048 characters',
+});
+const Events = Type.Array(Type.String({ minLength: 1 }), {
+  minItems: 1,
+  maxItems: 50,
+  description: `Event names: ${SUBSCRIBABLE_EVENTS.join(', ')} (\`*\` = every event, including future ones)`,
+});
+const Workspaces = Type.Array(WorkspaceIdParam, {
+  minItems: 1,
+  maxItems: 100,
+  description: "Only these workspaces' events (each within the key's scope)",
+});
 const Description = Type.String({ maxLength: 500 });
-const Retries = Type.Integer({ minimum: 0, maximum: 20, description: 'Retries after the first attempt, on the first N steps of webhooks.retrySchedule (default webhooks.retries, 7: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h)' });
-const TimeoutMs = Type.Integer({ minimum: 1, maximum: 120000, description: 'Bound on each attempt (default webhooks.timeoutMs, 5000)' });
+const Retries = Type.Integer({
+  minimum: 0,
+  maximum: 20,
+  description:
+    'Retries after the first attempt, on the first N steps of webhooks.retrySchedule (default webhooks.retries, 7: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h)',
+});
+const TimeoutMs = Type.Integer({
+  minimum: 1,
+  maximum: 120000,
+  description: 'Bound on each attempt (default webhooks.timeoutMs, 5000)',
+});
 
 const WebhookFields = {
   id: Type.String(),
   url: Type.String(),
   events: Type.Array(Type.String()),
-  workspaces: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'Workspace filter; null = every workspace in scope' }),
-  scope: Type.Array(Type.String(), { description: "The creating key's workspaces (`*` = all): events outside them never reach this subscription" }),
+  workspaces: Type.Union([Type.Array(Type.String()), Type.Null()], {
+    description: 'Workspace filter; null = every workspace in scope',
+  }),
+  scope: Type.Array(Type.String(), {
+    description: "The creating key's workspaces (`*` = all): events outside them never reach this subscription",
+  }),
   description: Nullable(Type.String()),
   enabled: Type.Boolean(),
   disabledReason: Nullable(Type.String(), 'Why it was disabled (410 Gone, too many failed events, or through the API)'),
   disabledAt: Nullable(Type.String({ format: 'date-time' })),
-  consecutiveFailures: Type.Integer({ description: 'Events in a row that could not be delivered; webhooks.disableAfter disables it' }),
+  consecutiveFailures: Type.Integer({
+    description: 'Events in a row that could not be delivered; webhooks.disableAfter disables it',
+  }),
   circuit: Type.Object(
     {
       state: Type.Union([Type.Literal('closed'), Type.Literal('open')]),
       openedAt: Nullable(Type.String({ format: 'date-time' })),
-      nextProbeAt: Nullable(Type.String({ format: 'date-time' }), 'While open: when one held delivery next tries the receiver'),
-      failedAttempts: Type.Integer({ description: 'Failed attempts in a row; webhooks.circuitBreaker.failureThreshold opens the circuit' }),
+      nextProbeAt: Nullable(
+        Type.String({ format: 'date-time' }),
+        'While open: when one held delivery next tries the receiver',
+      ),
+      failedAttempts: Type.Integer({
+        description: 'Failed attempts in a row; webhooks.circuitBreaker.failureThreshold opens the circuit',
+      }),
     },
     { description: 'The circuit breaker: while open, deliveries wait (no attempt used) and one probes the receiver' },
   ),
   retries: Type.Integer(),
   timeoutMs: Type.Integer(),
   source: Type.Union([Type.Literal('api'), Type.Literal('config'), Type.Literal('callback')], {
-    description: 'config: declared in openclaw.json, read-only here; callback: a message\'s callbackUrl (POST /messages), read-only, never listed',
+    description:
+      "config: declared in openclaw.json, read-only here; callback: a message's callbackUrl (POST /messages), read-only, never listed",
   }),
   createdBy: Nullable(Type.String(), 'Id of the API key that created it'),
   createdAt: Type.String({ format: 'date-time' }),
@@ -93,7 +127,9 @@ const AttemptSchema = Type.Object({
 });
 const DeliveryDetail = Type.Object({
   ...DeliveryFields,
-  payload: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'The body that was sent (null once expired)' }),
+  payload: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], {
+    description: 'The body that was sent (null once expired)',
+  }),
   attempts: Type.Array(AttemptSchema),
 });
 
@@ -101,7 +137,13 @@ const CreateBody = Type.Object(
   {
     url: Url,
     events: Events,
-    secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'HMAC key; generated (and returned once) when omitted' })),
+    secret: Type.Optional(
+      Type.String({
+        minLength: 16,
+        maxLength: 256,
+        description: 'HMAC key; generated (and returned once) when omitted',
+      }),
+    ),
     workspaces: Type.Optional(Workspaces),
     description: Type.Optional(Description),
     retries: Type.Optional(Retries),
@@ -115,7 +157,9 @@ const PatchBody = Type.Object(
     events: Type.Optional(Events),
     workspaces: Type.Optional(Type.Union([Workspaces, Type.Null()])),
     description: Type.Optional(Type.Union([Description, Type.Null()])),
-    enabled: Type.Optional(Type.Boolean({ description: 'true re-enables a disabled subscription and clears its failure count' })),
+    enabled: Type.Optional(
+      Type.Boolean({ description: 'true re-enables a disabled subscription and clears its failure count' }),
+    ),
     rotateSecret: Type.Optional(Type.Boolean({ description: 'true: a new secret, returned once in this response' })),
     retries: Type.Optional(Retries),
     timeoutMs: Type.Optional(TimeoutMs),
@@ -124,27 +168,43 @@ const PatchBody = Type.Object(
 );
 const WebhookIdParam = Type.String({ pattern: '^wh_[A-Za-z0-9_]{1,64}$', description: 'Subscription id (`wh_…`)' });
 const IdParams = Type.Object({ webhookId: WebhookIdParam });
-const DeliveryParams = Type.Object({ webhookId: WebhookIdParam, deliveryId: Type.String({ pattern: '^dlv_[A-Za-z0-9]{1,64}$' }) });
-const DeliveriesQuery = Type.Object(
-  { limit: limitUpTo(100), offset: Offset },
-  { additionalProperties: false },
-);
+const DeliveryParams = Type.Object({
+  webhookId: WebhookIdParam,
+  deliveryId: Type.String({ pattern: '^dlv_[A-Za-z0-9]{1,64}$' }),
+});
+const DeliveriesQuery = Type.Object({ limit: limitUpTo(100), offset: Offset }, { additionalProperties: false });
 
 const RedeliverSinceBody = Type.Object(
   {
-    since: Type.String({ format: 'date-time', description: 'Replay the failed deliveries created at or after this time (RFC 3339)' }),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_REPLAY, default: MAX_REPLAY, description: 'At most this many (oldest first)' })),
+    since: Type.String({
+      format: 'date-time',
+      description: 'Replay the failed deliveries created at or after this time (RFC 3339)',
+    }),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_REPLAY,
+        default: MAX_REPLAY,
+        description: 'At most this many (oldest first)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 const RedeliverSinceReply = Type.Object({
-  data: Type.Array(DeliverySchema, { description: 'The new deliveries, one per replayed failed delivery, oldest first' }),
+  data: Type.Array(DeliverySchema, {
+    description: 'The new deliveries, one per replayed failed delivery, oldest first',
+  }),
   redelivered: Type.Integer(),
-  nextSince: Nullable(Type.String({ format: 'date-time' }), 'When `limit` was reached: call again with this `since` for the rest; null when done'),
+  nextSince: Nullable(
+    Type.String({ format: 'date-time' }),
+    'When `limit` was reached: call again with this `since` for the rest; null when done',
+  ),
 });
 const ListQuery = Type.Object({ limit: limitUpTo(200), offset: Offset }, { additionalProperties: false });
 
-const coversAll = (key: ApiKeyRecord, scope: string[]) => scope.every((w) => (w === '*' ? key.workspaces.includes('*') : coversWorkspace(key, w)));
+const coversAll = (key: ApiKeyRecord, scope: string[]) =>
+  scope.every((w) => (w === '*' ? key.workspaces.includes('*') : coversWorkspace(key, w)));
 
 /** The public view: never the secret. */
 const view = ({ secret: _secret, ...s }: StoredSubscription): WebhookSubscription => s;
@@ -163,18 +223,32 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
 
   async function writable(request: FastifyRequest, id: string): Promise<StoredSubscription> {
     const sub = await visible(request, id);
-    if (sub.source === 'config') throw conflict(`webhook '${id}' is declared in openclaw.json (webhooks.outbound) and is read-only through the API`, 'read_only');
-    if (sub.source === 'callback') throw conflict(`webhook '${id}' is a message's callback and is read-only`, 'read_only');
+    if (sub.source === 'config')
+      throw conflict(
+        `webhook '${id}' is declared in openclaw.json (webhooks.outbound) and is read-only through the API`,
+        'read_only',
+      );
+    if (sub.source === 'callback')
+      throw conflict(`webhook '${id}' is a message's callback and is read-only`, 'read_only');
     return sub;
   }
 
   /** Each filtered workspace must be in the key's scope (403), in the subscription's scope when it exists (400), and exist (400). */
-  async function checkWorkspaces(key: ApiKeyRecord, list: string[], scope: string[] = key.workspaces): Promise<string[]> {
+  async function checkWorkspaces(
+    key: ApiKeyRecord,
+    list: string[],
+    scope: string[] = key.workspaces,
+  ): Promise<string[]> {
     const unique = [...new Set(list)];
     for (const w of unique) requireWorkspace(key, w);
     const outside = unique.find((w) => !coversWorkspace({ workspaces: scope }, w));
-    if (outside) throw invalidField('workspaces', `'${outside}' is outside this subscription's scope (${scope.join(', ')}): it would never receive its events`);
-    for (const w of unique) if (!(await ctx.stores.workspaces.exists(w))) throw invalidField('workspaces', `unknown workspace '${w}'`);
+    if (outside)
+      throw invalidField(
+        'workspaces',
+        `'${outside}' is outside this subscription's scope (${scope.join(', ')}): it would never receive its events`,
+      );
+    for (const w of unique)
+      if (!(await ctx.stores.workspaces.exists(w))) throw invalidField('workspaces', `unknown workspace '${w}'`);
     return unique;
   }
 
@@ -182,7 +256,13 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, operationId: 'createWebhook', summary: 'Subscribe a URL to events', body: CreateBody, response: { 201: WebhookWithSecret, ...errors(400, 403, 409, 413) } },
+      schema: {
+        tags,
+        operationId: 'createWebhook',
+        summary: 'Subscribe a URL to events',
+        body: CreateBody,
+        response: { 201: WebhookWithSecret, ...errors(400, 403, 409, 413) },
+      },
     },
     async (request, reply) => {
       const key = keyOf(request);
@@ -211,7 +291,10 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
         cap,
       );
       if ('full' in sub) {
-        throw apiError('subscription_limit_reached', `workspace '${sub.full}' already has ${sub.held} webhook subscriptions (limits.subscriptionsPerWorkspace is ${cap}); delete one first`);
+        throw apiError(
+          'subscription_limit_reached',
+          `workspace '${sub.full}' already has ${sub.held} webhook subscriptions (limits.subscriptionsPerWorkspace is ${cap}); delete one first`,
+        );
       }
       reply.status(201);
       return b.secret ? view(sub) : { ...view(sub), secret };
@@ -227,7 +310,15 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
         operationId: 'listWebhooks',
         summary: 'List the subscriptions this key can see, oldest first (paginated)',
         querystring: ListQuery,
-        response: { 200: Type.Object({ data: Type.Array(WebhookSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errors(400, 403) },
+        response: {
+          200: Type.Object({
+            data: Type.Array(WebhookSchema),
+            total: Type.Integer(),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
+          ...errors(400, 403),
+        },
       },
     },
     async (request) => {
@@ -242,7 +333,13 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId',
     {
       config: { permission: 'webhooks:read' },
-      schema: { tags, operationId: 'getWebhook', summary: 'Get a subscription', params: IdParams, response: { 200: WebhookSchema, ...errors(400, 403, 404) } },
+      schema: {
+        tags,
+        operationId: 'getWebhook',
+        summary: 'Get a subscription',
+        params: IdParams,
+        response: { 200: WebhookSchema, ...errors(400, 403, 404) },
+      },
     },
     async (request) => view(await visible(request, request.params.webhookId)),
   );
@@ -254,7 +351,8 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       schema: {
         tags,
         operationId: 'updateWebhook',
-        summary: 'Change a subscription (url, events, workspaces, description, enabled, retries, timeoutMs) or rotate its secret',
+        summary:
+          'Change a subscription (url, events, workspaces, description, enabled, retries, timeoutMs) or rotate its secret',
         params: IdParams,
         body: PatchBody,
         response: { 200: WebhookWithSecret, ...errors(400, 403, 404, 409) },
@@ -269,7 +367,10 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       const updated = await store.update(id, {
         url: b.url === undefined ? undefined : checkUrl(b.url, policy, isTrustedSubscription(current)),
         events: b.events && checkEvents(b.events),
-        workspaces: b.workspaces === undefined ? undefined : b.workspaces && (await checkWorkspaces(key, b.workspaces, current.scope)),
+        workspaces:
+          b.workspaces === undefined
+            ? undefined
+            : b.workspaces && (await checkWorkspaces(key, b.workspaces, current.scope)),
         description: b.description,
         enabled: b.enabled,
         retries: b.retries,
@@ -285,7 +386,13 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, operationId: 'deleteWebhook', summary: 'Delete a subscription (pending deliveries are cancelled)', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
+      schema: {
+        tags,
+        operationId: 'deleteWebhook',
+        summary: 'Delete a subscription (pending deliveries are cancelled)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(400, 403, 404, 409) },
+      },
     },
     async (request, reply) => {
       await writable(request, request.params.webhookId);
@@ -304,7 +411,10 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
         summary: `The delivery log, newest first (kept webhooks.retentionDays)`,
         params: IdParams,
         querystring: DeliveriesQuery,
-        response: { 200: Type.Object({ data: Type.Array(DeliverySchema), total: Type.Integer() }), ...errors(400, 403, 404) },
+        response: {
+          200: Type.Object({ data: Type.Array(DeliverySchema), total: Type.Integer() }),
+          ...errors(400, 403, 404),
+        },
       },
     },
     async (request) => {
@@ -317,14 +427,24 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId/deliveries/:deliveryId',
     {
       config: { permission: 'webhooks:read' },
-      schema: { tags, operationId: 'getWebhookDelivery', summary: 'One delivery with its payload and every attempt', params: DeliveryParams, response: { 200: DeliveryDetail, ...errors(400, 403, 404) } },
+      schema: {
+        tags,
+        operationId: 'getWebhookDelivery',
+        summary: 'One delivery with its payload and every attempt',
+        params: DeliveryParams,
+        response: { 200: DeliveryDetail, ...errors(400, 403, 404) },
+      },
     },
     async (request) => {
       const sub = await visible(request, request.params.webhookId);
       const d = await store.getDeliveryWithBody(sub.id, request.params.deliveryId);
       if (!d) throw notFound('delivery', request.params.deliveryId);
       const { body, ...rest } = d;
-      return { ...rest, payload: body === null ? null : JSON.parse(body), attempts: await store.attempts(sub.id, d.id) };
+      return {
+        ...rest,
+        payload: body === null ? null : JSON.parse(body),
+        attempts: await store.attempts(sub.id, d.id),
+      };
     },
   );
 
@@ -370,7 +490,11 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       const { replayed, originals } = await ctx.webhooks.redeliverSince(sub, sinceMs, limit);
       const last = originals[originals.length - 1];
       reply.status(202);
-      return { data: replayed, redelivered: replayed.length, nextSince: originals.length === limit ? new Date(Date.parse(last.createdAt) + 1).toISOString() : null };
+      return {
+        data: replayed,
+        redelivered: replayed.length,
+        nextSince: originals.length === limit ? new Date(Date.parse(last.createdAt) + 1).toISOString() : null,
+      };
     },
   );
 
@@ -378,7 +502,13 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
     '/webhooks/:webhookId/test',
     {
       config: { permission: 'webhooks:write' },
-      schema: { tags, operationId: 'testWebhook', summary: 'Send a `ping` event to this subscription', params: IdParams, response: { 202: DeliverySchema, ...errors(400, 403, 404) } },
+      schema: {
+        tags,
+        operationId: 'testWebhook',
+        summary: 'Send a `ping` event to this subscription',
+        params: IdParams,
+        response: { 202: DeliverySchema, ...errors(400, 403, 404) },
+      },
     },
     async (request, reply) => {
       const sub = await visible(request, request.params.webhookId);

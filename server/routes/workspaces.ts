@@ -19,20 +19,30 @@ const WorkspaceSchema = Type.Object({
   skills: Type.Array(Type.String()),
   allowlist: Type.Array(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
-  source: Type.Union([Type.Literal('config'), Type.Literal('api')], { description: 'config: declared in openclaw.json, read-only here' }),
+  source: Type.Union([Type.Literal('config'), Type.Literal('api')], {
+    description: 'config: declared in openclaw.json, read-only here',
+  }),
 });
 
 const CreateBody = Type.Object(
   {
     id: WorkspaceIdParam,
     label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    agent: Type.Optional(Type.String({ minLength: 1, description: 'Agent preset name (config `agents`; `balanced` is built in)' })),
-    skills: Type.Optional(Type.Array(Type.String(), { maxItems: 20, description: `Tools the agent may use: ${SKILLS.join(', ')}` })),
+    agent: Type.Optional(
+      Type.String({ minLength: 1, description: 'Agent preset name (config `agents`; `balanced` is built in)' }),
+    ),
+    skills: Type.Optional(
+      Type.Array(Type.String(), { maxItems: 20, description: `Tools the agent may use: ${SKILLS.join(', ')}` }),
+    ),
   },
   { additionalProperties: false },
 );
 
-const AllowlistEntry = Type.String({ pattern: '^[a-z][a-z0-9_-]*:.+$', maxLength: 256, description: '`channel:id`, e.g. `telegram:123456789`' });
+const AllowlistEntry = Type.String({
+  pattern: '^[a-z][a-z0-9_-]*:.+$',
+  maxLength: 256,
+  description: '`channel:id`, e.g. `telegram:123456789`',
+});
 const AllowlistBody = Type.Object(
   {
     add: Type.Optional(Type.Array(AllowlistEntry, { maxItems: 1000 })),
@@ -49,7 +59,8 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
   async function writable(id: string): Promise<Workspace> {
     const ws = await workspaces.get(id);
     if (!ws) throw notFound('workspace', id);
-    if (ws.source === 'config') throw conflict(`workspace '${id}' is declared in openclaw.json and is read-only through the API`, 'read_only');
+    if (ws.source === 'config')
+      throw conflict(`workspace '${id}' is declared in openclaw.json and is read-only through the API`, 'read_only');
     return ws;
   }
 
@@ -57,12 +68,22 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
     '/workspaces',
     {
       config: { permission: 'workspaces:read' },
-      schema: { tags, operationId: 'listWorkspaces', summary: 'List the workspaces this key can see', response: { 200: Type.Object({ data: Type.Array(WorkspaceSchema) }), ...errors(403) } },
+      schema: {
+        tags,
+        operationId: 'listWorkspaces',
+        summary: 'List the workspaces this key can see',
+        response: { 200: Type.Object({ data: Type.Array(WorkspaceSchema) }), ...errors(403) },
+      },
     },
     async (request) => {
       const key = keyOf(request);
       const all = await workspaces.list();
-      const visible = new Set(visibleWorkspaces(key, all.map((w) => w.id)));
+      const visible = new Set(
+        visibleWorkspaces(
+          key,
+          all.map((w) => w.id),
+        ),
+      );
       return { data: all.filter((w) => visible.has(w.id)) };
     },
   );
@@ -71,7 +92,13 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
     '/workspaces/:workspaceId',
     {
       config: { permission: 'workspaces:read' },
-      schema: { tags, operationId: 'getWorkspace', summary: 'Get a workspace', params: IdParams, response: { 200: WorkspaceSchema, ...errors(400, 403, 404) } },
+      schema: {
+        tags,
+        operationId: 'getWorkspace',
+        summary: 'Get a workspace',
+        params: IdParams,
+        response: { 200: WorkspaceSchema, ...errors(400, 403, 404) },
+      },
     },
     async (request) => {
       const { workspaceId } = request.params;
@@ -86,7 +113,13 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
     '/workspaces',
     {
       config: { permission: 'workspaces:write' },
-      schema: { tags, operationId: 'createWorkspace', summary: 'Create a workspace', body: CreateBody, response: { 201: WorkspaceSchema, ...errors(400, 403, 409, 413) } },
+      schema: {
+        tags,
+        operationId: 'createWorkspace',
+        summary: 'Create a workspace',
+        body: CreateBody,
+        response: { 201: WorkspaceSchema, ...errors(400, 403, 409, 413) },
+      },
     },
     async (request, reply) => {
       const body = request.body;
@@ -94,12 +127,22 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
       const agent = body.agent ?? 'balanced';
       const presets = presetNames(ctx.config);
       if (!presets.includes(agent)) {
-        throw new ApiError('validation_error', `agent: unknown agent preset '${agent}'; known: ${presets.join(', ')}`, {}, { field: 'agent' });
+        throw new ApiError(
+          'validation_error',
+          `agent: unknown agent preset '${agent}'; known: ${presets.join(', ')}`,
+          {},
+          { field: 'agent' },
+        );
       }
       const skills = [...new Set(body.skills ?? [])];
       const unknown = skills.filter((s) => !isSkill(s));
       if (unknown.length) {
-        throw new ApiError('validation_error', `skills: unknown skill '${unknown[0]}'; known: ${SKILLS.join(', ')}`, {}, { field: 'skills' });
+        throw new ApiError(
+          'validation_error',
+          `skills: unknown skill '${unknown[0]}'; known: ${SKILLS.join(', ')}`,
+          {},
+          { field: 'skills' },
+        );
       }
       const ws = await workspaces.create({ id: body.id, label: body.label ?? body.id, agent, skills, allowlist: [] });
       if (!ws) throw conflict(`workspace '${body.id}' already exists`, 'already_exists');
@@ -118,14 +161,21 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
         summary: "Update a workspace's allowlist",
         params: IdParams,
         body: AllowlistBody,
-        response: { 200: Type.Object({ id: Type.String(), allowlist: Type.Array(Type.String()) }), ...errors(400, 403, 404, 409) },
+        response: {
+          200: Type.Object({ id: Type.String(), allowlist: Type.Array(Type.String()) }),
+          ...errors(400, 403, 404, 409),
+        },
       },
     },
     async (request) => {
       const { workspaceId } = request.params;
       requireWorkspace(keyOf(request), workspaceId);
       await writable(workspaceId);
-      const allowlist = await workspaces.updateAllowlist(workspaceId, request.body.add ?? [], request.body.remove ?? []);
+      const allowlist = await workspaces.updateAllowlist(
+        workspaceId,
+        request.body.add ?? [],
+        request.body.remove ?? [],
+      );
       if (!allowlist) throw notFound('workspace', workspaceId);
       return { id: workspaceId, allowlist };
     },
@@ -135,7 +185,13 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
     '/workspaces/:workspaceId',
     {
       config: { permission: 'workspaces:write' },
-      schema: { tags, operationId: 'deleteWorkspace', summary: 'Delete a workspace', params: IdParams, response: { 204: Type.Null(), ...errors(400, 403, 404, 409) } },
+      schema: {
+        tags,
+        operationId: 'deleteWorkspace',
+        summary: 'Delete a workspace',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(400, 403, 404, 409) },
+      },
     },
     async (request, reply) => {
       const { workspaceId } = request.params;

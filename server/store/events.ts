@@ -43,16 +43,28 @@ export interface LoggedEvent {
 }
 
 export class EventLogStore {
-  constructor(private readonly redis: Redis, private readonly now: () => number) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => number,
+  ) {}
 
   async record(workspace: string | null, event: string, payload: string, retentionSec: number): Promise<void> {
     const ws = workspace ?? GATEWAY_WIDE;
     const now = this.now();
-    await RECORD.run(this.redis, [R.all(ws), R.byType(ws, event)], [now, payload, now - retentionSec * 1000, EVENT_LOG_CAP, retentionSec]);
+    await RECORD.run(
+      this.redis,
+      [R.all(ws), R.byType(ws, event)],
+      [now, payload, now - retentionSec * 1000, EVENT_LOG_CAP, retentionSec],
+    );
   }
 
   /** The newest `limit` events of one workspace (`*`: gateway-wide ones), optionally of one name, within the retention. */
-  async recent(workspace: string, event: string | undefined, limit: number, retentionSec: number): Promise<LoggedEvent[]> {
+  async recent(
+    workspace: string,
+    event: string | undefined,
+    limit: number,
+    retentionSec: number,
+  ): Promise<LoggedEvent[]> {
     const key = event ? R.byType(workspace, event) : R.all(workspace);
     const cutoff = this.now() - retentionSec * 1000;
     const flat = await this.redis.zrevrangebyscore(key, '+inf', cutoff, 'WITHSCORES', 'LIMIT', 0, limit);

@@ -12,7 +12,13 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Redis from 'ioredis';
-import { DEFAULT_PERMISSIONS, KEY_ADMIN_PERMISSIONS, PERMISSIONS, type KeyConfig, type Permission } from '../config-schema';
+import {
+  DEFAULT_PERMISSIONS,
+  KEY_ADMIN_PERMISSIONS,
+  PERMISSIONS,
+  type KeyConfig,
+  type Permission,
+} from '../config-schema';
 import { LuaScript } from './lua';
 import type { TrackedCache } from './tracking';
 import { endOwnership, transferOwnership } from './ownership';
@@ -150,7 +156,8 @@ export type PublicKeyView = ReturnType<typeof publicKeyView>;
 /** Why a key may not have this scope (keys:read/keys:write only over `*`), or null when it may. */
 export function keyScopeProblem(workspaces: string[], permissions: readonly string[] | undefined): string | null {
   const admin = (permissions ?? []).filter((p) => (KEY_ADMIN_PERMISSIONS as readonly string[]).includes(p));
-  if (admin.length && !workspaces.includes('*')) return `'${admin[0]}' can only be held by a key over every workspace (*)`;
+  if (admin.length && !workspaces.includes('*'))
+    return `'${admin[0]}' can only be held by a key over every workspace (*)`;
   return null;
 }
 
@@ -194,7 +201,12 @@ export class KeyStore {
   }
 
   /** Stores a key; `revokeId` is revoked in the same MULTI (rotation). */
-  private async write(key: string, input: NewKeyInput, id: string, revokeId?: { id: string; hash: string }): Promise<ApiKeyRecord> {
+  private async write(
+    key: string,
+    input: NewKeyInput,
+    id: string,
+    revokeId?: { id: string; hash: string },
+  ): Promise<ApiKeyRecord> {
     const problem = keyScopeProblem(input.workspaces.length ? input.workspaces : ['*'], input.permissions);
     if (problem) throw new Error(problem); // callers check first and answer with their own error
     const sha = hashKey(key);
@@ -231,7 +243,10 @@ export class KeyStore {
   }
 
   /** Creates a new random key; the plain key is returned here and never again. */
-  async create(input: NewKeyInput, replacing?: { id: string; hash: string }): Promise<{ key: string; record: ApiKeyRecord }> {
+  async create(
+    input: NewKeyInput,
+    replacing?: { id: string; hash: string },
+  ): Promise<{ key: string; record: ApiKeyRecord }> {
     const key = generateKey();
     const record = await this.write(key, input, `key_${randomBase62(16)}`, replacing);
     return { key, record };
@@ -255,11 +270,19 @@ export class KeyStore {
     if (cached) {
       const limit = cached.rateLimit ?? defaultLimit;
       if (!(limit > 0)) return { key: cached, rate: null };
-      const n = (await COUNT_LUA.run(this.redis, [`${R.ratePrefix}${cached.id}:${start}`], [WINDOW_SECONDS + 5])) as number;
+      const n = (await COUNT_LUA.run(
+        this.redis,
+        [`${R.ratePrefix}${cached.id}:${start}`],
+        [WINDOW_SECONDS + 5],
+      )) as number;
       return { key: cached, rate: rateResult(n, limit, reset) };
     }
     const mark = this.cache?.mark();
-    const out = (await VERIFY_AND_COUNT_LUA.run(this.redis, [R.byHash(sha)], [R.record(''), R.ratePrefix, defaultLimit, start, WINDOW_SECONDS + 5])) as [string[], number] | [];
+    const out = (await VERIFY_AND_COUNT_LUA.run(
+      this.redis,
+      [R.byHash(sha)],
+      [R.record(''), R.ratePrefix, defaultLimit, start, WINDOW_SECONDS + 5],
+    )) as [string[], number] | [];
     if (!out.length) return null;
     const record = activeRecord(out[0], sha);
     if (!record) return null;

@@ -22,17 +22,32 @@ export interface Fact {
   rememberedAt: string;
 }
 
-const wordsOf = (text: string) => [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3))];
+const wordsOf = (text: string) => [
+  ...new Set(
+    text
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w.length >= 3),
+  ),
+];
 
 export class MemoryStore {
-  constructor(private readonly redis: Redis, private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   /** Remembers a fact (trimmed; the same fact again only refreshes its time). */
   async remember(ws: string, userId: string, fact: string): Promise<Fact> {
     const text = fact.trim().slice(0, MAX_FACT_CHARS);
     const at = this.now();
     const key = R.facts(ws, userId);
-    await this.redis.multi().zadd(key, at, text).zremrangebyrank(key, 0, -(MAX_FACTS_PER_USER + 1)).sadd(R.users(ws), userId).exec();
+    await this.redis
+      .multi()
+      .zadd(key, at, text)
+      .zremrangebyrank(key, 0, -(MAX_FACTS_PER_USER + 1))
+      .sadd(R.users(ws), userId)
+      .exec();
     return { fact: text, rememberedAt: new Date(at).toISOString() };
   }
 
@@ -44,7 +59,8 @@ export class MemoryStore {
     for (let i = 0; i < raw.length; i += 2) {
       const have = new Set(wordsOf(raw[i]));
       const score = wanted.filter((w) => have.has(w) || [...have].some((h) => h.startsWith(w))).length;
-      if (!wanted.length || score > 0) all.push({ fact: raw[i], rememberedAt: new Date(Number(raw[i + 1])).toISOString(), score });
+      if (!wanted.length || score > 0)
+        all.push({ fact: raw[i], rememberedAt: new Date(Number(raw[i + 1])).toISOString(), score });
     }
     return all
       .sort((a, b) => b.score - a.score) // stable: newest first among equals
@@ -65,6 +81,9 @@ export class MemoryStore {
   /** Drops everything remembered in a workspace (workspace deleted). */
   async dropWorkspace(ws: string): Promise<void> {
     const users = await this.redis.smembers(R.users(ws));
-    await this.redis.multi().del(R.users(ws), ...users.map((u) => R.facts(ws, u))).exec();
+    await this.redis
+      .multi()
+      .del(R.users(ws), ...users.map((u) => R.facts(ws, u)))
+      .exec();
   }
 }

@@ -24,7 +24,9 @@ export const eventStreamKey = R.events;
 export const EVENT_FIELD = 'd';
 export const OUTCOME_FIELD = 'r';
 /** Appends each ARGV as its own entry; returns their ids (handed to local readers with the events). */
-const XADD_EACH = new LuaScript(`local ids = {} for i = 1, #ARGV do ids[i] = redis.call('XADD', KEYS[1], '*', '${EVENT_FIELD}', ARGV[i]) end return ids`);
+const XADD_EACH = new LuaScript(
+  `local ids = {} for i = 1, #ARGV do ids[i] = redis.call('XADD', KEYS[1], '*', '${EVENT_FIELD}', ARGV[i]) end return ids`,
+);
 // Every message creates and finishes a record: one script by SHA each instead of a MULTI of 4–6
 // commands (same atomicity, a third of the commands to build, send and parse).
 /** KEYS: record. ARGV: ttlMs, field, value, … */
@@ -96,7 +98,10 @@ export interface MessageRecord {
   error: MessageFailure | null;
 }
 
-export type NewMessage = Pick<MessageRecord, 'id' | 'workspace' | 'userId' | 'sessionId' | 'channel' | 'seq' | 'createdAt'>;
+export type NewMessage = Pick<
+  MessageRecord,
+  'id' | 'workspace' | 'userId' | 'sessionId' | 'channel' | 'seq' | 'createdAt'
+>;
 
 function toRecord(h: Record<string, string>): MessageRecord {
   return {
@@ -116,7 +121,10 @@ function toRecord(h: Record<string, string>): MessageRecord {
 }
 
 export class MessageStore {
-  constructor(private readonly redis: Redis, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async create(m: NewMessage, ttlMs: number): Promise<void> {
     const fields = { ...m, seq: String(m.seq), status: 'queued', startedAt: '', finishedAt: '' };
@@ -147,10 +155,28 @@ export class MessageStore {
    * the domain event that announces it (the outbox), all in one script. Returns the final event's
    * stream id; null when the message had already finished: nothing was written.
    */
-  async finish(id: string, outcome: Outcome, finalEventJson: string, announce: DomainEvent, ttlMs: number): Promise<string | null> {
-    const fields = outcome.status === 'done' ? { status: 'done', result: JSON.stringify(outcome.result) } : { status: 'error', error: JSON.stringify(outcome.error) };
-    const hash = Object.entries({ ...fields, finishedAt: new Date(this.now()).toISOString(), event: JSON.stringify(announce), hooked: '1' }).flat();
-    const r = (await FINISH.run(this.redis, [R.rec(id), R.events(id)], [wholeMs(ttlMs), finalEventJson, JSON.stringify(outcome), ...hash])) as string | number;
+  async finish(
+    id: string,
+    outcome: Outcome,
+    finalEventJson: string,
+    announce: DomainEvent,
+    ttlMs: number,
+  ): Promise<string | null> {
+    const fields =
+      outcome.status === 'done'
+        ? { status: 'done', result: JSON.stringify(outcome.result) }
+        : { status: 'error', error: JSON.stringify(outcome.error) };
+    const hash = Object.entries({
+      ...fields,
+      finishedAt: new Date(this.now()).toISOString(),
+      event: JSON.stringify(announce),
+      hooked: '1',
+    }).flat();
+    const r = (await FINISH.run(
+      this.redis,
+      [R.rec(id), R.events(id)],
+      [wholeMs(ttlMs), finalEventJson, JSON.stringify(outcome), ...hash],
+    )) as string | number;
     return typeof r === 'string' ? r : null;
   }
 

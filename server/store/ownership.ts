@@ -17,7 +17,12 @@ export interface OwnershipChange {
   schedules: number;
 }
 
-export async function endOwnership(redis: Redis, now: () => Date, keyId: string, label: string): Promise<OwnershipChange> {
+export async function endOwnership(
+  redis: Redis,
+  now: () => Date,
+  keyId: string,
+  label: string,
+): Promise<OwnershipChange> {
   const webhooks = new WebhookStore(redis, now);
   const schedules = new ScheduleStore(redis, now);
   const subscriptions = await webhooks.disableOwnedBy(keyId, `the API key that created it (${label}) was revoked`);
@@ -26,7 +31,12 @@ export async function endOwnership(redis: Redis, now: () => Date, keyId: string,
   return { subscriptions, schedules: paused };
 }
 
-export async function transferOwnership(redis: Redis, now: () => Date, fromKeyId: string, toKeyId: string): Promise<OwnershipChange> {
+export async function transferOwnership(
+  redis: Redis,
+  now: () => Date,
+  fromKeyId: string,
+  toKeyId: string,
+): Promise<OwnershipChange> {
   const webhooks = new WebhookStore(redis, now);
   const schedules = new ScheduleStore(redis, now);
   const subscriptions = await webhooks.reassignOwner(fromKeyId, toKeyId);

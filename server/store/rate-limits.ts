@@ -22,4 +22,9 @@ export function windowOf(nowMs: number): { start: number; reset: number } {
   return { start, reset: start + WINDOW_SECONDS };
 }
 
-export const rateResult = (count: number, limit: number, reset: number): RateLimitResult => ({ limit, remaining: Math.max(0, limit - count), reset, allowed: count <= limit });
+export const rateResult = (count: number, limit: number, reset: number): RateLimitResult => ({
+  limit,
+  remaining: Math.max(0, limit - count),
+  reset,
+  allowed: count <= limit,
+});

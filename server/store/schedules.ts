@@ -176,7 +176,10 @@ const MIGRATE_LUA = LuaScript.file('schedules-migrate');
 export type Refusal = { refused: 'taken' } | { refused: 'full'; held: number };
 
 export class ScheduleStore {
-  constructor(private readonly redis: Redis, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async get(s: ScheduleKey): Promise<Schedule | null> {
     const h = await this.redis.hgetall(R.record(s));
@@ -193,16 +196,33 @@ export class ScheduleStore {
   /** Every schedule, by id (then workspace). */
   async list(): Promise<Schedule[]> {
     const refs = await this.redis.smembers(R.refs);
-    const all = (await Promise.all(refs.map((ref) => this.get(parseScheduleRef(ref))))).filter((s): s is Schedule => !!s);
-    return all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.workspace < b.workspace ? -1 : a.workspace > b.workspace ? 1 : 0));
+    const all = (await Promise.all(refs.map((ref) => this.get(parseScheduleRef(ref))))).filter(
+      (s): s is Schedule => !!s,
+    );
+    return all.sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : a.workspace < b.workspace ? -1 : a.workspace > b.workspace ? 1 : 0,
+    );
   }
 
   /** Creates an API schedule unless its id is taken in the workspace or the workspace holds `cap` API schedules. */
   async create(id: string, d: ScheduleDefinition, cap: number, createdBy: string | null): Promise<Schedule | Refusal> {
     const key = { workspace: d.workspace, id };
     const at = this.now().toISOString();
-    const fields = { ...definitionHash(d), id, source: 'api', createdBy: createdBy ?? '', createdAt: at, updatedAt: at, runCount: '0', definition: fingerprint(d) };
-    const r = (await CREATE_LUA.run(this.redis, [R.record(key), R.refs, R.api(d.workspace)], [scheduleRef(key), id, cap, ...Object.entries(fields).flat()])) as number;
+    const fields = {
+      ...definitionHash(d),
+      id,
+      source: 'api',
+      createdBy: createdBy ?? '',
+      createdAt: at,
+      updatedAt: at,
+      runCount: '0',
+      definition: fingerprint(d),
+    };
+    const r = (await CREATE_LUA.run(
+      this.redis,
+      [R.record(key), R.refs, R.api(d.workspace)],
+      [scheduleRef(key), id, cap, ...Object.entries(fields).flat()],
+    )) as number;
     if (r === 0) return { refused: 'taken' };
     if (r < 0) return { refused: 'full', held: -r };
     return (await this.get(key)) ?? { refused: 'taken' };
@@ -211,7 +231,9 @@ export class ScheduleStore {
   /** Replaces the definition of an existing schedule (same workspace); null when it is gone. */
   async update(s: ScheduleKey, d: ScheduleDefinition): Promise<Schedule | null> {
     if (!(await this.redis.exists(R.record(s)))) return null;
-    const multi = this.redis.multi().hset(R.record(s), { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) });
+    const multi = this.redis
+      .multi()
+      .hset(R.record(s), { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) });
     if (!d.deliver) multi.hdel(R.record(s), 'deliver');
     await multi.exec();
     return this.get(s);
@@ -221,8 +243,22 @@ export class ScheduleStore {
   async move(from: ScheduleKey, d: ScheduleDefinition, cap: number): Promise<Schedule | Refusal | null> {
     const to = { workspace: d.workspace, id: from.id };
     const fields = { ...definitionHash(d), updatedAt: this.now().toISOString(), definition: fingerprint(d) };
-    const keys = [R.record(from), R.record(to), R.runs(from), R.runs(to), R.refs, R.api(from.workspace), R.api(to.workspace)];
-    const r = (await MOVE_LUA.run(this.redis, keys, [scheduleRef(from), scheduleRef(to), from.id, cap, ...Object.entries(fields).flat()])) as number;
+    const keys = [
+      R.record(from),
+      R.record(to),
+      R.runs(from),
+      R.runs(to),
+      R.refs,
+      R.api(from.workspace),
+      R.api(to.workspace),
+    ];
+    const r = (await MOVE_LUA.run(this.redis, keys, [
+      scheduleRef(from),
+      scheduleRef(to),
+      from.id,
+      cap,
+      ...Object.entries(fields).flat(),
+    ])) as number;
     if (r === 2) return null;
     if (r === 0) return { refused: 'taken' };
     if (r < 0) return { refused: 'full', held: -r };
@@ -230,7 +266,13 @@ export class ScheduleStore {
   }
 
   async delete(s: ScheduleKey): Promise<boolean> {
-    const [[, n]] = (await this.redis.multi().del(R.record(s)).srem(R.refs, scheduleRef(s)).del(R.runs(s)).srem(R.api(s.workspace), s.id).exec()) as [[null, number], ...unknown[]];
+    const [[, n]] = (await this.redis
+      .multi()
+      .del(R.record(s))
+      .srem(R.refs, scheduleRef(s))
+      .del(R.runs(s))
+      .srem(R.api(s.workspace), s.id)
+      .exec()) as [[null, number], ...unknown[]];
     return n === 1;
   }
 
@@ -239,7 +281,12 @@ export class ScheduleStore {
     const key = { workspace: d.workspace, id };
     const at = this.now().toISOString();
     const fields = { ...definitionHash(d), id, source: 'config', updatedAt: at, definition: fingerprint(d) };
-    const wrote = (await SYNC_LUA.run(this.redis, [R.record(key), R.refs], [fingerprint(d), JSON.stringify(fields), at, scheduleRef(key)])) === 1;
+    const wrote =
+      (await SYNC_LUA.run(
+        this.redis,
+        [R.record(key), R.refs],
+        [fingerprint(d), JSON.stringify(fields), at, scheduleRef(key)],
+      )) === 1;
     if (wrote && !d.deliver) await this.redis.hdel(R.record(key), 'deliver');
     return wrote;
   }
@@ -251,7 +298,14 @@ export class ScheduleStore {
   /** Adds or updates a run (same runId); ignored when the schedule was deleted meanwhile. */
   async recordRun(s: ScheduleKey, run: ScheduleRun): Promise<void> {
     // Every field present (null, never missing), as the API's response schema expects.
-    const full: ScheduleRun = { ...run, finishedAt: run.finishedAt ?? null, messageId: run.messageId ?? null, sessionId: run.sessionId ?? null, responseExcerpt: run.responseExcerpt ?? null, error: run.error ?? null };
+    const full: ScheduleRun = {
+      ...run,
+      finishedAt: run.finishedAt ?? null,
+      messageId: run.messageId ?? null,
+      sessionId: run.sessionId ?? null,
+      responseExcerpt: run.responseExcerpt ?? null,
+      error: run.error ?? null,
+    };
     await RECORD_RUN_LUA.run(this.redis, [R.record(s), R.runs(s)], [JSON.stringify(full), run.runId, RUNS_KEPT]);
   }
 

@@ -46,8 +46,14 @@ export async function migrateLegacySessions(redis: Redis, workspaceIds: () => Pr
 
 async function moveAll(redis: Redis, workspaces: string[], keepLock: () => Promise<unknown>): Promise<number> {
   const bare = (members: string[]) => members.filter((m) => !m.includes('/'));
-  const [active, busy] = await Promise.all([redis.zrange(ACTIVE, 0, -1, 'WITHSCORES'), redis.zrange(BUSY, 0, -1, 'WITHSCORES')]);
-  const ids = new Set<string>([...bare(active.filter((_, i) => i % 2 === 0)), ...bare(busy.filter((_, i) => i % 2 === 0))]);
+  const [active, busy] = await Promise.all([
+    redis.zrange(ACTIVE, 0, -1, 'WITHSCORES'),
+    redis.zrange(BUSY, 0, -1, 'WITHSCORES'),
+  ]);
+  const ids = new Set<string>([
+    ...bare(active.filter((_, i) => i % 2 === 0)),
+    ...bare(busy.filter((_, i) => i % 2 === 0)),
+  ]);
   for (const ws of workspaces) for (const id of await redis.zrange(`oc:sessidx:{w:${ws}}:all`, 0, -1)) ids.add(id);
 
   const workspaceOf = new Map<string, string>();
@@ -66,7 +72,10 @@ async function moveAll(redis: Redis, workspaces: string[], keepLock: () => Promi
 
   // The idle and busy zsets: "<ws>/<id>" instead of the bare id, same score.
   const sessions = new SessionStore(redis);
-  for (const [zset, flat] of [[ACTIVE, active], [BUSY, busy]] as const) {
+  for (const [zset, flat] of [
+    [ACTIVE, active],
+    [BUSY, busy],
+  ] as const) {
     for (let i = 0; i < flat.length; i += 2) {
       const id = flat[i];
       if (id.includes('/')) continue;

@@ -159,12 +159,16 @@ if ARGV[3] then
 else
   redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
 end`);
-const MARK_ENDED_LUA = new LuaScript(`if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'endedAt', ARGV[1]) end`);
+const MARK_ENDED_LUA = new LuaScript(
+  `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'endedAt', ARGV[1]) end`,
+);
 // The message whose turn it is: {done, head message id or '', messages still holding a place}. KEYS: rec, order.
 const HEAD_LUA = new LuaScript(`
 local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
 return {done, redis.call('HGET', KEYS[2], done + 1) or '', redis.call('HLEN', KEYS[2])}`);
-const DEL_IF_EQUAL_LUA = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`);
+const DEL_IF_EQUAL_LUA = new LuaScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+);
 
 function toRecord(h: Record<string, string>): SessionRecord {
   return {
@@ -195,7 +199,10 @@ export const publicSession = (s: SessionRecord): Session => ({
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export class SessionStore {
-  constructor(private readonly redis: Redis, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async get(s: SessionKey): Promise<SessionRecord | null> {
     const h = await this.redis.hgetall(R.rec(s));
@@ -210,9 +217,23 @@ export class SessionStore {
   }
 
   /** Creates the session when absent. created: false when the id was already taken in its workspace. */
-  async create(s: { id: string; workspace: string; userId: string; channel: string }): Promise<{ session: SessionRecord; created: boolean }> {
+  async create(s: {
+    id: string;
+    workspace: string;
+    userId: string;
+    channel: string;
+  }): Promise<{ session: SessionRecord; created: boolean }> {
     const at = this.now();
-    const fields = { ...s, createdAt: iso(at), lastActiveAt: iso(at), messageCount: '0', tokensUsed: '0', seq: '0', done: '0', endedAt: '' };
+    const fields = {
+      ...s,
+      createdAt: iso(at),
+      lastActiveAt: iso(at),
+      messageCount: '0',
+      tokensUsed: '0',
+      seq: '0',
+      done: '0',
+      endedAt: '',
+    };
     const created = (await CREATE_LUA.run(this.redis, [R.rec(s)], Object.entries(fields).flat())) === 1;
     if (created) await this.index(s, s.userId, at);
     const session = await this.get(s);
@@ -249,8 +270,18 @@ export class SessionStore {
   }
 
   /** Compare-and-set of the current session pointer; returns the id it points to afterwards. */
-  async swapCurrent(workspace: string, channel: string, userId: string, expected: string | null, next: string): Promise<string> {
-    return (await SWAP_CURRENT_LUA.run(this.redis, [R.current(workspace, channel, userId)], [expected ?? '', next])) as string;
+  async swapCurrent(
+    workspace: string,
+    channel: string,
+    userId: string,
+    expected: string | null,
+    next: string,
+  ): Promise<string> {
+    return (await SWAP_CURRENT_LUA.run(
+      this.redis,
+      [R.current(workspace, channel, userId)],
+      [expected ?? '', next],
+    )) as string;
   }
 
   /**
@@ -288,7 +319,10 @@ export class SessionStore {
 
   /** May message seq run now; when it may, the last `historyLimit` turns (what the agent sees). */
   async gate(s: SessionKey, seq: number, historyLimit: number): Promise<{ gate: Gate; history: Turn[] }> {
-    const [r, ...turns] = (await GATE_LUA.run(this.redis, [R.rec(s), R.parked(s), R.hist(s)], [seq, historyLimit])) as [number, ...string[]];
+    const [r, ...turns] = (await GATE_LUA.run(this.redis, [R.rec(s), R.parked(s), R.hist(s)], [seq, historyLimit])) as [
+      number,
+      ...string[],
+    ];
     const gate: Gate = r === 1 ? 'run' : r === 2 ? 'finished' : 'wait';
     return { gate, history: turns.map((t) => JSON.parse(t) as Turn) };
   }
@@ -305,7 +339,11 @@ export class SessionStore {
     // The indexes in the same round trip (they live in other slots, so not in the script): XX
     // refreshes a listed session and never puts back one deleted meanwhile.
     await Promise.all([
-      RECORD_LUA.run(this.redis, [R.rec(s), R.hist(s)], [seq, iso(at), tokens, MAX_STORED_TURNS, ...turns.map((t) => JSON.stringify(t))]),
+      RECORD_LUA.run(
+        this.redis,
+        [R.rec(s), R.hist(s)],
+        [seq, iso(at), tokens, MAX_STORED_TURNS, ...turns.map((t) => JSON.stringify(t))],
+      ),
       INDEX_LUA.run(this.redis, [R.all(s.workspace), R.byUser(s.workspace, s.userId)], [at, s.id, 'XX']),
       this.redis.zadd(R.active, 'XX', at, sessionMember(s)),
     ]);
@@ -327,12 +365,20 @@ export class SessionStore {
   }
 
   /** Sessions of the given workspaces (optionally one user's), most recently active first. */
-  async list(q: { workspaces: string[]; userId?: string; limit: number; offset: number }): Promise<{ data: SessionRecord[]; total: number }> {
+  async list(q: {
+    workspaces: string[];
+    userId?: string;
+    limit: number;
+    offset: number;
+  }): Promise<{ data: SessionRecord[]; total: number }> {
     const zkey = (ws: string) => (q.userId !== undefined ? R.byUser(ws, q.userId) : R.all(ws));
     const need = q.offset + q.limit;
     const perWs = await Promise.all(
       q.workspaces.map(async (workspace) => {
-        const [total, top] = await Promise.all([this.redis.zcard(zkey(workspace)), this.redis.zrevrange(zkey(workspace), 0, need - 1, 'WITHSCORES')]);
+        const [total, top] = await Promise.all([
+          this.redis.zcard(zkey(workspace)),
+          this.redis.zrevrange(zkey(workspace), 0, need - 1, 'WITHSCORES'),
+        ]);
         const entries: Array<{ workspace: string; id: string; score: number }> = [];
         for (let i = 0; i < top.length; i += 2) entries.push({ workspace, id: top[i], score: Number(top[i + 1]) });
         return { total, entries };
@@ -379,7 +425,11 @@ export class SessionStore {
 
   /** Whose turn it is in the session: the head message's seq and id ('' when none holds it), and how many hold a place. */
   async head(s: SessionKey): Promise<{ seq: number; messageId: string | null; pending: number }> {
-    const [done, messageId, pending] = (await HEAD_LUA.run(this.redis, [R.rec(s), R.order(s)])) as [number, string, number];
+    const [done, messageId, pending] = (await HEAD_LUA.run(this.redis, [R.rec(s), R.order(s)])) as [
+      number,
+      string,
+      number,
+    ];
     return { seq: done + 1, messageId: messageId || null, pending };
   }
 

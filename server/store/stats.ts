@@ -250,15 +250,34 @@ function dayOfMonthHash(h: Record<string, string>, date: string): { sums: Sums; 
 /** Message fields as Lua ARGV for one row. */
 function rowArgs(r: UserDayRow): Array<string | number> {
   const int = (n: number) => Math.max(0, Math.round(n)); // the Lua sums are integers
-  return [r.userId, int(r.messages), int(r.errors ?? 0), int(r.tokensIn), int(r.tokensOut), int(r.costMicros), int(r.latencyMs), int(r.lastActivityMs)];
+  return [
+    r.userId,
+    int(r.messages),
+    int(r.errors ?? 0),
+    int(r.tokensIn),
+    int(r.tokensOut),
+    int(r.costMicros),
+    int(r.latencyMs),
+    int(r.lastActivityMs),
+  ];
 }
 
 export class StatsStore {
-  constructor(private readonly redis: Redis, private readonly seenTtlSeconds = SEEN_TTL_SECONDS) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly seenTtlSeconds = SEEN_TTL_SECONDS,
+  ) {}
 
   private bucketKeys(ws: string, date: string): string[] {
     const month = date.slice(0, 7);
-    return [R.days(ws, month), R.userIds(ws), R.userBits(ws, date), R.userBits(ws, month), R.perUser(ws, date), R.perUser(ws, month)];
+    return [
+      R.days(ws, month),
+      R.userIds(ws),
+      R.userBits(ws, date),
+      R.userBits(ws, month),
+      R.perUser(ws, date),
+      R.perUser(ws, month),
+    ];
   }
 
   /**
@@ -281,7 +300,10 @@ export class StatsStore {
     // A failure that used no tokens cost nothing, priced model or not.
     const unpriced = m.costUSD === null && m.tokensIn + m.tokensOut > 0 ? [m.model, 1] : [];
     // Both in one round trip (auto-pipelining); the script by its SHA, not its 2 KB source.
-    const [, added] = await Promise.all([this.redis.sadd(R.workspaces, m.workspace), ADD_LUA.run(this.redis, keys, [this.seenTtlSeconds, date.slice(8), 1, ...rowArgs(row), ...unpriced])]);
+    const [, added] = await Promise.all([
+      this.redis.sadd(R.workspaces, m.workspace),
+      ADD_LUA.run(this.redis, keys, [this.seenTtlSeconds, date.slice(8), 1, ...rowArgs(row), ...unpriced]),
+    ]);
     return added === 1;
   }
 
@@ -289,7 +311,12 @@ export class StatsStore {
    * Bulk path (imports, benchmarks): adds pre-aggregated per-user rows to one workspace-day in
    * one script, through the same key layout as record(). Not idempotent: import each day once.
    */
-  async importDay(workspace: string, date: string, rows: UserDayRow[], unpriced: Record<string, number> = {}): Promise<void> {
+  async importDay(
+    workspace: string,
+    date: string,
+    rows: UserDayRow[],
+    unpriced: Record<string, number> = {},
+  ): Promise<void> {
     const keys = this.bucketKeys(workspace, date);
     const pairs = Object.entries(unpriced).flat();
     await this.redis.sadd(R.workspaces, workspace);
@@ -313,7 +340,10 @@ export class StatsStore {
   /** One workspace's period: every day's sums and users, distinct users overall, unpriced models. */
   private async readWorkspace(ws: string, days: string[], cover: string[]) {
     const months = [...new Set(days.map((d) => d.slice(0, 7)))];
-    const [hashes, unique] = await Promise.all([Promise.all(months.map((m) => this.redis.hgetall(R.days(ws, m)))), this.distinctUsers(ws, cover)]);
+    const [hashes, unique] = await Promise.all([
+      Promise.all(months.map((m) => this.redis.hgetall(R.days(ws, m)))),
+      this.distinctUsers(ws, cover),
+    ]);
     const byMonth = new Map(months.map((m, i) => [m, hashes[i]]));
     const first = days[0].slice(8);
     const last = days[days.length - 1].slice(8);
@@ -352,7 +382,11 @@ export class StatsStore {
   }
 
   /** One totals row per workspace over [from, to]. */
-  async usageByWorkspace(workspaces: string[], from: string, to: string): Promise<Array<Usage & { workspace: string }>> {
+  async usageByWorkspace(
+    workspaces: string[],
+    from: string,
+    to: string,
+  ): Promise<Array<Usage & { workspace: string }>> {
     const days = daysBetween(from, to);
     const cover = coverPeriod(from, to);
     return Promise.all(
@@ -366,7 +400,12 @@ export class StatsStore {
   }
 
   /** The workspace's users over [from, to], most messages first (ties: userId), and how many there were. */
-  async topUsers(workspace: string, from: string, to: string, limit: number): Promise<{ users: UserUsage[]; uniqueUsers: number }> {
+  async topUsers(
+    workspace: string,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<{ users: UserUsage[]; uniqueUsers: number }> {
     const hashes = await Promise.all(coverPeriod(from, to).map((b) => this.redis.hgetall(R.perUser(workspace, b))));
     const byUser = new Map<string, Sums & { last: number }>();
     for (const h of hashes) {

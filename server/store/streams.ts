@@ -21,12 +21,21 @@ return 1
 `);
 
 export class StreamSlotStore {
-  constructor(private readonly redis: Redis, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Takes a slot for `streamId`; false when the key already holds `cap` live ones. */
   async claim(keyId: string, streamId: string, cap: number, ttlMs: number): Promise<boolean> {
     const now = this.now();
-    return (await CLAIM.run(this.redis, [R.slots(keyId)], [now, cap, streamId, now + ttlMs, Math.ceil(ttlMs / 1000) + 1])) === 1;
+    return (
+      (await CLAIM.run(
+        this.redis,
+        [R.slots(keyId)],
+        [now, cap, streamId, now + ttlMs, Math.ceil(ttlMs / 1000) + 1],
+      )) === 1
+    );
   }
 
   /** Keeps a live stream's slot (only if it still holds one). */

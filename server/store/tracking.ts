@@ -32,7 +32,10 @@ export class Tracking {
   gen = 0;
   on = false;
 
-  constructor(private readonly target: RedisTarget, private readonly prefixes: string[]) {}
+  constructor(
+    private readonly target: RedisTarget,
+    private readonly prefixes: string[],
+  ) {}
 
   /** Opens the connections (a gateway at start; one-shot CLI contexts never cache). */
   start(): void {
@@ -64,7 +67,15 @@ export class Tracking {
       return this.lost();
     }
     try {
-      await tracker.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', String(id), 'BCAST', ...this.prefixes.flatMap((p) => ['PREFIX', p]));
+      await tracker.call(
+        'CLIENT',
+        'TRACKING',
+        'ON',
+        'REDIRECT',
+        String(id),
+        'BCAST',
+        ...this.prefixes.flatMap((p) => ['PREFIX', p]),
+      );
     } catch (err) {
       // A Redis without tracking (before 6.0) or that refuses it: no caching, as on a cluster.
       if (err instanceof Error && /ERR/.test(err.message)) this.closed = true;

@@ -81,9 +81,27 @@ export interface StoredSubscription extends WebhookSubscription {
   secret: string;
 }
 
-export type NewSubscription = Pick<StoredSubscription, 'id' | 'url' | 'events' | 'workspaces' | 'scope' | 'description' | 'secret' | 'retries' | 'timeoutMs' | 'source' | 'createdBy'>;
+export type NewSubscription = Pick<
+  StoredSubscription,
+  | 'id'
+  | 'url'
+  | 'events'
+  | 'workspaces'
+  | 'scope'
+  | 'description'
+  | 'secret'
+  | 'retries'
+  | 'timeoutMs'
+  | 'source'
+  | 'createdBy'
+>;
 
-export type SubscriptionPatch = Partial<Pick<StoredSubscription, 'url' | 'events' | 'workspaces' | 'description' | 'enabled' | 'secret' | 'retries' | 'timeoutMs'>>;
+export type SubscriptionPatch = Partial<
+  Pick<
+    StoredSubscription,
+    'url' | 'events' | 'workspaces' | 'description' | 'enabled' | 'secret' | 'retries' | 'timeoutMs'
+  >
+>;
 
 export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed' | 'cancelled';
 
@@ -269,7 +287,12 @@ function toSubscription(h: Record<string, string>): StoredSubscription {
     consecutiveFailures: Number(h.consecutiveFailures ?? 0),
     circuit:
       h.circuitState === 'open'
-        ? { state: 'open', openedAt: nullable(h.circuitOpenedAt), nextProbeAt: h.circuitProbeAt ? new Date(Number(h.circuitProbeAt)).toISOString() : null, failedAttempts: Number(h.failedAttempts ?? 0) }
+        ? {
+            state: 'open',
+            openedAt: nullable(h.circuitOpenedAt),
+            nextProbeAt: h.circuitProbeAt ? new Date(Number(h.circuitProbeAt)).toISOString() : null,
+            failedAttempts: Number(h.failedAttempts ?? 0),
+          }
         : { ...CLOSED_CIRCUIT, failedAttempts: Number(h.failedAttempts ?? 0) },
     retries: Number(h.retries),
     timeoutMs: Number(h.timeoutMs),
@@ -366,17 +389,43 @@ export class WebhookStore {
 
   async create(input: NewSubscription): Promise<StoredSubscription> {
     const at = this.iso();
-    const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
+    const sub: StoredSubscription = {
+      ...input,
+      enabled: true,
+      disabledReason: null,
+      disabledAt: null,
+      consecutiveFailures: 0,
+      circuit: CLOSED_CIRCUIT,
+      createdAt: at,
+      updatedAt: at,
+    };
     await this.redis.multi().hset(R.sub(sub.id), toHash(sub)).sadd(R.all, sub.id).incr(R.version).exec();
     this.bumped();
     return sub;
   }
 
   /** Creates an API subscription within limits.subscriptionsPerWorkspace; else the first full workspace and what it holds. */
-  async createCapped(input: NewSubscription, covers: string[], cap: number): Promise<StoredSubscription | { full: string; held: number }> {
+  async createCapped(
+    input: NewSubscription,
+    covers: string[],
+    cap: number,
+  ): Promise<StoredSubscription | { full: string; held: number }> {
     const at = this.iso();
-    const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
-    const r = (await CREATE_CAPPED.run(this.redis, [R.sub(sub.id), R.all, R.version], [cap, JSON.stringify(covers), R.sub(''), sub.id, ...Object.entries(toHash(sub)).flat()])) as 1 | [string, number];
+    const sub: StoredSubscription = {
+      ...input,
+      enabled: true,
+      disabledReason: null,
+      disabledAt: null,
+      consecutiveFailures: 0,
+      circuit: CLOSED_CIRCUIT,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const r = (await CREATE_CAPPED.run(
+      this.redis,
+      [R.sub(sub.id), R.all, R.version],
+      [cap, JSON.stringify(covers), R.sub(''), sub.id, ...Object.entries(toHash(sub)).flat()],
+    )) as 1 | [string, number];
     this.bumped();
     return r === 1 ? sub : { full: r[0], held: Number(r[1]) };
   }
@@ -388,7 +437,16 @@ export class WebhookStore {
    */
   async createCallback(input: NewSubscription, ttlSec: number): Promise<StoredSubscription> {
     const at = this.iso();
-    const sub: StoredSubscription = { ...input, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, circuit: CLOSED_CIRCUIT, createdAt: at, updatedAt: at };
+    const sub: StoredSubscription = {
+      ...input,
+      enabled: true,
+      disabledReason: null,
+      disabledAt: null,
+      consecutiveFailures: 0,
+      circuit: CLOSED_CIRCUIT,
+      createdAt: at,
+      updatedAt: at,
+    };
     await this.redis.multi().hset(R.sub(sub.id), toHash(sub)).expire(R.sub(sub.id), ttlSec).exec();
     return sub;
   }
@@ -423,8 +481,18 @@ export class WebhookStore {
   /** Applies a change; enabling clears the disabled reason and the failure count. Null when gone. */
   async update(id: string, patch: SubscriptionPatch): Promise<StoredSubscription | null> {
     const fields = toHash({ ...patch, updatedAt: this.iso() });
-    if (patch.enabled === true) Object.assign(fields, { disabledReason: '', disabledAt: '', consecutiveFailures: '0', circuitState: '', circuitOpenedAt: '', circuitProbeAt: '', failedAttempts: '0' });
-    if (patch.enabled === false) Object.assign(fields, { disabledReason: 'disabled through the API', disabledAt: fields.updatedAt });
+    if (patch.enabled === true)
+      Object.assign(fields, {
+        disabledReason: '',
+        disabledAt: '',
+        consecutiveFailures: '0',
+        circuitState: '',
+        circuitOpenedAt: '',
+        circuitProbeAt: '',
+        failedAttempts: '0',
+      });
+    if (patch.enabled === false)
+      Object.assign(fields, { disabledReason: 'disabled through the API', disabledAt: fields.updatedAt });
     if (!(await this.setIfExists(id, fields, true))) return null;
     return this.get(id);
   }
@@ -435,8 +503,16 @@ export class WebhookStore {
   }
 
   /** One more event finally failed; disables at `disableAfter` in a row (`%n` in the reason = the count). */
-  async countFailedEvent(id: string, disableAfter: number, reason: string): Promise<{ failures: number; disabledNow: boolean }> {
-    const [failures, disabled] = (await COUNT_FAILURE.run(this.redis, [R.sub(id), R.version], [disableAfter, reason, this.iso()])) as [number, number];
+  async countFailedEvent(
+    id: string,
+    disableAfter: number,
+    reason: string,
+  ): Promise<{ failures: number; disabledNow: boolean }> {
+    const [failures, disabled] = (await COUNT_FAILURE.run(
+      this.redis,
+      [R.sub(id), R.version],
+      [disableAfter, reason, this.iso()],
+    )) as [number, number];
     if (disabled === 1) this.bumped();
     return { failures, disabledNow: disabled === 1 };
   }
@@ -446,7 +522,10 @@ export class WebhookStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    const [[, n]] = (await this.redis.multi().del(R.sub(id)).srem(R.all, id).incr(R.version).exec()) as [[null, number], ...unknown[]];
+    const [[, n]] = (await this.redis.multi().del(R.sub(id)).srem(R.all, id).incr(R.version).exec()) as [
+      [null, number],
+      ...unknown[],
+    ];
     this.bumped();
     // The records stay until they expire, so jobs still queued find them and mark them cancelled.
     await this.redis.del(R.log(id), R.held(id));
@@ -485,8 +564,14 @@ export class WebhookStore {
    * `probe` (open, and this delivery is the one that tests the receiver; the next probe is
    * pushed back by `probeIntervalMs`), or `hold` until the next probe is due.
    */
-  async gate(id: string, probeIntervalMs: number): Promise<{ decision: 'go' } | { decision: 'probe' } | { decision: 'hold'; untilMs: number }> {
-    const [code, at] = (await GATE.run(this.redis, [R.sub(id)], [this.now().getTime(), probeIntervalMs])) as [number, number];
+  async gate(
+    id: string,
+    probeIntervalMs: number,
+  ): Promise<{ decision: 'go' } | { decision: 'probe' } | { decision: 'hold'; untilMs: number }> {
+    const [code, at] = (await GATE.run(this.redis, [R.sub(id)], [this.now().getTime(), probeIntervalMs])) as [
+      number,
+      number,
+    ];
     if (code === 0) return { decision: 'go' };
     if (code === 1) return { decision: 'probe' };
     return { decision: 'hold', untilMs: at };
@@ -496,20 +581,36 @@ export class WebhookStore {
    * Feeds one attempt's outcome to the breaker: a success closes it, `threshold` failures in a
    * row (0: never) open it. Returns the transition, if any.
    */
-  async recordCircuit(id: string, ok: boolean, threshold: number, probeIntervalMs: number): Promise<'opened' | 'closed' | null> {
+  async recordCircuit(
+    id: string,
+    ok: boolean,
+    threshold: number,
+    probeIntervalMs: number,
+  ): Promise<'opened' | 'closed' | null> {
     const nowMs = this.now().getTime();
-    const r = (await CIRCUIT_RESULT.run(this.redis, [R.sub(id)], [ok ? 1 : 0, threshold, nowMs, nowMs + probeIntervalMs, new Date(nowMs).toISOString()])) as string;
+    const r = (await CIRCUIT_RESULT.run(
+      this.redis,
+      [R.sub(id)],
+      [ok ? 1 : 0, threshold, nowMs, nowMs + probeIntervalMs, new Date(nowMs).toISOString()],
+    )) as string;
     return r === 'opened' || r === 'closed' ? r : null;
   }
 
   /** Remembers a delivery held by the open circuit, to release it when the circuit closes. */
   async hold(webhookId: string, deliveryId: string, retentionSec: number): Promise<void> {
-    await this.redis.multi().zadd(R.held(webhookId), this.now().getTime(), deliveryId).expire(R.held(webhookId), retentionSec).exec();
+    await this.redis
+      .multi()
+      .zadd(R.held(webhookId), this.now().getTime(), deliveryId)
+      .expire(R.held(webhookId), retentionSec)
+      .exec();
   }
 
   /** The deliveries held while the circuit was open (oldest first), forgotten as they are returned. */
   async takeHeld(webhookId: string): Promise<string[]> {
-    const [[, ids]] = (await this.redis.multi().zrange(R.held(webhookId), 0, -1).del(R.held(webhookId)).exec()) as [[null, string[]], ...unknown[]];
+    const [[, ids]] = (await this.redis.multi().zrange(R.held(webhookId), 0, -1).del(R.held(webhookId)).exec()) as [
+      [null, string[]],
+      ...unknown[],
+    ];
     return ids;
   }
 
@@ -538,7 +639,11 @@ export class WebhookStore {
     if (d.manual) rec.m = 1;
     if (d.redeliveryOf) rec.r = d.redeliveryOf;
     await this.redis.zadd(R.pending, 'NX', nowMs, `${d.webhookId} ${d.id}`);
-    const stored = (await CREATE_DELIVERY.run(this.redis, [R.deliveries(d.webhookId), R.log(d.webhookId)], [retentionSec, d.id, JSON.stringify(rec), `${nowMs}:${d.id}`, nowMs - retentionSec * 1000])) as string;
+    const stored = (await CREATE_DELIVERY.run(
+      this.redis,
+      [R.deliveries(d.webhookId), R.log(d.webhookId)],
+      [retentionSec, d.id, JSON.stringify(rec), `${nowMs}:${d.id}`, nowMs - retentionSec * 1000],
+    )) as string;
     return toDelivery(d.webhookId, d.id, JSON.parse(stored) as StoredDelivery);
   }
 
@@ -554,7 +659,11 @@ export class WebhookStore {
    */
   private async migrateLegacy(webhookId: string, id: string): Promise<Delivery | null> {
     const legacy = { hash: `oc:{whd:${webhookId}}:d:${id}`, attempts: `oc:{whd:${webhookId}}:a:${id}` };
-    const [h, rows, ttl] = await Promise.all([this.redis.hgetall(legacy.hash), this.redis.lrange(legacy.attempts, 0, -1), this.redis.ttl(legacy.hash)]);
+    const [h, rows, ttl] = await Promise.all([
+      this.redis.hgetall(legacy.hash),
+      this.redis.lrange(legacy.attempts, 0, -1),
+      this.redis.ttl(legacy.hash),
+    ]);
     if (!h.id) return null;
     const retentionSec = ttl > 0 ? ttl : 86400;
     const attempts = rows.map((r) => JSON.parse(r) as DeliveryAttempt);
@@ -564,13 +673,25 @@ export class WebhookStore {
       s: h.status as DeliveryStatus,
       c: Date.parse(h.createdAt),
       u: Date.parse(h.updatedAt),
-      a: attempts.map((a) => [a.attempt, Date.parse(a.startedAt), a.durationMs, a.status, a.error, truncateUtf8(a.response, RESPONSE_LOG_BYTES), a.nextAttemptAt ? Date.parse(a.nextAttemptAt) : null]),
+      a: attempts.map((a) => [
+        a.attempt,
+        Date.parse(a.startedAt),
+        a.durationMs,
+        a.status,
+        a.error,
+        truncateUtf8(a.response, RESPONSE_LOG_BYTES),
+        a.nextAttemptAt ? Date.parse(a.nextAttemptAt) : null,
+      ]),
     };
     if (h.manual === '1') rec.m = 1;
     if (h.redeliveryOf) rec.r = h.redeliveryOf;
     if (h.status === 'cancelled' && h.lastError) rec.x = h.lastError;
     if (h.body) await this.redis.set(R.body(h.eventId), h.body, 'EX', retentionSec, 'NX');
-    const stored = (await CREATE_DELIVERY.run(this.redis, [R.deliveries(webhookId), R.log(webhookId)], [retentionSec, id, JSON.stringify(rec), `${rec.c}:${id}`, this.now().getTime() - 366 * 86400_000])) as string;
+    const stored = (await CREATE_DELIVERY.run(
+      this.redis,
+      [R.deliveries(webhookId), R.log(webhookId)],
+      [retentionSec, id, JSON.stringify(rec), `${rec.c}:${id}`, this.now().getTime() - 366 * 86400_000],
+    )) as string;
     await this.redis.del(legacy.hash, legacy.attempts);
     return toDelivery(webhookId, id, JSON.parse(stored) as StoredDelivery);
   }
@@ -587,11 +708,21 @@ export class WebhookStore {
   }
 
   /** Newest first; deliveries older than the retention are dropped from the log first. */
-  async listDeliveries(webhookId: string, limit: number, offset: number, retentionSec: number): Promise<{ data: Delivery[]; total: number }> {
+  async listDeliveries(
+    webhookId: string,
+    limit: number,
+    offset: number,
+    retentionSec: number,
+  ): Promise<{ data: Delivery[]; total: number }> {
     const cutoff = this.now().getTime() - retentionSec * 1000;
-    const [total, ...rest] = (await LIST_DELIVERIES.run(this.redis, [R.deliveries(webhookId), R.log(webhookId)], [cutoff, offset, limit])) as [number, ...(string | null)[]];
+    const [total, ...rest] = (await LIST_DELIVERIES.run(
+      this.redis,
+      [R.deliveries(webhookId), R.log(webhookId)],
+      [cutoff, offset, limit],
+    )) as [number, ...(string | null)[]];
     const data: Delivery[] = [];
-    for (let i = 0; i < rest.length; i += 2) if (rest[i + 1]) data.push(toDelivery(webhookId, rest[i]!, JSON.parse(rest[i + 1]!) as StoredDelivery));
+    for (let i = 0; i < rest.length; i += 2)
+      if (rest[i + 1]) data.push(toDelivery(webhookId, rest[i]!, JSON.parse(rest[i + 1]!) as StoredDelivery));
     return { data, total };
   }
 
@@ -619,8 +750,20 @@ export class WebhookStore {
   /** Logs one attempt (the response cut to RESPONSE_LOG_BYTES) and moves the delivery to its new status, in one script. */
   async recordAttempt(webhookId: string, id: string, o: AttemptOutcome, retentionSec: number): Promise<void> {
     const a = o.attempt;
-    const row: StoredAttempt = [a.attempt, Date.parse(a.startedAt), a.durationMs, a.status, a.error, truncateUtf8(a.response, RESPONSE_LOG_BYTES), a.nextAttemptAt ? Date.parse(a.nextAttemptAt) : null];
-    await RECORD_ATTEMPT.run(this.redis, [R.deliveries(webhookId), R.log(webhookId)], [retentionSec, id, o.status, this.now().getTime(), JSON.stringify(row)]);
+    const row: StoredAttempt = [
+      a.attempt,
+      Date.parse(a.startedAt),
+      a.durationMs,
+      a.status,
+      a.error,
+      truncateUtf8(a.response, RESPONSE_LOG_BYTES),
+      a.nextAttemptAt ? Date.parse(a.nextAttemptAt) : null,
+    ];
+    await RECORD_ATTEMPT.run(
+      this.redis,
+      [R.deliveries(webhookId), R.log(webhookId)],
+      [retentionSec, id, o.status, this.now().getTime(), JSON.stringify(row)],
+    );
   }
 
   /** Ends a delivery that will not be attempted (its subscription is gone or disabled). */
@@ -656,7 +799,12 @@ export class WebhookStore {
   async reassignOwner(fromKeyId: string, toKeyId: string): Promise<number> {
     let n = 0;
     for (const s of await this.list()) {
-      if (s.source === 'api' && s.createdBy === fromKeyId && (await this.setIfExists(s.id, { createdBy: toKeyId, updatedAt: this.iso() }, false))) n++;
+      if (
+        s.source === 'api' &&
+        s.createdBy === fromKeyId &&
+        (await this.setIfExists(s.id, { createdBy: toKeyId, updatedAt: this.iso() }, false))
+      )
+        n++;
     }
     return n;
   }

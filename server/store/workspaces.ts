@@ -89,7 +89,10 @@ export class WorkspaceStore {
   }
 
   /** Creates a workspace; null when the id is taken. One script: never half-written, never raced. */
-  async create(input: Omit<Workspace, 'createdAt' | 'source'>, source: Workspace['source'] = 'api'): Promise<Workspace | null> {
+  async create(
+    input: Omit<Workspace, 'createdAt' | 'source'>,
+    source: Workspace['source'] = 'api',
+  ): Promise<Workspace | null> {
     const ws: Workspace = { ...input, createdAt: this.now().toISOString(), source };
     const fields = Object.entries(toHash(ws)).flat();
     const created = await CREATE_LUA.run(this.redis, [R.record(ws.id), R.all], [ws.id, ...fields]);
@@ -98,13 +101,18 @@ export class WorkspaceStore {
 
   /** Applies add/remove in one Lua script (atomic on a shared connection) and returns the new allowlist. */
   async updateAllowlist(id: string, add: string[], remove: string[]): Promise<string[] | null> {
-    const out = (await ALLOWLIST_LUA.run(this.redis, [R.record(id)], [JSON.stringify(add), JSON.stringify(remove)])) as string | null;
+    const out = (await ALLOWLIST_LUA.run(this.redis, [R.record(id)], [JSON.stringify(add), JSON.stringify(remove)])) as
+      | string
+      | null;
     this.cache?.invalidate(R.record(id));
     return out === null ? null : (JSON.parse(out) as string[]);
   }
 
   async delete(id: string): Promise<boolean> {
-    const [[, n]] = (await this.redis.multi().del(R.record(id)).srem(R.all, id).exec()) as [[null, number], [null, number]];
+    const [[, n]] = (await this.redis.multi().del(R.record(id)).srem(R.all, id).exec()) as [
+      [null, number],
+      [null, number],
+    ];
     this.cache?.invalidate(R.record(id));
     return n === 1;
   }
@@ -116,7 +124,13 @@ export class WorkspaceStore {
       return false;
     }
     if (!(await this.redis.set(R.seeded, '1', 'NX'))) return false;
-    return !!(await this.create({ id: 'default', label: 'Default', agent: 'balanced', skills: ['memory'], allowlist: [] }));
+    return !!(await this.create({
+      id: 'default',
+      label: 'Default',
+      agent: 'balanced',
+      skills: ['memory'],
+      allowlist: [],
+    }));
   }
 
   /** Makes config-declared workspaces exist as declared; API-made ones are left alone. */

@@ -14,7 +14,13 @@ export const JITTER = 0.1;
  * Delay before retry number `retry` (1 = the attempt after the first failure): the schedule's
  * step plus up to 10 % jitter, never sooner than a receiver's Retry-After asks, capped at maxMs.
  */
-export function retryDelayMs(retry: number, schedule: readonly number[], maxMs: number, retryAfterMs: number | null = null, random = Math.random): number {
+export function retryDelayMs(
+  retry: number,
+  schedule: readonly number[],
+  maxMs: number,
+  retryAfterMs: number | null = null,
+  random = Math.random,
+): number {
   const step = schedule[Math.min(Math.max(1, retry), schedule.length) - 1] ?? 0;
   const jittered = Math.round(step + random() * step * JITTER);
   return Math.min(maxMs, Math.max(jittered, retryAfterMs ?? 0));

@@ -20,7 +20,10 @@ import { isTrustedSubscription } from './network-policy';
 
 /** Thrown to make BullMQ retry after exactly `delayMs` (read by the custom backoff strategy). */
 export class RetryLater extends Error {
-  constructor(message: string, readonly delayMs: number) {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
     super(message);
     this.name = 'RetryLater';
   }
@@ -65,13 +68,17 @@ export async function deliverAttempt(deps: DeliverDeps, job: AttemptJob): Promis
   const { store, clock, config } = deps;
   const retentionSec = config.retentionDays * 86400;
   const breaker = config.circuitBreaker;
-  const [sub, delivery] = await Promise.all([store.get(job.webhookId), store.getDelivery(job.webhookId, job.deliveryId)]);
+  const [sub, delivery] = await Promise.all([
+    store.get(job.webhookId),
+    store.getDelivery(job.webhookId, job.deliveryId),
+  ]);
   if (!delivery) return store.clearPending(job.webhookId, job.deliveryId); // expired from the log: nothing left to send
   const end = async (reason: string) => {
     await store.cancelDelivery(job.webhookId, job.deliveryId, reason);
     await store.clearPending(job.webhookId, job.deliveryId);
   };
-  if (!sub || (!sub.enabled && !delivery.manual)) return end(sub ? `subscription disabled: ${sub.disabledReason ?? 'no reason'}` : 'subscription deleted');
+  if (!sub || (!sub.enabled && !delivery.manual))
+    return end(sub ? `subscription disabled: ${sub.disabledReason ?? 'no reason'}` : 'subscription deleted');
   // Pings and redeliveries someone asked for go through an open circuit (and may close it).
   if (!delivery.manual && breaker.failureThreshold > 0) {
     const gate = await store.gate(sub.id, breaker.probeIntervalMs);
@@ -95,12 +102,20 @@ export async function deliverAttempt(deps: DeliverDeps, job: AttemptJob): Promis
     body,
     userAgent: deps.userAgent,
   });
-  const result = await deps.http.post(sub.url, headers, body, sub.timeoutMs, () => clock.now(), isTrustedSubscription(sub));
+  const result = await deps.http.post(
+    sub.url,
+    headers,
+    body,
+    sub.timeoutMs,
+    () => clock.now(),
+    isTrustedSubscription(sub),
+  );
   const error = isRedirect(result.status) ? `redirect (HTTP ${result.status}) not followed` : result.error;
   const ok = result.status !== null && result.status >= 200 && result.status < 300;
   const gone = result.status === 410;
   const last = job.attempt >= job.maxAttempts;
-  const delayMs = ok || gone || last ? null : retryDelayMs(job.attempt, config.retrySchedule, config.maxDelayMs, result.retryAfterMs);
+  const delayMs =
+    ok || gone || last ? null : retryDelayMs(job.attempt, config.retrySchedule, config.maxDelayMs, result.retryAfterMs);
   const status: DeliveryStatus = ok ? 'delivered' : delayMs !== null ? 'retrying' : 'failed';
 
   await store.recordAttempt(
@@ -116,7 +131,8 @@ export async function deliverAttempt(deps: DeliverDeps, job: AttemptJob): Promis
         error,
         response: result.response,
         // Counted from the attempt's end as logged (startedAt + durationMs), whatever the event loop's lag since.
-        nextAttemptAt: delayMs !== null ? new Date(startedAt.getTime() + result.durationMs + delayMs).toISOString() : null,
+        nextAttemptAt:
+          delayMs !== null ? new Date(startedAt.getTime() + result.durationMs + delayMs).toISOString() : null,
       },
     },
     retentionSec,
@@ -131,7 +147,10 @@ export async function deliverAttempt(deps: DeliverDeps, job: AttemptJob): Promis
   }
   if (gone) {
     await store.disable(sub.id, `the receiver answered 410 Gone (delivery ${delivery.id})`);
-    deps.log.warn({ webhookId: sub.id, origin: origin(sub.url) }, 'webhook subscription disabled: the receiver answered 410 Gone');
+    deps.log.warn(
+      { webhookId: sub.id, origin: origin(sub.url) },
+      'webhook subscription disabled: the receiver answered 410 Gone',
+    );
     throw new UnrecoverableError('HTTP 410 Gone: subscription disabled');
   }
   if (delayMs !== null) throw new RetryLater(`attempt ${job.attempt} failed: ${outcomeText(result)}`, delayMs);
@@ -149,7 +168,10 @@ async function feedBreaker(deps: DeliverDeps, sub: StoredSubscription, ok: boole
     );
   } else if (change === 'closed') {
     const held = await deps.store.takeHeld(sub.id);
-    deps.log.info({ webhookId: sub.id, origin: origin(sub.url), released: held.length }, 'webhook circuit closed: the receiver answered 2xx; held deliveries released');
+    deps.log.info(
+      { webhookId: sub.id, origin: origin(sub.url), released: held.length },
+      'webhook circuit closed: the receiver answered 2xx; held deliveries released',
+    );
     await deps.release(sub.id, held);
   }
 }
@@ -158,5 +180,9 @@ async function countFailure(deps: DeliverDeps, sub: StoredSubscription, last: Po
   const reason = `%n consecutive events failed to deliver (last: ${outcomeText(last)})`;
   const { disabledNow } = await deps.store.countFailedEvent(sub.id, deps.config.disableAfter, reason);
   // The origin only: a hook URL's path is often its secret (Zapier, n8n).
-  if (disabledNow) deps.log.warn({ webhookId: sub.id, origin: origin(sub.url) }, `webhook subscription disabled: ${reason.replace('%n', String(deps.config.disableAfter))}`);
+  if (disabledNow)
+    deps.log.warn(
+      { webhookId: sub.id, origin: origin(sub.url) },
+      `webhook subscription disabled: ${reason.replace('%n', String(deps.config.disableAfter))}`,
+    );
 }

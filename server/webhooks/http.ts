@@ -32,7 +32,12 @@ export interface WebhookHttpOptions {
 
 function describeError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (
+    e.name === 'TimeoutError' ||
+    e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    e.code === 'UND_ERR_BODY_TIMEOUT' ||
+    e.code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
     return `timeout: no complete response within ${timeoutMs} ms`;
   }
   if (err instanceof RefusedTargetError) return err.message;
@@ -42,7 +47,9 @@ function describeError(err: unknown, timeoutMs: number): string {
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-async function readSnippet(body: AsyncIterable<Buffer> & { dump(o?: { limit: number }): Promise<void> }): Promise<string> {
+async function readSnippet(
+  body: AsyncIterable<Buffer> & { dump(o?: { limit: number }): Promise<void> },
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -70,9 +77,19 @@ export class WebhookHttpClient {
    * POSTs once; never throws: failures come back in the result. `trusted`: the subscription
    * belongs to an operator key or the config (isTrustedSubscription).
    */
-  async post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, now: () => number, trusted = false): Promise<PostResult> {
+  async post(
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+    timeoutMs: number,
+    now: () => number,
+    trusted = false,
+  ): Promise<PostResult> {
     const started = performance.now();
-    const done = (r: Omit<PostResult, 'durationMs'>): PostResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
+    const done = (r: Omit<PostResult, 'durationMs'>): PostResult => ({
+      ...r,
+      durationMs: Math.round(performance.now() - started),
+    });
     try {
       const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
       // Literal IPs skip DNS, so the lookup hook never sees them: check them here.
@@ -88,7 +105,12 @@ export class WebhookHttpClient {
         bodyTimeout: timeoutMs,
       });
       const response = await readSnippet(res.body).catch(() => null);
-      return done({ status: res.statusCode, error: null, response, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) });
+      return done({
+        status: res.statusCode,
+        error: null,
+        response,
+        retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()),
+      });
     } catch (err) {
       return done({ status: null, error: describeError(err, timeoutMs), response: null, retryAfterMs: null });
     }

@@ -10,7 +10,10 @@ import type { WebhookSubscription, WebhookStore } from '../store/webhooks';
 /** Names a subscription may list; `*` = every event, including ones added later (not `ping`). */
 export const SUBSCRIBABLE_EVENTS: readonly string[] = [...EVENT_NAMES, '*'];
 
-export function matches(sub: Pick<WebhookSubscription, 'enabled' | 'events' | 'scope' | 'workspaces'>, e: Pick<DomainEvent, 'event' | 'workspace'>): boolean {
+export function matches(
+  sub: Pick<WebhookSubscription, 'enabled' | 'events' | 'scope' | 'workspaces'>,
+  e: Pick<DomainEvent, 'event' | 'workspace'>,
+): boolean {
   if (!sub.enabled || e.event === 'ping') return false;
   if (!sub.events.includes('*') && !sub.events.includes(e.event)) return false;
   if (e.workspace === null) return sub.scope.includes('*') && sub.workspaces === null;

@@ -71,7 +71,11 @@ export function classifyAddress(address: string): AddressClass | null {
   return ip.kind() === 'ipv4' ? classifyV4(ip as ipaddr.IPv4) : classifyV6(ip as ipaddr.IPv6);
 }
 
-const normHost = (host: string) => host.replace(/^\[(.*)\]$/, '$1').toLowerCase().replace(/\.$/, '');
+const normHost = (host: string) =>
+  host
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase()
+    .replace(/\.$/, '');
 
 /** `webhooks.allowedHosts`: host names (exact), IP addresses and CIDR ranges. */
 export class HostAllowList {
@@ -114,10 +118,14 @@ export interface TargetPolicy {
 }
 
 /** Who a subscription's deliveries act for: trusted ones (operators, config) may reach private networks. */
-export const isTrustedSubscription = (sub: { source: string; scope: string[] }) => sub.source === 'config' || sub.scope.includes('*');
+export const isTrustedSubscription = (sub: { source: string; scope: string[] }) =>
+  sub.source === 'config' || sub.scope.includes('*');
 
 export function policyFromConfig(config: { allowedHosts: string[]; allowPrivateNetworks?: boolean }): TargetPolicy {
-  return { allowedHosts: new HostAllowList(config.allowedHosts), trustOperators: config.allowPrivateNetworks !== false };
+  return {
+    allowedHosts: new HostAllowList(config.allowedHosts),
+    trustOperators: config.allowPrivateNetworks !== false,
+  };
 }
 
 /**

@@ -12,9 +12,31 @@ const S = Type.String;
 const I = Type.Integer;
 const nullable = (t: TSchema) => Type.Union([t, Type.Null()]);
 
-const message = { messageId: S(), workspace: S(), userId: S(), channel: S({ description: 'api, schedule, …' }), sessionId: S() };
-const session = { sessionId: S(), workspace: S(), userId: S(), channel: S(), createdAt: S({ format: 'date-time' }), lastActiveAt: S({ format: 'date-time' }), messageCount: I(), tokensUsed: I() };
-const scheduleBase = { scheduleId: S(), runId: S(), trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual')]), scheduledFor: nullable(S({ format: 'date-time' })), workspace: S(), userId: S() };
+const message = {
+  messageId: S(),
+  workspace: S(),
+  userId: S(),
+  channel: S({ description: 'api, schedule, …' }),
+  sessionId: S(),
+};
+const session = {
+  sessionId: S(),
+  workspace: S(),
+  userId: S(),
+  channel: S(),
+  createdAt: S({ format: 'date-time' }),
+  lastActiveAt: S({ format: 'date-time' }),
+  messageCount: I(),
+  tokensUsed: I(),
+};
+const scheduleBase = {
+  scheduleId: S(),
+  runId: S(),
+  trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual')]),
+  scheduledFor: nullable(S({ format: 'date-time' })),
+  workspace: S(),
+  userId: S(),
+};
 const reply = {
   messageId: S(),
   response: S(),
@@ -30,34 +52,67 @@ const reply = {
 };
 
 const EVENTS: Record<string, { summary: string; data: TSchema }> = {
-  'message.received': { summary: 'A message was accepted, before the agent runs', data: Type.Object({ ...message, message: S({ description: 'The text sent' }) }) },
+  'message.received': {
+    summary: 'A message was accepted, before the agent runs',
+    data: Type.Object({ ...message, message: S({ description: 'The text sent' }) }),
+  },
   'message.sent': {
     summary: 'The agent answered (also the body POSTed to a message callbackUrl)',
     data: Type.Object({ ...message, response: S(), tokensUsed: I(), latencyMs: I() }),
   },
-  'session.started': { summary: 'A message opened a new session (or reopened an ended one)', data: Type.Object(session) },
+  'session.started': {
+    summary: 'A message opened a new session (or reopened an ended one)',
+    data: Type.Object(session),
+  },
   'session.ended': {
     summary: 'A session was deleted, went idle, or its workspace was deleted',
-    data: Type.Object({ ...session, reason: Type.Union(['deleted', 'idle', 'workspace_deleted'].map((r) => Type.Literal(r))) }),
+    data: Type.Object({
+      ...session,
+      reason: Type.Union(['deleted', 'idle', 'workspace_deleted'].map((r) => Type.Literal(r))),
+    }),
   },
   'error.agent': {
     summary: 'A message failed (also the body POSTed to a message callbackUrl)',
-    data: Type.Object({ ...message, code: S({ description: 'upstream_error, timeout, agent_error, worker_failed, …' }), message: S() }),
+    data: Type.Object({
+      ...message,
+      code: S({ description: 'upstream_error, timeout, agent_error, worker_failed, …' }),
+      message: S(),
+    }),
   },
-  'channel.disconnected': { summary: 'A chat channel lost its connection', data: Type.Object({ channel: S(), workspace: nullable(S()), reason: S() }) },
+  'channel.disconnected': {
+    summary: 'A chat channel lost its connection',
+    data: Type.Object({ channel: S(), workspace: nullable(S()), reason: S() }),
+  },
   'schedule.completed': { summary: 'A scheduled run answered', data: Type.Object({ ...reply, ...scheduleBase }) },
   'schedule.failed': {
     summary: 'A scheduled run failed',
-    data: Type.Object({ ...scheduleBase, messageId: nullable(S()), sessionId: nullable(S()), error: Type.Object({ code: S(), message: S() }) }),
+    data: Type.Object({
+      ...scheduleBase,
+      messageId: nullable(S()),
+      sessionId: nullable(S()),
+      error: Type.Object({ code: S(), message: S() }),
+    }),
   },
-  ping: { summary: 'POST /webhooks/{id}/test only; cannot be subscribed to', data: Type.Object({ webhookId: S(), url: S(), events: Type.Array(S()), message: S() }) },
+  ping: {
+    summary: 'POST /webhooks/{id}/test only; cannot be subscribed to',
+    data: Type.Object({ webhookId: S(), url: S(), events: Type.Array(S()), message: S() }),
+  },
 };
 
-const header = (name: string, description: string) => ({ name, in: 'header', required: true, description, schema: { type: 'string' } });
+const header = (name: string, description: string) => ({
+  name,
+  in: 'header',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
 const HEADERS = [
   header('webhook-id', 'Delivery id (`dlv_…`), the same on every retry: deduplicate on it'),
   header('webhook-timestamp', 'Unix seconds of this attempt'),
-  header('webhook-signature', 'Standard Webhooks: `v1,` + base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>`'),
+  header(
+    'webhook-signature',
+    'Standard Webhooks: `v1,` + base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>`',
+  ),
   header('X-OpenClaw-Signature', '`sha256=` + hex HMAC-SHA256 of the raw body'),
   header('X-OpenClaw-Event', 'The event name'),
   header('X-OpenClaw-Delivery', 'Same as webhook-id'),
@@ -68,7 +123,8 @@ const HEADERS = [
 type OpenApiDocument = NonNullable<FastifyDynamicSwaggerOptions['openapi']>;
 type WebhooksObject = NonNullable<Extract<OpenApiDocument, { webhooks?: unknown }>['webhooks']>;
 
-const operationIdOf = (event: string) => `on${event.replace(/(^|\.)([a-z])/g, (_m, _dot, c: string) => c.toUpperCase())}`;
+const operationIdOf = (event: string) =>
+  `on${event.replace(/(^|\.)([a-z])/g, (_m, _dot, c: string) => c.toUpperCase())}`;
 
 /** The `webhooks` object of the OpenAPI document: every event name, ping included. */
 export function openApiWebhooks(): WebhooksObject {

@@ -80,7 +80,17 @@ export class WebhookService {
     await this.store.putBody(e.id, payloadOf(e), this.retentionSec);
     const deliveries = await Promise.all(
       subs.map((sub) =>
-        this.store.createDelivery({ id: deliveryIdFor(e.id, sub.id), webhookId: sub.id, eventId: e.id, event: e.event, manual: false, redeliveryOf: null }, this.retentionSec),
+        this.store.createDelivery(
+          {
+            id: deliveryIdFor(e.id, sub.id),
+            webhookId: sub.id,
+            eventId: e.id,
+            event: e.event,
+            manual: false,
+            redeliveryOf: null,
+          },
+          this.retentionSec,
+        ),
       ),
     );
     // A re-emitted event: deliveries already attempted need nothing; pending ones get their job
@@ -88,14 +98,26 @@ export class WebhookService {
     const jobs = deliveries
       .map((d, i) => ({ d, sub: subs[i] }))
       .filter(({ d }) => d.status === 'pending')
-      .map(({ d, sub }) => ({ name: e.event, data: { webhookId: d.webhookId, deliveryId: d.id }, opts: this.jobOptions(sub, d.id) }));
+      .map(({ d, sub }) => ({
+        name: e.event,
+        data: { webhookId: d.webhookId, deliveryId: d.id },
+        opts: this.jobOptions(sub, d.id),
+      }));
     // One subscription (the common case): a single script call; addBulk wraps its jobs in MULTI.
     if (jobs.length === 1) await this.queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
     else if (jobs.length) await this.queue.addBulk(jobs);
   }
 
-  private async enqueueManual(sub: WebhookSubscription, eventId: string, event: string, redeliveryOf: string | null): Promise<Delivery> {
-    const d = await this.store.createDelivery({ id: newId('dlv'), webhookId: sub.id, eventId, event, manual: true, redeliveryOf }, this.retentionSec);
+  private async enqueueManual(
+    sub: WebhookSubscription,
+    eventId: string,
+    event: string,
+    redeliveryOf: string | null,
+  ): Promise<Delivery> {
+    const d = await this.store.createDelivery(
+      { id: newId('dlv'), webhookId: sub.id, eventId, event, manual: true, redeliveryOf },
+      this.retentionSec,
+    );
     await this.queue.add(event, { webhookId: sub.id, deliveryId: d.id }, this.jobOptions(sub, d.id));
     return d;
   }
@@ -106,7 +128,12 @@ export class WebhookService {
       id: newId('evt'),
       event: 'ping' as const,
       timestamp: eventTimestamp(this.clock.now()),
-      data: { webhookId: sub.id, url: sub.url, events: sub.events, message: 'Test delivery from OpenClaw: your endpoint is reachable.' },
+      data: {
+        webhookId: sub.id,
+        url: sub.url,
+        events: sub.events,
+        message: 'Test delivery from OpenClaw: your endpoint is reachable.',
+      },
     };
     await this.store.putBody(e.id, payloadOf(e), this.retentionSec);
     return this.enqueueManual(sub, e.id, e.event, null);
@@ -115,13 +142,18 @@ export class WebhookService {
   /** Sends a logged delivery's exact body again, as a new delivery (new delivery id, same event id). */
   async redeliver(sub: WebhookSubscription, original: Delivery): Promise<Delivery> {
     const body = await this.store.getBody(original.eventId);
-    if (body === null) throw conflict(`the body of delivery '${original.id}' has expired (webhooks.retentionDays)`, 'expired');
+    if (body === null)
+      throw conflict(`the body of delivery '${original.id}' has expired (webhooks.retentionDays)`, 'expired');
     await this.store.putBody(original.eventId, body, this.retentionSec); // kept as long as the new delivery
     return this.enqueueManual(sub, original.eventId, original.event, original.id);
   }
 
   /** Replays every failed delivery (not pings or redeliveries) created since `sinceMs`, oldest first, at most `limit`. */
-  async redeliverSince(sub: WebhookSubscription, sinceMs: number, limit = MAX_REPLAY): Promise<{ replayed: Delivery[]; originals: Delivery[] }> {
+  async redeliverSince(
+    sub: WebhookSubscription,
+    sinceMs: number,
+    limit = MAX_REPLAY,
+  ): Promise<{ replayed: Delivery[]; originals: Delivery[] }> {
     const originals = await this.store.failedSince(sub.id, sinceMs, limit, this.retentionSec);
     const replayed: Delivery[] = [];
     for (const d of originals) replayed.push(await this.redeliver(sub, d));

@@ -28,7 +28,8 @@ export function standardSigningKey(secret: string): Buffer {
 /** The secret to give a Standard Webhooks library (or Svix) for this subscription secret. */
 export const standardWebhooksSecret = (secret: string) => SECRET_PREFIX + standardSigningKey(secret).toString('base64');
 
-export const signBody = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+export const signBody = (secret: string, body: string) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 export const signStandard = (secret: string, id: string, timestampSec: number, body: string) =>
   `v1,${createHmac('sha256', standardSigningKey(secret)).update(`${id}.${timestampSec}.${body}`).digest('base64')}`;

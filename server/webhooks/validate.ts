@@ -12,15 +12,18 @@ export const MAX_URL_LENGTH = 2048;
  * as given.
  */
 export function checkUrl(raw: string, policy: TargetPolicy, trusted: boolean, field = 'url'): string {
-  if (/[\u0000-\u0020\u007f-\u009f]/.test(raw)) throw invalidField(field, 'must not contain spaces or control characters (CR, LF, tab…)');
+  if (/[\u0000-\u0020\u007f-\u009f]/.test(raw))
+    throw invalidField(field, 'must not contain spaces or control characters (CR, LF, tab…)');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw invalidField(field, 'must be an absolute http:// or https:// URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField(field, `must use http or https, not ${url.protocol.slice(0, -1)}`);
-  if (url.username || url.password) throw invalidField(field, 'must not contain credentials; authenticate the request with the signature instead');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalidField(field, `must use http or https, not ${url.protocol.slice(0, -1)}`);
+  if (url.username || url.password)
+    throw invalidField(field, 'must not contain credentials; authenticate the request with the signature instead');
   const why = refusalForUrlHost(policy, trusted, url.hostname);
   if (why) throw apiError('url_not_allowed', `${field}: ${why}`, {}, { field });
   return raw;
@@ -29,6 +32,7 @@ export function checkUrl(raw: string, policy: TargetPolicy, trusted: boolean, fi
 /** Known event names (or `*`), duplicates dropped, order kept. */
 export function checkEvents(events: string[]): string[] {
   const unknown = events.find((e) => !SUBSCRIBABLE_EVENTS.includes(e));
-  if (unknown !== undefined) throw invalidField('events', `unknown event '${unknown}'; valid: ${SUBSCRIBABLE_EVENTS.join(', ')}`);
+  if (unknown !== undefined)
+    throw invalidField('events', `unknown event '${unknown}'; valid: ${SUBSCRIBABLE_EVENTS.join(', ')}`);
   return [...new Set(events)];
 }

@@ -20,7 +20,10 @@ export interface TestAgent {
 
 export const FIXED_CLOCK: Clock = { now: () => Date.parse('2026-04-30T14:00:00Z') };
 
-export async function startTestAgent(rawConfig: Record<string, any>, opts: { env?: NodeJS.ProcessEnv; clock?: Clock } = {}): Promise<TestAgent> {
+export async function startTestAgent(
+  rawConfig: Record<string, any>,
+  opts: { env?: NodeJS.ProcessEnv; clock?: Clock } = {},
+): Promise<TestAgent> {
   await flushTestDb();
   const config = parseConfig({ logging: { level: 'silent' }, ...rawConfig }, {});
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') as unknown as FastifyBaseLogger;
@@ -38,7 +41,15 @@ export function workspace(skills: string[] = [], agent = 'balanced', id = 'team'
 
 let seq = 0;
 export function input(message: string, over: Partial<AgentInput> = {}): AgentInput {
-  return { messageId: `msg_test${++seq}`, workspace: workspace(), userId: 'api-user', sessionId: 'sess_test', message, history: [], ...over };
+  return {
+    messageId: `msg_test${++seq}`,
+    workspace: workspace(),
+    userId: 'api-user',
+    sessionId: 'sess_test',
+    message,
+    history: [],
+    ...over,
+  };
 }
 
 export async function collect(agent: Agent, inp: AgentInput): Promise<{ events: AgentEvent[]; result: AgentResult }> {

@@ -19,11 +19,19 @@ describe('MemoryStore', () => {
     await store.remember('w', 'u', 'Deploys happen on Fridays');
     await store.remember('w', 'u', 'Favourite database is Redis');
     await store.remember('w', 'u', 'Uses Redis streams for deploys');
-    expect((await store.recall('w', 'u', 'redis deploys')).map((f) => f.fact)).toEqual(['Uses Redis streams for deploys', 'Favourite database is Redis', 'Deploys happen on Fridays']);
+    expect((await store.recall('w', 'u', 'redis deploys')).map((f) => f.fact)).toEqual([
+      'Uses Redis streams for deploys',
+      'Favourite database is Redis',
+      'Deploys happen on Fridays',
+    ]);
     expect((await store.recall('w', 'u', 'database')).map((f) => f.fact)).toEqual(['Favourite database is Redis']);
     expect(await store.recall('w', 'u', 'kubernetes')).toEqual([]);
     await store.remember('w', 'u', '  Deploys happen on Fridays  ');
-    expect((await store.recall('w', 'u')).map((f) => f.fact)).toEqual(['Deploys happen on Fridays', 'Uses Redis streams for deploys', 'Favourite database is Redis']);
+    expect((await store.recall('w', 'u')).map((f) => f.fact)).toEqual([
+      'Deploys happen on Fridays',
+      'Uses Redis streams for deploys',
+      'Favourite database is Redis',
+    ]);
   });
 
   it('keeps the newest facts per user and truncates long ones', async () => {
@@ -52,7 +60,9 @@ describe('stripSecrets', () => {
     expect(stripSecrets('key my-own-secret-value leaked', ['my-own-secret-value'])).toBe('key [redacted] leaked');
     expect(stripSecrets('Authorization: Bearer abcdef123456')).toBe('Authorization: Bearer [redacted]');
     expect(stripSecrets('sent Bearer abcdef123456 upstream')).toBe('sent Bearer [redacted] upstream');
-    expect(stripSecrets('Incorrect API key provided: sk-proj-abcdefgh1234')).toBe('Incorrect API key provided: [redacted]');
+    expect(stripSecrets('Incorrect API key provided: sk-proj-abcdefgh1234')).toBe(
+      'Incorrect API key provided: [redacted]',
+    );
     expect(stripSecrets('token ghp_1234567890abcdef')).toBe('token [redacted]');
     expect(stripSecrets('{"x-api-key":"secret123"}')).toBe('{"x-api-key":"[redacted]"}');
     expect(stripSecrets('HTTP 500 "boom"')).toBe('HTTP 500 "boom"');

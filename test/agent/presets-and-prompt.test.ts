@@ -43,7 +43,9 @@ describe('presets and prompt', () => {
   it('formats the local date and time in a zone, and names languages', () => {
     const now = new Date('2026-04-30T14:00:00Z');
     expect(localDateTime(now, 'America/New_York')).toBe('Thursday 2026-04-30 10:00 (America/New_York, GMT-4)');
-    expect(localDateTime(new Date('2026-04-30T23:30:00Z'), 'Asia/Kolkata')).toBe('Friday 2026-05-01 05:00 (Asia/Kolkata, GMT+5:30)');
+    expect(localDateTime(new Date('2026-04-30T23:30:00Z'), 'Asia/Kolkata')).toBe(
+      'Friday 2026-05-01 05:00 (Asia/Kolkata, GMT+5:30)',
+    );
     expect(localDateTime(now)).toBe('Thursday 2026-04-30 14:00 (UTC)');
     expect(localDateTime(now, 'Not/AZone')).toBe('Thursday 2026-04-30 14:00 (UTC)');
     expect(languageName('de')).toBe('German (de)');
@@ -69,7 +71,11 @@ describe('presets and prompt', () => {
     expect(body.temperature).toBe(0.1);
     expect(body.max_tokens).toBe(300);
     expect(body.messages).toEqual([
-      { role: 'system', content: 'You are terse.\n\nCurrent local date and time: Thursday 2026-04-30 16:00 (Europe/Berlin, GMT+2).\nAnswer in German (de).\nWorkspace: team. User: anna.' },
+      {
+        role: 'system',
+        content:
+          'You are terse.\n\nCurrent local date and time: Thursday 2026-04-30 16:00 (Europe/Berlin, GMT+2).\nAnswer in German (de).\nWorkspace: team. User: anna.',
+      },
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: 'Hello!' },
       { role: 'user', content: 'Wie spät ist es?' },
@@ -78,13 +84,24 @@ describe('presets and prompt', () => {
 
   it('Anthropic: the preset model routes to Anthropic; system prompt carries timezone and language', async () => {
     anthropic.reply({ text: 'Hi' });
-    const { result } = await collect(t.agent, input('What time is it?', { workspace: workspace([], 'claude'), context: { timezone: 'America/New_York', language: 'en' } }));
+    const { result } = await collect(
+      t.agent,
+      input('What time is it?', {
+        workspace: workspace([], 'claude'),
+        context: { timezone: 'America/New_York', language: 'en' },
+      }),
+    );
     expect(result).toMatchObject({ model: 'claude-x', provider: 'claude', response: 'Hi' });
     const req = anthropic.chats().at(-1)!;
     expect(req.path).toBe('/v1/messages');
     expect(req.headers['x-api-key']).toBe('ak');
     expect(req.headers['anthropic-version']).toBe('2023-06-01');
-    expect(req.body.system).toEqual([{ type: 'text', text: 'You are Claude here.\n\nCurrent local date and time: Thursday 2026-04-30 10:00 (America/New_York, GMT-4).\nAnswer in English (en).\nWorkspace: team. User: api-user.' }]);
+    expect(req.body.system).toEqual([
+      {
+        type: 'text',
+        text: 'You are Claude here.\n\nCurrent local date and time: Thursday 2026-04-30 10:00 (America/New_York, GMT-4).\nAnswer in English (en).\nWorkspace: team. User: api-user.',
+      },
+    ]);
     expect(req.body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'What time is it?' }] }]);
     expect(req.body.max_tokens).toBe(2048);
   });
@@ -110,8 +127,38 @@ describe('presets and prompt', () => {
 
   it('a preset naming the offline model answers offline, deterministically, word by word', async () => {
     const { events, result } = await collect(t.agent, input('hello there', { workspace: workspace([], 'local') }));
-    expect(timeline(events)).toEqual(['[offline', ' model]', ' You', ' said:', ' hello', ' there', ' (turn', ' 1', ' of', ' this', ' session;', ' configure', ' a', ' provider', ' in', ' openclaw.json', ' for', ' real', ' answers)'].map((w) => `token:${w}`));
-    expect(result).toEqual({ response: events.map((e: any) => e.content).join(''), finishReason: 'stop', model: 'offline', provider: 'offline', tokensIn: 2, tokensOut: 19, toolsInvoked: [] });
+    expect(timeline(events)).toEqual(
+      [
+        '[offline',
+        ' model]',
+        ' You',
+        ' said:',
+        ' hello',
+        ' there',
+        ' (turn',
+        ' 1',
+        ' of',
+        ' this',
+        ' session;',
+        ' configure',
+        ' a',
+        ' provider',
+        ' in',
+        ' openclaw.json',
+        ' for',
+        ' real',
+        ' answers)',
+      ].map((w) => `token:${w}`),
+    );
+    expect(result).toEqual({
+      response: events.map((e: any) => e.content).join(''),
+      finishReason: 'stop',
+      model: 'offline',
+      provider: 'offline',
+      tokensIn: 2,
+      tokensOut: 19,
+      toolsInvoked: [],
+    });
   });
 
   it('an aborted message stops the run with the abort reason, not an upstream error', async () => {

@@ -16,24 +16,48 @@ const cfg = (raw: Record<string, any> = {}) => parseConfig(raw, {});
 const summary = (r: ReturnType<typeof createModelRegistry>) => ({
   source: r.source,
   defaultModel: r.defaultModel,
-  providers: r.providers.map((p) => ({ name: p.name, type: p.type, baseUrl: p.baseUrl, apiKey: p.apiKey, models: p.models })),
+  providers: r.providers.map((p) => ({
+    name: p.name,
+    type: p.type,
+    baseUrl: p.baseUrl,
+    apiKey: p.apiKey,
+    models: p.models,
+  })),
   ollama: r.ollamaProbeUrl,
 });
 
 describe('provider selection', () => {
   it('nothing configured: offline, probing Ollama on 127.0.0.1:11434 (or OLLAMA_BASE_URL)', () => {
-    expect(summary(createModelRegistry(cfg(), {}))).toEqual({ source: 'offline', defaultModel: 'offline', providers: [], ollama: 'http://127.0.0.1:11434' });
-    expect(createModelRegistry(cfg(), { OLLAMA_BASE_URL: 'http://gpu-box:11434/' }).ollamaProbeUrl).toBe('http://gpu-box:11434');
+    expect(summary(createModelRegistry(cfg(), {}))).toEqual({
+      source: 'offline',
+      defaultModel: 'offline',
+      providers: [],
+      ollama: 'http://127.0.0.1:11434',
+    });
+    expect(createModelRegistry(cfg(), { OLLAMA_BASE_URL: 'http://gpu-box:11434/' }).ollamaProbeUrl).toBe(
+      'http://gpu-box:11434',
+    );
     expect(createModelRegistry(cfg(), { OLLAMA_BASE_URL: 'off' }).ollamaProbeUrl).toBeNull();
     expect(createModelRegistry(cfg({ model: 'offline' }), {}).ollamaProbeUrl).toBeNull();
   });
 
   it('config providers win over the environment; model from config, OPENCLAW_MODEL overrides', () => {
-    const config = cfg({ model: 'gpt-4o', providers: { router: { type: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1/', apiKey: 'k1' } } });
+    const config = cfg({
+      model: 'gpt-4o',
+      providers: { router: { type: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1/', apiKey: 'k1' } },
+    });
     expect(summary(createModelRegistry(config, { OPENAI_API_KEY: 'env-key' }))).toEqual({
       source: 'config',
       defaultModel: 'gpt-4o',
-      providers: [{ name: 'router', type: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1', apiKey: 'k1', models: undefined }],
+      providers: [
+        {
+          name: 'router',
+          type: 'openai-compatible',
+          baseUrl: 'https://openrouter.ai/api/v1',
+          apiKey: 'k1',
+          models: undefined,
+        },
+      ],
       ollama: null,
     });
     expect(createModelRegistry(config, { OPENCLAW_MODEL: 'mistral-large' }).defaultModel).toBe('mistral-large');
@@ -41,7 +65,13 @@ describe('provider selection', () => {
 
   it('routes a model to the provider listing it (wildcards), else to the first without a list; offline always built in', () => {
     const r = createModelRegistry(
-      cfg({ model: 'claude-sonnet-4-0', providers: { claude: { type: 'anthropic', apiKey: 'a', models: ['claude-*'] }, local: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:8000/v1' } } }),
+      cfg({
+        model: 'claude-sonnet-4-0',
+        providers: {
+          claude: { type: 'anthropic', apiKey: 'a', models: ['claude-*'] },
+          local: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:8000/v1' },
+        },
+      }),
       {},
     );
     expect(r.route('claude-sonnet-4-0').provider.name).toBe('claude');
@@ -51,29 +81,57 @@ describe('provider selection', () => {
   });
 
   it('a provider list without a model is a start-up error naming the fix; so is a model nobody serves', () => {
-    expect(() => createModelRegistry(cfg({ providers: { p: { type: 'openai-compatible' } } }), {})).toThrow('openclaw.json: "providers" are configured but no model is chosen: set "model" (or OPENCLAW_MODEL, or list "models" on a provider)');
-    expect(createModelRegistry(cfg({ providers: { p: { type: 'openai-compatible', models: ['llama3', 'qwen'] } } }), {}).defaultModel).toBe('llama3');
-    expect(() => createModelRegistry(cfg({ model: 'x', providers: { p: { type: 'anthropic', models: ['claude-*'] } } }), {})).toThrow('Model "x" is not available: no entry in config "providers" lists it in "models" (configured: p).');
+    expect(() => createModelRegistry(cfg({ providers: { p: { type: 'openai-compatible' } } }), {})).toThrow(
+      'openclaw.json: "providers" are configured but no model is chosen: set "model" (or OPENCLAW_MODEL, or list "models" on a provider)',
+    );
+    expect(
+      createModelRegistry(cfg({ providers: { p: { type: 'openai-compatible', models: ['llama3', 'qwen'] } } }), {})
+        .defaultModel,
+    ).toBe('llama3');
+    expect(() =>
+      createModelRegistry(cfg({ model: 'x', providers: { p: { type: 'anthropic', models: ['claude-*'] } } }), {}),
+    ).toThrow('Model "x" is not available: no entry in config "providers" lists it in "models" (configured: p).');
   });
 
   it('OPENAI_API_KEY (+ OPENAI_BASE_URL) selects an OpenAI-compatible provider', () => {
-    expect(summary(createModelRegistry(cfg(), { OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1' }))).toEqual({
+    expect(
+      summary(createModelRegistry(cfg(), { OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1' })),
+    ).toEqual({
       source: 'env',
       defaultModel: 'gpt-4o-mini',
-      providers: [{ name: 'openai', type: 'openai-compatible', baseUrl: 'http://127.0.0.1:1234/v1', apiKey: 'sk-1', models: undefined }],
+      providers: [
+        {
+          name: 'openai',
+          type: 'openai-compatible',
+          baseUrl: 'http://127.0.0.1:1234/v1',
+          apiKey: 'sk-1',
+          models: undefined,
+        },
+      ],
       ollama: null,
     });
-    expect(createModelRegistry(cfg(), { OPENAI_API_KEY: 'sk-1', OPENCLAW_MODEL: 'gpt-4.1' }).route('gpt-4.1').provider.baseUrl).toBe('https://api.openai.com/v1');
+    expect(
+      createModelRegistry(cfg(), { OPENAI_API_KEY: 'sk-1', OPENCLAW_MODEL: 'gpt-4.1' }).route('gpt-4.1').provider
+        .baseUrl,
+    ).toBe('https://api.openai.com/v1');
   });
 
   it('ANTHROPIC_API_KEY (+ ANTHROPIC_BASE_URL) selects Anthropic; with both keys claude-* goes to Anthropic', () => {
-    expect(summary(createModelRegistry(cfg(), { ANTHROPIC_API_KEY: 'ak', ANTHROPIC_BASE_URL: 'https://proxy.example.com' }))).toEqual({
+    expect(
+      summary(createModelRegistry(cfg(), { ANTHROPIC_API_KEY: 'ak', ANTHROPIC_BASE_URL: 'https://proxy.example.com' })),
+    ).toEqual({
       source: 'env',
       defaultModel: 'claude-3-5-haiku-latest',
-      providers: [{ name: 'anthropic', type: 'anthropic', baseUrl: 'https://proxy.example.com', apiKey: 'ak', models: undefined }],
+      providers: [
+        { name: 'anthropic', type: 'anthropic', baseUrl: 'https://proxy.example.com', apiKey: 'ak', models: undefined },
+      ],
       ollama: null,
     });
-    const both = createModelRegistry(cfg(), { ANTHROPIC_API_KEY: 'ak', OPENAI_API_KEY: 'ok', OPENCLAW_MODEL: 'claude-sonnet-4-0' });
+    const both = createModelRegistry(cfg(), {
+      ANTHROPIC_API_KEY: 'ak',
+      OPENAI_API_KEY: 'ok',
+      OPENCLAW_MODEL: 'claude-sonnet-4-0',
+    });
     expect(both.defaultModel).toBe('claude-sonnet-4-0');
     expect(both.route('claude-sonnet-4-0').provider.name).toBe('anthropic');
     expect(both.route('gpt-4o').provider.name).toBe('openai');
@@ -94,7 +152,10 @@ describe('Ollama probe', () => {
     await resolveDefaultModel(ctx);
     expect(ctx.defaultModel).toBe('llama3.2:latest');
     expect(models.source).toBe('ollama');
-    expect(ctx.log.info).toHaveBeenCalledWith({ model: 'llama3.2:latest', source: 'ollama' }, `model: llama3.2:latest via ollama (openai-compatible, ${ollama.url}/v1, from OLLAMA_BASE_URL)`);
+    expect(ctx.log.info).toHaveBeenCalledWith(
+      { model: 'llama3.2:latest', source: 'ollama' },
+      `model: llama3.2:latest via ollama (openai-compatible, ${ollama.url}/v1, from OLLAMA_BASE_URL)`,
+    );
 
     ollama.reply({ text: 'Hi from llama' });
     const { result } = await collect(createAgent({ config, log: ctx.log, models }), input('hello'));
@@ -110,14 +171,22 @@ describe('Ollama probe', () => {
     const ctx = { config, models, defaultModel: 'offline', log: { info: jest.fn() } as unknown as FastifyBaseLogger };
     await resolveDefaultModel(ctx);
     expect(ctx.defaultModel).toBe('offline');
-    expect(ctx.log.info).toHaveBeenCalledWith(`no model provider configured and Ollama at ${dead.url} does not answer (ECONNREFUSED): using the built-in offline model`);
-    expect(ctx.log.info).toHaveBeenCalledWith({ model: 'offline', source: 'offline' }, 'model: offline (built-in deterministic model; configure a provider for real answers)');
+    expect(ctx.log.info).toHaveBeenCalledWith(
+      `no model provider configured and Ollama at ${dead.url} does not answer (ECONNREFUSED): using the built-in offline model`,
+    );
+    expect(ctx.log.info).toHaveBeenCalledWith(
+      { model: 'offline', source: 'offline' },
+      'model: offline (built-in deterministic model; configure a provider for real answers)',
+    );
   });
 
   it('an Ollama without models is not used', async () => {
     const empty = await startFakeOpenAI({ models: [] });
     try {
-      expect(await probeOllama(empty.url)).toEqual({ model: null, reason: 'answers but has no model pulled (run `ollama pull <model>`)' });
+      expect(await probeOllama(empty.url)).toEqual({
+        model: null,
+        reason: 'answers but has no model pulled (run `ollama pull <model>`)',
+      });
     } finally {
       await empty.close();
     }
@@ -127,7 +196,9 @@ describe('Ollama probe', () => {
 describe('the gateway reports the chosen model', () => {
   it('health shows the configured provider model', async () => {
     const llm = await startFakeOpenAI();
-    const gw = await startTestGateway({ config: { model: 'fake-model', providers: { local: { type: 'openai-compatible', baseUrl: `${llm.url}/v1` } } } });
+    const gw = await startTestGateway({
+      config: { model: 'fake-model', providers: { local: { type: 'openai-compatible', baseUrl: `${llm.url}/v1` } } },
+    });
     try {
       const res = await gw.request('GET', '/api/v1/health');
       expect(res.status).toBe(200);
@@ -140,11 +211,15 @@ describe('the gateway reports the chosen model', () => {
   });
   it('environment variables given to the gateway choose the provider (and only those: tests never see the real environment)', async () => {
     const llm = await startFakeOpenAI();
-    const gw = await startTestGateway({ env: { OPENAI_API_KEY: 'sk-env-key-123456', OPENAI_BASE_URL: `${llm.url}/v1`, OPENCLAW_MODEL: 'env-model' } });
+    const gw = await startTestGateway({
+      env: { OPENAI_API_KEY: 'sk-env-key-123456', OPENAI_BASE_URL: `${llm.url}/v1`, OPENCLAW_MODEL: 'env-model' },
+    });
     try {
       expect((await gw.request('GET', '/api/v1/health')).body.model).toBe('env-model');
       llm.reply({ text: 'from env' });
-      const res = await gw.request('POST', '/api/v1/messages', { body: { workspace: 'default', userId: 'u', message: 'hi' } });
+      const res = await gw.request('POST', '/api/v1/messages', {
+        body: { workspace: 'default', userId: 'u', message: 'hi' },
+      });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ response: 'from env', model: 'env-model' });
       expect(llm.chats()[0].headers.authorization).toBe('Bearer sk-env-key-123456');

@@ -42,10 +42,17 @@ describe.each([
 
   it('streams tokens, tool_use, tool_result, tokens in order and returns the result', async () => {
     llm.reply(
-      { text: 'Let me check.', toolCalls: [{ name: 'github', input: { action: 'list_issues', repo: 'acme/app' } }], usage: { input: 50, output: 12 } },
+      {
+        text: 'Let me check.',
+        toolCalls: [{ name: 'github', input: { action: 'list_issues', repo: 'acme/app' } }],
+        usage: { input: 50, output: 12 },
+      },
       { text: 'There are 3 open issues.', usage: { input: 120, output: 6 } },
     );
-    const { events, result } = await collect(t.agent, input('What are the open issues?', { workspace: workspace(['github']) }));
+    const { events, result } = await collect(
+      t.agent,
+      input('What are the open issues?', { workspace: workspace(['github']) }),
+    );
 
     expect(timeline(events)).toEqual([
       'token:Let',
@@ -91,7 +98,10 @@ describe.each([
       expect(first.body.tools.map((x: any) => x.function.name)).toEqual(['github']);
       const toolMsg = second.body.messages.find((m: any) => m.role === 'tool');
       expect(toolMsg.content).toBe(ISSUES_OUTPUT);
-      expect(second.body.messages.find((m: any) => m.role === 'assistant').tool_calls[0].function).toEqual({ name: 'github', arguments: JSON.stringify({ action: 'list_issues', repo: 'acme/app' }) });
+      expect(second.body.messages.find((m: any) => m.role === 'assistant').tool_calls[0].function).toEqual({
+        name: 'github',
+        arguments: JSON.stringify({ action: 'list_issues', repo: 'acme/app' }),
+      });
     }
   });
 });

@@ -27,7 +27,11 @@ describe('tools', () => {
     t = await startTestAgent({
       providers: { main: { type: 'openai-compatible', baseUrl: `${llm.url}/v1`, retries: 0 } },
       model: 'm',
-      tools: { github: { token: 'ghp_enterprise_token', baseUrl: `${github.url}/api/v3`, repo: 'acme/app' }, webSearch: { url: search.url, maxResults: 2 }, timeoutMs: 300 },
+      tools: {
+        github: { token: 'ghp_enterprise_token', baseUrl: `${github.url}/api/v3`, repo: 'acme/app' },
+        webSearch: { url: search.url, maxResults: 2 },
+        timeoutMs: 300,
+      },
     });
   });
   afterAll(async () => {
@@ -38,7 +42,13 @@ describe('tools', () => {
   /** The model calls `tool` with `args`, then answers "ok". */
   async function callTool(tool: string, args: unknown, opts: { skills?: string[]; userId?: string; ws?: string } = {}) {
     llm.reply({ toolCalls: [{ name: tool, input: args }] }, { text: 'ok' });
-    return collect(t.agent, input('go', { workspace: workspace(opts.skills ?? [tool], 'balanced', opts.ws ?? 'team'), userId: opts.userId ?? 'u1' }));
+    return collect(
+      t.agent,
+      input('go', {
+        workspace: workspace(opts.skills ?? [tool], 'balanced', opts.ws ?? 'team'),
+        userId: opts.userId ?? 'u1',
+      }),
+    );
   }
 
   it('memory: remembers per workspace and user in Redis, recalls by keyword, forgets', async () => {
@@ -48,11 +58,18 @@ describe('tools', () => {
       { type: 'tool_result', tool: 'memory', output: 'Remembered: Prefers answers in bullet points' },
     ]);
     await callTool('memory', { action: 'remember', fact: 'Works on the billing service' });
-    expect(await t.redis.zrange('oc:{mem:team}:u:u1', 0, -1)).toEqual(['Prefers answers in bullet points', 'Works on the billing service']);
+    expect(await t.redis.zrange('oc:{mem:team}:u:u1', 0, -1)).toEqual([
+      'Prefers answers in bullet points',
+      'Works on the billing service',
+    ]);
     expect(await t.redis.smembers('oc:{mem:team}:users')).toEqual(['u1']);
 
     run = await callTool('memory', { action: 'recall', query: 'billing' });
-    expect(toolEvents(run.events)[1]).toEqual({ type: 'tool_result', tool: 'memory', output: '1 remembered fact:\n- Works on the billing service (2026-04-30)' });
+    expect(toolEvents(run.events)[1]).toEqual({
+      type: 'tool_result',
+      tool: 'memory',
+      output: '1 remembered fact:\n- Works on the billing service (2026-04-30)',
+    });
     expect(run.result.toolsInvoked).toEqual(['memory']);
 
     // Another user, or the same user in another workspace, sees nothing.
@@ -63,7 +80,9 @@ describe('tools', () => {
 
     run = await callTool('memory', { action: 'forget', query: 'bullet' });
     expect(toolEvents(run.events)[1]).toMatchObject({ output: 'Forgot 1 fact.' });
-    expect(await t.stores.memory.recall('team', 'u1')).toEqual([{ fact: 'Works on the billing service', rememberedAt: '2026-04-30T14:00:00.000Z' }]);
+    expect(await t.stores.memory.recall('team', 'u1')).toEqual([
+      { fact: 'Works on the billing service', rememberedAt: '2026-04-30T14:00:00.000Z' },
+    ]);
 
     await t.stores.memory.dropWorkspace('team');
     expect(await t.redis.exists('oc:{mem:team}:u:u1', 'oc:{mem:team}:users')).toBe(0);
@@ -71,7 +90,12 @@ describe('tools', () => {
 
   it('memory: a remember without a fact is an error result, the message still answers', async () => {
     const run = await callTool('memory', { action: 'remember' });
-    expect(toolEvents(run.events)[1]).toEqual({ type: 'tool_result', tool: 'memory', output: 'Error: remember needs a non-empty "fact"', isError: true });
+    expect(toolEvents(run.events)[1]).toEqual({
+      type: 'tool_result',
+      tool: 'memory',
+      output: 'Error: remember needs a non-empty "fact"',
+      isError: true,
+    });
     expect(run.result.response).toBe('ok');
     expect(run.result.finishReason).toBe('stop');
   });
@@ -97,17 +121,33 @@ describe('tools', () => {
 
   it('web-search: a failing backend or a timeout is an error result', async () => {
     let run = await callTool('web-search', { query: 'fail' });
-    expect(toolEvents(run.events)[1]).toEqual({ type: 'tool_result', tool: 'web-search', output: `Error: the search service at ${search.url} answered HTTP 500 without JSON results`, isError: true });
+    expect(toolEvents(run.events)[1]).toEqual({
+      type: 'tool_result',
+      tool: 'web-search',
+      output: `Error: the search service at ${search.url} answered HTTP 500 without JSON results`,
+      isError: true,
+    });
     run = await callTool('web-search', { query: 'hang' });
-    expect(toolEvents(run.events)[1]).toEqual({ type: 'tool_result', tool: 'web-search', output: 'Error: the search service did not answer within 300 ms (tools.timeoutMs)', isError: true });
+    expect(toolEvents(run.events)[1]).toEqual({
+      type: 'tool_result',
+      tool: 'web-search',
+      output: 'Error: the search service did not answer within 300 ms (tools.timeoutMs)',
+      isError: true,
+    });
     expect(run.result.response).toBe('ok');
   });
 
   it('github: pull requests and commits through a GitHub Enterprise base URL, default repo from config', async () => {
     let run = await callTool('github', { action: 'list_pull_requests' });
-    expect(toolEvents(run.events)[1]).toMatchObject({ output: '1 open pull request in acme/app:\n#10 Add SSE streaming (by carol, feature/sse → main, updated 2026-04-27)' });
+    expect(toolEvents(run.events)[1]).toMatchObject({
+      output:
+        '1 open pull request in acme/app:\n#10 Add SSE streaming (by carol, feature/sse → main, updated 2026-04-27)',
+    });
     run = await callTool('github', { action: 'recent_commits', limit: 2 });
-    expect(toolEvents(run.events)[1]).toMatchObject({ output: '2 recent commits in acme/app:\na1b2c3d Fix session ordering (alice, 2026-04-29)\nb2c3d4e Add webhooks retry (bob, 2026-04-28)' });
+    expect(toolEvents(run.events)[1]).toMatchObject({
+      output:
+        '2 recent commits in acme/app:\na1b2c3d Fix session ordering (alice, 2026-04-29)\nb2c3d4e Add webhooks retry (bob, 2026-04-28)',
+    });
     expect(github.requests.at(-1)!.path).toBe('/api/v3/repos/acme/app/commits');
     expect(github.requests.at(-1)!.query.get('per_page')).toBe('2');
     expect(github.requests.at(-1)!.headers.authorization).toBe('Bearer ghp_enterprise_token');
@@ -115,9 +155,19 @@ describe('tools', () => {
 
   it('github: unknown repo, timeout and invalid input are error results', async () => {
     let run = await callTool('github', { action: 'list_issues', repo: 'acme/nope' });
-    expect(toolEvents(run.events)[1]).toEqual({ type: 'tool_result', tool: 'github', output: 'Error: repository acme/nope not found or the token cannot see it', isError: true });
+    expect(toolEvents(run.events)[1]).toEqual({
+      type: 'tool_result',
+      tool: 'github',
+      output: 'Error: repository acme/nope not found or the token cannot see it',
+      isError: true,
+    });
     run = await callTool('github', { action: 'list_issues', repo: 'acme/hang' });
-    expect(toolEvents(run.events)[1]).toEqual({ type: 'tool_result', tool: 'github', output: 'Error: GitHub did not answer within 300 ms (tools.timeoutMs)', isError: true });
+    expect(toolEvents(run.events)[1]).toEqual({
+      type: 'tool_result',
+      tool: 'github',
+      output: 'Error: GitHub did not answer within 300 ms (tools.timeoutMs)',
+      isError: true,
+    });
     run = await callTool('github', { action: 'delete_repo' });
     expect(toolEvents(run.events)[0]).toEqual({ type: 'tool_use', tool: 'github', input: { action: 'delete_repo' } });
     expect(toolEvents(run.events)[1]).toMatchObject({ type: 'tool_result', tool: 'github', isError: true });
@@ -134,7 +184,12 @@ describe('tools', () => {
     try {
       llm.reply({ toolCalls: [{ name: 'github', input: { action: 'list_issues' } }] }, { text: 'ok' });
       const run = await collect(bad.agent, input('go', { workspace: workspace(['github']) }));
-      expect(toolEvents(run.events)[1]).toEqual({ type: 'tool_result', tool: 'github', output: 'Error: GitHub rejected the token (Bad credentials): check tools.github.token', isError: true });
+      expect(toolEvents(run.events)[1]).toEqual({
+        type: 'tool_result',
+        tool: 'github',
+        output: 'Error: GitHub rejected the token (Bad credentials): check tools.github.token',
+        isError: true,
+      });
     } finally {
       await bad.close();
     }

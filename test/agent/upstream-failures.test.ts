@@ -19,7 +19,12 @@ describe.each([
   let t: TestAgent;
   beforeAll(async () => {
     llm = await startFake();
-    t = await startTestAgent({ providers: { main: { type, baseUrl: `${llm.url}/v1`, apiKey: SECRET, retries: 2, retryBaseDelayMs: 5, timeoutMs: 300 } }, model: 'm1' });
+    t = await startTestAgent({
+      providers: {
+        main: { type, baseUrl: `${llm.url}/v1`, apiKey: SECRET, retries: 2, retryBaseDelayMs: 5, timeoutMs: 300 },
+      },
+      model: 'm1',
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -36,13 +41,19 @@ describe.each([
   });
 
   it('retries 5xx then fails with an UpstreamError that names the provider and the status', async () => {
-    llm.reply({ status: 500, message: 'boom' }, { status: 500, message: 'boom' }, { status: 500, message: `boom for key ${SECRET}` });
+    llm.reply(
+      { status: 500, message: 'boom' },
+      { status: 500, message: 'boom' },
+      { status: 500, message: `boom for key ${SECRET}` },
+    );
     const { error, events } = await failure(t.agent, input('hi'));
     expect(events).toEqual([]);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error.code).toBe('upstream_error');
     expect(error.status).toBe(500);
-    expect(error.message).toBe('Model provider "main" (model m1) failed after 3 attempts: HTTP 500 "boom for key [redacted]": the provider is failing or overloaded: try again later.');
+    expect(error.message).toBe(
+      'Model provider "main" (model m1) failed after 3 attempts: HTTP 500 "boom for key [redacted]": the provider is failing or overloaded: try again later.',
+    );
     expect(llm.chats()).toHaveLength(3);
   });
 
@@ -61,7 +72,9 @@ describe.each([
     llm.reply({ hang: true }, { hang: true }, { hang: true });
     const { error } = await failure(t.agent, input('hi'));
     expect(error).toBeInstanceOf(UpstreamError);
-    expect(error.message).toBe(`Model provider "main" (model m1) failed after 3 attempts: no answer within 300 ms from ${llm.url}/v1: check that the provider is up, or raise its timeoutMs.`);
+    expect(error.message).toBe(
+      `Model provider "main" (model m1) failed after 3 attempts: no answer within 300 ms from ${llm.url}/v1: check that the provider is up, or raise its timeoutMs.`,
+    );
     expect(llm.chats()).toHaveLength(3);
   });
 
@@ -76,7 +89,9 @@ describe.each([
     const { error, events } = await failure(t.agent, input('hi'));
     expect(timeline(events)).toEqual(['token:Half', 'token: an']);
     expect(error).toBeInstanceOf(UpstreamError);
-    expect(error.message).toBe('Model provider "main" (model m1) failed: stopped sending for 300 ms in the middle of its answer: try again, or raise its timeoutMs.');
+    expect(error.message).toBe(
+      'Model provider "main" (model m1) failed: stopped sending for 300 ms in the middle of its answer: try again, or raise its timeoutMs.',
+    );
     expect(llm.chats()).toHaveLength(1);
   });
 });
@@ -85,11 +100,16 @@ describe('unreachable provider', () => {
   it('fails with "cannot connect" after the retries', async () => {
     const dead = await startFakeOpenAI();
     await dead.close(); // the port is free now: connection refused
-    const t = await startTestAgent({ providers: { local: { type: 'openai-compatible', baseUrl: `${dead.url}/v1`, retries: 1, retryBaseDelayMs: 1 } }, model: 'llama' });
+    const t = await startTestAgent({
+      providers: { local: { type: 'openai-compatible', baseUrl: `${dead.url}/v1`, retries: 1, retryBaseDelayMs: 1 } },
+      model: 'llama',
+    });
     try {
       const { error } = await failure(t.agent, input('hi'));
       expect(error).toBeInstanceOf(UpstreamError);
-      expect(error.message).toBe(`Model provider "local" (model llama) failed after 2 attempts: cannot connect to ${dead.url}/v1 (ECONNREFUSED): check the base URL (config providers.local) and that the server is running.`);
+      expect(error.message).toBe(
+        `Model provider "local" (model llama) failed after 2 attempts: cannot connect to ${dead.url}/v1 (ECONNREFUSED): check the base URL (config providers.local) and that the server is running.`,
+      );
     } finally {
       await t.close();
     }
@@ -100,7 +120,9 @@ describe('unreachable provider', () => {
     try {
       const { error } = await failure(t.agent, input('hi', { workspace: workspace([], 'gpt') }));
       expect(error).toBeInstanceOf(UpstreamError);
-      expect(error.message).toBe('Model "gpt-4o" is not available: no model provider is configured (set "providers" in openclaw.json, or OPENAI_API_KEY / ANTHROPIC_API_KEY).');
+      expect(error.message).toBe(
+        'Model "gpt-4o" is not available: no model provider is configured (set "providers" in openclaw.json, or OPENAI_API_KEY / ANTHROPIC_API_KEY).',
+      );
     } finally {
       await t.close();
     }

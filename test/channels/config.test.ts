@@ -6,9 +6,22 @@ const slack = { botToken: '${SLACK_BOT_TOKEN}', signingSecret: '${SLACK_SIGNING_
 
 describe('channels config', () => {
   it('fills in the real services and substitutes ${VAR} secrets', () => {
-    const c = parseConfig({ channels: { slack, telegram: { botToken: '${TG}', workspace: 'team' } } }, { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's3cret', TG: '1:abc' });
-    expect(c.channels.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's3cret', workspace: 'team', apiUrl: 'https://slack.com/api/', probeIntervalMs: 60000 });
-    expect(c.channels.telegram).toMatchObject({ botToken: '1:abc', mode: 'polling', apiRoot: 'https://api.telegram.org' });
+    const c = parseConfig(
+      { channels: { slack, telegram: { botToken: '${TG}', workspace: 'team' } } },
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's3cret', TG: '1:abc' },
+    );
+    expect(c.channels.slack).toEqual({
+      botToken: 'xoxb-1',
+      signingSecret: 's3cret',
+      workspace: 'team',
+      apiUrl: 'https://slack.com/api/',
+      probeIntervalMs: 60000,
+    });
+    expect(c.channels.telegram).toMatchObject({
+      botToken: '1:abc',
+      mode: 'polling',
+      apiRoot: 'https://api.telegram.org',
+    });
     expect(c.channels.whatsapp).toBeUndefined();
     expect(parseConfig({}, {}).channels).toEqual({});
   });
@@ -17,7 +30,11 @@ describe('channels config', () => {
     [{ slack }, {}, 'channels.slack.botToken: environment variable SLACK_BOT_TOKEN is not set'],
     [{ slack: { ...slack, botToken: 'x', signingSecret: 'y', apiUrl: 'ftp://x' } }, {}, 'channels.slack.apiUrl'],
     [{ telegram: { botToken: 't', workspace: 'team', mode: 'push' } }, {}, 'channels.telegram.mode'],
-    [{ whatsapp: { accessToken: 'a', verifyToken: 'v', appSecret: 's', workspace: 'team' } }, {}, 'channels.whatsapp.phoneNumberId: is required'],
+    [
+      { whatsapp: { accessToken: 'a', verifyToken: 'v', appSecret: 's', workspace: 'team' } },
+      {},
+      'channels.whatsapp.phoneNumberId: is required',
+    ],
     [{ discord: {} }, {}, 'channels.discord: unknown key'],
   ])('refuses %j with a message naming the field', (channels, env, message) => {
     expect(() => parseConfig({ channels }, env)).toThrow(message);
@@ -25,8 +42,13 @@ describe('channels config', () => {
 
   it('a schedule may deliver to a channel; an unknown channel is refused', () => {
     const schedule = { id: 'standup', workspace: 'team', userId: 'bot', message: 'm', cron: '0 9 * * *' };
-    expect(parseConfig({ schedules: [{ ...schedule, deliver: { channel: 'slack', to: '#standup' } }] }, {}).schedules[0].deliver).toEqual({ channel: 'slack', to: '#standup' });
-    expect(() => parseConfig({ schedules: [{ ...schedule, deliver: { channel: 'irc', to: '#x' } }] }, {})).toThrow('schedules[0].deliver.channel');
+    expect(
+      parseConfig({ schedules: [{ ...schedule, deliver: { channel: 'slack', to: '#standup' } }] }, {}).schedules[0]
+        .deliver,
+    ).toEqual({ channel: 'slack', to: '#standup' });
+    expect(() => parseConfig({ schedules: [{ ...schedule, deliver: { channel: 'irc', to: '#x' } }] }, {})).toThrow(
+      'schedules[0].deliver.channel',
+    );
   });
 });
 

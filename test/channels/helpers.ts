@@ -33,11 +33,17 @@ export async function seedWorkspace(id: string, allowlist: string[]): Promise<vo
   const gw = await startTestGateway({ workers: false });
   try {
     expect((await gw.request('POST', '/api/v1/workspaces', { body: { id } })).status).toBe(201);
-    if (allowlist.length) expect((await gw.request('PATCH', `/api/v1/workspaces/${id}/allowlist`, { body: { add: allowlist } })).status).toBe(200);
+    if (allowlist.length)
+      expect(
+        (await gw.request('PATCH', `/api/v1/workspaces/${id}/allowlist`, { body: { add: allowlist } })).status,
+      ).toBe(200);
   } finally {
     await gw.close();
   }
 }
 
 /** Config of an outbound webhook to a local receiver, for the events channels emit. */
-export const outboundTo = (url: string, events: string[]) => ({ allowedHosts: ['127.0.0.1'], outbound: [{ url, secret: RECEIVER_SECRET, events }] });
+export const outboundTo = (url: string, events: string[]) => ({
+  allowedHosts: ['127.0.0.1'],
+  outbound: [{ url, secret: RECEIVER_SECRET, events }],
+});

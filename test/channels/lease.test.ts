@@ -33,7 +33,12 @@ describe('PollerLease', () => {
     expect(await first.hold()).toBe(false);
     // A holder that died: its lease expires and another process takes it.
     await b.pexpire('oc:{chan}:poller:telegram', 1);
-    await poll(() => a.exists('oc:{chan}:poller:telegram'), (n) => n === 0, 2000, 'the lease to expire');
+    await poll(
+      () => a.exists('oc:{chan}:poller:telegram'),
+      (n) => n === 0,
+      2000,
+      'the lease to expire',
+    );
     expect(await first.hold()).toBe(true);
   });
 });

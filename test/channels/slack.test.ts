@@ -4,7 +4,14 @@
  * health, and a schedule whose answer posts itself to #standup (retried when a post fails).
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { startFakeSlack, slackDeliver, slackMessageEvent, slackSignature, SLACK_BOT_USER, type FakeSlack } from '../fakes/slack';
+import {
+  startFakeSlack,
+  slackDeliver,
+  slackMessageEvent,
+  slackSignature,
+  SLACK_BOT_USER,
+  type FakeSlack,
+} from '../fakes/slack';
 import { startReceiver, poll, type Receiver } from '../webhooks/receiver';
 import { capturedLogger, metric, outboundTo, seedWorkspace, RECEIVER_SECRET } from './helpers';
 
@@ -16,7 +23,10 @@ describe('Slack channel (Events API)', () => {
   let rx: Receiver;
   const logs = capturedLogger();
   const postsTo = (channel: string) => slack.posts().filter((p) => p.channel === channel);
-  const sessionsOf = async (userId: string) => ((await gw.request('GET', '/api/v1/sessions?workspace=team')).body.data as any[]).filter((s) => s.userId === userId);
+  const sessionsOf = async (userId: string) =>
+    ((await gw.request('GET', '/api/v1/sessions?workspace=team')).body.data as any[]).filter(
+      (s) => s.userId === userId,
+    );
 
   beforeAll(async () => {
     slack = await startFakeSlack();
@@ -27,7 +37,15 @@ describe('Slack channel (Events API)', () => {
       log: logs.log,
       env: { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SIGNING_SECRET },
       config: {
-        channels: { slack: { botToken: '${SLACK_BOT_TOKEN}', signingSecret: '${SLACK_SIGNING_SECRET}', workspace: 'team', apiUrl: slack.apiUrl, probeIntervalMs: 300 } },
+        channels: {
+          slack: {
+            botToken: '${SLACK_BOT_TOKEN}',
+            signingSecret: '${SLACK_SIGNING_SECRET}',
+            workspace: 'team',
+            apiUrl: slack.apiUrl,
+            probeIntervalMs: 300,
+          },
+        },
         webhooks: outboundTo(rx.url, ['channel.disconnected', 'channel.connected', 'schedule.completed']),
       },
     });
@@ -39,8 +57,15 @@ describe('Slack channel (Events API)', () => {
   });
 
   it('answers the url_verification challenge', async () => {
-    const res = await slackDeliver(gw.url, SIGNING_SECRET, { token: 'x', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });
-    expect(res).toMatchObject({ status: 200, body: { challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' } });
+    const res = await slackDeliver(gw.url, SIGNING_SECRET, {
+      token: 'x',
+      challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+      type: 'url_verification',
+    });
+    expect(res).toMatchObject({
+      status: 200,
+      body: { challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' },
+    });
   });
 
   it('answers an allowlisted DM in its thread, acknowledging the delivery within 3 s', async () => {
@@ -48,22 +73,62 @@ describe('Slack channel (Events API)', () => {
     const res = await slackDeliver(gw.url, SIGNING_SECRET, envelope);
     expect(res.status).toBe(200);
     expect(res.ms).toBeLessThan(3000);
-    const [post] = await poll(() => postsTo('D0DIRECT'), (p) => p.length === 1, 15000, 'the answer in the DM');
-    expect(post).toEqual({ channel: 'D0DIRECT', thread_ts: envelope.event.ts, text: expect.stringContaining('You said: status of the release?') });
+    const [post] = await poll(
+      () => postsTo('D0DIRECT'),
+      (p) => p.length === 1,
+      15000,
+      'the answer in the DM',
+    );
+    expect(post).toEqual({
+      channel: 'D0DIRECT',
+      thread_ts: envelope.event.ts,
+      text: expect.stringContaining('You said: status of the release?'),
+    });
     expect(await sessionsOf('slack:U0ALLOWED')).toEqual([expect.objectContaining({ channel: 'slack' })]);
   });
 
   it("answers Slack's retries of one event once", async () => {
-    const envelope = slackMessageEvent({ user: 'U0ALLOWED', text: 'only once please', type: 'app_mention', channel: 'C0GENERAL', channelType: 'channel' });
+    const envelope = slackMessageEvent({
+      user: 'U0ALLOWED',
+      text: 'only once please',
+      type: 'app_mention',
+      channel: 'C0GENERAL',
+      channelType: 'channel',
+    });
     envelope.event.text = `<@${SLACK_BOT_USER}> only once please`;
     const first = await slackDeliver(gw.url, SIGNING_SECRET, envelope);
-    const retries = await Promise.all([1, 2].map((retryNum) => slackDeliver(gw.url, SIGNING_SECRET, envelope, { retryNum })));
+    const retries = await Promise.all(
+      [1, 2].map((retryNum) => slackDeliver(gw.url, SIGNING_SECRET, envelope, { retryNum })),
+    );
     expect([first, ...retries].map((r) => r.status)).toEqual([200, 200, 200]);
-    const [post] = await poll(() => postsTo('C0GENERAL'), (p) => p.length >= 1, 15000, 'the answer in #general');
-    expect(post).toMatchObject({ thread_ts: envelope.event.ts, text: expect.stringContaining('You said: only once please') });
+    const [post] = await poll(
+      () => postsTo('C0GENERAL'),
+      (p) => p.length >= 1,
+      15000,
+      'the answer in #general',
+    );
+    expect(post).toMatchObject({
+      thread_ts: envelope.event.ts,
+      text: expect.stringContaining('You said: only once please'),
+    });
     // Every later event of this user is answered after this one: once the next answer is out, no second one came.
-    await slackDeliver(gw.url, SIGNING_SECRET, slackMessageEvent({ user: 'U0ALLOWED', text: 'next', type: 'app_mention', channel: 'C0GENERAL', channelType: 'channel' }));
-    await poll(() => postsTo('C0GENERAL'), (p) => p.some((x) => x.text.includes('You said: next')), 15000, 'the next answer');
+    await slackDeliver(
+      gw.url,
+      SIGNING_SECRET,
+      slackMessageEvent({
+        user: 'U0ALLOWED',
+        text: 'next',
+        type: 'app_mention',
+        channel: 'C0GENERAL',
+        channelType: 'channel',
+      }),
+    );
+    await poll(
+      () => postsTo('C0GENERAL'),
+      (p) => p.some((x) => x.text.includes('You said: next')),
+      15000,
+      'the next answer',
+    );
     expect(postsTo('C0GENERAL').filter((p) => p.text.includes('only once please'))).toHaveLength(1);
     expect(await metric(gw, 'openclaw_channel_messages_total', { channel: 'slack', outcome: 'duplicate' })).toBe(2);
   });
@@ -71,16 +136,32 @@ describe('Slack channel (Events API)', () => {
   it('refuses a forged signature (401) and a stale timestamp; neither reaches the agent', async () => {
     const before = slack.posts().length;
     const forged = slackMessageEvent({ user: 'U0ALLOWED', text: 'forged' });
-    const bad = await slackDeliver(gw.url, SIGNING_SECRET, forged, { signature: slackSignature('not-the-secret', Math.floor(Date.now() / 1000), JSON.stringify(forged)) });
+    const bad = await slackDeliver(gw.url, SIGNING_SECRET, forged, {
+      signature: slackSignature('not-the-secret', Math.floor(Date.now() / 1000), JSON.stringify(forged)),
+    });
     expect(bad.status).toBe(401);
     expect(bad.body.error.code).toBe('invalid_signature');
-    const stale = await slackDeliver(gw.url, SIGNING_SECRET, slackMessageEvent({ user: 'U0ALLOWED', text: 'replayed' }), { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    const stale = await slackDeliver(
+      gw.url,
+      SIGNING_SECRET,
+      slackMessageEvent({ user: 'U0ALLOWED', text: 'replayed' }),
+      { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
+    );
     expect(stale.status).toBe(401);
-    const unsigned = await fetch(`${gw.url}/channels/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
+    const unsigned = await fetch(`${gw.url}/channels/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forged),
+    });
     expect(unsigned.status).toBe(401);
     // A later good message is answered and the refused ones never were.
     await slackDeliver(gw.url, SIGNING_SECRET, slackMessageEvent({ user: 'U0ALLOWED', text: 'genuine' }));
-    await poll(() => slack.posts().slice(before), (p) => p.length === 1, 15000, 'the genuine answer');
+    await poll(
+      () => slack.posts().slice(before),
+      (p) => p.length === 1,
+      15000,
+      'the genuine answer',
+    );
     expect(slack.posts().slice(before)[0].text).toContain('genuine');
     const turns = await gw.request('GET', `/api/v1/sessions/${(await sessionsOf('slack:U0ALLOWED'))[0].id}`);
     expect(JSON.stringify(turns.body)).not.toMatch(/forged|replayed/);
@@ -88,9 +169,24 @@ describe('Slack channel (Events API)', () => {
 
   it('ignores a stranger in a channel', async () => {
     const before = slack.posts().length;
-    await slackDeliver(gw.url, SIGNING_SECRET, slackMessageEvent({ user: 'U0STRANGER', text: `<@${SLACK_BOT_USER}> hi`, type: 'app_mention', channel: 'C0GENERAL', channelType: 'channel' }));
+    await slackDeliver(
+      gw.url,
+      SIGNING_SECRET,
+      slackMessageEvent({
+        user: 'U0STRANGER',
+        text: `<@${SLACK_BOT_USER}> hi`,
+        type: 'app_mention',
+        channel: 'C0GENERAL',
+        channelType: 'channel',
+      }),
+    );
     await slackDeliver(gw.url, SIGNING_SECRET, slackMessageEvent({ user: 'U0ALLOWED', text: 'after the stranger' }));
-    await poll(() => slack.posts().slice(before), (p) => p.length === 1, 15000, 'the allowlisted answer');
+    await poll(
+      () => slack.posts().slice(before),
+      (p) => p.length === 1,
+      15000,
+      'the allowlisted answer',
+    );
     expect(slack.posts().slice(before)[0].text).toContain('after the stranger');
     expect(await sessionsOf('slack:U0STRANGER')).toEqual([]);
     expect(await metric(gw, 'openclaw_channel_messages_total', { channel: 'slack', outcome: 'refused' })).toBe(1);
@@ -98,14 +194,27 @@ describe('Slack channel (Events API)', () => {
 
   it('a schedule posts its answer to #standup, retrying a failed post, and the run shows it', async () => {
     const created = await gw.request('POST', '/api/v1/schedules', {
-      body: { id: 'standup', workspace: 'team', userId: 'standup-bot', message: 'Daily standup summary', cron: '0 9 * * 1-5', timezone: 'UTC', deliver: { channel: 'slack', to: '#standup' } },
+      body: {
+        id: 'standup',
+        workspace: 'team',
+        userId: 'standup-bot',
+        message: 'Daily standup summary',
+        cron: '0 9 * * 1-5',
+        timezone: 'UTC',
+        deliver: { channel: 'slack', to: '#standup' },
+      },
     });
     expect(created.status).toBe(201);
     expect(created.body.deliver).toEqual({ channel: 'slack', to: '#standup' });
     slack.failNext('chat.postMessage', { status: 500 });
     const run = await gw.request('POST', '/api/v1/schedules/standup/run');
     expect(run.status).toBe(202);
-    const [post] = await poll(() => postsTo('#standup'), (p) => p.length === 1, 20000, 'the standup post');
+    const [post] = await poll(
+      () => postsTo('#standup'),
+      (p) => p.length === 1,
+      20000,
+      'the standup post',
+    );
     expect(post.text).toContain('You said: Daily standup summary');
     expect(post.thread_ts).toBeUndefined();
     const shown = await poll(
@@ -114,13 +223,27 @@ describe('Slack channel (Events API)', () => {
       10000,
       'the delivery on the run',
     );
-    expect(shown).toMatchObject({ status: 'completed', delivery: { channel: 'slack', to: '#standup', status: 'delivered', attempts: 2, error: null } });
+    expect(shown).toMatchObject({
+      status: 'completed',
+      delivery: { channel: 'slack', to: '#standup', status: 'delivered', attempts: 2, error: null },
+    });
     // Two attempts: the first got Slack's 500.
-    expect(slack.requests.filter((r) => r.path === '/api/chat.postMessage' && String(r.body).includes('standup'))).toHaveLength(2);
+    expect(
+      slack.requests.filter((r) => r.path === '/api/chat.postMessage' && String(r.body).includes('standup')),
+    ).toHaveLength(2);
   });
 
   it('refuses deliver to a channel this gateway does not have', async () => {
-    const res = await gw.request('POST', '/api/v1/schedules', { body: { workspace: 'team', userId: 'u', message: 'm', cron: '0 9 * * *', timezone: 'UTC', deliver: { channel: 'whatsapp', to: '15550001111' } } });
+    const res = await gw.request('POST', '/api/v1/schedules', {
+      body: {
+        workspace: 'team',
+        userId: 'u',
+        message: 'm',
+        cron: '0 9 * * *',
+        timezone: 'UTC',
+        deliver: { channel: 'whatsapp', to: '15550001111' },
+      },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'validation_error', field: 'deliver.channel' });
   });
@@ -128,12 +251,23 @@ describe('Slack channel (Events API)', () => {
   it('auth.test refused: health disconnected, one channel.disconnected; accepted again: channel.connected', async () => {
     rx.reset();
     slack.failNext('auth.test', { error: 'token_revoked' });
-    const events = await rx.waitFor((a) => a.some((e) => e.event === 'channel.connected'), 15000, 'disconnected then connected');
+    const events = await rx.waitFor(
+      (a) => a.some((e) => e.event === 'channel.connected'),
+      15000,
+      'disconnected then connected',
+    );
     const names = events.map((e) => e.event);
     expect(names.filter((n) => n === 'channel.disconnected')).toHaveLength(1);
     expect(names.indexOf('channel.disconnected')).toBeLessThan(names.indexOf('channel.connected'));
-    expect(events.find((e) => e.event === 'channel.disconnected')!.data).toMatchObject({ channel: 'slack', workspace: 'team', reason: 'Slack refused the call: token_revoked' });
-    expect((await gw.request('GET', '/api/v1/health')).body).toMatchObject({ status: 'ok', channels: { slack: 'connected' } });
+    expect(events.find((e) => e.event === 'channel.disconnected')!.data).toMatchObject({
+      channel: 'slack',
+      workspace: 'team',
+      reason: 'Slack refused the call: token_revoked',
+    });
+    expect((await gw.request('GET', '/api/v1/health')).body).toMatchObject({
+      status: 'ok',
+      channels: { slack: 'connected' },
+    });
   });
 
   it('never writes the token or the signing secret to the log', () => {

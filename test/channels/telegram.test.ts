@@ -38,15 +38,31 @@ describe('Telegram channel (polling)', () => {
 
   it('answers an allowlisted user in their chat, through the ordinary message pipeline', async () => {
     tg.userSays({ id: 42, first_name: 'Ada' }, 'hello from telegram');
-    const [answer] = await poll(() => sentTo(42), (s) => s.length === 1, 15000, 'the answer in chat 42');
+    const [answer] = await poll(
+      () => sentTo(42),
+      (s) => s.length === 1,
+      15000,
+      'the answer in chat 42',
+    );
     expect(answer.text).toContain('You said: hello from telegram');
-    expect(tg.calls.some((c) => c.method === 'sendChatAction' && Number(c.body.chat_id) === 42 && c.body.action === 'typing')).toBe(true);
+    expect(
+      tg.calls.some(
+        (c) => c.method === 'sendChatAction' && Number(c.body.chat_id) === 42 && c.body.action === 'typing',
+      ),
+    ).toBe(true);
 
     const sessions = await gw.request('GET', '/api/v1/sessions?workspace=team');
-    expect(sessions.body.data).toEqual([expect.objectContaining({ workspace: 'team', userId: 'telegram:42', channel: 'telegram' })]);
+    expect(sessions.body.data).toEqual([
+      expect.objectContaining({ workspace: 'team', userId: 'telegram:42', channel: 'telegram' }),
+    ]);
     const received = await rx.waitFor((a) => a.some((e) => e.event === 'message.sent'), 10000, 'message.sent');
     const got = received.find((e) => e.event === 'message.received')!;
-    expect(got.data).toMatchObject({ workspace: 'team', userId: 'telegram:42', channel: 'telegram', message: 'hello from telegram' });
+    expect(got.data).toMatchObject({
+      workspace: 'team',
+      userId: 'telegram:42',
+      channel: 'telegram',
+      message: 'hello from telegram',
+    });
     const users = await gw.request('GET', '/api/v1/stats/users?workspace=team');
     expect(users.body.data).toEqual([expect.objectContaining({ userId: 'telegram:42', messages: 1 })]);
   });
@@ -55,7 +71,12 @@ describe('Telegram channel (polling)', () => {
     tg.userSays({ id: 99 }, 'secret plans nobody should log');
     tg.userSays({ id: 42 }, 'second message');
     // Updates are handled in order: once 42's second answer is out, 99's message was dealt with.
-    await poll(() => sentTo(42), (s) => s.length === 2, 15000, "42's second answer");
+    await poll(
+      () => sentTo(42),
+      (s) => s.length === 2,
+      15000,
+      "42's second answer",
+    );
     expect(sentTo(99)).toEqual([]);
     const sessions = await gw.request('GET', '/api/v1/sessions?workspace=team');
     expect(sessions.body.data.map((s: any) => s.userId)).toEqual(['telegram:42']);
@@ -69,14 +90,24 @@ describe('Telegram channel (polling)', () => {
     const patched = await gw.request('PATCH', '/api/v1/workspaces/team/allowlist', { body: { add: ['telegram:99'] } });
     expect(patched.status).toBe(200);
     tg.userSays({ id: 99 }, 'may I now?');
-    const [answer] = await poll(() => sentTo(99), (s) => s.length === 1, 15000, 'the answer in chat 99');
+    const [answer] = await poll(
+      () => sentTo(99),
+      (s) => s.length === 1,
+      15000,
+      'the answer in chat 99',
+    );
     expect(answer.text).toContain('You said: may I now?');
   });
 
   it('splits an answer longer than 4,096 characters into several messages, in order', async () => {
     const long = Array.from({ length: 900 }, (_, i) => `word${i}`).join(' ');
     tg.userSays({ id: 42 }, long);
-    const parts = await poll(() => sentTo(42).slice(2), (s) => s.length >= 2, 15000, 'the long answer');
+    const parts = await poll(
+      () => sentTo(42).slice(2),
+      (s) => s.length >= 2,
+      15000,
+      'the long answer',
+    );
     expect(parts.every((p) => p.text.length <= 4096)).toBe(true);
     expect(parts.map((p) => p.text).join('')).toContain(long);
   });
@@ -92,8 +123,14 @@ describe('Telegram channel (polling)', () => {
     await tg.goAway();
     await poll(health, (h) => h.channels.telegram === 'disconnected', 20000, 'telegram disconnected');
     expect((await health()).status).toBe('degraded');
-    const down = (await rx.waitFor((a) => a.some((e) => e.event === 'channel.disconnected'), 10000, 'channel.disconnected')).find((e) => e.event === 'channel.disconnected')!;
-    expect(down.data).toMatchObject({ channel: 'telegram', workspace: 'team', reason: expect.stringContaining('cannot reach the Telegram Bot API') });
+    const down = (
+      await rx.waitFor((a) => a.some((e) => e.event === 'channel.disconnected'), 10000, 'channel.disconnected')
+    ).find((e) => e.event === 'channel.disconnected')!;
+    expect(down.data).toMatchObject({
+      channel: 'telegram',
+      workspace: 'team',
+      reason: expect.stringContaining('cannot reach the Telegram Bot API'),
+    });
     expect(Date.parse(down.data.since)).not.toBeNaN();
 
     // grammY keeps retrying every 3 s while it is away: still one event for the outage.
@@ -103,12 +140,21 @@ describe('Telegram channel (polling)', () => {
     expect((await health()).status).toBe('ok');
     const events = await rx.waitFor((a) => a.some((e) => e.event === 'channel.connected'), 10000, 'channel.connected');
     expect(events.filter((e) => e.event === 'channel.disconnected')).toHaveLength(1);
-    expect(events.find((e) => e.event === 'channel.connected')!.data).toMatchObject({ channel: 'telegram', workspace: 'team', since: down.data.since });
+    expect(events.find((e) => e.event === 'channel.connected')!.data).toMatchObject({
+      channel: 'telegram',
+      workspace: 'team',
+      since: down.data.since,
+    });
     expect(tg.calls.length).toBeGreaterThan(failedPolls);
 
     // And it answers again.
     tg.userSays({ id: 42 }, 'back?');
-    await poll(() => sentTo(42).filter((s) => s.text.includes('You said: back?')), (s) => s.length === 1, 15000, 'an answer after the outage');
+    await poll(
+      () => sentTo(42).filter((s) => s.text.includes('You said: back?')),
+      (s) => s.length === 1,
+      15000,
+      'an answer after the outage',
+    );
   });
 
   // Last: a second gateway on the same Redis syncs its own config (webhook subscriptions included).
@@ -119,10 +165,15 @@ describe('Telegram channel (polling)', () => {
       log: own.log,
       flush: false,
       workers: false,
-      config: { workspaces: [{ id: 'closed' }], channels: { telegram: { botToken: tg2.token, workspace: 'closed', apiRoot: tg2.url } } },
+      config: {
+        workspaces: [{ id: 'closed' }],
+        channels: { telegram: { botToken: tg2.token, workspace: 'closed', apiRoot: tg2.url } },
+      },
     });
     try {
-      expect(own.lines().join('\n')).toContain("workspace 'closed' allowlist has no telegram: entries, so every telegram sender is refused (default deny)");
+      expect(own.lines().join('\n')).toContain(
+        "workspace 'closed' allowlist has no telegram: entries, so every telegram sender is refused (default deny)",
+      );
     } finally {
       await gw2.close();
       await tg2.close();

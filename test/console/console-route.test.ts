@@ -11,7 +11,8 @@ import { CONSOLE_HEADERS } from '../../server/routes/console';
 describe('/console', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    if (!existsSync(join(__dirname, '..', '..', 'dist', 'console', 'index.html'))) throw new Error('dist/console is missing: run `npm run build` first (npm test does)');
+    if (!existsSync(join(__dirname, '..', '..', 'dist', 'console', 'index.html')))
+      throw new Error('dist/console is missing: run `npm run build` first (npm test does)');
     gw = await startTestGateway({ config: { api: { prefix: '/gw/v2' } } });
   });
   afterAll(() => gw.close());
@@ -32,8 +33,14 @@ describe('/console', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('content-security-policy')).toBe(CONSOLE_HEADERS['Content-Security-Policy']);
-    expect((await gw.request('GET', '/console/assets/app.css', { key: null })).headers.get('content-type')).toBe('text/css; charset=utf-8');
-    for (const bad of ['/console/assets/nope.js', '/console/assets/..%2F..%2Fpackage.json', '/console/assets/%2e%2e%2findex.html']) {
+    expect((await gw.request('GET', '/console/assets/app.css', { key: null })).headers.get('content-type')).toBe(
+      'text/css; charset=utf-8',
+    );
+    for (const bad of [
+      '/console/assets/nope.js',
+      '/console/assets/..%2F..%2Fpackage.json',
+      '/console/assets/%2e%2e%2findex.html',
+    ]) {
       const res = await gw.request('GET', bad, { key: null });
       expect(res.status).toBe(404);
       expect(Object.keys(res.body.error).sort()).toEqual(['code', 'message']);

@@ -18,7 +18,11 @@ const OUT = join(ROOT, 'test-output', 'console');
 const DOCS_IMG = join(ROOT, 'docs', 'img', 'console');
 const CHROMIUM = process.env.OPENCLAW_CHROMIUM ?? '/usr/bin/chromium';
 const SECRET = 'whsec-console-browser-test-0001';
-const TOOL_TURN = { text: 'Let me note that.', toolCalls: [{ name: 'memory', input: { action: 'remember', fact: 'prefers tea' } }], usage: { input: 40, output: 8 } };
+const TOOL_TURN = {
+  text: 'Let me note that.',
+  toolCalls: [{ name: 'memory', input: { action: 'remember', fact: 'prefers tea' } }],
+  usage: { input: 40, output: 8 },
+};
 const ANSWER = { text: 'Noted: you prefer tea.', usage: { input: 60, output: 6 } };
 
 describe('admin console in a browser', () => {
@@ -29,7 +33,8 @@ describe('admin console in a browser', () => {
   let page: Page;
   let webhookId: string;
   const pageErrors: string[] = [];
-  const api = (method: string, path: string, body?: unknown) => gw.request(method, `/api/v1${path}`, body === undefined ? {} : { body });
+  const api = (method: string, path: string, body?: unknown) =>
+    gw.request(method, `/api/v1${path}`, body === undefined ? {} : { body });
 
   async function shot(name: string) {
     mkdirSync(OUT, { recursive: true });
@@ -45,27 +50,66 @@ describe('admin console in a browser', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'console', 'index.html'))) throw new Error('dist/console is missing: run `npm run build` first (npm run test:browser does)');
+    if (!existsSync(join(ROOT, 'dist', 'console', 'index.html')))
+      throw new Error('dist/console is missing: run `npm run build` first (npm run test:browser does)');
     llm = await startFakeOpenAI();
     receiver = await startReceiver(SECRET);
     gw = await startTestGateway({
       config: {
-        providers: { main: { type: 'openai-compatible', baseUrl: `${llm.url}/v1`, apiKey: 'sk-console-000000000000', retries: 0, retryBaseDelayMs: 1 } },
+        providers: {
+          main: {
+            type: 'openai-compatible',
+            baseUrl: `${llm.url}/v1`,
+            apiKey: 'sk-console-000000000000',
+            retries: 0,
+            retryBaseDelayMs: 1,
+          },
+        },
         model: 'gpt-4.1-mini',
         workspaces: [{ id: 'team', skills: ['memory'] }],
       },
     });
     // Real traffic for the charts and the pages: a failing webhook receiver, a few messages, one with a tool call, a schedule.
     receiver.failAll({ status: 500, body: 'receiver down' });
-    const hook = await api('POST', '/webhooks', { url: receiver.url, events: ['message.sent'], workspaces: ['team'], secret: SECRET, retries: 0, description: 'CRM sync' });
+    const hook = await api('POST', '/webhooks', {
+      url: receiver.url,
+      events: ['message.sent'],
+      workspaces: ['team'],
+      secret: SECRET,
+      retries: 0,
+      description: 'CRM sync',
+    });
     expect(hook.status).toBe(201);
     webhookId = hook.body.id;
-    for (const user of ['bob', 'carol', 'bob']) expect((await api('POST', '/messages', { workspace: 'team', userId: user, message: `Hello from ${user}` })).status).toBe(200);
+    for (const user of ['bob', 'carol', 'bob'])
+      expect(
+        (await api('POST', '/messages', { workspace: 'team', userId: user, message: `Hello from ${user}` })).status,
+      ).toBe(200);
     llm.reply(TOOL_TURN, ANSWER);
-    const withTool = await api('POST', '/messages', { workspace: 'team', userId: 'alice', message: 'Remember that I prefer tea' });
+    const withTool = await api('POST', '/messages', {
+      workspace: 'team',
+      userId: 'alice',
+      message: 'Remember that I prefer tea',
+    });
     expect(withTool.body.toolsInvoked).toEqual(['memory']);
-    expect((await api('POST', '/schedules', { id: 'standup', workspace: 'team', userId: 'standup-bot', message: 'Post the standup summary', cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' })).status).toBe(201);
-    await poll(() => api('GET', `/webhooks/${webhookId}/deliveries`), (r) => r.body.data.length === 4 && r.body.data.every((d: any) => d.status === 'failed'), 15000, 'four failed deliveries');
+    expect(
+      (
+        await api('POST', '/schedules', {
+          id: 'standup',
+          workspace: 'team',
+          userId: 'standup-bot',
+          message: 'Post the standup summary',
+          cron: '0 9 * * 1-5',
+          timezone: 'Europe/Berlin',
+        })
+      ).status,
+    ).toBe(201);
+    await poll(
+      () => api('GET', `/webhooks/${webhookId}/deliveries`),
+      (r) => r.body.data.length === 4 && r.body.data.every((d: any) => d.status === 'failed'),
+      15000,
+      'four failed deliveries',
+    );
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
@@ -125,19 +169,24 @@ describe('admin console in a browser', () => {
     const chart = page.getByTestId('overview-chart');
     await chart.locator('canvas').waitFor();
     // One day with messages and one with cost: the points the chart plotted are the API's non-zero values.
-    const nonZero = stats.byDay.filter((d: any) => d.messages > 0).length + stats.byDay.filter((d: any) => d.costUSD > 0).length;
+    const nonZero =
+      stats.byDay.filter((d: any) => d.messages > 0).length + stats.byDay.filter((d: any) => d.costUSD > 0).length;
     expect(nonZero).toBe(2);
     expect(await chart.getAttribute('data-points')).toBe(String(nonZero));
     // The canvas is not blank: some pixels differ from the first one.
     const drawn = await chart.locator('canvas').evaluate((c: HTMLCanvasElement) => {
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let differ = 0;
-      for (let i = 4; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2] || d[i + 3] !== d[3]) differ++;
+      for (let i = 4; i < d.length; i += 4)
+        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2] || d[i + 3] !== d[3]) differ++;
       return differ;
     });
     expect(drawn).toBeGreaterThan(100);
     await page.getByTestId('health').getByText('gpt-4.1-mini').waitFor();
-    await page.getByRole('cell', { name: /message\.sent/ }).first().waitFor(); // the failed deliveries under recent errors
+    await page
+      .getByRole('cell', { name: /message\.sent/ })
+      .first()
+      .waitFor(); // the failed deliveries under recent errors
     await shot('overview');
   });
 
@@ -145,7 +194,10 @@ describe('admin console in a browser', () => {
     await open('usage', 'Usage');
     await page.getByTestId('usage-messages').locator('canvas').waitFor();
     await page.getByRole('cell', { name: 'alice' }).waitFor(); // top users of team
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
     const csv = await new Promise<string>((resolve, reject) => {
       download.createReadStream().then((s) => {
         let text = '';
@@ -166,7 +218,8 @@ describe('admin console in a browser', () => {
     await open('keys', 'Keys');
     await page.getByRole('textbox', { name: 'Label' }).fill('Analytics service');
     await page.getByRole('textbox', { name: /^Workspaces/ }).fill('team');
-    for (const p of ['messages:write', 'messages:read', 'sessions:delete', 'workspaces:write']) await page.getByRole('checkbox', { name: p }).uncheck();
+    for (const p of ['messages:write', 'messages:read', 'sessions:delete', 'workspaces:write'])
+      await page.getByRole('checkbox', { name: p }).uncheck();
     await page.getByRole('button', { name: 'Create key' }).click();
     const shown = (await page.getByTestId('new-key').textContent())!.trim();
     expect(shown).toMatch(/^oclaw_live_[0-9A-Za-z]{40}$/);
@@ -174,7 +227,10 @@ describe('admin console in a browser', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
     await shot('keys-created');
     const made = (await api('GET', '/keys')).body.data.find((k: any) => k.label === 'Analytics service');
-    expect(made).toMatchObject({ workspaces: ['team'], permissions: ['sessions:read', 'workspaces:read', 'stats:read'] });
+    expect(made).toMatchObject({
+      workspaces: ['team'],
+      permissions: ['sessions:read', 'workspaces:read', 'stats:read'],
+    });
     expect((await gw.request('GET', '/api/v1/health', { key: shown })).status).toBe(200);
 
     await page.getByRole('button', { name: 'Done' }).click();
@@ -196,10 +252,18 @@ describe('admin console in a browser', () => {
     await page.getByRole('textbox', { name: /^Allowlist/ }).fill('telegram:123456789\nslack:U024BE7LH\n');
     await page.getByRole('button', { name: 'Save allowlist' }).click();
     await page.getByRole('status').getByText('Saved.').waitFor();
-    expect((await api('GET', '/workspaces/support')).body.allowlist.sort()).toEqual(['slack:U024BE7LH', 'telegram:123456789']);
+    expect((await api('GET', '/workspaces/support')).body.allowlist.sort()).toEqual([
+      'slack:U024BE7LH',
+      'telegram:123456789',
+    ]);
     await page.getByRole('textbox', { name: /^Allowlist/ }).fill('slack:U024BE7LH');
     await page.getByRole('button', { name: 'Save allowlist' }).click();
-    await poll(() => api('GET', '/workspaces/support'), (r) => r.body.allowlist.length === 1, 5000, 'the allowlist saved');
+    await poll(
+      () => api('GET', '/workspaces/support'),
+      (r) => r.body.allowlist.length === 1,
+      5000,
+      'the allowlist saved',
+    );
     expect((await api('GET', '/workspaces/support')).body.allowlist).toEqual(['slack:U024BE7LH']);
     await shot('workspaces');
 
@@ -244,10 +308,18 @@ describe('admin console in a browser', () => {
     await page.getByRole('status').getByText(`Redelivery of ${failed.id} queued.`).waitFor();
     const got = await receiver.waitFor((a) => a.length > before, 10000, 'the redelivery');
     expect(got.at(-1)!.body.id).toBe(failed.eventId);
-    const redelivered = await poll(() => api('GET', `/webhooks/${webhookId}/deliveries`), (r) => r.body.data.some((d: any) => d.redeliveryOf === failed.id && d.status === 'delivered'), 10000, 'delivered');
+    const redelivered = await poll(
+      () => api('GET', `/webhooks/${webhookId}/deliveries`),
+      (r) => r.body.data.some((d: any) => d.redeliveryOf === failed.id && d.status === 'delivered'),
+      10000,
+      'delivered',
+    );
     const again = redelivered.body.data.find((d: any) => d.redeliveryOf === failed.id);
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.locator('tr', { has: page.locator(`[data-delivery="${again.id}"]`) }).getByText('delivered').waitFor();
+    await page
+      .locator('tr', { has: page.locator(`[data-delivery="${again.id}"]`) })
+      .getByText('delivered')
+      .waitFor();
     await shot('webhooks');
   });
 
@@ -261,7 +333,12 @@ describe('admin console in a browser', () => {
     expect(await page.locator('time').first().textContent()).toContain('09:00');
     llm.reply({ text: 'Standup: all green.' });
     await page.getByRole('button', { name: 'Run now' }).click();
-    await poll(() => api('GET', '/schedules/standup'), (r) => r.body.recentRuns[0]?.status === 'completed', 15000, 'the manual run');
+    await poll(
+      () => api('GET', '/schedules/standup'),
+      (r) => r.body.recentRuns[0]?.status === 'completed',
+      15000,
+      'the manual run',
+    );
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Resume' }).waitFor();
     expect((await api('GET', '/schedules/standup')).body.enabled).toBe(false);
@@ -287,7 +364,12 @@ describe('admin console in a browser', () => {
 
   it('a key sees only what it may: pages without the permission are hidden; a phone-width screen and the keyboard work', async () => {
     const reader = await gw.createKey({ workspaces: ['team'], permissions: ['stats:read', 'sessions:read'] });
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      colorScheme: 'dark',
+      isMobile: true,
+      hasTouch: true,
+    });
     const phone = await context.newPage();
     await phone.goto(`${gw.url}/console`);
     await phone.getByLabel('API key').fill(reader);

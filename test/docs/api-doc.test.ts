@@ -17,7 +17,8 @@ const API_DOC = readFileSync(join(__dirname, '../../docs/api.md'), 'utf8');
 const ROUTE = /\b(GET|POST|PUT|PATCH|DELETE)\s+(\/[A-Za-z0-9_\-./{}:*]*)/g;
 
 /** `/sessions/{sessionId}` and `/sessions/:sessionId` → `/sessions/{}`: parameter names do not matter. */
-const shape = (method: string, path: string) => `${method.toUpperCase()} ${path.replace(/\/+$|\.+$/, '').replace(/\{[^}]*\}|:[A-Za-z_]\w*/g, '{}')}`;
+const shape = (method: string, path: string) =>
+  `${method.toUpperCase()} ${path.replace(/\/+$|\.+$/, '').replace(/\{[^}]*\}|:[A-Za-z_]\w*/g, '{}')}`;
 
 /** Every `METHOD /path` in the text (query strings and trailing dots dropped), optionally only in headings. */
 function namedRoutes(text: string, headingsOnly = false): string[] {
@@ -45,7 +46,10 @@ const unknownRoutes = (text: string, served: Set<string>, prefix: string) =>
 function tableRows(text: string, nameColumn: 0 | 1): Map<string, string> {
   const rows = new Map<string, string>();
   for (const line of text.split('\n')) {
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     const name = /^`([^`]+)`/.exec(cells[nameColumn] ?? '');
     if (line.startsWith('|') && name) rows.set(name[1], cells[0]);
   }
@@ -60,8 +64,12 @@ describe('docs/api.md matches the gateway', () => {
   beforeAll(async () => {
     gw = await startTestGateway();
     prefix = gw.gateway.ctx.config.api.prefix;
-    const doc = (await gw.request('GET', `${prefix}/openapi.json`, { key: null })).body as { paths: Record<string, Record<string, unknown>> };
-    openApiRoutes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => shape(method, path)));
+    const doc = (await gw.request('GET', `${prefix}/openapi.json`, { key: null })).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    openApiRoutes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => shape(method, path)),
+    );
     // Every route the app registered, the ones hidden from the OpenAPI document (probes, dashboard) included.
     served = new Set(routesOf(gw.gateway.app!).map((r) => shape(r.method, r.url)));
   });

@@ -22,7 +22,9 @@ import { documentedSnippets, runnableSnippets, type Snippet } from './snippets';
 const ROOT = join(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const snippets = documentedSnippets(ROOT);
-const byFile = [...new Set(snippets.map((s) => s.file))].map((file) => [file, snippets.filter((s) => s.file === file)] as const);
+const byFile = [...new Set(snippets.map((s) => s.file))].map(
+  (file) => [file, snippets.filter((s) => s.file === file)] as const,
+);
 
 /** A reader's project: `npx openclaw` and `@openclaw/api-client` resolve to this checkout. */
 function readerProject(): string {
@@ -32,7 +34,10 @@ function readerProject(): string {
   // The SDK built from its sources into the project (not the tree's sdk/typescript/dist, which
   // test/sdk/package.test.ts rebuilds meanwhile).
   const sdk = join(dir, 'node_modules', '@openclaw', 'api-client');
-  cpSync(join(ROOT, 'sdk', 'typescript'), sdk, { recursive: true, filter: (src) => !/[/\\](dist|node_modules)$/.test(src) });
+  cpSync(join(ROOT, 'sdk', 'typescript'), sdk, {
+    recursive: true,
+    filter: (src) => !/[/\\](dist|node_modules)$/.test(src),
+  });
   symlinkSync(join(ROOT, 'node_modules'), join(sdk, 'node_modules'), 'dir'); // its build's TypeScript
   execFileSync(process.execPath, [join(sdk, 'scripts', 'build.mjs')], { stdio: 'pipe' });
   writeFileSync(join(dir, 'node_modules', '.bin', 'openclaw'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
@@ -62,7 +67,12 @@ function command(s: Snippet, dir: string, index: number): [string, string[]] {
   }
 }
 
-function run(s: Snippet, index: number, dir: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+function run(
+  s: Snippet,
+  index: number,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string }> {
   const [cmd, args] = command(s, dir, index);
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -81,7 +91,9 @@ it('finds runnable blocks in the README and the docs, in every language it runs'
   expect(snippets.filter((s) => s.file === 'README.md').length).toBeGreaterThanOrEqual(4);
   for (const lang of ['sh', 'ts', 'python']) expect(snippets.map((s) => s.lang)).toContain(lang);
   // The marker: only blocks that say so.
-  expect(runnableSnippets('x.md', '```sh\necho no\n```\n```sh runnable\necho yes\n```\n').map((s) => s.code)).toEqual(['echo yes']);
+  expect(runnableSnippets('x.md', '```sh\necho no\n```\n```sh runnable\necho yes\n```\n').map((s) => s.code)).toEqual([
+    'echo yes',
+  ]);
 });
 
 describe.each(byFile)('%s', (file, blocks) => {
@@ -109,9 +121,17 @@ describe.each(byFile)('%s', (file, blocks) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(blocks.map((b, i) => [`line ${b.line} (${b.lang})`, b, i] as const))('%s runs as pasted', async (_name, block, i) => {
-    const pasted = { ...block, code: block.code.replaceAll('http://localhost:3000', gw.url) };
-    const { code, output } = await run(pasted, i, dir, env);
-    expect({ where: `${file}:${block.line}`, code, output }).toEqual({ where: `${file}:${block.line}`, code: 0, output: expect.any(String) });
-  }, 180_000);
+  it.each(blocks.map((b, i) => [`line ${b.line} (${b.lang})`, b, i] as const))(
+    '%s runs as pasted',
+    async (_name, block, i) => {
+      const pasted = { ...block, code: block.code.replaceAll('http://localhost:3000', gw.url) };
+      const { code, output } = await run(pasted, i, dir, env);
+      expect({ where: `${file}:${block.line}`, code, output }).toEqual({
+        where: `${file}:${block.line}`,
+        code: 0,
+        output: expect.any(String),
+      });
+    },
+    180_000,
+  );
 });

@@ -32,6 +32,12 @@ export function runnableSnippets(file: string, text: string): Snippet[] {
 
 /** README.md and every docs/*.md, in that order, with their runnable blocks. */
 export function documentedSnippets(root: string): Snippet[] {
-  const files = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => `docs/${f}`),
+  ];
   return files.flatMap((f) => runnableSnippets(f, readFileSync(join(root, f), 'utf8')));
 }

@@ -20,14 +20,21 @@ describe('GET /api/v1/events', () => {
     rx = await startReceiver(SECRET);
     gw = await startTestGateway({ config: { workspaces: [{ id: 'team' }, { id: 'other' }, { id: 'quiet' }] } });
     teamKey = await gw.createKey({ workspaces: ['team'], permissions: ['messages:write', 'webhooks:read'] });
-    expect((await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['*'], secret: SECRET } })).status).toBe(201);
+    expect(
+      (await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['*'], secret: SECRET } })).status,
+    ).toBe(201);
     // One message at a time, alternating workspaces: the log's order is the order they finished in.
     for (let i = 0; i < 3; i++) {
       for (const ws of ['team', 'other']) {
-        const res = await gw.request('POST', '/api/v1/messages', { body: { workspace: ws, userId: `u${i}`, message: `hello ${ws} ${i}` } });
+        const res = await gw.request('POST', '/api/v1/messages', {
+          body: { workspace: ws, userId: `u${i}`, message: `hello ${ws} ${i}` },
+        });
         expect(res.status).toBe(200);
         sent[ws].push(res.body.messageId);
-        await rx.waitFor((a) => a.some((x) => x.event === 'message.sent' && x.data.messageId === res.body.messageId), 60_000);
+        await rx.waitFor(
+          (a) => a.some((x) => x.event === 'message.sent' && x.data.messageId === res.body.messageId),
+          60_000,
+        );
       }
     }
   }, 120_000); // generous: on a loaded shared machine the gateway and its first messages take a while
@@ -67,7 +74,14 @@ describe('GET /api/v1/events', () => {
     expect(theirs.body.error.code).toBe('workspace_forbidden');
     // The admin key (every workspace) merges them, newest first.
     const merged = await gw.request('GET', '/api/v1/events?type=message.sent&limit=6');
-    expect(merged.body.data.map((e: any) => e.data.messageId)).toEqual([sent.other[2], sent.team[2], sent.other[1], sent.team[1], sent.other[0], sent.team[0]]);
+    expect(merged.body.data.map((e: any) => e.data.messageId)).toEqual([
+      sent.other[2],
+      sent.team[2],
+      sent.other[1],
+      sent.team[1],
+      sent.other[0],
+      sent.team[0],
+    ]);
   });
 
   it('a workspace without events answers an empty list', async () => {
@@ -86,7 +100,8 @@ describe('GET /api/v1/events', () => {
 
   it(`keeps the newest ${EVENT_LOG_CAP} per workspace`, async () => {
     const bus = gw.gateway.ctx.events;
-    for (let i = 0; i < EVENT_LOG_CAP + 5; i++) await bus.emit('channel.disconnected', 'quiet', { workspace: 'quiet', channel: 'telegram', n: i });
+    for (let i = 0; i < EVENT_LOG_CAP + 5; i++)
+      await bus.emit('channel.disconnected', 'quiet', { workspace: 'quiet', channel: 'telegram', n: i });
     const res = await gw.request('GET', `/api/v1/events?workspace=quiet&limit=${EVENT_LOG_CAP}`);
     expect(res.body.data).toHaveLength(EVENT_LOG_CAP);
     expect(res.body.data[0].data.n).toBe(EVENT_LOG_CAP + 4);
@@ -115,7 +130,10 @@ describe('GET /api/v1/events', () => {
     const noPerm = await gw.createKey({ workspaces: ['team'], permissions: ['messages:write'] });
     const forbidden = await gw.request('GET', '/api/v1/events', { key: noPerm });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body.error).toMatchObject({ code: 'missing_permission', message: expect.stringContaining('webhooks:read') });
+    expect(forbidden.body.error).toMatchObject({
+      code: 'missing_permission',
+      message: expect.stringContaining('webhooks:read'),
+    });
     expect((await gw.request('GET', '/api/v1/events', { key: null })).status).toBe(401);
   });
 });

@@ -22,20 +22,32 @@ describe('recent events retention', () => {
   });
 
   it('lists an event for retentionDays, then no more; the keys expire with it', async () => {
-    const old = await gw.gateway.ctx.events.emit('session.ended', 'team', { sessionId: 's1', workspace: 'team', reason: 'idle' });
+    const old = await gw.gateway.ctx.events.emit('session.ended', 'team', {
+      sessionId: 's1',
+      workspace: 'team',
+      reason: 'idle',
+    });
     for (const key of ['oc:{ev:team}:all', 'oc:{ev:team}:t:session.ended']) {
       const ttl = await redis.ttl(key);
       expect([key, ttl > 2 * 86400 - 60 && ttl <= 2 * 86400]).toEqual([key, true]);
     }
-    const list = async () => (await gw.request('GET', '/api/v1/events?workspace=team&type=session.ended')).body.data.map((e: any) => e.id);
+    const list = async () =>
+      (await gw.request('GET', '/api/v1/events?workspace=team&type=session.ended')).body.data.map((e: any) => e.id);
     offset = 2 * DAY - 60_000;
     expect(await list()).toEqual([old.id]);
-    const fresh = await gw.gateway.ctx.events.emit('session.ended', 'team', { sessionId: 's2', workspace: 'team', reason: 'idle' });
+    const fresh = await gw.gateway.ctx.events.emit('session.ended', 'team', {
+      sessionId: 's2',
+      workspace: 'team',
+      reason: 'idle',
+    });
     offset = 2 * DAY + 60_000;
     expect(await list()).toEqual([fresh.id]);
     // The next write to a set drops what is past the retention from Redis too.
     expect(await redis.zcard('oc:{ev:team}:all')).toBe(2);
     await gw.gateway.ctx.events.emit('session.started', 'team', { sessionId: 's3', workspace: 'team' });
-    expect(await redis.zrange('oc:{ev:team}:all', 0, -1)).toEqual([expect.stringContaining(fresh.id), expect.stringContaining('"s3"')]);
+    expect(await redis.zrange('oc:{ev:team}:all', 0, -1)).toEqual([
+      expect.stringContaining(fresh.id),
+      expect.stringContaining('"s3"'),
+    ]);
   });
 });

@@ -26,7 +26,12 @@ export interface FakeServer {
 
 export type FakeHandler = (req: RecordedRequest, res: ServerResponse) => unknown;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -48,7 +53,13 @@ export async function startFakeServer(handler: FakeHandler, opts: { port?: numbe
         }
       }
       const u = new URL(req.url ?? '/', 'http://fake');
-      const recorded: RecordedRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body };
+      const recorded: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: u.pathname,
+        query: u.searchParams,
+        headers: req.headers,
+        body,
+      };
       requests.push(recorded);
       Promise.resolve(handler(recorded, res)).catch((err: Error) => {
         if (!res.headersSent) sendJson(res, 500, { error: { message: `fake server bug: ${err.message}` } });

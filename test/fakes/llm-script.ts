@@ -12,7 +12,12 @@ export interface FakeToolCall {
 
 export type FakeReply =
   /** A streamed answer: text (sent word by word), then tool calls (arguments sent in two pieces). */
-  | { text?: string; toolCalls?: FakeToolCall[]; finishReason?: 'stop' | 'length'; usage?: { input: number; output: number } }
+  | {
+      text?: string;
+      toolCalls?: FakeToolCall[];
+      finishReason?: 'stop' | 'length';
+      usage?: { input: number; output: number };
+    }
   /** An HTTP error response (429, 500, 401 …) with the provider's error body. */
   | { status: number; message?: string; headers?: Record<string, string> }
   /** Never answers (the client's timeout must fire). */

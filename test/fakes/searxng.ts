@@ -25,6 +25,15 @@ export async function startFakeSearxng(): Promise<FakeServer> {
       engine: 'fake',
       score: 1 / n,
     }));
-    return sendJson(res, 200, { query: q, number_of_results: results.length, results, answers: [], corrections: [], infoboxes: [], suggestions: [], unresponsive_engines: [] });
+    return sendJson(res, 200, {
+      query: q,
+      number_of_results: results.length,
+      results,
+      answers: [],
+      corrections: [],
+      infoboxes: [],
+      suggestions: [],
+      unresponsive_engines: [],
+    });
   });
 }

@@ -36,11 +36,13 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
   const token = opts.token ?? 'xoxb-0000000000-fake-token-for-tests';
   const failures: Array<{ method: string; failure: Failure }> = [];
   let ts = 1700000000;
-  const args = (body: unknown): Record<string, string> => (typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : ((body ?? {}) as Record<string, string>));
+  const args = (body: unknown): Record<string, string> =>
+    typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : ((body ?? {}) as Record<string, string>);
 
   const server = await startFakeServer((req, res) => {
     const method = req.path.replace(/^\/api\//, '');
-    if (req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
     const i = failures.findIndex((f) => f.method === method);
     if (i >= 0) {
       const [{ failure }] = failures.splice(i, 1);
@@ -50,11 +52,31 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
     const a = args(req.body);
     switch (method) {
       case 'auth.test':
-        return sendJson(res, 200, { ok: true, url: 'https://fake.slack.com/', team: 'Fake Team', user: 'openclaw', team_id: 'T0FAKE', user_id: SLACK_BOT_USER, bot_id: 'B0FAKE', is_enterprise_install: false });
+        return sendJson(res, 200, {
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Fake Team',
+          user: 'openclaw',
+          team_id: 'T0FAKE',
+          user_id: SLACK_BOT_USER,
+          bot_id: 'B0FAKE',
+          is_enterprise_install: false,
+        });
       case 'chat.postMessage': {
         if (!a.channel) return sendJson(res, 200, { ok: false, error: 'channel_not_found' });
         const at = `${ts++}.000100`;
-        return sendJson(res, 200, { ok: true, channel: a.channel, ts: at, message: { type: 'message', user: SLACK_BOT_USER, text: a.text, ts: at, ...(a.thread_ts ? { thread_ts: a.thread_ts } : {}) } });
+        return sendJson(res, 200, {
+          ok: true,
+          channel: a.channel,
+          ts: at,
+          message: {
+            type: 'message',
+            user: SLACK_BOT_USER,
+            text: a.text,
+            ts: at,
+            ...(a.thread_ts ? { thread_ts: a.thread_ts } : {}),
+          },
+        });
       }
       default:
         return sendJson(res, 200, { ok: false, error: 'unknown_method' });
@@ -78,7 +100,15 @@ export async function startFakeSlack(opts: { token?: string } = {}): Promise<Fak
 let eventSeq = 0;
 
 /** An Events API `event_callback` envelope carrying a message (a DM by default). */
-export function slackMessageEvent(e: { user: string; text: string; channel?: string; channelType?: 'im' | 'channel'; type?: 'message' | 'app_mention'; threadTs?: string; eventId?: string }) {
+export function slackMessageEvent(e: {
+  user: string;
+  text: string;
+  channel?: string;
+  channelType?: 'im' | 'channel';
+  type?: 'message' | 'app_mention';
+  threadTs?: string;
+  eventId?: string;
+}) {
   const ts = `${1700000000 + ++eventSeq}.000200`;
   return {
     token: 'legacy-verification-token-unused',
@@ -121,7 +151,8 @@ export async function slackDeliver(
     'x-slack-request-timestamp': String(timestamp),
     'x-slack-signature': o.signature ?? slackSignature(secret, timestamp, body),
   };
-  if (o.retryNum) Object.assign(headers, { 'x-slack-retry-num': String(o.retryNum), 'x-slack-retry-reason': 'http_timeout' });
+  if (o.retryNum)
+    Object.assign(headers, { 'x-slack-retry-num': String(o.retryNum), 'x-slack-retry-reason': 'http_timeout' });
   const started = Date.now();
   const res = await fetch(`${gatewayUrl}/channels/slack/events`, { method: 'POST', headers, body });
   const text = await res.text();

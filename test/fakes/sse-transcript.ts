@@ -43,7 +43,9 @@ export async function startTranscriptServer(): Promise<TranscriptServer> {
 }
 
 /** `data:` lines as OpenAI sends them. */
-export const openaiSse = (...chunks: Array<object | string>) => chunks.map((c) => `data: ${typeof c === 'string' ? c : JSON.stringify(c)}\n\n`).join('');
+export const openaiSse = (...chunks: Array<object | string>) =>
+  chunks.map((c) => `data: ${typeof c === 'string' ? c : JSON.stringify(c)}\n\n`).join('');
 
 /** `event:` + `data:` pairs as Anthropic sends them. */
-export const anthropicSse = (...events: Array<{ type: string } & Record<string, unknown>>) => events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+export const anthropicSse = (...events: Array<{ type: string } & Record<string, unknown>>) =>
+  events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');

@@ -35,7 +35,15 @@ export interface FakeTelegram {
   close(): Promise<void>;
 }
 
-export const TELEGRAM_BOT = { id: 7000001, is_bot: true, first_name: 'OpenClaw', username: 'openclaw_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+export const TELEGRAM_BOT = {
+  id: 7000001,
+  is_bot: true,
+  first_name: 'OpenClaw',
+  username: 'openclaw_test_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+};
 
 export async function startFakeTelegram(opts: { token?: string } = {}): Promise<FakeTelegram> {
   const token = opts.token ?? '7000001:AAFakeTokenForTestsOnly_0123456789abc';
@@ -47,7 +55,8 @@ export async function startFakeTelegram(opts: { token?: string } = {}): Promise<
   const waiting = new Set<() => void>();
 
   const ok = (res: ServerResponse, result: unknown) => sendJson(res, 200, { ok: true, result });
-  const fail = (res: ServerResponse, code: number, description: string) => sendJson(res, code, { ok: false, error_code: code, description });
+  const fail = (res: ServerResponse, code: number, description: string) =>
+    sendJson(res, code, { ok: false, error_code: code, description });
 
   const handler = async (req: RecordedRequest, res: ServerResponse) => {
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.path);
@@ -85,7 +94,13 @@ export async function startFakeTelegram(opts: { token?: string } = {}): Promise<
         const text = String(body.text ?? '');
         if (!text) return fail(res, 400, 'Bad Request: message text is empty');
         if (text.length > 4096) return fail(res, 400, 'Bad Request: message is too long');
-        return ok(res, { message_id: nextMessageId++, from: TELEGRAM_BOT, chat: { id: Number(body.chat_id), type: 'private' }, date: Math.floor(Date.now() / 1000), text });
+        return ok(res, {
+          message_id: nextMessageId++,
+          from: TELEGRAM_BOT,
+          chat: { id: Number(body.chat_id), type: 'private' },
+          date: Math.floor(Date.now() / 1000),
+          text,
+        });
       }
       case 'sendChatAction':
         return ok(res, true);
@@ -103,12 +118,25 @@ export async function startFakeTelegram(opts: { token?: string } = {}): Promise<
     calls,
     userSays(from, text, chatId) {
       const update_id = nextUpdateId++;
-      const chat = chatId === undefined ? { id: from.id, type: 'private', first_name: from.first_name ?? 'User' } : { id: chatId, type: 'group', title: 'Group' };
-      updates.push({ update_id, message: { message_id: nextMessageId++, from: { is_bot: false, first_name: 'User', ...from }, chat, date: Math.floor(Date.now() / 1000), text } });
+      const chat =
+        chatId === undefined
+          ? { id: from.id, type: 'private', first_name: from.first_name ?? 'User' }
+          : { id: chatId, type: 'group', title: 'Group' };
+      updates.push({
+        update_id,
+        message: {
+          message_id: nextMessageId++,
+          from: { is_bot: false, first_name: 'User', ...from },
+          chat,
+          date: Math.floor(Date.now() / 1000),
+          text,
+        },
+      });
       for (const wake of [...waiting]) wake();
       return update_id;
     },
-    sent: () => calls.filter((c) => c.method === 'sendMessage').map((c) => ({ chat_id: c.body.chat_id, text: c.body.text })),
+    sent: () =>
+      calls.filter((c) => c.method === 'sendMessage').map((c) => ({ chat_id: c.body.chat_id, text: c.body.text })),
     async goAway() {
       up = false;
       await server.close();

@@ -21,15 +21,27 @@ export interface CliGateway {
 }
 
 /** Starts `openclaw <command>` with `config` (merged over a test key and workspace `team`). */
-export async function startCliGateway(config: Record<string, any> = {}, command: 'start' | 'worker' = 'start', redisUrl = testRedisUrl()): Promise<CliGateway> {
+export async function startCliGateway(
+  config: Record<string, any> = {},
+  command: 'start' | 'worker' = 'start',
+  redisUrl = testRedisUrl(),
+): Promise<CliGateway> {
   const dir = tempDir('openclaw-fault-');
   const full = {
     ...config,
-    api: { port: 0, host: '127.0.0.1', keys: [{ key: API_KEY, label: 'fault suite', workspaces: ['*'] }], ...(config.api ?? {}) },
+    api: {
+      port: 0,
+      host: '127.0.0.1',
+      keys: [{ key: API_KEY, label: 'fault suite', workspaces: ['*'] }],
+      ...(config.api ?? {}),
+    },
     workspaces: config.workspaces ?? [{ id: 'team' }],
   };
   writeFileSync(join(dir, 'openclaw.json'), JSON.stringify(full));
-  const proc = startCli([command], { cwd: dir, env: cleanEnv({ REDIS_URL: redisUrl, OPENCLAW_STATE_DIR: join(dir, 'state'), OLLAMA_BASE_URL: 'off' }) });
+  const proc = startCli([command], {
+    cwd: dir,
+    env: cleanEnv({ REDIS_URL: redisUrl, OPENCLAW_STATE_DIR: join(dir, 'state'), OLLAMA_BASE_URL: 'off' }),
+  });
   if (command === 'worker') {
     await proc.waitFor(/Worker running/, 30000);
     return { proc, url: '', port: 0, pid: proc.child.pid! };
@@ -52,10 +64,20 @@ export function rssOf(pid: number): number {
 
 export const MB = 1024 * 1024;
 
-export async function api<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
+export async function api<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
   const res = await fetch(base + API + path, {
     method,
-    headers: { authorization: `Bearer ${API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${API_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -69,5 +91,10 @@ export function percentile(xs: number[], p: number): number {
 }
 
 /** An SSE request with the fault suite's key over a raw socket (see rawSse). */
-export const rawStream = (port: number, method: 'POST' | 'GET', path: string, body?: unknown, opts: { stallAfterHead?: boolean } = {}): RawStream =>
-  rawSse(port, method, API + path, API_KEY, body, opts);
+export const rawStream = (
+  port: number,
+  method: 'POST' | 'GET',
+  path: string,
+  body?: unknown,
+  opts: { stallAfterHead?: boolean } = {},
+): RawStream => rawSse(port, method, API + path, API_KEY, body, opts);

@@ -17,7 +17,8 @@ import { API, report, upstreamConfig, waitFor, workerPool, type WorkerPool } fro
 const SENDERS = 4;
 /** Sent after the new master serves the slot again: the gateway must take them all. */
 const AFTER_RECOVERY = 20;
-const lastUser = (req: RecordedRequest) => String(req.body.messages.filter((m: { role: string }) => m.role === 'user').at(-1).content);
+const lastUser = (req: RecordedRequest) =>
+  String(req.body.messages.filter((m: { role: string }) => m.role === 'user').at(-1).content);
 const answerTo = (text: string) => `answer to ${text}:${' word'.repeat(10)}`;
 
 interface Sent {
@@ -37,7 +38,15 @@ type SlotRange = [number, number, ...Array<[string, number, string]>];
 
 /** CLUSTER SLOTS as one node sees it, over a plain connection (no slot map of its own to go stale). */
 async function slotsSeenBy(port: number): Promise<{ ok: boolean; ranges: SlotRange[] } | null> {
-  const node = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000, commandTimeout: 2000 });
+  const node = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+    commandTimeout: 2000,
+  });
   try {
     await node.connect();
     const [info, ranges] = await Promise.all([node.cluster('INFO'), node.cluster('SLOTS')]);
@@ -82,8 +91,18 @@ describe('Redis Cluster: a master killed under a stream of messages', () => {
       const i = n++;
       const text = `m${i}`;
       const t0 = Date.now();
-      const res = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: `user-${i}`, message: text, async: true } });
-      sent.push({ at: Date.now(), ms: Date.now() - t0, status: res.status, code: res.body?.error?.code, retryAfter: res.headers.get('retry-after'), id: res.body?.messageId, text });
+      const res = await gw.request('POST', `${API}/messages`, {
+        body: { workspace: 'team', userId: `user-${i}`, message: text, async: true },
+      });
+      sent.push({
+        at: Date.now(),
+        ms: Date.now() - t0,
+        status: res.status,
+        code: res.body?.error?.code,
+        retryAfter: res.headers.get('retry-after'),
+        id: res.body?.messageId,
+        text,
+      });
     };
     const senders = Array.from({ length: SENDERS }, async () => {
       while (sent.length < stopAt) await send();
@@ -121,7 +140,12 @@ describe('Redis Cluster: a master killed under a stream of messages', () => {
     expect(newMaster).toBe(replica);
 
     // Keep sending until the gateway has taken AFTER_RECOVERY messages in a row, then stop.
-    await waitFor(() => sent.length > AFTER_RECOVERY && sent.slice(-AFTER_RECOVERY).every((s) => s.status === 202 && s.at > promotedAt), 60000, 'the gateway taking messages again');
+    await waitFor(
+      () =>
+        sent.length > AFTER_RECOVERY && sent.slice(-AFTER_RECOVERY).every((s) => s.status === 202 && s.at > promotedAt),
+      60000,
+      'the gateway taking messages again',
+    );
     stopAt = sent.length;
     await Promise.all(senders);
 
@@ -137,7 +161,9 @@ describe('Redis Cluster: a master killed under a stream of messages', () => {
 
     const outcomes = await waitFor(
       async () => {
-        const all = await Promise.all(accepted.map(async (s) => (await gw.request('GET', `${API}/messages/${s.id}`)).body));
+        const all = await Promise.all(
+          accepted.map(async (s) => (await gw.request('GET', `${API}/messages/${s.id}`)).body),
+        );
         return all.every((m) => m.status === 'done' || m.status === 'error') ? all : undefined;
       },
       120000,

@@ -19,7 +19,15 @@ export const SECRET = 'fault-suite-secret';
 /** A gateway config answering through the fake upstream. */
 export function upstreamConfig(llm: FakeLlm): Record<string, unknown> {
   return {
-    providers: { main: { type: 'openai-compatible', baseUrl: `${llm.url}/v1`, apiKey: 'sk-fault-suite', retries: 0, timeoutMs: 120000 } },
+    providers: {
+      main: {
+        type: 'openai-compatible',
+        baseUrl: `${llm.url}/v1`,
+        apiKey: 'sk-fault-suite',
+        retries: 0,
+        timeoutMs: 120000,
+      },
+    },
     model: 'gpt-4o-mini',
     workspaces: [{ id: 'team' }],
     messages: { timeoutMs: 120000 },
@@ -42,7 +50,14 @@ export function workerPool(config: Record<string, unknown>, redisEnv?: Record<st
   let n = 0;
   return {
     async add(env = {}) {
-      const w = startCli(['worker'], { cwd: dir, env: cleanEnv({ ...(redisEnv ?? { REDIS_URL: testRedisUrl() }), OPENCLAW_STATE_DIR: join(dir, `state${n++}`), ...env }) });
+      const w = startCli(['worker'], {
+        cwd: dir,
+        env: cleanEnv({
+          ...(redisEnv ?? { REDIS_URL: testRedisUrl() }),
+          OPENCLAW_STATE_DIR: join(dir, `state${n++}`),
+          ...env,
+        }),
+      });
       running.add(w);
       void w.exited.then(() => running.delete(w));
       await w.waitFor(/Worker running/);
@@ -73,7 +88,11 @@ export async function subscribedReceiver(gw: TestGateway): Promise<Receiver> {
 }
 
 /** Polls until check() returns a value; fails with `what` after timeoutMs. */
-export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -32,7 +32,10 @@ describe('a gateway killed after taking a place in a session', () => {
     const dir = tempDir('openclaw-lost-place-');
     writeFileSync(join(dir, 'openclaw.json'), JSON.stringify({ ...CONFIG, workers: { enabled: false } }));
     const port = await freePort();
-    const doomed = startCli(['start'], { cwd: dir, env: cleanEnv({ REDIS_URL: testRedisUrl(), PORT: String(port), OPENCLAW_FAILPOINTS: 'message.placed' }) });
+    const doomed = startCli(['start'], {
+      cwd: dir,
+      env: cleanEnv({ REDIS_URL: testRedisUrl(), PORT: String(port), OPENCLAW_FAILPOINTS: 'message.placed' }),
+    });
     await doomed.waitFor(/Listening on/);
 
     const lost = fetch(`http://127.0.0.1:${port}${API}/messages`, {
@@ -46,7 +49,9 @@ describe('a gateway killed after taking a place in a session', () => {
     expect(session).toMatchObject({ id: 'lost-place', messageCount: 0 });
 
     const sentAt = Date.now();
-    const next = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'placed', sessionId: 'lost-place', message: 'after the crash' } });
+    const next = await gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId: 'placed', sessionId: 'lost-place', message: 'after the crash' },
+    });
     report('gateway killed after taking a place', { next_answered_after_ms: Date.now() - sentAt });
     expect(next.status).toBe(200);
     expect(next.body.response).toContain('You said: after the crash (turn 1 of this session');

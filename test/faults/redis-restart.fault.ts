@@ -13,7 +13,8 @@ import { API, report, upstreamConfig, waitFor } from './harness';
 
 const MESSAGES = 50;
 const OUTAGE_MS = 5000;
-const lastUser = (req: RecordedRequest) => String(req.body.messages.filter((m: { role: string }) => m.role === 'user').at(-1).content);
+const lastUser = (req: RecordedRequest) =>
+  String(req.body.messages.filter((m: { role: string }) => m.role === 'user').at(-1).content);
 /** ~3 s per answer at 100 ms a word: long enough to be cut by the outage. */
 const answerTo = (text: string) => `answer to ${text}:${' word'.repeat(25)}`;
 
@@ -38,7 +39,9 @@ describe('Redis restarted under 50 in-flight messages', () => {
   it('answers 503 during the outage and finishes every accepted message afterwards', async () => {
     const ids: string[] = [];
     for (let i = 0; i < MESSAGES; i++) {
-      const res = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: `user-${i}`, message: `m${i}`, async: true } });
+      const res = await gw.request('POST', `${API}/messages`, {
+        body: { workspace: 'team', userId: `user-${i}`, message: `m${i}`, async: true },
+      });
       expect(res.status).toBe(202);
       ids.push(res.body.messageId);
     }
@@ -48,7 +51,9 @@ describe('Redis restarted under 50 in-flight messages', () => {
     const downAt = Date.now();
     const during = await Promise.all([
       gw.request('GET', `${API}/health`),
-      gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'late', message: 'during the outage' } }),
+      gw.request('POST', `${API}/messages`, {
+        body: { workspace: 'team', userId: 'late', message: 'during the outage' },
+      }),
       gw.request('GET', `${API}/messages/${ids[0]}`),
     ]);
     for (const res of during) {
@@ -69,9 +74,18 @@ describe('Redis restarted under 50 in-flight messages', () => {
       'every message to finish',
     );
     const restarted = outcomes.filter((m) => m.status === 'done').length;
-    report('redis restarted under 50 messages', { outage_ms: upAt - downAt, all_finished_after_ms: Date.now() - upAt, done: restarted, chat_requests: llm.chats().length });
+    report('redis restarted under 50 messages', {
+      outage_ms: upAt - downAt,
+      all_finished_after_ms: Date.now() - upAt,
+      done: restarted,
+      chat_requests: llm.chats().length,
+    });
     outcomes.forEach((m, i) => expect(m).toMatchObject({ status: 'done', response: answerTo(`m${i}`) }));
     const users = (await gw.request('GET', `${API}/stats/users?workspace=team&limit=100`)).body.data;
-    expect(users.filter((u: { userId: string }) => u.userId.startsWith('user-')).map((u: { messages: number }) => u.messages)).toEqual(Array(MESSAGES).fill(1));
+    expect(
+      users
+        .filter((u: { userId: string }) => u.userId.startsWith('user-'))
+        .map((u: { messages: number }) => u.messages),
+    ).toEqual(Array(MESSAGES).fill(1));
   });
 });

@@ -39,14 +39,19 @@ function openStream(base: string, path: string, body?: unknown, headers: Record<
   let text = '';
   const res = fetch(base + API + path, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${API_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const ended = res.then(async (r) => {
     const reader = r.body!.getReader();
     const decoder = new TextDecoder();
     try {
-      for (let c = await reader.read(); !c.done; c = await reader.read()) text += decoder.decode(c.value, { stream: true });
+      for (let c = await reader.read(); !c.done; c = await reader.read())
+        text += decoder.decode(c.value, { stream: true });
     } catch {
       /* cut: the events so far tell */
     }
@@ -55,7 +60,10 @@ function openStream(base: string, path: string, body?: unknown, headers: Record<
   return { res, ended };
 }
 
-const providers = (gate: Gate) => ({ providers: { fake: { type: 'openai-compatible', baseUrl: `${gate.url}/v1`, apiKey: 'sk-test', retries: 0 } }, model: 'fake-model' });
+const providers = (gate: Gate) => ({
+  providers: { fake: { type: 'openai-compatible', baseUrl: `${gate.url}/v1`, apiKey: 'sk-test', retries: 0 } },
+  model: 'fake-model',
+});
 
 async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
@@ -87,7 +95,10 @@ describe('(6) SIGTERM with open streams', () => {
     started.push(g1);
     const streams = Array.from({ length: 10 }, (_, i) => {
       const message = i < 5 ? `stall ${i}` : `quick ${i}`;
-      return { message, ...openStream(g1.url, '/messages/stream', { workspace: 'team', userId: `user-${i}`, message }) };
+      return {
+        message,
+        ...openStream(g1.url, '/messages/stream', { workspace: 'team', userId: `user-${i}`, message }),
+      };
     });
     await until(() => gate.waiting() === 10, 20000, 'all 10 messages running in the first gateway');
     const g2 = await startCliGateway(config);
@@ -104,7 +115,9 @@ describe('(6) SIGTERM with open streams', () => {
     const finals = results.map((evs) => evs[evs.length - 1]?.data);
     const done = finals.filter((f) => f?.type === 'done');
     const cut = finals.filter((f) => f?.code === 'shutting_down');
-    process.stdout.write(`(6) SIGTERM with 10 open streams, grace ${GRACE_MS} ms: ${done.length} done, ${cut.length} shutting_down; process exited ${exitMs} ms after SIGTERM (code ${code})\n`);
+    process.stdout.write(
+      `(6) SIGTERM with 10 open streams, grace ${GRACE_MS} ms: ${done.length} done, ${cut.length} shutting_down; process exited ${exitMs} ms after SIGTERM (code ${code})\n`,
+    );
     if (done.length !== 5 || code !== 0) process.stdout.write(`first gateway's output:\n${g1.proc.output()}\n`);
     expect(done.length + cut.length).toBe(10);
     expect(done.length).toBe(5);
@@ -120,12 +133,16 @@ describe('(6) SIGTERM with open streams', () => {
       if (final.type === 'done') continue;
       const lastReal = results[i].filter((e: SseEvent) => e.id !== null).pop();
       expect(final).toMatchObject({ messageId: expect.stringMatching(/^msg_/), lastEventId: lastReal?.id ?? '0' });
-      const rest = await openStream(g2.url, `/messages/${final.messageId}/stream`, undefined, { 'Last-Event-ID': final.lastEventId }).ended;
+      const rest = await openStream(g2.url, `/messages/${final.messageId}/stream`, undefined, {
+        'Last-Event-ID': final.lastEventId,
+      }).ended;
       expect(rest[rest.length - 1].data).toMatchObject({ type: 'done', messageId: final.messageId });
       const stored = await api(g2.url, 'GET', `/messages/${final.messageId}`);
       expect(stored.body).toMatchObject({ status: 'done', response: `answer to ${streams[i].message}` });
     }
-    process.stdout.write(`(6) the ${cut.length} cut streams resumed on a second gateway and completed in ${Date.now() - resumeStarted} ms\n`);
+    process.stdout.write(
+      `(6) the ${cut.length} cut streams resumed on a second gateway and completed in ${Date.now() - resumeStarted} ms\n`,
+    );
     const redis = rawRedis();
     expect(await redis.llen('{oc:messages}:messages:active')).toBe(0);
     await redis.quit();
@@ -140,7 +157,11 @@ describe('(6) SIGTERM with open streams', () => {
     const w1 = await startCliGateway(config, 'worker');
     started.push(http, w1);
     const before = llm.chats().length;
-    const stream = openStream(http.url, '/messages/stream', { workspace: 'team', userId: 'worker-stop', message: 'stall in a worker' });
+    const stream = openStream(http.url, '/messages/stream', {
+      workspace: 'team',
+      userId: 'worker-stop',
+      message: 'stall in a worker',
+    });
     await until(() => llm.chats().length === before + 1, 20000, 'the first worker running the message');
     const w2 = await startCliGateway(config, 'worker');
     started.push(w2);
@@ -149,8 +170,13 @@ describe('(6) SIGTERM with open streams', () => {
     const code = await w1.proc.exited;
     const exitMs = Date.now() - t0;
     const events = await stream.ended;
-    const tokens = events.filter((e) => e.data.type === 'token').map((e) => e.data.content).join('');
-    process.stdout.write(`(6) openclaw worker SIGTERMed mid-answer, grace ${GRACE_MS} ms: exited ${exitMs} ms after SIGTERM (code ${code}); the stream ended with ${events[events.length - 1].data.type} after ${Date.now() - t0} ms\n`);
+    const tokens = events
+      .filter((e) => e.data.type === 'token')
+      .map((e) => e.data.content)
+      .join('');
+    process.stdout.write(
+      `(6) openclaw worker SIGTERMed mid-answer, grace ${GRACE_MS} ms: exited ${exitMs} ms after SIGTERM (code ${code}); the stream ended with ${events[events.length - 1].data.type} after ${Date.now() - t0} ms\n`,
+    );
     expect(code).toBe(0);
     expect(exitMs).toBeLessThan(GRACE_MS + 5000);
     expect(events[events.length - 1].data).toMatchObject({ type: 'done' });
@@ -167,8 +193,14 @@ describe('(6) SIGTERM with open streams', () => {
     const g = await startCliGateway({ ...providers(gate), shutdown: { graceMs: GRACE_MS } }, 'start', own.url);
     started.push(g);
     const before = llm.chats().length;
-    const streams = Array.from({ length: 3 }, (_, i) => openStream(g.url, '/messages/stream', { workspace: 'team', userId: `gone-${i}`, message: `stall gone ${i}` }));
-    await until(async () => (await api(g.url, 'GET', '/health')).body.status === 'ok' && llm.chats().length >= before + 3, 20000, 'the three messages running');
+    const streams = Array.from({ length: 3 }, (_, i) =>
+      openStream(g.url, '/messages/stream', { workspace: 'team', userId: `gone-${i}`, message: `stall gone ${i}` }),
+    );
+    await until(
+      async () => (await api(g.url, 'GET', '/health')).body.status === 'ok' && llm.chats().length >= before + 3,
+      20000,
+      'the three messages running',
+    );
     own.child.kill('SIGKILL');
     await own.stop();
     const t0 = Date.now();
@@ -176,7 +208,9 @@ describe('(6) SIGTERM with open streams', () => {
     await Promise.all(streams.map((s) => s.ended));
     const code = await g.proc.exited;
     const exitMs = Date.now() - t0;
-    process.stdout.write(`(6) SIGTERM with Redis already gone, grace ${GRACE_MS} ms: exited ${exitMs} ms after SIGTERM (code ${code})\n`);
+    process.stdout.write(
+      `(6) SIGTERM with Redis already gone, grace ${GRACE_MS} ms: exited ${exitMs} ms after SIGTERM (code ${code})\n`,
+    );
     expect(exitMs).toBeLessThan(GRACE_MS + 5000);
     expect(code).toBe(0);
   });

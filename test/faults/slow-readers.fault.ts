@@ -100,7 +100,11 @@ describe('(7) slow readers', () => {
   });
 
   it(`${STALLED} stalled readers of ${LONG_TOKENS}-token streams add < 100 MB RSS, and get every event once they read`, async () => {
-    const warm = await api(gw.url, 'POST', '/messages', { workspace: 'team', userId: 'warm-up', message: wordsMessage(LONG_TOKENS, 'w') });
+    const warm = await api(gw.url, 'POST', '/messages', {
+      workspace: 'team',
+      userId: 'warm-up',
+      message: wordsMessage(LONG_TOKENS, 'w'),
+    });
     expect(warm.status).toBe(200);
     const baseline = rssOf(gw.pid);
     let peak = baseline;
@@ -115,7 +119,13 @@ describe('(7) slow readers', () => {
 
     const message = wordsMessage(LONG_TOKENS, 'token');
     const streams = Array.from({ length: STALLED }, (_, i) =>
-      rawStream(gw.port, 'POST', '/messages/stream', { workspace: 'team', userId: `stalled-${i}`, message }, { stallAfterHead: true }),
+      rawStream(
+        gw.port,
+        'POST',
+        '/messages/stream',
+        { workspace: 'team', userId: `stalled-${i}`, message },
+        { stallAfterHead: true },
+      ),
     );
     const heads = await Promise.all(streams.map((s) => s.head));
     expect(heads.map((h) => h.status)).toEqual(heads.map(() => 200));
@@ -153,7 +163,8 @@ describe('(7) slow readers', () => {
 
   it(`/healthz p99 stays under 100 ms while ${STREAMING} clients stream`, async () => {
     const message = wordsMessage(SHORT_TOKENS, 'x');
-    const scrape = async () => (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
+    const scrape = async () =>
+      (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
     await scrape(); // resets the event-loop delay histogram
     const probe = probeHealthz(gw.url);
     await probe.ready;

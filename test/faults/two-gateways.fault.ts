@@ -21,8 +21,12 @@ describe('two gateways, two workers, one killed', () => {
   beforeAll(async () => {
     // Answers take ~0.5 s (50 ms a word), so the killed worker dies with messages in hand; each
     // names the session turn it answers (the user messages the model was given).
-    const turn = (req: { body: { messages: Array<{ role: string }> } }) => req.body.messages.filter((m) => m.role === 'user').length;
-    llm = await startFakeOpenAI({ paceMs: 50, fallback: (req) => ({ text: `answer for turn ${turn(req)}:${' word'.repeat(9)}` }) });
+    const turn = (req: { body: { messages: Array<{ role: string }> } }) =>
+      req.body.messages.filter((m) => m.role === 'user').length;
+    llm = await startFakeOpenAI({
+      paceMs: 50,
+      fallback: (req) => ({ text: `answer for turn ${turn(req)}:${' word'.repeat(9)}` }),
+    });
     CONFIG = { ...upstreamConfig(llm), workers: { concurrency: 4 } };
     a = await startTestGateway({ config: CONFIG, workers: false });
     b = await startTestGateway({ config: CONFIG, workers: false, flush: false });
@@ -44,7 +48,9 @@ describe('two gateways, two workers, one killed', () => {
       for (let s = 0; s < SESSIONS; s++) {
         const gw = (i + s) % 2 ? a : b;
         const body = { workspace: 'team', userId: `user-${s}`, sessionId: `two-gw-${s}`, message: `s${s} m${i}` };
-        sends.push(gw.request('POST', `${API}/messages`, { body }).then((r) => ({ session: s, status: r.status, body: r.body })));
+        sends.push(
+          gw.request('POST', `${API}/messages`, { body }).then((r) => ({ session: s, status: r.status, body: r.body })),
+        );
       }
     }
     await waitFor(() => llm.chats().length >= 4, 20000, 'answers in flight');
@@ -54,7 +60,11 @@ describe('two gateways, two workers, one killed', () => {
     expect(replies.map((r) => r.status)).toEqual(Array(SESSIONS * PER_SESSION).fill(200));
 
     for (let s = 0; s < SESSIONS; s++) {
-      const history = (await a.request('GET', `${API}/sessions/two-gw-${s}/history?limit=100`)).body.data as Array<{ role: string; content: string; messageId: string }>;
+      const history = (await a.request('GET', `${API}/sessions/two-gw-${s}/history?limit=100`)).body.data as Array<{
+        role: string;
+        content: string;
+        messageId: string;
+      }>;
       const answers = history.filter((t) => t.role === 'assistant');
       expect(answers).toHaveLength(PER_SESSION);
       // Each answer saw exactly the turns before it: one at a time, in order, none lost or doubled.
@@ -62,13 +72,20 @@ describe('two gateways, two workers, one killed', () => {
       const ids = history.map((t) => t.messageId);
       expect(ids).toEqual(ids.filter((_, k) => k % 2 === 0).flatMap((id) => [id, id])); // user + assistant, never interleaved
     }
-    const stats = (await b.request('GET', `${API}/stats/users?workspace=team`)).body.data as Array<{ userId: string; messages: number }>;
-    expect(stats.map((u) => [u.userId, u.messages]).sort()).toEqual(Array.from({ length: SESSIONS }, (_, s) => [`user-${s}`, PER_SESSION]));
+    const stats = (await b.request('GET', `${API}/stats/users?workspace=team`)).body.data as Array<{
+      userId: string;
+      messages: number;
+    }>;
+    expect(stats.map((u) => [u.userId, u.messages]).sort()).toEqual(
+      Array.from({ length: SESSIONS }, (_, s) => [`user-${s}`, PER_SESSION]),
+    );
   });
 
   it('shares one rate limit exactly between the gateways', async () => {
     const key = await a.createKey({ rateLimit: 20 });
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).request('GET', `${API}/health`, { key })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).request('GET', `${API}/health`, { key })),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(20);
     expect(statuses.filter((s) => s === 429)).toHaveLength(10);

@@ -19,7 +19,11 @@ const EVENTS = 30;
 const OUTAGE_MS = 60_000;
 const CONFIG = {
   workspaces: [{ id: 'team' }],
-  webhooks: { retrySchedule: DEFAULT_RETRY_SCHEDULE_MS.map((ms) => ms / 1000), circuitBreaker: { probeIntervalMs: 2000 }, repairIntervalMs: 2000 },
+  webhooks: {
+    retrySchedule: DEFAULT_RETRY_SCHEDULE_MS.map((ms) => ms / 1000),
+    circuitBreaker: { probeIntervalMs: 2000 },
+    repairIntervalMs: 2000,
+  },
 };
 
 describe('fault: webhook receiver down for 60 s', () => {
@@ -39,7 +43,9 @@ describe('fault: webhook receiver down for 60 s', () => {
   });
 
   it('delivers all 30 events exactly once after the outage, with the same webhook-id on every attempt', async () => {
-    const sub = (await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['message.sent'], secret: SECRET } })).body;
+    const sub = (
+      await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['message.sent'], secret: SECRET } })
+    ).body;
     expect(sub.retries).toBe(7); // the whole schedule by default
 
     const t0 = Date.now();
@@ -50,7 +56,9 @@ describe('fault: webhook receiver down for 60 s', () => {
         await sleep(Math.max(0, t0 + OUTAGE_MS / 2 - Date.now()));
         await rx.stop(); // the second half of the outage: connection refused
       }
-      sent.push((await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: `msg_${i}`, workspace: 'team' })).id);
+      sent.push(
+        (await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: `msg_${i}`, workspace: 'team' })).id,
+      );
       await sleep(1500);
     }
     await sleep(Math.max(0, t0 + OUTAGE_MS - Date.now()));
@@ -62,8 +70,14 @@ describe('fault: webhook receiver down for 60 s', () => {
 
     await rx.waitFor((a) => a.length >= EVENTS, 100_000, 'all 30 events after the outage');
     const drainedMs = Date.now() - back;
-    const list = async () => (await gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries?limit=100`)).body.data as any[];
-    const log = await poll(list, (l) => l.length === EVENTS && l.every((d) => d.status === 'delivered'), 10_000, 'every delivery logged as delivered');
+    const list = async () =>
+      (await gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries?limit=100`)).body.data as any[];
+    const log = await poll(
+      list,
+      (l) => l.length === EVENTS && l.every((d) => d.status === 'delivered'),
+      10_000,
+      'every delivery logged as delivered',
+    );
     await sleep(1000); // anything sent twice would arrive now
 
     // Exactly once: one accepted request per event, one webhook-id per event.
@@ -79,7 +93,11 @@ describe('fault: webhook receiver down for 60 s', () => {
 
     const attempts = log.reduce((n, d) => n + d.attemptCount, 0);
     const sub2 = (await gw.request('GET', `/api/v1/webhooks/${sub.id}`)).body;
-    expect(sub2).toMatchObject({ enabled: true, consecutiveFailures: 0, circuit: { state: 'closed', failedAttempts: 0 } });
+    expect(sub2).toMatchObject({
+      enabled: true,
+      consecutiveFailures: 0,
+      circuit: { state: 'closed', failedAttempts: 0 },
+    });
     process.stdout.write(
       `webhook outage: ${EVENTS} events during a ${OUTAGE_MS / 1000} s outage (503, then refused) → all ${EVENTS} delivered exactly once; ` +
         `drained ${(drainedMs / 1000).toFixed(1)} s after the receiver came back; ${attempts} attempts in all ` +
@@ -89,18 +107,32 @@ describe('fault: webhook receiver down for 60 s', () => {
   });
 
   it('repairs a delivery recorded without its job: queued again by a worker process and delivered once', async () => {
-    const sub = (await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['session.started'], secret: SECRET } })).body;
+    const sub = (
+      await gw.request('POST', '/api/v1/webhooks', {
+        body: { url: rx.url, events: ['session.started'], secret: SECRET },
+      })
+    ).body;
     rx.reset();
-    const e = { id: 'evt_crashedbetweenrecordjob', event: 'session.started' as const, timestamp: '2026-12-01T10:00:00Z', data: { sessionId: 'sess_x', workspace: 'team' } };
+    const e = {
+      id: 'evt_crashedbetweenrecordjob',
+      event: 'session.started' as const,
+      timestamp: '2026-12-01T10:00:00Z',
+      data: { sessionId: 'sess_x', workspace: 'team' },
+    };
     const id = deliveryIdFor(e.id, sub.id);
     const store = gw.gateway.ctx.stores.webhooks;
     const t0 = Date.now();
     await store.putBody(e.id, payloadOf(e), 86400);
-    await store.createDelivery({ id, webhookId: sub.id, eventId: e.id, event: e.event, manual: false, redeliveryOf: null }, 86400);
+    await store.createDelivery(
+      { id, webhookId: sub.id, eventId: e.id, event: e.event, manual: false, redeliveryOf: null },
+      86400,
+    );
     await rx.waitFor((a) => a.length === 1, 20_000, 'the repaired delivery');
     const repairedMs = Date.now() - t0;
     await sleep(2500); // one more repair round: it must not send it again
     expect(rx.accepted.map((a) => [a.body.id, a.headers['webhook-id']])).toEqual([[e.id, id]]);
-    process.stdout.write(`webhook repair: a delivery recorded without its job was delivered ${(repairedMs / 1000).toFixed(1)} s later (repairIntervalMs 2000), once\n`);
+    process.stdout.write(
+      `webhook repair: a delivery recorded without its job was delivered ${(repairedMs / 1000).toFixed(1)} s later (repairIntervalMs 2000), once\n`,
+    );
   });
 });

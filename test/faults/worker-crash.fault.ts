@@ -14,7 +14,16 @@ import type { FakeLlm } from '../fakes/llm-script';
 import type { Receiver } from '../webhooks/receiver';
 import { parseSse } from '../messages/helpers';
 import { OpenClaw } from '../../sdk/typescript/src/index';
-import { API, fakeUpstream, report, subscribedReceiver, upstreamConfig, waitFor, workerPool, type WorkerPool } from './harness';
+import {
+  API,
+  fakeUpstream,
+  report,
+  subscribedReceiver,
+  upstreamConfig,
+  waitFor,
+  workerPool,
+  type WorkerPool,
+} from './harness';
 
 describe('workers killed mid-message', () => {
   let llm: FakeLlm;
@@ -41,18 +50,29 @@ describe('workers killed mid-message', () => {
   });
 
   const send = async (userId: string, message: string, sessionId?: string) => {
-    const res = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId, message, async: true, ...(sessionId ? { sessionId } : {}) } });
+    const res = await gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId, message, async: true, ...(sessionId ? { sessionId } : {}) },
+    });
     expect(res.status).toBe(202);
     return res.body.messageId as string;
   };
   const get = async (id: string) => (await gw.request('GET', `${API}/messages/${id}`)).body;
-  const finished = (id: string, timeoutMs: number) => waitFor(async () => { const m = await get(id); return m.status === 'done' || m.status === 'error' ? m : undefined; }, timeoutMs, `message ${id} to finish`);
+  const finished = (id: string, timeoutMs: number) =>
+    waitFor(
+      async () => {
+        const m = await get(id);
+        return m.status === 'done' || m.status === 'error' ? m : undefined;
+      },
+      timeoutMs,
+      `message ${id} to finish`,
+    );
   /** Waits until the model has been asked `n` times in all and the stream holds a first token. */
   const running = async (id: string, chats: number) => {
     await waitFor(() => llm.chats().length >= chats, 20000, `${chats} chat requests`);
     await waitFor(async () => (await redis.xlen(`oc:msg:{${id}}:ev`)) >= 1, 20000, 'a first token in the stream');
   };
-  const replay = async (id: string) => parseSse((await gw.request('GET', `${API}/messages/${id}/stream`)).text).map((e) => e.data);
+  const replay = async (id: string) =>
+    parseSse((await gw.request('GET', `${API}/messages/${id}/stream`)).text).map((e) => e.data);
   const sentFor = (id: string) => rx.accepted.filter((a) => a.event === 'message.sent' && a.data.messageId === id);
 
   it('killed once: taken over within 15 s, a restart event in the stream, everything counted once', async () => {
@@ -78,8 +98,19 @@ describe('workers killed mid-message', () => {
     // Before the restart: what the dead attempt streamed (a prefix of its words), nothing else.
     expect(restart).toBeGreaterThan(0);
     expect(events.slice(0, restart).every((e) => e.type === 'token')).toBe(true);
-    expect('A first attempt that never ends').toContain(events.slice(0, restart).map((e) => e.content).join('').trim());
-    expect(events.slice(restart + 1, -1).map((e) => e.content).join('')).toBe(done.response);
+    expect('A first attempt that never ends').toContain(
+      events
+        .slice(0, restart)
+        .map((e) => e.content)
+        .join('')
+        .trim(),
+    );
+    expect(
+      events
+        .slice(restart + 1, -1)
+        .map((e) => e.content)
+        .join(''),
+    ).toBe(done.response);
     expect(events.at(-1)).toMatchObject({ type: 'done', messageId: id });
     // The SDK reads the same stream and keeps only the new attempt's text.
     const client = new OpenClaw({ apiKey: gw.adminKey, baseUrl: gw.url });
@@ -118,9 +149,15 @@ describe('workers killed mid-message', () => {
     expect((await replay(m1)).at(-1)).toMatchObject({ type: 'error', code: 'worker_failed' });
     expect(answered).toMatchObject({ status: 'done', response: 'fake answer to: next in line' });
 
-    const errors = await rx.waitFor((a) => a.some((e) => e.event === 'error.agent' && e.data.messageId === m1), 15000, 'error.agent');
+    const errors = await rx.waitFor(
+      (a) => a.some((e) => e.event === 'error.agent' && e.data.messageId === m1),
+      15000,
+      'error.agent',
+    );
     expect(errors.filter((e) => e.event === 'error.agent' && e.data.messageId === m1)).toHaveLength(1);
-    const m3 = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'twice', sessionId: 'wedge-session', message: 'still there?' } });
+    const m3 = await gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId: 'twice', sessionId: 'wedge-session', message: 'still there?' },
+    });
     expect(m3.status).toBe(200);
     expect(m3.body.response).toBe('fake answer to: still there?');
   });
@@ -139,11 +176,18 @@ describe('workers killed mid-message', () => {
     const [sent] = sentFor(id);
     report('crash after storing the answer', { delivered_after_ms: Date.now() - crashedAt });
     const recorded = JSON.parse((await redis.hget(`oc:msg:{${id}}`, 'event'))!);
-    expect(sent.body).toEqual({ id: recorded.id, event: 'message.sent', timestamp: recorded.timestamp, data: recorded.data });
+    expect(sent.body).toEqual({
+      id: recorded.id,
+      event: 'message.sent',
+      timestamp: recorded.timestamp,
+      data: recorded.data,
+    });
     expect(sent.data).toMatchObject({ messageId: id, response: 'fake answer to: remember to tell them' });
     expect(llm.chats().length).toBe(chatsBefore + 1);
 
-    const next = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'outbox', sessionId: 'outbox-session', message: 'and then?' } });
+    const next = await gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId: 'outbox', sessionId: 'outbox-session', message: 'and then?' },
+    });
     expect(next.status).toBe(200);
     expect(sentFor(id)).toHaveLength(1);
   });

@@ -10,8 +10,10 @@ import { cleanEnv, runCli, tempDir } from './process';
 describe('openclaw api-key create: workspaces and --admin', () => {
   let gw: TestGateway;
   const cwd = tempDir('openclaw-cli-ws-');
-  const create = (...args: string[]) => runCli(['api-key', 'create', '--json', ...args], { cwd, env: cleanEnv({ REDIS_URL: testRedisUrl() }) });
-  const send = (key: string, workspace: string) => gw.request('POST', '/api/v1/messages', { key, body: { workspace, userId: 'u', message: 'hi' } });
+  const create = (...args: string[]) =>
+    runCli(['api-key', 'create', '--json', ...args], { cwd, env: cleanEnv({ REDIS_URL: testRedisUrl() }) });
+  const send = (key: string, workspace: string) =>
+    gw.request('POST', '/api/v1/messages', { key, body: { workspace, userId: 'u', message: 'hi' } });
 
   beforeAll(async () => {
     gw = await startTestGateway();
@@ -23,7 +25,9 @@ describe('openclaw api-key create: workspaces and --admin', () => {
   it('warns about each unknown workspace, and the key indeed cannot use it yet', async () => {
     const r = await create('--label', 'Team app', '--workspaces', 'team,default');
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe("warning: workspace 'team' does not exist; the key cannot use it until it is created (add --create-workspaces, or POST /api/v1/workspaces)\n");
+    expect(r.stderr).toBe(
+      "warning: workspace 'team' does not exist; the key cannot use it until it is created (add --create-workspaces, or POST /api/v1/workspaces)\n",
+    );
     const key = JSON.parse(r.stdout).apiKey;
     expect((await send(key, 'team')).status).toBe(404);
     expect((await send(key, 'default')).status).toBe(200);
@@ -45,7 +49,9 @@ describe('openclaw api-key create: workspaces and --admin', () => {
     expect(made.workspaces).toEqual(['*']);
     const admin = (await gw.gateway.ctx.stores.keys.verify(gw.adminKey))!;
     expect([...made.permissions].sort()).toEqual([...admin.permissions].sort());
-    expect((await fetch(`${gw.url}/admin/queues`, { headers: { authorization: `Bearer ${made.apiKey}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${gw.url}/admin/queues`, { headers: { authorization: `Bearer ${made.apiKey}` } })).status,
+    ).toBe(200);
     const both = await create('--label', 'x', '--admin', '--workspaces', 'ops');
     expect(both.code).toBe(1);
     expect(both.stderr).toContain('--admin already means every workspace and every permission');

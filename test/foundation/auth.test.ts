@@ -48,12 +48,18 @@ describe('authentication and scopes', () => {
   it.each(['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer ', 'bearer-oclaw', 'Bearer two words', `Token ${'x'.repeat(20)}`])(
     'malformed header %j → 401 malformed_api_key',
     async (value) => {
-      expect401(await gw.request('GET', '/api/v1/health', { key: null, headers: { authorization: value } }), 'malformed_api_key');
+      expect401(
+        await gw.request('GET', '/api/v1/health', { key: null, headers: { authorization: value } }),
+        'malformed_api_key',
+      );
     },
   );
 
   it('an unknown key → 401 invalid_api_key; so does a revoked one, at once', async () => {
-    expect401(await gw.request('GET', '/api/v1/health', { key: 'oclaw_live_00000000000000000000000000000000' }), 'invalid_api_key');
+    expect401(
+      await gw.request('GET', '/api/v1/health', { key: 'oclaw_live_00000000000000000000000000000000' }),
+      'invalid_api_key',
+    );
     const key = await gw.createKey();
     expect((await gw.request('GET', '/api/v1/health', { key })).status).toBe(200);
     const rec = await gw.gateway.ctx.stores.keys.verify(key);
@@ -72,7 +78,15 @@ describe('authentication and scopes', () => {
     const key = await gw.createKey();
     const rec = await gw.gateway.ctx.stores.keys.verify(key);
     expect(rec!.permissions).toEqual(DEFAULT_PERMISSIONS);
-    expect(DEFAULT_PERMISSIONS).toEqual(['messages:write', 'messages:read', 'sessions:read', 'sessions:delete', 'workspaces:read', 'workspaces:write', 'stats:read']);
+    expect(DEFAULT_PERMISSIONS).toEqual([
+      'messages:write',
+      'messages:read',
+      'sessions:read',
+      'sessions:delete',
+      'workspaces:read',
+      'workspaces:write',
+      'stats:read',
+    ]);
     expect((await gw.request('GET', '/api/v1/workspaces', { key })).status).toBe(200);
   });
 
@@ -80,17 +94,21 @@ describe('authentication and scopes', () => {
     const key = await gw.createKey({ permissions: ['stats:read'] });
     const res = await gw.request('POST', '/api/v1/workspaces', { key, body: { id: 'nope' } });
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ error: { code: 'missing_permission', message: "this API key lacks the 'workspaces:write' permission" } });
+    expect(res.body).toEqual({
+      error: { code: 'missing_permission', message: "this API key lacks the 'workspaces:write' permission" },
+    });
     expect(res.headers.get('x-ratelimit-limit')).toBe('50');
     expect((await gw.request('GET', '/api/v1/workspaces', { key })).body.error.message).toContain("'workspaces:read'");
-    expect((await gw.gateway.ctx.stores.workspaces.get('nope'))).toBeNull();
+    expect(await gw.gateway.ctx.stores.workspaces.get('nope')).toBeNull();
   });
 
   it('a workspace outside the key’s scope → 403 workspace_forbidden; * means all', async () => {
     const team = await gw.createKey({ workspaces: ['team'] });
     const res = await gw.request('GET', '/api/v1/workspaces/default', { key: team });
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ error: { code: 'workspace_forbidden', message: "this API key has no access to workspace 'default'" } });
+    expect(res.body).toEqual({
+      error: { code: 'workspace_forbidden', message: "this API key has no access to workspace 'default'" },
+    });
     const all = await gw.createKey({ workspaces: ['*'] });
     expect((await gw.request('GET', '/api/v1/workspaces/default', { key: all })).status).toBe(200);
   });
@@ -101,7 +119,11 @@ describe('authentication and scopes', () => {
     expect(ok.headers.get('x-ratelimit-limit')).toBe('5');
     expect(ok.headers.get('x-ratelimit-remaining')).toBe('4');
     expect(ok.headers.get('x-ratelimit-reset')).toBe(String(reset));
-    for (const [method, path] of [['GET', '/api/v1/nope'], ['GET', '/api/v1/workspaces/unknown-ws'], ['POST', '/api/v1/workspaces']]) {
+    for (const [method, path] of [
+      ['GET', '/api/v1/nope'],
+      ['GET', '/api/v1/workspaces/unknown-ws'],
+      ['POST', '/api/v1/workspaces'],
+    ]) {
       const res = await gw.request(method, path, { key, body: method === 'POST' ? { id: 'Bad Id' } : undefined });
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.headers.get('x-ratelimit-limit')).toBe('5');
@@ -115,7 +137,9 @@ describe('authentication and scopes', () => {
     await gw.request('GET', '/api/v1/health', { key });
     const res = await gw.request('GET', '/api/v1/health', { key });
     expect(res.status).toBe(429);
-    expect(res.body).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('2 requests per minute') } });
+    expect(res.body).toEqual({
+      error: { code: 'rate_limited', message: expect.stringContaining('2 requests per minute') },
+    });
     expect(res.headers.get('retry-after')).toBe(String(reset - (windowStart + 10)));
     expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(res.headers.get('x-ratelimit-reset')).toBe(String(reset));
@@ -155,7 +179,10 @@ describe('authentication and scopes', () => {
     await gw.request('GET', `/api/v1/health?api_key=${key}`, { key });
     await gw.request('GET', '/api/v1/health', { key: `${key}x` });
     await gw.request('GET', '/api/v1/health', { key: null, headers: { authorization: `Basic ${key}` } });
-    gw.gateway.ctx.log.info({ apiKey: key, headers: { authorization: `Bearer ${key}` } }, `careless message with ${key}`);
+    gw.gateway.ctx.log.info(
+      { apiKey: key, headers: { authorization: `Bearer ${key}` } },
+      `careless message with ${key}`,
+    );
     const all = logLines.join('\n');
     expect(logLines.length).toBeGreaterThan(5);
     expect(all).toContain('"msg":"GET /api/v1/health 200'); // one line per request, with its status

@@ -35,10 +35,19 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
   it('create prints exactly the contract lines and the key works in the running gateway at once', async () => {
     const r = await cli('create', '--label', 'My App', '--workspaces', 'team,admins');
     expect(r.code).toBe(0);
-    expect(r.stderr.match(/^warning: workspace '[a-z]+' does not exist/gm)).toEqual(["warning: workspace 'team' does not exist", "warning: workspace 'admins' does not exist"]);
+    expect(r.stderr.match(/^warning: workspace '[a-z]+' does not exist/gm)).toEqual([
+      "warning: workspace 'team' does not exist",
+      "warning: workspace 'admins' does not exist",
+    ]);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^API Key: oclaw_live_[0-9A-Za-z]{32,}$/);
-    expect(lines.slice(1)).toEqual(['Label: My App', 'Workspaces: team, admins', `Created: ${today()}`, 'Save this key immediately — it is only shown once.', '']);
+    expect(lines.slice(1)).toEqual([
+      'Label: My App',
+      'Workspaces: team, admins',
+      `Created: ${today()}`,
+      'Save this key immediately — it is only shown once.',
+      '',
+    ]);
     const key = lines[0].slice('API Key: '.length);
     const res = await gw.request('GET', '/api/v1/workspaces', { key });
     expect(res.status).toBe(200);
@@ -46,11 +55,40 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
   });
 
   it('create --json prints one object; permissions and rate limit apply', async () => {
-    const r = await cli('create', '--label', 'Analytics', '--workspaces', '*', '--permissions', 'stats:read,sessions:read', '--rate-limit', '30', '--json');
+    const r = await cli(
+      'create',
+      '--label',
+      'Analytics',
+      '--workspaces',
+      '*',
+      '--permissions',
+      'stats:read,sessions:read',
+      '--rate-limit',
+      '30',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['apiKey', 'createdAt', 'id', 'key', 'label', 'lastUsedAt', 'permissions', 'rateLimit', 'source', 'workspaces']);
-    expect(out).toMatchObject({ label: 'Analytics', workspaces: ['*'], permissions: ['stats:read', 'sessions:read'], rateLimit: 30, source: 'cli', lastUsedAt: null });
+    expect(Object.keys(out).sort()).toEqual([
+      'apiKey',
+      'createdAt',
+      'id',
+      'key',
+      'label',
+      'lastUsedAt',
+      'permissions',
+      'rateLimit',
+      'source',
+      'workspaces',
+    ]);
+    expect(out).toMatchObject({
+      label: 'Analytics',
+      workspaces: ['*'],
+      permissions: ['stats:read', 'sessions:read'],
+      rateLimit: 30,
+      source: 'cli',
+      lastUsedAt: null,
+    });
     expect(out.key).toBe(`${out.apiKey.slice(0, 15)}…${out.apiKey.slice(-4)}`);
     const res = await health(out.apiKey);
     expect(res.status).toBe(200);
@@ -90,7 +128,17 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
     const r = await cli('list');
     expect(r.code).toBe(0);
     const [header, ...rows] = r.stdout.trim().split('\n');
-    expect(header.split(/\s{2,}/)).toEqual(['KEY', 'ID', 'LABEL', 'WORKSPACES', 'PERMISSIONS', 'RATE LIMIT', 'CREATED', 'LAST USED', 'SOURCE']);
+    expect(header.split(/\s{2,}/)).toEqual([
+      'KEY',
+      'ID',
+      'LABEL',
+      'WORKSPACES',
+      'PERMISSIONS',
+      'RATE LIMIT',
+      'CREATED',
+      'LAST USED',
+      'SOURCE',
+    ]);
     expect(r.stdout).not.toMatch(/oclaw_live_[0-9A-Za-z]{20,}/);
     expect(r.stdout).not.toContain(CONFIG_KEY);
     const cfg = rows.find((l) => l.includes('From config'))!;
@@ -106,7 +154,9 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
     expect(unused).toMatch(new RegExp(`\\sdefault\\s+${today()}\\s+never\\s+cli$`));
 
     const json = JSON.parse((await cli('list', '--json')).stdout) as Array<{ source: string; label: string }>;
-    expect(json.map((k) => k.label)).toEqual(expect.arrayContaining(['From config', 'My App', 'Analytics', 'test admin']));
+    expect(json.map((k) => k.label)).toEqual(
+      expect.arrayContaining(['From config', 'My App', 'Analytics', 'test admin']),
+    );
   });
 
   it.each(['key', 'masked', 'id'] as const)('revoke by %s takes effect in the running gateway at once', async (by) => {
@@ -125,7 +175,22 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
   });
 
   it('rotate prints a new key like create, keeps label and scopes, and revokes the old one at once', async () => {
-    const old = JSON.parse((await cli('create', '--label', 'Rotating', '--workspaces', 'team', '--permissions', 'stats:read', '--rate-limit', '12', '--json')).stdout);
+    const old = JSON.parse(
+      (
+        await cli(
+          'create',
+          '--label',
+          'Rotating',
+          '--workspaces',
+          'team',
+          '--permissions',
+          'stats:read',
+          '--rate-limit',
+          '12',
+          '--json',
+        )
+      ).stdout,
+    );
     const r = await cli('rotate', old.apiKey);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
@@ -137,7 +202,9 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
     const res = await health(fresh);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ratelimit-limit')).toBe('12');
-    const listed = JSON.parse((await cli('list', '--json')).stdout).find((k: { label: string }) => k.label === 'Rotating');
+    const listed = JSON.parse((await cli('list', '--json')).stdout).find(
+      (k: { label: string }) => k.label === 'Rotating',
+    );
     expect(listed).toMatchObject({ workspaces: ['team'], permissions: ['stats:read'], rateLimit: 12, source: 'cli' });
   });
 
@@ -152,7 +219,9 @@ describe('openclaw api-key (CLI process, REDIS_URL)', () => {
   it('an unreachable REDIS_URL → exit 1 saying so, with the password hidden', async () => {
     const r = await runCli(['api-key', 'list'], { cwd, env: cleanEnv({ REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('openclaw: cannot reach Redis at redis://:***@127.0.0.1:1 (is it running? check REDIS_URL)\n');
+    expect(r.stderr).toBe(
+      'openclaw: cannot reach Redis at redis://:***@127.0.0.1:1 (is it running? check REDIS_URL)\n',
+    );
   });
 
   it.each([

@@ -10,7 +10,10 @@ import { hashTag } from '../../server/messages/follower';
 
 describe('Redis Cluster configuration', () => {
   it('REDIS_CLUSTER_NODES (and REDIS_CLUSTER_PASSWORD) make the target a cluster of those seed nodes', async () => {
-    const config = parseConfig({}, { REDIS_CLUSTER_NODES: '10.0.0.1:6379, redis-b.internal:7000,[::1]:7001', REDIS_CLUSTER_PASSWORD: 's3cret' });
+    const config = parseConfig(
+      {},
+      { REDIS_CLUSTER_NODES: '10.0.0.1:6379, redis-b.internal:7000,[::1]:7001', REDIS_CLUSTER_PASSWORD: 's3cret' },
+    );
     const { url, embedded } = await resolveRedis(config, () => undefined);
     expect(embedded).toBeNull();
     expect(url).toEqual({
@@ -27,14 +30,34 @@ describe('Redis Cluster configuration', () => {
   });
 
   it('redis.cluster in the file takes username, password and TLS options', () => {
-    const config = parseConfig({ redis: { cluster: { nodes: ['a:1', 'b:2'], username: 'oc', password: 'p', tls: { servername: 'redis.example', rejectUnauthorized: false } } } }, {});
-    expect(config.redis.cluster).toEqual({ nodes: ['a:1', 'b:2'], username: 'oc', password: 'p', tls: { servername: 'redis.example', rejectUnauthorized: false } });
+    const config = parseConfig(
+      {
+        redis: {
+          cluster: {
+            nodes: ['a:1', 'b:2'],
+            username: 'oc',
+            password: 'p',
+            tls: { servername: 'redis.example', rejectUnauthorized: false },
+          },
+        },
+      },
+      {},
+    );
+    expect(config.redis.cluster).toEqual({
+      nodes: ['a:1', 'b:2'],
+      username: 'oc',
+      password: 'p',
+      tls: { servername: 'redis.example', rejectUnauthorized: false },
+    });
   });
 
   it.each([
     [{ REDIS_CLUSTER_NODES: 'redis-a' }, /REDIS_CLUSTER_NODES: 'redis-a' is not host:port/],
     [{ REDIS_CLUSTER_NODES: 'a:6379,b:99999' }, /REDIS_CLUSTER_NODES: 'b:99999' is not host:port/],
-    [{ REDIS_CLUSTER_NODES: 'a:6379', REDIS_URL: 'redis://127.0.0.1:6379' }, /redis\.cluster and redis\.url \(REDIS_URL\) are both set/],
+    [
+      { REDIS_CLUSTER_NODES: 'a:6379', REDIS_URL: 'redis://127.0.0.1:6379' },
+      /redis\.cluster and redis\.url \(REDIS_URL\) are both set/,
+    ],
   ])('refuses %j with a message naming the setting', (env, message) => {
     expect(() => parseConfig({}, env)).toThrow(ConfigError);
     expect(() => parseConfig({}, env)).toThrow(message);

@@ -62,7 +62,11 @@ const CONTRACT_WEBHOOKS = `{
 }
 }`;
 
-const ENV = { API_KEY_1: 'oclaw_live_contractkey0000000000000000000000', READONLY_KEY: 'readonly-key-0123456789', WEBHOOK_SECRET: 'whsec' };
+const ENV = {
+  API_KEY_1: 'oclaw_live_contractkey0000000000000000000000',
+  READONLY_KEY: 'readonly-key-0123456789',
+  WEBHOOK_SECRET: 'whsec',
+};
 
 /** The message of the ConfigError that parsing `raw` throws. */
 function errorOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string {
@@ -80,7 +84,16 @@ describe('config file lookup', () => {
     const cwd = tempDir();
     const { config, file } = loadConfig({ cwd, env: {} });
     expect(file).toBeNull();
-    expect(config.api).toEqual({ enabled: true, port: 3000, host: '127.0.0.1', prefix: '/api/v1', authentication: 'bearer', keys: [], defaultRateLimit: 600, bodyLimitBytes: 1048576 });
+    expect(config.api).toEqual({
+      enabled: true,
+      port: 3000,
+      host: '127.0.0.1',
+      prefix: '/api/v1',
+      authentication: 'bearer',
+      keys: [],
+      defaultRateLimit: 600,
+      bodyLimitBytes: 1048576,
+    });
     expect(config.stateDir).toBe(join(cwd, '.openclaw'));
     expect(config.redis).toEqual({ maxmemory: '25%' }); // the embedded Redis's memory limit (docs/configuration.md)
   });
@@ -91,15 +104,26 @@ describe('config file lookup', () => {
     writeFileSync(join(cwd, 'openclaw.json'), JSON.stringify({ api: { port: 1111 } }));
     writeFileSync(join(cwd, 'conf', 'env.json'), JSON.stringify({ api: { port: 2222 } }));
     writeFileSync(join(cwd, 'conf', 'flag.json'), JSON.stringify({ api: { port: 3333 } }));
-    expect(loadConfig({ cwd, env: {} })).toMatchObject({ file: join(cwd, 'openclaw.json'), config: { api: { port: 1111 } } });
+    expect(loadConfig({ cwd, env: {} })).toMatchObject({
+      file: join(cwd, 'openclaw.json'),
+      config: { api: { port: 1111 } },
+    });
     const env = { OPENCLAW_CONFIG: 'conf/env.json' };
-    expect(loadConfig({ cwd, env })).toMatchObject({ file: join(cwd, 'conf', 'env.json'), config: { api: { port: 2222 } } });
-    expect(loadConfig({ cwd, env, path: 'conf/flag.json' })).toMatchObject({ file: join(cwd, 'conf', 'flag.json'), config: { api: { port: 3333 } } });
+    expect(loadConfig({ cwd, env })).toMatchObject({
+      file: join(cwd, 'conf', 'env.json'),
+      config: { api: { port: 2222 } },
+    });
+    expect(loadConfig({ cwd, env, path: 'conf/flag.json' })).toMatchObject({
+      file: join(cwd, 'conf', 'flag.json'),
+      config: { api: { port: 3333 } },
+    });
   });
 
   it('an explicit file that is missing or not JSON is an error naming it', () => {
     const cwd = tempDir();
-    expect(() => loadConfig({ cwd, env: { OPENCLAW_CONFIG: 'nope.json' } })).toThrow(`${join(cwd, 'nope.json')}: config file not found`);
+    expect(() => loadConfig({ cwd, env: { OPENCLAW_CONFIG: 'nope.json' } })).toThrow(
+      `${join(cwd, 'nope.json')}: config file not found`,
+    );
     writeFileSync(join(cwd, 'openclaw.json'), '{"api": {');
     expect(() => loadConfig({ cwd, env: {} })).toThrow(new RegExp(`^${join(cwd, 'openclaw.json')}: not valid JSON`));
   });
@@ -118,38 +142,82 @@ describe('${VAR} substitution', () => {
   });
 
   it('a missing variable is an error naming it and where it is used', () => {
-    expect(errorOf(keyed('${API_KEY_1}'))).toBe('api.keys[0].key: environment variable API_KEY_1 is not set (referenced as ${API_KEY_1})');
+    expect(errorOf(keyed('${API_KEY_1}'))).toBe(
+      'api.keys[0].key: environment variable API_KEY_1 is not set (referenced as ${API_KEY_1})',
+    );
   });
 
   it('substituted values are validated like written ones', () => {
-    expect(errorOf(keyed('${SHORT}'), { SHORT: 'abc' })).toBe('invalid configuration:\n  api.keys[0].key: must NOT have fewer than 16 characters');
+    expect(errorOf(keyed('${SHORT}'), { SHORT: 'abc' })).toBe(
+      'invalid configuration:\n  api.keys[0].key: must NOT have fewer than 16 characters',
+    );
   });
 });
 
 describe('validation errors name the path', () => {
   it.each([
-    [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', rateLimit: -1 }] } }, 'api.keys[0].rateLimit: must be an integer ≥ 0'],
-    [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', rateLimit: '30' }] } }, 'api.keys[0].rateLimit: must be an integer ≥ 0'],
-    [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', rateLimit: 1.5 }] } }, 'api.keys[0].rateLimit: must be an integer ≥ 0'],
+    [
+      { api: { keys: [{ key: 'k'.repeat(16), label: 'x', rateLimit: -1 }] } },
+      'api.keys[0].rateLimit: must be an integer ≥ 0',
+    ],
+    [
+      { api: { keys: [{ key: 'k'.repeat(16), label: 'x', rateLimit: '30' }] } },
+      'api.keys[0].rateLimit: must be an integer ≥ 0',
+    ],
+    [
+      { api: { keys: [{ key: 'k'.repeat(16), label: 'x', rateLimit: 1.5 }] } },
+      'api.keys[0].rateLimit: must be an integer ≥ 0',
+    ],
     [{ api: { port: 70000 } }, 'api.port: must be an integer ≥ 0 and ≤ 65535'],
     [{ api: { enabled: 'yes' } }, 'api.enabled: must be boolean'],
     [{ api: { authentication: 'basic' } }, 'api.authentication: must be "bearer"'],
     [{ api: { prefix: 'api' } }, 'api.prefix: must match'],
     [{ api: { prefix: '/api/v1/' } }, 'api.prefix: must match'],
     [{ api: { keys: [{ key: 'k'.repeat(16) }] } }, 'api.keys[0].label: is required'],
-    [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', workspaces: ['Team'] }] } }, 'api.keys[0].workspaces[0]: must match'],
-    [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', workspaces: [] }] } }, 'api.keys[0].workspaces: must NOT have fewer than 1 items'],
-    [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', permissions: [] }] } }, 'api.keys[0].permissions: must NOT have fewer than 1 items'],
-    [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x', permissions: ['stats:read', 'admin'] }] } }, 'api.keys[0].permissions[1]: must be one of "messages:write", "messages:read"'],
-    [{ api: { keys: [{ key: 'k'.repeat(16), label: 'x' }, { key: 'k'.repeat(16), label: 'y' }] } }, 'api.keys[1].key: the same key is already declared at api.keys[0]'],
+    [
+      { api: { keys: [{ key: 'k'.repeat(16), label: 'x', workspaces: ['Team'] }] } },
+      'api.keys[0].workspaces[0]: must match',
+    ],
+    [
+      { api: { keys: [{ key: 'k'.repeat(16), label: 'x', workspaces: [] }] } },
+      'api.keys[0].workspaces: must NOT have fewer than 1 items',
+    ],
+    [
+      { api: { keys: [{ key: 'k'.repeat(16), label: 'x', permissions: [] }] } },
+      'api.keys[0].permissions: must NOT have fewer than 1 items',
+    ],
+    [
+      { api: { keys: [{ key: 'k'.repeat(16), label: 'x', permissions: ['stats:read', 'admin'] }] } },
+      'api.keys[0].permissions[1]: must be one of "messages:write", "messages:read"',
+    ],
+    [
+      {
+        api: {
+          keys: [
+            { key: 'k'.repeat(16), label: 'x' },
+            { key: 'k'.repeat(16), label: 'y' },
+          ],
+        },
+      },
+      'api.keys[1].key: the same key is already declared at api.keys[0]',
+    ],
     [{ api: { cors: { origin: ['x'] } } }, 'api.cors.origin: unknown key (known keys: origins, methods)'],
-    [{ api: { portt: 1 } }, 'api.portt: unknown key (known keys: enabled, port, host, prefix, authentication, cors, keys, defaultRateLimit, bodyLimitBytes)'],
+    [
+      { api: { portt: 1 } },
+      'api.portt: unknown key (known keys: enabled, port, host, prefix, authentication, cors, keys, defaultRateLimit, bodyLimitBytes)',
+    ],
     [{ apii: {} }, 'apii: unknown key'],
     [{ redis: { url: 'http://x' } }, 'redis.url: must match'],
-    [{ workspaces: [{ id: 'team', agent: 'genius' }] }, "workspaces[0].agent: unknown agent preset 'genius'; known: balanced"],
+    [
+      { workspaces: [{ id: 'team', agent: 'genius' }] },
+      "workspaces[0].agent: unknown agent preset 'genius'; known: balanced",
+    ],
     [{ workspaces: [{ id: 'team', skills: ['teleport'] }] }, "workspaces[0].skills[0]: unknown skill 'teleport'"],
     [{ workspaces: [{ id: 'team' }, { id: 'team' }] }, "workspaces[1].id: 'team' is already declared at workspaces[0]"],
-    [{ webhooks: { outbound: [{ url: 'ftp://x', secret: 's', events: ['message.sent'] }] } }, 'webhooks.outbound[0].url: must match'],
+    [
+      { webhooks: { outbound: [{ url: 'ftp://x', secret: 's', events: ['message.sent'] }] } },
+      'webhooks.outbound[0].url: must match',
+    ],
   ])('%j → %s', (raw, message) => {
     const err = errorOf(raw);
     expect(err.startsWith('invalid configuration:\n  ')).toBe(true);
@@ -158,7 +226,13 @@ describe('validation errors name the path', () => {
 
   it('lists every problem at once', () => {
     const err = errorOf({ api: { port: -1, prefix: 3 }, nope: 1 });
-    expect(err.split('\n').slice(1).map((l) => l.trim().split(':')[0]).sort()).toEqual(['api.port', 'api.prefix', 'nope']);
+    expect(
+      err
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim().split(':')[0])
+        .sort(),
+    ).toEqual(['api.port', 'api.prefix', 'nope']);
   });
 });
 
@@ -166,12 +240,17 @@ describe('environment overrides', () => {
   it('PORT, OPENCLAW_PORT (wins), REDIS_URL, OPENCLAW_STATE_DIR', () => {
     expect(parseConfig({ api: { port: 1 } }, { PORT: '4000' }).api.port).toBe(4000);
     expect(parseConfig({}, { PORT: '4000', OPENCLAW_PORT: '5000' }).api.port).toBe(5000);
-    const c = parseConfig({ redis: { url: 'redis://file:6379' } }, { REDIS_URL: 'redis://env:6379/2', OPENCLAW_STATE_DIR: '/tmp/x' });
+    const c = parseConfig(
+      { redis: { url: 'redis://file:6379' } },
+      { REDIS_URL: 'redis://env:6379/2', OPENCLAW_STATE_DIR: '/tmp/x' },
+    );
     expect(c.redis.url).toBe('redis://env:6379/2');
     expect(c.stateDir).toBe('/tmp/x');
     expect(() => parseConfig({}, { PORT: 'abc' })).toThrow("PORT: must be an integer ≥ 0 and ≤ 65535, got 'abc'");
     expect(() => parseConfig({}, { OPENCLAW_PORT: '70000' })).toThrow('must be an integer ≥ 0 and ≤ 65535');
-    expect(() => parseConfig({}, { REDIS_URL: 'localhost:6379' })).toThrow('REDIS_URL: must start with redis:// or rediss://');
+    expect(() => parseConfig({}, { REDIS_URL: 'localhost:6379' })).toThrow(
+      'REDIS_URL: must start with redis:// or rediss://',
+    );
   });
 
   it('HOST / OPENCLAW_HOST (wins) open the bind that defaults to 127.0.0.1', () => {
@@ -184,7 +263,9 @@ describe('environment overrides', () => {
   it('LOG_LEVEL overrides logging.level; both must be a pino level', () => {
     expect(parseConfig({ logging: { level: 'debug' } }, {}).logging.level).toBe('debug');
     expect(parseConfig({ logging: { level: 'debug' } }, { LOG_LEVEL: 'warn' }).logging.level).toBe('warn');
-    expect(() => parseConfig({}, { LOG_LEVEL: 'loud' })).toThrow("LOG_LEVEL: must be one of \"fatal\", \"error\", \"warn\", \"info\", \"debug\", \"trace\", \"silent\", got 'loud'");
+    expect(() => parseConfig({}, { LOG_LEVEL: 'loud' })).toThrow(
+      'LOG_LEVEL: must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent", got \'loud\'',
+    );
     expect(errorOf({ logging: { level: 'verbose' } })).toContain('logging.level: must be one of "fatal"');
   });
 });
@@ -203,9 +284,20 @@ describe('the contract’s blocks, verbatim', () => {
     });
     expect(c.api.keys).toEqual([
       { key: ENV.API_KEY_1, label: 'My Application', workspaces: ['team', 'admins'], rateLimit: 100 },
-      { key: ENV.READONLY_KEY, label: 'Analytics Service', workspaces: ['*'], permissions: ['stats:read', 'sessions:read'], rateLimit: 30 },
+      {
+        key: ENV.READONLY_KEY,
+        label: 'Analytics Service',
+        workspaces: ['*'],
+        permissions: ['stats:read', 'sessions:read'],
+        rateLimit: 30,
+      },
     ]);
-    expect(c.webhooks.outbound[0]).toMatchObject({ url: 'https://your-app.com/openclaw-events', secret: 'whsec', retries: 3, timeoutMs: 5000 });
+    expect(c.webhooks.outbound[0]).toMatchObject({
+      url: 'https://your-app.com/openclaw-events',
+      secret: 'whsec',
+      retries: 3,
+      timeoutMs: 5000,
+    });
     expect(c.webhooks.outbound[0].events).toHaveLength(6);
   });
 });
@@ -213,7 +305,10 @@ describe('the contract’s blocks, verbatim', () => {
 describe('openclaw start with a bad config (real process)', () => {
   it('stops before doing anything, naming the path; exit code 1, no stack trace', async () => {
     const cwd = tempDir();
-    writeFileSync(join(cwd, 'custom.json'), JSON.stringify({ api: { keys: [{ key: 'k'.repeat(16), label: 'x', rateLimit: -5 }] } }));
+    writeFileSync(
+      join(cwd, 'custom.json'),
+      JSON.stringify({ api: { keys: [{ key: 'k'.repeat(16), label: 'x', rateLimit: -5 }] } }),
+    );
     const r = await runCli(['start', '--config', 'custom.json'], { cwd, env: cleanEnv() });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('openclaw: invalid configuration:\n  api.keys[0].rateLimit: must be an integer ≥ 0\n');
@@ -225,7 +320,9 @@ describe('openclaw start with a bad config (real process)', () => {
     writeFileSync(join(cwd, 'x.json'), CONTRACT_API);
     const r = await runCli(['start'], { cwd, env: cleanEnv({ OPENCLAW_CONFIG: 'x.json' }) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('openclaw: api.keys[0].key: environment variable API_KEY_1 is not set (referenced as ${API_KEY_1})\n');
+    expect(r.stderr).toBe(
+      'openclaw: api.keys[0].key: environment variable API_KEY_1 is not set (referenced as ${API_KEY_1})\n',
+    );
   });
 
   it('npx openclaw --help works from the checkout', async () => {

@@ -10,7 +10,8 @@ import { networkInterfaces } from 'node:os';
 import { freePort, spawnRedis } from '../../server/embedded-redis';
 import { alive, cleanEnv, runCli, startCli, tempDir, waitUntil, type LongRunning } from './process';
 
-const KEY_LINES = /API Key: (oclaw_live_[0-9A-Za-z]{32,})\nLabel: (.+)\nWorkspaces: (.+)\nCreated: (\d{4}-\d{2}-\d{2})\nSave this key immediately — it is only shown once\.\n/;
+const KEY_LINES =
+  /API Key: (oclaw_live_[0-9A-Za-z]{32,})\nLabel: (.+)\nWorkspaces: (.+)\nCreated: (\d{4}-\d{2}-\d{2})\nSave this key immediately — it is only shown once\.\n/;
 
 describe('embedded default (openclaw start in an empty directory)', () => {
   const cwd = tempDir('openclaw-embedded-');
@@ -23,7 +24,8 @@ describe('embedded default (openclaw start in an empty directory)', () => {
   let cliKey: string;
 
   const redisPid = () => (JSON.parse(readFileSync(runtimeFile, 'utf8')) as { pid: number }).pid;
-  const health = (key: string) => fetch(`http://127.0.0.1:${port}/api/v1/health`, { headers: { authorization: `Bearer ${key}` } });
+  const health = (key: string) =>
+    fetch(`http://127.0.0.1:${port}/api/v1/health`, { headers: { authorization: `Bearer ${key}` } });
   const start = async () => {
     const p = startCli(['start'], { cwd, env });
     await p.waitFor(/Listening on (http:\/\/\S+)/);
@@ -60,8 +62,12 @@ describe('embedded default (openclaw start in an empty directory)', () => {
     expect(p.output()).toContain(`Listening on http://127.0.0.1:${port}/api/v1 (model: offline`);
     // Bound to loopback only (the default), and the banner says so; the port is closed on other interfaces.
     await p.waitFor(/local only/);
-    expect(p.output()).toContain('local only; set HOST=0.0.0.0 (or api.host) to accept connections from other machines');
-    const other = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    expect(p.output()).toContain(
+      'local only; set HOST=0.0.0.0 (or api.host) to accept connections from other machines',
+    );
+    const other = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (other) await expect(fetch(`http://${other.address}:${port}/healthz`)).rejects.toThrow();
     expect(p.output()).not.toMatch(/Authorization|Bearer/);
 
@@ -76,7 +82,10 @@ describe('embedded default (openclaw start in an empty directory)', () => {
 
   it('the CLI shares the running gateway’s redis and its key works at once', async () => {
     const gatewayRedis = redisPid();
-    const r = await runCli(['api-key', 'create', '--label', 'Beside', '--workspaces', 'default', '--json'], { cwd, env });
+    const r = await runCli(['api-key', 'create', '--label', 'Beside', '--workspaces', 'default', '--json'], {
+      cwd,
+      env,
+    });
     expect(r.code).toBe(0);
     cliKey = JSON.parse(r.stdout).apiKey;
     expect((await health(cliKey)).status).toBe(200);
@@ -104,7 +113,11 @@ describe('embedded default (openclaw start in an empty directory)', () => {
     expect(r.stdout).toMatch(KEY_LINES);
     expect(existsSync(runtimeFile)).toBe(false);
     const list = await runCli(['api-key', 'list', '--json'], { cwd, env });
-    expect(JSON.parse(list.stdout).map((k: { label: string }) => k.label)).toEqual(['Admin (first start)', 'Beside', 'Offline']);
+    expect(JSON.parse(list.stdout).map((k: { label: string }) => k.label)).toEqual([
+      'Admin (first start)',
+      'Beside',
+      'Offline',
+    ]);
   });
 
   it('a second start keeps the data, prints no new admin key, and the old keys still work', async () => {
@@ -112,7 +125,9 @@ describe('embedded default (openclaw start in an empty directory)', () => {
     expect(p.output()).not.toContain('API Key:');
     // Says how to get a key back, since none is printed.
     await p.waitFor(/API keys? in Redis/);
-    expect(p.output()).toContain('3 API keys in Redis (shown only when made). A new one: npx openclaw api-key create --admin --label "Admin"');
+    expect(p.output()).toContain(
+      '3 API keys in Redis (shown only when made). A new one: npx openclaw api-key create --admin --label "Admin"',
+    );
     expect((await health(adminKey)).status).toBe(200);
     expect((await health(cliKey)).status).toBe(200);
   });
@@ -138,10 +153,17 @@ describe('openclaw start while Redis is not reachable yet', () => {
   it('listens at once, answers 503 starting, says once that it waits, then starts when Redis comes; stops cleanly on SIGTERM', async () => {
     const cwd = tempDir('openclaw-starting-');
     const [port, redisPort] = [await freePort(), await freePort()];
-    const p = startCli(['start'], { cwd, env: cleanEnv({ PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}` }) });
+    const p = startCli(['start'], {
+      cwd,
+      env: cleanEnv({ PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}` }),
+    });
     let redis: Awaited<ReturnType<typeof spawnRedis>> | null = null;
     try {
-      await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 15000, 'the gateway to listen');
+      await waitUntil(
+        async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200,
+        15000,
+        'the gateway to listen',
+      );
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).not.toBeNull();
@@ -151,8 +173,14 @@ describe('openclaw start while Redis is not reachable yet', () => {
       await p.waitFor(/waiting for Redis/);
       redis = await spawnRedis({ port: redisPort });
       await p.waitFor(/Listening on/, 30000);
-      const lines = p.output().split('\n').filter((l) => /Redis at|waiting for Redis/.test(l));
-      expect(lines).toEqual([`waiting for Redis at redis://127.0.0.1:${redisPort}: connection refused; retrying`, `Redis at redis://127.0.0.1:${redisPort} is reachable`]);
+      const lines = p
+        .output()
+        .split('\n')
+        .filter((l) => /Redis at|waiting for Redis/.test(l));
+      expect(lines).toEqual([
+        `waiting for Redis at redis://127.0.0.1:${redisPort}: connection refused; retrying`,
+        `Redis at redis://127.0.0.1:${redisPort} is reachable`,
+      ]);
       expect(p.output()).not.toMatch(/ECONNREFUSED/);
     } finally {
       p.child.kill('SIGTERM');
@@ -167,11 +195,19 @@ describe('several CLI commands at once on one state directory, no gateway', () =
   it('take turns with the embedded redis-server: all succeed, nothing is lost, nothing is left running', async () => {
     const cwd = tempDir('openclaw-concurrent-');
     const env = cleanEnv();
-    const results = await Promise.all(['a', 'b', 'c'].map((label) => runCli(['api-key', 'create', '--label', label, '--json'], { cwd, env, timeoutMs: 60000 })));
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((label) =>
+        runCli(['api-key', 'create', '--label', label, '--json'], { cwd, env, timeoutMs: 60000 }),
+      ),
+    );
     for (const r of results) expect([r.code, r.stderr]).toEqual([0, '']);
     expect(existsSync(join(cwd, '.openclaw', 'redis.json'))).toBe(false);
     expect(existsSync(join(cwd, '.openclaw', 'redis.lock'))).toBe(false);
     const list = await runCli(['api-key', 'list', '--json'], { cwd, env });
-    expect(JSON.parse(list.stdout).map((k: { label: string }) => k.label).sort()).toEqual(['a', 'b', 'c']);
+    expect(
+      JSON.parse(list.stdout)
+        .map((k: { label: string }) => k.label)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
   });
 });

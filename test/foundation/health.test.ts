@@ -55,7 +55,9 @@ describe('starting, losing Redis and recovering', () => {
   let gateway: Gateway | null = null;
   let key: string;
   const get = async (path: string, k: string | null = key) => {
-    const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, { headers: k ? { authorization: `Bearer ${k}` } : {} });
+    const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
+      headers: k ? { authorization: `Bearer ${k}` } : {},
+    });
     return { status: res.status, headers: res.headers, body: await res.json() };
   };
   const startRedis = async () => {
@@ -86,7 +88,11 @@ describe('starting, losing Redis and recovering', () => {
     const log = createLogger('silent') as unknown as FastifyBaseLogger;
     const starting = startGateway({ config, redisUrl: `redis://127.0.0.1:${redisPort}`, log, say: () => undefined });
     starting.catch(() => undefined);
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${apiPort}/healthz`).catch(() => null))?.status === 200, 10000, 'the gateway to listen');
+    await waitUntil(
+      async () => (await fetch(`http://127.0.0.1:${apiPort}/healthz`).catch(() => null))?.status === 200,
+      10000,
+      'the gateway to listen',
+    );
 
     for (const k of ['oclaw_live_whatever00000000000000000000000', null]) {
       const res = await get('/api/v1/health', k);

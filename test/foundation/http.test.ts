@@ -36,21 +36,39 @@ describe('errors and request ids', () => {
     ['{id: 1}', 'invalid_json'],
     ['', 'invalid_json'],
   ])('bad JSON %j → 400 %s', async (raw, code) => {
-    const res = await gw.request('POST', '/api/v1/workspaces', { rawBody: raw, headers: { 'content-type': 'application/json' } });
+    const res = await gw.request('POST', '/api/v1/workspaces', {
+      rawBody: raw,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code, message: expect.stringMatching(/JSON/) } });
   });
 
-  it.each(['text/plain', 'application/xml', 'application/x-www-form-urlencoded'])('a %s body → 415 unsupported_media_type', async (type) => {
-    const res = await gw.request('POST', '/api/v1/workspaces', { rawBody: 'id=x', headers: { 'content-type': type } });
-    expect(res.status).toBe(415);
-    expect(res.body).toEqual({ error: { code: 'unsupported_media_type', message: expect.stringContaining('Content-Type: application/json') } });
-  });
+  it.each(['text/plain', 'application/xml', 'application/x-www-form-urlencoded'])(
+    'a %s body → 415 unsupported_media_type',
+    async (type) => {
+      const res = await gw.request('POST', '/api/v1/workspaces', {
+        rawBody: 'id=x',
+        headers: { 'content-type': type },
+      });
+      expect(res.status).toBe(415);
+      expect(res.body).toEqual({
+        error: { code: 'unsupported_media_type', message: expect.stringContaining('Content-Type: application/json') },
+      });
+    },
+  );
 
   it('a body with no Content-Type → 415 saying to send application/json', async () => {
-    const res = await fetch(`${gw.url}/api/v1/workspaces`, { method: 'POST', headers: { authorization: `Bearer ${gw.adminKey}` }, body: new Uint8Array(Buffer.from('{"id":"x"}')) });
+    const res = await fetch(`${gw.url}/api/v1/workspaces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.adminKey}` },
+      body: new Uint8Array(Buffer.from('{"id":"x"}')),
+    });
     expect(res.status).toBe(415);
-    expect((await res.json()).error).toEqual({ code: 'unsupported_media_type', message: expect.stringContaining('Content-Type: application/json') });
+    expect((await res.json()).error).toEqual({
+      code: 'unsupported_media_type',
+      message: expect.stringContaining('Content-Type: application/json'),
+    });
   });
 
   it('a known path with the wrong method → 405 with Allow', async () => {
@@ -91,11 +109,17 @@ describe('CORS', () => {
   const preflight = (gw: TestGateway, from: string) =>
     gw.request('OPTIONS', '/api/v1/workspaces', {
       key: null,
-      headers: { origin: from, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: from,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
 
   it('from api.cors: preflight allowed for listed origins only; responses (errors too) carry the headers', async () => {
-    const gw = await startTestGateway({ config: { api: { cors: { origins: [origin], methods: ['GET', 'POST', 'PATCH', 'DELETE'] } } } });
+    const gw = await startTestGateway({
+      config: { api: { cors: { origins: [origin], methods: ['GET', 'POST', 'PATCH', 'DELETE'] } } },
+    });
     try {
       const ok = await preflight(gw, origin);
       expect(ok.status).toBe(204);
@@ -172,7 +196,8 @@ describe('API description', () => {
       expect(codes.some((c) => /^2\d\d$/.test(c))).toBe(true);
       expect(codes).toEqual(expect.arrayContaining(['401', '429', '503']));
       expect(op.responses['401'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
-      if (['POST', 'PATCH', 'PUT'].includes(r.method) && op.requestBody) expect(op.requestBody.content['application/json'].schema).toBeDefined();
+      if (['POST', 'PATCH', 'PUT'].includes(r.method) && op.requestBody)
+        expect(op.requestBody.content['application/json'].schema).toBeDefined();
     }
     const ws = doc.paths['/api/v1/workspaces'];
     expect(ws.post.requestBody.content['application/json'].schema.required).toEqual(['id']);
@@ -195,7 +220,16 @@ describe('API description', () => {
   it('the overhead headers are a number or absent on every page of /docs and the API', async () => {
     const page = await (await fetch(`${gw.url}/docs/static/index.html`)).text();
     const assets = [...page.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => `/docs/static/${m[1]}`);
-    for (const path of ['/docs', '/docs/', '/docs/static/index.html', ...assets, '/docs/json', '/api/v1/openapi.json', '/healthz', '/nope']) {
+    for (const path of [
+      '/docs',
+      '/docs/',
+      '/docs/static/index.html',
+      ...assets,
+      '/docs/json',
+      '/api/v1/openapi.json',
+      '/healthz',
+      '/nope',
+    ]) {
       const res = await fetch(`${gw.url}${path}`);
       await res.arrayBuffer();
       const overhead = res.headers.get('x-openclaw-overhead-ms');

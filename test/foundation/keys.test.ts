@@ -22,7 +22,13 @@ describe('API keys', () => {
       const made = gateways.map((g) => g.gateway.bootstrapKey).filter(Boolean) as string[];
       expect(made).toHaveLength(1);
       const admin = await gateways[0].gateway.ctx.stores.keys.verify(made[0]);
-      expect(admin).toMatchObject({ label: 'Admin (first start)', workspaces: ['*'], permissions: ALL_PERMISSIONS, rateLimit: null, source: 'bootstrap' });
+      expect(admin).toMatchObject({
+        label: 'Admin (first start)',
+        workspaces: ['*'],
+        permissions: ALL_PERMISSIONS,
+        rateLimit: null,
+        source: 'bootstrap',
+      });
       expect((await gateways[1].request('GET', '/api/v1/health', { key: made[0] })).status).toBe(200);
 
       // Even once every key is revoked, a restart does not mint a new admin key.
@@ -50,7 +56,14 @@ describe('API keys', () => {
     const a = 'config-key-aaaaaaaaaaaa';
     const b = 'config-key-bbbbbbbbbbbb';
     const first = await startTestGateway({
-      config: { api: { keys: [{ key: a, label: 'A', workspaces: ['team'], rateLimit: 5 }, { key: b, label: 'B' }] } },
+      config: {
+        api: {
+          keys: [
+            { key: a, label: 'A', workspaces: ['team'], rateLimit: 5 },
+            { key: b, label: 'B' },
+          ],
+        },
+      },
     });
     const redis = rawRedis();
     try {
@@ -65,8 +78,16 @@ describe('API keys', () => {
       });
       try {
         const rec = await second.gateway.ctx.stores.keys.verify(a);
-        expect(rec).toMatchObject({ label: 'A2', workspaces: ['*'], permissions: ['stats:read'], rateLimit: null, source: 'config' });
-        expect((await second.request('GET', '/api/v1/health', { key: a })).headers.get('x-ratelimit-limit')).toBe('600');
+        expect(rec).toMatchObject({
+          label: 'A2',
+          workspaces: ['*'],
+          permissions: ['stats:read'],
+          rateLimit: null,
+          source: 'config',
+        });
+        expect((await second.request('GET', '/api/v1/health', { key: a })).headers.get('x-ratelimit-limit')).toBe(
+          '600',
+        );
         const gone = await second.request('GET', '/api/v1/health', { key: b });
         expect(gone.status).toBe(401);
       } finally {

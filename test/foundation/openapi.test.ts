@@ -12,11 +12,15 @@ import { EVENT_NAMES } from '../../server/events';
 /** Runs the maintained validator (an ES module) in node on the document. */
 function validate(doc: unknown): Promise<{ valid: boolean; version: string; errors: unknown }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'validate-openapi.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(__dirname, 'validate-openapi.mjs')], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`validator exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`validator exited ${code}`)),
+    );
     child.stdin.end(JSON.stringify(doc));
   });
 }
@@ -35,7 +39,11 @@ describe('OpenAPI document', () => {
   afterAll(() => gw.close());
 
   const operations = () =>
-    Object.entries<any>(doc.paths).flatMap(([path, item]) => Object.entries<any>(item).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ where: `${method.toUpperCase()} ${path}`, op })));
+    Object.entries<any>(doc.paths).flatMap(([path, item]) =>
+      Object.entries<any>(item)
+        .filter(([m]) => METHODS.includes(m))
+        .map(([method, op]) => ({ where: `${method.toUpperCase()} ${path}`, op })),
+    );
 
   it('validates as OpenAPI 3.1 (@seriousme/openapi-schema-validator)', async () => {
     expect(doc.openapi).toBe('3.1.0');
@@ -68,9 +76,20 @@ describe('OpenAPI document', () => {
       const schema = item.post.requestBody.content['application/json'].schema;
       expect(Object.keys(schema.properties)).toEqual(['id', 'event', 'timestamp', 'data']);
       expect(schema.properties.event.const).toBe(event);
-      expect(item.post.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'X-OpenClaw-Signature']));
+      expect(item.post.parameters.map((p: any) => p.name)).toEqual(
+        expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'X-OpenClaw-Signature']),
+      );
     }
     const sent = doc.webhooks['message.sent'].post.requestBody.content['application/json'].schema.properties.data;
-    expect(Object.keys(sent.properties).sort()).toEqual(['channel', 'latencyMs', 'messageId', 'response', 'sessionId', 'tokensUsed', 'userId', 'workspace']);
+    expect(Object.keys(sent.properties).sort()).toEqual([
+      'channel',
+      'latencyMs',
+      'messageId',
+      'response',
+      'sessionId',
+      'tokensUsed',
+      'userId',
+      'workspace',
+    ]);
   });
 });

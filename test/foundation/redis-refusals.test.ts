@@ -20,7 +20,10 @@ describe('Redis refusing writes', () => {
 
   beforeAll(async () => {
     // Replication writes an RDB snapshot: into temp dirs, not the working directory.
-    [primary, other] = await Promise.all([spawnRedis({ persist: false, dir: tempDir() }), spawnRedis({ persist: false, dir: tempDir() })]);
+    [primary, other] = await Promise.all([
+      spawnRedis({ persist: false, dir: tempDir() }),
+      spawnRedis({ persist: false, dir: tempDir() }),
+    ]);
     admin = new Redis(primary.url);
     otherAdmin = new Redis(other.url);
     gw = await startTestGateway({ redisUrl: primary.url, config: { workspaces: [{ id: 'team' }] } });
@@ -33,7 +36,8 @@ describe('Redis refusing writes', () => {
   });
 
   const health = () => gw.request('GET', '/api/v1/health');
-  const send = () => gw.request('POST', '/api/v1/messages', { body: { workspace: 'team', userId: 'u', message: 'hi' } });
+  const send = () =>
+    gw.request('POST', '/api/v1/messages', { body: { workspace: 'team', userId: 'u', message: 'hi' } });
 
   const expect503 = (res: Awaited<ReturnType<typeof health>>, reason: RegExp) => {
     expect(res.status).toBe(503);

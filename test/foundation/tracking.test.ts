@@ -55,7 +55,9 @@ describe('tracked key cache', () => {
     const limited = await writer.create({ label: 'l', workspaces: ['*'], rateLimit: 5, source: 'cli' });
     await reader.verifyAndCount(limited.key, 0);
     await reader.verifyAndCount(limited.key, 0); // the counting script's first use loads it
-    const cmds = await commandsDuring(b, async () => expect((await reader.verifyAndCount(limited.key, 0))!.rate).toMatchObject({ limit: 5, remaining: 2 }));
+    const cmds = await commandsDuring(b, async () =>
+      expect((await reader.verifyAndCount(limited.key, 0))!.rate).toMatchObject({ limit: 5, remaining: 2 }),
+    );
     expect(cmds).toEqual(['evalsha']);
   });
 
@@ -78,7 +80,10 @@ describe('tracked key cache', () => {
     const list = (await a.client('LIST')) as string;
     // This file's own (its database): other files running alongside have theirs.
     const db = new URL(testRedisUrl()).pathname.slice(1);
-    const id = list.split('\n').find((l) => l.includes(' name=openclaw-tracking-sub ') && l.includes(` db=${db} `))!.match(/^id=(\d+)/)![1];
+    const id = list
+      .split('\n')
+      .find((l) => l.includes(' name=openclaw-tracking-sub ') && l.includes(` db=${db} `))!
+      .match(/^id=(\d+)/)![1];
     await a.client('KILL', 'ID', id);
     await eventually(() => !tracking.on, 1000);
     // Written while nobody is told: with the cache off the check still sees it.
@@ -99,17 +104,25 @@ describe('two gateways on one Redis', () => {
     const key = await one.createKey({ workspaces: ['*'] });
     expect((await two.request('GET', '/api/v1/health', { key })).status).toBe(200);
     expect((await two.request('GET', '/api/v1/health', { key })).status).toBe(200); // cached in two
-    const id = (await one.request('GET', '/api/v1/keys')).body.data.find((k: { label: string }) => k.label === 'test key').id;
+    const id = (await one.request('GET', '/api/v1/keys')).body.data.find(
+      (k: { label: string }) => k.label === 'test key',
+    ).id;
     expect((await one.request('POST', `/api/v1/keys/${id}/revoke`)).status).toBeLessThan(300);
     const refused = await two.request('GET', '/api/v1/health', { key });
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('invalid_api_key');
 
-    expect((await one.request('POST', '/api/v1/workspaces', { body: { id: 'tracked', agent: 'balanced' } })).status).toBe(201);
-    const sent = await two.request('POST', '/api/v1/messages', { body: { workspace: 'tracked', userId: 'u', message: 'hi' } });
+    expect(
+      (await one.request('POST', '/api/v1/workspaces', { body: { id: 'tracked', agent: 'balanced' } })).status,
+    ).toBe(201);
+    const sent = await two.request('POST', '/api/v1/messages', {
+      body: { workspace: 'tracked', userId: 'u', message: 'hi' },
+    });
     expect(sent.status).toBe(200); // two caches the workspace now
     expect((await one.request('DELETE', '/api/v1/workspaces/tracked')).status).toBeLessThan(300);
-    const gone = await two.request('POST', '/api/v1/messages', { body: { workspace: 'tracked', userId: 'u', message: 'hi' } });
+    const gone = await two.request('POST', '/api/v1/messages', {
+      body: { workspace: 'tracked', userId: 'u', message: 'hi' },
+    });
     expect(gone.status).toBe(404);
     await two.close();
     await one.close();

@@ -26,7 +26,12 @@ describe('KeyStore.verifyAndCount', () => {
     const first = await keys.verifyAndCount(key, 600);
     expect(first).toEqual({ key: record, rate: { limit: 2, remaining: 1, reset: WINDOW + 60, allowed: true } });
     await keys.verifyAndCount(key, 600);
-    expect((await keys.verifyAndCount(key, 600))!.rate).toEqual({ limit: 2, remaining: 0, reset: WINDOW + 60, allowed: false });
+    expect((await keys.verifyAndCount(key, 600))!.rate).toEqual({
+      limit: 2,
+      remaining: 0,
+      reset: WINDOW + 60,
+      allowed: false,
+    });
     const counter = `oc:{keys}:rl:${record.id}:${WINDOW}`;
     expect(await redis.get(counter)).toBe('3');
     expect(await redis.ttl(counter)).toBeGreaterThan(60);
@@ -43,7 +48,12 @@ describe('KeyStore.verifyAndCount', () => {
 
   it('an unknown or revoked key is refused on its next request and not counted', async () => {
     expect(await keys.verifyAndCount('oclaw_live_unknownunknownunknown', 600)).toBeNull();
-    const { key, record } = await keys.create({ label: 'soon revoked', workspaces: ['*'], rateLimit: 5, source: 'cli' });
+    const { key, record } = await keys.create({
+      label: 'soon revoked',
+      workspaces: ['*'],
+      rateLimit: 5,
+      source: 'cli',
+    });
     expect(await keys.verifyAndCount(key, 600)).not.toBeNull();
     await keys.revoke(record.id);
     expect(await keys.verifyAndCount(key, 600)).toBeNull();

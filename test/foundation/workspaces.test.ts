@@ -29,16 +29,28 @@ describe('workspaces', () => {
   });
 
   it('POST creates the contract’s example and answers 201 with the workspace', async () => {
-    const res = await gw.request('POST', '/api/v1/workspaces', { body: { id: 'new-team', label: 'New Team', agent: 'balanced', skills: ['web-search', 'memory'] } });
+    const res = await gw.request('POST', '/api/v1/workspaces', {
+      body: { id: 'new-team', label: 'New Team', agent: 'balanced', skills: ['web-search', 'memory'] },
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ ...WS, id: 'new-team', label: 'New Team', agent: 'balanced', skills: ['web-search', 'memory'], allowlist: [], source: 'api' });
+    expect(res.body).toEqual({
+      ...WS,
+      id: 'new-team',
+      label: 'New Team',
+      agent: 'balanced',
+      skills: ['web-search', 'memory'],
+      allowlist: [],
+      source: 'api',
+    });
     expect(await gw.gateway.ctx.stores.workspaces.get('new-team')).toEqual(res.body);
   });
 
   it('POST defaults: label = id, agent balanced, no skills; custom presets from the config are accepted', async () => {
     const res = await gw.request('POST', '/api/v1/workspaces', { body: { id: 'minimal' } });
     expect(res.body).toMatchObject({ id: 'minimal', label: 'minimal', agent: 'balanced', skills: [] });
-    const custom = await gw.request('POST', '/api/v1/workspaces', { body: { id: 'brief', agent: 'terse', skills: ['memory', 'memory'] } });
+    const custom = await gw.request('POST', '/api/v1/workspaces', {
+      body: { id: 'brief', agent: 'terse', skills: ['memory', 'memory'] },
+    });
     expect(custom.status).toBe(201);
     expect(custom.body).toMatchObject({ agent: 'terse', skills: ['memory'] });
   });
@@ -92,7 +104,13 @@ describe('workspaces', () => {
   ])('POST %j → 400 naming %s, nothing stored', async (body, field) => {
     const res = await gw.request('POST', '/api/v1/workspaces', { body });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { code: 'validation_error', message: expect.stringContaining(field), field: expect.stringContaining(field) } });
+    expect(res.body).toEqual({
+      error: {
+        code: 'validation_error',
+        message: expect.stringContaining(field),
+        field: expect.stringContaining(field),
+      },
+    });
     expect(await gw.gateway.ctx.stores.workspaces.get('ok')).toBeNull();
   });
 
@@ -113,13 +131,17 @@ describe('workspaces', () => {
   });
 
   it('POST concurrently with one id: exactly one 201', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, () => gw.request('POST', '/api/v1/workspaces', { body: { id: 'race' } })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => gw.request('POST', '/api/v1/workspaces', { body: { id: 'race' } })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
   });
 
   it('POST a workspace outside the key’s scope → 403; without workspaces:write → 403', async () => {
     const scoped = await gw.createKey({ workspaces: ['team'] });
-    expect((await gw.request('POST', '/api/v1/workspaces', { key: scoped, body: { id: 'elsewhere' } })).status).toBe(403);
+    expect((await gw.request('POST', '/api/v1/workspaces', { key: scoped, body: { id: 'elsewhere' } })).status).toBe(
+      403,
+    );
     const reader = await gw.createKey({ permissions: ['workspaces:read'] });
     const res = await gw.request('POST', '/api/v1/workspaces', { key: reader, body: { id: 'elsewhere' } });
     expect(res.body.error.code).toBe('missing_permission');
@@ -128,10 +150,14 @@ describe('workspaces', () => {
 
   it('PATCH allowlist applies remove then add, keeps order, ignores duplicates, returns the new list', async () => {
     const path = '/api/v1/workspaces/new-team/allowlist';
-    let res = await gw.request('PATCH', path, { body: { add: ['telegram:123456789', 'slack:U1', 'telegram:123456789'] } });
+    let res = await gw.request('PATCH', path, {
+      body: { add: ['telegram:123456789', 'slack:U1', 'telegram:123456789'] },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: 'new-team', allowlist: ['telegram:123456789', 'slack:U1'] });
-    res = await gw.request('PATCH', path, { body: { add: ['whatsapp:+4912345'], remove: ['telegram:123456789', 'telegram:987654321'] } });
+    res = await gw.request('PATCH', path, {
+      body: { add: ['whatsapp:+4912345'], remove: ['telegram:123456789', 'telegram:987654321'] },
+    });
     expect(res.body).toEqual({ id: 'new-team', allowlist: ['slack:U1', 'whatsapp:+4912345'] });
     res = await gw.request('PATCH', path, { body: { remove: ['slack:U1', 'whatsapp:+4912345'] } });
     expect(res.body).toEqual({ id: 'new-team', allowlist: [] });
@@ -152,13 +178,22 @@ describe('workspaces', () => {
   });
 
   it('PATCH allowlist: 404 unknown, 409 config-declared, 403 out of scope', async () => {
-    expect((await gw.request('PATCH', '/api/v1/workspaces/ghost/allowlist', { body: { add: ['a:1'] } })).status).toBe(404);
+    expect((await gw.request('PATCH', '/api/v1/workspaces/ghost/allowlist', { body: { add: ['a:1'] } })).status).toBe(
+      404,
+    );
     const ro = await gw.request('PATCH', '/api/v1/workspaces/team/allowlist', { body: { add: ['a:1'] } });
     expect(ro.status).toBe(409);
-    expect(ro.body).toEqual({ error: { code: 'read_only', message: "workspace 'team' is declared in openclaw.json and is read-only through the API" } });
+    expect(ro.body).toEqual({
+      error: {
+        code: 'read_only',
+        message: "workspace 'team' is declared in openclaw.json and is read-only through the API",
+      },
+    });
     expect((await gw.gateway.ctx.stores.workspaces.get('team'))!.allowlist).toEqual(['telegram:1']);
     const key = await gw.createKey({ workspaces: ['team'] });
-    expect((await gw.request('PATCH', '/api/v1/workspaces/new-team/allowlist', { key, body: { add: ['a:1'] } })).status).toBe(403);
+    expect(
+      (await gw.request('PATCH', '/api/v1/workspaces/new-team/allowlist', { key, body: { add: ['a:1'] } })).status,
+    ).toBe(403);
   });
 
   it('DELETE: 204 then 404; config-declared → 409; out of scope → 403; hooks run', async () => {
@@ -175,7 +210,9 @@ describe('workspaces', () => {
     expect((await gw.request('GET', '/api/v1/workspaces/minimal')).status).toBe(404);
     expect((await gw.request('DELETE', '/api/v1/workspaces/minimal')).status).toBe(404);
     expect((await gw.request('DELETE', '/api/v1/workspaces/team')).status).toBe(409);
-    expect((await gw.request('GET', '/api/v1/workspaces')).body.data.map((w: { id: string }) => w.id)).not.toContain('minimal');
+    expect((await gw.request('GET', '/api/v1/workspaces')).body.data.map((w: { id: string }) => w.id)).not.toContain(
+      'minimal',
+    );
   });
 
   it('config workspaces follow the file on restart; API-made ones are kept', async () => {
@@ -184,7 +221,9 @@ describe('workspaces', () => {
       config: { workspaces: [{ id: 'ops', label: 'Ops' }] },
     });
     try {
-      const ids = (await again.request('GET', '/api/v1/workspaces')).body.data.map((w: { id: string; source: string }) => `${w.id}:${w.source}`);
+      const ids = (await again.request('GET', '/api/v1/workspaces')).body.data.map(
+        (w: { id: string; source: string }) => `${w.id}:${w.source}`,
+      );
       expect(ids).toEqual(['brief:api', 'new-team:api', 'ops:config', 'race:api']);
     } finally {
       await again.close();

@@ -37,8 +37,17 @@ export interface TestGateway {
   url: string;
   /** The admin key (all permissions, all workspaces), created for the test. */
   adminKey: string;
-  createKey(opts?: { workspaces?: string[]; permissions?: Permission[]; rateLimit?: number | null; label?: string }): Promise<string>;
-  request<T = any>(method: string, path: string, opts?: { key?: string | null; body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<HttpResult<T>>;
+  createKey(opts?: {
+    workspaces?: string[];
+    permissions?: Permission[];
+    rateLimit?: number | null;
+    label?: string;
+  }): Promise<string>;
+  request<T = any>(
+    method: string,
+    path: string,
+    opts?: { key?: string | null; body?: unknown; headers?: Record<string, string>; rawBody?: string },
+  ): Promise<HttpResult<T>>;
   close(): Promise<void>;
 }
 
@@ -61,14 +70,27 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   config.stateDir = config.stateDir ?? '/tmp/openclaw-test-state';
   const log = opts.log ?? (createLogger(config.logging.level) as unknown as FastifyBaseLogger);
   // opts.env (not the real environment) decides the model: a developer's OPENAI_API_KEY or local Ollama never leaks into tests.
-  const gateway = await startGateway({ config, redisUrl, clock: opts.clock, workers: opts.workers, log, say: () => undefined, env: { OLLAMA_BASE_URL: 'off', ...opts.env } });
+  const gateway = await startGateway({
+    config,
+    redisUrl,
+    clock: opts.clock,
+    workers: opts.workers,
+    log,
+    say: () => undefined,
+    env: { OLLAMA_BASE_URL: 'off', ...opts.env },
+  });
   open.add(gateway);
   if (fileDone) {
     await gateway.close();
     throw new Error('the test file ended while this gateway was starting');
   }
   const url = gateway.url!;
-  const { record: _r, key: adminKey } = await gateway.ctx.stores.keys.create({ label: 'test admin', workspaces: ['*'], permissions: ALL_PERMISSIONS, source: 'cli' });
+  const { record: _r, key: adminKey } = await gateway.ctx.stores.keys.create({
+    label: 'test admin',
+    workspaces: ['*'],
+    permissions: ALL_PERMISSIONS,
+    source: 'cli',
+  });
 
   const request: TestGateway['request'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };

@@ -19,7 +19,9 @@ export function rawRequest(baseUrl: string, head: string, body = ''): Promise<Ra
     const socket = connect(Number(port), hostname);
     const chunks: Buffer[] = [];
     socket.setTimeout(10_000, () => socket.destroy(new Error('raw request timed out')));
-    socket.on('connect', () => socket.write(Buffer.concat([Buffer.from(`${head}\r\nConnection: close\r\n\r\n`, 'latin1'), Buffer.from(body)])));
+    socket.on('connect', () =>
+      socket.write(Buffer.concat([Buffer.from(`${head}\r\nConnection: close\r\n\r\n`, 'latin1'), Buffer.from(body)])),
+    );
     socket.on('data', (c) => chunks.push(c));
     socket.on('error', reject);
     socket.on('close', () => {

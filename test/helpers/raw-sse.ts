@@ -19,10 +19,22 @@ export interface RawStream {
 }
 
 /** An SSE request over a raw socket (the test decides when it reads). `stallAfterHead`: stop right after the headers. */
-export function rawSse(port: number, method: 'POST' | 'GET', path: string, key: string, body?: unknown, opts: { stallAfterHead?: boolean; headers?: Record<string, string> } = {}): RawStream {
+export function rawSse(
+  port: number,
+  method: 'POST' | 'GET',
+  path: string,
+  key: string,
+  body?: unknown,
+  opts: { stallAfterHead?: boolean; headers?: Record<string, string> } = {},
+): RawStream {
   const socket = connect(port, '127.0.0.1');
   const payload = body === undefined ? '' : JSON.stringify(body);
-  const lines = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', `Authorization: Bearer ${key}`, 'Accept: text/event-stream'];
+  const lines = [
+    `${method} ${path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    `Authorization: Bearer ${key}`,
+    'Accept: text/event-stream',
+  ];
   if (payload) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(payload)}`);
   for (const [k, v] of Object.entries(opts.headers ?? {})) lines.push(`${k}: ${v}`);
   socket.write(`${lines.join('\r\n')}\r\n\r\n${payload}`);
@@ -38,7 +50,12 @@ export function rawSse(port: number, method: 'POST' | 'GET', path: string, key: 
     gotHead = true;
     const [status, ...hs] = raw.slice(0, end).split('\r\n');
     raw = raw.slice(end + 4);
-    resolveHead({ status: Number(status.split(' ')[1]), headers: Object.fromEntries(hs.map((h) => [h.slice(0, h.indexOf(':')).toLowerCase(), h.slice(h.indexOf(':') + 1).trim()])) });
+    resolveHead({
+      status: Number(status.split(' ')[1]),
+      headers: Object.fromEntries(
+        hs.map((h) => [h.slice(0, h.indexOf(':')).toLowerCase(), h.slice(h.indexOf(':') + 1).trim()]),
+      ),
+    });
     if (opts.stallAfterHead) socket.pause();
   });
   const closed = new Promise<void>((r) => socket.on('close', () => r()));

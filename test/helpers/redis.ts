@@ -15,7 +15,12 @@ export function testClusterNodes(): string | undefined {
 
 export function testRedisUrl(): string {
   const base = process.env.TEST_REDIS_BASE;
-  if (!base) throw new Error(testClusterNodes() ? 'this test needs one Redis (a database number): it cannot run on the cluster' : 'TEST_REDIS_BASE is not set: run tests through jest (globalSetup starts Redis)');
+  if (!base)
+    throw new Error(
+      testClusterNodes()
+        ? 'this test needs one Redis (a database number): it cannot run on the cluster'
+        : 'TEST_REDIS_BASE is not set: run tests through jest (globalSetup starts Redis)',
+    );
   const db = Number(process.env.JEST_WORKER_ID ?? '1') % 64;
   return `${base}/${db}`;
 }
@@ -32,7 +37,8 @@ export function testRedisEnv(): Record<string, string> {
   return nodes ? { REDIS_CLUSTER_NODES: nodes } : { REDIS_URL: testRedisUrl() };
 }
 
-const connect = (target: RedisTarget): Redis => (typeof target === 'string' ? new Redis(target) : (new Cluster(target.cluster.nodes) as unknown as Redis));
+const connect = (target: RedisTarget): Redis =>
+  typeof target === 'string' ? new Redis(target) : (new Cluster(target.cluster.nodes) as unknown as Redis);
 
 /** A cluster client's masters, once it has learnt the slot map (before that it knows none). */
 async function masters(r: Redis): Promise<Redis[]> {

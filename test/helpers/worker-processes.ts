@@ -23,7 +23,10 @@ export async function startWorkerProcesses(config: Record<string, unknown>, coun
   };
   try {
     for (let i = 0; i < count; i++) {
-      const p = startCli(['worker'], { cwd: dir, env: cleanEnv({ ...testRedisEnv(), OPENCLAW_STATE_DIR: join(dir, `state${i}`) }) });
+      const p = startCli(['worker'], {
+        cwd: dir,
+        env: cleanEnv({ ...testRedisEnv(), OPENCLAW_STATE_DIR: join(dir, `state${i}`) }),
+      });
       workers.push(p);
       await p.waitFor(/Worker running/);
     }

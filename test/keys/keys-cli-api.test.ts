@@ -20,7 +20,9 @@ describe('keys: CLI and API, one store', () => {
   });
 
   it('a key made by the API is listed by the CLI in the same JSON shape, and the CLI revokes it at once', async () => {
-    const made = await gw.request('POST', '/api/v1/keys', { body: { label: 'From API', workspaces: ['team'], permissions: ['stats:read'] } });
+    const made = await gw.request('POST', '/api/v1/keys', {
+      body: { label: 'From API', workspaces: ['team'], permissions: ['stats:read'] },
+    });
     expect(made.status).toBe(201);
     const { apiKey, ...view } = made.body;
     const listed = await cli('list', '--json');
@@ -59,7 +61,8 @@ describe('keys: CLI and API, one store', () => {
     const cliOut = JSON.parse(viaCli.stdout);
     expect(Object.keys(cliOut).sort()).toEqual(Object.keys(viaApi.body).sort());
     expect(cliOut).toMatchObject({ label: 'Rotate me', workspaces: ['team'], permissions: viaApi.body.permissions });
-    for (const old of [made.apiKey, viaApi.body.apiKey]) expect((await gw.request('GET', '/api/v1/health', { key: old })).status).toBe(401);
+    for (const old of [made.apiKey, viaApi.body.apiKey])
+      expect((await gw.request('GET', '/api/v1/health', { key: old })).status).toBe(401);
     expect((await gw.request('GET', '/api/v1/health', { key: cliOut.apiKey })).status).toBe(200);
   });
 
@@ -67,7 +70,9 @@ describe('keys: CLI and API, one store', () => {
     const bad = await cli('create', '--label', 'Narrow admin', '--workspaces', 'team', '--permissions', 'keys:read');
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr.trim()).toBe("openclaw: --permissions: 'keys:read' can only be held by a key over every workspace (*)");
+    expect(bad.stderr.trim()).toBe(
+      "openclaw: --permissions: 'keys:read' can only be held by a key over every workspace (*)",
+    );
 
     const ok = await cli('create', '--label', 'Key reader', '--permissions', 'keys:read', '--json');
     expect(ok.code).toBe(0);

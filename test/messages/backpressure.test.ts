@@ -34,10 +34,18 @@ describe('backpressure', () => {
   });
 
   const port = () => Number(new URL(gw.url).port);
-  const waitDone = (id: string) => eventually(async () => (await gw.request('GET', `${API}/messages/${id}`)).body.status === 'done', 60000);
+  const waitDone = (id: string) =>
+    eventually(async () => (await gw.request('GET', `${API}/messages/${id}`)).body.status === 'done', 60000);
 
   async function stalledStream(): Promise<{ stream: RawStream; id: string; res: ServerResponse }> {
-    const stream = rawSse(port(), 'POST', `${API}/messages/stream`, gw.adminKey, { workspace: 'team', userId: `reader-${responses.length}`, message }, { stallAfterHead: true });
+    const stream = rawSse(
+      port(),
+      'POST',
+      `${API}/messages/stream`,
+      gw.adminKey,
+      { workspace: 'team', userId: `reader-${responses.length}`, message },
+      { stallAfterHead: true },
+    );
     const head = await stream.head;
     expect(head.status).toBe(200);
     return { stream, id: head.headers['x-message-id'], res: responses[responses.length - 1] };

@@ -24,7 +24,9 @@ export async function startGate(target: string): Promise<Gate> {
     try {
       const upstream = await fetch(target + req.url, {
         method: req.method,
-        headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>,
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+        ) as Record<string, string>,
         body: req.method === 'GET' || req.method === 'HEAD' ? undefined : new Uint8Array(body),
       });
       const headers: Record<string, string> = {};
@@ -64,13 +66,23 @@ export async function startGate(target: string): Promise<Gate> {
 }
 
 /** A gateway whose model (the fake OpenAI server) sits behind a gate; `extra` adds to its config. */
-export async function startGatedGateway(extra: Record<string, any> = {}): Promise<{ gate: Gate; gw: TestGateway; close(): Promise<void> }> {
+export async function startGatedGateway(
+  extra: Record<string, any> = {},
+): Promise<{ gate: Gate; gw: TestGateway; close(): Promise<void> }> {
   const llm = await startFakeOpenAI();
   const gate = await startGate(llm.url);
   const gw = await startTestGateway({
     config: {
       workspaces: [{ id: 'team' }],
-      providers: { fake: { type: 'openai-compatible', baseUrl: `${gate.url}/v1`, apiKey: 'sk-test', retries: 0, retryBaseDelayMs: 1 } },
+      providers: {
+        fake: {
+          type: 'openai-compatible',
+          baseUrl: `${gate.url}/v1`,
+          apiKey: 'sk-test',
+          retries: 0,
+          retryBaseDelayMs: 1,
+        },
+      },
       model: 'fake-model',
       ...extra,
     },

@@ -35,12 +35,26 @@ export function parseSse(text: string): SseEvent[] {
 }
 
 /** Sends a request and reads the whole (SSE or JSON) body. */
-export async function sse(gw: TestGateway, method: string, path: string, o: { body?: unknown; key?: string; headers?: Record<string, string> } = {}): Promise<SseResult> {
+export async function sse(
+  gw: TestGateway,
+  method: string,
+  path: string,
+  o: { body?: unknown; key?: string; headers?: Record<string, string> } = {},
+): Promise<SseResult> {
   const headers: Record<string, string> = { authorization: `Bearer ${o.key ?? gw.adminKey}`, ...(o.headers ?? {}) };
   if (o.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(gw.url + path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
+  const res = await fetch(gw.url + path, {
+    method,
+    headers,
+    body: o.body === undefined ? undefined : JSON.stringify(o.body),
+  });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, events: res.headers.get('content-type')?.startsWith('text/event-stream') ? parseSse(text) : [] };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    events: res.headers.get('content-type')?.startsWith('text/event-stream') ? parseSse(text) : [],
+  };
 }
 
 /** Collects the gateway's domain events. */
@@ -62,7 +76,10 @@ export function captureFinished(gw: TestGateway): FinishedMessage[] {
 }
 
 /** Polls until check() returns a value (not undefined/false), for things that happen after a reply. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<Exclude<T, undefined | null | false>> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 5000,
+): Promise<Exclude<T, undefined | null | false>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

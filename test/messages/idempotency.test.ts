@@ -18,7 +18,8 @@ describe('Idempotency-Key', () => {
     await gw.close();
   });
   const body = { workspace: 'team', userId: 'ci', message: 'Deployment finished' };
-  const send = (b: unknown, key: string, apiKey?: string) => gw.request('POST', `${API}/messages`, { body: b, headers: { 'idempotency-key': key }, key: apiKey });
+  const send = (b: unknown, key: string, apiKey?: string) =>
+    gw.request('POST', `${API}/messages`, { body: b, headers: { 'idempotency-key': key }, key: apiKey });
   const runsOf = (messageId: string) => finished.filter((f) => f.messageId === messageId).length;
 
   it('a retry gets the first result, marked as a replay, and the agent ran once', async () => {
@@ -73,8 +74,14 @@ describe('Idempotency-Key', () => {
   });
 
   it('the stream endpoint replays the same message’s events', async () => {
-    const first = await sse(gw, 'POST', `${API}/messages/stream`, { body: { ...body, userId: 'stream-idem' }, headers: { 'idempotency-key': 'stream-key' } });
-    const again = await sse(gw, 'POST', `${API}/messages/stream`, { body: { ...body, userId: 'stream-idem' }, headers: { 'idempotency-key': 'stream-key' } });
+    const first = await sse(gw, 'POST', `${API}/messages/stream`, {
+      body: { ...body, userId: 'stream-idem' },
+      headers: { 'idempotency-key': 'stream-key' },
+    });
+    const again = await sse(gw, 'POST', `${API}/messages/stream`, {
+      body: { ...body, userId: 'stream-idem' },
+      headers: { 'idempotency-key': 'stream-key' },
+    });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.events).toEqual(first.events);
     expect(runsOf(first.events.at(-1)!.data.messageId)).toBe(1);

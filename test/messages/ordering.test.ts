@@ -32,19 +32,27 @@ describe('per-session ordering with the offline model', () => {
   it('10 concurrent sends to one session: one at a time, in arrival order, history not interleaved', async () => {
     const texts = Array.from({ length: 10 }, (_, i) => `message number ${i}`);
     const replies = await Promise.all(
-      texts.map((message) => gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'orderly', sessionId: 'one-session', message } })),
+      texts.map((message) =>
+        gw.request('POST', `${API}/messages`, {
+          body: { workspace: 'team', userId: 'orderly', sessionId: 'one-session', message },
+        }),
+      ),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(10).fill(200));
     // Arrival order = the sequence number each message took in its session.
     const records = await Promise.all(replies.map((r) => gw.gateway.ctx.messages.get(r.body.messageId)));
-    const arrival = records.map((r, i) => ({ seq: r!.seq, text: texts[i], reply: replies[i].body })).sort((a, b) => a.seq - b.seq);
+    const arrival = records
+      .map((r, i) => ({ seq: r!.seq, text: texts[i], reply: replies[i].body }))
+      .sort((a, b) => a.seq - b.seq);
     expect(arrival.map((a) => a.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     // Each ran after the one before had finished: the k-th saw k-1 earlier exchanges.
     arrival.forEach((a, k) => expect(a.reply.response).toBe(offline(a.text, k + 1)));
 
     const hist = await gw.request('GET', `${API}/sessions/one-session/history?limit=20`);
     expect(hist.body.total).toBe(20);
-    expect(hist.body.data.map((t: any) => `${t.role}:${t.messageId}`)).toEqual(arrival.flatMap((a) => [`user:${a.reply.messageId}`, `assistant:${a.reply.messageId}`]));
+    expect(hist.body.data.map((t: any) => `${t.role}:${t.messageId}`)).toEqual(
+      arrival.flatMap((a) => [`user:${a.reply.messageId}`, `assistant:${a.reply.messageId}`]),
+    );
 
     // Their event streams do not overlap in time: each started after the previous one's done.
     const windows = await Promise.all(arrival.map((a) => window(redis, a.reply.messageId)));
@@ -54,13 +62,17 @@ describe('per-session ordering with the offline model', () => {
   it('sends awaited one after another (async mode) keep exactly that order', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const r = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'queued', sessionId: 'async-session', message: `step ${i}`, async: true } });
+      const r = await gw.request('POST', `${API}/messages`, {
+        body: { workspace: 'team', userId: 'queued', sessionId: 'async-session', message: `step ${i}`, async: true },
+      });
       expect(r.status).toBe(202);
       ids.push(r.body.messageId);
     }
     await eventually(async () => (await gw.gateway.ctx.messages.get(ids[9]))?.status === 'done');
     const hist = await gw.request('GET', `${API}/sessions/async-session/history?limit=20`);
-    expect(hist.body.data.map((t: any) => t.content)).toEqual(Array.from({ length: 10 }, (_, i) => [`step ${i}`, offline(`step ${i}`, i + 1)]).flat());
+    expect(hist.body.data.map((t: any) => t.content)).toEqual(
+      Array.from({ length: 10 }, (_, i) => [`step ${i}`, offline(`step ${i}`, i + 1)]).flat(),
+    );
   });
 });
 
@@ -74,22 +86,38 @@ describe('different sessions run in parallel', () => {
   afterAll(() => close());
 
   it('10 sessions are inside the model at the same time, while a second message of one session waits its turn', async () => {
-    const sends = Array.from({ length: 10 }, (_, i) => gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: `user-${i}`, message: `hello from ${i}` } }));
+    const sends = Array.from({ length: 10 }, (_, i) =>
+      gw.request('POST', `${API}/messages`, {
+        body: { workspace: 'team', userId: `user-${i}`, message: `hello from ${i}` },
+      }),
+    );
     await eventually(() => gate.waiting() === 10, 10000); // only possible if all 10 run at once
-    const later = gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'user-0', message: 'second from 0' } });
+    const later = gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId: 'user-0', message: 'second from 0' },
+    });
     const laterId = await eventually(async () => {
       const list = await gw.request('GET', `${API}/sessions?userId=user-0`);
-      return list.body.data[0]?.id && (await gw.request('GET', `${API}/sessions/${list.body.data[0].id}`)).body.lastActiveAt ? list.body.data[0].id : undefined;
+      return list.body.data[0]?.id &&
+        (await gw.request('GET', `${API}/sessions/${list.body.data[0].id}`)).body.lastActiveAt
+        ? list.body.data[0].id
+        : undefined;
     });
     expect(laterId).toMatch(/^sess_/);
     expect(gate.waiting()).toBe(10); // user-0's second message is parked behind its first
     gate.open(true);
     const replies = await Promise.all(sends);
-    expect(replies.map((r) => r.body.response)).toEqual(Array.from({ length: 10 }, (_, i) => `fake answer to: hello from ${i}`));
+    expect(replies.map((r) => r.body.response)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `fake answer to: hello from ${i}`),
+    );
     const second = await later;
     expect(second.body.response).toBe('fake answer to: second from 0');
     expect(second.body.sessionId).toBe(replies[0].body.sessionId);
     const hist = await gw.request('GET', `${API}/sessions/${second.body.sessionId}/history`);
-    expect(hist.body.data.map((t: any) => t.content)).toEqual(['hello from 0', 'fake answer to: hello from 0', 'second from 0', 'fake answer to: second from 0']);
+    expect(hist.body.data.map((t: any) => t.content)).toEqual([
+      'hello from 0',
+      'fake answer to: hello from 0',
+      'second from 0',
+      'fake answer to: second from 0',
+    ]);
   });
 });

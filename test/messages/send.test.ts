@@ -9,7 +9,19 @@ import { API, captureEvents, captureFinished, eventually, offline } from './help
 import type { DomainEvent } from '../../server/events';
 import type { FinishedMessage } from '../../server/context';
 
-const RESULT_KEYS = ['messageId', 'response', 'tokensUsed', 'latencyMs', 'sessionId', 'toolsInvoked', 'finishReason', 'model', 'tokensIn', 'tokensOut', 'costUSD'].sort();
+const RESULT_KEYS = [
+  'messageId',
+  'response',
+  'tokensUsed',
+  'latencyMs',
+  'sessionId',
+  'toolsInvoked',
+  'finishReason',
+  'model',
+  'tokensIn',
+  'tokensOut',
+  'costUSD',
+].sort();
 
 describe('sending messages', () => {
   let gw: TestGateway;
@@ -17,7 +29,9 @@ describe('sending messages', () => {
   let finished: FinishedMessage[];
   const redis = rawRedis();
   beforeAll(async () => {
-    gw = await startTestGateway({ config: { workspaces: [{ id: 'team' }, { id: 'other' }], messages: { maxChars: 50 } } });
+    gw = await startTestGateway({
+      config: { workspaces: [{ id: 'team' }, { id: 'other' }], messages: { maxChars: 50 } },
+    });
     events = captureEvents(gw);
     finished = captureFinished(gw);
   });
@@ -25,10 +39,16 @@ describe('sending messages', () => {
     await gw.close();
     await redis.quit();
   });
-  const send = (body: unknown, o: { key?: string; headers?: Record<string, string> } = {}) => gw.request('POST', `${API}/messages`, { body, ...o });
+  const send = (body: unknown, o: { key?: string; headers?: Record<string, string> } = {}) =>
+    gw.request('POST', `${API}/messages`, { body, ...o });
 
   it('answers with exactly the contract fields plus model, tokensIn, tokensOut, costUSD', async () => {
-    const res = await send({ workspace: 'team', userId: 'api-user', message: 'Summarize the latest GitHub activity', context: { timezone: 'America/New_York', language: 'en' } });
+    const res = await send({
+      workspace: 'team',
+      userId: 'api-user',
+      message: 'Summarize the latest GitHub activity',
+      context: { timezone: 'America/New_York', language: 'en' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(Object.keys(res.body).sort()).toEqual(RESULT_KEYS);
@@ -102,7 +122,11 @@ describe('sending messages', () => {
     expect(other.body.error.code).toBe('session_conflict');
     // Ids are per workspace: another workspace's 'ticket-42:chat.1' is another session.
     const otherWs = await send({ workspace: 'other', userId: 'carol', message: 'x', sessionId: 'ticket-42:chat.1' });
-    expect([otherWs.status, otherWs.body.sessionId, otherWs.body.response]).toEqual([200, 'ticket-42:chat.1', offline('x', 1)]);
+    expect([otherWs.status, otherWs.body.sessionId, otherWs.body.response]).toEqual([
+      200,
+      'ticket-42:chat.1',
+      offline('x', 1),
+    ]);
     const hist = await gw.request('GET', `${API}/sessions/ticket-42:chat.1/history?workspace=team`);
     expect(hist.body.total).toBe(4);
     const otherHist = await gw.request('GET', `${API}/sessions/ticket-42:chat.1/history?workspace=other`);
@@ -119,7 +143,13 @@ describe('sending messages', () => {
       expect(['queued', 'running', 'done']).toContain(g.body.status);
       return g.body.status === 'done' ? g.body : undefined;
     });
-    expect(done).toMatchObject({ messageId: res.body.messageId, sessionId: res.body.sessionId, response: offline('long job', 1), finishReason: 'stop', model: 'offline' });
+    expect(done).toMatchObject({
+      messageId: res.body.messageId,
+      sessionId: res.body.sessionId,
+      response: offline('long job', 1),
+      finishReason: 'stop',
+      model: 'offline',
+    });
     expect(done.tokensUsed).toBe(done.tokensIn + done.tokensOut);
   });
 
@@ -127,7 +157,9 @@ describe('sending messages', () => {
     events.splice(0);
     finished.splice(0);
     const res = await send({ workspace: 'team', userId: 'telegram:123456789', message: 'Here?' });
-    const sent = await eventually(() => events.find((e) => e.event === 'message.sent' && e.data.messageId === res.body.messageId));
+    const sent = await eventually(() =>
+      events.find((e) => e.event === 'message.sent' && e.data.messageId === res.body.messageId),
+    );
     const mine = events.filter((e) => e.data.userId === 'telegram:123456789');
     expect(mine.map((e) => e.event)).toEqual(['session.started', 'message.received', 'message.sent']);
     expect(mine.every((e) => e.workspace === 'team')).toBe(true);
@@ -141,7 +173,14 @@ describe('sending messages', () => {
       messageCount: 0,
       tokensUsed: 0,
     });
-    expect(mine[1].data).toEqual({ messageId: res.body.messageId, workspace: 'team', userId: 'telegram:123456789', channel: 'api', sessionId: res.body.sessionId, message: 'Here?' });
+    expect(mine[1].data).toEqual({
+      messageId: res.body.messageId,
+      workspace: 'team',
+      userId: 'telegram:123456789',
+      channel: 'api',
+      sessionId: res.body.sessionId,
+      message: 'Here?',
+    });
     expect(sent.data).toEqual({
       messageId: res.body.messageId,
       workspace: 'team',
@@ -202,8 +241,18 @@ describe('sending messages', () => {
     });
 
     it('rejects a body that is not a JSON object', async () => {
-      expect((await gw.request('POST', `${API}/messages`, { rawBody: '[1]', headers: { 'content-type': 'application/json' } })).status).toBe(400);
-      const broken = await gw.request('POST', `${API}/messages`, { rawBody: '{"workspace":', headers: { 'content-type': 'application/json' } });
+      expect(
+        (
+          await gw.request('POST', `${API}/messages`, {
+            rawBody: '[1]',
+            headers: { 'content-type': 'application/json' },
+          })
+        ).status,
+      ).toBe(400);
+      const broken = await gw.request('POST', `${API}/messages`, {
+        rawBody: '{"workspace":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(broken.status).toBe(400);
       expect(broken.body.error.code).toBe('invalid_json');
     });

@@ -23,7 +23,8 @@ function openStream(gw: TestGateway, body: unknown) {
   const ended = res.then(async (r) => {
     const reader = r.body!.getReader();
     const decoder = new TextDecoder();
-    for (let c = await reader.read(); !c.done; c = await reader.read()) text += decoder.decode(c.value, { stream: true });
+    for (let c = await reader.read(); !c.done; c = await reader.read())
+      text += decoder.decode(c.value, { stream: true });
     return parseSse(text);
   });
   return { res, ended, events: (): SseEvent[] => parseSse(text.slice(0, text.lastIndexOf('\n\n') + 2)) };
@@ -49,7 +50,15 @@ describe('graceful stop', () => {
   let b: TestGateway | undefined;
   const config = () => ({
     workspaces: [{ id: 'team' }],
-    providers: { fake: { type: 'openai-compatible', baseUrl: `${gate.url}/v1`, apiKey: 'sk-test', retries: 0, retryBaseDelayMs: 1 } },
+    providers: {
+      fake: {
+        type: 'openai-compatible',
+        baseUrl: `${gate.url}/v1`,
+        apiKey: 'sk-test',
+        retries: 0,
+        retryBaseDelayMs: 1,
+      },
+    },
     model: 'fake-model',
     shutdown: { graceMs: 2000 },
   });
@@ -90,7 +99,9 @@ describe('graceful stop', () => {
     });
     expect(refused).toMatch(/^HTTP\/1\.1 503 /);
     expect(refused).toMatch(/\r\nconnection: close\r\n/i);
-    expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'shutting_down', message: expect.any(String) } });
+    expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { code: 'shutting_down', message: expect.any(String) },
+    });
     // New connections are not accepted any more.
     await expect(fetch(`${a.url}/healthz`)).rejects.toThrow();
 
@@ -104,7 +115,13 @@ describe('graceful stop', () => {
     const last = s1Events[s1Events.length - 1];
     const messageId = (await s1.res).headers.get('x-message-id')!;
     expect(last.id).toBeNull(); // not a stream entry: the client's Last-Event-ID stays the last real one
-    expect(last.data).toEqual({ type: 'error', code: 'shutting_down', message: expect.stringContaining('resume'), messageId, lastEventId: tokens1[tokens1.length - 1].id });
+    expect(last.data).toEqual({
+      type: 'error',
+      code: 'shutting_down',
+      message: expect.stringContaining('resume'),
+      messageId,
+      lastEventId: tokens1[tokens1.length - 1].id,
+    });
 
     const r3 = await w3;
     expect(r3.status).toBe(503);
@@ -116,7 +133,9 @@ describe('graceful stop', () => {
     // The two unfinished messages were handed back, not failed: a second gateway answers them.
     gate.open(true);
     b = await startTestGateway({ flush: false, config: config() });
-    const resumed = await sse(b, 'GET', `${API}/messages/${messageId}/stream`, { headers: { 'Last-Event-ID': last.data.lastEventId } });
+    const resumed = await sse(b, 'GET', `${API}/messages/${messageId}/stream`, {
+      headers: { 'Last-Event-ID': last.data.lastEventId },
+    });
     expect(resumed.status).toBe(200);
     const end = resumed.events[resumed.events.length - 1].data;
     expect(end).toMatchObject({ type: 'done', messageId });

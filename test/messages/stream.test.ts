@@ -8,7 +8,19 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { API, captureEvents, captureFinished, eventually, offline, parseSse, sse } from './helpers';
 import { startGatedGateway, type Gate } from './gate';
 
-const DONE_KEYS = ['type', 'messageId', 'tokensUsed', 'latencyMs', 'sessionId', 'finishReason', 'toolsInvoked', 'model', 'tokensIn', 'tokensOut', 'costUSD'].sort();
+const DONE_KEYS = [
+  'type',
+  'messageId',
+  'tokensUsed',
+  'latencyMs',
+  'sessionId',
+  'finishReason',
+  'toolsInvoked',
+  'model',
+  'tokensIn',
+  'tokensOut',
+  'costUSD',
+].sort();
 const ENTRY_ID = /^\d+-\d+$/;
 
 /** The contract's JavaScript client example, verbatim. */
@@ -52,10 +64,15 @@ describe('streaming with the offline model', () => {
   afterAll(async () => {
     await gw.close();
   });
-  const stream = (body: unknown, o: { key?: string; headers?: Record<string, string> } = {}) => sse(gw, 'POST', `${API}/messages/stream`, { body, ...o });
+  const stream = (body: unknown, o: { key?: string; headers?: Record<string, string> } = {}) =>
+    sse(gw, 'POST', `${API}/messages/stream`, { body, ...o });
 
   it('sends exactly `id:` + `data: {json}` per event: tokens in order, then done', async () => {
-    const res = await stream({ workspace: 'team', userId: 'spec-writer', message: 'Write a detailed technical spec for a REST API' });
+    const res = await stream({
+      workspace: 'team',
+      userId: 'spec-writer',
+      message: 'Write a detailed technical spec for a REST API',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
@@ -72,13 +89,26 @@ describe('streaming with the offline model', () => {
     expect(tokens[1].data.content).toBe(' model]');
     const done = evs[evs.length - 1].data;
     expect(Object.keys(done).sort()).toEqual(DONE_KEYS);
-    expect(done).toMatchObject({ type: 'done', finishReason: 'stop', toolsInvoked: [], model: 'offline', tokensOut: tokens.length });
+    expect(done).toMatchObject({
+      type: 'done',
+      finishReason: 'stop',
+      toolsInvoked: [],
+      model: 'offline',
+      tokensOut: tokens.length,
+    });
     expect(done.tokensUsed).toBe(done.tokensIn + done.tokensOut);
     expect(res.headers.get('x-message-id')).toBe(done.messageId);
     // Ids: stream entry ids, strictly increasing.
     const ids = evs.map((e) => e.id!);
     expect(ids.every((id) => ENTRY_ID.test(id))).toBe(true);
-    expect([...ids].sort((a, b) => (BigInt(a.split('-')[0]) * 100000n + BigInt(a.split('-')[1]) < BigInt(b.split('-')[0]) * 100000n + BigInt(b.split('-')[1]) ? -1 : 1))).toEqual(ids);
+    expect(
+      [...ids].sort((a, b) =>
+        BigInt(a.split('-')[0]) * 100000n + BigInt(a.split('-')[1]) <
+        BigInt(b.split('-')[0]) * 100000n + BigInt(b.split('-')[1])
+          ? -1
+          : 1,
+      ),
+    ).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
 
     // The streamed message is stored like any other.
@@ -115,7 +145,11 @@ describe('streaming with the offline model', () => {
     expect(byQuery.events).toEqual(full.events.slice(5));
     const all = await sse(gw, 'GET', `${API}/messages/${messageId}/stream`);
     expect(all.events).toEqual(full.events);
-    const afterDone = await sse(gw, 'GET', `${API}/messages/${messageId}/stream?after=${full.events[full.events.length - 2].id}`);
+    const afterDone = await sse(
+      gw,
+      'GET',
+      `${API}/messages/${messageId}/stream?after=${full.events[full.events.length - 2].id}`,
+    );
     expect(afterDone.events).toEqual(full.events.slice(-1));
   });
 
@@ -132,9 +166,16 @@ describe('streaming with the offline model', () => {
     const complete = text.slice(0, text.lastIndexOf('\n\n') + 2);
     const seen = parseSse(complete).slice(0, 3);
     await reader.cancel(); // the connection drops
-    const rest = await sse(gw, 'GET', `${API}/messages/${messageId}/stream`, { headers: { 'last-event-id': seen[seen.length - 1].id! } });
+    const rest = await sse(gw, 'GET', `${API}/messages/${messageId}/stream`, {
+      headers: { 'last-event-id': seen[seen.length - 1].id! },
+    });
     const joined = [...seen, ...rest.events];
-    expect(joined.slice(0, -1).map((e) => e.data.content).join('')).toBe(offline('a few words to drop', 1));
+    expect(
+      joined
+        .slice(0, -1)
+        .map((e) => e.data.content)
+        .join(''),
+    ).toBe(offline('a few words to drop', 1));
     expect(joined[joined.length - 1].data).toMatchObject({ type: 'done', messageId });
     expect(new Set(joined.map((e) => e.id)).size).toBe(joined.length);
   });
@@ -143,7 +184,12 @@ describe('streaming with the offline model', () => {
     it.each([
       ['a bad body', 400, { workspace: 'team', userId: '', message: 'x' }, 'validation_error'],
       ['an unknown field', 400, { workspace: 'team', userId: 'u', message: 'x', extra: 1 }, 'validation_error'],
-      ['"async" on the stream endpoint', 400, { workspace: 'team', userId: 'u', message: 'x', async: true }, 'validation_error'],
+      [
+        '"async" on the stream endpoint',
+        400,
+        { workspace: 'team', userId: 'u', message: 'x', async: true },
+        'validation_error',
+      ],
       ['an unknown workspace', 404, { workspace: 'ghost', userId: 'u', message: 'x' }, 'not_found'],
     ])('%s → %i', async (_n, status, body, code) => {
       const res = await stream(body);
@@ -153,7 +199,11 @@ describe('streaming with the offline model', () => {
     });
 
     it('no key → 401, wrong scope → 403', async () => {
-      const noKey = await fetch(`${gw.url}${API}/messages/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workspace: 'team', userId: 'u', message: 'x' }) });
+      const noKey = await fetch(`${gw.url}${API}/messages/stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workspace: 'team', userId: 'u', message: 'x' }),
+      });
       expect(noKey.status).toBe(401);
       expect((await noKey.json()).error.code).toBe('missing_api_key');
       const other = await gw.createKey({ workspaces: ['other'] });
@@ -214,9 +264,17 @@ describe('streaming while the model is still answering', () => {
     await eventually(() => events.some((e) => e.event === 'message.sent' && e.data.messageId === messageId));
     expect(finished.filter((f) => f.messageId === messageId)).toHaveLength(1);
     const hist = await gw.request('GET', `${API}/sessions/${done.sessionId}/history`);
-    expect(hist.body.data.map((t: any) => t.content)).toEqual(['Tell me about gates', 'fake answer to: Tell me about gates']);
+    expect(hist.body.data.map((t: any) => t.content)).toEqual([
+      'Tell me about gates',
+      'fake answer to: Tell me about gates',
+    ]);
     // And the whole answer can still be read as a stream.
     const replay = await sse(gw, 'GET', `${API}/messages/${messageId}/stream`);
-    expect(replay.events.slice(0, -1).map((e) => e.data.content).join('')).toBe('fake answer to: Tell me about gates');
+    expect(
+      replay.events
+        .slice(0, -1)
+        .map((e) => e.data.content)
+        .join(''),
+    ).toBe('fake answer to: Tell me about gates');
   });
 });

@@ -20,7 +20,11 @@ const ISSUES_OUTPUT = [
   '#11 Add dark mode (by bob, updated 2026-04-28)',
   '#9 Crash on empty config (by dave, updated 2026-04-26)',
 ].join('\n');
-const TOOL_TURN = { text: 'Let me check.', toolCalls: [{ name: 'github', input: { action: 'list_issues', repo: 'acme/app' } }], usage: { input: 50, output: 12 } };
+const TOOL_TURN = {
+  text: 'Let me check.',
+  toolCalls: [{ name: 'github', input: { action: 'list_issues', repo: 'acme/app' } }],
+  usage: { input: 50, output: 12 },
+};
 const FINAL_TURN = { text: 'There are 3 open issues.', usage: { input: 120, output: 6 } };
 
 describe.each([
@@ -38,7 +42,16 @@ describe.each([
     gw = await startTestGateway({
       config: {
         workspaces: [{ id: 'team', skills: ['github'] }],
-        providers: { main: { type, baseUrl: `${llm.url}/v1`, apiKey: 'sk-test-secret-key', retries: 1, retryBaseDelayMs: 1, timeoutMs: 60000 } },
+        providers: {
+          main: {
+            type,
+            baseUrl: `${llm.url}/v1`,
+            apiKey: 'sk-test-secret-key',
+            retries: 1,
+            retryBaseDelayMs: 1,
+            timeoutMs: 60000,
+          },
+        },
         model: 'gpt-4o-mini',
         tools: { github: { token: 'ghp_testtoken123', baseUrl: github.url } },
         // Long enough for a loaded CI machine; the hang test below waits it out.
@@ -61,7 +74,9 @@ describe.each([
 
   it('POST /messages: a github tool round trip gives the answer, toolsInvoked, tokens and cost', async () => {
     llm.reply(TOOL_TURN, FINAL_TURN);
-    const res = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'api-user', message: 'What are the open issues?' } });
+    const res = await gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId: 'api-user', message: 'What are the open issues?' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       messageId: expect.stringMatching(/^msg_/),
@@ -86,7 +101,9 @@ describe.each([
 
   it('SSE: tokens, tool_use, tool_result, tokens, done in exactly that order; the next message sees the earlier turns', async () => {
     llm.reply(TOOL_TURN, FINAL_TURN);
-    const res = await sse(gw, 'POST', `${API}/messages/stream`, { body: { workspace: 'team', userId: 'streamer', message: 'What are the open issues?' } });
+    const res = await sse(gw, 'POST', `${API}/messages/stream`, {
+      body: { workspace: 'team', userId: 'streamer', message: 'What are the open issues?' },
+    });
     expect(res.status).toBe(200);
     const timeline = res.events.map((e) => (e.data.type === 'token' ? `token:${e.data.content}` : e.data));
     expect(timeline).toEqual([
@@ -117,25 +134,49 @@ describe.each([
     ]);
 
     llm.reply({ text: 'Still 3.' });
-    const second = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'streamer', message: 'And now?' } });
+    const second = await gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId: 'streamer', message: 'And now?' },
+    });
     expect(second.body.response).toBe('Still 3.');
-    const sent = llm.chats().at(-1)!.body.messages.filter((m: any) => m.role === 'user' || m.role === 'assistant');
-    const texts = sent.map((m: any) => (typeof m.content === 'string' ? m.content : m.content.map((c: any) => c.text ?? '').join('')));
+    const sent = llm
+      .chats()
+      .at(-1)!
+      .body.messages.filter((m: any) => m.role === 'user' || m.role === 'assistant');
+    const texts = sent.map((m: any) =>
+      typeof m.content === 'string' ? m.content : m.content.map((c: any) => c.text ?? '').join(''),
+    );
     expect(texts).toEqual(['What are the open issues?', 'Let me check.\n\nThere are 3 open issues.', 'And now?']);
   });
 
   it('an upstream failure is 502 upstream_error, stored, announced as error.agent and reported once', async () => {
     llm.reply({ status: 500, message: 'boom' }, { status: 500, message: 'boom' });
-    const res = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'failing', message: 'hello?' } });
+    const res = await gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId: 'failing', message: 'hello?' },
+    });
     expect(res.status).toBe(502);
-    expect(res.body.error).toEqual({ code: 'upstream_error', message: expect.stringContaining('HTTP 500'), messageId: expect.stringMatching(/^msg_/) });
+    expect(res.body.error).toEqual({
+      code: 'upstream_error',
+      message: expect.stringContaining('HTTP 500'),
+      messageId: expect.stringMatching(/^msg_/),
+    });
     expect(res.body.error.message).not.toContain('sk-test-secret-key');
     const id = res.body.error.messageId;
     const got = await gw.request('GET', `${API}/messages/${id}`);
-    expect(got.body).toMatchObject({ status: 'error', error: { code: 'upstream_error', message: res.body.error.message } });
+    expect(got.body).toMatchObject({
+      status: 'error',
+      error: { code: 'upstream_error', message: res.body.error.message },
+    });
     expect(got.body.response).toBeUndefined();
     const err = await eventually(() => events.find((e) => e.event === 'error.agent'));
-    expect(err.data).toEqual({ messageId: id, workspace: 'team', userId: 'failing', channel: 'api', sessionId: got.body.sessionId, code: 'upstream_error', message: res.body.error.message });
+    expect(err.data).toEqual({
+      messageId: id,
+      workspace: 'team',
+      userId: 'failing',
+      channel: 'api',
+      sessionId: got.body.sessionId,
+      code: 'upstream_error',
+      message: res.body.error.message,
+    });
     expect(events.some((e) => e.event === 'message.sent')).toBe(false);
     expect(finished).toEqual([expect.objectContaining({ messageId: id, status: 'error', tokensIn: 0, tokensOut: 0 })]);
     // A failed message leaves no half turn in the session.
@@ -144,18 +185,29 @@ describe.each([
 
   it('an upstream failure after the stream started ends it with the error event', async () => {
     llm.reply({ status: 503, message: 'overloaded' }, { status: 503, message: 'overloaded' });
-    const res = await sse(gw, 'POST', `${API}/messages/stream`, { body: { workspace: 'team', userId: 'failing-stream', message: 'hello?' } });
+    const res = await sse(gw, 'POST', `${API}/messages/stream`, {
+      body: { workspace: 'team', userId: 'failing-stream', message: 'hello?' },
+    });
     expect(res.status).toBe(200);
     expect(res.events).toHaveLength(1);
     expect(res.events[0].id).toMatch(/^\d+-\d+$/);
-    expect(res.events[0].data).toEqual({ type: 'error', code: 'upstream_error', message: expect.stringContaining('HTTP 503') });
+    expect(res.events[0].data).toEqual({
+      type: 'error',
+      code: 'upstream_error',
+      message: expect.stringContaining('HTTP 503'),
+    });
     expect(res.text).toMatch(/^id: \d+-\d+\ndata: \{"type":"error","code":"upstream_error","message":"[^\n]+"\}\n\n$/);
   });
 
   it('a message that outlives messages.timeoutMs fails with 504 timeout', async () => {
     llm.reply({ hang: true });
-    const res = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'slowpoke', message: 'take your time' } });
+    const res = await gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId: 'slowpoke', message: 'take your time' },
+    });
     expect(res.status).toBe(504);
-    expect(res.body.error).toMatchObject({ code: 'timeout', message: 'the agent did not finish within 3000 ms (messages.timeoutMs)' });
+    expect(res.body.error).toMatchObject({
+      code: 'timeout',
+      message: 'the agent did not finish within 3000 ms (messages.timeoutMs)',
+    });
   });
 });

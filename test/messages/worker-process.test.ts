@@ -21,7 +21,10 @@ describe('messages with `openclaw worker` processes', () => {
     const dir = tempDir('openclaw-msg-workers-');
     writeFileSync(join(dir, 'openclaw.json'), JSON.stringify(CONFIG));
     for (let i = 0; i < 2; i++) {
-      const p = startCli(['worker'], { cwd: dir, env: cleanEnv({ ...testRedisEnv(), OPENCLAW_STATE_DIR: join(dir, `state${i}`) }) });
+      const p = startCli(['worker'], {
+        cwd: dir,
+        env: cleanEnv({ ...testRedisEnv(), OPENCLAW_STATE_DIR: join(dir, `state${i}`) }),
+      });
       workers.push(p);
       await p.waitFor(/Worker running/);
     }
@@ -35,15 +38,26 @@ describe('messages with `openclaw worker` processes', () => {
   });
 
   it('answers synchronously, as a stream and in async mode', async () => {
-    const sync = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'remote', message: 'from afar' } });
+    const sync = await gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId: 'remote', message: 'from afar' },
+    });
     expect(sync.status).toBe(200);
     expect(sync.body.response).toBe(offline('from afar', 1));
 
-    const streamed = await sse(gw, 'POST', `${API}/messages/stream`, { body: { workspace: 'team', userId: 'remote', message: 'stream it' } });
-    expect(streamed.events.slice(0, -1).map((e) => e.data.content).join('')).toBe(offline('stream it', 2));
+    const streamed = await sse(gw, 'POST', `${API}/messages/stream`, {
+      body: { workspace: 'team', userId: 'remote', message: 'stream it' },
+    });
+    expect(
+      streamed.events
+        .slice(0, -1)
+        .map((e) => e.data.content)
+        .join(''),
+    ).toBe(offline('stream it', 2));
     expect(streamed.events.at(-1)!.data).toMatchObject({ type: 'done', sessionId: sync.body.sessionId });
 
-    const accepted = await gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'remote', message: 'later', async: true } });
+    const accepted = await gw.request('POST', `${API}/messages`, {
+      body: { workspace: 'team', userId: 'remote', message: 'later', async: true },
+    });
     expect(accepted.status).toBe(202);
     const done = await eventually(async () => {
       const g = await gw.request('GET', `${API}/messages/${accepted.body.messageId}`);
@@ -54,9 +68,17 @@ describe('messages with `openclaw worker` processes', () => {
 
   it('keeps one session’s order across two worker processes', async () => {
     const texts = Array.from({ length: 10 }, (_, i) => `msg ${i}`);
-    const replies = await Promise.all(texts.map((message) => gw.request('POST', `${API}/messages`, { body: { workspace: 'team', userId: 'multi', sessionId: 'cross-process', message } })));
+    const replies = await Promise.all(
+      texts.map((message) =>
+        gw.request('POST', `${API}/messages`, {
+          body: { workspace: 'team', userId: 'multi', sessionId: 'cross-process', message },
+        }),
+      ),
+    );
     expect(replies.map((r) => r.status)).toEqual(Array(10).fill(200));
-    const seqs = await Promise.all(replies.map(async (r) => (await gw.gateway.ctx.messages.get(r.body.messageId))!.seq));
+    const seqs = await Promise.all(
+      replies.map(async (r) => (await gw.gateway.ctx.messages.get(r.body.messageId))!.seq),
+    );
     const inOrder = replies.map((r, i) => ({ r: r.body, seq: seqs[i] })).sort((a, b) => a.seq - b.seq);
     inOrder.forEach(({ r }, k) => expect(r.response).toContain(`(turn ${k + 1} of this session`));
     const hist = await gw.request('GET', `${API}/sessions/cross-process/history?limit=20`);

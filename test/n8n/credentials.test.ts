@@ -15,9 +15,26 @@ async function credentialTest(baseUrl: string, apiKey: string): Promise<number |
   const credentials = { baseUrl, apiKey };
   const probe = node(ACTION, {}, 'Credential test');
   const workflow = makeWorkflow([probe]);
-  const resolve = (v: string) => workflow.expression.getSimpleParameterValue(probe, v, 'internal', { $credentials: credentials }, undefined, '') as string;
-  const request = { ...credential.test.request, baseURL: resolve(credential.test.request.baseURL!) } as IHttpRequestOptions & { baseURL: string };
-  const authed = await new TestCredentialsHelper({}).authenticate(credentials, 'openClawApi', { url: request.url, headers: {} }, workflow, probe);
+  const resolve = (v: string) =>
+    workflow.expression.getSimpleParameterValue(
+      probe,
+      v,
+      'internal',
+      { $credentials: credentials },
+      undefined,
+      '',
+    ) as string;
+  const request = {
+    ...credential.test.request,
+    baseURL: resolve(credential.test.request.baseURL!),
+  } as IHttpRequestOptions & { baseURL: string };
+  const authed = await new TestCredentialsHelper({}).authenticate(
+    credentials,
+    'openClawApi',
+    { url: request.url, headers: {} },
+    workflow,
+    probe,
+  );
   try {
     const res = await fetch(request.baseURL + request.url, { headers: authed.headers as Record<string, string> });
     return res.status;
@@ -39,7 +56,10 @@ describe('OpenClaw API credential', () => {
     const credential = new OpenClawApi();
     expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('http://localhost:3000');
     expect(credential.properties.find((p) => p.name === 'apiKey')?.typeOptions).toEqual({ password: true });
-    expect(credential.authenticate).toEqual({ type: 'generic', properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } } });
+    expect(credential.authenticate).toEqual({
+      type: 'generic',
+      properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+    });
   });
 
   it('the test request passes with a valid key (trailing slash on the URL tolerated)', async () => {

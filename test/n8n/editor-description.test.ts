@@ -15,7 +15,8 @@ const trigger = new OpenClawTrigger().description;
 const codex = (dir: string) => JSON.parse(readFileSync(join(pack, 'nodes', dir, `${dir}.node.json`), 'utf8'));
 const props = (pred: (p: INodeProperties) => boolean) => action.properties.filter(pred);
 const options = (p: INodeProperties) => p.options as INodePropertyOptions[];
-const shownFor = (p: INodeProperties, operation: string) => (p.displayOptions?.show?.operation as string[] | undefined)?.includes(operation);
+const shownFor = (p: INodeProperties, operation: string) =>
+  (p.displayOptions?.show?.operation as string[] | undefined)?.includes(operation);
 
 describe('the pack as n8n’s editor shows it', () => {
   it('stays in the node picker’s search: filed under AI, so its AI subcategories must include Root Nodes', () => {
@@ -49,7 +50,8 @@ describe('the pack as n8n’s editor shows it', () => {
 
   it('User ID: no default but a placeholder from version 1.1, "n8n" kept for version 1, the per-user sessions in a visible hint', () => {
     const userIds = props((p) => p.name === 'userId' && shownFor(p, 'send') === true);
-    const byVersion = (v: unknown) => userIds.find((p) => JSON.stringify(p.displayOptions?.show?.['@version']) === JSON.stringify(v))!;
+    const byVersion = (v: unknown) =>
+      userIds.find((p) => JSON.stringify(p.displayOptions?.show?.['@version']) === JSON.stringify(v))!;
     const current = byVersion([{ _cnd: { gte: 1.1 } }]);
     expect(current).toMatchObject({ default: '', required: true, placeholder: expect.stringMatching(/^e\.g\. /) });
     expect(current.hint).toMatch(/one conversation per user ID and workspace/);
@@ -57,14 +59,16 @@ describe('the pack as n8n’s editor shows it', () => {
   });
 
   it('offers Timezone as a list of IANA zones (UTC first) that all resolve, and words Async without HTTP codes', () => {
-    const messageOptions = props((p) => p.name === 'options' && shownFor(p, 'send') === true)[0].options as INodeProperties[];
+    const messageOptions = props((p) => p.name === 'options' && shownFor(p, 'send') === true)[0]
+      .options as INodeProperties[];
     const timezone = messageOptions.find((o) => o.name === 'timezone')!;
     expect(timezone.type).toBe('options');
     const zones = options(timezone).map((o) => String(o.value));
     expect(zones[0]).toBe('UTC');
     expect(zones).toEqual(expect.arrayContaining(['America/New_York', 'Europe/Berlin', 'Asia/Tokyo']));
     expect(zones.length).toBeGreaterThan(300);
-    for (const zone of zones) expect(new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone).toBeTruthy();
+    for (const zone of zones)
+      expect(new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone).toBeTruthy();
     const async = messageOptions.find((o) => o.name === 'async')!;
     expect(async.description).toMatch(/^Whether /);
     expect(async.description).not.toMatch(/\d{3}/);
@@ -79,7 +83,9 @@ describe('the pack as n8n’s editor shows it', () => {
     expect(dark).not.toBe(light);
     for (const svg of [light, dark]) {
       // No tile: no rect or element covering most of the 60×60 view box, no background style.
-      const rects = [...svg.matchAll(/<rect[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]) * Number(m[2]));
+      const rects = [...svg.matchAll(/<rect[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"/g)].map(
+        (m) => Number(m[1]) * Number(m[2]),
+      );
       expect(rects.every((area) => area < 0.5 * 60 * 60)).toBe(true);
       expect(svg).not.toMatch(/background/);
     }

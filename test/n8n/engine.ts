@@ -57,7 +57,11 @@ class NoOp implements INodeType {
   }
 }
 
-const nodeTypeMap: Record<string, INodeType> = { [ACTION]: new OpenClaw(), [TRIGGER]: new OpenClawTrigger(), [NOOP]: new NoOp() };
+const nodeTypeMap: Record<string, INodeType> = {
+  [ACTION]: new OpenClaw(),
+  [TRIGGER]: new OpenClawTrigger(),
+  [NOOP]: new NoOp(),
+};
 const credentialTypes: Record<string, ICredentialType> = { openClawApi: new OpenClawApi() };
 
 export const nodeTypes: INodeTypes = {
@@ -77,11 +81,24 @@ export class TestCredentialsHelper extends ICredentialsHelper {
   isCredentialUsableByNode(): boolean {
     return true;
   }
-  async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions, workflow?: Workflow, node?: INode): Promise<IHttpRequestOptions> {
+  async authenticate(
+    credentials: ICredentialDataDecryptedObject,
+    typeName: string,
+    requestOptions: IHttpRequestOptions,
+    workflow?: Workflow,
+    node?: INode,
+  ): Promise<IHttpRequestOptions> {
     const auth = credentialTypes[typeName].authenticate as IAuthenticateGeneric;
     const resolve = (value: unknown) =>
       typeof value === 'string' && value.startsWith('=') && workflow && node
-        ? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '')
+        ? workflow.expression.getSimpleParameterValue(
+            node,
+            value,
+            'internal',
+            { $credentials: credentials },
+            undefined,
+            '',
+          )
         : value;
     const options = requestOptions as unknown as Record<string, Record<string, unknown>>;
     for (const [where, values] of Object.entries(auth.properties)) {
@@ -99,7 +116,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
   async getCredentials(): Promise<ICredentials> {
     throw new Error('not used');
   }
-  async getDecrypted(_a: IWorkflowExecuteAdditionalData, _c: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+  async getDecrypted(
+    _a: IWorkflowExecuteAdditionalData,
+    _c: unknown,
+    type: string,
+  ): Promise<ICredentialDataDecryptedObject> {
     const data = this.data[type];
     if (!data) throw new Error(`no credentials of type ${type}`);
     return { ...data };
@@ -120,7 +141,11 @@ export function credentialsFor(baseUrl: string, apiKey: string): Record<string, 
   return { openClawApi: { baseUrl, apiKey } };
 }
 
-function additionalData(credentials: TestCredentialsHelper, hooks: ExecutionLifecycleHooks | undefined, opts: { streaming?: boolean; webhookBaseUrl?: string } = {}) {
+function additionalData(
+  credentials: TestCredentialsHelper,
+  hooks: ExecutionLifecycleHooks | undefined,
+  opts: { streaming?: boolean; webhookBaseUrl?: string } = {},
+) {
   const base = opts.webhookBaseUrl ?? 'http://127.0.0.1:5678';
   return {
     credentialsHelper: credentials,
@@ -149,7 +174,12 @@ function additionalData(credentials: TestCredentialsHelper, hooks: ExecutionLife
 }
 
 let nodeCounter = 0;
-export function node(type: string, parameters: IDataObject, name = `Node ${++nodeCounter}`, extra: Partial<INode> = {}): INode {
+export function node(
+  type: string,
+  parameters: IDataObject,
+  name = `Node ${++nodeCounter}`,
+  extra: Partial<INode> = {},
+): INode {
   return {
     id: `node-${nodeCounter}-${name.replace(/\W/g, '')}`,
     name,
@@ -164,7 +194,16 @@ export function node(type: string, parameters: IDataObject, name = `Node ${++nod
 }
 
 export function makeWorkflow(nodes: INode[], connections: IConnections = {}, staticData: IDataObject = {}): Workflow {
-  return new Workflow({ id: 'wf-1', name: 'test workflow', nodes, connections, active: false, nodeTypes, staticData, settings: {} });
+  return new Workflow({
+    id: 'wf-1',
+    name: 'test workflow',
+    nodes,
+    connections,
+    active: false,
+    nodeTypes,
+    staticData,
+    settings: {},
+  });
 }
 
 /** Connects nodes one after the other on their main output. */
@@ -192,21 +231,41 @@ export interface RunResult {
 export async function runWorkflow(
   credentials: TestCredentialsHelper,
   nodes: INode[],
-  opts: { start?: string; items?: IDataObject[]; connections?: IConnections; streaming?: boolean; mode?: 'manual' | 'webhook' | 'trigger' } = {},
+  opts: {
+    start?: string;
+    items?: IDataObject[];
+    connections?: IConnections;
+    streaming?: boolean;
+    mode?: 'manual' | 'webhook' | 'trigger';
+  } = {},
 ): Promise<RunResult> {
   const start = opts.start ?? nodes[0].name;
   const connections = opts.connections ?? chain(...nodes.map((n) => n.name));
   const workflow = makeWorkflow(nodes, connections);
   const mode = opts.mode ?? 'manual';
   const chunks: StructuredChunk[] = [];
-  const hooks = new ExecutionLifecycleHooks(mode, 'exec-1', { id: 'wf-1', name: 'test', nodes, connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), isArchived: false } as any);
+  const hooks = new ExecutionLifecycleHooks(mode, 'exec-1', {
+    id: 'wf-1',
+    name: 'test',
+    nodes,
+    connections,
+    active: false,
+    settings: {},
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    isArchived: false,
+  } as any);
   const done = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
   if (opts.streaming) hooks.addHandler('sendChunk', (chunk) => void chunks.push(chunk));
   const items = (opts.items ?? [{}]).map((json) => ({ json }));
   const runData = createRunExecutionData({
     executionData: { nodeExecutionStack: [{ node: workflow.getNode(start)!, data: { main: [items] }, source: null }] },
   });
-  const execution = new WorkflowExecute(additionalData(credentials, hooks, { streaming: opts.streaming }), mode, runData);
+  const execution = new WorkflowExecute(
+    additionalData(credentials, hooks, { streaming: opts.streaming }),
+    mode,
+    runData,
+  );
   await execution.processRunExecutionData(workflow);
   const run = await done;
   const taskOf = (name: string) => run.data.resultData.runData[name]?.[0];
@@ -228,7 +287,14 @@ export async function runWebhookMethod(
 ): Promise<boolean | undefined> {
   const trigger = workflow.getNode(triggerName)!;
   const webhookData = webhookDataOf(workflow, trigger, webhookBaseUrl);
-  const context = new HookContext(workflow, trigger, additionalData(credentials, undefined, { webhookBaseUrl }), 'trigger', 'activate', webhookData);
+  const context = new HookContext(
+    workflow,
+    trigger,
+    additionalData(credentials, undefined, { webhookBaseUrl }),
+    'trigger',
+    'activate',
+    webhookData,
+  );
   const methods = (nodeTypeMap[TRIGGER] as OpenClawTrigger).webhookMethods.default;
   return await methods[method].call(context as any);
 }
@@ -267,6 +333,11 @@ export async function runWebhook(
 export async function searchWorkspaces(credentials: TestCredentialsHelper, filter?: string) {
   const actionNode = node(ACTION, { resource: 'workspace', operation: 'get' }, 'OpenClaw search');
   const workflow = makeWorkflow([actionNode]);
-  const context = new LoadOptionsContext(workflow, actionNode, additionalData(credentials, undefined), 'parameters.workspace');
+  const context = new LoadOptionsContext(
+    workflow,
+    actionNode,
+    additionalData(credentials, undefined),
+    'parameters.workspace',
+  );
   return await (nodeTypeMap[ACTION] as OpenClaw).methods.listSearch.searchWorkspaces.call(context as any, filter);
 }

@@ -29,7 +29,10 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
       },
     });
     creds = new TestCredentialsHelper(credentialsFor(gw.url, gw.adminKey));
-    for (const [id, skills] of [['team', ['github']], ['ops', []]] as const) {
+    for (const [id, skills] of [
+      ['team', ['github']],
+      ['ops', []],
+    ] as const) {
       expect((await gw.request('POST', '/api/v1/workspaces', { body: { id, skills } })).status).toBe(201);
     }
   });
@@ -41,14 +44,18 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
 
   describe('Message', () => {
     it("Send returns the contract's response object and passes context through", async () => {
-      const send = node(ACTION, {
-        resource: 'message',
-        operation: 'send',
-        workspace: team,
-        userId: 'standup-bot',
-        message: '={{ "Summarize " + $json.topic }}',
-        options: { timezone: 'America/New_York', language: 'en' },
-      }, 'Send');
+      const send = node(
+        ACTION,
+        {
+          resource: 'message',
+          operation: 'send',
+          workspace: team,
+          userId: 'standup-bot',
+          message: '={{ "Summarize " + $json.topic }}',
+          options: { timezone: 'America/New_York', language: 'en' },
+        },
+        'Send',
+      );
       const result = await runWorkflow(creds, [send], { items: [{ topic: 'yesterday' }] });
       expect(result.run.status).toBe('success');
       const out = result.output('Send');
@@ -70,17 +77,25 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
     });
 
     it('Send with Async returns at once and Get returns the finished answer', async () => {
-      const send = node(ACTION, {
-        resource: 'message',
-        operation: 'send',
-        workspace: team,
-        userId: 'async-user',
-        message: 'long job',
-        options: { async: true },
-      }, 'Send');
+      const send = node(
+        ACTION,
+        {
+          resource: 'message',
+          operation: 'send',
+          workspace: team,
+          userId: 'async-user',
+          message: 'long job',
+          options: { async: true },
+        },
+        'Send',
+      );
       const sent = await runWorkflow(creds, [send]);
       const accepted = sent.output('Send')[0].json as { messageId: string; sessionId: string; status: string };
-      expect(accepted).toEqual({ messageId: expect.stringMatching(/^msg_/), sessionId: expect.stringMatching(/^sess_/), status: expect.stringMatching(/^(queued|running|done)$/) });
+      expect(accepted).toEqual({
+        messageId: expect.stringMatching(/^msg_/),
+        sessionId: expect.stringMatching(/^sess_/),
+        status: expect.stringMatching(/^(queued|running|done)$/),
+      });
 
       // Wait (over HTTP, as a Wait node would) until the worker finished, then read it with the node.
       for (let i = 0; i < 800; i++) {
@@ -89,18 +104,28 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
       }
       const get = node(ACTION, { resource: 'message', operation: 'get', messageId: accepted.messageId }, 'Get');
       const got = (await runWorkflow(creds, [get])).output('Get')[0].json;
-      expect(got).toMatchObject({ messageId: accepted.messageId, sessionId: accepted.sessionId, status: 'done', response: 'fake answer to: long job', finishReason: 'stop' });
+      expect(got).toMatchObject({
+        messageId: accepted.messageId,
+        sessionId: accepted.sessionId,
+        status: 'done',
+        response: 'fake answer to: long job',
+        finishReason: 'stop',
+      });
     });
 
     it('Send with an Idempotency Key asks the agent once', async () => {
-      const send = node(ACTION, {
-        resource: 'message',
-        operation: 'send',
-        workspace: team,
-        userId: 'idem-user',
-        message: 'only once',
-        options: { idempotencyKey: 'n8n-run-42' },
-      }, 'Send');
+      const send = node(
+        ACTION,
+        {
+          resource: 'message',
+          operation: 'send',
+          workspace: team,
+          userId: 'idem-user',
+          message: 'only once',
+          options: { idempotencyKey: 'n8n-run-42' },
+        },
+        'Send',
+      );
       const before = llm.chats().length;
       const result = await runWorkflow(creds, [send], { items: [{}, {}] });
       const [a, b] = result.output('Send').map((i) => i.json);
@@ -113,7 +138,18 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
         { text: 'Let me check.', toolCalls: [{ name: 'github', input: { action: 'list_issues', repo: 'acme/app' } }] },
         { text: 'There are 3 open issues.' },
       );
-      const stream = node(ACTION, { resource: 'message', operation: 'stream', workspace: team, userId: 'streamer', message: 'What are the open issues?', options: {} }, 'Stream');
+      const stream = node(
+        ACTION,
+        {
+          resource: 'message',
+          operation: 'stream',
+          workspace: team,
+          userId: 'streamer',
+          message: 'What are the open issues?',
+          options: {},
+        },
+        'Stream',
+      );
       const result = await runWorkflow(creds, [stream], { streaming: true, mode: 'webhook' });
       expect(result.run.status).toBe('success');
       const out = result.output('Stream')[0].json as Record<string, any>;
@@ -147,10 +183,25 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
     });
 
     it('Stream outside a streaming run sends no chunks and still outputs the full answer', async () => {
-      const stream = node(ACTION, { resource: 'message', operation: 'stream', workspace: team, userId: 'streamer2', message: 'hello there', options: {} }, 'Stream');
+      const stream = node(
+        ACTION,
+        {
+          resource: 'message',
+          operation: 'stream',
+          workspace: team,
+          userId: 'streamer2',
+          message: 'hello there',
+          options: {},
+        },
+        'Stream',
+      );
       const result = await runWorkflow(creds, [stream]);
       expect(result.chunks).toEqual([]);
-      expect(result.output('Stream')[0].json).toMatchObject({ response: 'fake answer to: hello there', toolEvents: [], finishReason: 'stop' });
+      expect(result.output('Stream')[0].json).toMatchObject({
+        response: 'fake answer to: hello there',
+        toolEvents: [],
+        finishReason: 'stop',
+      });
     });
 
     it('User ID: a version-1.1 node without one does not run; a version-1 node saved without one (n8n leaves defaults out) still talks as "n8n"', async () => {
@@ -165,7 +216,18 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
     });
 
     it('Stream turns a refused request into a NodeApiError with a plain title and the gateway code in the description', async () => {
-      const stream = node(ACTION, { resource: 'message', operation: 'stream', workspace: { __rl: true, mode: 'id', value: 'ghost' }, userId: 'u', message: 'hi', options: {} }, 'Stream');
+      const stream = node(
+        ACTION,
+        {
+          resource: 'message',
+          operation: 'stream',
+          workspace: { __rl: true, mode: 'id', value: 'ghost' },
+          userId: 'u',
+          message: 'hi',
+          options: {},
+        },
+        'Stream',
+      );
       const error = (await runWorkflow(creds, [stream])).error('Stream');
       expect(error.name).toBe('NodeApiError');
       expect(error.httpCode).toBe('404');
@@ -177,11 +239,24 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
   describe('Session', () => {
     let sessionId: string;
     beforeAll(async () => {
-      const send = node(ACTION, { resource: 'message', operation: 'send', workspace: team, userId: 'historian', message: '={{ $json.text }}', options: {} }, 'Send');
+      const send = node(
+        ACTION,
+        {
+          resource: 'message',
+          operation: 'send',
+          workspace: team,
+          userId: 'historian',
+          message: '={{ $json.text }}',
+          options: {},
+        },
+        'Send',
+      );
       const result = await runWorkflow(creds, [send], { items: [{ text: 'one' }, { text: 'two' }, { text: 'three' }] });
       sessionId = result.output('Send')[0].json.sessionId as string;
       expect(result.output('Send').every((i) => i.json.sessionId === sessionId)).toBe(true);
-      await gw.request('POST', '/api/v1/messages', { body: { workspace: 'ops', userId: 'opsy', message: 'ops question' } });
+      await gw.request('POST', '/api/v1/messages', {
+        body: { workspace: 'ops', userId: 'opsy', message: 'ops question' },
+      });
     });
 
     it('Get returns the contract session object', async () => {
@@ -200,8 +275,21 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
 
     it('Get Many filters, limits, and with Return All walks every page', async () => {
       const all = node(ACTION, { resource: 'session', operation: 'getAll', returnAll: true, filters: {} }, 'All');
-      const mine = node(ACTION, { resource: 'session', operation: 'getAll', returnAll: true, filters: { workspace: 'team', userId: 'historian' } }, 'Mine');
-      const one = node(ACTION, { resource: 'session', operation: 'getAll', returnAll: false, limit: 1, filters: {} }, 'One');
+      const mine = node(
+        ACTION,
+        {
+          resource: 'session',
+          operation: 'getAll',
+          returnAll: true,
+          filters: { workspace: 'team', userId: 'historian' },
+        },
+        'Mine',
+      );
+      const one = node(
+        ACTION,
+        { resource: 'session', operation: 'getAll', returnAll: false, limit: 1, filters: {} },
+        'One',
+      );
       const total = (await gw.request('GET', '/api/v1/sessions?limit=1')).body.total as number;
       const result = await runWorkflow(creds, [all]);
       expect(result.output('All')).toHaveLength(total);
@@ -212,7 +300,11 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
     });
 
     it('Get History returns the messages in chronological order', async () => {
-      const history = node(ACTION, { resource: 'session', operation: 'getHistory', sessionId, returnAll: true }, 'History');
+      const history = node(
+        ACTION,
+        { resource: 'session', operation: 'getHistory', sessionId, returnAll: true },
+        'History',
+      );
       const out = (await runWorkflow(creds, [history])).output('History').map((i) => i.json);
       expect(out.map((m) => [m.role, m.content])).toEqual([
         ['user', 'one'],
@@ -222,15 +314,33 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
         ['user', 'three'],
         ['assistant', 'fake answer to: three'],
       ]);
-      const lastTwo = node(ACTION, { resource: 'session', operation: 'getHistory', sessionId, returnAll: false, limit: 2 }, 'Last');
-      expect((await runWorkflow(creds, [lastTwo])).output('Last').map((i) => i.json.content)).toEqual(['three', 'fake answer to: three']);
+      const lastTwo = node(
+        ACTION,
+        { resource: 'session', operation: 'getHistory', sessionId, returnAll: false, limit: 2 },
+        'Last',
+      );
+      expect((await runWorkflow(creds, [lastTwo])).output('Last').map((i) => i.json.content)).toEqual([
+        'three',
+        'fake answer to: three',
+      ]);
     });
 
     it('Return All pages past 100 items: 102 history entries stay chronological, 101+ sessions all come back', async () => {
       // 51 messages in one session (102 turns) and 100 one-message sessions, sent async, then awaited.
       const sends = [
-        ...Array.from({ length: 51 }, (_, i) => ({ workspace: 'ops', userId: 'talker', sessionId: 'sess_long', message: `m${i}`, async: true })),
-        ...Array.from({ length: 100 }, (_, i) => ({ workspace: 'ops', userId: `user${i}`, message: 'hi', async: true })),
+        ...Array.from({ length: 51 }, (_, i) => ({
+          workspace: 'ops',
+          userId: 'talker',
+          sessionId: 'sess_long',
+          message: `m${i}`,
+          async: true,
+        })),
+        ...Array.from({ length: 100 }, (_, i) => ({
+          workspace: 'ops',
+          userId: `user${i}`,
+          message: 'hi',
+          async: true,
+        })),
       ];
       const ids: string[] = [];
       for (const body of sends) ids.push((await gw.request('POST', '/api/v1/messages', { body })).body.messageId);
@@ -239,7 +349,11 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
           await new Promise((r) => setTimeout(r, 10));
         }
       }
-      const history = node(ACTION, { resource: 'session', operation: 'getHistory', sessionId: 'sess_long', returnAll: true }, 'History');
+      const history = node(
+        ACTION,
+        { resource: 'session', operation: 'getHistory', sessionId: 'sess_long', returnAll: true },
+        'History',
+      );
       const turns = (await runWorkflow(creds, [history])).output('History').map((i) => i.json.content);
       expect(turns).toHaveLength(102);
       expect(turns.filter((_, i) => i % 2 === 0)).toEqual(Array.from({ length: 51 }, (_, i) => `m${i}`));
@@ -257,8 +371,15 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
       expect((await runWorkflow(creds, [del])).output('Delete')[0].json).toEqual({ deleted: true, id: sessionId });
       expect((await gw.request('GET', `/api/v1/sessions/${sessionId}`)).status).toBe(404);
 
-      const delAll = node(ACTION, { resource: 'session', operation: 'deleteAll', workspace: { __rl: true, mode: 'id', value: 'ops' } }, 'DeleteAll');
-      expect((await runWorkflow(creds, [delAll])).output('DeleteAll')[0].json).toEqual({ deleted: 102, workspace: 'ops' });
+      const delAll = node(
+        ACTION,
+        { resource: 'session', operation: 'deleteAll', workspace: { __rl: true, mode: 'id', value: 'ops' } },
+        'DeleteAll',
+      );
+      expect((await runWorkflow(creds, [delAll])).output('DeleteAll')[0].json).toEqual({
+        deleted: 102,
+        workspace: 'ops',
+      });
       expect((await gw.request('GET', '/api/v1/sessions?workspace=ops')).body.total).toBe(0);
     });
   });
@@ -267,7 +388,11 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
     const today = () => new Date().toISOString().slice(0, 10);
 
     it('Get returns totals and byDay for the period', async () => {
-      const get = node(ACTION, { resource: 'stats', operation: 'get', period: { from: `${today()}T00:00:00`, to: today() } }, 'Stats');
+      const get = node(
+        ACTION,
+        { resource: 'stats', operation: 'get', period: { from: `${today()}T00:00:00`, to: today() } },
+        'Stats',
+      );
       const out = (await runWorkflow(creds, [get])).output('Stats')[0].json as Record<string, any>;
       expect(out.period).toEqual({ from: today(), to: today() });
       expect(out.totals.messages).toBeGreaterThanOrEqual(159);
@@ -277,7 +402,11 @@ describe('n8n OpenClaw node: messages, sessions, stats', () => {
 
     it('By Workspace and By User break the numbers down', async () => {
       const byWs = node(ACTION, { resource: 'stats', operation: 'byWorkspace', period: {} }, 'ByWs');
-      const byUser = node(ACTION, { resource: 'stats', operation: 'byUser', workspace: team, limit: 2, period: {} }, 'ByUser');
+      const byUser = node(
+        ACTION,
+        { resource: 'stats', operation: 'byUser', workspace: team, limit: 2, period: {} },
+        'ByUser',
+      );
       const ws = (await runWorkflow(creds, [byWs])).output('ByWs')[0].json;
       const users = (await runWorkflow(creds, [byUser])).output('ByUser')[0].json;
       const expectedWs = (await gw.request('GET', '/api/v1/stats/workspaces')).body;

@@ -14,7 +14,9 @@ const pkg = JSON.parse(readFileSync(join(packDir, 'package.json'), 'utf8'));
 // eslint-plugin-n8n-nodes-base switches to its own self-test mode under NODE_ENV=test (jest's).
 const env = { ...process.env, NODE_ENV: 'production' };
 const walk = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
 /** `dist/…js` paths of the sources under `dir` whose names end with `suffix` (what the n8n key must list). */
 const built = (dir: string, suffix: string) =>
   walk(join(packDir, dir))
@@ -48,7 +50,11 @@ describe('n8n-nodes-openclaw package', () => {
     expect(pkg.dependencies).toBeUndefined();
     // Nothing runs when n8n installs it; building and linting are n8n's node CLI.
     for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) expect(pkg.scripts[hook]).toBeUndefined();
-    expect(pkg.scripts).toMatchObject({ build: 'n8n-node build', lint: 'n8n-node lint', prepublishOnly: 'n8n-node prerelease' });
+    expect(pkg.scripts).toMatchObject({
+      build: 'n8n-node build',
+      lint: 'n8n-node lint',
+      prepublishOnly: 'n8n-node prerelease',
+    });
     expect(Object.keys(pkg.devDependencies)).toContain('@n8n/node-cli');
     expect(pkg.files).toEqual(['dist']);
     // Same version as the gateway it talks to: released together (docs/n8n.md).
@@ -57,11 +63,20 @@ describe('n8n-nodes-openclaw package', () => {
 
   it('packs only the compiled nodes, credentials, icons and codex files', () => {
     for (const f of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(existsSync(join(packDir, f))).toBe(true);
-    const [report] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: packDir, encoding: 'utf8' }));
+    const [report] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: packDir, encoding: 'utf8' }),
+    );
     const files: string[] = report.files.map((f: { path: string }) => f.path);
     expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['README.md', 'package.json']);
-    expect(files.every((f) => /^(dist\/(nodes|credentials)\/.+\.(js|json|svg)|README\.md|package\.json)$/.test(f))).toBe(true);
-    for (const f of ['dist/nodes/OpenClaw/openclaw.svg', 'dist/nodes/OpenClaw/openclaw.dark.svg', 'dist/nodes/OpenClaw/OpenClaw.node.json', 'dist/nodes/OpenClawTrigger/OpenClawTrigger.node.json']) {
+    expect(
+      files.every((f) => /^(dist\/(nodes|credentials)\/.+\.(js|json|svg)|README\.md|package\.json)$/.test(f)),
+    ).toBe(true);
+    for (const f of [
+      'dist/nodes/OpenClaw/openclaw.svg',
+      'dist/nodes/OpenClaw/openclaw.dark.svg',
+      'dist/nodes/OpenClaw/OpenClaw.node.json',
+      'dist/nodes/OpenClawTrigger/OpenClawTrigger.node.json',
+    ]) {
       expect(files).toContain(f);
     }
     // Nothing of the gateway ships: every require is n8n-workflow, crypto or a file of the pack.
@@ -76,20 +91,37 @@ describe('n8n-nodes-openclaw package', () => {
     // refuses an eslint.config.mjs changed from its template, then runs `eslint .`, failing on
     // errors only; here warnings fail too. `npm run lint:n8n` runs n8n-node lint itself.
     // The template n8n-node lint compares with (its dist/configs/eslint.js is the `./eslint` export).
-    const template = join(require.resolve('@n8n/node-cli/eslint', { paths: [packDir] }), '../../template/templates/shared/default/eslint.config.mjs');
+    const template = join(
+      require.resolve('@n8n/node-cli/eslint', { paths: [packDir] }),
+      '../../template/templates/shared/default/eslint.config.mjs',
+    );
     const normalized = (file: string) => readFileSync(file, 'utf8').replace(/\s+/g, ' ').trim();
     expect(normalized(join(packDir, 'eslint.config.mjs'))).toBe(normalized(template));
     let output = '';
     try {
-      output = execFileSync(process.execPath, [eslintBin, '--max-warnings', '0', '--format', 'json', '.'], { cwd: packDir, encoding: 'utf8', env });
+      output = execFileSync(process.execPath, [eslintBin, '--max-warnings', '0', '--format', 'json', '.'], {
+        cwd: packDir,
+        encoding: 'utf8',
+        env,
+      });
     } catch (error) {
       output = (error as { stdout: string }).stdout;
     }
-    const results: Array<{ filePath: string; messages: Array<{ ruleId: string; message: string; line: number }> }> = JSON.parse(output);
-    const problems = results.flatMap((r) => r.messages.map((m) => `${relative(packDir, r.filePath)}:${m.line} ${m.ruleId} ${m.message}`));
+    const results: Array<{ filePath: string; messages: Array<{ ruleId: string; message: string; line: number }> }> =
+      JSON.parse(output);
+    const problems = results.flatMap((r) =>
+      r.messages.map((m) => `${relative(packDir, r.filePath)}:${m.line} ${m.ruleId} ${m.message}`),
+    );
     expect(problems).toEqual([]);
     const linted = results.map((r) => relative(packDir, r.filePath));
-    expect(linted).toEqual(expect.arrayContaining(['nodes/OpenClaw/OpenClaw.node.ts', 'nodes/OpenClawTrigger/OpenClawTrigger.node.ts', 'credentials/OpenClawApi.credentials.ts', 'package.json']));
+    expect(linted).toEqual(
+      expect.arrayContaining([
+        'nodes/OpenClaw/OpenClaw.node.ts',
+        'nodes/OpenClawTrigger/OpenClawTrigger.node.ts',
+        'credentials/OpenClawApi.credentials.ts',
+        'package.json',
+      ]),
+    );
   });
 });
 
@@ -119,7 +151,12 @@ describe('.github/workflows/release-n8n.yml', () => {
   });
 
   it('refuses a tag that does not name the package version', () => {
-    const check = (tag: string) => spawnSync('bash', ['-e', '-c', step("The tag names the package's version").run!], { cwd: root, env: { ...process.env, GITHUB_REF_NAME: tag }, encoding: 'utf8' });
+    const check = (tag: string) =>
+      spawnSync('bash', ['-e', '-c', step("The tag names the package's version").run!], {
+        cwd: root,
+        env: { ...process.env, GITHUB_REF_NAME: tag },
+        encoding: 'utf8',
+      });
     expect(check(`v${pkg.version}`).status).toBe(0);
     const wrong = check('v0.0.1');
     expect(wrong.status).toBe(1);

@@ -13,7 +13,10 @@ const readme = readFileSync(join(__dirname, '../../packages/n8n-nodes-openclaw/R
 /** The README's ```json blocks that are whole workflows (nodes and connections). */
 const workflows = [...readme.matchAll(/```json\n([\s\S]*?)```/g)]
   .map((m) => JSON.parse(m[1]))
-  .filter((b): b is { nodes: INode[]; connections: IConnections } => Array.isArray(b.nodes) && typeof b.connections === 'object');
+  .filter(
+    (b): b is { nodes: INode[]; connections: IConnections } =>
+      Array.isArray(b.nodes) && typeof b.connections === 'object',
+  );
 
 describe('packages/n8n-nodes-openclaw/README.md', () => {
   let gw: TestGateway;
@@ -35,12 +38,23 @@ describe('packages/n8n-nodes-openclaw/README.md', () => {
     const [wf] = workflows;
     const nodes = wf.nodes
       .filter((n) => n.type === ACTION)
-      .map((n, i) => ({ ...n, id: `readme-${i}`, credentials: { openClawApi: { id: 'cred-1', name: 'OpenClaw account' } } }));
-    const connections = Object.fromEntries(Object.entries(wf.connections).filter(([from]) => nodes.some((n) => n.name === from)));
+      .map((n, i) => ({
+        ...n,
+        id: `readme-${i}`,
+        credentials: { openClawApi: { id: 'cred-1', name: 'OpenClaw account' } },
+      }));
+    const connections = Object.fromEntries(
+      Object.entries(wf.connections).filter(([from]) => nodes.some((n) => n.name === from)),
+    );
     const result = await runWorkflow(creds, nodes, { connections });
     expect(result.run.status).toBe('success');
     const [answer] = result.output('Ask OpenClaw');
-    expect(answer.json).toMatchObject({ messageId: expect.stringMatching(/^msg_/), sessionId: expect.any(String), response: expect.any(String), finishReason: 'stop' });
+    expect(answer.json).toMatchObject({
+      messageId: expect.stringMatching(/^msg_/),
+      sessionId: expect.any(String),
+      response: expect.any(String),
+      finishReason: 'stop',
+    });
     const turns = result.output('Conversation so far').map((item) => item.json);
     expect(turns.map((t) => t.role)).toEqual(['user', 'assistant']);
     expect(turns[0].content).toBe("Write three bullet points for this week's release notes.");

@@ -5,7 +5,16 @@
  * webhook through WebhookContext behind a real HTTP server (see webhook-server.ts).
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { NOOP, TRIGGER, TestCredentialsHelper, credentialsFor, makeWorkflow, node, chain, runWebhookMethod } from './engine';
+import {
+  NOOP,
+  TRIGGER,
+  TestCredentialsHelper,
+  credentialsFor,
+  makeWorkflow,
+  node,
+  chain,
+  runWebhookMethod,
+} from './engine';
 import { startWebhookServer, type N8nWebhookServer } from './webhook-server';
 import { signatureOf, standardSignatureOf } from '../../packages/n8n-nodes-openclaw/nodes/OpenClawTrigger/signature';
 import type { Workflow, INode } from 'n8n-workflow';
@@ -26,16 +35,24 @@ describe('n8n OpenClaw Trigger', () => {
   let nodes: INode[];
   const staticData: Record<string, any> = {};
   const state = () => staticData['node:OpenClaw Trigger'] as { webhookId?: string; secret?: string };
-  const call = (method: 'checkExists' | 'create' | 'delete') => runWebhookMethod(creds, workflow, 'OpenClaw Trigger', method, n8n.baseUrl);
+  const call = (method: 'checkExists' | 'create' | 'delete') =>
+    runWebhookMethod(creds, workflow, 'OpenClaw Trigger', method, n8n.baseUrl);
   const hookUrl = () => `${n8n.baseUrl}/webhook/hook-1/webhook`;
   const post = (body: string, headers: Record<string, string>) =>
     fetch(hookUrl(), { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
   beforeAll(async () => {
-    gw = await startTestGateway({ config: { workspaces: [{ id: 'team' }, { id: 'ops' }], webhooks: { retrySchedule: [10, 20, 40], maxDelayMs: 100 } } });
+    gw = await startTestGateway({
+      config: {
+        workspaces: [{ id: 'team' }, { id: 'ops' }],
+        webhooks: { retrySchedule: [10, 20, 40], maxDelayMs: 100 },
+      },
+    });
     creds = new TestCredentialsHelper(credentialsFor(gw.url, gw.adminKey));
     nodes = [
-      node(TRIGGER, { events: ['message.sent', 'session.started'], workspaces: ['team'] }, 'OpenClaw Trigger', { webhookId: 'hook-1' }),
+      node(TRIGGER, { events: ['message.sent', 'session.started'], workspaces: ['team'] }, 'OpenClaw Trigger', {
+        webhookId: 'hook-1',
+      }),
       node(NOOP, {}, 'After'),
     ];
     workflow = makeWorkflow(nodes, chain('OpenClaw Trigger', 'After'), staticData);
@@ -54,13 +71,22 @@ describe('n8n OpenClaw Trigger', () => {
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
     const sub = await gw.request('GET', `/api/v1/webhooks/${webhookId}`);
     expect(sub.status).toBe(200);
-    expect(sub.body).toMatchObject({ id: webhookId, url: hookUrl(), events: ['message.sent', 'session.started'], workspaces: ['team'], enabled: true, description: 'n8n workflow wf-1' });
+    expect(sub.body).toMatchObject({
+      id: webhookId,
+      url: hookUrl(),
+      events: ['message.sent', 'session.started'],
+      workspaces: ['team'],
+      enabled: true,
+      description: 'n8n workflow wf-1',
+    });
     expect(sub.body.secret).toBeUndefined();
     expect(await call('checkExists')).toBe(true);
   });
 
   it('a real signed delivery starts one execution per event with {event, timestamp, data}', async () => {
-    const sent = await gw.request('POST', '/api/v1/messages', { body: { workspace: 'team', userId: 'alice', message: 'hello n8n' } });
+    const sent = await gw.request('POST', '/api/v1/messages', {
+      body: { workspace: 'team', userId: 'alice', message: 'hello n8n' },
+    });
     expect(sent.status).toBe(200);
     await waitFor(() => n8n.executions.length >= 2, 'two executions');
     const items = n8n.executions.map((e) => e.output('After')[0].json);
@@ -69,7 +95,13 @@ describe('n8n OpenClaw Trigger', () => {
     expect(byEvent['message.sent']).toMatchObject({
       event: 'message.sent',
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      data: { messageId: sent.body.messageId, workspace: 'team', userId: 'alice', response: sent.body.response, tokensUsed: sent.body.tokensUsed },
+      data: {
+        messageId: sent.body.messageId,
+        workspace: 'team',
+        userId: 'alice',
+        response: sent.body.response,
+        tokensUsed: sent.body.tokensUsed,
+      },
     });
     expect(n8n.executions.every((e) => e.run.status === 'success')).toBe(true);
   });
@@ -78,7 +110,8 @@ describe('n8n OpenClaw Trigger', () => {
     const before = n8n.calls.length;
     await gw.request('POST', '/api/v1/messages', { body: { workspace: 'ops', userId: 'bob', message: 'not for n8n' } });
     await gw.request('POST', '/api/v1/messages', { body: { workspace: 'team', userId: 'carol', message: 'for n8n' } });
-    const carolEvents = () => n8n.executions.filter((e) => (e.output('After')[0].json.data as any)?.userId === 'carol').length;
+    const carolEvents = () =>
+      n8n.executions.filter((e) => (e.output('After')[0].json.data as any)?.userId === 'carol').length;
     await waitFor(() => carolEvents() === 2, "carol's session.started and message.sent");
     // bob's events were emitted first; by the time carol's two arrived nothing else came in.
     expect(n8n.calls.length - before).toBe(2);
@@ -87,7 +120,11 @@ describe('n8n OpenClaw Trigger', () => {
 
   it('refuses forged, unsigned, tampered, stale and replayed calls with 401 and starts nothing', async () => {
     const executions = n8n.executions.length;
-    const body = JSON.stringify({ event: 'message.sent', timestamp: new Date().toISOString(), data: { messageId: 'msg_forged' } });
+    const body = JSON.stringify({
+      event: 'message.sent',
+      timestamp: new Date().toISOString(),
+      data: { messageId: 'msg_forged' },
+    });
     const now = Math.floor(Date.now() / 1000);
     const signed = (b: string, at: number, secret = state().secret!, id = 'dlv_test') => ({
       'webhook-id': id,
@@ -108,7 +145,12 @@ describe('n8n OpenClaw Trigger', () => {
     ];
     for (const res of responses) {
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: { code: 'invalid_signature', message: 'missing or invalid webhook-signature, or a webhook-timestamp more than 5 minutes off' } });
+      expect(await res.json()).toEqual({
+        error: {
+          code: 'invalid_signature',
+          message: 'missing or invalid webhook-signature, or a webhook-timestamp more than 5 minutes off',
+        },
+      });
     }
     expect(n8n.executions.length).toBe(executions);
     // The same body signed now is accepted (so the refusals were about the signature and the time).
@@ -130,7 +172,9 @@ describe('n8n OpenClaw Trigger', () => {
 
   it('checkExists replaces a subscription whose events no longer match the node', async () => {
     const { webhookId } = state();
-    expect((await gw.request('PATCH', `/api/v1/webhooks/${webhookId}`, { body: { events: ['message.sent'] } })).status).toBe(200);
+    expect(
+      (await gw.request('PATCH', `/api/v1/webhooks/${webhookId}`, { body: { events: ['message.sent'] } })).status,
+    ).toBe(200);
     expect(await call('checkExists')).toBe(false);
     expect((await gw.request('GET', `/api/v1/webhooks/${webhookId}`)).status).toBe(404);
     expect(state().webhookId).toBeUndefined();
@@ -147,7 +191,15 @@ describe('n8n OpenClaw Trigger', () => {
     expect(await call('delete')).toBe(true);
     const body = JSON.stringify({ event: 'message.sent', timestamp: new Date().toISOString(), data: {} });
     const at = Math.floor(Date.now() / 1000);
-    expect((await post(body, { 'webhook-id': 'dlv_x', 'webhook-timestamp': String(at), 'webhook-signature': standardSignatureOf(body, 'dlv_x', at, secret!) })).status).toBe(401);
+    expect(
+      (
+        await post(body, {
+          'webhook-id': 'dlv_x',
+          'webhook-timestamp': String(at),
+          'webhook-signature': standardSignatureOf(body, 'dlv_x', at, secret!),
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('checkExists is false when the subscription was deleted on the gateway', async () => {

@@ -16,7 +16,9 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
     gw = await startTestGateway();
     creds = new TestCredentialsHelper(credentialsFor(gw.url, gw.adminKey));
     for (const id of ['team', 'admins']) {
-      const res = await gw.request('POST', '/api/v1/workspaces', { body: { id, label: id === 'team' ? 'The Team' : 'Admins' } });
+      const res = await gw.request('POST', '/api/v1/workspaces', {
+        body: { id, label: id === 'team' ? 'The Team' : 'Admins' },
+      });
       expect(res.status).toBe(201);
     }
   });
@@ -25,35 +27,65 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
   });
 
   it('creates, gets, lists, updates the allowlist of and deletes a workspace', async () => {
-    const create = node(ACTION, {
-      resource: 'workspace',
-      operation: 'create',
-      workspaceId: 'new-team',
-      additionalFields: { label: 'New Team', agent: 'balanced', skills: 'web-search, memory' },
-    }, 'Create');
+    const create = node(
+      ACTION,
+      {
+        resource: 'workspace',
+        operation: 'create',
+        workspaceId: 'new-team',
+        additionalFields: { label: 'New Team', agent: 'balanced', skills: 'web-search, memory' },
+      },
+      'Create',
+    );
     const get = node(ACTION, { resource: 'workspace', operation: 'get', workspace: byId('={{ $json.id }}') }, 'Get');
-    const allow = node(ACTION, {
-      resource: 'workspace',
-      operation: 'updateAllowlist',
-      workspace: fromList('new-team'),
-      add: 'telegram:123456789, slack:U42',
-      remove: '',
-    }, 'Allow');
+    const allow = node(
+      ACTION,
+      {
+        resource: 'workspace',
+        operation: 'updateAllowlist',
+        workspace: fromList('new-team'),
+        add: 'telegram:123456789, slack:U42',
+        remove: '',
+      },
+      'Allow',
+    );
     const result = await runWorkflow(creds, [create, get, allow]);
     expect(result.run.status).toBe('success');
-    expect(result.output('Create')[0].json).toMatchObject({ id: 'new-team', label: 'New Team', agent: 'balanced', skills: ['web-search', 'memory'], allowlist: [], source: 'api' });
+    expect(result.output('Create')[0].json).toMatchObject({
+      id: 'new-team',
+      label: 'New Team',
+      agent: 'balanced',
+      skills: ['web-search', 'memory'],
+      allowlist: [],
+      source: 'api',
+    });
     expect(result.output('Get')[0].json).toMatchObject({ id: 'new-team', label: 'New Team' });
     const allowed = result.output('Allow')[0].json as { id: string; allowlist: string[] };
     expect(allowed.id).toBe('new-team');
     expect([...allowed.allowlist].sort()).toEqual(['slack:U42', 'telegram:123456789']);
     expect((await gw.request('GET', '/api/v1/workspaces/new-team')).body.allowlist).toEqual(allowed.allowlist);
 
-    const remove = node(ACTION, { resource: 'workspace', operation: 'updateAllowlist', workspace: byId('new-team'), add: '', remove: 'slack:U42' }, 'Remove');
+    const remove = node(
+      ACTION,
+      {
+        resource: 'workspace',
+        operation: 'updateAllowlist',
+        workspace: byId('new-team'),
+        add: '',
+        remove: 'slack:U42',
+      },
+      'Remove',
+    );
     const list = node(ACTION, { resource: 'workspace', operation: 'getAll', returnAll: true }, 'List');
     const del = node(ACTION, { resource: 'workspace', operation: 'delete', workspace: byId('new-team') }, 'Delete');
     const second = await runWorkflow(creds, [remove, list]);
     expect(second.output('Remove')[0].json).toEqual({ id: 'new-team', allowlist: ['telegram:123456789'] });
-    expect(second.output('List').map((i) => i.json.id).sort()).toEqual(['admins', 'default', 'new-team', 'team']);
+    expect(
+      second
+        .output('List')
+        .map((i) => i.json.id)
+        .sort(),
+    ).toEqual(['admins', 'default', 'new-team', 'team']);
     // One item per workspace, each paired with the single input item.
     expect(second.output('List').every((i) => (i.pairedItem as { item: number }).item === 0)).toBe(true);
     const third = await runWorkflow(creds, [del]);
@@ -76,7 +108,7 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
     expect((await searchWorkspaces(creds, 'TEAM')).results).toEqual([{ name: 'The Team (team)', value: 'team' }]);
   });
 
-  it("a key scoped to one workspace sees only that one in the picker", async () => {
+  it('a key scoped to one workspace sees only that one in the picker', async () => {
     const key = await gw.createKey({ workspaces: ['team'] });
     const scoped = new TestCredentialsHelper(credentialsFor(gw.url, key));
     expect((await searchWorkspaces(scoped)).results.map((r) => r.value)).toEqual(['team']);
@@ -106,12 +138,16 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
 
   it('a wrong API key surfaces as 401 with a hint to check the credential', async () => {
     const bad = new TestCredentialsHelper(credentialsFor(gw.url, 'oclaw_live_not_a_real_key'));
-    const result = await runWorkflow(bad, [node(ACTION, { resource: 'workspace', operation: 'getAll', returnAll: true }, 'List')]);
+    const result = await runWorkflow(bad, [
+      node(ACTION, { resource: 'workspace', operation: 'getAll', returnAll: true }, 'List'),
+    ]);
     const error = result.error('List');
     expect(error.name).toBe('NodeApiError');
     expect(error.httpCode).toBe('401');
     expect(error.message).toBe('Unknown or revoked API key');
-    expect(error.description).toMatch(/^The API key was refused: check the key in the OpenClaw API credential .* The gateway answered HTTP 401 with error code invalid_api_key\.$/);
+    expect(error.description).toMatch(
+      /^The API key was refused: check the key in the OpenClaw API credential .* The gateway answered HTTP 401 with error code invalid_api_key\.$/,
+    );
   });
 
   it('a key without the permission surfaces as 403 with a hint about permissions and scope', async () => {
@@ -123,7 +159,9 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
     expect(error.name).toBe('NodeApiError');
     expect(error.httpCode).toBe('403');
     expect(error.message).toBe("This API key lacks the 'workspaces:write' permission");
-    expect(error.description).toMatch(/lacks the permission or the workspace is outside the key's scope.* The gateway answered HTTP 403 with error code \w+\.$/);
+    expect(error.description).toMatch(
+      /lacks the permission or the workspace is outside the key's scope.* The gateway answered HTTP 403 with error code \w+\.$/,
+    );
     expect((await gw.request('GET', '/api/v1/workspaces/nope')).status).toBe(404);
   });
 
@@ -136,17 +174,26 @@ describe('n8n OpenClaw node: workspaces and errors', () => {
     expect(error.name).toBe('NodeApiError');
     expect(error.httpCode).toBe('429');
     expect(error.message).toMatch(/^Rate limit of 1 requests per minute exceeded/);
-    expect(error.description).toMatch(/^Rate limit of the API key reached; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z \(in \d+ s\)\..* The gateway answered HTTP 429 with error code rate_limited\.$/);
+    expect(error.description).toMatch(
+      /^Rate limit of the API key reached; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z \(in \d+ s\)\..* The gateway answered HTTP 429 with error code rate_limited\.$/,
+    );
   });
 
   it('Continue On Fail turns a failed item into an error item and goes on with the next', async () => {
-    const get = node(ACTION, { resource: 'workspace', operation: 'get', workspace: byId('={{ $json.ws }}') }, 'Get', { onError: 'continueRegularOutput' });
+    const get = node(ACTION, { resource: 'workspace', operation: 'get', workspace: byId('={{ $json.ws }}') }, 'Get', {
+      onError: 'continueRegularOutput',
+    });
     const after = node(NOOP, {}, 'After');
     const result = await runWorkflow(creds, [get, after], { items: [{ ws: 'ghost' }, { ws: 'team' }] });
     expect(result.run.status).toBe('success');
     const out = result.output('After');
     expect(out).toHaveLength(2);
-    expect(out[0].json).toEqual({ error: "Workspace 'ghost' not found", code: 'not_found', httpCode: '404', description: 'The gateway answered HTTP 404 with error code not_found.' });
+    expect(out[0].json).toEqual({
+      error: "Workspace 'ghost' not found",
+      code: 'not_found',
+      httpCode: '404',
+      description: 'The gateway answered HTTP 404 with error code not_found.',
+    });
     expect(out[0].pairedItem).toEqual({ item: 0 });
     expect(out[1].json).toMatchObject({ id: 'team' });
     expect(out[1].pairedItem).toEqual({ item: 1 });

@@ -15,8 +15,20 @@ const ROOT = join(__dirname, '..', '..');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const exec = promisify(execFile);
 const run = async (cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
-  (await exec(cmd, args, { cwd: opts.cwd, env: { ...process.env, npm_config_update_notifier: 'false', ...opts.env }, timeout: 180_000, maxBuffer: 16 << 20 })).stdout;
-const npmInstall = (cwd: string, spec: string, ...extra: string[]) => run('npm', ['install', spec, '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...extra], { cwd });
+  (
+    await exec(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, npm_config_update_notifier: 'false', ...opts.env },
+      timeout: 180_000,
+      maxBuffer: 16 << 20,
+    })
+  ).stdout;
+const npmInstall = (cwd: string, spec: string, ...extra: string[]) =>
+  run(
+    'npm',
+    ['install', spec, '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...extra],
+    { cwd },
+  );
 
 describe('npm run pack: the artifacts install and import', () => {
   let work: string;
@@ -28,7 +40,10 @@ describe('npm run pack: the artifacts install and import', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'openclaw-pack-test-'));
     out = join(work, 'packages');
-    files = (await run(process.execPath, [join(ROOT, 'scripts', 'pack.mjs'), out])).trim().split('\n').map((l) => l.slice(out.length + 1));
+    files = (await run(process.execPath, [join(ROOT, 'scripts', 'pack.mjs'), out]))
+      .trim()
+      .split('\n')
+      .map((l) => l.slice(out.length + 1));
     gw = await startTestGateway();
   }, 240_000);
   afterAll(async () => {
@@ -38,7 +53,12 @@ describe('npm run pack: the artifacts install and import', () => {
 
   it('builds the four artifacts, named by version', () => {
     expect(files.sort()).toEqual(
-      [`n8n-nodes-openclaw-${VERSION}.tgz`, `openclaw-api-client-${VERSION}.tgz`, `openclaw_client-${VERSION}-py3-none-any.whl`, `openclaw-client-${VERSION}.tar.gz`].sort(),
+      [
+        `n8n-nodes-openclaw-${VERSION}.tgz`,
+        `openclaw-api-client-${VERSION}.tgz`,
+        `openclaw_client-${VERSION}-py3-none-any.whl`,
+        `openclaw-client-${VERSION}.tar.gz`,
+      ].sort(),
     );
   });
 
@@ -47,12 +67,21 @@ describe('npm run pack: the artifacts install and import', () => {
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), '{"name":"scratch","private":true}\n');
     await npmInstall(app, artifact(`openclaw-api-client-${VERSION}.tgz`));
-    const cjs = await run(process.execPath, ['-e', "const { OpenClaw } = require('@openclaw/api-client'); console.log(typeof OpenClaw)"], { cwd: app });
+    const cjs = await run(
+      process.execPath,
+      ['-e', "const { OpenClaw } = require('@openclaw/api-client'); console.log(typeof OpenClaw)"],
+      { cwd: app },
+    );
     expect(cjs.trim()).toBe('function');
     const esm = `import { OpenClaw } from '@openclaw/api-client';
 const client = new OpenClaw({ baseUrl: process.env.OPENCLAW_URL, apiKey: process.env.OPENCLAW_API_KEY });
 console.log(JSON.stringify(await client.health()));`;
-    const health = JSON.parse(await run(process.execPath, ['--input-type=module', '-e', esm], { cwd: app, env: { OPENCLAW_URL: gw.url, OPENCLAW_API_KEY: gw.adminKey } }));
+    const health = JSON.parse(
+      await run(process.execPath, ['--input-type=module', '-e', esm], {
+        cwd: app,
+        env: { OPENCLAW_URL: gw.url, OPENCLAW_API_KEY: gw.adminKey },
+      }),
+    );
     expect(health).toMatchObject({ status: 'ok', version: VERSION });
   }, 120_000);
 
@@ -73,13 +102,21 @@ for (const f of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
   }
 }
 console.log(JSON.stringify(out.sort()));`;
-    const names = JSON.parse(await run(process.execPath, ['-e', load], { cwd: nodes, env: { NODE_PATH: join(ROOT, 'node_modules') } }));
+    const names = JSON.parse(
+      await run(process.execPath, ['-e', load], { cwd: nodes, env: { NODE_PATH: join(ROOT, 'node_modules') } }),
+    );
     expect(names).toEqual(['openClaw', 'openClawApi', 'openClawTrigger']);
     expect(pkg.keywords).toContain('n8n-community-node-package');
   }, 120_000);
 
   it('the Python SDK: pip install of the wheel, then of the sdist, into a venv; import and a call', async () => {
-    const python = (await run(process.execPath, ['--input-type=module', '-e', `import { findPython } from ${JSON.stringify(join(ROOT, 'scripts', 'pack.mjs'))}; console.log(findPython())`])).trim();
+    const python = (
+      await run(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `import { findPython } from ${JSON.stringify(join(ROOT, 'scripts', 'pack.mjs'))}; console.log(findPython())`,
+      ])
+    ).trim();
     const venv = join(work, 'venv');
     // System site packages: the sdist is built with the setuptools and wheel already installed (no index).
     await run(python, ['-m', 'venv', '--system-site-packages', venv]);
@@ -92,7 +129,16 @@ print(openclaw.__file__)
 print(r.response)`;
     const env = { OPENCLAW_URL: gw.url, OPENCLAW_API_KEY: gw.adminKey, PYTHONPATH: '' };
     for (const file of [`openclaw_client-${VERSION}-py3-none-any.whl`, `openclaw-client-${VERSION}.tar.gz`]) {
-      await run(py, ['-m', 'pip', 'install', '--no-index', '--no-build-isolation', '--quiet', '--disable-pip-version-check', artifact(file)]);
+      await run(py, [
+        '-m',
+        'pip',
+        'install',
+        '--no-index',
+        '--no-build-isolation',
+        '--quiet',
+        '--disable-pip-version-check',
+        artifact(file),
+      ]);
       const [where, answer] = (await run(py, ['-c', call], { cwd: work, env })).trim().split('\n');
       expect(where.startsWith(venv)).toBe(true);
       expect(answer).toContain('hello from a venv');

@@ -8,7 +8,13 @@ import { CronExpressionParser } from 'cron-parser';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { rawRedis, scanKeys } from '../helpers/redis';
 
-const STANDUP = { workspace: 'team', userId: 'standup-bot', message: 'Summarize yesterday for the standup.', cron: '0 9 * * 1-5', timezone: 'America/New_York' };
+const STANDUP = {
+  workspace: 'team',
+  userId: 'standup-bot',
+  message: 'Summarize yesterday for the standup.',
+  cron: '0 9 * * 1-5',
+  timezone: 'America/New_York',
+};
 
 describe('schedules API', () => {
   let gw: TestGateway;
@@ -19,7 +25,16 @@ describe('schedules API', () => {
     gw = await startTestGateway({
       config: {
         workspaces: [{ id: 'team' }, { id: 'ops' }],
-        schedules: [{ id: 'nightly', workspace: 'ops', userId: 'cron', message: 'Nightly report', cron: '0 2 * * *', timezone: 'Europe/Berlin' }],
+        schedules: [
+          {
+            id: 'nightly',
+            workspace: 'ops',
+            userId: 'cron',
+            message: 'Nightly report',
+            cron: '0 2 * * *',
+            timezone: 'Europe/Berlin',
+          },
+        ],
       },
     });
     queue = gw.gateway.ctx.queues.get('schedules')!;
@@ -36,13 +51,30 @@ describe('schedules API', () => {
     const res = await post({ id: 'standup', ...STANDUP });
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe('/api/v1/schedules/standup');
-    expect(res.body).toMatchObject({ id: 'standup', ...STANDUP, sessionId: null, enabled: true, source: 'api', runCount: 0, lastRun: null });
-    const expected = CronExpressionParser.parse('0 9 * * 1-5', { tz: 'America/New_York', currentDate: new Date(Date.parse(res.body.createdAt)) });
+    expect(res.body).toMatchObject({
+      id: 'standup',
+      ...STANDUP,
+      sessionId: null,
+      enabled: true,
+      source: 'api',
+      runCount: 0,
+      lastRun: null,
+    });
+    const expected = CronExpressionParser.parse('0 9 * * 1-5', {
+      tz: 'America/New_York',
+      currentDate: new Date(Date.parse(res.body.createdAt)),
+    });
     const five = Array.from({ length: 5 }, () => expected.next().toISOString() as string);
     expect(res.body.nextRuns).toEqual(five);
     expect(res.body.nextRunAt).toBe(five[0]);
     for (const at of res.body.nextRuns) {
-      const local = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(at));
+      const local = new Intl.DateTimeFormat('en-US', {
+        timeZone: 'America/New_York',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      }).format(new Date(at));
       expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:00$/);
     }
     const scheduler = await queue.getJobScheduler('team/standup');
@@ -61,12 +93,26 @@ describe('schedules API', () => {
     const res = await post({ ...STANDUP, cron: '30 0 9 * * 1-5', sessionId: 'standup-session', enabled: false });
     expect(res.status).toBe(201);
     expect(res.body.id).toMatch(/^sch_[A-Za-z0-9]{16}$/);
-    expect(res.body).toMatchObject({ cron: '30 0 9 * * 1-5', sessionId: 'standup-session', enabled: false, nextRunAt: null, nextRuns: [] });
+    expect(res.body).toMatchObject({
+      cron: '30 0 9 * * 1-5',
+      sessionId: 'standup-session',
+      enabled: false,
+      nextRunAt: null,
+      nextRuns: [],
+    });
     expect(await queue.getJobScheduler(`team/${res.body.id}`)).toBeUndefined();
     expect((await gw.request('DELETE', `/api/v1/schedules/${res.body.id}`)).status).toBe(204);
   });
 
-  it.each(['0 9 ? * 1-5', '0 9 * * 5L', '0 9 * * 1#2', '0 9 L * *', '0 9 * JAN-mar MON-fri', '0 */6 * * *', '0 */30 * * * *'])('accepts the dialect: %s', async (cron) => {
+  it.each([
+    '0 9 ? * 1-5',
+    '0 9 * * 5L',
+    '0 9 * * 1#2',
+    '0 9 L * *',
+    '0 9 * JAN-mar MON-fri',
+    '0 */6 * * *',
+    '0 */30 * * * *',
+  ])('accepts the dialect: %s', async (cron) => {
     const res = await post({ ...STANDUP, id: 'dialect', cron });
     expect(res.status).toBe(201);
     expect(res.body.nextRuns).toHaveLength(5);
@@ -83,15 +129,25 @@ describe('schedules API', () => {
   it('409 for a taken id, leaving the first one as it was', async () => {
     const res = await post({ id: 'standup', ...STANDUP, message: 'other' });
     expect(res.status).toBe(409);
-    expect(res.body).toEqual({ error: { code: 'already_exists', message: "schedule 'standup' already exists in workspace 'team'" } });
-    expect((await gw.gateway.ctx.stores.schedules.get({ workspace: 'team', id: 'standup' }))!.message).toBe(STANDUP.message);
+    expect(res.body).toEqual({
+      error: { code: 'already_exists', message: "schedule 'standup' already exists in workspace 'team'" },
+    });
+    expect((await gw.gateway.ctx.stores.schedules.get({ workspace: 'team', id: 'standup' }))!.message).toBe(
+      STANDUP.message,
+    );
   });
 
   it('lists the config schedule read-only beside the API one, scoped to the key', async () => {
     const all = await gw.request('GET', '/api/v1/schedules');
     expect(all.status).toBe(200);
     expect(all.body.data.map((s: { id: string }) => s.id)).toEqual(['nightly', 'standup']);
-    expect(all.body.data[0]).toMatchObject({ source: 'config', workspace: 'ops', cron: '0 2 * * *', timezone: 'Europe/Berlin', enabled: true });
+    expect(all.body.data[0]).toMatchObject({
+      source: 'config',
+      workspace: 'ops',
+      cron: '0 2 * * *',
+      timezone: 'Europe/Berlin',
+      enabled: true,
+    });
     expect(await queue.getJobScheduler('ops/nightly')).toMatchObject({ pattern: '0 2 * * *', tz: 'Europe/Berlin' });
 
     const teamKey = await gw.createKey({ workspaces: ['team'], permissions: ['schedules:read'] });
@@ -115,13 +171,23 @@ describe('schedules API', () => {
     expect(patch.body.error.code).toBe('read_only');
     const del = await gw.request('DELETE', '/api/v1/schedules/nightly');
     expect(del.status).toBe(409);
-    expect(await gw.gateway.ctx.stores.schedules.get({ workspace: 'ops', id: 'nightly' })).toMatchObject({ enabled: true });
+    expect(await gw.gateway.ctx.stores.schedules.get({ workspace: 'ops', id: 'nightly' })).toMatchObject({
+      enabled: true,
+    });
   });
 
   it('PATCH changes only the given fields and re-arms BullMQ when the timing changes', async () => {
-    const res = await gw.request('PATCH', '/api/v1/schedules/standup', { body: { cron: '15 8 * * 1', timezone: 'Europe/London', sessionId: 'sess-x' } });
+    const res = await gw.request('PATCH', '/api/v1/schedules/standup', {
+      body: { cron: '15 8 * * 1', timezone: 'Europe/London', sessionId: 'sess-x' },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ cron: '15 8 * * 1', timezone: 'Europe/London', sessionId: 'sess-x', message: STANDUP.message, userId: 'standup-bot' });
+    expect(res.body).toMatchObject({
+      cron: '15 8 * * 1',
+      timezone: 'Europe/London',
+      sessionId: 'sess-x',
+      message: STANDUP.message,
+      userId: 'standup-bot',
+    });
     expect(await queue.getJobScheduler('team/standup')).toMatchObject({ pattern: '15 8 * * 1', tz: 'Europe/London' });
     expect((await queue.getJobScheduler('team/standup'))!.next).toBe(Date.parse(res.body.nextRunAt));
 
@@ -129,7 +195,9 @@ describe('schedules API', () => {
     expect(off.body).toMatchObject({ enabled: false, sessionId: null, nextRunAt: null, nextRuns: [] });
     expect(await queue.getJobScheduler('team/standup')).toBeUndefined();
 
-    const on = await gw.request('PATCH', '/api/v1/schedules/standup', { body: { enabled: true, ...{ cron: STANDUP.cron, timezone: STANDUP.timezone } } });
+    const on = await gw.request('PATCH', '/api/v1/schedules/standup', {
+      body: { enabled: true, ...{ cron: STANDUP.cron, timezone: STANDUP.timezone } },
+    });
     expect(on.body.enabled).toBe(true);
     expect(await queue.getJobScheduler('team/standup')).toMatchObject({ pattern: STANDUP.cron, tz: STANDUP.timezone });
   });
@@ -168,7 +236,9 @@ describe('schedules API', () => {
       }
       const created = await post({ ...STANDUP, id: 'nope' }, readOnly);
       expect(created.status).toBe(403);
-      expect(await gw.gateway.ctx.stores.schedules.get({ workspace: 'team', id: 'standup' })).toMatchObject({ enabled: true });
+      expect(await gw.gateway.ctx.stores.schedules.get({ workspace: 'team', id: 'standup' })).toMatchObject({
+        enabled: true,
+      });
     });
 
     it('403 workspace_forbidden when creating in a workspace outside the key', async () => {
@@ -181,8 +251,15 @@ describe('schedules API', () => {
 
     it('out-of-scope schedules read as 404 for PATCH, DELETE and run', async () => {
       const opsKey = await gw.createKey({ workspaces: ['ops'], permissions: ['schedules:read', 'schedules:write'] });
-      for (const [method, path] of [['PATCH', '/api/v1/schedules/standup'], ['DELETE', '/api/v1/schedules/standup'], ['POST', '/api/v1/schedules/standup/run']] as const) {
-        const res = await gw.request(method, path, { key: opsKey, body: method === 'PATCH' ? { enabled: false } : undefined });
+      for (const [method, path] of [
+        ['PATCH', '/api/v1/schedules/standup'],
+        ['DELETE', '/api/v1/schedules/standup'],
+        ['POST', '/api/v1/schedules/standup/run'],
+      ] as const) {
+        const res = await gw.request(method, path, {
+          key: opsKey,
+          body: method === 'PATCH' ? { enabled: false } : undefined,
+        });
         expect([method, res.status, res.body.error.code]).toEqual([method, 404, 'not_found']);
       }
     });
@@ -239,7 +316,10 @@ describe('schedules API', () => {
 
     it('a body that is not an object, or not JSON', async () => {
       expect((await post(['x'])).status).toBe(400);
-      const raw = await gw.request('POST', '/api/v1/schedules', { rawBody: '{nope', headers: { 'content-type': 'application/json' } });
+      const raw = await gw.request('POST', '/api/v1/schedules', {
+        rawBody: '{nope',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(raw.status).toBe(400);
       expect(raw.body.error.code).toBe('invalid_json');
     });
@@ -282,9 +362,19 @@ describe('schedules API', () => {
     expect(Object.keys(ops('/api/v1/schedules')).sort()).toEqual(['get', 'post']);
     expect(Object.keys(ops('/api/v1/schedules/{scheduleId}')).sort()).toEqual(['delete', 'get', 'patch']);
     expect(Object.keys(ops('/api/v1/schedules/{scheduleId}/run'))).toEqual(['post']);
-    expect(Object.keys(ops('/api/v1/schedules').post.responses)).toEqual(expect.arrayContaining(['201', '400', '403', '409']));
-    expect(Object.keys(ops('/api/v1/schedules/{scheduleId}/run').post.responses)).toEqual(expect.arrayContaining(['202', '404']));
-    expect(ops('/api/v1/schedules').post.requestBody.content['application/json'].schema.required).toEqual(['workspace', 'userId', 'message', 'cron', 'timezone']);
+    expect(Object.keys(ops('/api/v1/schedules').post.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '403', '409']),
+    );
+    expect(Object.keys(ops('/api/v1/schedules/{scheduleId}/run').post.responses)).toEqual(
+      expect.arrayContaining(['202', '404']),
+    );
+    expect(ops('/api/v1/schedules').post.requestBody.content['application/json'].schema.required).toEqual([
+      'workspace',
+      'userId',
+      'message',
+      'cron',
+      'timezone',
+    ]);
   });
 
   it('DELETE removes the record, its runs and its job scheduler', async () => {

@@ -12,7 +12,16 @@ const EVERY_SECOND = '*/1 * * * * *';
 const CONFIG = {
   model: 'offline',
   workspaces: [{ id: 'team' }],
-  schedules: [{ id: 'cfg-tick', workspace: 'team', userId: 'cfg-bot', message: 'Tick report', cron: EVERY_SECOND, timezone: 'UTC' }],
+  schedules: [
+    {
+      id: 'cfg-tick',
+      workspace: 'team',
+      userId: 'cfg-bot',
+      message: 'Tick report',
+      cron: EVERY_SECOND,
+      timezone: 'UTC',
+    },
+  ],
   // Every-second API schedules keep these tests short; the default (60 s) refuses them.
   limits: { scheduleMinIntervalSeconds: 1 },
 };
@@ -23,7 +32,10 @@ function collect(gw: TestGateway, into: DomainEvent[]): void {
   });
 }
 
-const ticksOf = (events: DomainEvent[], id: string) => events.filter((e) => e.data.scheduleId === id && e.data.trigger === 'schedule').map((e) => e.data.scheduledFor as string);
+const ticksOf = (events: DomainEvent[], id: string) =>
+  events
+    .filter((e) => e.data.scheduleId === id && e.data.trigger === 'schedule')
+    .map((e) => e.data.scheduledFor as string);
 
 describe('schedules with several gateways on one Redis', () => {
   let a: TestGateway;
@@ -32,8 +44,13 @@ describe('schedules with several gateways on one Redis', () => {
   const fromB: DomainEvent[] = [];
 
   beforeAll(async () => {
-    a = await startTestGateway({ config: { model: 'offline', workspaces: [{ id: 'team' }], limits: { scheduleMinIntervalSeconds: 1 } } });
-    b = await startTestGateway({ config: { model: 'offline', workspaces: [{ id: 'team' }], limits: { scheduleMinIntervalSeconds: 1 } }, flush: false });
+    a = await startTestGateway({
+      config: { model: 'offline', workspaces: [{ id: 'team' }], limits: { scheduleMinIntervalSeconds: 1 } },
+    });
+    b = await startTestGateway({
+      config: { model: 'offline', workspaces: [{ id: 'team' }], limits: { scheduleMinIntervalSeconds: 1 } },
+      flush: false,
+    });
     collect(a, fromA);
     collect(b, fromB);
   });
@@ -48,7 +65,12 @@ describe('schedules with several gateways on one Redis', () => {
     });
     expect(created.status).toBe(201);
     const all = () => [...fromA, ...fromB];
-    await poll(() => ticksOf(all(), 'shared'), (t) => t.length >= 6, 30000, 'six ticks');
+    await poll(
+      () => ticksOf(all(), 'shared'),
+      (t) => t.length >= 6,
+      30000,
+      'six ticks',
+    );
     // Stop the ticks from the other gateway, then let the runs in flight finish.
     expect((await b.request('DELETE', '/api/v1/schedules/shared')).status).toBe(204);
     await sleep(1500);
@@ -56,7 +78,9 @@ describe('schedules with several gateways on one Redis', () => {
     const ticks = ticksOf(all(), 'shared');
     expect(ticks.length).toBeGreaterThanOrEqual(6);
     expect(new Set(ticks).size).toBe(ticks.length); // no tick ran twice
-    const messages = all().filter((e) => e.data.scheduleId === 'shared').map((e) => e.data.messageId);
+    const messages = all()
+      .filter((e) => e.data.scheduleId === 'shared')
+      .map((e) => e.data.messageId);
     expect(new Set(messages).size).toBe(messages.length);
     expect(all().filter((e) => e.event === 'schedule.failed')).toEqual([]);
     // Each tick is a whole second, and both gateways' job ids name the tick they ran.
@@ -65,7 +89,14 @@ describe('schedules with several gateways on one Redis', () => {
 
   it('a schedule created on one gateway is visible and editable on the other', async () => {
     const created = await a.request('POST', '/api/v1/schedules', {
-      body: { id: 'seen', workspace: 'team', userId: 'bot', message: 'hi', cron: '0 9 * * 1-5', timezone: 'America/New_York' },
+      body: {
+        id: 'seen',
+        workspace: 'team',
+        userId: 'bot',
+        message: 'hi',
+        cron: '0 9 * * 1-5',
+        timezone: 'America/New_York',
+      },
     });
     expect(created.status).toBe(201);
     const onB = await b.request('GET', '/api/v1/schedules/seen');
@@ -82,10 +113,22 @@ describe('schedules across restarts', () => {
     const first = await startTestGateway({ config: CONFIG });
     collect(first, before);
     const api = await first.request('POST', '/api/v1/schedules', {
-      body: { id: 'api-tick', workspace: 'team', userId: 'api-bot', message: 'API tick', cron: EVERY_SECOND, timezone: 'Europe/Paris' },
+      body: {
+        id: 'api-tick',
+        workspace: 'team',
+        userId: 'api-bot',
+        message: 'API tick',
+        cron: EVERY_SECOND,
+        timezone: 'Europe/Paris',
+      },
     });
     expect(api.status).toBe(201);
-    await poll(() => before, (l) => ticksOf(l, 'cfg-tick').length >= 1 && ticksOf(l, 'api-tick').length >= 1, 20000, 'a run of each');
+    await poll(
+      () => before,
+      (l) => ticksOf(l, 'cfg-tick').length >= 1 && ticksOf(l, 'api-tick').length >= 1,
+      20000,
+      'a run of each',
+    );
     await first.close();
     const downAt = Date.now();
 
@@ -97,20 +140,32 @@ describe('schedules across restarts', () => {
     const second = await startTestGateway({ config: CONFIG, flush: false });
     collect(second, after);
     try {
-      await poll(() => after, (l) => ticksOf(l, 'cfg-tick').length >= 3 && ticksOf(l, 'api-tick').length >= 3, 20000, 'runs after the restart');
+      await poll(
+        () => after,
+        (l) => ticksOf(l, 'cfg-tick').length >= 3 && ticksOf(l, 'api-tick').length >= 3,
+        20000,
+        'runs after the restart',
+      );
 
       // Both schedules survived with their definitions.
       const cfg = await second.request('GET', '/api/v1/schedules/cfg-tick');
       expect(cfg.body).toMatchObject({ source: 'config', cron: EVERY_SECOND, enabled: true });
       const apiAfter = await second.request('GET', '/api/v1/schedules/api-tick');
-      expect(apiAfter.body).toMatchObject({ source: 'api', cron: EVERY_SECOND, timezone: 'Europe/Paris', enabled: true });
+      expect(apiAfter.body).toMatchObject({
+        source: 'api',
+        cron: EVERY_SECOND,
+        timezone: 'Europe/Paris',
+        enabled: true,
+      });
 
       for (const id of ['cfg-tick', 'api-tick']) {
         const lastBefore = Math.max(...ticksOf(before, id).map(Date.parse));
         const missed = Math.floor((restartedAt - Math.max(lastBefore, downAt)) / 1000);
         expect(missed).toBeGreaterThanOrEqual(3); // at least three ticks passed with no gateway up
         // Runs after the restart for ticks from the downtime: exactly one catch-up.
-        const catchUp = ticksOf(after, id).map(Date.parse).filter((t) => t > lastBefore && t < restartedAt);
+        const catchUp = ticksOf(after, id)
+          .map(Date.parse)
+          .filter((t) => t > lastBefore && t < restartedAt);
         expect([id, catchUp.length]).toEqual([id, 1]);
         // No tick ran twice over the whole story, and the stored history agrees.
         const all = [...ticksOf(before, id), ...ticksOf(after, id)];
@@ -125,12 +180,17 @@ describe('schedules across restarts', () => {
   });
 
   it('a changed config schedule is re-armed on start; a removed one is deleted', async () => {
-    const one = await startTestGateway({ config: { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], cron: '0 9 * * *' }] } });
+    const one = await startTestGateway({
+      config: { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], cron: '0 9 * * *' }] },
+    });
     const queue = one.gateway.ctx.queues.get('schedules')!;
     expect(await queue.getJobScheduler('team/cfg-tick')).toMatchObject({ pattern: '0 9 * * *' });
     await one.close();
 
-    const two = await startTestGateway({ config: { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], cron: '30 9 * * *', timezone: 'Asia/Tokyo' }] }, flush: false });
+    const two = await startTestGateway({
+      config: { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], cron: '30 9 * * *', timezone: 'Asia/Tokyo' }] },
+      flush: false,
+    });
     const q2 = two.gateway.ctx.queues.get('schedules')!;
     expect(await q2.getJobScheduler('team/cfg-tick')).toMatchObject({ pattern: '30 9 * * *', tz: 'Asia/Tokyo' });
     await two.close();
@@ -146,10 +206,14 @@ describe('schedules across restarts', () => {
     ['an unknown time zone', { timezone: 'Moon/Base' }, 'schedules[0].timezone: '],
     ['an unknown workspace', { workspace: 'nowhere' }, 'schedules[0].workspace: '],
   ])('refuses to start with %s in the config, naming it', async (_name, change, where) => {
-    await expect(startTestGateway({ config: { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], ...change }] } })).rejects.toThrow(where);
+    await expect(
+      startTestGateway({ config: { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], ...change }] } }),
+    ).rejects.toThrow(where);
   });
 
   it('refuses a config schedule id declared twice', async () => {
-    await expect(startTestGateway({ config: { ...CONFIG, schedules: [CONFIG.schedules[0], CONFIG.schedules[0]] } })).rejects.toThrow("schedules[1].id: 'cfg-tick' is declared twice");
+    await expect(
+      startTestGateway({ config: { ...CONFIG, schedules: [CONFIG.schedules[0], CONFIG.schedules[0]] } }),
+    ).rejects.toThrow("schedules[1].id: 'cfg-tick' is declared twice");
   });
 });

@@ -44,10 +44,25 @@ describe('docs/schedules.md: the daily standup recipe with the gateway alone', (
     const dir = tempDir('openclaw-recipe-');
     writeFileSync(join(dir, 'standup-to-slack.js'), receiverScript());
     child = spawn(process.execPath, [join(dir, 'standup-to-slack.js')], {
-      env: { PATH: process.env.PATH, NODE_PATH: join(ROOT, 'node_modules'), PORT: String(port), WEBHOOK_SECRET: secret, SLACK_WEBHOOK_URL: `${slack.url}/services/T000/B000/XXXX` },
+      env: {
+        PATH: process.env.PATH,
+        NODE_PATH: join(ROOT, 'node_modules'),
+        PORT: String(port),
+        WEBHOOK_SECRET: secret,
+        SLACK_WEBHOOK_URL: `${slack.url}/services/T000/B000/XXXX`,
+      },
       stdio: 'ignore',
     });
-    await poll(() => fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false), (up) => up, 10000, 'the receiver to listen');
+    await poll(
+      () =>
+        fetch(`http://127.0.0.1:${port}/`).then(
+          () => true,
+          () => false,
+        ),
+      (up) => up,
+      10000,
+      'the receiver to listen',
+    );
     gw = await startTestGateway({ config: { model: 'offline' } });
   });
   afterAll(async () => {
@@ -57,7 +72,9 @@ describe('docs/schedules.md: the daily standup recipe with the gateway alone', (
   });
 
   it('posts the standup summary to Slack', async () => {
-    expect((await gw.request('POST', '/api/v1/workspaces', { body: { id: 'engineering', skills: ['github'] } })).status).toBe(201);
+    expect(
+      (await gw.request('POST', '/api/v1/workspaces', { body: { id: 'engineering', skills: ['github'] } })).status,
+    ).toBe(201);
     const schedule = await gw.request('POST', '/api/v1/schedules', {
       body: {
         id: 'standup',
@@ -70,13 +87,23 @@ describe('docs/schedules.md: the daily standup recipe with the gateway alone', (
     });
     expect(schedule.status).toBe(201);
     const sub = await gw.request('POST', '/api/v1/webhooks', {
-      body: { url: `http://127.0.0.1:${port}/openclaw-events`, secret, events: ['schedule.completed', 'schedule.failed'], workspaces: ['engineering'] },
+      body: {
+        url: `http://127.0.0.1:${port}/openclaw-events`,
+        secret,
+        events: ['schedule.completed', 'schedule.failed'],
+        workspaces: ['engineering'],
+      },
     });
     expect(sub.status).toBe(201);
 
     const run = await gw.request('POST', '/api/v1/schedules/standup/run');
     expect(run.status).toBe(202);
-    const [posted] = await poll(() => slack.requests, (r) => r.length >= 1, 20000, 'the Slack post');
+    const [posted] = await poll(
+      () => slack.requests,
+      (r) => r.length >= 1,
+      20000,
+      'the Slack post',
+    );
     const message = await gw.request('GET', `/api/v1/messages/${run.body.messageId}`);
     expect(message.status).toBe(200);
     expect(posted.method).toBe('POST');
@@ -84,7 +111,10 @@ describe('docs/schedules.md: the daily standup recipe with the gateway alone', (
     expect(posted.body).toEqual({ text: `*Standup summary*\n${message.body.response}` });
     // The receiver answered 200 (signature valid): the delivery is logged as delivered.
     const deliveries = await poll(
-      () => gw.request('GET', `/api/v1/webhooks/${sub.body.id}/deliveries`).then((r) => r.body.data as Array<Record<string, unknown>>),
+      () =>
+        gw
+          .request('GET', `/api/v1/webhooks/${sub.body.id}/deliveries`)
+          .then((r) => r.body.data as Array<Record<string, unknown>>),
       (d) => d.some((x) => x.status === 'delivered'),
       10000,
       'the delivery log',

@@ -26,14 +26,29 @@ describe('schedules with two `openclaw worker` processes', () => {
 
   it('runs every tick once, in one of the processes', async () => {
     const created = await gw.request('POST', '/api/v1/schedules', {
-      body: { id: 'procs', workspace: 'team', userId: 'bot', message: 'Status?', cron: '*/1 * * * * *', timezone: 'UTC' },
+      body: {
+        id: 'procs',
+        workspace: 'team',
+        userId: 'bot',
+        message: 'Status?',
+        cron: '*/1 * * * * *',
+        timezone: 'UTC',
+      },
     });
     expect(created.status).toBe(201);
     const runs = () => gw.gateway.ctx.stores.schedules.runs({ workspace: 'team', id: 'procs' });
-    await poll(runs, (r) => r.filter((x) => x.status === 'completed').length >= 6, 20000, 'six completed runs').catch(async (err) => {
-      console.log(JSON.stringify(await runs(), null, 1).slice(0, 3000), procs.workers.map((w) => w.output()).join('\n----\n').slice(-5000));
-      throw err;
-    });
+    await poll(runs, (r) => r.filter((x) => x.status === 'completed').length >= 6, 20000, 'six completed runs').catch(
+      async (err) => {
+        console.log(
+          JSON.stringify(await runs(), null, 1).slice(0, 3000),
+          procs.workers
+            .map((w) => w.output())
+            .join('\n----\n')
+            .slice(-5000),
+        );
+        throw err;
+      },
+    );
     await gw.request('PATCH', '/api/v1/schedules/procs', { body: { enabled: false } });
     await sleep(1500);
 
@@ -42,7 +57,11 @@ describe('schedules with two `openclaw worker` processes', () => {
     expect(new Set(all.map((r) => r.scheduledFor)).size).toBe(all.length); // no tick twice
     expect(new Set(all.map((r) => r.messageId)).size).toBe(all.length); // one message per tick
     for (const r of all) {
-      expect(r).toMatchObject({ trigger: 'schedule', status: 'completed', runId: `repeat:team/procs:${Date.parse(r.scheduledFor)}` });
+      expect(r).toMatchObject({
+        trigger: 'schedule',
+        status: 'completed',
+        runId: `repeat:team/procs:${Date.parse(r.scheduledFor)}`,
+      });
     }
   });
 });

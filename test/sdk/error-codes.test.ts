@@ -19,18 +19,26 @@ describe('SDK error codes', () => {
   });
 
   it('the Python SDK has every catalogue code with its status, and nothing else', () => {
-    const out = execFileSync('python3', ['-c', 'import json, openclaw; print(json.dumps(openclaw.ERROR_CODE_STATUS))'], {
-      cwd: ROOT,
-      env: { ...process.env, PYTHONPATH: join(ROOT, 'sdk', 'python', 'src'), PYTHONDONTWRITEBYTECODE: '1' },
-    }).toString();
+    const out = execFileSync(
+      'python3',
+      ['-c', 'import json, openclaw; print(json.dumps(openclaw.ERROR_CODE_STATUS))'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PYTHONPATH: join(ROOT, 'sdk', 'python', 'src'), PYTHONDONTWRITEBYTECODE: '1' },
+      },
+    ).toString();
     expect(JSON.parse(out)).toEqual(catalogue);
   });
 
   it('a failure code from a stream maps to the status (and class) of the same error as a reply', () => {
     expect(statusOfCode('shutting_down')).toBe(503);
     expect(statusOfCode('timeout')).toBe(504);
-    expect(makeError({ status: statusOfCode('worker_failed'), code: 'worker_failed', message: 'x' })).toBeInstanceOf(InternalServerError);
-    expect(makeError({ status: statusOfCode('not_found'), code: 'not_found', message: 'x' })).toBeInstanceOf(NotFoundError);
+    expect(makeError({ status: statusOfCode('worker_failed'), code: 'worker_failed', message: 'x' })).toBeInstanceOf(
+      InternalServerError,
+    );
+    expect(makeError({ status: statusOfCode('not_found'), code: 'not_found', message: 'x' })).toBeInstanceOf(
+      NotFoundError,
+    );
     expect(statusOfCode('a_code_from_a_newer_gateway')).toBe(500);
   });
 

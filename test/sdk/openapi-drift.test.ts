@@ -17,13 +17,17 @@ describe('SDK types match the gateway OpenAPI document', () => {
   });
   afterAll(() => gw.close());
 
-  it.each(RESPONSE_FIELDS.map((s) => [`${s.type} (${s.method.toUpperCase()} ${s.path} ${s.in}${s.status ? ` ${s.status}` : ''}${s.at ? ` ${s.at}` : ''})`, s]))(
-    '%s',
-    (_name, spec) => {
-      const server = propertiesOf(doc, spec as ResponseFieldSpec);
-      expect(typeof server === 'string' ? server : [...server].sort()).toEqual([...(spec as ResponseFieldSpec).fields].sort());
-    },
-  );
+  it.each(
+    RESPONSE_FIELDS.map((s) => [
+      `${s.type} (${s.method.toUpperCase()} ${s.path} ${s.in}${s.status ? ` ${s.status}` : ''}${s.at ? ` ${s.at}` : ''})`,
+      s,
+    ]),
+  )('%s', (_name, spec) => {
+    const server = propertiesOf(doc, spec as ResponseFieldSpec);
+    expect(typeof server === 'string' ? server : [...server].sort()).toEqual(
+      [...(spec as ResponseFieldSpec).fields].sort(),
+    );
+  });
 
   it('covers every API operation that answers a JSON object', () => {
     const covered = new Set(RESPONSE_FIELDS.map((s) => `${s.method} ${s.path}`));

@@ -72,7 +72,11 @@ try {
 }
 `;
 
-function run(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  file: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env } });
     let stdout = '';
@@ -101,14 +105,32 @@ function loadInBrowserLikeContext(entry: string): any {
     return to ? join(SDK, to) : file;
   };
   const g = globalThis as any;
-  const names = ['fetch', 'Request', 'Response', 'Headers', 'crypto', 'TextEncoder', 'TextDecoder', 'AbortController', 'AbortSignal', 'URL', 'URLSearchParams', 'ReadableStream', 'setTimeout', 'clearTimeout', 'console'];
+  const names = [
+    'fetch',
+    'Request',
+    'Response',
+    'Headers',
+    'crypto',
+    'TextEncoder',
+    'TextDecoder',
+    'AbortController',
+    'AbortSignal',
+    'URL',
+    'URLSearchParams',
+    'ReadableStream',
+    'setTimeout',
+    'clearTimeout',
+    'console',
+  ];
   const context = createContext(Object.fromEntries(names.map((n) => [n, g[n]])));
   const cache = new Map<string, any>();
   const load = (file: string): any => {
     if (cache.has(file)) return cache.get(file).exports;
     const module = { exports: {} as any };
     cache.set(file, module);
-    const fn = runInContext(`(function (exports, require, module) {${readFileSync(file, 'utf8')}\n})`, context, { filename: file });
+    const fn = runInContext(`(function (exports, require, module) {${readFileSync(file, 'utf8')}\n})`, context, {
+      filename: file,
+    });
     const req = (spec: string) => {
       if (!spec.startsWith('.')) throw new Error(`the SDK required '${spec}', which a browser does not have`);
       return load(swap(join(file, '..', spec.endsWith('.js') ? spec : `${spec}.js`)));
@@ -120,7 +142,9 @@ function loadInBrowserLikeContext(entry: string): any {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 describe('@openclaw/api-client as a package', () => {
@@ -142,9 +166,21 @@ describe('@openclaw/api-client as a package', () => {
   it('builds ESM and CJS with declarations, and no Node-only imports', () => {
     const esm = filesUnder(join(SDK, 'dist', 'esm'));
     const cjs = filesUnder(join(SDK, 'dist', 'cjs'));
-    for (const [dir, files] of [['esm', esm], ['cjs', cjs]] as const) {
+    for (const [dir, files] of [
+      ['esm', esm],
+      ['cjs', cjs],
+    ] as const) {
       const names = files.map((f) => relative(join(SDK, 'dist', dir), f));
-      expect(names).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'client.d.ts', 'stream.d.ts', 'types.d.ts', 'resources/messages.d.ts']));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'index.js',
+          'index.d.ts',
+          'client.d.ts',
+          'stream.d.ts',
+          'types.d.ts',
+          'resources/messages.d.ts',
+        ]),
+      );
     }
     expect(JSON.parse(readFileSync(join(SDK, 'dist', 'esm', 'package.json'), 'utf8'))).toEqual({ type: 'module' });
     expect(JSON.parse(readFileSync(join(SDK, 'dist', 'cjs', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
@@ -157,8 +193,12 @@ describe('@openclaw/api-client as a package', () => {
     }
     const pkg = JSON.parse(readFileSync(join(SDK, 'package.json'), 'utf8'));
     // Bundlers building for browsers swap crypto.js for a stand-in without Node imports.
-    expect(pkg.browser).toEqual({ './dist/esm/crypto.js': './dist/esm/crypto.browser.js', './dist/cjs/crypto.js': './dist/cjs/crypto.browser.js' });
-    for (const to of Object.values(pkg.browser as Record<string, string>)) expect(readFileSync(join(SDK, to), 'utf8')).not.toMatch(/require\(|from '/);
+    expect(pkg.browser).toEqual({
+      './dist/esm/crypto.js': './dist/esm/crypto.browser.js',
+      './dist/cjs/crypto.js': './dist/cjs/crypto.browser.js',
+    });
+    for (const to of Object.values(pkg.browser as Record<string, string>))
+      expect(readFileSync(join(SDK, to), 'utf8')).not.toMatch(/require\(|from '/);
     expect(pkg.name).toBe('@openclaw/api-client');
     expect(pkg.dependencies ?? {}).toEqual({});
   });
@@ -178,14 +218,21 @@ describe('@openclaw/api-client as a package', () => {
       types: ['node'],
       typeRoots: [join(ROOT, 'node_modules', '@types')],
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
   });
 
   it("runs the contract's snippet (ESM build) against the live gateway", async () => {
-    const js = ts.transpileModule(CONTRACT_SNIPPET, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+    const js = ts.transpileModule(CONTRACT_SNIPPET, {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+    }).outputText;
     writeFileSync(join(app, 'contract.mjs'), js);
-    const { code, stdout, stderr } = await run('contract.mjs', app, { OPENCLAW_URL: gw.url, OPENCLAW_API_KEY: gw.adminKey });
+    const { code, stdout, stderr } = await run('contract.mjs', app, {
+      OPENCLAW_URL: gw.url,
+      OPENCLAW_API_KEY: gw.adminKey,
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const [answer, rest] = [stdout.slice(0, stdout.indexOf('\n')), stdout.slice(stdout.indexOf('\n') + 1)];
@@ -199,7 +246,10 @@ describe('@openclaw/api-client as a package', () => {
 
   it("runs the contract's error handler against a rate-limited key", async () => {
     writeFileSync(join(app, 'errors.mjs'), CONTRACT_ERRORS);
-    const { code, stdout, stderr } = await run('errors.mjs', app, { OPENCLAW_URL: gw.url, OPENCLAW_API_KEY: await gw.createKey({ rateLimit: 1 }) });
+    const { code, stdout, stderr } = await run('errors.mjs', app, {
+      OPENCLAW_URL: gw.url,
+      OPENCLAW_API_KEY: await gw.createKey({ rateLimit: 1 }),
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Rate limited\. Retry after \w{3} \w{3} \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT/);
@@ -211,9 +261,16 @@ describe('@openclaw/api-client as a package', () => {
     const client = new sdk.OpenClaw({ baseUrl: gw.url, apiKey: gw.adminKey });
     expect((await client.workspaces.get('team')).id).toBe('team');
     let text = '';
-    for await (const token of client.messages.stream({ workspace: 'team', userId: 'browser', message: 'hello from a browser' })) text += token;
+    for await (const token of client.messages.stream({
+      workspace: 'team',
+      userId: 'browser',
+      message: 'hello from a browser',
+    }))
+      text += token;
     expect(text.length).toBeGreaterThan(0);
-    const err = await new sdk.OpenClaw({ baseUrl: gw.url, apiKey: 'oclaw_live_wrong' }).health().catch((e: unknown) => e);
+    const err = await new sdk.OpenClaw({ baseUrl: gw.url, apiKey: 'oclaw_live_wrong' })
+      .health()
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'AuthenticationError', status: 401, code: 'invalid_api_key' });
     expect(err).toBeInstanceOf(sdk.OpenClawError);
     // A browser holds no webhook secret: verification says so instead of pretending.

@@ -53,7 +53,10 @@ describe('Python SDK (unittest) against the live gateway', () => {
   it('passes every test, none skipped', async () => {
     const doc = (await gw.request('GET', '/api/v1/openapi.json', { key: null })).body;
     const fieldsFile = join(dir, 'fields.json');
-    writeFileSync(fieldsFile, JSON.stringify(RESPONSE_FIELDS.map((spec) => ({ ...spec, openapi: propertiesOf(doc, spec) }))));
+    writeFileSync(
+      fieldsFile,
+      JSON.stringify(RESPONSE_FIELDS.map((spec) => ({ ...spec, openapi: propertiesOf(doc, spec) }))),
+    );
     const { code, output } = await runPython({
       OPENCLAW_URL: gw.url,
       OPENCLAW_API_KEY: gw.adminKey,

@@ -5,7 +5,16 @@
  * timeouts, connection errors, non-JSON replies, interrupted streams. A local HTTP server speaks
  * the gateway's wire format and counts the requests.
  */
-import { APIConnectionError, APITimeoutError, ConflictError, InternalServerError, OpenClaw, OpenClawError, RateLimitError, retryDelayMs } from '../../sdk/typescript/src/index';
+import {
+  APIConnectionError,
+  APITimeoutError,
+  ConflictError,
+  InternalServerError,
+  OpenClaw,
+  OpenClawError,
+  RateLimitError,
+  retryDelayMs,
+} from '../../sdk/typescript/src/index';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -16,7 +25,9 @@ interface FakeServer {
 }
 
 /** A real local HTTP server standing in for a gateway in states a healthy one cannot show on demand. */
-async function startFakeServer(handler: (req: { path: string; method: string }, res: ServerResponse) => void): Promise<FakeServer> {
+async function startFakeServer(
+  handler: (req: { path: string; method: string }, res: ServerResponse) => void,
+): Promise<FakeServer> {
   const requests: FakeServer['requests'] = [];
   const server = createServer((req, res) => {
     req.resume().on('end', () => {
@@ -27,13 +38,25 @@ async function startFakeServer(handler: (req: { path: string; method: string }, 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, requests, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+  return {
+    url,
+    requests,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
 }
 
 const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
-const RESULT = { messageId: 'msg_1', response: 'ok', tokensUsed: 3, latencyMs: 1, sessionId: 'sess_1', toolsInvoked: [], finishReason: 'stop' };
+const RESULT = {
+  messageId: 'msg_1',
+  response: 'ok',
+  tokensUsed: 3,
+  latencyMs: 1,
+  sessionId: 'sess_1',
+  toolsInvoked: [],
+  finishReason: 'stop',
+};
 const busy = (status: 429 | 503, headers: Record<string, string>) => ({
   status,
   body: { error: { code: status === 429 ? 'rate_limited' : 'starting', message: 'later' } },
@@ -46,21 +69,27 @@ describe('SDK retries and transport errors (TypeScript)', () => {
   let script: Array<{ status: number; body: unknown; headers?: Record<string, string> } | 'drop'>;
   let dropWithId = false;
   const resumedWith: string[] = [];
-  const requestsHeader = (path: string) => server.requests.filter((r) => r.path === path).at(-1)?.headers['last-event-id'];
+  const requestsHeader = (path: string) =>
+    server.requests.filter((r) => r.path === path).at(-1)?.headers['last-event-id'];
   beforeAll(async () => {
     server = await startFakeServer((req, res) => {
       if (req.path === '/api/v1/slow') return void setTimeout(() => sendJson(res, 200, {}), 2000);
-      if (req.path === '/api/v1/not-json') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy</html>');
+      if (req.path === '/api/v1/not-json')
+        return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy</html>');
       if (req.path === '/api/v1/messages/msg_drop/stream') {
         resumedWith.push(String(requestsHeader(req.path)));
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write('id: 2-0\ndata: {"type":"token","content":"lo"}\n\n');
-        return void res.end('id: 3-0\ndata: {"type":"done","messageId":"msg_drop","tokensUsed":2,"latencyMs":1,"sessionId":"sess_1","finishReason":"stop","toolsInvoked":[]}\n\n');
+        return void res.end(
+          'id: 3-0\ndata: {"type":"done","messageId":"msg_drop","tokensUsed":2,"latencyMs":1,"sessionId":"sess_1","finishReason":"stop","toolsInvoked":[]}\n\n',
+        );
       }
       if (req.path === '/api/v1/messages/stream' && dropWithId) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'x-message-id': 'msg_drop' });
         // The first event arrives, then the connection is lost mid-stream.
-        return void res.write(': heartbeat\n\nid: 1-0\ndata: {"type":"token","content":"Hel"}\n\n', () => setTimeout(() => res.socket?.destroy(), 20));
+        return void res.write(': heartbeat\n\nid: 1-0\ndata: {"type":"token","content":"Hel"}\n\n', () =>
+          setTimeout(() => res.socket?.destroy(), 20),
+        );
       }
       if (req.path === '/api/v1/messages/stream') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -89,7 +118,9 @@ describe('SDK retries and transport errors (TypeScript)', () => {
     expect(keys[0]).toMatch(/^sdk_[0-9a-f]{32}$/);
     expect(new Set(keys).size).toBe(1);
     expect(server.requests.every((r) => r.headers.authorization === 'Bearer k')).toBe(true);
-    expect(server.requests[0].headers['user-agent']).toBe(`openclaw-typescript/${require('../../sdk/typescript/package.json').version} (node/${process.versions.node})`);
+    expect(server.requests[0].headers['user-agent']).toBe(
+      `openclaw-typescript/${require('../../sdk/typescript/package.json').version} (node/${process.versions.node})`,
+    );
   });
 
   it('gives up after the default 2 retries with the last error, typed by status', async () => {
@@ -111,45 +142,82 @@ describe('SDK retries and transport errors (TypeScript)', () => {
   });
 
   it('keeps a caller-given Idempotency-Key on every attempt, and a per-call maxRetries wins', async () => {
-    script = [busy(429, { 'retry-after': '0' }), busy(429, { 'retry-after': '0' }), busy(429, { 'retry-after': '0' }), { status: 200, body: RESULT }];
+    script = [
+      busy(429, { 'retry-after': '0' }),
+      busy(429, { 'retry-after': '0' }),
+      busy(429, { 'retry-after': '0' }),
+      { status: 200, body: RESULT },
+    ];
     const client = new OpenClaw({ baseUrl: server.url, apiKey: 'k', maxRetries: 0 });
-    await expect(client.messages.send({ workspace: 'team', userId: 'u', message: 'hi' }, { idempotencyKey: 'order-42', maxRetries: 3 })).resolves.toEqual(RESULT);
-    expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual(['order-42', 'order-42', 'order-42', 'order-42']);
+    await expect(
+      client.messages.send(
+        { workspace: 'team', userId: 'u', message: 'hi' },
+        { idempotencyKey: 'order-42', maxRetries: 3 },
+      ),
+    ).resolves.toEqual(RESULT);
+    expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual([
+      'order-42',
+      'order-42',
+      'order-42',
+      'order-42',
+    ]);
   });
 
   it('retries connection errors, 408 and 409, but not a permanent 409 or a 4xx', async () => {
-    script = ['drop', { status: 408, body: { error: { code: 'request_timeout', message: 'slow' } } }, { status: 200, body: { data: [] } }];
+    script = [
+      'drop',
+      { status: 408, body: { error: { code: 'request_timeout', message: 'slow' } } },
+      { status: 200, body: { data: [] } },
+    ];
     await expect(new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).workspaces.list()).resolves.toEqual({ data: [] });
     expect(server.requests).toHaveLength(3);
 
     server.requests.length = 0;
-    script = [{ status: 409, body: { error: { code: 'conflict', message: 'busy' } } }, { status: 200, body: { data: [] } }];
+    script = [
+      { status: 409, body: { error: { code: 'conflict', message: 'busy' } } },
+      { status: 200, body: { data: [] } },
+    ];
     await expect(new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).workspaces.list()).resolves.toEqual({ data: [] });
     expect(server.requests).toHaveLength(2);
 
     server.requests.length = 0;
     script = [{ status: 409, body: { error: { code: 'read_only', message: 'declared in openclaw.json' } } }];
-    await expect(new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).workspaces.delete('cfg')).rejects.toBeInstanceOf(ConflictError);
+    await expect(new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).workspaces.delete('cfg')).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     expect(server.requests).toHaveLength(1);
 
     server.requests.length = 0;
     script = [{ status: 404, body: { error: { code: 'not_found', message: 'no' } } }];
-    await expect(new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).sessions.get('sess_x')).rejects.toMatchObject({ status: 404 });
+    await expect(new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).sessions.get('sess_x')).rejects.toMatchObject({
+      status: 404,
+    });
     expect(server.requests).toHaveLength(1);
   });
 
   it('never retries a POST the gateway does not deduplicate (no Idempotency-Key honoured there)', async () => {
     script = [busy(503, { 'retry-after': '0' }), { status: 201, body: { id: 'w' } }];
-    await expect(new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).workspaces.create({ id: 'w' })).rejects.toMatchObject({ status: 503 });
+    await expect(
+      new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).workspaces.create({ id: 'w' }),
+    ).rejects.toMatchObject({ status: 503 });
     script = ['drop', { status: 201, body: { id: 'w' } }];
-    await expect(new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).workspaces.create({ id: 'w' })).rejects.toBeInstanceOf(APIConnectionError);
+    await expect(
+      new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).workspaces.create({ id: 'w' }),
+    ).rejects.toBeInstanceOf(APIConnectionError);
     expect(server.requests).toHaveLength(2);
     expect(server.requests.every((r) => r.headers['idempotency-key'] === undefined)).toBe(true);
   });
 
   it('waits for X-RateLimit-Reset only on a 429: a 5xx carrying it (every reply does) is retried after the backoff', async () => {
     const far = String(Math.floor(Date.now() / 1000) + 3600);
-    script = [{ status: 502, body: { error: { code: 'upstream_error', message: 'model down' } }, headers: { 'x-ratelimit-reset': far } }, { status: 200, body: { data: [] } }];
+    script = [
+      {
+        status: 502,
+        body: { error: { code: 'upstream_error', message: 'model down' } },
+        headers: { 'x-ratelimit-reset': far },
+      },
+      { status: 200, body: { data: [] } },
+    ];
     await expect(new OpenClaw({ baseUrl: server.url, apiKey: 'k' }).workspaces.list()).resolves.toEqual({ data: [] });
     expect(server.requests).toHaveLength(2);
   });
@@ -199,7 +267,10 @@ describe('SDK retries and transport errors (TypeScript)', () => {
 
   it('rejects a reply that is not JSON with invalid_response', async () => {
     const client = new OpenClaw({ baseUrl: server.url, apiKey: 'k' });
-    await expect((client as any).http.json('GET', '/not-json')).rejects.toMatchObject({ status: 200, code: 'invalid_response' });
+    await expect((client as any).http.json('GET', '/not-json')).rejects.toMatchObject({
+      status: 200,
+      code: 'invalid_response',
+    });
   });
 
   it('reports a stream that ends before done as stream_interrupted, after yielding what came', async () => {

@@ -40,15 +40,27 @@ describe('TypeScript SDK: workspaces and errors against the live gateway', () =>
 
   it('creates, reads, lists, updates and deletes a workspace', async () => {
     const created = await client.workspaces.create({ id: 'sdk-team', label: 'SDK Team', skills: ['memory'] });
-    expect(created).toEqual({ id: 'sdk-team', label: 'SDK Team', agent: 'balanced', skills: ['memory'], allowlist: [], createdAt: expect.any(String), source: 'api' });
+    expect(created).toEqual({
+      id: 'sdk-team',
+      label: 'SDK Team',
+      agent: 'balanced',
+      skills: ['memory'],
+      allowlist: [],
+      createdAt: expect.any(String),
+      source: 'api',
+    });
     expect(await client.workspaces.get('sdk-team')).toEqual(created);
     const list = await client.workspaces.list();
     expect(list.data.map((w) => w.id)).toEqual(expect.arrayContaining(['default', 'sdk-team']));
-    expect(await client.workspaces.updateAllowlist('sdk-team', { add: ['telegram:123456789', 'telegram:987654321'] })).toEqual({
+    expect(
+      await client.workspaces.updateAllowlist('sdk-team', { add: ['telegram:123456789', 'telegram:987654321'] }),
+    ).toEqual({
       id: 'sdk-team',
       allowlist: ['telegram:123456789', 'telegram:987654321'],
     });
-    expect(await client.workspaces.updateAllowlist('sdk-team', { add: ['slack:U1'], remove: ['telegram:987654321'] })).toEqual({
+    expect(
+      await client.workspaces.updateAllowlist('sdk-team', { add: ['slack:U1'], remove: ['telegram:987654321'] }),
+    ).toEqual({
       id: 'sdk-team',
       allowlist: expect.arrayContaining(['telegram:123456789', 'slack:U1']),
     });
@@ -61,7 +73,12 @@ describe('TypeScript SDK: workspaces and errors against the live gateway', () =>
     const bad = new OpenClaw({ baseUrl: gw.url, apiKey: 'oclaw_live_not_a_real_key' });
     const err = await failure(bad.workspaces.list());
     expect(err).toBeInstanceOf(AuthenticationError);
-    expect(err).toMatchObject({ name: 'AuthenticationError', status: 401, code: 'invalid_api_key', message: 'unknown or revoked API key' });
+    expect(err).toMatchObject({
+      name: 'AuthenticationError',
+      status: 401,
+      code: 'invalid_api_key',
+      message: 'unknown or revoked API key',
+    });
     expect(err.headers['www-authenticate']).toBe('Bearer realm="openclaw"');
     expect(err.requestId).toMatch(/^req_/);
     expect(err.requestId).toBe(err.headers['x-request-id']);
@@ -74,7 +91,11 @@ describe('TypeScript SDK: workspaces and errors against the live gateway', () =>
     expect(denied).toMatchObject({ status: 403, code: 'missing_permission' });
     const scoped = new OpenClaw({ baseUrl: gw.url, apiKey: await gw.createKey({ workspaces: ['default'] }) });
     const err = await failure(scoped.workspaces.create({ id: 'elsewhere' }));
-    expect(err).toMatchObject({ status: 403, code: 'workspace_forbidden', message: "this API key has no access to workspace 'elsewhere'" });
+    expect(err).toMatchObject({
+      status: 403,
+      code: 'workspace_forbidden',
+      message: "this API key has no access to workspace 'elsewhere'",
+    });
   });
 
   it('404, 400, 409 and 422 carry the code, and the field for validation errors', async () => {
@@ -88,8 +109,16 @@ describe('TypeScript SDK: workspaces and errors against the live gateway', () =>
     expect(taken).toBeInstanceOf(ConflictError);
     expect(taken).toMatchObject({ status: 409, code: 'already_exists' });
     // The same Idempotency-Key with another body: refused, never a second run.
-    await client.messages.send({ workspace: 'default', userId: 'u', message: 'first' }, { idempotencyKey: 'ts-errors-422' });
-    const reused = await failure(client.messages.send({ workspace: 'default', userId: 'u', message: 'second' }, { idempotencyKey: 'ts-errors-422' }));
+    await client.messages.send(
+      { workspace: 'default', userId: 'u', message: 'first' },
+      { idempotencyKey: 'ts-errors-422' },
+    );
+    const reused = await failure(
+      client.messages.send(
+        { workspace: 'default', userId: 'u', message: 'second' },
+        { idempotencyKey: 'ts-errors-422' },
+      ),
+    );
     expect(reused).toBeInstanceOf(UnprocessableEntityError);
     expect(reused).toMatchObject({ status: 422, code: 'idempotency_key_reused' });
   });
@@ -112,7 +141,12 @@ describe('TypeScript SDK: workspaces and errors against the live gateway', () =>
   });
 
   it('429 with retries on: a wait beyond maxRetryWaitMs throws at once instead of hanging', async () => {
-    const limited = new OpenClaw({ baseUrl: gw.url, apiKey: await gw.createKey({ rateLimit: 1 }), maxRetries: 3, maxRetryWaitMs: 0 });
+    const limited = new OpenClaw({
+      baseUrl: gw.url,
+      apiKey: await gw.createKey({ rateLimit: 1 }),
+      maxRetries: 3,
+      maxRetryWaitMs: 0,
+    });
     await limited.workspaces.list();
     await expect(limited.workspaces.list()).rejects.toMatchObject({ status: 429 });
   });

@@ -6,7 +6,14 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MessageStream, OpenClaw, OpenClawError, signWebhook, verifyWebhook, type StreamEvent } from '../../sdk/typescript/src/index';
+import {
+  MessageStream,
+  OpenClaw,
+  OpenClawError,
+  signWebhook,
+  verifyWebhook,
+  type StreamEvent,
+} from '../../sdk/typescript/src/index';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 /** SSE ids and events of a raw stream body. */
@@ -28,7 +35,12 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
   afterAll(() => gw.close());
 
   it('sends a message and returns the contract response object', async () => {
-    const response = await client.messages.send({ workspace: 'team', userId: 'my-app', message: 'What is the status of our deployment?', context: { timezone: 'America/New_York', language: 'en' } });
+    const response = await client.messages.send({
+      workspace: 'team',
+      userId: 'my-app',
+      message: 'What is the status of our deployment?',
+      context: { timezone: 'America/New_York', language: 'en' },
+    });
     expect(response).toEqual({
       messageId: expect.stringMatching(/^msg_/),
       response: expect.any(String),
@@ -47,7 +59,11 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
 
   it('streams token strings, and typed events ending with done', async () => {
     const tokens: string[] = [];
-    for await (const token of client.messages.stream({ workspace: 'team', userId: 'streamer', message: 'Write a comprehensive deployment checklist' })) {
+    for await (const token of client.messages.stream({
+      workspace: 'team',
+      userId: 'streamer',
+      message: 'Write a comprehensive deployment checklist',
+    })) {
       expect(typeof token).toBe('string');
       tokens.push(token);
     }
@@ -81,7 +97,14 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
 
     const text = events.map((e) => (e.type === 'token' ? e.content : '')).join('');
     const info = await client.messages.get(stream.messageId!);
-    expect(info).toMatchObject({ messageId: stream.messageId, status: 'done', response: text, workspace: 'team', userId: 'streamer', channel: 'api' });
+    expect(info).toMatchObject({
+      messageId: stream.messageId,
+      status: 'done',
+      response: text,
+      workspace: 'team',
+      userId: 'streamer',
+      channel: 'api',
+    });
 
     const final = await client.messages.stream({ workspace: 'team', userId: 'streamer', message: 'final()' }).final();
     expect(final.text.length).toBeGreaterThan(0);
@@ -108,23 +131,48 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
   });
 
   it('sends asynchronously, then waits for the result', async () => {
-    const accepted = await client.messages.send({ workspace: 'team', userId: 'async-user', message: 'long job', async: true });
-    expect(accepted).toEqual({ messageId: expect.stringMatching(/^msg_/), sessionId: expect.stringMatching(/^sess_/), status: expect.stringMatching(/^(queued|running|done)$/) });
+    const accepted = await client.messages.send({
+      workspace: 'team',
+      userId: 'async-user',
+      message: 'long job',
+      async: true,
+    });
+    expect(accepted).toEqual({
+      messageId: expect.stringMatching(/^msg_/),
+      sessionId: expect.stringMatching(/^sess_/),
+      status: expect.stringMatching(/^(queued|running|done)$/),
+    });
     const done = await client.messages.wait(accepted.messageId, { pollIntervalMs: 20 });
-    expect(done).toMatchObject({ messageId: accepted.messageId, sessionId: accepted.sessionId, status: 'done', finishReason: 'stop' });
+    expect(done).toMatchObject({
+      messageId: accepted.messageId,
+      sessionId: accepted.sessionId,
+      status: 'done',
+      finishReason: 'stop',
+    });
     expect(done.response!.length).toBeGreaterThan(0);
   });
 
   it('an idempotency key returns the first result without a second run', async () => {
-    const a = await client.messages.send({ workspace: 'team', userId: 'idem', message: 'once' }, { idempotencyKey: 'ts-idem-1' });
-    const b = await client.messages.send({ workspace: 'team', userId: 'idem', message: 'once' }, { idempotencyKey: 'ts-idem-1' });
+    const a = await client.messages.send(
+      { workspace: 'team', userId: 'idem', message: 'once' },
+      { idempotencyKey: 'ts-idem-1' },
+    );
+    const b = await client.messages.send(
+      { workspace: 'team', userId: 'idem', message: 'once' },
+      { idempotencyKey: 'ts-idem-1' },
+    );
     expect(b).toEqual(a);
     expect((await client.sessions.get(a.sessionId)).messageCount).toBe(2);
   });
 
   it('lists, reads, pages and clears sessions', async () => {
     await client.messages.send({ workspace: 'team', userId: 'sess-user', message: 'first', sessionId: 'ts-session-1' });
-    await client.messages.send({ workspace: 'team', userId: 'sess-user', message: 'second', sessionId: 'ts-session-1' });
+    await client.messages.send({
+      workspace: 'team',
+      userId: 'sess-user',
+      message: 'second',
+      sessionId: 'ts-session-1',
+    });
     const session = await client.sessions.get('ts-session-1');
     expect(session).toEqual({
       id: 'ts-session-1',
@@ -140,7 +188,10 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
     expect(list).toEqual({ data: [session], total: 1, limit: 10, offset: 0 });
     const page = await client.sessions.history('ts-session-1', { limit: 2, offset: 0 });
     expect(page.total).toBe(4);
-    expect(page.data.map((t) => [t.role, t.content])).toEqual([['user', 'second'], ['assistant', expect.any(String)]]);
+    expect(page.data.map((t) => [t.role, t.content])).toEqual([
+      ['user', 'second'],
+      ['assistant', expect.any(String)],
+    ]);
     const older = await client.sessions.history('ts-session-1', { limit: 2, offset: 2 });
     expect(older.data.map((t) => t.content)[0]).toBe('first');
     await expect(client.sessions.delete('ts-session-1')).resolves.toBeUndefined();
@@ -162,7 +213,11 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
     expect(byWorkspace.data.find((w) => w.workspace === 'team')!.messages).toBe(now.totals.messages);
     const users = await client.stats.users({ workspace: 'team', limit: 20 });
     expect(users.data.map((u) => u.userId)).toEqual(expect.arrayContaining(['my-app', 'streamer', 'async-user']));
-    await expect(client.stats.get({ from: '2026-13-01' })).rejects.toMatchObject({ status: 400, code: 'validation_error', field: 'from' });
+    await expect(client.stats.get({ from: '2026-13-01' })).rejects.toMatchObject({
+      status: 400,
+      code: 'validation_error',
+      field: 'from',
+    });
   });
 
   it('webhook deliveries verify with verifyWebhook in an Express receiver', async () => {
@@ -194,7 +249,14 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/openclaw-events`;
       const sub = await client.webhooks.create({ url, events: ['message.sent'], secret, workspaces: ['team'] });
-      expect(sub).toMatchObject({ id: expect.stringMatching(/^wh_/), url, events: ['message.sent'], workspaces: ['team'], enabled: true, source: 'api' });
+      expect(sub).toMatchObject({
+        id: expect.stringMatching(/^wh_/),
+        url,
+        events: ['message.sent'],
+        workspaces: ['team'],
+        enabled: true,
+        source: 'api',
+      });
       expect(sub.secret).toBeUndefined();
       expect((await client.webhooks.list()).data.map((w) => w.id)).toContain(sub.id);
       expect(await client.webhooks.get(sub.id)).toMatchObject({ id: sub.id, consecutiveFailures: 0 });
@@ -202,7 +264,11 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
       const sent = await client.messages.send({ workspace: 'team', userId: 'hooked', message: 'notify me' });
       await next(1);
       expect(received[0].valid).toBe(true);
-      expect(received[0].event).toMatchObject({ event: 'message.sent', timestamp: expect.any(String), data: { messageId: sent.messageId, workspace: 'team', userId: 'hooked', response: sent.response } });
+      expect(received[0].event).toMatchObject({
+        event: 'message.sent',
+        timestamp: expect.any(String),
+        data: { messageId: sent.messageId, workspace: 'team', userId: 'hooked', response: sent.response },
+      });
 
       const ping = await client.webhooks.test(sub.id);
       expect(ping).toMatchObject({ webhookId: sub.id, event: 'ping', manual: true });
@@ -212,7 +278,12 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
       const log = await client.webhooks.deliveries(sub.id, { limit: 10 });
       expect(log.total).toBe(2);
       const detail = await client.webhooks.delivery(sub.id, received[0].delivery);
-      expect(detail).toMatchObject({ id: received[0].delivery, event: 'message.sent', status: 'delivered', payload: received[0].event });
+      expect(detail).toMatchObject({
+        id: received[0].delivery,
+        event: 'message.sent',
+        status: 'delivered',
+        payload: received[0].event,
+      });
       expect(detail.attempts[0]).toMatchObject({ attempt: 1, status: 200 });
       const again = await client.webhooks.redeliver(sub.id, received[0].delivery);
       expect(again).toMatchObject({ redeliveryOf: received[0].delivery, eventId: detail.eventId });
@@ -235,12 +306,35 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
   });
 
   it('creates, runs, changes and deletes a schedule', async () => {
-    const created = await client.schedules.create({ id: 'ts-standup', workspace: 'team', userId: 'standup-bot', message: 'Summarize yesterday', cron: '0 9 * * 1-5', timezone: 'America/New_York' });
-    expect(created).toMatchObject({ id: 'ts-standup', workspace: 'team', userId: 'standup-bot', cron: '0 9 * * 1-5', enabled: true, source: 'api', runCount: 0, lastRun: null, sessionId: null });
+    const created = await client.schedules.create({
+      id: 'ts-standup',
+      workspace: 'team',
+      userId: 'standup-bot',
+      message: 'Summarize yesterday',
+      cron: '0 9 * * 1-5',
+      timezone: 'America/New_York',
+    });
+    expect(created).toMatchObject({
+      id: 'ts-standup',
+      workspace: 'team',
+      userId: 'standup-bot',
+      cron: '0 9 * * 1-5',
+      enabled: true,
+      source: 'api',
+      runCount: 0,
+      lastRun: null,
+      sessionId: null,
+    });
     expect(created.nextRuns).toHaveLength(5);
     expect((await client.schedules.list({ workspace: 'team' })).data.map((s) => s.id)).toEqual(['ts-standup']);
     const run = await client.schedules.run('ts-standup');
-    expect(run).toEqual({ scheduleId: 'ts-standup', runId: expect.any(String), messageId: expect.stringMatching(/^msg_/), sessionId: expect.any(String), status: 'running' });
+    expect(run).toEqual({
+      scheduleId: 'ts-standup',
+      runId: expect.any(String),
+      messageId: expect.stringMatching(/^msg_/),
+      sessionId: expect.any(String),
+      status: 'running',
+    });
     const answered = await client.messages.wait(run.messageId, { pollIntervalMs: 20, maxWaitMs: 20_000 });
     expect(answered).toMatchObject({ status: 'done', userId: 'standup-bot', channel: 'schedule' });
     let detail = await client.schedules.get('ts-standup');
@@ -248,7 +342,10 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
       await new Promise((r) => setTimeout(r, 20));
       detail = await client.schedules.get('ts-standup');
     }
-    expect(detail).toMatchObject({ runCount: 1, lastRun: { runId: run.runId, trigger: 'manual', status: 'completed', messageId: run.messageId } });
+    expect(detail).toMatchObject({
+      runCount: 1,
+      lastRun: { runId: run.runId, trigger: 'manual', status: 'completed', messageId: run.messageId },
+    });
     expect(detail.recentRuns.map((r) => r.runId)).toEqual([run.runId]);
     const paused = await client.schedules.update('ts-standup', { enabled: false });
     expect(paused).toMatchObject({ enabled: false, nextRunAt: null });

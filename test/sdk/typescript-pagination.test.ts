@@ -20,7 +20,8 @@ describe('TypeScript SDK: auto-pagination against the live gateway', () => {
     };
     client = new OpenClaw({ baseUrl: gw.url, apiKey: gw.adminKey, fetch: counting });
     await client.workspaces.create({ id: 'pages' });
-    for (let i = 0; i < 5; i++) await client.messages.send({ workspace: 'pages', userId: `user-${i}`, message: `hello ${i}` });
+    for (let i = 0; i < 5; i++)
+      await client.messages.send({ workspace: 'pages', userId: `user-${i}`, message: `hello ${i}` });
   }, 60_000);
   afterAll(() => gw.close());
   beforeEach(() => {
@@ -32,7 +33,11 @@ describe('TypeScript SDK: auto-pagination against the live gateway', () => {
     for await (const session of client.sessions.list({ workspace: 'pages', limit: 2 })) seen.push(session);
     expect(seen).toHaveLength(5);
     expect(new Set(seen.map((s) => s.userId))).toEqual(new Set(['user-0', 'user-1', 'user-2', 'user-3', 'user-4']));
-    expect(requests).toEqual(['GET /api/v1/sessions?workspace=pages&limit=2&offset=0', 'GET /api/v1/sessions?workspace=pages&limit=2&offset=2', 'GET /api/v1/sessions?workspace=pages&limit=2&offset=4']);
+    expect(requests).toEqual([
+      'GET /api/v1/sessions?workspace=pages&limit=2&offset=0',
+      'GET /api/v1/sessions?workspace=pages&limit=2&offset=2',
+      'GET /api/v1/sessions?workspace=pages&limit=2&offset=4',
+    ]);
     // The same order as the gateway's one-page answer.
     const all = (await gw.request('GET', '/api/v1/sessions?workspace=pages&limit=10')).body;
     expect(seen.map((s) => s.id)).toEqual(all.data.map((s: Session) => s.id));
@@ -67,7 +72,8 @@ describe('TypeScript SDK: auto-pagination against the live gateway', () => {
 
   it('pages webhook subscriptions and their deliveries the same way', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await client.webhooks.create({ url: `http://127.0.0.1:9/hook-${i}`, events: ['message.sent'] })).id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await client.webhooks.create({ url: `http://127.0.0.1:9/hook-${i}`, events: ['message.sent'] })).id);
     const listed: string[] = [];
     for await (const sub of client.webhooks.list({ limit: 1 })) listed.push(sub.id);
     expect(listed).toEqual(ids);

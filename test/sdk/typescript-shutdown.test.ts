@@ -16,7 +16,9 @@ describe('TypeScript SDK: a stream across a graceful stop', () => {
   let b: TestGateway | undefined;
   const config = () => ({
     workspaces: [{ id: 'team' }],
-    providers: { fake: { type: 'openai-compatible', baseUrl: `${llm.url}/v1`, apiKey: 'sk-test', retries: 0, retryBaseDelayMs: 1 } },
+    providers: {
+      fake: { type: 'openai-compatible', baseUrl: `${llm.url}/v1`, apiKey: 'sk-test', retries: 0, retryBaseDelayMs: 1 },
+    },
     model: 'fake-model',
     shutdown: { graceMs: 300 },
   });

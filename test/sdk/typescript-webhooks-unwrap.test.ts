@@ -6,7 +6,13 @@
  * are refused with WebhookVerificationError; the contract's verifyWebhook still accepts the body.
  */
 import { Webhook } from 'standardwebhooks';
-import { OpenClaw, OpenClawError, WebhookVerificationError, verifyWebhook, type WebhookEvent } from '../../sdk/typescript/src/index';
+import {
+  OpenClaw,
+  OpenClawError,
+  WebhookVerificationError,
+  verifyWebhook,
+  type WebhookEvent,
+} from '../../sdk/typescript/src/index';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startReceiver, type Hit, type Receiver } from '../webhooks/receiver';
 
@@ -49,7 +55,9 @@ describe('TypeScript SDK: webhooks.unwrap on real deliveries', () => {
   });
 
   it('unwraps a real delivery to its typed event', () => {
-    const event: WebhookEvent = client.webhooks.unwrap(delivery.raw, delivery.headers, secret, { toleranceSeconds: 300 });
+    const event: WebhookEvent = client.webhooks.unwrap(delivery.raw, delivery.headers, secret, {
+      toleranceSeconds: 300,
+    });
     expect(event.event).toBe('message.sent');
     if (event.event !== 'message.sent') throw new Error('narrowing');
     // The union narrows: data is MessageSentData here.
@@ -74,7 +82,11 @@ describe('TypeScript SDK: webhooks.unwrap on real deliveries', () => {
   it('refuses a stale delivery (validly signed, timestamp 10 minutes old), and takes it with a wider tolerance', () => {
     const id = headers()['webhook-id'];
     const old = new Date(Date.now() - 600_000);
-    const stale = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(old.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, old, delivery.raw) };
+    const stale = {
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(old.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(id, old, delivery.raw),
+    };
     expect(refusal(() => client.webhooks.unwrap(delivery.raw, stale, secret)).code).toBe('timestamp_out_of_tolerance');
     expect(client.webhooks.unwrap(delivery.raw, stale, secret, { toleranceSeconds: 3600 }).event).toBe('message.sent');
   });
@@ -83,16 +95,33 @@ describe('TypeScript SDK: webhooks.unwrap on real deliveries', () => {
     const tampered = delivery.raw.replace(sent.response, 'something else');
     expect(refusal(() => client.webhooks.unwrap(tampered, delivery.headers, secret)).code).toBe('invalid_signature');
     const otherSecret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
-    expect(refusal(() => client.webhooks.unwrap(delivery.raw, delivery.headers, otherSecret)).code).toBe('invalid_signature');
-    expect(refusal(() => client.webhooks.unwrap(delivery.raw, { ...headers(), 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` }, secret)).code).toBe('invalid_signature');
-    expect(refusal(() => client.webhooks.unwrap(delivery.raw, { ...headers(), 'webhook-signature': 'v2,abc' }, secret)).code).toBe('invalid_signature');
+    expect(refusal(() => client.webhooks.unwrap(delivery.raw, delivery.headers, otherSecret)).code).toBe(
+      'invalid_signature',
+    );
+    expect(
+      refusal(() =>
+        client.webhooks.unwrap(
+          delivery.raw,
+          { ...headers(), 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` },
+          secret,
+        ),
+      ).code,
+    ).toBe('invalid_signature');
+    expect(
+      refusal(() => client.webhooks.unwrap(delivery.raw, { ...headers(), 'webhook-signature': 'v2,abc' }, secret)).code,
+    ).toBe('invalid_signature');
     const { 'webhook-signature': _s, ...unsigned } = headers();
     expect(refusal(() => client.webhooks.unwrap(delivery.raw, unsigned, secret)).code).toBe('missing_header');
-    expect(refusal(() => client.webhooks.unwrap(JSON.parse(delivery.raw), delivery.headers, secret)).code).toBe('invalid_payload');
+    expect(refusal(() => client.webhooks.unwrap(JSON.parse(delivery.raw), delivery.headers, secret)).code).toBe(
+      'invalid_payload',
+    );
   });
 
   it('refuses a captured delivery replayed with a fresh timestamp (the signature covers it)', () => {
-    const replayed: Record<string, string> = { ...headers(), 'webhook-timestamp': String(Math.floor(Date.now() / 1000) + 1) };
+    const replayed: Record<string, string> = {
+      ...headers(),
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000) + 1),
+    };
     expect(refusal(() => client.webhooks.unwrap(delivery.raw, replayed, secret)).code).toBe('invalid_signature');
     // The old scheme alone would have accepted it: the body signature does not see the timestamp.
     expect(verifyWebhook(delivery.raw, replayed['x-openclaw-signature'], secret)).toBe(true);
@@ -100,17 +129,27 @@ describe('TypeScript SDK: webhooks.unwrap on real deliveries', () => {
 
   it('accepts any of several v1 signatures', () => {
     const h = headers();
-    const several = { ...h, 'webhook-signature': `v1,${Buffer.alloc(32, 1).toString('base64')} ${h['webhook-signature']}` };
+    const several = {
+      ...h,
+      'webhook-signature': `v1,${Buffer.alloc(32, 1).toString('base64')} ${h['webhook-signature']}`,
+    };
     expect(client.webhooks.unwrap(delivery.raw, several, secret).event).toBe('message.sent');
   });
 
   it('unwraps deliveries of a subscription with a secret chosen before whsec_ (its UTF-8 key)', async () => {
     const legacy = await startReceiver('my-own-secret-0123456789');
     try {
-      const sub = await client.webhooks.create({ url: legacy.url, events: ['message.sent'], secret: 'my-own-secret-0123456789' });
+      const sub = await client.webhooks.create({
+        url: legacy.url,
+        events: ['message.sent'],
+        secret: 'my-own-secret-0123456789',
+      });
       await client.messages.send({ workspace: 'default', userId: 'legacy-user', message: 'hi' });
       const [hit] = await legacy.waitForHits(1);
-      expect(client.webhooks.unwrap(hit.raw, hit.headers, 'my-own-secret-0123456789')).toMatchObject({ event: 'message.sent', data: { userId: 'legacy-user' } });
+      expect(client.webhooks.unwrap(hit.raw, hit.headers, 'my-own-secret-0123456789')).toMatchObject({
+        event: 'message.sent',
+        data: { userId: 'legacy-user' },
+      });
       expect(hit.standardOk).toBe(true);
       await client.webhooks.delete(sub.id);
     } finally {

@@ -15,11 +15,18 @@ import express from 'express';
 import ts from 'typescript';
 import { signWebhook, verifyWebhook } from '../../sdk/typescript/src/index';
 
-const nodeSignature = (body: string | Uint8Array, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const nodeSignature = (body: string | Uint8Array, secret: string) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** A string of `count` random code points: ASCII, 2-, 3- and 4-byte UTF-8 (astral, i.e. surrogate pairs). */
 function randomText(count: number): string {
-  const ranges: Array<[number, number]> = [[0x20, 0x7e], [0x80, 0x7ff], [0x800, 0xd7ff], [0xe000, 0xfffd], [0x10000, 0x10ffff]];
+  const ranges: Array<[number, number]> = [
+    [0x20, 0x7e],
+    [0x80, 0x7ff],
+    [0x800, 0xd7ff],
+    [0xe000, 0xfffd],
+    [0x10000, 0x10ffff],
+  ];
   let text = '';
   for (let i = 0; i < count; i++) {
     const [low, high] = ranges[randomBytes(1)[0] % ranges.length];
@@ -47,7 +54,7 @@ describe('verifyWebhook (synchronous)', () => {
   const secret = 's3cret-ключ';
   const signature = nodeSignature(body, secret);
 
-  it('returns a boolean, never a Promise, so the contract\'s `if (!verifyWebhook(…))` rejects forgeries', () => {
+  it("returns a boolean, never a Promise, so the contract's `if (!verifyWebhook(…))` rejects forgeries", () => {
     const forged = `sha256=${'0'.repeat(64)}`;
     expect(verifyWebhook(body, forged, secret)).toBe(false);
     expect(verifyWebhook(body, signature, secret)).toBe(true);
@@ -98,14 +105,34 @@ describe('verifyWebhook (synchronous)', () => {
   it('returns false, without throwing, for missing or malformed signatures, secrets and bodies', () => {
     const mac = signature.slice(7);
     const malformed: unknown[] = [
-      undefined, null, '', 'sha256=', mac, `sha1=${mac}`, `SHA256=${mac}`, `sha256:${mac}`, ` sha256=${mac}`,
-      `sha256=${mac.slice(1)}`, `sha256=${mac}0`, `sha256=${mac.slice(2)}`, `sha256=${mac.slice(0, 62)}zz`, `sha256=${mac.slice(0, 62)} 0`,
-      `sha256=${mac}${mac}`, `sha256=0x${mac.slice(2)}`, [], [undefined], ['sha256=abc', signature], 42, {},
+      undefined,
+      null,
+      '',
+      'sha256=',
+      mac,
+      `sha1=${mac}`,
+      `SHA256=${mac}`,
+      `sha256:${mac}`,
+      ` sha256=${mac}`,
+      `sha256=${mac.slice(1)}`,
+      `sha256=${mac}0`,
+      `sha256=${mac.slice(2)}`,
+      `sha256=${mac.slice(0, 62)}zz`,
+      `sha256=${mac.slice(0, 62)} 0`,
+      `sha256=${mac}${mac}`,
+      `sha256=0x${mac.slice(2)}`,
+      [],
+      [undefined],
+      ['sha256=abc', signature],
+      42,
+      {},
     ];
     for (const header of malformed) expect(verifyWebhook(body, header as string, secret)).toBe(false);
-    for (const badSecret of [undefined, null, '', 'other', `${secret} `, 42, {}]) expect(verifyWebhook(body, signature, badSecret as string)).toBe(false);
+    for (const badSecret of [undefined, null, '', 'other', `${secret} `, 42, {}])
+      expect(verifyWebhook(body, signature, badSecret as string)).toBe(false);
     // A body parsed by express.json() (or express.raw() with no body: {}) is not the raw bytes.
-    for (const notRaw of [JSON.parse(body), {}, null, undefined, 42, [1, 2]]) expect(verifyWebhook(notRaw, signature, secret)).toBe(false);
+    for (const notRaw of [JSON.parse(body), {}, null, undefined, 42, [1, 2]])
+      expect(verifyWebhook(notRaw, signature, secret)).toBe(false);
     expect(verifyWebhook(`${body} `, signature, secret)).toBe(false);
     expect(() => signWebhook({} as string, secret)).toThrow(TypeError);
   });
@@ -115,10 +142,15 @@ describe("the contract's Express handler with the SDK's verifyWebhook", () => {
   // "Verifying Webhook Signatures": the Express handler exactly as printed, taken from the contract's
   // code kept verbatim in test/webhooks/contract-receiver.js, now calling the SDK's verifyWebhook.
   const contractCode = readFileSync(join(__dirname, '..', 'webhooks', 'contract-receiver.js'), 'utf8');
-  const HANDLER = contractCode.slice(contractCode.indexOf('// Express.js handler'), contractCode.indexOf('  // ---- end of contract code ----'));
+  const HANDLER = contractCode.slice(
+    contractCode.indexOf('// Express.js handler'),
+    contractCode.indexOf('  // ---- end of contract code ----'),
+  );
 
-  it('is the contract\'s synchronous check', () => {
-    expect(HANDLER).toMatch(/^\/\/ Express\.js handler\n[^]*\nif \(!verifyWebhook\(req\.body, sig, process\.env\.WEBHOOK_SECRET\)\) \{\n[^]*\n\}\);\n$/);
+  it("is the contract's synchronous check", () => {
+    expect(HANDLER).toMatch(
+      /^\/\/ Express\.js handler\n[^]*\nif \(!verifyWebhook\(req\.body, sig, process\.env\.WEBHOOK_SECRET\)\) \{\n[^]*\n\}\);\n$/,
+    );
   });
 
   it('type-checks as printed (process.env secret, Express header type) and gives a boolean', () => {
@@ -144,9 +176,12 @@ const verified: boolean = verifyWebhook(new Uint8Array(0), undefined, process.en
     const { getSourceFile, fileExists, readFile } = host;
     host.fileExists = (name) => name === file || fileExists.call(host, name);
     host.readFile = (name) => (name === file ? source : readFile.call(host, name));
-    host.getSourceFile = (name, version, ...rest) => (name === file ? ts.createSourceFile(name, source, version) : getSourceFile.call(host, name, version, ...rest));
+    host.getSourceFile = (name, version, ...rest) =>
+      name === file ? ts.createSourceFile(name, source, version) : getSourceFile.call(host, name, version, ...rest);
     const program = ts.createProgram([file], options, host);
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
   });
 
@@ -161,17 +196,37 @@ const verified: boolean = verifyWebhook(new Uint8Array(0), undefined, process.en
     });
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/openclaw-events`;
-      const payload = JSON.stringify({ event: 'message.sent', timestamp: '2026-04-01T00:00:00.000Z', data: { response: 'ünïcödé ✓' } });
+      const payload = JSON.stringify({
+        event: 'message.sent',
+        timestamp: '2026-04-01T00:00:00.000Z',
+        data: { response: 'ünïcödé ✓' },
+      });
       const post = async (headers: Record<string, string>) => {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: payload,
+        });
         return { status: res.status, text: await res.text() };
       };
       expect(await post({})).toEqual({ status: 401, text: 'Invalid signature' });
-      expect(await post({ 'x-openclaw-signature': `sha256=${'ab'.repeat(32)}` })).toEqual({ status: 401, text: 'Invalid signature' });
-      expect(await post({ 'x-openclaw-signature': nodeSignature(payload, 'a-guessed-secret') })).toEqual({ status: 401, text: 'Invalid signature' });
-      expect(await post({ 'x-openclaw-signature': nodeSignature(`${payload} `, WEBHOOK_SECRET) })).toEqual({ status: 401, text: 'Invalid signature' });
+      expect(await post({ 'x-openclaw-signature': `sha256=${'ab'.repeat(32)}` })).toEqual({
+        status: 401,
+        text: 'Invalid signature',
+      });
+      expect(await post({ 'x-openclaw-signature': nodeSignature(payload, 'a-guessed-secret') })).toEqual({
+        status: 401,
+        text: 'Invalid signature',
+      });
+      expect(await post({ 'x-openclaw-signature': nodeSignature(`${payload} `, WEBHOOK_SECRET) })).toEqual({
+        status: 401,
+        text: 'Invalid signature',
+      });
       expect(logged).toEqual([]);
-      expect(await post({ 'x-openclaw-signature': nodeSignature(payload, WEBHOOK_SECRET) })).toEqual({ status: 200, text: 'OK' });
+      expect(await post({ 'x-openclaw-signature': nodeSignature(payload, WEBHOOK_SECRET) })).toEqual({
+        status: 200,
+        text: 'OK',
+      });
       expect(logged).toEqual([['Event:', 'message.sent', { response: 'ünïcödé ✓' }]]);
     } finally {
       server.closeAllConnections();

@@ -24,7 +24,13 @@ interface Case {
 }
 
 /** Authorization variants every operation gets (the last: a real key without the permission or workspace). */
-const AUTH_VARIANTS = (weakKey: string): Array<string | null> => [null, 'Basic dXNlcjpwYXNz', `Bearer ${'x'.repeat(600)}`, 'Bearer oclaw_live_0000000000000000000000000000000000000000', `Bearer ${weakKey}`];
+const AUTH_VARIANTS = (weakKey: string): Array<string | null> => [
+  null,
+  'Basic dXNlcjpwYXNz',
+  `Bearer ${'x'.repeat(600)}`,
+  'Bearer oclaw_live_0000000000000000000000000000000000000000',
+  `Bearer ${weakKey}`,
+];
 const HEADER_VARIANTS: Array<Record<string, string>> = [
   { 'idempotency-key': 'k'.repeat(300) },
   { 'idempotency-key': '' },
@@ -35,12 +41,62 @@ const HEADER_VARIANTS: Array<Record<string, string>> = [
 ];
 
 const LONG = 'x'.repeat(10_000);
-const BAD_IDS = ['', 'x'.repeat(300), '%00', '..%2F..%2Fetc', '%E0%A4%A', "'%20OR%201=1", encodeURIComponent('💥'), '-1', 'wh_' + 'a'.repeat(100), '%0d%0aX:1', 'does-not-exist', 'msg_unknown1', 'dlv_unknown1', 'wh_unknown1'];
-const BAD_NUMBERS = ['Infinity', '-Infinity', '1e309', '1e20', '-1', 'abc', '', '1.5', 'NaN', '99999999999999999999', '0', '2147483648'];
+const BAD_IDS = [
+  '',
+  'x'.repeat(300),
+  '%00',
+  '..%2F..%2Fetc',
+  '%E0%A4%A',
+  "'%20OR%201=1",
+  encodeURIComponent('💥'),
+  '-1',
+  'wh_' + 'a'.repeat(100),
+  '%0d%0aX:1',
+  'does-not-exist',
+  'msg_unknown1',
+  'dlv_unknown1',
+  'wh_unknown1',
+];
+const BAD_NUMBERS = [
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '1e20',
+  '-1',
+  'abc',
+  '',
+  '1.5',
+  'NaN',
+  '99999999999999999999',
+  '0',
+  '2147483648',
+];
 const BAD_STRINGS = [LONG, '%00', '%E0%A4%A', encodeURIComponent('\r\nX: y'), 'a&b=c'];
 const WRONG_TYPES: unknown[] = [0, -1, 1.5, 'str', '', true, null, [], [1, 2], {}, { nested: { deep: true } }];
-const RAW_BODIES = ['{', '{"a":', 'null', '[]', '"str"', '123', 'true', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"x":1}}}', '[' .repeat(5000), '{"a":1e309}', '\u0000', '{"a":"\\ud800"}'];
-const CONTENT_TYPES = ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/jsonx', ''];
+const RAW_BODIES = [
+  '{',
+  '{"a":',
+  'null',
+  '[]',
+  '"str"',
+  '123',
+  'true',
+  '{"__proto__":{"polluted":1}}',
+  '{"constructor":{"prototype":{"x":1}}}',
+  '['.repeat(5000),
+  '{"a":1e309}',
+  '\u0000',
+  '{"a":"\\ud800"}',
+];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=latin1',
+  'application/jsonx',
+  '',
+];
 
 const FIELD_SAMPLES: Record<string, unknown> = {
   workspace: 'default',
@@ -57,7 +113,11 @@ function resolve(doc: Schema, s: Schema | undefined): Schema {
   if (!s) return {};
   if (s.$ref) return resolve(doc, doc.components?.schemas?.[s.$ref.split('/').pop()]);
   const variants = s.anyOf ?? s.oneOf;
-  if (variants) return resolve(doc, variants.find((v: Schema) => v.type !== 'null'));
+  if (variants)
+    return resolve(
+      doc,
+      variants.find((v: Schema) => v.type !== 'null'),
+    );
   return s;
 }
 
@@ -77,7 +137,9 @@ function sample(doc: Schema, raw: Schema, name = ''): unknown {
     case 'boolean':
       return true;
     default:
-      return name === 'id' ? `fz-${Math.random().toString(36).slice(2, 10)}` : 'x'.repeat(Math.max(1, s.minLength ?? 1));
+      return name === 'id'
+        ? `fz-${Math.random().toString(36).slice(2, 10)}`
+        : 'x'.repeat(Math.max(1, s.minLength ?? 1));
   }
 }
 
@@ -88,48 +150,110 @@ function casesOf(doc: Schema, path: string, method: string, op: Schema, weakKey:
   const pathParams = params.filter((p) => p.in === 'path');
   const query = params.filter((p) => p.in === 'query');
   const fill = (over: Record<string, string> = {}) =>
-    path.replace(/\{(\w+)\}/g, (_m, n: string) => (n in over ? over[n] : n === 'workspaceId' ? 'default' : n === 'sessionId' ? 'fuzz-session' : `${n.replace(/Id$/, '').slice(0, 3)}_unknown1`));
+    path.replace(/\{(\w+)\}/g, (_m, n: string) =>
+      n in over
+        ? over[n]
+        : n === 'workspaceId'
+          ? 'default'
+          : n === 'sessionId'
+            ? 'fuzz-session'
+            : `${n.replace(/Id$/, '').slice(0, 3)}_unknown1`,
+    );
   const body = op.requestBody?.content?.['application/json']?.schema;
   const base = body ? (sample(doc, body) as Record<string, unknown>) : undefined;
   const json = (b: unknown) => JSON.stringify(b);
-  const push = (c: Omit<Case, 'method'>) => out.push({ method, ...c, ...(base && c.body === undefined && c.contentType === undefined ? { body: json(base), contentType: 'application/json' } : {}) });
+  const push = (c: Omit<Case, 'method'>) =>
+    out.push({
+      method,
+      ...c,
+      ...(base && c.body === undefined && c.contentType === undefined
+        ? { body: json(base), contentType: 'application/json' }
+        : {}),
+    });
 
-  for (const p of pathParams) for (const id of BAD_IDS) push({ path: fill({ [p.name]: id }), what: `path ${p.name}=${id.slice(0, 20)}` });
+  for (const p of pathParams)
+    for (const id of BAD_IDS) push({ path: fill({ [p.name]: id }), what: `path ${p.name}=${id.slice(0, 20)}` });
   for (const q of query) {
     const type = resolve(doc, q.schema).type;
-    for (const v of type === 'integer' || type === 'number' ? BAD_NUMBERS : BAD_STRINGS) push({ path: `${fill()}?${q.name}=${v}`, what: `query ${q.name}=${v.slice(0, 20)}` });
+    for (const v of type === 'integer' || type === 'number' ? BAD_NUMBERS : BAD_STRINGS)
+      push({ path: `${fill()}?${q.name}=${v}`, what: `query ${q.name}=${v.slice(0, 20)}` });
     push({ path: `${fill()}?${q.name}=1&${q.name}=2`, what: `query ${q.name} twice` });
   }
   push({ path: `${fill()}?unknownParam=1`, what: 'unknown query parameter' });
-  for (const auth of AUTH_VARIANTS(weakKey)) push({ path: fill(), headers: { authorization: auth }, what: `authorization ${String(auth).slice(0, 20)}` });
+  for (const auth of AUTH_VARIANTS(weakKey))
+    push({ path: fill(), headers: { authorization: auth }, what: `authorization ${String(auth).slice(0, 20)}` });
   for (const h of HEADER_VARIANTS) push({ path: fill(), headers: h, what: `header ${Object.keys(h)[0]}` });
 
   if (base) {
     const props = resolve(doc, body).properties ?? {};
     for (const [name, raw] of Object.entries(props)) {
       const s = resolve(doc, raw as Schema);
-      for (const v of WRONG_TYPES) push({ path: fill(), body: json({ ...base, [name]: v }), contentType: 'application/json', what: `body ${name}=${json(v)}` });
+      for (const v of WRONG_TYPES)
+        push({
+          path: fill(),
+          body: json({ ...base, [name]: v }),
+          contentType: 'application/json',
+          what: `body ${name}=${json(v)}`,
+        });
       for (const text of ['1e309', '-1e309', '1e20', '-9007199254740993', '1.0000000000000002']) {
-        push({ path: fill(), body: json({ ...base, [name]: 0 }).replace(`"${name}":0`, `"${name}":${text}`), contentType: 'application/json', what: `body ${name}=${text}` });
+        push({
+          path: fill(),
+          body: json({ ...base, [name]: 0 }).replace(`"${name}":0`, `"${name}":${text}`),
+          contentType: 'application/json',
+          what: `body ${name}=${text}`,
+        });
       }
-      push({ path: fill(), body: json({ ...base, [name]: LONG }), contentType: 'application/json', what: `body ${name} long string` });
-      push({ path: fill(), body: json({ ...base, [name]: [LONG, LONG] }), contentType: 'application/json', what: `body ${name} long strings` });
-      if (s.enum || s.type === 'string') push({ path: fill(), body: json({ ...base, [name]: 'not-a-valid-enum-value \u0000 ✓' }), contentType: 'application/json', what: `body ${name} bad enum/pattern` });
+      push({
+        path: fill(),
+        body: json({ ...base, [name]: LONG }),
+        contentType: 'application/json',
+        what: `body ${name} long string`,
+      });
+      push({
+        path: fill(),
+        body: json({ ...base, [name]: [LONG, LONG] }),
+        contentType: 'application/json',
+        what: `body ${name} long strings`,
+      });
+      if (s.enum || s.type === 'string')
+        push({
+          path: fill(),
+          body: json({ ...base, [name]: 'not-a-valid-enum-value \u0000 ✓' }),
+          contentType: 'application/json',
+          what: `body ${name} bad enum/pattern`,
+        });
       for (const [inner, innerRaw] of Object.entries((s.type === 'object' && s.properties) || {})) {
         for (const v of [...WRONG_TYPES, LONG, sample(doc, innerRaw as Schema, inner)]) {
-          push({ path: fill(), body: json({ ...base, [name]: { [inner]: v } }), contentType: 'application/json', what: `body ${name}.${inner}=${json(v).slice(0, 20)}` });
+          push({
+            path: fill(),
+            body: json({ ...base, [name]: { [inner]: v } }),
+            contentType: 'application/json',
+            what: `body ${name}.${inner}=${json(v).slice(0, 20)}`,
+          });
         }
       }
       const without = { ...base };
       delete without[name];
       push({ path: fill(), body: json(without), contentType: 'application/json', what: `body without ${name}` });
     }
-    push({ path: fill(), body: json({ ...base, unexpectedField: 1 }), contentType: 'application/json', what: 'body extra field' });
+    push({
+      path: fill(),
+      body: json({ ...base, unexpectedField: 1 }),
+      contentType: 'application/json',
+      what: 'body extra field',
+    });
     push({ path: fill(), body: json({}), contentType: 'application/json', what: 'empty object' });
-    for (const raw of RAW_BODIES) push({ path: fill(), body: raw, contentType: 'application/json', what: `raw body ${raw.slice(0, 20)}` });
-    for (const ct of CONTENT_TYPES) push({ path: fill(), body: json(base), contentType: ct, what: `content type ${ct || '(none)'}` });
+    for (const raw of RAW_BODIES)
+      push({ path: fill(), body: raw, contentType: 'application/json', what: `raw body ${raw.slice(0, 20)}` });
+    for (const ct of CONTENT_TYPES)
+      push({ path: fill(), body: json(base), contentType: ct, what: `content type ${ct || '(none)'}` });
   } else if (method !== 'get') {
-    push({ path: fill(), body: '{"unexpected":true}', contentType: 'application/json', what: 'a body where none is expected' });
+    push({
+      path: fill(),
+      body: '{"unexpected":true}',
+      contentType: 'application/json',
+      what: 'a body where none is expected',
+    });
   }
   return out;
 }
@@ -142,7 +266,12 @@ describe('bad input generated from the OpenAPI document', () => {
   beforeAll(async () => {
     gw = await startTestGateway({ config: { webhooks: { retries: 0 } } });
     key = await gw.createKey({ permissions: [...ALL_PERMISSIONS], rateLimit: 0, label: 'fuzz' });
-    weakKey = await gw.createKey({ workspaces: ['elsewhere'], permissions: ['stats:read'], rateLimit: 0, label: 'fuzz weak' });
+    weakKey = await gw.createKey({
+      workspaces: ['elsewhere'],
+      permissions: ['stats:read'],
+      rateLimit: 0,
+      label: 'fuzz weak',
+    });
   });
   afterAll(async () => {
     await gw.close();
@@ -180,7 +309,10 @@ describe('bad input generated from the OpenAPI document', () => {
         while (next < list.length) {
           const c = list[next++];
           const r = await send(c);
-          if (r.status >= 500) failures.push(`${c.method.toUpperCase()} ${c.path.slice(0, 120)} (${c.what}) → ${r.status} ${r.text.slice(0, 200)}`);
+          if (r.status >= 500)
+            failures.push(
+              `${c.method.toUpperCase()} ${c.path.slice(0, 120)} (${c.what}) → ${r.status} ${r.text.slice(0, 200)}`,
+            );
           else if (r.status >= 400) {
             let body: any;
             try {
@@ -188,8 +320,16 @@ describe('bad input generated from the OpenAPI document', () => {
             } catch {
               body = null;
             }
-            const shaped = body && Object.keys(body).join() === 'error' && typeof body.error.code === 'string' && typeof body.error.message === 'string' && /^application\/json/.test(r.type);
-            if (!shaped) failures.push(`${c.method.toUpperCase()} ${c.path.slice(0, 120)} (${c.what}) → ${r.status} not in the one shape: ${r.text.slice(0, 200)}`);
+            const shaped =
+              body &&
+              Object.keys(body).join() === 'error' &&
+              typeof body.error.code === 'string' &&
+              typeof body.error.message === 'string' &&
+              /^application\/json/.test(r.type);
+            if (!shaped)
+              failures.push(
+                `${c.method.toUpperCase()} ${c.path.slice(0, 120)} (${c.what}) → ${r.status} not in the one shape: ${r.text.slice(0, 200)}`,
+              );
           }
         }
       };
@@ -204,7 +344,9 @@ describe('bad input generated from the OpenAPI document', () => {
     gc();
     gc();
     const after = process.memoryUsage().heapUsed;
-    process.stdout.write(`bad-input: ${cases.length} cases over ${operations.length} operations; heap ${(baseline / 1048576).toFixed(1)} MB → ${(after / 1048576).toFixed(1)} MB after GC\n`);
+    process.stdout.write(
+      `bad-input: ${cases.length} cases over ${operations.length} operations; heap ${(baseline / 1048576).toFixed(1)} MB → ${(after / 1048576).toFixed(1)} MB after GC\n`,
+    );
 
     expect(failures.slice(0, 20)).toEqual([]);
     expect((await gw.request('GET', '/healthz', { key: null })).status).toBe(200);

@@ -9,7 +9,8 @@ const CAP = 4;
 const LIMITS = { subscriptionsPerWorkspace: CAP, schedulesPerWorkspace: CAP, streamsPerKey: CAP };
 const BURST = 3 * CAP;
 
-const counts = (statuses: number[]) => statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
+const counts = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
 
 describe('caps under concurrent creates', () => {
   let gw: TestGateway;
@@ -18,7 +19,10 @@ describe('caps under concurrent creates', () => {
   beforeAll(async () => {
     gw = await startTestGateway({ config: { limits: LIMITS } });
     expect((await gw.request('POST', '/api/v1/workspaces', { body: { id: 'race' } })).status).toBe(201);
-    key = await gw.createKey({ workspaces: ['race'], permissions: ['webhooks:read', 'webhooks:write', 'schedules:read', 'schedules:write'] });
+    key = await gw.createKey({
+      workspaces: ['race'],
+      permissions: ['webhooks:read', 'webhooks:write', 'schedules:read', 'schedules:write'],
+    });
   });
   afterAll(async () => {
     await gw.close();
@@ -26,10 +30,17 @@ describe('caps under concurrent creates', () => {
 
   it(`limits.subscriptionsPerWorkspace: ${BURST} at once → exactly ${CAP} created`, async () => {
     const body = { url: 'https://hooks.example.com/race', events: ['*'], workspaces: ['race'] };
-    const all = await Promise.all(Array.from({ length: BURST }, () => gw.request('POST', '/api/v1/webhooks', { key, body })));
+    const all = await Promise.all(
+      Array.from({ length: BURST }, () => gw.request('POST', '/api/v1/webhooks', { key, body })),
+    );
     expect(counts(all.map((r) => r.status))).toEqual({ 201: CAP, 409: BURST - CAP });
     for (const r of all.filter((x) => x.status === 409)) {
-      expect(r.body).toEqual({ error: { code: 'subscription_limit_reached', message: `workspace 'race' already has ${CAP} webhook subscriptions (limits.subscriptionsPerWorkspace is ${CAP}); delete one first` } });
+      expect(r.body).toEqual({
+        error: {
+          code: 'subscription_limit_reached',
+          message: `workspace 'race' already has ${CAP} webhook subscriptions (limits.subscriptionsPerWorkspace is ${CAP}); delete one first`,
+        },
+      });
     }
     expect((await gw.request('GET', '/api/v1/webhooks', { key })).body.total).toBe(CAP);
     expect((await gw.gateway.ctx.stores.webhooks.list()).filter((s) => s.source === 'api')).toHaveLength(CAP);
@@ -37,15 +48,27 @@ describe('caps under concurrent creates', () => {
 
   it(`limits.schedulesPerWorkspace: ${BURST} at once → exactly ${CAP} created, each armed`, async () => {
     const body = { workspace: 'race', userId: 'u', message: 'm', cron: '0 9 * * *', timezone: 'UTC' };
-    const all = await Promise.all(Array.from({ length: BURST }, () => gw.request('POST', '/api/v1/schedules', { key, body })));
+    const all = await Promise.all(
+      Array.from({ length: BURST }, () => gw.request('POST', '/api/v1/schedules', { key, body })),
+    );
     expect(counts(all.map((r) => r.status))).toEqual({ 201: CAP, 409: BURST - CAP });
     for (const r of all.filter((x) => x.status === 409)) {
-      expect(r.body).toEqual({ error: { code: 'schedule_limit_reached', message: `workspace 'race' already has ${CAP} schedules (limits.schedulesPerWorkspace is ${CAP}); delete one first` } });
+      expect(r.body).toEqual({
+        error: {
+          code: 'schedule_limit_reached',
+          message: `workspace 'race' already has ${CAP} schedules (limits.schedulesPerWorkspace is ${CAP}); delete one first`,
+        },
+      });
     }
     expect((await gw.request('GET', '/api/v1/schedules', { key })).body.total).toBe(CAP);
     expect(await gw.gateway.ctx.redis.scard('oc:{sched}:api:race')).toBe(CAP);
     const armed = (await gw.gateway.ctx.queues.get('schedules')!.getJobSchedulers()).map((s) => s.key).sort();
-    expect(armed).toEqual(all.filter((r) => r.status === 201).map((r) => `race/${r.body.id}`).sort());
+    expect(armed).toEqual(
+      all
+        .filter((r) => r.status === 201)
+        .map((r) => `race/${r.body.id}`)
+        .sort(),
+    );
   });
 });
 
@@ -54,7 +77,10 @@ describe('limits.streamsPerKey under concurrent opens', () => {
   beforeAll(async () => {
     // No workers: messages stay queued, so their streams stay open until the client leaves. Long
     // heartbeat, stall and timeout settings: no slot is freed by time on a slow machine.
-    gw = await startTestGateway({ workers: false, config: { limits: LIMITS, messages: { heartbeatMs: 60000, stalledStreamMs: 600000, timeoutMs: 600000 } } });
+    gw = await startTestGateway({
+      workers: false,
+      config: { limits: LIMITS, messages: { heartbeatMs: 60000, stalledStreamMs: 600000, timeoutMs: 600000 } },
+    });
   });
   afterAll(async () => {
     await gw.close();
@@ -73,14 +99,23 @@ describe('limits.streamsPerKey under concurrent opens', () => {
           body: JSON.stringify({ workspace: 'default', userId: 'u', message: 'hello' }),
           signal: ac.signal,
         });
-        return { status: res.status, retryAfter: res.headers.get('retry-after'), body: res.status === 200 ? null : await res.json() };
+        return {
+          status: res.status,
+          retryAfter: res.headers.get('retry-after'),
+          body: res.status === 200 ? null : await res.json(),
+        };
       }),
     );
     try {
       expect(counts(all.map((r) => r.status))).toEqual({ 200: CAP, 429: BURST - CAP });
       for (const r of all.filter((x) => x.status === 429)) {
         expect(r.retryAfter).toBe('5');
-        expect(r.body).toEqual({ error: { code: 'too_many_streams', message: `this API key already holds ${CAP} open streams (limits.streamsPerKey); close one or retry later` } });
+        expect(r.body).toEqual({
+          error: {
+            code: 'too_many_streams',
+            message: `this API key already holds ${CAP} open streams (limits.streamsPerKey); close one or retry later`,
+          },
+        });
       }
       const keyId = (await gw.gateway.ctx.stores.keys.verify(key))!.id;
       expect(await gw.gateway.ctx.redis.zcard(`oc:streams:{${keyId}}`)).toBe(CAP);

@@ -10,19 +10,28 @@ import { cleanEnv, runCli, tempDir } from '../foundation/process';
 import { startReceiver, type Receiver } from '../webhooks/receiver';
 
 const SECRET = 'ownership-secret-0123456789abcdef';
-const TENANT_PERMISSIONS = ['webhooks:read', 'webhooks:write', 'schedules:read', 'schedules:write', 'messages:write', 'sessions:read'] as const;
+const TENANT_PERMISSIONS = [
+  'webhooks:read',
+  'webhooks:write',
+  'schedules:read',
+  'schedules:write',
+  'messages:write',
+  'sessions:read',
+] as const;
 
 describe('ownership', () => {
   let gw: TestGateway;
   let rx: Receiver;
   const cwd = tempDir('openclaw-ownership-');
-  const cli = (...args: string[]) => runCli(['api-key', ...args], { cwd, env: cleanEnv({ REDIS_URL: testRedisUrl() }) });
+  const cli = (...args: string[]) =>
+    runCli(['api-key', ...args], { cwd, env: cleanEnv({ REDIS_URL: testRedisUrl() }) });
 
   beforeAll(async () => {
     rx = await startReceiver(SECRET);
     // The receiver listens on loopback: tenants may reach it only because it is listed here.
     gw = await startTestGateway({ config: { webhooks: { allowedHosts: ['127.0.0.1'], retries: 0 } } });
-    for (const id of ['own-a', 'own-b']) expect((await gw.request('POST', '/api/v1/workspaces', { body: { id } })).status).toBe(201);
+    for (const id of ['own-a', 'own-b'])
+      expect((await gw.request('POST', '/api/v1/workspaces', { body: { id } })).status).toBe(201);
   });
   afterAll(async () => {
     await gw.close();
@@ -32,8 +41,14 @@ describe('ownership', () => {
   async function tenant(workspace: string) {
     const key = await gw.createKey({ workspaces: [workspace], permissions: [...TENANT_PERMISSIONS] });
     const id = (await gw.gateway.ctx.stores.keys.verify(key))!.id;
-    const sub = await gw.request('POST', '/api/v1/webhooks', { key, body: { url: rx.url, events: ['session.started'], secret: SECRET } });
-    const sched = await gw.request('POST', '/api/v1/schedules', { key, body: { workspace, userId: 'u', message: 'daily', cron: '0 9 * * *', timezone: 'UTC' } });
+    const sub = await gw.request('POST', '/api/v1/webhooks', {
+      key,
+      body: { url: rx.url, events: ['session.started'], secret: SECRET },
+    });
+    const sched = await gw.request('POST', '/api/v1/schedules', {
+      key,
+      body: { workspace, userId: 'u', message: 'daily', cron: '0 9 * * *', timezone: 'UTC' },
+    });
     expect([sub.status, sched.status]).toEqual([201, 201]);
     expect(sub.body.createdBy).toBe(id);
     expect(sched.body.createdBy).toBe(id);
@@ -46,13 +61,21 @@ describe('ownership', () => {
   it('revoking a key through the CLI disables its subscriptions and pauses its schedules', async () => {
     const t = await tenant('own-a');
     await emitStarted('own-a', 'before-revoke');
-    await rx.waitFor((a) => a.some((x) => x.data.sessionId === 'before-revoke'), 10_000, 'a delivery before the revocation');
+    await rx.waitFor(
+      (a) => a.some((x) => x.data.sessionId === 'before-revoke'),
+      10_000,
+      'a delivery before the revocation',
+    );
 
     const r = await cli('revoke', t.id);
     expect(r.code).toBe(0);
 
     const sub = (await gw.request('GET', `/api/v1/webhooks/${t.subId}`)).body;
-    expect(sub).toMatchObject({ enabled: false, disabledReason: 'the API key that created it (test key) was revoked', createdBy: t.id });
+    expect(sub).toMatchObject({
+      enabled: false,
+      disabledReason: 'the API key that created it (test key) was revoked',
+      createdBy: t.id,
+    });
     const sched = (await gw.request('GET', `/api/v1/schedules/${t.schedId}`)).body;
     expect(sched).toMatchObject({ enabled: false, nextRunAt: null, createdBy: t.id });
 
@@ -90,11 +113,18 @@ describe('ownership', () => {
 
   it('deleting a workspace ends its subscriptions, schedules and sessions; a re-created one inherits nothing', async () => {
     const t = await tenant('own-b');
-    const sent = await gw.request('POST', '/api/v1/messages', { key: t.key, body: { workspace: 'own-b', userId: 'u', message: 'hi', sessionId: 'own-b-session' } });
+    const sent = await gw.request('POST', '/api/v1/messages', {
+      key: t.key,
+      body: { workspace: 'own-b', userId: 'u', message: 'hi', sessionId: 'own-b-session' },
+    });
     expect(sent.status).toBe(200);
     // An operator's subscription filtered to this workspace alone ends too; one also covering another workspace is narrowed.
-    const only = await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['session.started'], workspaces: ['own-b'], secret: SECRET } });
-    const both = await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['session.started'], workspaces: ['own-b', 'own-a'], secret: SECRET } });
+    const only = await gw.request('POST', '/api/v1/webhooks', {
+      body: { url: rx.url, events: ['session.started'], workspaces: ['own-b'], secret: SECRET },
+    });
+    const both = await gw.request('POST', '/api/v1/webhooks', {
+      body: { url: rx.url, events: ['session.started'], workspaces: ['own-b', 'own-a'], secret: SECRET },
+    });
 
     const twoWorkspaces = await gw.createKey({ workspaces: ['own-a', 'own-b'], permissions: ['sessions:read'] });
     expect((await gw.request('DELETE', '/api/v1/workspaces/own-b')).status).toBe(204);
@@ -106,7 +136,8 @@ describe('ownership', () => {
     expect((await gw.request('GET', '/api/v1/sessions?workspace=own-b', { key: twoWorkspaces })).status).toBe(403);
     expect((await gw.request('GET', '/api/v1/sessions?workspace=own-a', { key: twoWorkspaces })).status).toBe(200);
 
-    for (const id of [t.subId, only.body.id]) expect((await gw.request('GET', `/api/v1/webhooks/${id}`)).status).toBe(404);
+    for (const id of [t.subId, only.body.id])
+      expect((await gw.request('GET', `/api/v1/webhooks/${id}`)).status).toBe(404);
     expect((await gw.request('GET', `/api/v1/webhooks/${both.body.id}`)).body.workspaces).toEqual(['own-a']);
     expect((await gw.request('GET', `/api/v1/schedules/${t.schedId}`)).status).toBe(404);
     expect((await gw.request('GET', '/api/v1/sessions/own-b-session')).status).toBe(404);

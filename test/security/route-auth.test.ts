@@ -15,10 +15,23 @@ describe('authentication by matched route', () => {
 
   beforeAll(async () => {
     gw = await startTestGateway();
-    const sent = await gw.request('POST', '/api/v1/messages', { body: { workspace: 'default', userId: 'u1', message: 'hi', sessionId: 'known-session' } });
+    const sent = await gw.request('POST', '/api/v1/messages', {
+      body: { workspace: 'default', userId: 'u1', message: 'hi', sessionId: 'known-session' },
+    });
     expect(sent.status).toBe(200);
-    const hook = await gw.request('POST', '/api/v1/webhooks', { body: { url: 'https://hooks.example.com/x', events: ['*'] } });
-    const sched = await gw.request('POST', '/api/v1/schedules', { body: { id: 'known-schedule', workspace: 'default', userId: 'u', message: 'm', cron: '0 9 * * *', timezone: 'UTC' } });
+    const hook = await gw.request('POST', '/api/v1/webhooks', {
+      body: { url: 'https://hooks.example.com/x', events: ['*'] },
+    });
+    const sched = await gw.request('POST', '/api/v1/schedules', {
+      body: {
+        id: 'known-schedule',
+        workspace: 'default',
+        userId: 'u',
+        message: 'm',
+        cron: '0 9 * * *',
+        timezone: 'UTC',
+      },
+    });
     expect([hook.status, sched.status]).toEqual([201, 201]);
     ids = { session: 'known-session', webhook: hook.body.id, schedule: 'known-schedule' };
   });
@@ -46,19 +59,26 @@ describe('authentication by matched route', () => {
     expect401(await rawGet(gw.url, target));
   });
 
-  it.each(['sessions', 'webhooks', 'schedules'] as const)('encoded %s paths: 401, the same for an existing and an unknown id (no existence oracle)', async (kind) => {
-    const known = kind === 'sessions' ? ids.session : kind === 'webhooks' ? ids.webhook : ids.schedule;
-    const unknown = kind === 'webhooks' ? 'wh_doesnotexist' : 'does-not-exist';
-    const answers = [];
-    for (const id of [known, unknown]) {
-      for (const target of [`/%61pi/v1/${kind}/${id}`, `http://x/api/v1/${kind}/${id}`, `/api/v1/${kind}/${encodeURIComponent(id).replace(/-/g, '%2D')}`]) {
-        const res = await rawGet(gw.url, target);
-        expect401(res);
-        answers.push(res.json);
+  it.each(['sessions', 'webhooks', 'schedules'] as const)(
+    'encoded %s paths: 401, the same for an existing and an unknown id (no existence oracle)',
+    async (kind) => {
+      const known = kind === 'sessions' ? ids.session : kind === 'webhooks' ? ids.webhook : ids.schedule;
+      const unknown = kind === 'webhooks' ? 'wh_doesnotexist' : 'does-not-exist';
+      const answers = [];
+      for (const id of [known, unknown]) {
+        for (const target of [
+          `/%61pi/v1/${kind}/${id}`,
+          `http://x/api/v1/${kind}/${id}`,
+          `/api/v1/${kind}/${encodeURIComponent(id).replace(/-/g, '%2D')}`,
+        ]) {
+          const res = await rawGet(gw.url, target);
+          expect401(res);
+          answers.push(res.json);
+        }
       }
-    }
-    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
-  });
+      expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    },
+  );
 
   it('the same spellings with a valid key reach the route', async () => {
     const res = await rawGet(gw.url, '/%61pi/v1/sessions/known-session', [`Authorization: Bearer ${gw.adminKey}`]);
@@ -112,7 +132,10 @@ describe('framework errors in the one shape', () => {
   });
 
   it('oversize headers → 431 headers_too_large', async () => {
-    const res = await rawRequest(gw.url, ['GET /api/v1/health HTTP/1.1', host(), `X-Big: ${'a'.repeat(20_000)}`].join('\r\n'));
+    const res = await rawRequest(
+      gw.url,
+      ['GET /api/v1/health HTTP/1.1', host(), `X-Big: ${'a'.repeat(20_000)}`].join('\r\n'),
+    );
     expect(res.status).toBe(431);
     expect(res.json).toEqual({ error: { code: 'headers_too_large', message: expect.any(String) } });
   });
@@ -131,7 +154,8 @@ describe('framework errors in the one shape', () => {
   });
 
   it('an unknown path → 404 route_not_found (401 first under the API prefix, in every spelling)', async () => {
-    for (const target of ['/api/v1/nothing-here', '/%61pi/v1/nothing-here', 'http://x/api/v1/nothing-here']) expect((await rawGet(gw.url, target)).status).toBe(401);
+    for (const target of ['/api/v1/nothing-here', '/%61pi/v1/nothing-here', 'http://x/api/v1/nothing-here'])
+      expect((await rawGet(gw.url, target)).status).toBe(401);
     expect((await gw.request('GET', '/nothing-here', { key: null })).status).toBe(404);
     const res = await gw.request('GET', '/api/v1/nothing-here');
     expect(res.status).toBe(404);

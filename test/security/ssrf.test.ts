@@ -66,46 +66,64 @@ describe('SSRF policy (default config)', () => {
   let tenantKey: string;
 
   beforeAll(async () => {
-    gw = await startTestGateway({ config: { webhooks: { allowedHosts: ['10.9.9.0/24', 'hooks.internal', 'fd99::7'] } } });
+    gw = await startTestGateway({
+      config: { webhooks: { allowedHosts: ['10.9.9.0/24', 'hooks.internal', 'fd99::7'] } },
+    });
     tenantKey = await gw.createKey({ workspaces: ['default'], permissions: ['webhooks:read', 'webhooks:write'] });
   });
   afterAll(async () => {
     await gw.close();
   });
 
-  const subscribe = (key: string, url: string) => gw.request('POST', '/api/v1/webhooks', { key, body: { url, events: ['*'] } });
+  const subscribe = (key: string, url: string) =>
+    gw.request('POST', '/api/v1/webhooks', { key, body: { url, events: ['*'] } });
 
   it.each(TABLE)('%s: %s', async (url, outcome) => {
     const operator = await subscribe(gw.adminKey, url);
     const tenant = await subscribe(tenantKey, url);
     const refusedBy = (res: typeof operator) => {
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: { code: 'url_not_allowed', field: 'url', message: expect.stringMatching(/^url: /) } });
+      expect(res.body).toEqual({
+        error: { code: 'url_not_allowed', field: 'url', message: expect.stringMatching(/^url: /) },
+      });
     };
     if (outcome === 'ok') {
       expect([operator.status, tenant.status]).toEqual([201, 201]);
     } else if (outcome === 'private') {
       expect(operator.status).toBe(201);
       refusedBy(tenant);
-      expect(tenant.body.error.message).toMatch(/is a private or loopback address; only keys over every workspace \(\*\) may target those, or hosts listed in webhooks.allowedHosts$/);
+      expect(tenant.body.error.message).toMatch(
+        /is a private or loopback address; only keys over every workspace \(\*\) may target those, or hosts listed in webhooks.allowedHosts$/,
+      );
     } else {
       refusedBy(operator);
       refusedBy(tenant);
-      expect(tenant.body.error.message).toMatch(/is a link-local or cloud metadata address, which webhooks never target$/);
+      expect(tenant.body.error.message).toMatch(
+        /is a link-local or cloud metadata address, which webhooks never target$/,
+      );
     }
-    for (const r of [operator, tenant]) if (r.status === 201) await gw.request('DELETE', `/api/v1/webhooks/${r.body.id}`);
+    for (const r of [operator, tenant])
+      if (r.status === 201) await gw.request('DELETE', `/api/v1/webhooks/${r.body.id}`);
   });
 
-  it.each(['http://10.9.9.9/hook', 'http://hooks.internal:8080/x', 'http://[fd99::7]/'])('a tenant may target %s: it is in webhooks.allowedHosts', async (url) => {
-    const res = await subscribe(tenantKey, url);
-    expect(res.status).toBe(201);
-    await gw.request('DELETE', `/api/v1/webhooks/${res.body.id}`);
-  });
+  it.each(['http://10.9.9.9/hook', 'http://hooks.internal:8080/x', 'http://[fd99::7]/'])(
+    'a tenant may target %s: it is in webhooks.allowedHosts',
+    async (url) => {
+      const res = await subscribe(tenantKey, url);
+      expect(res.status).toBe(201);
+      await gw.request('DELETE', `/api/v1/webhooks/${res.body.id}`);
+    },
+  );
 
   it('allowedHosts never opens metadata or link-local addresses', () => {
-    const policy = { allowedHosts: new HostAllowList(['169.254.0.0/16', 'metadata.google.internal']), trustOperators: true };
+    const policy = {
+      allowedHosts: new HostAllowList(['169.254.0.0/16', 'metadata.google.internal']),
+      trustOperators: true,
+    };
     expect(policy.allowedHosts.allows('x', '169.254.169.254')).toBe(true);
-    expect(refusal(policy, true, 'metadata.google.internal', '169.254.169.254')).toMatch(/link-local or cloud metadata/);
+    expect(refusal(policy, true, 'metadata.google.internal', '169.254.169.254')).toMatch(
+      /link-local or cloud metadata/,
+    );
     expect(refusal(policy, false, '169.254.169.254', '169.254.169.254')).toMatch(/link-local or cloud metadata/);
   });
 
@@ -118,10 +136,20 @@ describe('SSRF policy (default config)', () => {
   ])('refuses %j (%s) instead of storing it', async (url) => {
     const res = await subscribe(gw.adminKey, url);
     expect(res.status).toBe(400);
-    expect(res.body.error).toEqual({ code: 'validation_error', field: 'url', message: 'url: must not contain spaces or control characters (CR, LF, tab…)' });
+    expect(res.body.error).toEqual({
+      code: 'validation_error',
+      field: 'url',
+      message: 'url: must not contain spaces or control characters (CR, LF, tab…)',
+    });
   });
 
-  it.each(['http://user:pass@hooks.example.com/', 'http://user@hooks.example.com/', 'ftp://hooks.example.com/', 'file:///etc/passwd', '//hooks.example.com/x'])('refuses %s', async (url) => {
+  it.each([
+    'http://user:pass@hooks.example.com/',
+    'http://user@hooks.example.com/',
+    'ftp://hooks.example.com/',
+    'file:///etc/passwd',
+    '//hooks.example.com/x',
+  ])('refuses %s', async (url) => {
     const res = await subscribe(gw.adminKey, url);
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'validation_error', field: 'url' });
@@ -131,10 +159,14 @@ describe('SSRF policy (default config)', () => {
     const created = await subscribe(tenantKey, 'https://hooks.example.com/t');
     expect(created.status).toBe(201);
     // Even the operator cannot move a tenant's subscription onto a private address.
-    const moved = await gw.request('PATCH', `/api/v1/webhooks/${created.body.id}`, { body: { url: 'http://127.0.0.1:9/' } });
+    const moved = await gw.request('PATCH', `/api/v1/webhooks/${created.body.id}`, {
+      body: { url: 'http://127.0.0.1:9/' },
+    });
     expect(moved.status).toBe(400);
     expect(moved.body.error.code).toBe('url_not_allowed');
-    expect((await gw.request('GET', `/api/v1/webhooks/${created.body.id}`)).body.url).toBe('https://hooks.example.com/t');
+    expect((await gw.request('GET', `/api/v1/webhooks/${created.body.id}`)).body.url).toBe(
+      'https://hooks.example.com/t',
+    );
   });
 });
 
@@ -156,18 +188,34 @@ describe('SSRF policy at connect time', () => {
 
   /** A tenant subscription whose URL later points somewhere private (as a DNS answer can change). */
   async function rebound(url: string): Promise<string> {
-    const res = await gw.request('POST', '/api/v1/webhooks', { key: tenantKey, body: { url: 'https://hooks.example.com/rebind', events: ['session.started'], secret: SECRET } });
+    const res = await gw.request('POST', '/api/v1/webhooks', {
+      key: tenantKey,
+      body: { url: 'https://hooks.example.com/rebind', events: ['session.started'], secret: SECRET },
+    });
     expect(res.status).toBe(201);
     await gw.gateway.ctx.stores.webhooks.update(res.body.id, { url });
     return res.body.id;
   }
 
   it.each([
-    ['a literal loopback address', (port: string) => `http://127.0.0.1:${port}/openclaw-events`, /^refused to connect: 127\.0\.0\.1 is a private or loopback address/],
-    ['a name resolving to loopback (the lookup hook)', (port: string) => `http://localhost:${port}/openclaw-events`, /^refused to connect: localhost \((127\.0\.0\.1|::1)\) is a private or loopback address/],
+    [
+      'a literal loopback address',
+      (port: string) => `http://127.0.0.1:${port}/openclaw-events`,
+      /^refused to connect: 127\.0\.0\.1 is a private or loopback address/,
+    ],
+    [
+      'a name resolving to loopback (the lookup hook)',
+      (port: string) => `http://localhost:${port}/openclaw-events`,
+      /^refused to connect: localhost \((127\.0\.0\.1|::1)\) is a private or loopback address/,
+    ],
   ])('a tenant delivery to %s is refused on the address dialled', async (_what, url, error) => {
     const id = await rebound(url(new URL(rx.url).port));
-    await gw.gateway.ctx.events.emit('session.started', 'default', { sessionId: 's', workspace: 'default', userId: 'u', channel: 'api' });
+    await gw.gateway.ctx.events.emit('session.started', 'default', {
+      sessionId: 's',
+      workspace: 'default',
+      userId: 'u',
+      channel: 'api',
+    });
     const [d] = await poll(
       async () => (await gw.request('GET', `/api/v1/webhooks/${id}/deliveries`)).body.data,
       (l: any[]) => l[0]?.status === 'failed',
@@ -181,9 +229,16 @@ describe('SSRF policy at connect time', () => {
   });
 
   it('an operator subscription to the same receiver is delivered', async () => {
-    const res = await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url.replace('127.0.0.1', 'localhost'), events: ['session.started'], secret: SECRET } });
+    const res = await gw.request('POST', '/api/v1/webhooks', {
+      body: { url: rx.url.replace('127.0.0.1', 'localhost'), events: ['session.started'], secret: SECRET },
+    });
     expect(res.status).toBe(201);
-    await gw.gateway.ctx.events.emit('session.started', 'default', { sessionId: 's2', workspace: 'default', userId: 'u', channel: 'api' });
+    await gw.gateway.ctx.events.emit('session.started', 'default', {
+      sessionId: 's2',
+      workspace: 'default',
+      userId: 'u',
+      channel: 'api',
+    });
     await rx.waitFor((a) => a.some((x) => x.data.sessionId === 's2'), 10_000, 'the operator delivery');
     await gw.request('DELETE', `/api/v1/webhooks/${res.body.id}`);
   });
@@ -191,7 +246,9 @@ describe('SSRF policy at connect time', () => {
   it('the lookup hook refuses every refused class, for both trust levels', async () => {
     const policy = { allowedHosts: new HostAllowList([]), trustOperators: true };
     const resolve = (trusted: boolean) =>
-      new Promise<unknown>((ok) => policyLookup(policy, trusted)('localhost', {}, (err, address) => ok(err ?? address)));
+      new Promise<unknown>((ok) =>
+        policyLookup(policy, trusted)('localhost', {}, (err, address) => ok(err ?? address)),
+      );
     expect(await resolve(false)).toBeInstanceOf(RefusedTargetError);
     expect(await resolve(true)).toEqual(expect.stringMatching(/^(127\.0\.0\.1|::1)$/));
   });

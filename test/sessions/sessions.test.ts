@@ -15,7 +15,10 @@ describe('sessions', () => {
   let now = T0;
   const clock = { now: () => now };
   beforeAll(async () => {
-    gw = await startTestGateway({ clock, config: { workspaces: [{ id: 'team' }, { id: 'ops' }], sessions: { idleMinutes: 30 } } });
+    gw = await startTestGateway({
+      clock,
+      config: { workspaces: [{ id: 'team' }, { id: 'ops' }], sessions: { idleMinutes: 30 } },
+    });
     events = captureEvents(gw);
   });
   afterAll(async () => {
@@ -94,7 +97,14 @@ describe('sessions', () => {
       ['user', 'third question'],
       ['assistant', offline('third question', 3)],
     ]);
-    expect(full.body.data[0]).toEqual({ role: 'user', content: 'first question', createdAt: '2026-04-30T10:00:00.000Z', tokens: 2, tools: [], messageId: expect.stringMatching(/^msg_/) });
+    expect(full.body.data[0]).toEqual({
+      role: 'user',
+      content: 'first question',
+      createdAt: '2026-04-30T10:00:00.000Z',
+      tokens: 2,
+      tools: [],
+      messageId: expect.stringMatching(/^msg_/),
+    });
     expect(full.body.data[1].tokens).toBe(full.body.data[1].content.split(' ').length);
 
     const newest = await gw.request('GET', `${API}/sessions/${alice}/history?limit=2&offset=0`);
@@ -164,7 +174,10 @@ describe('sessions', () => {
     expect(next.sessionId).not.toBe(bob);
     expect(next.response).toContain('(turn 1 of this session');
     expect(ended()).toEqual([
-      expect.objectContaining({ workspace: 'team', data: expect.objectContaining({ sessionId: bob, reason: 'idle', userId: 'bob', messageCount: 2 }) }),
+      expect.objectContaining({
+        workspace: 'team',
+        data: expect.objectContaining({ sessionId: bob, reason: 'idle', userId: 'bob', messageCount: 2 }),
+      }),
     ]);
     const started = events.filter((e) => e.event === 'session.started');
     expect(started.map((e) => e.data.sessionId)).toEqual([next.sessionId]);
@@ -196,7 +209,11 @@ describe('sessions', () => {
     expect(del.text).toBe('');
     expect((await gw.request('GET', `${API}/sessions/${current}`)).status).toBe(404);
     expect((await gw.request('GET', `${API}/sessions/${current}/history`)).status).toBe(404);
-    expect(ended()).toEqual([expect.objectContaining({ data: expect.objectContaining({ sessionId: current, reason: 'deleted', messageCount: 2 }) })]);
+    expect(ended()).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ sessionId: current, reason: 'deleted', messageCount: 2 }),
+      }),
+    ]);
     const next = await send('team', 'carol', 'hi again');
     expect(next.sessionId).not.toBe(current);
     expect(next.response).toContain('(turn 1 of this session');
@@ -210,7 +227,12 @@ describe('sessions', () => {
     const res = await gw.request('DELETE', `${API}/sessions?workspace=team`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ workspace: 'team', deleted: before });
-    expect((await gw.request('GET', `${API}/sessions?workspace=team`)).body).toEqual({ data: [], total: 0, limit: 20, offset: 0 });
+    expect((await gw.request('GET', `${API}/sessions?workspace=team`)).body).toEqual({
+      data: [],
+      total: 0,
+      limit: 20,
+      offset: 0,
+    });
     expect((await gw.request('GET', `${API}/sessions?workspace=ops`)).body.total).toBe(1);
     expect(ended()).toHaveLength(before);
     expect(ended().every((e) => e.data.reason === 'deleted' && e.workspace === 'team')).toBe(true);
@@ -222,6 +244,11 @@ describe('sessions', () => {
     const s = (await send('temp', 'dora', 'short-lived')).sessionId;
     expect((await gw.request('DELETE', `${API}/workspaces/temp`)).status).toBe(204);
     expect((await gw.request('GET', `${API}/sessions/${s}`)).status).toBe(404);
-    expect(ended()).toEqual([expect.objectContaining({ workspace: 'temp', data: expect.objectContaining({ sessionId: s, reason: 'workspace_deleted' }) })]);
+    expect(ended()).toEqual([
+      expect.objectContaining({
+        workspace: 'temp',
+        data: expect.objectContaining({ sessionId: s, reason: 'workspace_deleted' }),
+      }),
+    ]);
   });
 });

@@ -47,7 +47,10 @@ export async function startTestCluster(opts: { nodeTimeoutMs?: number } = {}): P
     await run(SCRIPT, ['stop', dir]);
   };
   try {
-    const env = { ...process.env, ...(opts.nodeTimeoutMs ? { CLUSTER_NODE_TIMEOUT_MS: String(opts.nodeTimeoutMs) } : {}) };
+    const env = {
+      ...process.env,
+      ...(opts.nodeTimeoutMs ? { CLUSTER_NODE_TIMEOUT_MS: String(opts.nodeTimeoutMs) } : {}),
+    };
     await run(SCRIPT, ['start', dir, ...ports.map(String)], { timeout: 60000, env });
   } catch (err) {
     await stop().catch(() => undefined);

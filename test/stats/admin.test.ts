@@ -10,7 +10,8 @@ const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:
 
 describe('queue dashboard /admin/queues', () => {
   let gw: TestGateway;
-  const get = (path: string, authorization?: string) => fetch(gw.url + path, { headers: authorization ? { authorization } : {} });
+  const get = (path: string, authorization?: string) =>
+    fetch(gw.url + path, { headers: authorization ? { authorization } : {} });
 
   beforeAll(async () => {
     gw = await startTestGateway();
@@ -24,7 +25,9 @@ describe('queue dashboard /admin/queues', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Basic realm="OpenClaw queues", charset="UTF-8"');
     expect(res.headers.get(OVERHEAD_HEADER)).toMatch(/^\d+\.\d{2}$/);
-    expect(await res.json()).toEqual({ error: { code: 'missing_api_key', message: expect.stringContaining('admin API key') } });
+    expect(await res.json()).toEqual({
+      error: { code: 'missing_api_key', message: expect.stringContaining('admin API key') },
+    });
     expect((await get('/admin/queues/api/queues')).status).toBe(401);
   });
 
@@ -56,10 +59,17 @@ describe('queue dashboard /admin/queues', () => {
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('admin_required');
     // Every permission a scoped key may hold (keys:* need `*`).
-    const scopedAll = await gw.createKey({ workspaces: ['team'], permissions: (await gw.gateway.ctx.stores.keys.verify(gw.adminKey))!.permissions.filter((p) => !p.startsWith('keys:')) });
+    const scopedAll = await gw.createKey({
+      workspaces: ['team'],
+      permissions: (await gw.gateway.ctx.stores.keys.verify(gw.adminKey))!.permissions.filter(
+        (p) => !p.startsWith('keys:'),
+      ),
+    });
     expect((await get('/admin/queues', basic('admin', scopedAll))).status).toBe(403);
 
-    const revoked = await gw.createKey({ permissions: (await gw.gateway.ctx.stores.keys.verify(gw.adminKey))!.permissions });
+    const revoked = await gw.createKey({
+      permissions: (await gw.gateway.ctx.stores.keys.verify(gw.adminKey))!.permissions,
+    });
     expect((await get('/admin/queues', basic('admin', revoked))).status).toBe(200);
     const rec = await gw.gateway.ctx.stores.keys.verify(revoked);
     await gw.gateway.ctx.stores.keys.revoke(rec!.id);
@@ -75,19 +85,30 @@ describe('queue dashboard /admin/queues', () => {
     expect(html).not.toMatch(/fonts\.googleapis|fonts\.gstatic/);
     expect([...html.matchAll(/(?:src|href)="(https?:)?\/\/[^"]*"/g)].map((m) => m[0])).toEqual([]);
     const css = /href="(static\/css\/[^"]+)"/.exec(html)![1];
-    expect(await (await get(`/admin/queues/${css}`, basic('admin', gw.adminKey))).text()).not.toMatch(/url\((["']?)https?:/);
+    expect(await (await get(`/admin/queues/${css}`, basic('admin', gw.adminKey))).text()).not.toMatch(
+      /url\((["']?)https?:/,
+    );
   });
 
   it('keeps completed messages on the board (the last 1,000, up to an hour)', async () => {
-    const sent = await gw.request('POST', '/api/v1/messages', { body: { workspace: 'default', userId: 'board', message: 'hello board' } });
+    const sent = await gw.request('POST', '/api/v1/messages', {
+      body: { workspace: 'default', userId: 'board', message: 'hello board' },
+    });
     expect(sent.status).toBe(200);
     // The reply can reach the client a moment before the job is marked completed: ask until it is.
     type Board = { queues: Array<{ name: string; counts: Record<string, number>; jobs: Array<{ id: string }> }> };
     const completed = async () => {
-      const res = await get('/admin/queues/api/queues?activeQueue=messages&status=completed&page=1&jobsPerPage=10', `Bearer ${gw.adminKey}`);
+      const res = await get(
+        '/admin/queues/api/queues?activeQueue=messages&status=completed&page=1&jobsPerPage=10',
+        `Bearer ${gw.adminKey}`,
+      );
       return ((await res.json()) as Board).queues.find((q) => q.name === 'messages')!;
     };
-    await waitUntil(async () => (await completed()).jobs.some((j) => j.id === sent.body.messageId), 10000, 'the message job on the board as completed');
+    await waitUntil(
+      async () => (await completed()).jobs.some((j) => j.id === sent.body.messageId),
+      10000,
+      'the message job on the board as completed',
+    );
     expect((await completed()).counts.completed).toBeGreaterThanOrEqual(1);
   });
 

@@ -16,8 +16,15 @@ describe('stats of real messages', () => {
   const timings: string[] = [];
 
   beforeAll(async () => {
-    gw = await startTestGateway({ clock, config: { workspaces: [{ id: 'team' }], pricing: { offline: { input: 1, output: 2 } } } });
-    for (const [userId, message] of [['alice', 'hello there'], ['alice', 'summarize the repo activity'], ['bob', 'write a deployment plan']]) {
+    gw = await startTestGateway({
+      clock,
+      config: { workspaces: [{ id: 'team' }], pricing: { offline: { input: 1, output: 2 } } },
+    });
+    for (const [userId, message] of [
+      ['alice', 'hello there'],
+      ['alice', 'summarize the repo activity'],
+      ['bob', 'write a deployment plan'],
+    ]) {
       const res = await gw.request('POST', '/api/v1/messages', { body: { workspace: 'team', userId, message } });
       expect(res.status).toBe(200);
       replies.push(res.body);
@@ -35,8 +42,17 @@ describe('stats of real messages', () => {
     const res = await gw.request('GET', `/api/v1/stats?from=${DAY}&to=${DAY}`);
     expect(res.status).toBe(200);
     const { totals } = res.body;
-    expect(totals).toMatchObject({ messages: 3, errors: 0, tokensIn: sum((r) => r.tokensIn), tokensOut: sum((r) => r.tokensOut), uniqueUsers: 2 });
-    expect(totals.costUSD).toBeCloseTo(sum((r) => r.costUSD), 6);
+    expect(totals).toMatchObject({
+      messages: 3,
+      errors: 0,
+      tokensIn: sum((r) => r.tokensIn),
+      tokensOut: sum((r) => r.tokensOut),
+      uniqueUsers: 2,
+    });
+    expect(totals.costUSD).toBeCloseTo(
+      sum((r) => r.costUSD),
+      6,
+    );
     expect(totals.costUSD).toBeCloseTo((sum((r) => r.tokensIn) * 1 + sum((r) => r.tokensOut) * 2) / 1e6, 6);
     expect(totals.avgLatencyMs).toBe(Math.round(sum((r) => r.latencyMs) / 3));
     expect(res.body.byDay).toEqual([{ date: DAY, ...totals }]);
@@ -45,7 +61,10 @@ describe('stats of real messages', () => {
 
   it('ranks the users of the workspace', async () => {
     const res = await gw.request('GET', `/api/v1/stats/users?workspace=team&from=${DAY}&to=${DAY}`);
-    expect(res.body.data.map((u: { userId: string; messages: number }) => [u.userId, u.messages])).toEqual([['alice', 2], ['bob', 1]]);
+    expect(res.body.data.map((u: { userId: string; messages: number }) => [u.userId, u.messages])).toEqual([
+      ['alice', 2],
+      ['bob', 1],
+    ]);
     expect(res.body.data[0].tokensIn).toBe(replies[0].tokensIn + replies[1].tokensIn);
     expect(res.body.data[0].lastActivity.slice(0, 10)).toBe(DAY);
   });
@@ -69,7 +88,11 @@ describe('stats of real messages', () => {
     let jobs = 0;
     for (let i = 0; i < 100 && jobs < 4; i++) {
       const text = (await gw.request('GET', '/metrics')).text;
-      jobs = valueOf(parseProm(text).samples, 'openclaw_queue_job_duration_seconds_count', { queue: 'messages', outcome: 'completed' }) ?? 0;
+      jobs =
+        valueOf(parseProm(text).samples, 'openclaw_queue_job_duration_seconds_count', {
+          queue: 'messages',
+          outcome: 'completed',
+        }) ?? 0;
       if (jobs < 4) await new Promise((r) => setTimeout(r, 20));
     }
     expect(jobs).toBe(4);
@@ -77,7 +100,15 @@ describe('stats of real messages', () => {
     expect(totals.messages).toBe(4);
     expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', direction: 'in' })).toBe(totals.tokensIn);
     expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', direction: 'out' })).toBe(totals.tokensOut);
-    expect(valueOf(samples, 'openclaw_http_requests_total', { method: 'POST', route: '/api/v1/messages', status: '200' })).toBe(3);
-    expect(valueOf(samples, 'openclaw_http_requests_total', { method: 'POST', route: '/api/v1/messages/stream', status: '200' })).toBe(1);
+    expect(
+      valueOf(samples, 'openclaw_http_requests_total', { method: 'POST', route: '/api/v1/messages', status: '200' }),
+    ).toBe(3);
+    expect(
+      valueOf(samples, 'openclaw_http_requests_total', {
+        method: 'POST',
+        route: '/api/v1/messages/stream',
+        status: '200',
+      }),
+    ).toBe(1);
   });
 });

@@ -60,36 +60,91 @@ describe('GET /metrics', () => {
     const route = '/api/v1/workspaces/:workspaceId';
     expect(valueOf(samples, 'openclaw_http_requests_total', { method: 'GET', route, status: '200' })).toBe(2);
     expect(valueOf(samples, 'openclaw_http_requests_total', { method: 'GET', route, status: '404' })).toBe(1);
-    expect(valueOf(samples, 'openclaw_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+    expect(valueOf(samples, 'openclaw_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(
+      1,
+    );
     expect(types.openclaw_http_request_duration_seconds).toBe('histogram');
-    expect(valueOf(samples, 'openclaw_http_request_duration_seconds_count', { method: 'GET', route, status: '200' })).toBe(2);
-    expect(valueOf(samples, 'openclaw_http_request_duration_seconds_bucket', { method: 'GET', route, status: '200', le: '+Inf' })).toBe(2);
+    expect(
+      valueOf(samples, 'openclaw_http_request_duration_seconds_count', { method: 'GET', route, status: '200' }),
+    ).toBe(2);
+    expect(
+      valueOf(samples, 'openclaw_http_request_duration_seconds_bucket', {
+        method: 'GET',
+        route,
+        status: '200',
+        le: '+Inf',
+      }),
+    ).toBe(2);
     // Default process metrics come from this gateway's own registry.
     expect(valueOf(samples, 'process_cpu_seconds_total')).toBeGreaterThan(0);
   });
 
   it('counts messages, tokens and cost by workspace and provider once per message', async () => {
     const record = recordFinishedMessage(gw.gateway.ctx);
-    const a = finished('2026-04-01T10:00:00Z', { workspace: 'team', provider: 'openai', tokensIn: 1000, tokensOut: 2000, latencyMs: 1500 });
+    const a = finished('2026-04-01T10:00:00Z', {
+      workspace: 'team',
+      provider: 'openai',
+      tokensIn: 1000,
+      tokensOut: 2000,
+      latencyMs: 1500,
+    });
     await record(a);
     await record(a); // a retried job
-    await record(finished('2026-04-01T11:00:00Z', { workspace: 'ops', provider: 'anthropic', model: 'claude-opus-4-0', tokensIn: 10, tokensOut: 20 }));
-    await record(finished('2026-04-01T12:00:00Z', { workspace: 'ops', provider: '', status: 'error', model: 'offline', tokensIn: 0, tokensOut: 0, costUSD: null }));
+    await record(
+      finished('2026-04-01T11:00:00Z', {
+        workspace: 'ops',
+        provider: 'anthropic',
+        model: 'claude-opus-4-0',
+        tokensIn: 10,
+        tokensOut: 20,
+      }),
+    );
+    await record(
+      finished('2026-04-01T12:00:00Z', {
+        workspace: 'ops',
+        provider: '',
+        status: 'error',
+        model: 'offline',
+        tokensIn: 0,
+        tokensOut: 0,
+        costUSD: null,
+      }),
+    );
     const { samples, types } = await scrape();
     expect(types.openclaw_messages_total).toBe('counter');
-    expect(valueOf(samples, 'openclaw_messages_total', { workspace: 'team', provider: 'openai', status: 'done' })).toBe(1);
-    expect(valueOf(samples, 'openclaw_messages_total', { workspace: 'ops', provider: 'anthropic', status: 'done' })).toBe(1);
-    expect(valueOf(samples, 'openclaw_messages_total', { workspace: 'ops', provider: 'none', status: 'error' })).toBe(1);
-    expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', provider: 'openai', direction: 'in' })).toBe(1000);
-    expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', provider: 'openai', direction: 'out' })).toBe(2000);
-    expect(valueOf(samples, 'openclaw_cost_usd_total', { workspace: 'team', provider: 'openai' })).toBeCloseTo(0.0225, 9);
-    expect(valueOf(samples, 'openclaw_cost_usd_total', { workspace: 'ops', provider: 'anthropic' })).toBeCloseTo(0.00165, 9);
+    expect(valueOf(samples, 'openclaw_messages_total', { workspace: 'team', provider: 'openai', status: 'done' })).toBe(
+      1,
+    );
+    expect(
+      valueOf(samples, 'openclaw_messages_total', { workspace: 'ops', provider: 'anthropic', status: 'done' }),
+    ).toBe(1);
+    expect(valueOf(samples, 'openclaw_messages_total', { workspace: 'ops', provider: 'none', status: 'error' })).toBe(
+      1,
+    );
+    expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', provider: 'openai', direction: 'in' })).toBe(
+      1000,
+    );
+    expect(valueOf(samples, 'openclaw_tokens_total', { workspace: 'team', provider: 'openai', direction: 'out' })).toBe(
+      2000,
+    );
+    expect(valueOf(samples, 'openclaw_cost_usd_total', { workspace: 'team', provider: 'openai' })).toBeCloseTo(
+      0.0225,
+      9,
+    );
+    expect(valueOf(samples, 'openclaw_cost_usd_total', { workspace: 'ops', provider: 'anthropic' })).toBeCloseTo(
+      0.00165,
+      9,
+    );
     expect(valueOf(samples, 'openclaw_message_latency_seconds_count', { provider: 'openai' })).toBe(1);
     expect(valueOf(samples, 'openclaw_message_latency_seconds_sum', { provider: 'openai' })).toBe(1.5);
   });
 
   it('reports queue depths for every registered queue and job durations of tracked workers', async () => {
-    await queue.addBulk([{ name: 'ok', data: {} }, { name: 'ok', data: {} }, { name: 'bad', data: {}, opts: { attempts: 1 } }]);
+    await queue.addBulk([
+      { name: 'ok', data: {} },
+      { name: 'ok', data: {} },
+      { name: 'bad', data: {}, opts: { attempts: 1 } },
+    ]);
     let { samples } = await scrape();
     expect(valueOf(samples, 'openclaw_queue_jobs', { queue: TEST_QUEUE, state: 'waiting' })).toBe(3);
     expect(valueOf(samples, 'openclaw_queue_jobs', { queue: TEST_QUEUE, state: 'completed' })).toBe(0);
@@ -110,8 +165,12 @@ describe('GET /metrics', () => {
     expect(valueOf(samples, 'openclaw_queue_jobs', { queue: TEST_QUEUE, state: 'waiting' })).toBe(0);
     expect(valueOf(samples, 'openclaw_queue_jobs', { queue: TEST_QUEUE, state: 'completed' })).toBe(2);
     expect(valueOf(samples, 'openclaw_queue_jobs', { queue: TEST_QUEUE, state: 'failed' })).toBe(1);
-    expect(valueOf(samples, 'openclaw_queue_job_duration_seconds_count', { queue: TEST_QUEUE, outcome: 'completed' })).toBe(2);
-    expect(valueOf(samples, 'openclaw_queue_job_duration_seconds_count', { queue: TEST_QUEUE, outcome: 'failed' })).toBe(1);
+    expect(
+      valueOf(samples, 'openclaw_queue_job_duration_seconds_count', { queue: TEST_QUEUE, outcome: 'completed' }),
+    ).toBe(2);
+    expect(
+      valueOf(samples, 'openclaw_queue_job_duration_seconds_count', { queue: TEST_QUEUE, outcome: 'failed' }),
+    ).toBe(1);
     expect(valueOf(samples, 'openclaw_queue_job_wait_seconds_count', { queue: TEST_QUEUE })).toBe(3);
   });
 
@@ -139,7 +198,10 @@ describe('GET /metrics', () => {
     const { samples } = await scrape();
     expect(valueOf(samples, 'openclaw_webhook_deliveries_total', { outcome: 'delivered' })).toBe(2);
     expect(valueOf(samples, 'openclaw_webhook_deliveries_total', { outcome: 'failed' })).toBe(1);
-    expect(valueOf(samples, 'openclaw_webhook_delivery_duration_seconds_sum', { outcome: 'delivered' })).toBeCloseTo(0.2, 9);
+    expect(valueOf(samples, 'openclaw_webhook_delivery_duration_seconds_sum', { outcome: 'delivered' })).toBeCloseTo(
+      0.2,
+      9,
+    );
   });
 
   it('answers in the Prometheus text format, with the overhead header', async () => {
@@ -154,10 +216,14 @@ describe('GET /metrics', () => {
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('missing_api_key');
     expect((await gw.request('GET', '/metrics', { key: 'oclaw_live_unknown_key_123' })).status).toBe(401);
-    const noStats = await gw.request('GET', '/metrics', { key: await gw.createKey({ permissions: ['messages:write'] }) });
+    const noStats = await gw.request('GET', '/metrics', {
+      key: await gw.createKey({ permissions: ['messages:write'] }),
+    });
     expect(noStats.status).toBe(403);
     expect(noStats.body.error.code).toBe('missing_permission');
-    const scoped = await gw.request('GET', '/metrics', { key: await gw.createKey({ workspaces: ['team'], permissions: ['stats:read'] }) });
+    const scoped = await gw.request('GET', '/metrics', {
+      key: await gw.createKey({ workspaces: ['team'], permissions: ['stats:read'] }),
+    });
     expect(scoped.status).toBe(403);
     expect(scoped.body.error.code).toBe('workspace_forbidden');
     const reader = await gw.request('GET', '/metrics', { key: await gw.createKey({ permissions: ['stats:read'] }) });
@@ -167,16 +233,27 @@ describe('GET /metrics', () => {
 
 describe('metrics.port in a worker-only process (openclaw worker)', () => {
   it('serves the open metrics port without any API port', async () => {
-    const config = parseConfig({ api: { port: 0, host: '127.0.0.1' }, logging: { level: 'silent' }, metrics: { port: 0, host: '127.0.0.1' } }, {});
+    const config = parseConfig(
+      { api: { port: 0, host: '127.0.0.1' }, logging: { level: 'silent' }, metrics: { port: 0, host: '127.0.0.1' } },
+      {},
+    );
     config.stateDir = '/tmp/openclaw-test-state';
-    const worker = await startGateway({ config, redisUrl: testRedisTarget(), listen: false, workers: true, log: createLogger('silent') as never, say: () => undefined });
+    const worker = await startGateway({
+      config,
+      redisUrl: testRedisTarget(),
+      listen: false,
+      workers: true,
+      log: createLogger('silent') as never,
+      say: () => undefined,
+    });
     try {
       expect(worker.url).toBeNull();
       const res = await fetch(`${worker.ctx.metrics.openUrl}/metrics`);
       expect(res.status).toBe(200);
       const { samples } = parseProm(await res.text());
       expect(worker.ctx.queues.size).toBeGreaterThan(0);
-      for (const name of worker.ctx.queues.keys()) expect(valueOf(samples, 'openclaw_queue_jobs', { queue: name, state: 'waiting' })).toBeDefined();
+      for (const name of worker.ctx.queues.keys())
+        expect(valueOf(samples, 'openclaw_queue_jobs', { queue: name, state: 'waiting' })).toBeDefined();
     } finally {
       await worker.close();
     }

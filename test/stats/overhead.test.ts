@@ -27,7 +27,10 @@ describe('overhead header on the gateway', () => {
     ['GET', '/healthz', null, 200],
     ['GET', '/api/v1/stats', null, 200],
   ])('%s %s (%s) → %s carries it', async (method, path, keyMode, status) => {
-    const res = await gw.request(method, path, { key: keyMode === 'no-key' ? null : undefined, body: method === 'POST' ? {} : undefined });
+    const res = await gw.request(method, path, {
+      key: keyMode === 'no-key' ? null : undefined,
+      body: method === 'POST' ? {} : undefined,
+    });
     expect(res.status).toBe(status);
     expect(res.headers.get(OVERHEAD_HEADER)).toMatch(MS);
     expect(res.headers.get('server-timing')).toMatch(/^gateway;dur=\d+\.\d{2}$/);

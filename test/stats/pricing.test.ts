@@ -21,7 +21,13 @@ describe('pricing', () => {
   });
 
   it('lets the config override and extend the table, exact names and families', () => {
-    const config = { pricing: { 'gpt-4o': { input: 1, output: 1 }, 'llama3.1:8b': { input: 0, output: 0 }, mymodel: { input: 4, output: 8 } } };
+    const config = {
+      pricing: {
+        'gpt-4o': { input: 1, output: 1 },
+        'llama3.1:8b': { input: 0, output: 0 },
+        mymodel: { input: 4, output: 8 },
+      },
+    };
     expect(costUSD(config, 'gpt-4o', 1_000_000, 1_000_000)).toBe(2);
     expect(costUSD(config, 'gpt-4o-2024-08-06', 1_000_000, 0)).toBe(1);
     expect(costUSD(config, 'llama3.1:8b', 10, 10)).toBe(0);

@@ -14,12 +14,42 @@ const clock = manualClock('2026-04-30T12:00:00Z');
 const MESSAGES: FinishedMessage[] = [
   finished('2026-04-01T09:00:00Z', { userId: 'alice', tokensIn: 1000, tokensOut: 2000, latencyMs: 1000 }),
   finished('2026-04-01T10:00:00Z', { userId: 'bob', tokensIn: 500, tokensOut: 500, latencyMs: 3000 }),
-  finished('2026-04-01T23:59:59Z', { workspace: 'ops', userId: 'alice', model: 'gpt-4o-mini', provider: 'openai', tokensIn: 1000, tokensOut: 1000, latencyMs: 500 }),
-  finished('2026-04-02T00:00:00Z', { userId: 'alice', model: 'mystery-model', provider: 'local', tokensIn: 100, tokensOut: 200, latencyMs: 2000 }),
+  finished('2026-04-01T23:59:59Z', {
+    workspace: 'ops',
+    userId: 'alice',
+    model: 'gpt-4o-mini',
+    provider: 'openai',
+    tokensIn: 1000,
+    tokensOut: 1000,
+    latencyMs: 500,
+  }),
+  finished('2026-04-02T00:00:00Z', {
+    userId: 'alice',
+    model: 'mystery-model',
+    provider: 'local',
+    tokensIn: 100,
+    tokensOut: 200,
+    latencyMs: 2000,
+  }),
   finished('2026-04-02T08:00:00Z', { userId: 'alice', status: 'error', tokensIn: 0, tokensOut: 0, latencyMs: 100 }),
-  finished('2026-03-15T12:00:00Z', { workspace: 'ops', userId: 'carol', tokensIn: 1000, tokensOut: 2000, latencyMs: 1000 }),
+  finished('2026-03-15T12:00:00Z', {
+    workspace: 'ops',
+    userId: 'carol',
+    tokensIn: 1000,
+    tokensOut: 2000,
+    latencyMs: 1000,
+  }),
 ];
-const zeroDay = (date: string) => ({ date, messages: 0, errors: 0, tokensIn: 0, tokensOut: 0, costUSD: 0, avgLatencyMs: 0, uniqueUsers: 0 });
+const zeroDay = (date: string) => ({
+  date,
+  messages: 0,
+  errors: 0,
+  tokensIn: 0,
+  tokensOut: 0,
+  costUSD: 0,
+  avgLatencyMs: 0,
+  uniqueUsers: 0,
+});
 
 describe('stats API', () => {
   let gw: TestGateway;
@@ -46,10 +76,36 @@ describe('stats API', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       period: { from: '2026-04-01', to: '2026-04-03' },
-      totals: { messages: 5, errors: 1, tokensIn: 2600, tokensOut: 3700, costUSD: 0.0295, avgLatencyMs: 1320, uniqueUsers: 3 },
+      totals: {
+        messages: 5,
+        errors: 1,
+        tokensIn: 2600,
+        tokensOut: 3700,
+        costUSD: 0.0295,
+        avgLatencyMs: 1320,
+        uniqueUsers: 3,
+      },
       byDay: [
-        { date: '2026-04-01', messages: 3, errors: 0, tokensIn: 2500, tokensOut: 3500, costUSD: 0.0295, avgLatencyMs: 1500, uniqueUsers: 3 },
-        { date: '2026-04-02', messages: 2, errors: 1, tokensIn: 100, tokensOut: 200, costUSD: 0, avgLatencyMs: 1050, uniqueUsers: 1 },
+        {
+          date: '2026-04-01',
+          messages: 3,
+          errors: 0,
+          tokensIn: 2500,
+          tokensOut: 3500,
+          costUSD: 0.0295,
+          avgLatencyMs: 1500,
+          uniqueUsers: 3,
+        },
+        {
+          date: '2026-04-02',
+          messages: 2,
+          errors: 1,
+          tokensIn: 100,
+          tokensOut: 200,
+          costUSD: 0,
+          avgLatencyMs: 1050,
+          uniqueUsers: 1,
+        },
         zeroDay('2026-04-03'),
       ],
       unpricedModels: ['mystery-model'],
@@ -66,9 +122,13 @@ describe('stats API', () => {
 
   it('names unpriced models only for the days of the period', async () => {
     expect((await gw.request('GET', '/api/v1/stats?from=2026-04-01&to=2026-04-01')).body.unpricedModels).toEqual([]);
-    expect((await gw.request('GET', '/api/v1/stats?from=2026-04-02&to=2026-04-02')).body.unpricedModels).toEqual(['mystery-model']);
+    expect((await gw.request('GET', '/api/v1/stats?from=2026-04-02&to=2026-04-02')).body.unpricedModels).toEqual([
+      'mystery-model',
+    ]);
     expect((await gw.request('GET', '/api/v1/stats?from=2026-04-03&to=2026-05-31')).body.unpricedModels).toEqual([]);
-    expect((await gw.request('GET', '/api/v1/stats?from=2026-03-31&to=2026-04-02')).body.unpricedModels).toEqual(['mystery-model']);
+    expect((await gw.request('GET', '/api/v1/stats?from=2026-03-31&to=2026-04-02')).body.unpricedModels).toEqual([
+      'mystery-model',
+    ]);
   });
 
   it('defaults to the last 30 days (UTC) up to today by the clock', async () => {
@@ -97,9 +157,36 @@ describe('stats API', () => {
     expect(res.body).toEqual({
       period: { from: '2026-03-01', to: '2026-04-30' },
       data: [
-        { workspace: 'empty', messages: 0, errors: 0, tokensIn: 0, tokensOut: 0, costUSD: 0, avgLatencyMs: 0, uniqueUsers: 0 },
-        { workspace: 'ops', messages: 2, errors: 0, tokensIn: 2000, tokensOut: 3000, costUSD: 0.02325, avgLatencyMs: 750, uniqueUsers: 2 },
-        { workspace: 'team', messages: 4, errors: 1, tokensIn: 1600, tokensOut: 2700, costUSD: 0.02875, avgLatencyMs: 1525, uniqueUsers: 2 },
+        {
+          workspace: 'empty',
+          messages: 0,
+          errors: 0,
+          tokensIn: 0,
+          tokensOut: 0,
+          costUSD: 0,
+          avgLatencyMs: 0,
+          uniqueUsers: 0,
+        },
+        {
+          workspace: 'ops',
+          messages: 2,
+          errors: 0,
+          tokensIn: 2000,
+          tokensOut: 3000,
+          costUSD: 0.02325,
+          avgLatencyMs: 750,
+          uniqueUsers: 2,
+        },
+        {
+          workspace: 'team',
+          messages: 4,
+          errors: 1,
+          tokensIn: 1600,
+          tokensOut: 2700,
+          costUSD: 0.02875,
+          avgLatencyMs: 1525,
+          uniqueUsers: 2,
+        },
       ],
     });
   });
@@ -112,8 +199,24 @@ describe('stats API', () => {
       workspace: 'team',
       uniqueUsers: 2,
       data: [
-        { userId: 'alice', messages: 3, tokensIn: 1100, tokensOut: 2200, costUSD: 0.0225, avgLatencyMs: 1033, lastActivity: '2026-04-02T08:00:00.000Z' },
-        { userId: 'bob', messages: 1, tokensIn: 500, tokensOut: 500, costUSD: 0.00625, avgLatencyMs: 3000, lastActivity: '2026-04-01T10:00:00.000Z' },
+        {
+          userId: 'alice',
+          messages: 3,
+          tokensIn: 1100,
+          tokensOut: 2200,
+          costUSD: 0.0225,
+          avgLatencyMs: 1033,
+          lastActivity: '2026-04-02T08:00:00.000Z',
+        },
+        {
+          userId: 'bob',
+          messages: 1,
+          tokensIn: 500,
+          tokensOut: 500,
+          costUSD: 0.00625,
+          avgLatencyMs: 3000,
+          lastActivity: '2026-04-01T10:00:00.000Z',
+        },
       ],
     });
     const top1 = await gw.request('GET', '/api/v1/stats/users?workspace=team&limit=1&from=2026-04-01&to=2026-04-30');
@@ -121,7 +224,10 @@ describe('stats API', () => {
     expect(top1.body.uniqueUsers).toBe(2);
     // A ragged period (edge days, no whole month): ties sort by userId.
     const edge = await gw.request('GET', '/api/v1/stats/users?workspace=team&from=2026-03-31&to=2026-04-01');
-    expect(edge.body.data.map((u: { userId: string; messages: number }) => [u.userId, u.messages])).toEqual([['alice', 1], ['bob', 1]]);
+    expect(edge.body.data.map((u: { userId: string; messages: number }) => [u.userId, u.messages])).toEqual([
+      ['alice', 1],
+      ['bob', 1],
+    ]);
     const none = await gw.request('GET', '/api/v1/stats/users?workspace=empty');
     expect(none.body).toMatchObject({ workspace: 'empty', uniqueUsers: 0, data: [] });
   });
@@ -136,7 +242,9 @@ describe('stats API', () => {
     expect(await redis.bitcount('oc:{st:team}:ub:2026-04')).toBe(2);
     expect(await redis.bitcount('oc:{st:team}:ub:2026-04-02')).toBe(1);
     // messages, tokensIn, tokensOut, costMicros, latencyMs, lastActivityMs
-    expect(await redis.hget('oc:{st:team}:pu:2026-04', 'alice')).toBe(`3,1100,2200,22500,3100,${Date.parse('2026-04-02T08:00:00Z')}`);
+    expect(await redis.hget('oc:{st:team}:pu:2026-04', 'alice')).toBe(
+      `3,1100,2200,22500,3100,${Date.parse('2026-04-02T08:00:00Z')}`,
+    );
     expect(await redis.exists('oc:{st:team}:ub:tmp')).toBe(0);
     const ttl = await redis.ttl(`oc:{st:team}:seen:${MESSAGES[0].messageId}`);
     expect(ttl).toBeGreaterThan(6 * 24 * 3600);
@@ -149,16 +257,48 @@ describe('stats API', () => {
     await record(m);
     await Promise.all([record(m), record({ ...m, finishedAt: m.finishedAt + 5000 }), record(m), record(m)]);
     const res = await gw.request('GET', '/api/v1/stats?from=2026-05-10&to=2026-05-10');
-    expect(res.body.totals).toEqual({ messages: 1, errors: 0, tokensIn: 1000, tokensOut: 2000, costUSD: 0.0225, avgLatencyMs: 1000, uniqueUsers: 1 });
+    expect(res.body.totals).toEqual({
+      messages: 1,
+      errors: 0,
+      tokensIn: 1000,
+      tokensOut: 2000,
+      costUSD: 0.0225,
+      avgLatencyMs: 1000,
+      uniqueUsers: 1,
+    });
     const users = await gw.request('GET', '/api/v1/stats/users?workspace=ops&from=2026-05-10&to=2026-05-10');
     expect(users.body.data).toEqual([
-      { userId: 'dave', messages: 1, tokensIn: 1000, tokensOut: 2000, costUSD: 0.0225, avgLatencyMs: 1000, lastActivity: '2026-05-10T10:00:00.000Z' },
+      {
+        userId: 'dave',
+        messages: 1,
+        tokensIn: 1000,
+        tokensOut: 2000,
+        costUSD: 0.0225,
+        avgLatencyMs: 1000,
+        lastActivity: '2026-05-10T10:00:00.000Z',
+      },
     ]);
   });
 
   it('keeps large sums exact (no exponent notation in the stored day)', async () => {
-    await record(finished('2026-06-01T10:00:00Z', { workspace: 'ops', userId: 'big', tokensIn: 123_456_789_012_345, tokensOut: 1, model: 'offline' }));
-    await record(finished('2026-06-01T11:00:00Z', { workspace: 'ops', userId: 'big', tokensIn: 5, tokensOut: 1, model: 'offline' }));
+    await record(
+      finished('2026-06-01T10:00:00Z', {
+        workspace: 'ops',
+        userId: 'big',
+        tokensIn: 123_456_789_012_345,
+        tokensOut: 1,
+        model: 'offline',
+      }),
+    );
+    await record(
+      finished('2026-06-01T11:00:00Z', {
+        workspace: 'ops',
+        userId: 'big',
+        tokensIn: 5,
+        tokensOut: 1,
+        model: 'offline',
+      }),
+    );
     const res = await gw.request('GET', '/api/v1/stats?from=2026-06-01&to=2026-06-01');
     expect(res.body.totals).toMatchObject({ messages: 2, tokensIn: 123_456_789_012_350, tokensOut: 2, uniqueUsers: 1 });
   });
@@ -169,8 +309,25 @@ describe('stats API', () => {
       const res = await gw.request('GET', '/api/v1/stats?from=2026-04-01&to=2026-04-03', { key });
       expect(res.status).toBe(200);
       expect(res.body.workspaces).toEqual(['team']);
-      expect(res.body.totals).toEqual({ messages: 4, errors: 1, tokensIn: 1600, tokensOut: 2700, costUSD: 0.02875, avgLatencyMs: 1525, uniqueUsers: 2 });
-      expect(res.body.byDay[0]).toEqual({ date: '2026-04-01', messages: 2, errors: 0, tokensIn: 1500, tokensOut: 2500, costUSD: 0.02875, avgLatencyMs: 2000, uniqueUsers: 2 });
+      expect(res.body.totals).toEqual({
+        messages: 4,
+        errors: 1,
+        tokensIn: 1600,
+        tokensOut: 2700,
+        costUSD: 0.02875,
+        avgLatencyMs: 1525,
+        uniqueUsers: 2,
+      });
+      expect(res.body.byDay[0]).toEqual({
+        date: '2026-04-01',
+        messages: 2,
+        errors: 0,
+        tokensIn: 1500,
+        tokensOut: 2500,
+        costUSD: 0.02875,
+        avgLatencyMs: 2000,
+        uniqueUsers: 2,
+      });
       const ws = await gw.request('GET', '/api/v1/stats/workspaces?from=2026-04-01&to=2026-04-03', { key });
       expect(ws.body.data.map((r: { workspace: string }) => r.workspace)).toEqual(['team']);
       const other = await gw.request('GET', '/api/v1/stats/users?workspace=ops', { key });
@@ -190,7 +347,9 @@ describe('stats API', () => {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('missing_permission');
       expect((await gw.request('GET', '/api/v1/stats/workspaces', { key: null })).status).toBe(401);
-      expect((await gw.request('GET', '/api/v1/stats/users?workspace=team', { key: 'oclaw_live_nope' })).status).toBe(401);
+      expect((await gw.request('GET', '/api/v1/stats/users?workspace=team', { key: 'oclaw_live_nope' })).status).toBe(
+        401,
+      );
     });
   });
 
@@ -238,7 +397,12 @@ describe('stats API', () => {
     await record(finished('2026-04-20T10:00:00Z', { workspace: 'temp', userId: 'erin' }));
     expect((await gw.request('DELETE', '/api/v1/workspaces/temp')).status).toBe(204);
     const res = await gw.request('GET', '/api/v1/stats/workspaces?from=2026-04-20&to=2026-04-20');
-    expect(res.body.data.find((r: { workspace: string }) => r.workspace === 'temp')).toMatchObject({ messages: 1, uniqueUsers: 1 });
-    expect((await gw.request('GET', '/api/v1/stats/users?workspace=temp&from=2026-04-20&to=2026-04-20')).body.data[0].userId).toBe('erin');
+    expect(res.body.data.find((r: { workspace: string }) => r.workspace === 'temp')).toMatchObject({
+      messages: 1,
+      uniqueUsers: 1,
+    });
+    expect(
+      (await gw.request('GET', '/api/v1/stats/users?workspace=temp&from=2026-04-20&to=2026-04-20')).body.data[0].userId,
+    ).toBe('erin');
   });
 });

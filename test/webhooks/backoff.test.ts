@@ -10,7 +10,9 @@ describe('webhook retry schedule', () => {
   it('is 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after the immediate first attempt', () => {
     expect(DEFAULT_RETRY_SCHEDULE_MS).toEqual([5 * S, 5 * MIN, 30 * MIN, 2 * H, 5 * H, 10 * H, 10 * H]);
     const noJitter = () => 0;
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => retryDelayMs(n, DEFAULT_RETRY_SCHEDULE_MS, NO_CAP, null, noJitter))).toEqual(DEFAULT_RETRY_SCHEDULE_MS);
+    expect(
+      [1, 2, 3, 4, 5, 6, 7].map((n) => retryDelayMs(n, DEFAULT_RETRY_SCHEDULE_MS, NO_CAP, null, noJitter)),
+    ).toEqual(DEFAULT_RETRY_SCHEDULE_MS);
   });
 
   it('repeats the last step past the end of the schedule (retries above its length)', () => {
@@ -19,11 +21,13 @@ describe('webhook retry schedule', () => {
   });
 
   it('adds at most 10 % jitter, never less than the step', () => {
-    expect(retryDelayMs(2, DEFAULT_RETRY_SCHEDULE_MS, NO_CAP, null, () => 0.999999)).toBe(Math.round(5 * MIN * 1.1 - 0.3));
+    expect(retryDelayMs(2, DEFAULT_RETRY_SCHEDULE_MS, NO_CAP, null, () => 0.999999)).toBe(
+      Math.round(5 * MIN * 1.1 - 0.3),
+    );
     expect(retryDelayMs(2, DEFAULT_RETRY_SCHEDULE_MS, NO_CAP, null, () => 0.5)).toBe(5 * MIN + 15 * S);
   });
 
-  it("honours a longer Retry-After, never a shorter one, and caps every delay at maxDelayMs", () => {
+  it('honours a longer Retry-After, never a shorter one, and caps every delay at maxDelayMs', () => {
     expect(retryDelayMs(1, DEFAULT_RETRY_SCHEDULE_MS, NO_CAP, 60 * S, () => 0)).toBe(60 * S);
     expect(retryDelayMs(2, DEFAULT_RETRY_SCHEDULE_MS, NO_CAP, 1 * S, () => 0)).toBe(5 * MIN);
     expect(retryDelayMs(1, DEFAULT_RETRY_SCHEDULE_MS, 10 * H, 48 * H, () => 0)).toBe(10 * H);

@@ -17,7 +17,10 @@ describe('webhook circuit breaker', () => {
   let gw: TestGateway;
   let rx: Receiver;
   const lines: Array<{ msg: string; webhookId?: string }> = [];
-  const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) }) as unknown as FastifyBaseLogger;
+  const log = pino(
+    { level: 'info' },
+    { write: (l: string) => void lines.push(JSON.parse(l)) },
+  ) as unknown as FastifyBaseLogger;
 
   beforeAll(async () => {
     rx = await startReceiver(SECRET);
@@ -35,24 +38,44 @@ describe('webhook circuit breaker', () => {
   });
 
   it('opens after failed attempts in a row, holds deliveries while one probes, and closes by itself when the receiver is back', async () => {
-    const sub = (await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['message.sent'], secret: SECRET, retries: 20 } })).body;
+    const sub = (
+      await gw.request('POST', '/api/v1/webhooks', {
+        body: { url: rx.url, events: ['message.sent'], secret: SECRET, retries: 20 },
+      })
+    ).body;
     const get = async () => (await gw.request('GET', `/api/v1/webhooks/${sub.id}`)).body;
-    const deliveries = async () => (await gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries?limit=100`)).body.data as any[];
+    const deliveries = async () =>
+      (await gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries?limit=100`)).body.data as any[];
     const attemptsMade = async () => (await deliveries()).reduce((n, d) => n + d.attemptCount, 0);
 
     await rx.stop();
     const sent = [];
-    for (let i = 0; i < 10; i++) sent.push(await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: `msg_${i}`, workspace: 'team' }));
+    for (let i = 0; i < 10; i++)
+      sent.push(await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: `msg_${i}`, workspace: 'team' }));
 
     const open = await poll(get, (s) => s.circuit.state === 'open', 10000, 'the circuit to open');
-    expect(open.circuit).toMatchObject({ state: 'open', openedAt: expect.any(String), nextProbeAt: expect.any(String), failedAttempts: expect.any(Number) });
+    expect(open.circuit).toMatchObject({
+      state: 'open',
+      openedAt: expect.any(String),
+      nextProbeAt: expect.any(String),
+      failedAttempts: expect.any(Number),
+    });
     expect(open.circuit.failedAttempts).toBeGreaterThanOrEqual(3);
     expect(open.enabled).toBe(true);
-    expect(lines.find((l) => l.msg.startsWith('webhook circuit opened after 3 failed attempts in a row') && l.webhookId === sub.id)).toBeDefined();
+    expect(
+      lines.find(
+        (l) => l.msg.startsWith('webhook circuit opened after 3 failed attempts in a row') && l.webhookId === sub.id,
+      ),
+    ).toBeDefined();
 
     // While open: about one probe per interval, not ten deliveries retrying every 50-200 ms.
     const before = await attemptsMade();
-    await poll(get, (s) => Date.parse(s.circuit.nextProbeAt) > Date.parse(open.circuit.nextProbeAt) + PROBE_MS, 10000, 'two more probes');
+    await poll(
+      get,
+      (s) => Date.parse(s.circuit.nextProbeAt) > Date.parse(open.circuit.nextProbeAt) + PROBE_MS,
+      10000,
+      'two more probes',
+    );
     expect((await attemptsMade()) - before).toBeLessThanOrEqual(4);
     const whileOpen = await deliveries();
     expect(whileOpen).toHaveLength(10);

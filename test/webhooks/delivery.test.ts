@@ -14,28 +14,105 @@ const SECRET = 'test-secret-0123456789abcdef';
 
 /** Sample data per event, as the emitters produce it (docs/webhooks.md lists every field). */
 const SAMPLES: Record<Exclude<EventName, 'ping'>, Record<string, unknown>> = {
-  'message.received': { messageId: 'msg_1', workspace: 'team', userId: 'telegram:123456789', channel: 'api', sessionId: 'sess_1', message: 'Summarize the latest GitHub activity' },
-  'message.sent': { messageId: 'msg_1', workspace: 'team', userId: 'telegram:123456789', channel: 'telegram', response: 'Here is your summary...', tokensUsed: 842, latencyMs: 2100, sessionId: 'sess_1' },
-  'session.started': { sessionId: 'sess_1', workspace: 'team', userId: 'api-user', channel: 'api', createdAt: '2026-04-30T10:00:00.000Z', lastActiveAt: '2026-04-30T10:00:00.000Z', messageCount: 0, tokensUsed: 0 },
-  'session.ended': { sessionId: 'sess_1', workspace: 'team', userId: 'api-user', channel: 'api', createdAt: '2026-04-30T10:00:00.000Z', lastActiveAt: '2026-04-30T10:42:00.000Z', messageCount: 14, tokensUsed: 8420, reason: 'idle' },
-  'error.agent': { messageId: 'msg_2', workspace: 'team', userId: 'api-user', channel: 'api', sessionId: 'sess_1', code: 'upstream_error', message: 'the model provider answered 503' },
-  'channel.disconnected': { channel: 'telegram', workspace: 'team', reason: 'bot token revoked', since: '2026-04-30T10:00:00.000Z' },
-  'channel.connected': { channel: 'telegram', workspace: 'team', since: '2026-04-30T10:00:00.000Z', connectedAt: '2026-04-30T10:05:00.000Z' },
-  'schedule.completed': { scheduleId: 'standup', runId: 'run_1', trigger: 'schedule', scheduledFor: '2026-04-30T09:00:00.000Z', workspace: 'team', userId: 'standup-bot', messageId: 'msg_3', sessionId: 'sess_2', response: 'Yesterday: 4 commits', tokensUsed: 120, latencyMs: 900 },
-  'schedule.failed': { scheduleId: 'standup', runId: 'run_2', trigger: 'manual', scheduledFor: '2026-04-30T09:00:00.000Z', workspace: 'team', userId: 'standup-bot', messageId: 'msg_4', sessionId: 'sess_2', error: { code: 'upstream_error', message: 'timeout' } },
+  'message.received': {
+    messageId: 'msg_1',
+    workspace: 'team',
+    userId: 'telegram:123456789',
+    channel: 'api',
+    sessionId: 'sess_1',
+    message: 'Summarize the latest GitHub activity',
+  },
+  'message.sent': {
+    messageId: 'msg_1',
+    workspace: 'team',
+    userId: 'telegram:123456789',
+    channel: 'telegram',
+    response: 'Here is your summary...',
+    tokensUsed: 842,
+    latencyMs: 2100,
+    sessionId: 'sess_1',
+  },
+  'session.started': {
+    sessionId: 'sess_1',
+    workspace: 'team',
+    userId: 'api-user',
+    channel: 'api',
+    createdAt: '2026-04-30T10:00:00.000Z',
+    lastActiveAt: '2026-04-30T10:00:00.000Z',
+    messageCount: 0,
+    tokensUsed: 0,
+  },
+  'session.ended': {
+    sessionId: 'sess_1',
+    workspace: 'team',
+    userId: 'api-user',
+    channel: 'api',
+    createdAt: '2026-04-30T10:00:00.000Z',
+    lastActiveAt: '2026-04-30T10:42:00.000Z',
+    messageCount: 14,
+    tokensUsed: 8420,
+    reason: 'idle',
+  },
+  'error.agent': {
+    messageId: 'msg_2',
+    workspace: 'team',
+    userId: 'api-user',
+    channel: 'api',
+    sessionId: 'sess_1',
+    code: 'upstream_error',
+    message: 'the model provider answered 503',
+  },
+  'channel.disconnected': {
+    channel: 'telegram',
+    workspace: 'team',
+    reason: 'bot token revoked',
+    since: '2026-04-30T10:00:00.000Z',
+  },
+  'channel.connected': {
+    channel: 'telegram',
+    workspace: 'team',
+    since: '2026-04-30T10:00:00.000Z',
+    connectedAt: '2026-04-30T10:05:00.000Z',
+  },
+  'schedule.completed': {
+    scheduleId: 'standup',
+    runId: 'run_1',
+    trigger: 'schedule',
+    scheduledFor: '2026-04-30T09:00:00.000Z',
+    workspace: 'team',
+    userId: 'standup-bot',
+    messageId: 'msg_3',
+    sessionId: 'sess_2',
+    response: 'Yesterday: 4 commits',
+    tokensUsed: 120,
+    latencyMs: 900,
+  },
+  'schedule.failed': {
+    scheduleId: 'standup',
+    runId: 'run_2',
+    trigger: 'manual',
+    scheduledFor: '2026-04-30T09:00:00.000Z',
+    workspace: 'team',
+    userId: 'standup-bot',
+    messageId: 'msg_4',
+    sessionId: 'sess_2',
+    error: { code: 'upstream_error', message: 'timeout' },
+  },
 };
 const ALL_EVENTS = Object.keys(SAMPLES) as Array<keyof typeof SAMPLES>;
 
 describe('webhook deliveries', () => {
   let gw: TestGateway;
   let rx: Receiver;
-  const emit = (event: EventName, workspace: string | null, data: Record<string, unknown>) => gw.gateway.ctx.events.emit(event, workspace, data);
+  const emit = (event: EventName, workspace: string | null, data: Record<string, unknown>) =>
+    gw.gateway.ctx.events.emit(event, workspace, data);
   const subscribe = async (body: Record<string, unknown>, key?: string) => {
     const res = await gw.request('POST', '/api/v1/webhooks', { body, key });
     expect(res.status).toBe(201);
     return res.body;
   };
-  const deliveries = async (id: string) => (await gw.request('GET', `/api/v1/webhooks/${id}/deliveries`)).body.data as any[];
+  const deliveries = async (id: string) =>
+    (await gw.request('GET', `/api/v1/webhooks/${id}/deliveries`)).body.data as any[];
 
   beforeAll(async () => {
     gw = await startTestGateway({
@@ -66,7 +143,14 @@ describe('webhook deliveries', () => {
       expect(got.data).toEqual(SAMPLES[e.event as keyof typeof SAMPLES]);
       // Exactly these four fields, in this order; the internal `workspace` is not at top level.
       const hit = rx.hits.find((h) => JSON.parse(h.raw).id === e.id)!;
-      expect(hit.raw).toBe(JSON.stringify({ id: e.id, event: e.event, timestamp: e.timestamp, data: SAMPLES[e.event as keyof typeof SAMPLES] }));
+      expect(hit.raw).toBe(
+        JSON.stringify({
+          id: e.id,
+          event: e.event,
+          timestamp: e.timestamp,
+          data: SAMPLES[e.event as keyof typeof SAMPLES],
+        }),
+      );
       expect(e.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       const h = hit.headers;
       expect(h['content-type']).toBe('application/json');
@@ -82,7 +166,9 @@ describe('webhook deliveries', () => {
     // The log shows each one delivered once, with its id and event.
     const log = await deliveries(sub.id);
     expect(log).toHaveLength(ALL_EVENTS.length);
-    expect(log.every((d) => d.status === 'delivered' && d.attemptCount === 1 && d.lastStatus === 200 && d.manual === false)).toBe(true);
+    expect(
+      log.every((d) => d.status === 'delivered' && d.attemptCount === 1 && d.lastStatus === 200 && d.manual === false),
+    ).toBe(true);
     expect(new Set(log.map((d) => d.eventId))).toEqual(new Set(sent.map((e) => e.id)));
     await gw.request('DELETE', `/api/v1/webhooks/${sub.id}`);
   });
@@ -102,7 +188,12 @@ describe('webhook deliveries', () => {
       const wh = new Webhook(created.secret);
       expect(wh.verify(hit.raw, hit.headers as Record<string, string>)).toEqual(JSON.parse(hit.raw));
       // A wrong secret is refused by both.
-      expect(() => new Webhook(Buffer.from('not-the-secret').toString('base64')).verify(hit.raw, hit.headers as Record<string, string>)).toThrow();
+      expect(() =>
+        new Webhook(Buffer.from('not-the-secret').toString('base64')).verify(
+          hit.raw,
+          hit.headers as Record<string, string>,
+        ),
+      ).toThrow();
       expect(rx.accepted).toHaveLength(0);
     } finally {
       await own.close();
@@ -111,12 +202,22 @@ describe('webhook deliveries', () => {
   });
 
   it('the contract handler refuses a delivery signed with another secret (401), and it is retried and logged', async () => {
-    const sub = await subscribe({ url: rx.url, events: ['session.started'], secret: 'a-different-secret-123456', retries: 1 });
+    const sub = await subscribe({
+      url: rx.url,
+      events: ['session.started'],
+      secret: 'a-different-secret-123456',
+      retries: 1,
+    });
     await emit('session.started', 'team', SAMPLES['session.started']);
     await rx.waitForHits(2);
     expect(rx.hits.map((h) => h.status)).toEqual([401, 401]);
     expect(rx.accepted).toHaveLength(0);
-    const [d] = await poll(() => deliveries(sub.id), (l) => l[0]?.status === 'failed', 5000, 'failed delivery');
+    const [d] = await poll(
+      () => deliveries(sub.id),
+      (l) => l[0]?.status === 'failed',
+      5000,
+      'failed delivery',
+    );
     expect(d).toMatchObject({ status: 'failed', attemptCount: 2, lastStatus: 401, lastError: null });
     await gw.request('DELETE', `/api/v1/webhooks/${sub.id}`);
   });
@@ -126,7 +227,14 @@ describe('webhook deliveries', () => {
     const other = await subscribe({ url: rx.url, events: ['*'], secret: SECRET });
     const res = await gw.request('POST', `/api/v1/webhooks/${sub.id}/test`);
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ webhookId: sub.id, event: 'ping', status: 'pending', manual: true, attemptCount: 0, redeliveryOf: null });
+    expect(res.body).toMatchObject({
+      webhookId: sub.id,
+      event: 'ping',
+      status: 'pending',
+      manual: true,
+      attemptCount: 0,
+      redeliveryOf: null,
+    });
     const [got] = await rx.waitFor((a) => a.length === 1);
     expect(got.event).toBe('ping');
     expect(got.body).toEqual({
@@ -149,7 +257,13 @@ describe('webhook deliveries', () => {
     const [first] = await deliveries(sub.id);
     const res = await gw.request('POST', `/api/v1/webhooks/${sub.id}/deliveries/${first.id}/redeliver`);
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ eventId: e.id, event: 'message.sent', redeliveryOf: first.id, manual: true, status: 'pending' });
+    expect(res.body).toMatchObject({
+      eventId: e.id,
+      event: 'message.sent',
+      redeliveryOf: first.id,
+      manual: true,
+      status: 'pending',
+    });
     expect(res.body.id).not.toBe(first.id);
     await rx.waitFor((a) => a.length === 2);
     expect(rx.hits[1].raw).toBe(rx.hits[0].raw);
@@ -162,11 +276,21 @@ describe('webhook deliveries', () => {
     );
     expect(detail.body.payload).toEqual(JSON.parse(rx.hits[0].raw));
     expect(detail.body.attempts).toEqual([
-      { attempt: 1, startedAt: expect.any(String), durationMs: expect.any(Number), status: 200, error: null, response: 'OK', nextAttemptAt: null },
+      {
+        attempt: 1,
+        startedAt: expect.any(String),
+        durationMs: expect.any(Number),
+        status: 200,
+        error: null,
+        response: 'OK',
+        nextAttemptAt: null,
+      },
     ]);
     // Unknown delivery, and a delivery of another subscription, are 404.
     const other = await subscribe({ url: rx.url, events: ['message.sent'], secret: SECRET });
-    expect((await gw.request('POST', `/api/v1/webhooks/${other.id}/deliveries/${first.id}/redeliver`)).status).toBe(404);
+    expect((await gw.request('POST', `/api/v1/webhooks/${other.id}/deliveries/${first.id}/redeliver`)).status).toBe(
+      404,
+    );
     const missing = await gw.request('POST', `/api/v1/webhooks/${sub.id}/deliveries/dlv_doesnotexist/redeliver`);
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ error: { code: 'not_found', message: "delivery 'dlv_doesnotexist' not found" } });
@@ -202,9 +326,18 @@ describe('webhook deliveries', () => {
 
   it('gateway-wide events (workspace null, e.g. channel.disconnected) reach all-workspace subscriptions', async () => {
     const sub = await subscribe({ url: rx.url, events: ['channel.disconnected'], secret: SECRET });
-    const e = await emit('channel.disconnected', null, { channel: 'telegram', workspace: null, reason: 'bot token revoked' });
+    const e = await emit('channel.disconnected', null, {
+      channel: 'telegram',
+      workspace: null,
+      reason: 'bot token revoked',
+    });
     const [got] = await rx.waitFor((a) => a.length === 1);
-    expect(got.body).toEqual({ id: e.id, event: 'channel.disconnected', timestamp: e.timestamp, data: { channel: 'telegram', workspace: null, reason: 'bot token revoked' } });
+    expect(got.body).toEqual({
+      id: e.id,
+      event: 'channel.disconnected',
+      timestamp: e.timestamp,
+      data: { channel: 'telegram', workspace: null, reason: 'bot token revoked' },
+    });
     await gw.request('DELETE', `/api/v1/webhooks/${sub.id}`);
   });
 

@@ -24,7 +24,12 @@ describe('private-network policy', () => {
           allowPrivateNetworks: false,
           outbound: [
             { url: rx.url, secret: SECRET, events: ['session.started'], retries: 0 },
-            { url: `http://localhost:${port}/openclaw-events`, secret: SECRET, events: ['session.started'], retries: 0 },
+            {
+              url: `http://localhost:${port}/openclaw-events`,
+              secret: SECRET,
+              events: ['session.started'],
+              retries: 0,
+            },
           ],
         },
       },
@@ -50,17 +55,26 @@ describe('private-network policy', () => {
     const res = await gw.request('POST', '/api/v1/webhooks', { body: { url, events: ['*'] } });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'url_not_allowed', field: 'url' });
-    expect(res.body.error.message).toMatch(/^url: .+ is a (private or loopback address; only keys over every workspace \(\*\) may target those, or hosts listed in webhooks.allowedHosts|link-local or cloud metadata address, which webhooks never target)$/);
+    expect(res.body.error.message).toMatch(
+      /^url: .+ is a (private or loopback address; only keys over every workspace \(\*\) may target those, or hosts listed in webhooks.allowedHosts|link-local or cloud metadata address, which webhooks never target)$/,
+    );
   });
 
   it('accepts public hosts', async () => {
-    const res = await gw.request('POST', '/api/v1/webhooks', { body: { url: 'https://hooks.example.com/x', events: ['*'] } });
+    const res = await gw.request('POST', '/api/v1/webhooks', {
+      body: { url: 'https://hooks.example.com/x', events: ['*'] },
+    });
     expect(res.status).toBe(201);
     await gw.request('DELETE', `/api/v1/webhooks/${res.body.id}`);
   });
 
   it('blocks delivery at connect time, for literal IPs and for names resolving to private addresses', async () => {
-    await gw.gateway.ctx.events.emit('session.started', 'default', { sessionId: 's', workspace: 'default', userId: 'u', channel: 'api' });
+    await gw.gateway.ctx.events.emit('session.started', 'default', {
+      sessionId: 's',
+      workspace: 'default',
+      userId: 'u',
+      channel: 'api',
+    });
     const subs = (await gw.request('GET', '/api/v1/webhooks')).body.data.filter((s: any) => s.source === 'config');
     expect(subs).toHaveLength(2);
     for (const sub of subs) {
@@ -72,16 +86,28 @@ describe('private-network policy', () => {
       );
       const host = new URL(sub.url).hostname;
       expect(d).toMatchObject({ attemptCount: 1, lastStatus: null });
-      expect(d.lastError).toMatch(new RegExp(`^refused to connect: ${host}( \\((127\\.0\\.0\\.1|::1)\\))? is a private or loopback address`));
+      expect(d.lastError).toMatch(
+        new RegExp(`^refused to connect: ${host}( \\((127\\.0\\.0\\.1|::1)\\))? is a private or loopback address`),
+      );
     }
     expect(rx.hits).toHaveLength(0);
   });
 
   it('classifies addresses', () => {
-    for (const ip of ['127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.0.1', '100.64.0.1', '::1', 'fc00::1', '::ffff:10.0.0.1']) {
+    for (const ip of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.31.255.255',
+      '192.168.0.1',
+      '100.64.0.1',
+      '::1',
+      'fc00::1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect([ip, classifyAddress(ip)]).toEqual([ip, 'private']);
     }
-    for (const ip of ['169.254.1.1', '0.0.0.0', 'fe80::1']) expect([ip, classifyAddress(ip)]).toEqual([ip, 'forbidden']);
+    for (const ip of ['169.254.1.1', '0.0.0.0', 'fe80::1'])
+      expect([ip, classifyAddress(ip)]).toEqual([ip, 'forbidden']);
     for (const ip of ['8.8.8.8', '172.32.0.1', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) {
       expect([ip, classifyAddress(ip)]).toEqual([ip, 'public']);
     }

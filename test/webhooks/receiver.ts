@@ -12,7 +12,12 @@ import { Webhook } from 'standardwebhooks';
 import { standardWebhooksSecret } from '../../server/webhooks/signing';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const mountContractHandler = require('./contract-receiver.js') as (app: express.Express, ex: typeof express, proc: { env: Record<string, string> }, con: { log: (...a: unknown[]) => void }) => void;
+const mountContractHandler = require('./contract-receiver.js') as (
+  app: express.Express,
+  ex: typeof express,
+  proc: { env: Record<string, string> },
+  con: { log: (...a: unknown[]) => void },
+) => void;
 
 export type Answer =
   | { status: number; headers?: Record<string, string>; body?: string }
@@ -60,7 +65,12 @@ export interface Receiver {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function poll<T>(get: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+export async function poll<T>(
+  get: () => T | Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await get();
@@ -97,7 +107,10 @@ export async function startReceiver(secret: string): Promise<Receiver> {
     }
     if (answer) {
       hit.status = answer.status;
-      res.status(answer.status).set(answer.headers ?? {}).send(answer.body ?? `scripted ${answer.status}`);
+      res
+        .status(answer.status)
+        .set(answer.headers ?? {})
+        .send(answer.body ?? `scripted ${answer.status}`);
       return;
     }
     res.on('finish', () => (hit.status = res.statusCode));
@@ -142,7 +155,13 @@ export async function startReceiver(secret: string): Promise<Receiver> {
       accepted.length = 0;
     },
     waitFor: (pred, timeoutMs = 10000, what = 'deliveries') => poll(() => accepted, pred, timeoutMs, what),
-    waitForHits: (n, timeoutMs = 10000) => poll(() => hits, (h) => h.length >= n, timeoutMs, `${n} requests`),
+    waitForHits: (n, timeoutMs = 10000) =>
+      poll(
+        () => hits,
+        (h) => h.length >= n,
+        timeoutMs,
+        `${n} requests`,
+      ),
     stop,
     start,
     close: stop,

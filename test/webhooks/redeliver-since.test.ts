@@ -15,19 +15,33 @@ describe('redeliver failed deliveries since a time', () => {
   const failed: string[] = [];
   let delivered = '';
   let since = '';
-  const replay = (body: unknown, key?: string) => gw.request('POST', `/api/v1/webhooks/${sub.id}/redeliver`, { body, key });
-  const deliveries = async () => (await gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries?limit=100`)).body.data as any[];
+  const replay = (body: unknown, key?: string) =>
+    gw.request('POST', `/api/v1/webhooks/${sub.id}/redeliver`, { body, key });
+  const deliveries = async () =>
+    (await gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries?limit=100`)).body.data as any[];
 
   beforeAll(async () => {
     rx = await startReceiver(SECRET);
     gw = await startTestGateway({ config: { workspaces: [{ id: 'team' }], webhooks: { retrySchedule: [10] } } });
-    sub = (await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['message.sent'], secret: SECRET, retries: 0 } })).body;
+    sub = (
+      await gw.request('POST', '/api/v1/webhooks', {
+        body: { url: rx.url, events: ['message.sent'], secret: SECRET, retries: 0 },
+      })
+    ).body;
     since = new Date(Date.now() - 1000).toISOString();
     // Three events fail (no retries), one is delivered: in this order.
     for (const answer of [500, 500, 200, 500]) {
       if (answer !== 200) rx.fail({ status: answer });
-      const e = await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: `msg_${failed.length}`, workspace: 'team' });
-      await poll(deliveries, (l) => l.some((d) => d.eventId === e.id && ['failed', 'delivered'].includes(d.status)), 10000, 'the attempt');
+      const e = await gw.gateway.ctx.events.emit('message.sent', 'team', {
+        messageId: `msg_${failed.length}`,
+        workspace: 'team',
+      });
+      await poll(
+        deliveries,
+        (l) => l.some((d) => d.eventId === e.id && ['failed', 'delivered'].includes(d.status)),
+        10000,
+        'the attempt',
+      );
       if (answer === 200) delivered = e.id;
       else failed.push(e.id);
     }
@@ -55,7 +69,8 @@ describe('redeliver failed deliveries since a time', () => {
     expect(rx.accepted.map((a) => a.body.id).sort()).toEqual([...failed].sort());
     expect(rx.accepted.map((a) => a.body.id)).not.toContain(delivered);
     // The bytes are the original's: the same event id and data as the first attempt.
-    const detail = (await gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries/${res.body.data[0].redeliveryOf}`)).body;
+    const detail = (await gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries/${res.body.data[0].redeliveryOf}`))
+      .body;
     expect(rx.accepted.find((a) => a.body.id === failed[0])!.body).toEqual(detail.payload);
   });
 

@@ -24,7 +24,11 @@ describe('webhook deliveries across a gateway restart', () => {
 
   it('delivers retries that were pending and deliveries never attempted when the first gateway stopped', async () => {
     gw = await startTestGateway({ config: CONFIG });
-    const sub = (await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['session.started', 'session.ended'], secret: SECRET } })).body;
+    const sub = (
+      await gw.request('POST', '/api/v1/webhooks', {
+        body: { url: rx.url, events: ['session.started', 'session.ended'], secret: SECRET },
+      })
+    ).body;
     rx.fail(...[1, 2, 3].map(() => ({ status: 503, headers: { 'Retry-After': '2' } })));
     const retried = [];
     for (let i = 0; i < 3; i++) retried.push(await gw.gateway.ctx.events.emit('session.started', 'team', DATA));
@@ -48,7 +52,12 @@ describe('webhook deliveries across a gateway restart', () => {
     await rx.waitFor((a) => a.length === 4, 15000);
     expect(rx.accepted.map((a) => a.body.id).sort()).toEqual([...retried, queued].map((e) => e.id).sort());
     const log = await gw.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0, 86400);
-    await poll(() => gw!.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0, 86400), (l) => l.data.every((d) => d.status === 'delivered'), 5000, 'all delivered');
+    await poll(
+      () => gw!.gateway.ctx.stores.webhooks.listDeliveries(sub.id, 10, 0, 86400),
+      (l) => l.data.every((d) => d.status === 'delivered'),
+      5000,
+      'all delivered',
+    );
     // Each delivery id was used by its first attempt and again by its retry after the restart.
     for (const d of log.data) {
       const ids = rx.hits.filter((h) => h.headers['x-openclaw-delivery'] === d.id).map((h) => h.status);

@@ -28,7 +28,9 @@ describe('delivery log retention', () => {
   });
 
   it('expires attempts and deliveries after retentionDays and stops listing them', async () => {
-    const sub = (await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['message.sent'], secret: SECRET } })).body;
+    const sub = (
+      await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['message.sent'], secret: SECRET } })
+    ).body;
     const e = await gw.gateway.ctx.events.emit('message.sent', 'default', { messageId: 'm' });
     const list = () => gw.request('GET', `/api/v1/webhooks/${sub.id}/deliveries`);
     const [d] = (await poll(list, (r) => r.body.data[0]?.status === 'delivered', 5000, 'delivered')).body.data;

@@ -7,27 +7,55 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startReceiver, poll, type Receiver } from './receiver';
 
 const SECRET = 'retry-secret-0123456789abcdef';
-const DATA = { messageId: 'msg_1', workspace: 'team', userId: 'u', channel: 'api', response: 'hi', tokensUsed: 1, latencyMs: 1, sessionId: 'sess_1' };
+const DATA = {
+  messageId: 'msg_1',
+  workspace: 'team',
+  userId: 'u',
+  channel: 'api',
+  response: 'hi',
+  tokensUsed: 1,
+  latencyMs: 1,
+  sessionId: 'sess_1',
+};
 
 describe('webhook retries and failures', () => {
   let gw: TestGateway;
   let rx: Receiver;
   const emit = () => gw.gateway.ctx.events.emit('message.sent', 'team', DATA);
   const subscribe = async (body: Record<string, unknown> = {}) => {
-    const res = await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['message.sent'], secret: SECRET, ...body } });
+    const res = await gw.request('POST', '/api/v1/webhooks', {
+      body: { url: rx.url, events: ['message.sent'], secret: SECRET, ...body },
+    });
     expect(res.status).toBe(201);
     return res.body as { id: string };
   };
   const get = async (id: string) => (await gw.request('GET', `/api/v1/webhooks/${id}`)).body;
-  const deliveries = async (id: string) => (await gw.request('GET', `/api/v1/webhooks/${id}/deliveries?limit=100`)).body.data as any[];
-  const detail = async (id: string, d: string) => (await gw.request('GET', `/api/v1/webhooks/${id}/deliveries/${d}`)).body;
+  const deliveries = async (id: string) =>
+    (await gw.request('GET', `/api/v1/webhooks/${id}/deliveries?limit=100`)).body.data as any[];
+  const detail = async (id: string, d: string) =>
+    (await gw.request('GET', `/api/v1/webhooks/${id}/deliveries/${d}`)).body;
   /** Waits until the subscription's newest delivery reaches a final status. */
   const settled = (id: string, n = 1) =>
-    poll(() => deliveries(id), (l) => l.length >= n && l.slice(0, n).every((d) => ['delivered', 'failed', 'cancelled'].includes(d.status)), 15000, 'deliveries to settle');
+    poll(
+      () => deliveries(id),
+      (l) => l.length >= n && l.slice(0, n).every((d) => ['delivered', 'failed', 'cancelled'].includes(d.status)),
+      15000,
+      'deliveries to settle',
+    );
   const remove = (id: string) => gw.request('DELETE', `/api/v1/webhooks/${id}`);
 
   beforeAll(async () => {
-    gw = await startTestGateway({ config: { workspaces: [{ id: 'team' }], webhooks: { retrySchedule: [30, 60, 120], maxDelayMs: 2000, disableAfter: 3, circuitBreaker: { failureThreshold: 0 } } } });
+    gw = await startTestGateway({
+      config: {
+        workspaces: [{ id: 'team' }],
+        webhooks: {
+          retrySchedule: [30, 60, 120],
+          maxDelayMs: 2000,
+          disableAfter: 3,
+          circuitBreaker: { failureThreshold: 0 },
+        },
+      },
+    });
     rx = await startReceiver(SECRET);
   });
   afterAll(async () => {
@@ -50,7 +78,13 @@ describe('webhook retries and failures', () => {
     expect(rx.hits.every((h) => h.standardOk)).toBe(true);
     expect(rx.accepted.map((a) => a.body.id)).toEqual([e.id]);
 
-    expect(d).toMatchObject({ status: 'delivered', attemptCount: 3, lastStatus: 200, lastError: null, nextAttemptAt: null });
+    expect(d).toMatchObject({
+      status: 'delivered',
+      attemptCount: 3,
+      lastStatus: 200,
+      lastError: null,
+      nextAttemptAt: null,
+    });
     const { attempts } = await detail(sub.id, d.id);
     expect(attempts.map((a: any) => [a.attempt, a.status, a.response])).toEqual([
       [1, 500, 'database is down'],
@@ -77,7 +111,12 @@ describe('webhook retries and failures', () => {
     expect(rx.accepted[0].body.id).toBe(e.id);
     const { attempts } = await detail(sub.id, d.id);
     expect(attempts).toHaveLength(2);
-    expect(attempts[0]).toMatchObject({ attempt: 1, status: null, response: null, error: 'timeout: no complete response within 300 ms' });
+    expect(attempts[0]).toMatchObject({
+      attempt: 1,
+      status: null,
+      response: null,
+      error: 'timeout: no complete response within 300 ms',
+    });
     expect(attempts[0].durationMs).toBeGreaterThanOrEqual(290);
     expect(attempts[1]).toMatchObject({ attempt: 2, status: 200, error: null });
     await remove(sub.id);
@@ -102,7 +141,12 @@ describe('webhook retries and failures', () => {
       rx.fail({ status: 302, headers: { Location: elsewhere.url } });
       await emit();
       const [d] = await settled(sub.id);
-      expect(d).toMatchObject({ status: 'failed', attemptCount: 1, lastStatus: 302, lastError: 'redirect (HTTP 302) not followed' });
+      expect(d).toMatchObject({
+        status: 'failed',
+        attemptCount: 1,
+        lastStatus: 302,
+        lastError: 'redirect (HTTP 302) not followed',
+      });
       expect(elsewhere.hits).toHaveLength(0);
       await remove(sub.id);
     } finally {
@@ -140,10 +184,10 @@ describe('webhook retries and failures', () => {
     expect((await get(sub.id)).consecutiveFailures).toBe(2);
     await emit(); // the receiver accepts this one
     await settled(sub.id, 3);
-    expect((await get(sub.id))).toMatchObject({ consecutiveFailures: 0, enabled: true });
+    expect(await get(sub.id)).toMatchObject({ consecutiveFailures: 0, enabled: true });
     await failOnce(4);
     await failOnce(5);
-    expect((await get(sub.id))).toMatchObject({ consecutiveFailures: 2, enabled: true });
+    expect(await get(sub.id)).toMatchObject({ consecutiveFailures: 2, enabled: true });
     await failOnce(6);
     expect(await get(sub.id)).toMatchObject({
       enabled: false,
@@ -159,7 +203,12 @@ describe('webhook retries and failures', () => {
     const sent = [];
     for (let i = 0; i < 5; i++) sent.push(await emit());
     // Every delivery has failed at least once (connection refused) before the receiver returns.
-    await poll(() => deliveries(sub.id), (l) => l.length === 5 && l.every((d) => d.attemptCount >= 2), 10000, 'failed attempts');
+    await poll(
+      () => deliveries(sub.id),
+      (l) => l.length === 5 && l.every((d) => d.attemptCount >= 2),
+      10000,
+      'failed attempts',
+    );
     await rx.start();
     await rx.waitFor((a) => a.length === 5, 15000);
     const log = await settled(sub.id, 5);
@@ -174,7 +223,12 @@ describe('webhook retries and failures', () => {
     const sub = await subscribe();
     rx.fail({ status: 503, headers: { 'Retry-After': '1' } });
     await emit();
-    const [d] = await poll(() => deliveries(sub.id), (l) => l[0]?.status === 'retrying', 5000, 'a pending retry');
+    const [d] = await poll(
+      () => deliveries(sub.id),
+      (l) => l[0]?.status === 'retrying',
+      5000,
+      'a pending retry',
+    );
     await remove(sub.id);
     const stored = await poll(
       () => gw.gateway.ctx.stores.webhooks.getDelivery(sub.id, d.id),

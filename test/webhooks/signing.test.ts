@@ -8,9 +8,22 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { deliveryHeaders, generateSecret, standardWebhooksSecret } from '../../server/webhooks/signing';
 
-const body = JSON.stringify({ id: 'evt_1', event: 'message.sent', timestamp: new Date().toISOString(), data: { messageId: 'msg_1' } });
+const body = JSON.stringify({
+  id: 'evt_1',
+  event: 'message.sent',
+  timestamp: new Date().toISOString(),
+  data: { messageId: 'msg_1' },
+});
 const headersFor = (secret: string) =>
-  deliveryHeaders({ secret, deliveryId: 'dlv_1', event: 'message.sent', attempt: 1, timestampSec: Math.floor(Date.now() / 1000), body, userAgent: 'test' });
+  deliveryHeaders({
+    secret,
+    deliveryId: 'dlv_1',
+    event: 'message.sent',
+    attempt: 1,
+    timestampSec: Math.floor(Date.now() / 1000),
+    body,
+    userAgent: 'test',
+  });
 
 describe('webhook signing keys', () => {
   it('generates whsec_ + base64 of 32 random bytes, which standardwebhooks takes unchanged', () => {
@@ -27,7 +40,12 @@ describe('webhook signing keys', () => {
   });
 
   it('keeps the UTF-8 key for every other secret, as before', () => {
-    for (const secret of ['oclaw_whsec_0123456789abcdefghijABCDEFGHIJ0123456789', 'my-own-secret-1234567890', 'whsec_not base64 at all!', 'whsec_c2hvcnQ=']) {
+    for (const secret of [
+      'oclaw_whsec_0123456789abcdefghijABCDEFGHIJ0123456789',
+      'my-own-secret-1234567890',
+      'whsec_not base64 at all!',
+      'whsec_c2hvcnQ=',
+    ]) {
       const h = headersFor(secret);
       const legacy = `v1,${createHmac('sha256', Buffer.from(secret, 'utf8')).update(`dlv_1.${h['webhook-timestamp']}.${body}`).digest('base64')}`;
       expect(h['webhook-signature']).toBe(legacy);
@@ -38,7 +56,9 @@ describe('webhook signing keys', () => {
 
   it('signs X-OpenClaw-Signature with the whole secret string, whatever its form', () => {
     for (const secret of [generateSecret(), 'my-own-secret-1234567890']) {
-      expect(headersFor(secret)['x-openclaw-signature']).toBe(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+      expect(headersFor(secret)['x-openclaw-signature']).toBe(
+        `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      );
     }
   });
 });

@@ -11,7 +11,8 @@ import { createLogger } from '../../server/logger';
 import { startReceiver, type Receiver } from './receiver';
 
 const CONFIG_SECRET = 'config-secret-0123456789abcdef';
-const VALID = 'message.received, message.sent, session.started, session.ended, error.agent, channel.disconnected, channel.connected, schedule.completed, schedule.failed, *';
+const VALID =
+  'message.received, message.sent, session.started, session.ended, error.agent, channel.disconnected, channel.connected, schedule.completed, schedule.failed, *';
 
 describe('webhook subscriptions API', () => {
   let gw: TestGateway;
@@ -19,7 +20,8 @@ describe('webhook subscriptions API', () => {
   let writer: string; // webhooks:read + write, every workspace
   let reader: string; // webhooks:read only
   let teamKey: string; // webhooks:read + write, workspace team only
-  const api = (method: string, path: string, body?: unknown, key?: string) => gw.request(method, `/api/v1${path}`, { body, key });
+  const api = (method: string, path: string, body?: unknown, key?: string) =>
+    gw.request(method, `/api/v1${path}`, { body, key });
   const create = (body: Record<string, unknown>, key?: string) => api('POST', '/webhooks', body, key);
   const count = async () => (await api('GET', '/webhooks')).body.data.length;
   const logLines: string[] = [];
@@ -27,7 +29,17 @@ describe('webhook subscriptions API', () => {
   const secrets = new Set<string>([CONFIG_SECRET]);
   const config = {
     workspaces: [{ id: 'team' }, { id: 'ops' }],
-    webhooks: { outbound: [{ url: '', secret: '${WEBHOOK_SECRET}', events: ['message.sent', 'session.ended'], retries: 2, timeoutMs: 1500 }] },
+    webhooks: {
+      outbound: [
+        {
+          url: '',
+          secret: '${WEBHOOK_SECRET}',
+          events: ['message.sent', 'session.ended'],
+          retries: 2,
+          timeoutMs: 1500,
+        },
+      ],
+    },
   };
 
   beforeAll(async () => {
@@ -51,7 +63,14 @@ describe('webhook subscriptions API', () => {
   });
 
   it('creates a subscription: 201, generated secret shown once, never again', async () => {
-    const res = await create({ url: 'https://example.com/hooks?x=1', events: ['message.sent', 'message.sent', 'error.agent'], description: 'n8n' }, writer);
+    const res = await create(
+      {
+        url: 'https://example.com/hooks?x=1',
+        events: ['message.sent', 'message.sent', 'error.agent'],
+        description: 'n8n',
+      },
+      writer,
+    );
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^wh_[A-Za-z0-9]{20}$/),
@@ -86,7 +105,10 @@ describe('webhook subscriptions API', () => {
   });
 
   it('a secret given by the client is not echoed back', async () => {
-    const res = await create({ url: 'https://example.com/a', events: ['*'], secret: 'my-own-secret-0123456789' }, writer);
+    const res = await create(
+      { url: 'https://example.com/a', events: ['*'], secret: 'my-own-secret-0123456789' },
+      writer,
+    );
     expect(res.status).toBe(201);
     expect(res.body.secret).toBeUndefined();
     expect(res.text).not.toContain('my-own-secret');
@@ -94,10 +116,32 @@ describe('webhook subscriptions API', () => {
   });
 
   it('patches fields, rotates the secret (returned once), disables with a reason, and deletes', async () => {
-    const { body: sub } = await create({ url: 'https://example.com/b', events: ['message.sent'], secret: 'first-secret-0123456789' }, writer);
-    const patched = await api('PATCH', `/webhooks/${sub.id}`, { url: 'https://example.com/c', events: ['session.started'], description: null, retries: 0, timeoutMs: 1000, workspaces: ['team'] }, writer);
+    const { body: sub } = await create(
+      { url: 'https://example.com/b', events: ['message.sent'], secret: 'first-secret-0123456789' },
+      writer,
+    );
+    const patched = await api(
+      'PATCH',
+      `/webhooks/${sub.id}`,
+      {
+        url: 'https://example.com/c',
+        events: ['session.started'],
+        description: null,
+        retries: 0,
+        timeoutMs: 1000,
+        workspaces: ['team'],
+      },
+      writer,
+    );
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ url: 'https://example.com/c', events: ['session.started'], description: null, retries: 0, timeoutMs: 1000, workspaces: ['team'] });
+    expect(patched.body).toMatchObject({
+      url: 'https://example.com/c',
+      events: ['session.started'],
+      description: null,
+      retries: 0,
+      timeoutMs: 1000,
+      workspaces: ['team'],
+    });
     expect(patched.body.secret).toBeUndefined();
 
     const rotated = await api('PATCH', `/webhooks/${sub.id}`, { rotateSecret: true }, writer);
@@ -111,14 +155,24 @@ describe('webhook subscriptions API', () => {
 
     expect((await api('DELETE', `/webhooks/${sub.id}`, undefined, writer)).status).toBe(204);
     expect((await api('GET', `/webhooks/${sub.id}`)).status).toBe(404);
-    expect((await api('DELETE', `/webhooks/${sub.id}`, undefined, writer)).body).toEqual({ error: { code: 'not_found', message: `webhook '${sub.id}' not found` } });
+    expect((await api('DELETE', `/webhooks/${sub.id}`, undefined, writer)).body).toEqual({
+      error: { code: 'not_found', message: `webhook '${sub.id}' not found` },
+    });
     expect((await api('PATCH', `/webhooks/${sub.id}`, { enabled: true }, writer)).status).toBe(404);
   });
 
   it('lists config subscriptions read-only (409 on change) and delivers to them with the config secret', async () => {
     const list = (await api('GET', '/webhooks')).body.data;
     const cfg = list.find((s: any) => s.source === 'config');
-    expect(cfg).toMatchObject({ id: expect.stringMatching(/^wh_cfg_[0-9a-f]{16}$/), url: rx.url, events: ['message.sent', 'session.ended'], scope: ['*'], retries: 2, timeoutMs: 1500, createdBy: null });
+    expect(cfg).toMatchObject({
+      id: expect.stringMatching(/^wh_cfg_[0-9a-f]{16}$/),
+      url: rx.url,
+      events: ['message.sent', 'session.ended'],
+      scope: ['*'],
+      retries: 2,
+      timeoutMs: 1500,
+      createdBy: null,
+    });
     expect(JSON.stringify(list)).not.toContain(CONFIG_SECRET);
     for (const [method, path, body] of [
       ['PATCH', `/webhooks/${cfg.id}`, { enabled: false }],
@@ -150,7 +204,12 @@ describe('webhook subscriptions API', () => {
         ['GET', '/webhooks/wh_x/deliveries', undefined, plain, 'webhooks:read'],
       ] as const) {
         const res = await api(method, path, body, key);
-        expect([method, path, res.status, res.body]).toEqual([method, path, 403, { error: { code: 'missing_permission', message: `this API key lacks the '${perm}' permission` } }]);
+        expect([method, path, res.status, res.body]).toEqual([
+          method,
+          path,
+          403,
+          { error: { code: 'missing_permission', message: `this API key lacks the '${perm}' permission` } },
+        ]);
       }
       expect((await api('GET', '/webhooks', undefined, null as never)).status).toBe(401);
     });
@@ -159,10 +218,14 @@ describe('webhook subscriptions API', () => {
       const before = await count();
       const out = await create({ url: 'https://example.com', events: ['*'], workspaces: ['ops'] }, teamKey);
       expect(out.status).toBe(403);
-      expect(out.body).toEqual({ error: { code: 'workspace_forbidden', message: "this API key has no access to workspace 'ops'" } });
+      expect(out.body).toEqual({
+        error: { code: 'workspace_forbidden', message: "this API key has no access to workspace 'ops'" },
+      });
       const unknown = await create({ url: 'https://example.com', events: ['*'], workspaces: ['nope'] }, writer);
       expect(unknown.status).toBe(400);
-      expect(unknown.body).toEqual({ error: { code: 'validation_error', message: "workspaces: unknown workspace 'nope'", field: 'workspaces' } });
+      expect(unknown.body).toEqual({
+        error: { code: 'validation_error', message: "workspaces: unknown workspace 'nope'", field: 'workspaces' },
+      });
       expect(await count()).toBe(before);
 
       const ok = await create({ url: 'https://example.com', events: ['*'], workspaces: ['team'] }, teamKey);
@@ -179,7 +242,13 @@ describe('webhook subscriptions API', () => {
         message: "workspaces: 'ops' is outside this subscription's scope (team): it would never receive its events",
       });
       const keyOps = await gw.createKey({ workspaces: ['ops'], permissions: ['webhooks:read', 'webhooks:write'] });
-      for (const [m, p] of [['GET', ''], ['PATCH', ''], ['DELETE', ''], ['GET', '/deliveries'], ['POST', '/test']] as const) {
+      for (const [m, p] of [
+        ['GET', ''],
+        ['PATCH', ''],
+        ['DELETE', ''],
+        ['GET', '/deliveries'],
+        ['POST', '/test'],
+      ] as const) {
         const res = await api(m, `/webhooks/${ok.body.id}${p}`, m === 'PATCH' ? { enabled: false } : undefined, keyOps);
         expect([m, p, res.status]).toEqual([m, p, 404]);
       }
@@ -191,20 +260,70 @@ describe('webhook subscriptions API', () => {
     const cases: Array<[string, unknown, string, string?]> = [
       ['missing url', { events: ['*'] }, 'url: is required', 'url'],
       ['missing events', { url: 'https://example.com' }, 'events: is required', 'events'],
-      ['empty events', { url: 'https://example.com', events: [] }, 'events: must NOT have fewer than 1 items', 'events'],
-      ['unknown event', { url: 'https://example.com', events: ['message.sent', 'message.deleted'] }, `events: unknown event 'message.deleted'; valid: ${VALID}`, 'events'],
-      ['ping is not subscribable', { url: 'https://example.com', events: ['ping'] }, `events: unknown event 'ping'; valid: ${VALID}`, 'events'],
-      ['events not an array', { url: 'https://example.com', events: 'message.sent' }, 'events: must be array', 'events'],
+      [
+        'empty events',
+        { url: 'https://example.com', events: [] },
+        'events: must NOT have fewer than 1 items',
+        'events',
+      ],
+      [
+        'unknown event',
+        { url: 'https://example.com', events: ['message.sent', 'message.deleted'] },
+        `events: unknown event 'message.deleted'; valid: ${VALID}`,
+        'events',
+      ],
+      [
+        'ping is not subscribable',
+        { url: 'https://example.com', events: ['ping'] },
+        `events: unknown event 'ping'; valid: ${VALID}`,
+        'events',
+      ],
+      [
+        'events not an array',
+        { url: 'https://example.com', events: 'message.sent' },
+        'events: must be array',
+        'events',
+      ],
       ['url not a string', { url: 42, events: ['*'] }, 'url: must be string', 'url'],
       ['url not absolute', { url: '/hooks', events: ['*'] }, 'url: must be an absolute http:// or https:// URL', 'url'],
       ['ftp url', { url: 'ftp://example.com/x', events: ['*'] }, 'url: must use http or https, not ftp', 'url'],
-      ['url with credentials', { url: 'https://user:pw@example.com/x', events: ['*'] }, 'url: must not contain credentials; authenticate the request with the signature instead', 'url'],
-      ['url too long', { url: `https://example.com/${'a'.repeat(2030)}`, events: ['*'] }, 'url: must NOT have more than 2048 characters', 'url'],
-      ['short secret', { url: 'https://example.com', events: ['*'], secret: 'short' }, 'secret: must NOT have fewer than 16 characters', 'secret'],
+      [
+        'url with credentials',
+        { url: 'https://user:pw@example.com/x', events: ['*'] },
+        'url: must not contain credentials; authenticate the request with the signature instead',
+        'url',
+      ],
+      [
+        'url too long',
+        { url: `https://example.com/${'a'.repeat(2030)}`, events: ['*'] },
+        'url: must NOT have more than 2048 characters',
+        'url',
+      ],
+      [
+        'short secret',
+        { url: 'https://example.com', events: ['*'], secret: 'short' },
+        'secret: must NOT have fewer than 16 characters',
+        'secret',
+      ],
       ['unknown field', { url: 'https://example.com', events: ['*'], active: true }, 'active: unknown field', 'active'],
-      ['retries out of range', { url: 'https://example.com', events: ['*'], retries: 21 }, 'retries: must be <= 20', 'retries'],
-      ['retries as string', { url: 'https://example.com', events: ['*'], retries: '3' }, 'retries: must be integer', 'retries'],
-      ['bad workspace id', { url: 'https://example.com', events: ['*'], workspaces: ['Team!'] }, 'workspaces.0: must match pattern "^[a-z0-9][a-z0-9_-]{0,62}$"', 'workspaces.0'],
+      [
+        'retries out of range',
+        { url: 'https://example.com', events: ['*'], retries: 21 },
+        'retries: must be <= 20',
+        'retries',
+      ],
+      [
+        'retries as string',
+        { url: 'https://example.com', events: ['*'], retries: '3' },
+        'retries: must be integer',
+        'retries',
+      ],
+      [
+        'bad workspace id',
+        { url: 'https://example.com', events: ['*'], workspaces: ['Team!'] },
+        'workspaces.0: must match pattern "^[a-z0-9][a-z0-9_-]{0,62}$"',
+        'workspaces.0',
+      ],
     ];
     it.each(cases)('POST with %s → 400, nothing written', async (_name, body, message, field) => {
       const before = await count();
@@ -238,7 +357,9 @@ describe('webhook subscriptions API', () => {
 
     it('malformed ids are 400, unknown ones 404', async () => {
       expect((await api('GET', '/webhooks/not-an-id')).status).toBe(400);
-      expect((await api('GET', '/webhooks/wh_unknown')).body).toEqual({ error: { code: 'not_found', message: "webhook 'wh_unknown' not found" } });
+      expect((await api('GET', '/webhooks/wh_unknown')).body).toEqual({
+        error: { code: 'not_found', message: "webhook 'wh_unknown' not found" },
+      });
       expect((await api('GET', '/webhooks/wh_unknown/deliveries')).status).toBe(404);
       expect((await api('POST', '/webhooks/wh_unknown/test')).status).toBe(404);
       expect((await api('GET', '/webhooks/wh_unknown/deliveries?limit=0')).status).toBe(400);
@@ -265,7 +386,15 @@ describe('webhook subscriptions API', () => {
     const apiSubs = (await api('GET', '/webhooks')).body.data.filter((s: any) => s.source === 'api');
     const cfgId = (await api('GET', '/webhooks')).body.data.find((s: any) => s.source === 'config').id;
     await gw.close();
-    const moved = { ...config, webhooks: { outbound: [{ ...config.webhooks.outbound[0], events: ['*'] }, { url: 'https://example.com/second', secret: 'second-config-secret-012345', events: ['error.agent'] }] } };
+    const moved = {
+      ...config,
+      webhooks: {
+        outbound: [
+          { ...config.webhooks.outbound[0], events: ['*'] },
+          { url: 'https://example.com/second', secret: 'second-config-secret-012345', events: ['error.agent'] },
+        ],
+      },
+    };
     gw = await startTestGateway({ config: moved, env: { WEBHOOK_SECRET: CONFIG_SECRET }, flush: false });
     const after = (await api('GET', '/webhooks')).body.data;
     expect(after.filter((s: any) => s.source === 'api').map((s: any) => s.id)).toEqual(apiSubs.map((s: any) => s.id));
@@ -284,7 +413,14 @@ describe('webhook subscriptions API', () => {
 
   it('refuses unknown event names in webhooks.outbound at start', async () => {
     await expect(
-      startTestGateway({ config: { webhooks: { outbound: [{ url: 'https://example.com', secret: 'x', events: ['message.sent', 'message.edited'] }] } }, flush: false }),
+      startTestGateway({
+        config: {
+          webhooks: {
+            outbound: [{ url: 'https://example.com', secret: 'x', events: ['message.sent', 'message.edited'] }],
+          },
+        },
+        flush: false,
+      }),
     ).rejects.toThrow("webhooks.outbound[0].events: unknown event 'message.edited'; valid: " + VALID);
   });
 });

@@ -28,10 +28,13 @@ describe('webhook deliveries from `openclaw worker` processes', () => {
   });
 
   it('sends every queued delivery once, retrying in the worker processes', async () => {
-    const sub = (await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['message.sent'], secret: SECRET } })).body;
+    const sub = (
+      await gw.request('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['message.sent'], secret: SECRET } })
+    ).body;
     rx.fail({ status: 500 }, { status: 502 });
     const sent = [];
-    for (let i = 0; i < 20; i++) sent.push(await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: `msg_${i}`, workspace: 'team' }));
+    for (let i = 0; i < 20; i++)
+      sent.push(await gw.gateway.ctx.events.emit('message.sent', 'team', { messageId: `msg_${i}`, workspace: 'team' }));
     await rx.waitFor((a) => a.length === 20, 20000);
     expect(rx.accepted.map((a) => a.body.id).sort()).toEqual(sent.map((e) => e.id).sort());
     expect(rx.hits.every((h) => h.standardOk)).toBe(true);

@@ -5,12 +5,25 @@ const { apiUrl } = require('../lib/api');
 module.exports = {
   key: 'create_workspace',
   noun: 'Workspace',
-  display: { label: 'Create Workspace', description: 'Creates a workspace (its own agent, sessions, allowlist and stats).' },
+  display: {
+    label: 'Create Workspace',
+    description: 'Creates a workspace (its own agent, sessions, allowlist and stats).',
+  },
   operation: {
     inputFields: [
-      { key: 'id', label: 'Workspace ID', required: true, helpText: 'Lower-case letters, digits, - and _ (at most 63), e.g. `sales-emea`.' },
+      {
+        key: 'id',
+        label: 'Workspace ID',
+        required: true,
+        helpText: 'Lower-case letters, digits, - and _ (at most 63), e.g. `sales-emea`.',
+      },
       { key: 'label', label: 'Label', required: false },
-      { key: 'agent', label: 'Agent Preset', required: false, helpText: 'An agent preset of the gateway config; empty: `balanced`.' },
+      {
+        key: 'agent',
+        label: 'Agent Preset',
+        required: false,
+        helpText: 'An agent preset of the gateway config; empty: `balanced`.',
+      },
     ],
     perform: async (z, bundle) => {
       const body = { id: bundle.inputData.id };
@@ -19,7 +32,15 @@ module.exports = {
       const response = await z.request({ url: apiUrl(bundle, '/workspaces'), method: 'POST', body });
       return response.data;
     },
-    sample: { id: 'sales-emea', label: 'Sales EMEA', agent: 'balanced', skills: [], allowlist: [], createdAt: '2026-12-01T09:00:00.000Z', source: 'api' },
+    sample: {
+      id: 'sales-emea',
+      label: 'Sales EMEA',
+      agent: 'balanced',
+      skills: [],
+      allowlist: [],
+      createdAt: '2026-12-01T09:00:00.000Z',
+      source: 'api',
+    },
     outputFields: [
       { key: 'id', label: 'Workspace ID' },
       { key: 'label', label: 'Label' },

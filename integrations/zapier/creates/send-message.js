@@ -37,9 +37,19 @@ module.exports = {
   operation: {
     inputFields: [
       { ...workspaceField, required: true, helpText: 'The workspace whose agent answers.' },
-      { key: 'userId', label: 'User ID', required: true, helpText: 'Who is asking, e.g. `zapier:standup` or `slack:U024BE7LH`. Sessions are per user.' },
+      {
+        key: 'userId',
+        label: 'User ID',
+        required: true,
+        helpText: 'Who is asking, e.g. `zapier:standup` or `slack:U024BE7LH`. Sessions are per user.',
+      },
       { key: 'message', label: 'Message', required: true, type: 'text' },
-      { key: 'sessionId', label: 'Session ID', required: false, helpText: "Continue this session (it is created if new). Empty: the user's current session." },
+      {
+        key: 'sessionId',
+        label: 'Session ID',
+        required: false,
+        helpText: "Continue this session (it is created if new). Empty: the user's current session.",
+      },
     ],
     perform,
     performResume,

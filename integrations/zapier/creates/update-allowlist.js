@@ -6,7 +6,10 @@ const { workspaceField } = require('../triggers/hook-trigger');
 module.exports = {
   key: 'update_allowlist',
   noun: 'Allowlist',
-  display: { label: 'Update Allowlist', description: "Adds or removes `channel:id` entries of a workspace's allowlist." },
+  display: {
+    label: 'Update Allowlist',
+    description: "Adds or removes `channel:id` entries of a workspace's allowlist.",
+  },
   operation: {
     inputFields: [
       { ...workspaceField, required: true, helpText: 'The workspace to change.' },
@@ -18,7 +21,11 @@ module.exports = {
       const body = {};
       if (add && add.length) body.add = add;
       if (remove && remove.length) body.remove = remove;
-      const response = await z.request({ url: apiUrl(bundle, `/workspaces/${encodeURIComponent(workspace)}/allowlist`), method: 'PATCH', body });
+      const response = await z.request({
+        url: apiUrl(bundle, `/workspaces/${encodeURIComponent(workspace)}/allowlist`),
+        method: 'PATCH',
+        body,
+      });
       return response.data;
     },
     sample: { id: 'team', allowlist: ['telegram:123456789'] },

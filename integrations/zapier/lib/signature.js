@@ -11,7 +11,10 @@ const { createHmac, timingSafeEqual } = require('crypto');
 
 const header = (headers, name) => {
   for (const [k, v] of Object.entries(headers || {})) {
-    const key = k.toLowerCase().replace(/^http-/, '').replace(/_/g, '-');
+    const key = k
+      .toLowerCase()
+      .replace(/^http-/, '')
+      .replace(/_/g, '-');
     if (key === name) return Array.isArray(v) ? v[0] : v;
   }
   return undefined;
@@ -30,7 +33,9 @@ const verifyHook = (secret, rawRequest) => {
   const timestamp = header(rawRequest.headers, 'webhook-timestamp');
   const signatures = header(rawRequest.headers, 'webhook-signature');
   if (!id || !timestamp || !signatures) return null;
-  const expected = Buffer.from(createHmac('sha256', signingKey(secret)).update(`${id}.${timestamp}.${rawRequest.content}`).digest('base64'));
+  const expected = Buffer.from(
+    createHmac('sha256', signingKey(secret)).update(`${id}.${timestamp}.${rawRequest.content}`).digest('base64'),
+  );
   return String(signatures)
     .split(' ')
     .map((s) => Buffer.from(s.replace(/^v1,/, '')))

@@ -16,7 +16,10 @@ if (major >= 22) {
   // Wherever npm put the CLI: this folder's node_modules, or the root's when it is hoisted (npm workspaces).
   const cliPkg = require.resolve('zapier-platform-cli/package.json');
   const cli = path.join(path.dirname(cliPkg), require(cliPkg).bin['zapier-platform']);
-  const r = spawnSync(process.execPath, [cli, 'validate', '--without-style'], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [cli, 'validate', '--without-style'], {
+    cwd: path.join(__dirname, '..'),
+    stdio: 'inherit',
+  });
   process.exit(r.status === null ? 1 : r.status);
 }
 
@@ -28,7 +31,9 @@ handler({ command: 'validate' }).then(
       for (const e of errors) console.error(`- ${e.property || ''} ${e.message}`);
       process.exit(1);
     }
-    console.log(`Node ${process.versions.node} cannot run zapier-platform-cli 19 (Node 22+): validated with zapier-platform-schema through the app handler instead.`);
+    console.log(
+      `Node ${process.versions.node} cannot run zapier-platform-cli 19 (Node 22+): validated with zapier-platform-schema through the app handler instead.`,
+    );
     console.log('This project is structurally sound!');
   },
   (err) => {

@@ -18,7 +18,16 @@ module.exports = {
       const response = await z.request({ url: apiUrl(bundle, '/sessions'), params });
       return response.data.data;
     },
-    sample: { id: 'sess_abc123', workspace: 'team', userId: 'slack:U024BE7LH', createdAt: '2026-12-01T09:00:00.000Z', lastActiveAt: '2026-12-01T09:05:00.000Z', messageCount: 4, tokensUsed: 2100, channel: 'api' },
+    sample: {
+      id: 'sess_abc123',
+      workspace: 'team',
+      userId: 'slack:U024BE7LH',
+      createdAt: '2026-12-01T09:00:00.000Z',
+      lastActiveAt: '2026-12-01T09:05:00.000Z',
+      messageCount: 4,
+      tokensUsed: 2100,
+      channel: 'api',
+    },
     outputFields: [
       { key: 'id', label: 'Session ID' },
       { key: 'userId', label: 'User ID' },

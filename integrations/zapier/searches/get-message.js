@@ -19,7 +19,17 @@ module.exports = {
       if (response.status >= 400) throw gatewayError(response, z);
       return [{ id: response.data.messageId, ...response.data }];
     },
-    sample: { id: 'msg_sample1', messageId: 'msg_sample1', sessionId: 'sess_abc123', workspace: 'team', userId: 'zapier:standup', channel: 'api', status: 'done', response: 'Standup: …', createdAt: '2026-12-01T09:00:00.000Z' },
+    sample: {
+      id: 'msg_sample1',
+      messageId: 'msg_sample1',
+      sessionId: 'sess_abc123',
+      workspace: 'team',
+      userId: 'zapier:standup',
+      channel: 'api',
+      status: 'done',
+      response: 'Standup: …',
+      createdAt: '2026-12-01T09:00:00.000Z',
+    },
     outputFields: [
       { key: 'messageId', label: 'Message ID' },
       { key: 'status', label: 'Status' },

@@ -33,15 +33,31 @@ describe('REST-hook triggers', () => {
   async function roundTrip(triggerKey, workspace, act, match) {
     const trigger = App.triggers[triggerKey];
     const targetUrl = rx.url(`/hooks/catch/${triggerKey}`);
-    const subscribeData = await appTester(trigger.operation.performSubscribe, { authData: gw.authData, inputData: { workspace }, targetUrl });
-    expect(subscribeData).toMatchObject({ id: expect.stringMatching(/^wh_/), url: targetUrl, workspaces: [workspace], secret: expect.any(String) });
+    const subscribeData = await appTester(trigger.operation.performSubscribe, {
+      authData: gw.authData,
+      inputData: { workspace },
+      targetUrl,
+    });
+    expect(subscribeData).toMatchObject({
+      id: expect.stringMatching(/^wh_/),
+      url: targetUrl,
+      workspaces: [workspace],
+      secret: expect.any(String),
+    });
     const acted = await act();
-    const hit = await rx.waitFor((r) => r.path === `/hooks/catch/${triggerKey}` && match(r.body, acted), 60000, `${triggerKey} hook`);
+    const hit = await rx.waitFor(
+      (r) => r.path === `/hooks/catch/${triggerKey}` && match(r.body, acted),
+      60000,
+      `${triggerKey} hook`,
+    );
     // Signed: the Standard Webhooks library accepts it with the subscription's secret.
     expect(subscribeData.secret).toMatch(/^whsec_/);
     const verified = new Webhook(subscribeData.secret).verify(hit.raw, hit.headers); // the library takes the secret unchanged
     expect(verified.id).toBe(hit.body.id);
-    const records = await appTester(trigger.operation.perform, zapierHookBundle(gw.authData, subscribeData, hit, { workspace }));
+    const records = await appTester(
+      trigger.operation.perform,
+      zapierHookBundle(gw.authData, subscribeData, hit, { workspace }),
+    );
     return { trigger, subscribeData, hit, records, acted };
   }
 
@@ -52,7 +68,12 @@ describe('REST-hook triggers', () => {
 
   it('the hidden Workspace trigger lists the workspaces for the dropdowns', async () => {
     const list = await appTester(App.triggers.workspace.operation.perform, { authData: gw.authData });
-    expect(list).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'team', label: 'Team' }), expect.objectContaining({ id: 'broken' })]));
+    expect(list).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'team', label: 'Team' }),
+        expect.objectContaining({ id: 'broken' }),
+      ]),
+    );
     expect(App.triggers.workspace.display.hidden).toBe(true);
   });
 
@@ -68,9 +89,17 @@ describe('REST-hook triggers', () => {
     expect(records).toEqual([
       { id: hit.body.id, event: 'message.sent', timestamp: hit.body.timestamp, ...hit.body.data },
     ]);
-    expect(records[0]).toMatchObject({ messageId: acted.body.messageId, response: acted.body.response, workspace: 'team', userId: 'zap-user' });
+    expect(records[0]).toMatchObject({
+      messageId: acted.body.messageId,
+      response: acted.body.response,
+      workspace: 'team',
+      userId: 'zap-user',
+    });
 
-    const listed = await appTester(trigger.operation.performList, { authData: gw.authData, inputData: { workspace: 'team' } });
+    const listed = await appTester(trigger.operation.performList, {
+      authData: gw.authData,
+      inputData: { workspace: 'team' },
+    });
     expect(listed[0]).toEqual(records[0]);
     expect(listed.every((r) => r.event === 'message.sent')).toBe(true);
     await unsubscribe(trigger, subscribeData);
@@ -85,7 +114,9 @@ describe('REST-hook triggers', () => {
     );
     const forged = { ...hit, raw: hit.raw.replace('"zap-user"', '"someone-else"') };
     forged.body = JSON.parse(forged.raw);
-    await expect(appTester(trigger.operation.perform, zapierHookBundle(gw.authData, subscribeData, forged))).rejects.toThrow(/not signed by your OpenClaw gateway/);
+    await expect(
+      appTester(trigger.operation.perform, zapierHookBundle(gw.authData, subscribeData, forged)),
+    ).rejects.toThrow(/not signed by your OpenClaw gateway/);
     await unsubscribe(trigger, subscribeData);
   });
 
@@ -97,8 +128,16 @@ describe('REST-hook triggers', () => {
       (body) => body.event === 'error.agent',
     );
     expect(acted.status).toBe(502);
-    expect(records[0]).toMatchObject({ event: 'error.agent', messageId: acted.body.error.messageId, code: 'upstream_error', workspace: 'broken' });
-    const listed = await appTester(trigger.operation.performList, { authData: gw.authData, inputData: { workspace: 'broken' } });
+    expect(records[0]).toMatchObject({
+      event: 'error.agent',
+      messageId: acted.body.error.messageId,
+      code: 'upstream_error',
+      workspace: 'broken',
+    });
+    const listed = await appTester(trigger.operation.performList, {
+      authData: gw.authData,
+      inputData: { workspace: 'broken' },
+    });
     expect(listed[0]).toEqual(records[0]);
     await unsubscribe(trigger, subscribeData);
   });
@@ -110,7 +149,11 @@ describe('REST-hook triggers', () => {
       () => send('team', 'session-user', 'hi'),
       (body, res) => body.data.sessionId === res.body.sessionId,
     );
-    expect(started.records[0]).toMatchObject({ event: 'session.started', userId: 'session-user', sessionId: started.acted.body.sessionId });
+    expect(started.records[0]).toMatchObject({
+      event: 'session.started',
+      userId: 'session-user',
+      sessionId: started.acted.body.sessionId,
+    });
     const ended = await roundTrip(
       'session_ended',
       'team',
@@ -121,16 +164,29 @@ describe('REST-hook triggers', () => {
       },
       (body, res) => body.data.sessionId === res.body.sessionId,
     );
-    expect(ended.records[0]).toMatchObject({ event: 'session.ended', reason: 'deleted', sessionId: started.acted.body.sessionId });
+    expect(ended.records[0]).toMatchObject({
+      event: 'session.ended',
+      reason: 'deleted',
+      sessionId: started.acted.body.sessionId,
+    });
     for (const { trigger, subscribeData, records } of [started, ended]) {
-      const listed = await appTester(trigger.operation.performList, { authData: gw.authData, inputData: { workspace: 'team' } });
+      const listed = await appTester(trigger.operation.performList, {
+        authData: gw.authData,
+        inputData: { workspace: 'team' },
+      });
       expect(listed.map((r) => r.id)).toContain(records[0].id);
       await unsubscribe(trigger, subscribeData);
     }
   });
 
   it('Schedule Completed: running a schedule reaches the hook with the answer', async () => {
-    const schedule = await gw.api('POST', '/schedules', { workspace: 'team', userId: 'schedule:standup', message: 'Standup summary', cron: '0 9 * * 1-5', timezone: 'UTC' });
+    const schedule = await gw.api('POST', '/schedules', {
+      workspace: 'team',
+      userId: 'schedule:standup',
+      message: 'Standup summary',
+      cron: '0 9 * * 1-5',
+      timezone: 'UTC',
+    });
     expect(schedule.status).toBe(201);
     const { trigger, subscribeData, records } = await roundTrip(
       'schedule_completed',
@@ -142,7 +198,11 @@ describe('REST-hook triggers', () => {
       },
       (body, run) => body.data.runId === run.body.runId,
     );
-    expect(records[0]).toMatchObject({ event: 'schedule.completed', scheduleId: schedule.body.id, response: expect.any(String) });
+    expect(records[0]).toMatchObject({
+      event: 'schedule.completed',
+      scheduleId: schedule.body.id,
+      response: expect.any(String),
+    });
     const listed = await appTester(trigger.operation.performList, { authData: gw.authData, inputData: {} });
     expect(listed[0]).toEqual(records[0]);
     await unsubscribe(trigger, subscribeData);
@@ -150,15 +210,27 @@ describe('REST-hook triggers', () => {
 
   it('Channel Disconnected: subscribes and unsubscribes; performList is empty while no channel ever disconnected', async () => {
     const trigger = App.triggers.channel_disconnected;
-    const subscribeData = await appTester(trigger.operation.performSubscribe, { authData: gw.authData, inputData: {}, targetUrl: rx.url('/hooks/catch/channel') });
-    expect((await gw.api('GET', `/webhooks/${subscribeData.id}`)).body).toMatchObject({ events: ['channel.disconnected'], workspaces: null, enabled: true });
+    const subscribeData = await appTester(trigger.operation.performSubscribe, {
+      authData: gw.authData,
+      inputData: {},
+      targetUrl: rx.url('/hooks/catch/channel'),
+    });
+    expect((await gw.api('GET', `/webhooks/${subscribeData.id}`)).body).toMatchObject({
+      events: ['channel.disconnected'],
+      workspaces: null,
+      enabled: true,
+    });
     expect(await appTester(trigger.operation.performList, { authData: gw.authData, inputData: {} })).toEqual([]);
     await unsubscribe(trigger, subscribeData);
   });
 
   it('subscribing with a workspace outside the gateway fails with the gateway message', async () => {
     await expect(
-      appTester(App.triggers.new_agent_answer.operation.performSubscribe, { authData: gw.authData, inputData: { workspace: 'nope' }, targetUrl: rx.url('/hooks/catch/x') }),
+      appTester(App.triggers.new_agent_answer.operation.performSubscribe, {
+        authData: gw.authData,
+        inputData: { workspace: 'nope' },
+        targetUrl: rx.url('/hooks/catch/x'),
+      }),
     ).rejects.toThrow(/OpenClaw: workspaces: unknown workspace 'nope'/);
   });
 });

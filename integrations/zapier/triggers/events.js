@@ -4,7 +4,16 @@
 const { hookTrigger } = require('./hook-trigger');
 
 const ts = '2026-12-01T09:00:00Z';
-const session = { sessionId: 'sess_abc123', workspace: 'team', userId: 'slack:U024BE7LH', channel: 'api', createdAt: ts, lastActiveAt: ts, messageCount: 2, tokensUsed: 512 };
+const session = {
+  sessionId: 'sess_abc123',
+  workspace: 'team',
+  userId: 'slack:U024BE7LH',
+  channel: 'api',
+  createdAt: ts,
+  lastActiveAt: ts,
+  messageCount: 2,
+  tokensUsed: 512,
+};
 const sessionFields = [
   { key: 'sessionId', label: 'Session ID' },
   { key: 'workspace', label: 'Workspace' },
@@ -21,7 +30,19 @@ module.exports = [
     label: 'New Agent Answer',
     description: 'Triggers when the agent finishes answering a message (message.sent).',
     event: 'message.sent',
-    sample: { id: 'evt_sample1', event: 'message.sent', timestamp: ts, messageId: 'msg_sample1', workspace: 'team', userId: 'slack:U024BE7LH', channel: 'api', response: 'Here is your summary…', tokensUsed: 1180, latencyMs: 2400, sessionId: 'sess_abc123' },
+    sample: {
+      id: 'evt_sample1',
+      event: 'message.sent',
+      timestamp: ts,
+      messageId: 'msg_sample1',
+      workspace: 'team',
+      userId: 'slack:U024BE7LH',
+      channel: 'api',
+      response: 'Here is your summary…',
+      tokensUsed: 1180,
+      latencyMs: 2400,
+      sessionId: 'sess_abc123',
+    },
     outputFields: [
       { key: 'messageId', label: 'Message ID' },
       { key: 'response', label: 'Answer' },
@@ -38,7 +59,18 @@ module.exports = [
     label: 'Agent Error',
     description: 'Triggers when a message fails: the model provider, a tool or a worker failed (error.agent).',
     event: 'error.agent',
-    sample: { id: 'evt_sample2', event: 'error.agent', timestamp: ts, messageId: 'msg_sample2', workspace: 'team', userId: 'slack:U024BE7LH', channel: 'api', sessionId: 'sess_abc123', code: 'upstream_error', message: 'The model provider answered 401: check the API key' },
+    sample: {
+      id: 'evt_sample2',
+      event: 'error.agent',
+      timestamp: ts,
+      messageId: 'msg_sample2',
+      workspace: 'team',
+      userId: 'slack:U024BE7LH',
+      channel: 'api',
+      sessionId: 'sess_abc123',
+      code: 'upstream_error',
+      message: 'The model provider answered 401: check the API key',
+    },
     outputFields: [
       { key: 'messageId', label: 'Message ID' },
       { key: 'code', label: 'Error Code' },
@@ -100,7 +132,14 @@ module.exports = [
     label: 'Channel Disconnected',
     description: 'Triggers when a messaging channel (Telegram, Slack…) loses its connection (channel.disconnected).',
     event: 'channel.disconnected',
-    sample: { id: 'evt_sample6', event: 'channel.disconnected', timestamp: ts, channel: 'telegram', workspace: 'team', reason: 'token revoked' },
+    sample: {
+      id: 'evt_sample6',
+      event: 'channel.disconnected',
+      timestamp: ts,
+      channel: 'telegram',
+      workspace: 'team',
+      reason: 'token revoked',
+    },
     outputFields: [
       { key: 'channel', label: 'Channel' },
       { key: 'workspace', label: 'Workspace' },

@@ -33,14 +33,21 @@ const hookTrigger = ({ key, noun, label, description, event, sample, outputField
     },
 
     performUnsubscribe: async (z, bundle) => {
-      await z.request({ url: apiUrl(bundle, `/webhooks/${encodeURIComponent(bundle.subscribeData.id)}`), method: 'DELETE' });
+      await z.request({
+        url: apiUrl(bundle, `/webhooks/${encodeURIComponent(bundle.subscribeData.id)}`),
+        method: 'DELETE',
+      });
       return {};
     },
 
     perform: async (z, bundle) => {
       const secret = bundle.subscribeData && bundle.subscribeData.secret;
       if (verifyHook(secret, bundle.rawRequest) === false) {
-        throw new z.errors.Error('This request was not signed by your OpenClaw gateway (webhook-signature does not match the subscription secret).', 'invalid_signature', 401);
+        throw new z.errors.Error(
+          'This request was not signed by your OpenClaw gateway (webhook-signature does not match the subscription secret).',
+          'invalid_signature',
+          401,
+        );
       }
       return [flattenEvent(bundle.cleanedRequest)];
     },

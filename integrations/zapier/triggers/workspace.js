@@ -14,7 +14,12 @@ module.exports = {
   operation: {
     perform: async (z, bundle) => {
       const response = await z.request({ url: apiUrl(bundle, '/workspaces') });
-      return response.data.data.map((w) => ({ id: w.id, label: w.label || w.id, agent: w.agent, createdAt: w.createdAt }));
+      return response.data.data.map((w) => ({
+        id: w.id,
+        label: w.label || w.id,
+        agent: w.agent,
+        createdAt: w.createdAt,
+      }));
     },
     sample: { id: 'team', label: 'Team', agent: 'balanced', createdAt: '2026-12-01T09:00:00.000Z' },
     outputFields: [

@@ -73,7 +73,12 @@ export class OpenClawError extends Error {
 
   /** True for failures worth retrying later: 408, 409, 429, 5xx, timeouts and connection errors. */
   get retryable(): boolean {
-    return [408, 409, 429].includes(this.status) || this.status >= 500 || this.code === 'timeout' || this.code === 'connection_error';
+    return (
+      [408, 409, 429].includes(this.status) ||
+      this.status >= 500 ||
+      this.code === 'timeout' ||
+      this.code === 'connection_error'
+    );
   }
 }
 
@@ -135,7 +140,10 @@ export class APITimeoutError extends APIConnectionError {
 /** A webhook delivery did not verify: a missing header, a bad signature, a stale timestamp. Status 0. */
 export class WebhookVerificationError extends OpenClawError {
   override name = 'WebhookVerificationError';
-  constructor(code: 'missing_header' | 'invalid_signature' | 'timestamp_out_of_tolerance' | 'invalid_payload', message: string) {
+  constructor(
+    code: 'missing_header' | 'invalid_signature' | 'timestamp_out_of_tolerance' | 'invalid_payload',
+    message: string,
+  ) {
     super({ status: 0, code, message });
   }
 }

@@ -71,13 +71,18 @@ export const DEFAULT_MAX_RETRIES = 2;
 const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
 /** Environment variables where there is a `process` (Node, Bun, Deno); none in a browser. */
-const env = (): Record<string, string | undefined> => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+const env = (): Record<string, string | undefined> =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 
 /** `openclaw-typescript/<version> (<runtime>)`, sent where a User-Agent may be set (not in browsers, where it would force a CORS preflight). */
 function userAgent(): string | null {
   const versions = (globalThis as { process?: { versions?: Record<string, string> } }).process?.versions;
   if (!versions) return null;
-  const runtime = versions.bun ? `bun/${versions.bun}` : versions.deno ? `deno/${versions.deno}` : `node/${versions.node}`;
+  const runtime = versions.bun
+    ? `bun/${versions.bun}`
+    : versions.deno
+      ? `deno/${versions.deno}`
+      : `node/${versions.node}`;
   return `openclaw-typescript/${VERSION} (${runtime})`;
 }
 
@@ -109,8 +114,10 @@ export class Transport {
   constructor(private readonly options: ClientOptions = {}) {
     const baseUrl = options.baseUrl ?? env().OPENCLAW_BASE_URL ?? env().OPENCLAW_URL;
     const apiKey = options.apiKey ?? env().OPENCLAW_API_KEY;
-    if (typeof baseUrl !== 'string' || !baseUrl) throw new TypeError('OpenClaw: baseUrl is required (or set OPENCLAW_BASE_URL)');
-    if (typeof apiKey !== 'string' || !apiKey) throw new TypeError('OpenClaw: apiKey is required (or set OPENCLAW_API_KEY)');
+    if (typeof baseUrl !== 'string' || !baseUrl)
+      throw new TypeError('OpenClaw: baseUrl is required (or set OPENCLAW_BASE_URL)');
+    if (typeof apiKey !== 'string' || !apiKey)
+      throw new TypeError('OpenClaw: apiKey is required (or set OPENCLAW_API_KEY)');
     this.apiKey = apiKey;
     this.base = baseUrl.replace(/\/+$/, '') + (options.prefix ?? '/api/v1');
     const f = options.fetch ?? (typeof fetch === 'function' ? fetch : undefined);
@@ -135,7 +142,14 @@ export class Transport {
       return JSON.parse(text) as T;
     } catch (cause) {
       const headers = headersToObject(res.headers);
-      throw makeError({ status: res.status, code: 'invalid_response', message: 'the gateway sent a reply that is not JSON', headers, body: text, cause });
+      throw makeError({
+        status: res.status,
+        code: 'invalid_response',
+        message: 'the gateway sent a reply that is not JSON',
+        headers,
+        body: text,
+        cause,
+      });
     }
   }
 
@@ -190,7 +204,12 @@ export class Transport {
       opts.signal?.removeEventListener('abort', onAbort);
     };
     try {
-      const res = await this.fetchImpl(this.url(path, opts.query), { method, headers, body, signal: controller.signal });
+      const res = await this.fetchImpl(this.url(path, opts.query), {
+        method,
+        headers,
+        body,
+        signal: controller.signal,
+      });
       if (opts.stream && res.ok) {
         // The caller reads the body for as long as it takes; the user's signal still aborts it.
         clearTimeout(timer);
@@ -199,15 +218,25 @@ export class Transport {
       // Read the whole body under the timeout, then hand out a response that is already complete.
       const text = await res.text();
       release();
-      return new Response(res.status === 204 || res.status === 304 ? null : text, { status: res.status, statusText: res.statusText, headers: res.headers });
+      return new Response(res.status === 204 || res.status === 304 ? null : text, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
     } catch (cause) {
       release();
-      if (timedOut) throw makeError({ status: 0, code: 'timeout', message: `no complete response within ${timeoutMs} ms`, cause });
+      if (timedOut)
+        throw makeError({ status: 0, code: 'timeout', message: `no complete response within ${timeoutMs} ms`, cause });
       if (opts.signal?.aborted) throw abortError(opts.signal);
       // undici says only "fetch failed"; the reason (ECONNREFUSED …) is its cause.
       const inner = (cause as { cause?: { message?: string } })?.cause?.message;
       const message = (cause instanceof Error ? cause.message : String(cause)) + (inner ? ` (${inner})` : '');
-      throw makeError({ status: 0, code: 'connection_error', message: `could not reach the gateway at ${this.base}: ${message}`, cause });
+      throw makeError({
+        status: 0,
+        code: 'connection_error',
+        message: `could not reach the gateway at ${this.base}: ${message}`,
+        cause,
+      });
     }
   }
 }

@@ -25,7 +25,15 @@ export {
 export { MessageStream } from './stream.js';
 export { ERROR_CODE_STATUS, type GatewayErrorCode } from './error-codes.js';
 export { Page, PagePromise, type PageBody } from './pagination.js';
-export { verifyWebhook, signWebhook, unwrapWebhook, signStandardWebhook, type RawBody, type WebhookHeaders, type UnwrapOptions } from './webhook.js';
+export {
+  verifyWebhook,
+  signWebhook,
+  unwrapWebhook,
+  signStandardWebhook,
+  type RawBody,
+  type WebhookHeaders,
+  type UnwrapOptions,
+} from './webhook.js';
 export type * from './webhook-events.js';
 export { retryDelayMs, type ClientOptions, type RequestOptions, type FetchLike } from './http.js';
 export { VERSION } from './version.js';

@@ -67,14 +67,21 @@ export class Page<T, B extends PageBody<T> = PageBody<T>> implements AsyncIterab
  * const { data, total } = await client.sessions.list({ workspace: 'team', limit: 50 });
  * ```
  */
-export class PagePromise<T, B extends PageBody<T> = PageBody<T>> implements PromiseLike<Page<T, B> & B>, AsyncIterable<T> {
+export class PagePromise<T, B extends PageBody<T> = PageBody<T>>
+  implements PromiseLike<Page<T, B> & B>, AsyncIterable<T>
+{
   #first: Promise<Page<T, B> & B> | null = null;
 
   /** @internal */
-  constructor(private readonly startOffset: number, private readonly fetch: FetchPage<B>) {}
+  constructor(
+    private readonly startOffset: number,
+    private readonly fetch: FetchPage<B>,
+  ) {}
 
   #page(): Promise<Page<T, B> & B> {
-    this.#first ??= this.fetch(this.startOffset).then((body) => new Page(body, this.startOffset, this.fetch) as Page<T, B> & B);
+    this.#first ??= this.fetch(this.startOffset).then(
+      (body) => new Page(body, this.startOffset, this.fetch) as Page<T, B> & B,
+    );
     return this.#first;
   }
 

@@ -8,7 +8,14 @@
 import { parseRetryAfterMs, type OpenClawError } from './errors.js';
 
 /** 409 codes that no retry can change (the thing exists, is read-only, is gone, is full). */
-const PERMANENT_CONFLICTS = new Set(['already_exists', 'read_only', 'expired', 'idempotency_result_unavailable', 'subscription_limit_reached', 'schedule_limit_reached']);
+const PERMANENT_CONFLICTS = new Set([
+  'already_exists',
+  'read_only',
+  'expired',
+  'idempotency_result_unavailable',
+  'subscription_limit_reached',
+  'schedule_limit_reached',
+]);
 
 /** True when this failure may succeed if sent again. */
 export function isRetryable(error: OpenClawError): boolean {
@@ -23,7 +30,10 @@ export function isRetryable(error: OpenClawError): boolean {
  */
 export function adviceOf(error: OpenClawError): Record<string, string> {
   const { 'retry-after': retryAfter, 'x-ratelimit-reset': reset } = error.headers;
-  return { ...(retryAfter !== undefined ? { 'retry-after': retryAfter } : {}), ...(error.status === 429 && reset !== undefined ? { 'x-ratelimit-reset': reset } : {}) };
+  return {
+    ...(retryAfter !== undefined ? { 'retry-after': retryAfter } : {}),
+    ...(error.status === 429 && reset !== undefined ? { 'x-ratelimit-reset': reset } : {}),
+  };
 }
 
 /** The wait the gateway asked for in ms (`Retry-After`, else `X-RateLimit-Reset`), or null. */
@@ -31,7 +41,8 @@ export function advisedWaitMs(headers: Record<string, string>, nowMs: number): n
   const retryAfter = parseRetryAfterMs(headers['retry-after'], nowMs);
   if (retryAfter !== null) return retryAfter;
   const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-reset'] !== undefined && headers['x-ratelimit-reset'] !== '' && Number.isFinite(reset)) return Math.max(0, reset * 1000 - nowMs);
+  if (headers['x-ratelimit-reset'] !== undefined && headers['x-ratelimit-reset'] !== '' && Number.isFinite(reset))
+    return Math.max(0, reset * 1000 - nowMs);
   return null;
 }
 
@@ -40,7 +51,12 @@ export function advisedWaitMs(headers: Record<string, string>, nowMs: number): n
  * (never earlier than asked), else `min(0.5 s × 2^attempt, 8 s)` minus up to 25 %.
  * `random` is `Math.random` unless a test pins it.
  */
-export function retryDelayMs(headers: Record<string, string>, attempt: number, nowMs: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  headers: Record<string, string>,
+  attempt: number,
+  nowMs: number,
+  random: () => number = Math.random,
+): number {
   const advised = advisedWaitMs(headers, nowMs);
   if (advised !== null) return Math.round(advised * (1 + 0.1 * random()));
   return Math.round(Math.min(500 * 2 ** attempt, 8000) * (1 - 0.25 * random()));

@@ -89,16 +89,34 @@ export class MessageStream implements AsyncIterable<string> {
           try {
             event = JSON.parse(sse.data) as StreamEvent;
           } catch (cause) {
-            throw new OpenClawError({ status: res.status, code: 'invalid_response', message: `not a JSON event: ${sse.data.slice(0, 200)}`, headers: this.headers, cause });
+            throw new OpenClawError({
+              status: res.status,
+              code: 'invalid_response',
+              message: `not a JSON event: ${sse.data.slice(0, 200)}`,
+              headers: this.headers,
+              cause,
+            });
           }
           // A gateway that stops ends open streams with `shutting_down`: resume from the last event (another instance answers).
           if (event.type === 'error' && event.code === 'shutting_down' && this.source.resume) {
             this.messageId ??= event.messageId ?? null;
-            interruption = makeError({ status: 503, code: event.code, message: event.message, headers: this.headers, body: event });
+            interruption = makeError({
+              status: 503,
+              code: event.code,
+              message: event.message,
+              headers: this.headers,
+              body: event,
+            });
             break;
           }
           if (event.type === 'error') {
-            throw makeError({ status: statusOfCode(event.code), code: event.code, message: event.message, headers: this.headers, body: event });
+            throw makeError({
+              status: statusOfCode(event.code),
+              code: event.code,
+              message: event.message,
+              headers: this.headers,
+              body: event,
+            });
           }
           yield event;
           if (event.type === 'done') {

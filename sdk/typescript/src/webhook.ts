@@ -82,19 +82,35 @@ function header(headers: WebhookHeaders, name: string): string | undefined {
  * });
  * ```
  */
-export function unwrapWebhook(rawBody: RawBody, headers: WebhookHeaders, secret: string, options: UnwrapOptions = {}): WebhookEvent {
+export function unwrapWebhook(
+  rawBody: RawBody,
+  headers: WebhookHeaders,
+  secret: string,
+  options: UnwrapOptions = {},
+): WebhookEvent {
   const body = toBytes(rawBody);
-  if (body === null) throw new WebhookVerificationError('invalid_payload', 'pass the raw body (string, Buffer, Uint8Array or ArrayBuffer), not parsed JSON');
+  if (body === null)
+    throw new WebhookVerificationError(
+      'invalid_payload',
+      'pass the raw body (string, Buffer, Uint8Array or ArrayBuffer), not parsed JSON',
+    );
   if (typeof secret !== 'string' || secret === '') throw new TypeError('unwrap: the webhook secret is required');
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
-  if (!id || !timestamp || !signatures) throw new WebhookVerificationError('missing_header', 'missing webhook-id, webhook-timestamp or webhook-signature header');
+  if (!id || !timestamp || !signatures)
+    throw new WebhookVerificationError(
+      'missing_header',
+      'missing webhook-id, webhook-timestamp or webhook-signature header',
+    );
 
   const tolerance = options.toleranceSeconds ?? 300;
   const seconds = Number(timestamp);
   if (!/^\d+$/.test(timestamp.trim()) || Math.abs(Date.now() / 1000 - seconds) > tolerance) {
-    throw new WebhookVerificationError('timestamp_out_of_tolerance', `webhook-timestamp is more than ${tolerance} s from this clock (a stale or replayed delivery)`);
+    throw new WebhookVerificationError(
+      'timestamp_out_of_tolerance',
+      `webhook-timestamp is more than ${tolerance} s from this clock (a stale or replayed delivery)`,
+    );
   }
   const expected = hmacSha256(standardKey(secret), utf8(`${id}.${timestamp.trim()}.`), body);
   const matches = signatures
@@ -107,7 +123,11 @@ export function unwrapWebhook(rawBody: RawBody, headers: WebhookHeaders, secret:
         return false; // not base64
       }
     });
-  if (!matches) throw new WebhookVerificationError('invalid_signature', 'no webhook-signature matches this body, id and timestamp with this secret');
+  if (!matches)
+    throw new WebhookVerificationError(
+      'invalid_signature',
+      'no webhook-signature matches this body, id and timestamp with this secret',
+    );
 
   let event: unknown;
   try {
@@ -125,9 +145,15 @@ export function unwrapWebhook(rawBody: RawBody, headers: WebhookHeaders, secret:
  * The `webhook-signature` value for a delivery: for tests of your own receiver. `timestampSec`
  * defaults to now.
  */
-export function signStandardWebhook(rawBody: RawBody, id: string, secret: string, timestampSec = Math.floor(Date.now() / 1000)): string {
+export function signStandardWebhook(
+  rawBody: RawBody,
+  id: string,
+  secret: string,
+  timestampSec = Math.floor(Date.now() / 1000),
+): string {
   const body = toBytes(rawBody);
-  if (body === null) throw new TypeError('signStandardWebhook: rawBody must be a string, a Uint8Array/Buffer or an ArrayBuffer');
+  if (body === null)
+    throw new TypeError('signStandardWebhook: rawBody must be a string, a Uint8Array/Buffer or an ArrayBuffer');
   return `v1,${toBase64(hmacSha256(standardKey(secret), utf8(`${id}.${timestampSec}.`), body))}`;
 }
 
@@ -170,6 +196,7 @@ export function verifyWebhook(
  */
 export function signWebhook(rawBody: RawBody, secret: string): string {
   const body = toBytes(rawBody);
-  if (body === null) throw new TypeError('signWebhook: rawBody must be a string, a Uint8Array/Buffer or an ArrayBuffer');
+  if (body === null)
+    throw new TypeError('signWebhook: rawBody must be a string, a Uint8Array/Buffer or an ArrayBuffer');
   return PREFIX + Array.from(hmacSha256(utf8(secret), body), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

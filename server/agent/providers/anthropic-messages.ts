@@ -12,15 +12,33 @@ export const ANTHROPIC_VERSION = '2023-06-01';
 /** Anthropic's SDKs take the base URL with or without /v1 (ANTHROPIC_BASE_URL is usually without). */
 export const anthropicBaseUrl = (url: string) => (/\/v1$/.test(url) ? url : `${url}/v1`);
 
-const FINISH: Record<string, StepFinish> = { end_turn: 'stop', stop_sequence: 'stop', pause_turn: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
+const FINISH: Record<string, StepFinish> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
 
 const text = (t: string) => ({ type: 'text', text: t });
 
 function wireMessages(messages: ChatMessage[]): object[] {
   return messages.map((m) => {
-    if (m.role === 'tool') return { role: 'user', content: m.results.map((r) => ({ type: 'tool_result', tool_use_id: r.callId, content: r.output, ...(r.isError ? { is_error: true } : {}) })) };
+    if (m.role === 'tool')
+      return {
+        role: 'user',
+        content: m.results.map((r) => ({
+          type: 'tool_result',
+          tool_use_id: r.callId,
+          content: r.output,
+          ...(r.isError ? { is_error: true } : {}),
+        })),
+      };
     const blocks: object[] = m.content ? [text(m.content)] : [];
-    if (m.role === 'assistant') for (const c of m.toolCalls ?? []) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: parseArgs(c.argsText) ?? {} });
+    if (m.role === 'assistant')
+      for (const c of m.toolCalls ?? [])
+        blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: parseArgs(c.argsText) ?? {} });
     return { role: m.role, content: blocks };
   });
 }
@@ -32,18 +50,30 @@ export function requestBody(req: StepRequest): object {
     temperature: req.temperature,
     system: [text(req.system)],
     messages: wireMessages(req.messages),
-    ...(req.tools.length ? { tools: req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) } : {}),
+    ...(req.tools.length
+      ? { tools: req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) }
+      : {}),
     stream: true,
   };
 }
 
 export function anthropicMessages(opts: { baseUrl: string; apiKey?: string; fetch: typeof fetch }): ChatModel {
   const url = `${anthropicBaseUrl(opts.baseUrl)}/messages`;
-  const headers = { 'content-type': 'application/json', accept: 'text/event-stream', 'anthropic-version': ANTHROPIC_VERSION, 'x-api-key': opts.apiKey ?? '' };
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+    'anthropic-version': ANTHROPIC_VERSION,
+    'x-api-key': opts.apiKey ?? '',
+  };
 
   return {
     async step(req, onText): Promise<StepResult> {
-      const res = await opts.fetch(url, { method: 'POST', headers, body: JSON.stringify(requestBody(req)), signal: req.signal });
+      const res = await opts.fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(requestBody(req)),
+        signal: req.signal,
+      });
       const blocks = new Map<number, ToolCall>();
       const calls: ToolCall[] = [];
       let finish: StepFinish | undefined;
@@ -63,13 +93,17 @@ export function anthropicMessages(opts: { baseUrl: string; apiKey?: string; fetc
               const call: ToolCall = { id: data.content_block.id, name: data.content_block.name, argsText: '' };
               blocks.set(data.index, call);
               calls.push(call);
-            } else if (data.content_block?.type === 'text' && data.content_block.text) await onText(data.content_block.text);
+            } else if (data.content_block?.type === 'text' && data.content_block.text)
+              await onText(data.content_block.text);
             break;
           case 'content_block_delta':
             if (data.delta?.type === 'text_delta' && data.delta.text) await onText(data.delta.text);
             else if (data.delta?.type === 'input_json_delta') {
               const call = blocks.get(data.index);
-              if (!call) throw new ProviderStreamError(`input_json_delta for block ${data.index}, which is not a tool_use block`);
+              if (!call)
+                throw new ProviderStreamError(
+                  `input_json_delta for block ${data.index}, which is not a tool_use block`,
+                );
               call.argsText += data.delta.partial_json ?? '';
             }
             break;
@@ -82,7 +116,9 @@ export function anthropicMessages(opts: { baseUrl: string; apiKey?: string; fetc
             stopped = true;
             break;
           case 'error':
-            throw new ProviderStreamError(`${data.error?.type ?? 'error'}: ${data.error?.message ?? 'the provider reported an error'}`);
+            throw new ProviderStreamError(
+              `${data.error?.type ?? 'error'}: ${data.error?.message ?? 'the provider reported an error'}`,
+            );
         }
       });
       if (!stopped && !finish) throw new ProviderStreamError('the stream ended before the answer was complete');

@@ -60,7 +60,10 @@ export interface ChatModel {
 export class ProviderStreamError extends Error {}
 
 /** Reads a text/event-stream body, handing each event to `onEvent` in order (awaited). */
-export async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (e: EventSourceMessage) => void | Promise<void>): Promise<void> {
+export async function readEvents(
+  body: ReadableStream<Uint8Array>,
+  onEvent: (e: EventSourceMessage) => void | Promise<void>,
+): Promise<void> {
   const pending: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (e) => void pending.push(e) });
   const decoder = new TextDecoder();

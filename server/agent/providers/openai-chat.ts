@@ -8,14 +8,29 @@
 import type { ChatMessage, ChatModel, StepFinish, StepRequest, StepResult, ToolCall } from './chat';
 import { ProviderStreamError, parseJson, readEvents } from './chat';
 
-const FINISH: Record<string, StepFinish> = { stop: 'stop', length: 'length', content_filter: 'content_filter', tool_calls: 'tool_calls', function_call: 'tool_calls' };
+const FINISH: Record<string, StepFinish> = {
+  stop: 'stop',
+  length: 'length',
+  content_filter: 'content_filter',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+};
 
 function wireMessages(system: string, messages: ChatMessage[]): object[] {
   const out: object[] = [{ role: 'system', content: system }];
   for (const m of messages) {
-    if (m.role === 'tool') for (const r of m.results) out.push({ role: 'tool', tool_call_id: r.callId, content: r.output });
+    if (m.role === 'tool')
+      for (const r of m.results) out.push({ role: 'tool', tool_call_id: r.callId, content: r.output });
     else if (m.role === 'assistant' && m.toolCalls?.length)
-      out.push({ role: 'assistant', content: m.content, tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.argsText } })) });
+      out.push({
+        role: 'assistant',
+        content: m.content,
+        tool_calls: m.toolCalls.map((c) => ({
+          id: c.id,
+          type: 'function',
+          function: { name: c.name, arguments: c.argsText },
+        })),
+      });
     else out.push({ role: m.role, content: m.content });
   }
   return out;
@@ -27,7 +42,14 @@ export function requestBody(req: StepRequest): object {
     messages: wireMessages(req.system, req.messages),
     max_tokens: req.maxTokens,
     temperature: req.temperature,
-    ...(req.tools.length ? { tools: req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } })) } : {}),
+    ...(req.tools.length
+      ? {
+          tools: req.tools.map((t) => ({
+            type: 'function',
+            function: { name: t.name, description: t.description, parameters: t.parameters },
+          })),
+        }
+      : {}),
     stream: true,
     stream_options: { include_usage: true },
   };
@@ -40,7 +62,12 @@ export function openAIChat(opts: { baseUrl: string; apiKey?: string; fetch: type
 
   return {
     async step(req, onText): Promise<StepResult> {
-      const res = await opts.fetch(url, { method: 'POST', headers, body: JSON.stringify(requestBody(req)), signal: req.signal });
+      const res = await opts.fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(requestBody(req)),
+        signal: req.signal,
+      });
       const calls: Array<ToolCall & { order: number }> = [];
       const byIndex = new Map<number, ToolCall & { order: number }>();
       let finish: StepFinish | undefined;
@@ -51,7 +78,10 @@ export function openAIChat(opts: { baseUrl: string; apiKey?: string; fetch: type
       await readEvents(res.body!, async (e) => {
         if (e.data === '[DONE]') return void (done = true);
         const chunk = parseJson(e.data);
-        if (chunk.error) throw new ProviderStreamError(typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? JSON.stringify(chunk.error)));
+        if (chunk.error)
+          throw new ProviderStreamError(
+            typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? JSON.stringify(chunk.error)),
+          );
         if (chunk.usage) {
           inputTokens = chunk.usage.prompt_tokens ?? inputTokens;
           outputTokens = chunk.usage.completion_tokens ?? outputTokens;
@@ -75,7 +105,12 @@ export function openAIChat(opts: { baseUrl: string; apiKey?: string; fetch: type
         if (choice.finish_reason) finish = FINISH[choice.finish_reason] ?? 'stop';
       });
       if (!finish && !done) throw new ProviderStreamError('the stream ended before the answer was complete');
-      return { toolCalls: calls.map(({ id, name, argsText }) => ({ id, name, argsText })), finish: finish ?? 'stop', inputTokens, outputTokens };
+      return {
+        toolCalls: calls.map(({ id, name, argsText }) => ({ id, name, argsText })),
+        finish: finish ?? 'stop',
+        inputTokens,
+        outputTokens,
+      };
     },
   };
 }

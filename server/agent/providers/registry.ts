@@ -34,14 +34,32 @@ export interface ModelRoute {
 
 export type ModelSource = 'config' | 'env' | 'ollama' | 'offline';
 
-export const DEFAULT_BASE_URLS = { 'openai-compatible': 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com/v1', offline: '' } as const;
+export const DEFAULT_BASE_URLS = {
+  'openai-compatible': 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com/v1',
+  offline: '',
+} as const;
 /** Default models when a key is given through the environment without OPENCLAW_MODEL. */
 export const ENV_DEFAULT_MODELS = { openai: 'gpt-4o-mini', anthropic: 'claude-3-5-haiku-latest' } as const;
 export const OLLAMA_DEFAULT_URL = 'http://127.0.0.1:11434';
 
-const OFFLINE_PROVIDER: ProviderSpec = { name: 'offline', type: 'offline', baseUrl: '', timeoutMs: 0, retries: 0, retryBaseDelayMs: 0, origin: 'built-in' };
+const OFFLINE_PROVIDER: ProviderSpec = {
+  name: 'offline',
+  type: 'offline',
+  baseUrl: '',
+  timeoutMs: 0,
+  retries: 0,
+  retryBaseDelayMs: 0,
+  origin: 'built-in',
+};
 
-const globToRegExp = (glob: string) => new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+const globToRegExp = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 const serves = (p: ProviderSpec, model: string) => !p.models || p.models.some((m) => globToRegExp(m).test(model));
 
 export class ModelRegistry {
@@ -70,14 +88,23 @@ export class ModelRegistry {
 
   /** Ollama answered the start probe: it serves every model from now on. */
   useOllama(url: string, model: string): void {
-    this.providers = [{ name: 'ollama', type: 'openai-compatible', baseUrl: `${url.replace(/\/+$/, '')}/v1`, ...PROVIDER_DEFAULTS, origin: 'OLLAMA_BASE_URL' }];
+    this.providers = [
+      {
+        name: 'ollama',
+        type: 'openai-compatible',
+        baseUrl: `${url.replace(/\/+$/, '')}/v1`,
+        ...PROVIDER_DEFAULTS,
+        origin: 'OLLAMA_BASE_URL',
+      },
+    ];
     this.defaultModel = model;
     this.source = 'ollama';
   }
 
   /** One line for the start log: which model answers, through what. */
   describe(): string {
-    if (this.defaultModel === OFFLINE_MODEL) return 'model: offline (built-in deterministic model; configure a provider for real answers)';
+    if (this.defaultModel === OFFLINE_MODEL)
+      return 'model: offline (built-in deterministic model; configure a provider for real answers)';
     const { provider } = this.route(this.defaultModel);
     return `model: ${this.defaultModel} via ${provider.name} (${provider.type}, ${provider.baseUrl}, from ${provider.origin})`;
   }
@@ -102,11 +129,26 @@ function fromEnv(env: NodeJS.ProcessEnv): ProviderSpec[] {
   const openai = env.OPENAI_API_KEY || env.OPENAI_BASE_URL;
   const anthropic = env.ANTHROPIC_API_KEY;
   if (openai) {
-    list.push({ name: 'openai', type: 'openai-compatible', baseUrl: (env.OPENAI_BASE_URL || DEFAULT_BASE_URLS['openai-compatible']).replace(/\/+$/, ''), apiKey: env.OPENAI_API_KEY || undefined, ...PROVIDER_DEFAULTS, origin: 'OPENAI_API_KEY / OPENAI_BASE_URL' });
+    list.push({
+      name: 'openai',
+      type: 'openai-compatible',
+      baseUrl: (env.OPENAI_BASE_URL || DEFAULT_BASE_URLS['openai-compatible']).replace(/\/+$/, ''),
+      apiKey: env.OPENAI_API_KEY || undefined,
+      ...PROVIDER_DEFAULTS,
+      origin: 'OPENAI_API_KEY / OPENAI_BASE_URL',
+    });
   }
   if (anthropic) {
     // With both keys set, claude-* models go to Anthropic and every other model to OpenAI.
-    list.unshift({ name: 'anthropic', type: 'anthropic', baseUrl: (env.ANTHROPIC_BASE_URL || DEFAULT_BASE_URLS.anthropic).replace(/\/+$/, ''), apiKey: anthropic, models: openai ? ['claude-*'] : undefined, ...PROVIDER_DEFAULTS, origin: 'ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL' });
+    list.unshift({
+      name: 'anthropic',
+      type: 'anthropic',
+      baseUrl: (env.ANTHROPIC_BASE_URL || DEFAULT_BASE_URLS.anthropic).replace(/\/+$/, ''),
+      apiKey: anthropic,
+      models: openai ? ['claude-*'] : undefined,
+      ...PROVIDER_DEFAULTS,
+      origin: 'ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL',
+    });
   }
   return list;
 }
@@ -116,33 +158,52 @@ export function createModelRegistry(config: Config, env: NodeJS.ProcessEnv): Mod
   const pinned = env.OPENCLAW_MODEL || config.model;
   const configured = Object.entries(config.providers).map(([name, p]) => fromConfig(name, p));
   if (configured.length) {
-    const model = pinned ?? configured.find((p) => p.models?.length && !p.models[0].includes('*'))?.models?.[0] ?? (configured.some((p) => p.type === 'offline') ? OFFLINE_MODEL : undefined);
-    if (!model) throw new Error('openclaw.json: "providers" are configured but no model is chosen: set "model" (or OPENCLAW_MODEL, or list "models" on a provider)');
+    const model =
+      pinned ??
+      configured.find((p) => p.models?.length && !p.models[0].includes('*'))?.models?.[0] ??
+      (configured.some((p) => p.type === 'offline') ? OFFLINE_MODEL : undefined);
+    if (!model)
+      throw new Error(
+        'openclaw.json: "providers" are configured but no model is chosen: set "model" (or OPENCLAW_MODEL, or list "models" on a provider)',
+      );
     const registry = new ModelRegistry(configured, model, 'config');
     registry.route(model); // fails at start, not at the first message, when no provider serves it
     return registry;
   }
   const envProviders = fromEnv(env);
   if (envProviders.length) {
-    const model = pinned ?? (envProviders.some((p) => p.name === 'openai') ? ENV_DEFAULT_MODELS.openai : ENV_DEFAULT_MODELS.anthropic);
+    const model =
+      pinned ??
+      (envProviders.some((p) => p.name === 'openai') ? ENV_DEFAULT_MODELS.openai : ENV_DEFAULT_MODELS.anthropic);
     return new ModelRegistry(envProviders, model, 'env');
   }
   if (pinned === OFFLINE_MODEL || env.OLLAMA_BASE_URL === 'off') return new ModelRegistry([], OFFLINE_MODEL, 'offline');
-  return new ModelRegistry([], OFFLINE_MODEL, 'offline', (env.OLLAMA_BASE_URL || OLLAMA_DEFAULT_URL).replace(/\/+$/, ''), pinned);
+  return new ModelRegistry(
+    [],
+    OFFLINE_MODEL,
+    'offline',
+    (env.OLLAMA_BASE_URL || OLLAMA_DEFAULT_URL).replace(/\/+$/, ''),
+    pinned,
+  );
 }
 
 /**
  * Asks Ollama (GET /api/tags) which models it has. Returns the model to use (`preferred`, else
  * the first listed) or null when Ollama does not answer in time or has no model pulled.
  */
-export async function probeOllama(url: string, opts: { timeoutMs?: number; preferred?: string } = {}): Promise<{ model: string | null; reason: string }> {
+export async function probeOllama(
+  url: string,
+  opts: { timeoutMs?: number; preferred?: string } = {},
+): Promise<{ model: string | null; reason: string }> {
   try {
     const res = await fetch(`${url}/api/tags`, { signal: AbortSignal.timeout(opts.timeoutMs ?? 1000) });
     if (!res.ok) return { model: null, reason: `HTTP ${res.status}` };
     const body = (await res.json()) as { models?: Array<{ name?: string }> };
     const names = (body.models ?? []).map((m) => m.name).filter((n): n is string => !!n);
     if (opts.preferred) return { model: opts.preferred, reason: 'answers' };
-    return names.length ? { model: names[0], reason: 'answers' } : { model: null, reason: 'answers but has no model pulled (run `ollama pull <model>`)' };
+    return names.length
+      ? { model: names[0], reason: 'answers' }
+      : { model: null, reason: 'answers but has no model pulled (run `ollama pull <model>`)' };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     return { model: null, reason: e.cause?.code ?? e.name };

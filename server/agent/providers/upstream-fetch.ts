@@ -19,7 +19,10 @@ export function stripSecrets(text: string, secrets: Array<string | undefined> = 
   return out
     .replace(/\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, '$1 [redacted]')
     .replace(/\b(sk|pk|rk|ghp|gho|ghs|github_pat|xox[abp])[-_][A-Za-z0-9_-]{6,}/g, '[redacted]')
-    .replace(/((?:x-)?api[-_]?key|authorization)(["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic|token) \[redacted\])[^\s"',}]+/gi, '$1$2[redacted]');
+    .replace(
+      /((?:x-)?api[-_]?key|authorization)(["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic|token) \[redacted\])[^\s"',}]+/gi,
+      '$1$2[redacted]',
+    );
 }
 
 /** The upstream's own error text from an error body (OpenAI, Anthropic, or plain text). */
@@ -36,8 +39,10 @@ function upstreamMessage(body: string): string {
 
 function adviceFor(status: number, p: ProviderSpec): string {
   if (status === 401 || status === 403) return `the provider rejected the credentials: check the API key (${p.origin})`;
-  if (status === 404) return `the model or endpoint does not exist: check the model name and the base URL (${p.origin})`;
-  if (status === 429) return 'the provider is rate limiting this account: wait and retry, or raise the quota with the provider';
+  if (status === 404)
+    return `the model or endpoint does not exist: check the model name and the base URL (${p.origin})`;
+  if (status === 429)
+    return 'the provider is rate limiting this account: wait and retry, or raise the quota with the provider';
   if (status === 400 || status === 413 || status === 422) return 'the provider rejected the request';
   if (status >= 500) return 'the provider is failing or overloaded: try again later';
   return 'the provider answered with an error';
@@ -81,7 +86,12 @@ export function createUpstreamFetch(opts: UpstreamFetchOptions): typeof fetch {
   const attempts = p.retries + 1;
   const clean = (text: string) => stripSecrets(text, [p.apiKey]);
   const fail = (problem: string, attempt: number, status?: number) =>
-    new UpstreamError(clean(`Model provider "${p.name}" (model ${model}) failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${problem}.`), status);
+    new UpstreamError(
+      clean(
+        `Model provider "${p.name}" (model ${model}) failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${problem}.`,
+      ),
+      status,
+    );
 
   return async (url, init) => {
     const outer = init?.signal ?? null;
@@ -121,13 +131,23 @@ export function createUpstreamFetch(opts: UpstreamFetchOptions): typeof fetch {
         if (attempt >= attempts) throw fail(problem, attempt);
         delay = backoff;
       }
-      opts.log?.warn({ provider: p.name, model, attempt, status, retryInMs: Math.round(delay) }, clean(`model provider call failed, retrying: ${problem}`));
+      opts.log?.warn(
+        { provider: p.name, model, attempt, status, retryInMs: Math.round(delay) },
+        clean(`model provider call failed, retrying: ${problem}`),
+      );
     }
   };
 }
 
 /** Passes the body through, failing it with an UpstreamError when the provider falls silent. */
-function withIdleTimeout(res: Response, ac: AbortController, timeoutMs: number, detach: () => void, outer: AbortSignal | null, fail: (msg: string) => Error): Response {
+function withIdleTimeout(
+  res: Response,
+  ac: AbortController,
+  timeoutMs: number,
+  detach: () => void,
+  outer: AbortSignal | null,
+  fail: (msg: string) => Error,
+): Response {
   const reader = res.body!.getReader();
   let idle = false;
   let timer: NodeJS.Timeout | undefined;
@@ -148,7 +168,14 @@ function withIdleTimeout(res: Response, ac: AbortController, timeoutMs: number, 
         clearTimeout(timer);
         detach();
         if (outer?.aborted) controller.error(outer.reason ?? err);
-        else controller.error(fail(idle ? `stopped sending for ${timeoutMs} ms in the middle of its answer: try again, or raise its timeoutMs` : `connection lost in the middle of its answer (${(err as Error).message})`));
+        else
+          controller.error(
+            fail(
+              idle
+                ? `stopped sending for ${timeoutMs} ms in the middle of its answer: try again, or raise its timeoutMs`
+                : `connection lost in the middle of its answer (${(err as Error).message})`,
+            ),
+          );
       }
     },
     cancel(reason) {

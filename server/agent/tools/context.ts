@@ -31,7 +31,16 @@ export interface HttpGetResult {
 }
 
 /** GET with the tools timeout; network problems and timeouts become ToolErrors naming `service`. */
-export async function toolGet(service: string, url: string, opts: { headers?: Record<string, string>; timeoutMs: number; signal?: AbortSignal; secrets?: Array<string | undefined> }): Promise<HttpGetResult> {
+export async function toolGet(
+  service: string,
+  url: string,
+  opts: {
+    headers?: Record<string, string>;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    secrets?: Array<string | undefined>;
+  },
+): Promise<HttpGetResult> {
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   const clean = (s: string) => stripSecrets(s, opts.secrets);
@@ -44,7 +53,9 @@ export async function toolGet(service: string, url: string, opts: { headers?: Re
     if (timeout.aborted) throw new ToolError(`${service} did not answer within ${opts.timeoutMs} ms (tools.timeoutMs)`);
     if (opts.signal?.aborted) throw err;
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    throw new ToolError(clean(`cannot reach ${service} at ${new URL(url).origin} (${e.cause?.code ?? e.cause?.message ?? e.message})`));
+    throw new ToolError(
+      clean(`cannot reach ${service} at ${new URL(url).origin} (${e.cause?.code ?? e.cause?.message ?? e.message})`),
+    );
   }
   let body: any = text;
   try {
@@ -59,7 +70,10 @@ export async function toolGet(service: string, url: string, opts: { headers?: Re
 export async function withToolTimeout<T>(name: string, timeoutMs: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ToolError(`the ${name} tool did not finish within ${timeoutMs} ms (tools.timeoutMs)`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new ToolError(`the ${name} tool did not finish within ${timeoutMs} ms (tools.timeoutMs)`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([work, timedOut]);

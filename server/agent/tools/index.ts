@@ -45,7 +45,9 @@ export function toolsFor(skills: string[], ctx: ToolContext): ToolSet {
       check(input) {
         // Validation drops unknown fields in place: check a copy, the event shows what ran.
         const copy = input && typeof input === 'object' ? structuredClone(input) : input;
-        return validate(copy) ? { ok: true, input: copy } : { ok: false, problem: ajv.errorsText(validate.errors, { dataVar: 'input' }) };
+        return validate(copy)
+          ? { ok: true, input: copy }
+          : { ok: false, problem: ajv.errorsText(validate.errors, { dataVar: 'input' }) };
       },
       execute: (input, signal) => withToolTimeout(skill, ctx.config.tools.timeoutMs, t.execute(input, signal)),
     });

@@ -14,9 +14,21 @@ export interface MemoryInput {
 const INPUT_SCHEMA = {
   type: 'object',
   properties: {
-    action: { type: 'string', enum: ['remember', 'recall', 'forget'], description: 'remember a fact, recall facts, or forget facts' },
-    fact: { type: 'string', maxLength: MAX_FACT_CHARS, description: 'remember: the fact to keep, as a short self-contained sentence' },
-    query: { type: 'string', maxLength: 500, description: 'recall: keywords to look for (empty: everything); forget: text the facts to drop contain' },
+    action: {
+      type: 'string',
+      enum: ['remember', 'recall', 'forget'],
+      description: 'remember a fact, recall facts, or forget facts',
+    },
+    fact: {
+      type: 'string',
+      maxLength: MAX_FACT_CHARS,
+      description: 'remember: the fact to keep, as a short self-contained sentence',
+    },
+    query: {
+      type: 'string',
+      maxLength: 500,
+      description: 'recall: keywords to look for (empty: everything); forget: text the facts to drop contain',
+    },
   },
   required: ['action'],
   additionalProperties: false,
@@ -35,12 +47,14 @@ export async function runMemory(input: MemoryInput, ctx: ToolContext): Promise<s
     return n ? `Forgot ${n} fact${n === 1 ? '' : 's'}.` : `Nothing remembered contains "${input.query}".`;
   }
   const facts = await memory.recall(ws, userId, input.query ?? '');
-  if (!facts.length) return input.query ? `Nothing remembered about "${input.query}".` : 'Nothing remembered for this user yet.';
+  if (!facts.length)
+    return input.query ? `Nothing remembered about "${input.query}".` : 'Nothing remembered for this user yet.';
   return `${facts.length} remembered fact${facts.length === 1 ? '' : 's'}:\n${facts.map((f) => `- ${f.fact} (${f.rememberedAt.slice(0, 10)})`).join('\n')}`;
 }
 
 export const memoryTool = (ctx: ToolContext): ToolSpec<MemoryInput> => ({
-  description: 'Long-term memory about this user: remember facts they share, recall them later, forget them when asked.',
+  description:
+    'Long-term memory about this user: remember facts they share, recall them later, forget them when asked.',
   parameters: INPUT_SCHEMA,
   execute: (input) => runMemory(input, ctx),
 });

@@ -14,23 +14,39 @@ const INPUT_SCHEMA = {
   type: 'object',
   properties: {
     query: { type: 'string', minLength: 1, maxLength: 500, description: 'What to search for' },
-    limit: { type: 'integer', minimum: 1, maximum: 20, description: 'How many results (default: the configured maximum)' },
+    limit: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 20,
+      description: 'How many results (default: the configured maximum)',
+    },
   },
   required: ['query'],
   additionalProperties: false,
 };
 
-interface SearxResult { url: string; title?: string; content?: string }
+interface SearxResult {
+  url: string;
+  title?: string;
+  content?: string;
+}
 
 export async function runWebSearch(input: WebSearchInput, ctx: ToolContext, signal?: AbortSignal): Promise<string> {
   const cfg = ctx.config.tools.webSearch;
   const url = `${cfg.url.replace(/\/+$/, '')}/search?q=${encodeURIComponent(input.query)}&format=json`;
   const res = await toolGet('the search service', url, { timeoutMs: ctx.config.tools.timeoutMs, signal });
-  if (res.status === 403) throw new ToolError(`the search service at ${cfg.url} refused format=json: enable "json" in search.formats of SearXNG's settings.yml`);
-  if (res.status !== 200 || !Array.isArray(res.body?.results)) throw new ToolError(`the search service at ${cfg.url} answered HTTP ${res.status} without JSON results`);
+  if (res.status === 403)
+    throw new ToolError(
+      `the search service at ${cfg.url} refused format=json: enable "json" in search.formats of SearXNG's settings.yml`,
+    );
+  if (res.status !== 200 || !Array.isArray(res.body?.results))
+    throw new ToolError(`the search service at ${cfg.url} answered HTTP ${res.status} without JSON results`);
   const results = (res.body.results as SearxResult[]).slice(0, Math.min(input.limit ?? cfg.maxResults, cfg.maxResults));
   if (!results.length) return `No results for "${input.query}".`;
-  const lines = results.map((r, i) => `${i + 1}. ${r.title ?? r.url} — ${r.url}${r.content ? `\n   ${r.content.replace(/\s+/g, ' ').slice(0, 300)}` : ''}`);
+  const lines = results.map(
+    (r, i) =>
+      `${i + 1}. ${r.title ?? r.url} — ${r.url}${r.content ? `\n   ${r.content.replace(/\s+/g, ' ').slice(0, 300)}` : ''}`,
+  );
   return `${results.length} results for "${input.query}":\n${lines.join('\n')}`;
 }
 

@@ -18,7 +18,14 @@ export function editorWorkflow(credentialId) {
     type: 'n8n-nodes-openclaw.openClaw',
     typeVersion: 1.1,
     position: [280, y],
-    parameters: { resource: 'message', operation: 'send', workspace, userId: 'editor-user', message: MESSAGE, options: {} },
+    parameters: {
+      resource: 'message',
+      operation: 'send',
+      workspace,
+      userId: 'editor-user',
+      message: MESSAGE,
+      options: {},
+    },
     credentials: { openClawApi: { id: credentialId, name: 'OpenClaw account' } },
   });
   return {
@@ -26,11 +33,27 @@ export function editorWorkflow(credentialId) {
     name: 'OpenClaw in the editor',
     active: false,
     nodes: [
-      { id: 'editor-manual', name: 'Run now', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 100], parameters: {} },
+      {
+        id: 'editor-manual',
+        name: 'Run now',
+        type: 'n8n-nodes-base.manualTrigger',
+        typeVersion: 1,
+        position: [0, 100],
+        parameters: {},
+      },
       send('Send Message', { __rl: true, mode: 'list', value: 'engineering', cachedResultName: 'Engineering' }, 0),
       send('Unknown Workspace', { __rl: true, mode: 'id', value: 'ghost' }, 200),
     ],
-    connections: { 'Run now': { main: [[{ node: 'Send Message', type: 'main', index: 0 }, { node: 'Unknown Workspace', type: 'main', index: 0 }]] } },
+    connections: {
+      'Run now': {
+        main: [
+          [
+            { node: 'Send Message', type: 'main', index: 0 },
+            { node: 'Unknown Workspace', type: 'main', index: 0 },
+          ],
+        ],
+      },
+    },
     settings: { executionOrder: 'v1' },
     pinData: {},
   };
@@ -46,7 +69,13 @@ async function setUpOwner(n8nUrl, owner) {
   if (res.status !== 200) throw new Error(`owner setup answered ${res.status}: ${await res.text()}`);
 }
 
-export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiumPath = process.env.OPENCLAW_CHROMIUM ?? '/usr/bin/chromium' }) {
+export async function runEditorChecks({
+  n8nUrl,
+  outDir,
+  log,
+  gatewayApi,
+  chromiumPath = process.env.OPENCLAW_CHROMIUM ?? '/usr/bin/chromium',
+}) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const owner = { email: 'editor@openclaw.test', password: 'Editor-check-1' };
@@ -74,7 +103,14 @@ export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiu
         const ran = Date.now() - started;
         // Panels slide and toasts fade in: let running (finite) animations end before the picture.
         await page
-          .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), null, { timeout: 5000 })
+          .waitForFunction(
+            () =>
+              document
+                .getAnimations()
+                .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+            null,
+            { timeout: 5000 },
+          )
           .catch(() => undefined);
         await page.screenshot({ path: file }).catch(() => undefined);
         shots.push(file);
@@ -82,9 +118,12 @@ export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiu
       }
     };
     const expectVisible = async (locator, what) => {
-      await locator.first().waitFor({ state: 'visible' }).catch(() => {
-        throw new Error(`not shown in the editor: ${what}`);
-      });
+      await locator
+        .first()
+        .waitFor({ state: 'visible' })
+        .catch(() => {
+          throw new Error(`not shown in the editor: ${what}`);
+        });
     };
     /** Clicks until `shown` appears: a click that lands while a panel is still mounting is lost on a busy machine. */
     const openUntil = async (target, shown, what, tries = 4) => {
@@ -100,7 +139,10 @@ export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiu
       }
     };
     const creator = () => byId('node-creator');
-    const pickerItem = (text) => creator().getByTestId('item-iterator-item').filter({ has: page.getByText(text, { exact: true }) });
+    const pickerItem = (text) =>
+      creator()
+        .getByTestId('item-iterator-item')
+        .filter({ has: page.getByText(text, { exact: true }) });
 
     await step('signed-in', async () => {
       await page.goto('/signin');
@@ -123,7 +165,10 @@ export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiu
       await pickerItem('OpenClaw').first().click();
       await page.getByText('What triggers this workflow?').waitFor({ state: 'hidden' });
       for (const text of ['Triggers (9)', 'On message sent', 'On agent error', 'On schedule failed', 'Actions (16)']) {
-        await expectVisible(creator().getByText(text, { exact: true }), `"${text}" among OpenClaw's triggers and actions`);
+        await expectVisible(
+          creator().getByText(text, { exact: true }),
+          `"${text}" among OpenClaw's triggers and actions`,
+        );
       }
     });
 
@@ -135,13 +180,21 @@ export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiu
       const credential = await byId('node-credentials-select').locator('input').inputValue();
       if (credential !== 'OpenClaw account') throw new Error(`the trigger's credential reads "${credential}"`);
       // The workspace list is loaded live from the gateway with the credential.
-      await openUntil(byId('parameter-input-workspaces'), page.getByRole('option', { name: 'Engineering' }), 'the live workspace list');
+      await openUntil(
+        byId('parameter-input-workspaces'),
+        page.getByRole('option', { name: 'Engineering' }),
+        'the live workspace list',
+      );
     });
 
     await step('action-picker-search', async () => {
       await page.keyboard.press('Escape');
       await byId('ndv-close-button').click();
-      await openUntil(byId('node-creator-plus-button'), page.getByText('What happens next?'), 'the "What happens next?" picker');
+      await openUntil(
+        byId('node-creator-plus-button'),
+        page.getByText('What happens next?'),
+        'the "What happens next?" picker',
+      );
       await byId('node-creator-search-bar').fill('OpenClaw');
       await expectVisible(pickerItem('OpenClaw'), 'OpenClaw in the "What happens next?" search');
     });
@@ -149,7 +202,15 @@ export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiu
     await step('action-picker-actions', async () => {
       await pickerItem('OpenClaw').first().click();
       await page.getByText('What happens next?').waitFor({ state: 'hidden' });
-      for (const text of ['Message Actions', 'Session Actions', 'Usage Actions', 'Workspace Actions', 'Send a message', 'Stream a message', 'Get usage by user']) {
+      for (const text of [
+        'Message Actions',
+        'Session Actions',
+        'Usage Actions',
+        'Workspace Actions',
+        'Send a message',
+        'Stream a message',
+        'Get usage by user',
+      ]) {
         await expectVisible(creator().getByText(text, { exact: true }), `"${text}" among OpenClaw's actions`);
       }
     });
@@ -162,14 +223,22 @@ export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiu
         await expectVisible(ndv.getByText(label, { exact: true }), `the ${label} field`);
       }
       const userId = byId('parameter-input-userId').locator('input');
-      if (!(await userId.getAttribute('placeholder'))?.startsWith('e.g. standup-bot')) throw new Error('User ID shows no placeholder');
+      if (!(await userId.getAttribute('placeholder'))?.startsWith('e.g. standup-bot'))
+        throw new Error('User ID shows no placeholder');
       await expectVisible(ndv.getByText(/one conversation per user ID and workspace/), 'the per-user sessions hint');
     });
 
     await step('stream-notice', async () => {
-      await openUntil(byId('parameter-input-operation'), page.getByRole('option', { name: 'Stream' }), 'the Operation list');
+      await openUntil(
+        byId('parameter-input-operation'),
+        page.getByRole('option', { name: 'Stream' }),
+        'the Operation list',
+      );
       await page.getByRole('option', { name: 'Stream' }).click();
-      await expectVisible(byId('ndv').getByText(/only when a Webhook or Chat Trigger set to respond with Streaming/), 'the Stream notice');
+      await expectVisible(
+        byId('ndv').getByText(/only when a Webhook or Chat Trigger set to respond with Streaming/),
+        'the Stream notice',
+      );
     });
 
     let answered;
@@ -183,7 +252,8 @@ export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiu
       const messageId = /msg_[A-Za-z0-9_-]+/.exec(text)?.[0];
       if (!messageId) throw new Error(`no message ID in the output panel:\n${text.slice(0, 2000)}`);
       const stored = await gatewayApi('GET', `/messages/${messageId}`);
-      if (stored.status !== 200 || !text.includes(stored.body.response.slice(0, 40))) throw new Error(`the output panel does not show the gateway's answer for ${messageId}`);
+      if (stored.status !== 200 || !text.includes(stored.body.response.slice(0, 40)))
+        throw new Error(`the output panel does not show the gateway's answer for ${messageId}`);
       answered = messageId;
     });
 
@@ -193,7 +263,10 @@ export async function runEditorChecks({ n8nUrl, outDir, log, gatewayApi, chromiu
       await byId('node-execute-button').click();
       const output = byId('output-panel');
       await expectVisible(output.getByText("Workspace 'ghost' not found", { exact: true }), 'the plain error title');
-      await expectVisible(output.getByText('The gateway answered HTTP 404 with error code not_found.'), 'status and code in the description');
+      await expectVisible(
+        output.getByText('The gateway answered HTTP 404 with error code not_found.'),
+        'status and code in the description',
+      );
       await expectVisible(byId('node-execute-button').getByText('Execute step'), 'the run to end');
     });
     await step('dark-theme-canvas', async () => {

@@ -7,7 +7,17 @@
 // test-output/n8n-editor/), and stopping n8n leaves no process behind. n8n's output goes to files
 // (it hangs on a broken pipe).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -101,18 +111,34 @@ async function main() {
   // --- gateway -------------------------------------------------------------------------------
   if (!existsSync(join(ROOT, 'dist/server/cli/index.js'))) fail('dist/ is missing: run `npm run build` first');
   const PACK = join(ROOT, 'packages/n8n-nodes-openclaw');
-  if (!existsSync(join(PACK, 'dist/nodes/OpenClaw/OpenClaw.node.js'))) fail('packages/n8n-nodes-openclaw/dist is missing: run `npm run build:n8n` first');
+  if (!existsSync(join(PACK, 'dist/nodes/OpenClaw/OpenClaw.node.js')))
+    fail('packages/n8n-nodes-openclaw/dist is missing: run `npm run build:n8n` first');
   const gwPort = await freePort();
   writeFileSync(
     join(work, 'openclaw.json'),
-    JSON.stringify({ api: { port: gwPort, host: '127.0.0.1' }, workspaces: [{ id: 'engineering', label: 'Engineering' }], webhooks: { retrySchedule: [100, 200, 400] } }),
+    JSON.stringify({
+      api: { port: gwPort, host: '127.0.0.1' },
+      workspaces: [{ id: 'engineering', label: 'Engineering' }],
+      webhooks: { retrySchedule: [100, 200, 400] },
+    }),
   );
   // Each process tree is recognised by a variable its processes inherit.
   const gatewayMarker = `OPENCLAW_N8N_E2E_GATEWAY=${work}`;
   const n8nMarker = `OPENCLAW_N8N_E2E_N8N=${work}`;
-  const gatewayEnv = { PATH: process.env.PATH, HOME: process.env.HOME, OPENCLAW_N8N_E2E_GATEWAY: work, OPENCLAW_STATE_DIR: join(work, 'gateway-state'), LOG_LEVEL: 'warn' };
-  const gateway = start('gateway', process.execPath, [join(ROOT, 'dist/server/cli/index.js'), 'start', '--config', join(work, 'openclaw.json')], gatewayEnv);
-  const apiKey = (await waitFor('the gateway admin key', () => /API Key: (oclaw_live_\S+)/.exec(gateway.output())?.[1]));
+  const gatewayEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    OPENCLAW_N8N_E2E_GATEWAY: work,
+    OPENCLAW_STATE_DIR: join(work, 'gateway-state'),
+    LOG_LEVEL: 'warn',
+  };
+  const gateway = start(
+    'gateway',
+    process.execPath,
+    [join(ROOT, 'dist/server/cli/index.js'), 'start', '--config', join(work, 'openclaw.json')],
+    gatewayEnv,
+  );
+  const apiKey = await waitFor('the gateway admin key', () => /API Key: (oclaw_live_\S+)/.exec(gateway.output())?.[1]);
   await waitFor('the gateway to listen', () => gateway.output().includes('Listening on'));
   const gwUrl = `http://127.0.0.1:${gwPort}`;
   const api = async (method, path, body) => {
@@ -131,7 +157,10 @@ async function main() {
   const nodesDir = join(userFolder, '.n8n', 'nodes');
   mkdirSync(nodesDir, { recursive: true });
   writeFileSync(join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true}\n');
-  const packed = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: PACK, encoding: 'utf8' });
+  const packed = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+    cwd: PACK,
+    encoding: 'utf8',
+  });
   const tarball = join(work, JSON.parse(packed)[0].filename);
   // The peer n8n-workflow is n8n's own; --legacy-peer-deps keeps npm from installing a second copy.
   npm(process.execPath, nodesDir, ['install', tarball, '--legacy-peer-deps', '--ignore-scripts']);
@@ -172,7 +201,9 @@ async function main() {
 
   writeFileSync(
     join(work, 'credentials.json'),
-    JSON.stringify([{ id: 'openclaw-credential', name: 'OpenClaw account', type: 'openClawApi', data: { baseUrl: gwUrl, apiKey } }]),
+    JSON.stringify([
+      { id: 'openclaw-credential', name: 'OpenClaw account', type: 'openClawApi', data: { baseUrl: gwUrl, apiKey } },
+    ]),
   );
   await n8nCli(['import:credentials', `--input=${join(work, 'credentials.json')}`]);
   // The examples as published, with their Slack nodes disabled (no Slack workspace here).
@@ -193,11 +224,16 @@ async function main() {
   const run = JSON.parse(json);
   const askOutput = run.data?.resultData?.runData?.['Ask OpenClaw']?.[0]?.data?.main?.[0]?.[0]?.json;
   if (!askOutput) fail(`no output of "Ask OpenClaw" in n8n execute:\n${executed.slice(-3000)}`);
-  if (!/^msg_/.test(askOutput.messageId) || !/^sess_/.test(askOutput.sessionId) || !askOutput.response.includes('Summarize all GitHub commits')) {
+  if (
+    !/^msg_/.test(askOutput.messageId) ||
+    !/^sess_/.test(askOutput.sessionId) ||
+    !askOutput.response.includes('Summarize all GitHub commits')
+  ) {
     fail(`unexpected Send Message output: ${JSON.stringify(askOutput)}`);
   }
   const stored = await api('GET', `/messages/${askOutput.messageId}`);
-  if (stored.status !== 200 || stored.body.response !== askOutput.response) fail(`gateway does not have ${askOutput.messageId}`);
+  if (stored.status !== 200 || stored.body.response !== askOutput.response)
+    fail(`gateway does not have ${askOutput.messageId}`);
   log(`n8n execute: Send Message answered ${askOutput.messageId} (${askOutput.tokensUsed} tokens)`);
 
   // --- n8n start with the published trigger workflow ------------------------------------------
@@ -207,25 +243,44 @@ async function main() {
     await n8nCli(['update:workflow', '--id=openclawEvents01', '--active=true']);
   });
   const server = start('n8n-start', node24, [n8n, 'start'], n8nEnv);
-  await waitFor('n8n to answer /healthz', async () => {
-    try {
-      return (await fetch(`http://127.0.0.1:${n8nPort}/healthz`)).status === 200;
-    } catch {
-      return false;
-    }
-  }, 180000, 500);
-  const subscription = await waitFor('n8n to subscribe on the gateway', async () => {
-    const list = await api('GET', '/webhooks');
-    return list.body.data?.find((w) => w.url.startsWith(`http://127.0.0.1:${n8nPort}/webhook/`));
-  }, 120000, 500);
+  await waitFor(
+    'n8n to answer /healthz',
+    async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${n8nPort}/healthz`)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    180000,
+    500,
+  );
+  const subscription = await waitFor(
+    'n8n to subscribe on the gateway',
+    async () => {
+      const list = await api('GET', '/webhooks');
+      return list.body.data?.find((w) => w.url.startsWith(`http://127.0.0.1:${n8nPort}/webhook/`));
+    },
+    120000,
+    500,
+  );
   log(`n8n subscribed: ${subscription.id} → ${subscription.url} for ${subscription.events.join(', ')}`);
 
-  const sent = await api('POST', '/messages', { workspace: 'engineering', userId: 'e2e-user', message: 'hello from the n8n e2e' });
+  const sent = await api('POST', '/messages', {
+    workspace: 'engineering',
+    userId: 'e2e-user',
+    message: 'hello from the n8n e2e',
+  });
   if (sent.status !== 200) fail(`send failed: ${JSON.stringify(sent)}`);
-  const delivery = await waitFor('the message.sent delivery to be accepted by n8n', async () => {
-    const list = await api('GET', `/webhooks/${subscription.id}/deliveries`);
-    return list.body.data?.find((d) => d.event === 'message.sent' && d.status === 'delivered');
-  }, 60000, 500);
+  const delivery = await waitFor(
+    'the message.sent delivery to be accepted by n8n',
+    async () => {
+      const list = await api('GET', `/webhooks/${subscription.id}/deliveries`);
+      return list.body.data?.find((d) => d.event === 'message.sent' && d.status === 'delivered');
+    },
+    60000,
+    500,
+  );
   log(`gateway delivered ${delivery.id} to n8n (HTTP ${delivery.lastStatus})`);
 
   // The execution, read from n8n's own database with n8n's sqlite3 module.
@@ -235,36 +290,60 @@ async function main() {
     const db = new sqlite3.Database(${JSON.stringify(db)}, sqlite3.OPEN_READONLY);
     db.all("SELECT e.id, e.status, e.mode, d.data FROM execution_entity e JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = 'openclawEvents01'",
       (err, rows) => { if (err) { console.error(err.message); process.exit(1); } console.log(JSON.stringify(rows)); db.close(); });`;
-  const execution = await waitFor('an n8n execution carrying the event', () => {
-    const rows = JSON.parse(execFileSync(node24, ['-e', query], { encoding: 'utf8' }));
-    return rows.find((r) => r.status === 'success' && r.data.includes(sent.body.messageId) && r.data.includes('message.sent'));
-  }, 60000, 1000);
-  log(`n8n execution ${execution.id} (${execution.mode}, ${execution.status}) carries message.sent for ${sent.body.messageId}`);
+  const execution = await waitFor(
+    'an n8n execution carrying the event',
+    () => {
+      const rows = JSON.parse(execFileSync(node24, ['-e', query], { encoding: 'utf8' }));
+      return rows.find(
+        (r) => r.status === 'success' && r.data.includes(sent.body.messageId) && r.data.includes('message.sent'),
+      );
+    },
+    60000,
+    1000,
+  );
+  log(
+    `n8n execution ${execution.id} (${execution.mode}, ${execution.status}) carries message.sent for ${sent.body.messageId}`,
+  );
 
   // A forged call is refused by the trigger and starts nothing.
-  const forged = await fetch(subscription.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-openclaw-signature': 'sha256=00' }, body: '{"event":"message.sent","data":{}}' });
+  const forged = await fetch(subscription.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-openclaw-signature': 'sha256=00' },
+    body: '{"event":"message.sent","data":{}}',
+  });
   if (forged.status !== 401) fail(`a forged call got ${forged.status}, expected 401`);
   log('forged call refused with 401');
 
   // --- the editor in a real browser ------------------------------------------------------------
   const outDir = join(ROOT, 'test-output', 'n8n-editor');
   const editor = await runEditorChecks({ n8nUrl: `http://127.0.0.1:${n8nPort}`, outDir, log, gatewayApi: api });
-  log(`editor: ${EDITOR_WORKFLOW_ID} answered ${editor.answered} in the output panel; ${editor.shots.length} screenshots in ${outDir}`);
+  log(
+    `editor: ${EDITOR_WORKFLOW_ID} answered ${editor.answered} in the output panel; ${editor.shots.length} screenshots in ${outDir}`,
+  );
 
   // --- stop n8n cleanly -----------------------------------------------------------------------
   const stopped = await stop(server);
   // n8n 2.41.1 on Node 24 sometimes dies with SIGSEGV in native teardown after its own shutdown
   // finished (seen in about 1 of 4 runs here): reported, not failed; anything else fails.
   const shutDown = server.output().includes('Stopping n8n...');
-  if (stopped === 'SIGSEGV' && shutDown) log(`WARNING: n8n finished its shutdown, then exited with SIGSEGV (native teardown); see ${server.file}`);
+  if (stopped === 'SIGSEGV' && shutDown)
+    log(`WARNING: n8n finished its shutdown, then exited with SIGSEGV (native teardown); see ${server.file}`);
   else if (stopped !== 0) fail(`n8n did not stop cleanly on SIGTERM: exit ${stopped}; see ${server.file}`);
-  await waitFor('every n8n process to be gone', () => processesWith(n8nMarker, userFolder).length === 0, 30000, 500).catch(() =>
-    fail(`processes left after stopping n8n: ${processesWith(n8nMarker, userFolder).join(', ')}`),
-  );
+  await waitFor(
+    'every n8n process to be gone',
+    () => processesWith(n8nMarker, userFolder).length === 0,
+    30000,
+    500,
+  ).catch(() => fail(`processes left after stopping n8n: ${processesWith(n8nMarker, userFolder).join(', ')}`));
   log(`n8n stopped (exit ${stopped}); no n8n process left`);
 
   await stop(gateway);
-  await waitFor('the gateway and its embedded Redis to be gone', () => processesWith(gatewayMarker, join(work, 'gateway-state')).length === 0, 30000, 500);
+  await waitFor(
+    'the gateway and its embedded Redis to be gone',
+    () => processesWith(gatewayMarker, join(work, 'gateway-state')).length === 0,
+    30000,
+    500,
+  );
   log('gateway stopped; no process of this run left');
   if (!process.env.OPENCLAW_N8N_E2E_KEEP) rmSync(work, { recursive: true, force: true });
   log('PASS');

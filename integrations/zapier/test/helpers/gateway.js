@@ -66,10 +66,15 @@ const stop = (child) =>
   });
 
 async function startGateway() {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` at the repository root first (npm run test:zapier does)`);
+  if (!fs.existsSync(CLI))
+    throw new Error(`${CLI} is missing: run \`npm run build\` at the repository root first (npm run test:zapier does)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openclaw-zapier-'));
   const [redisPort, port] = [await freePort(), await freePort()];
-  const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await waitForOutput(redis, /Ready to accept connections/, 60000, 'redis-server').catch(async (err) => {
     await stop(redis);
     throw err;
@@ -78,27 +83,47 @@ async function startGateway() {
   fs.writeFileSync(
     path.join(dir, 'openclaw.json'),
     JSON.stringify({
-      workspaces: [{ id: 'team', label: 'Team' }, { id: 'broken', agent: 'broken' }],
+      workspaces: [
+        { id: 'team', label: 'Team' },
+        { id: 'broken', agent: 'broken' },
+      ],
       agents: { broken: { model: 'dead-model' } },
       providers: {
-        dead: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-none', models: ['dead-*'], retries: 0, timeoutMs: 2000 },
+        dead: {
+          type: 'openai-compatible',
+          baseUrl: 'http://127.0.0.1:9/v1',
+          apiKey: 'sk-none',
+          models: ['dead-*'],
+          retries: 0,
+          timeoutMs: 2000,
+        },
         local: { type: 'offline' },
       },
       // Retries in milliseconds, so a refused first attempt is retried within the test.
       webhooks: { retrySchedule: [200] },
     }),
   );
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}`, OLLAMA_BASE_URL: 'off', LOG_LEVEL: 'warn', OPENCLAW_STATE_DIR: dir };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(port),
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    OLLAMA_BASE_URL: 'off',
+    LOG_LEVEL: 'warn',
+    OPENCLAW_STATE_DIR: dir,
+  };
   const gateway = spawn(process.execPath, [CLI, 'start'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   gateway.stdout.on('data', (b) => (output += b.toString()));
   gateway.stderr.on('data', (b) => (output += b.toString()));
   // Generous: on a loaded shared machine a start can take a minute or more.
-  const ready = await waitForOutput(gateway, /Listening on (http:\/\/\S+?)\/api\/v1/, 150000, 'openclaw start').catch(async (err) => {
-    await stop(gateway);
-    await stop(redis);
-    throw err;
-  });
+  const ready = await waitForOutput(gateway, /Listening on (http:\/\/\S+?)\/api\/v1/, 150000, 'openclaw start').catch(
+    async (err) => {
+      await stop(gateway);
+      await stop(redis);
+      throw err;
+    },
+  );
   const key = (output + ready.output).match(/API Key: (oclaw_live_\S+)/);
   if (!key) throw new Error(`no admin key printed:\n${output}`);
   const baseUrl = ready.match[1];

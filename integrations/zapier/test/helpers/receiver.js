@@ -16,7 +16,14 @@ async function startReceiver() {
     req.on('data', (b) => (raw += b));
     req.on('end', () => {
       const status = script.shift() || 200;
-      requests.push({ path: req.url, method: req.method, headers: req.headers, raw, body: raw ? JSON.parse(raw) : null, status });
+      requests.push({
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+        raw,
+        body: raw ? JSON.parse(raw) : null,
+        status,
+      });
       res.writeHead(status, { 'content-type': 'application/json' }).end('{"status":"success"}');
       for (const w of [...waiters]) w();
     });
@@ -43,7 +50,11 @@ async function startReceiver() {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${requests.map((r) => r.path).join(', ') || 'nothing'}`));
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for ${what}; got ${requests.map((r) => r.path).join(', ') || 'nothing'}`,
+            ),
+          );
         }, timeoutMs);
         if (!check()) waiters.add(check);
       });
@@ -62,7 +73,12 @@ const zapierHookBundle = (authData, subscribeData, hit, inputData = {}) => ({
     method: hit.method,
     querystring: '',
     content: hit.raw,
-    headers: Object.fromEntries(Object.entries(hit.headers).map(([k, v]) => [`Http-${k.replace(/(^|-)([a-z])/g, (_m, d, c) => d + c.toUpperCase())}`, v])),
+    headers: Object.fromEntries(
+      Object.entries(hit.headers).map(([k, v]) => [
+        `Http-${k.replace(/(^|-)([a-z])/g, (_m, d, c) => d + c.toUpperCase())}`,
+        v,
+      ]),
+    ),
   },
 });
 

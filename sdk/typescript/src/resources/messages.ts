@@ -33,7 +33,10 @@ function randomKey(): string {
 /** `client.messages`: send (sync or async), stream, get, wait, resume. */
 export class Messages {
   /** @internal */
-  constructor(private readonly http: Transport, private readonly defaultRetries: number) {}
+  constructor(
+    private readonly http: Transport,
+    private readonly defaultRetries: number,
+  ) {}
 
   /** The caller's key, else a new one when retries are on: every attempt of one send carries the same key. */
   private idempotencyKey(opts: SendOptions): string | undefined {
@@ -53,7 +56,10 @@ export class Messages {
    */
   send(params: SendMessageParams & { async: true }, opts?: SendOptions): Promise<MessageAccepted>;
   send(params: SendMessageParams & { async?: false }, opts?: SendOptions): Promise<MessageResult>;
-  send(params: SendMessageParams & { async?: boolean }, opts: SendOptions = {}): Promise<MessageResult | MessageAccepted> {
+  send(
+    params: SendMessageParams & { async?: boolean },
+    opts: SendOptions = {},
+  ): Promise<MessageResult | MessageAccepted> {
     return this.http.json('POST', '/messages', { ...opts, body: params, idempotencyKey: this.idempotencyKey(opts) });
   }
 
@@ -92,7 +98,11 @@ export class Messages {
 
   private openResume(messageId: string, lastEventId: string | null, opts: RequestOptions): Promise<Response> {
     const headers = { ...(opts.headers ?? {}), ...(lastEventId ? { 'last-event-id': lastEventId } : {}) };
-    return this.http.send('GET', `/messages/${encodeURIComponent(messageId)}/stream`, { ...opts, headers, stream: true });
+    return this.http.send('GET', `/messages/${encodeURIComponent(messageId)}/stream`, {
+      ...opts,
+      headers,
+      stream: true,
+    });
   }
 
   /** A message's status and, once done, its result (`GET /messages/{messageId}`). */
@@ -112,9 +122,19 @@ export class Messages {
       if (info.status === 'done') return info;
       if (info.status === 'error') {
         const code = info.error?.code ?? 'message_failed';
-        throw makeError({ status: statusOfCode(code), code, message: info.error?.message ?? `message ${messageId} failed`, body: info });
+        throw makeError({
+          status: statusOfCode(code),
+          code,
+          message: info.error?.message ?? `message ${messageId} failed`,
+          body: info,
+        });
       }
-      if (Date.now() >= deadline) throw new OpenClawError({ status: 0, code: 'timeout', message: `message ${messageId} is still ${info.status} after ${opts.maxWaitMs} ms` });
+      if (Date.now() >= deadline)
+        throw new OpenClawError({
+          status: 0,
+          code: 'timeout',
+          message: `message ${messageId} is still ${info.status} after ${opts.maxWaitMs} ms`,
+        });
       await new Promise((resolve) => setTimeout(resolve, interval));
     }
   }

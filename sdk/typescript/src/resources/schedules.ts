@@ -1,7 +1,15 @@
 /** `client.schedules`: cron-driven messages (list, get, create, update, delete, run now). */
 import type { RequestOptions, Transport } from '../http.js';
 import { PagePromise } from '../pagination.js';
-import type { CreateScheduleParams, ListSchedulesParams, Schedule, ScheduleDetail, ScheduleList, ScheduleRunAccepted, UpdateScheduleParams } from '../types.js';
+import type {
+  CreateScheduleParams,
+  ListSchedulesParams,
+  Schedule,
+  ScheduleDetail,
+  ScheduleList,
+  ScheduleRunAccepted,
+  UpdateScheduleParams,
+} from '../types.js';
 
 const path = (id: string) => `/schedules/${encodeURIComponent(id)}`;
 
@@ -12,7 +20,9 @@ export class Schedules {
 
   /** Schedules of the workspaces this key can see (`GET /schedules`): `await` for one page, `for await` for all. */
   list(params: ListSchedulesParams = {}, opts: RequestOptions = {}): PagePromise<Schedule, ScheduleList> {
-    return new PagePromise(params.offset ?? 0, (offset) => this.http.json('GET', '/schedules', { ...opts, query: { ...params, offset } }));
+    return new PagePromise(params.offset ?? 0, (offset) =>
+      this.http.json('GET', '/schedules', { ...opts, query: { ...params, offset } }),
+    );
   }
 
   /** A schedule with its last run, recent runs and next ticks (`GET /schedules/{id}`). */

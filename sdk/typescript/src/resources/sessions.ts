@@ -1,7 +1,14 @@
 /** `client.sessions`: list, get, history, delete, deleteAll. */
 import type { RequestOptions, Transport } from '../http.js';
 import { PagePromise } from '../pagination.js';
-import type { DeletedSessions, HistoryParams, ListSessionsParams, Session, SessionHistory, SessionList } from '../types.js';
+import type {
+  DeletedSessions,
+  HistoryParams,
+  ListSessionsParams,
+  Session,
+  SessionHistory,
+  SessionList,
+} from '../types.js';
 
 const path = (id: string) => `/sessions/${encodeURIComponent(id)}`;
 
@@ -15,7 +22,9 @@ export class Sessions {
    * `await` it for one page with `total`; `for await` it for every session, page after page.
    */
   list(params: ListSessionsParams = {}, opts: RequestOptions = {}): PagePromise<Session, SessionList> {
-    return new PagePromise(params.offset ?? 0, (offset) => this.http.json('GET', '/sessions', { ...opts, query: { ...params, offset } }));
+    return new PagePromise(params.offset ?? 0, (offset) =>
+      this.http.json('GET', '/sessions', { ...opts, query: { ...params, offset } }),
+    );
   }
 
   /** One session (`GET /sessions/{sessionId}`). */

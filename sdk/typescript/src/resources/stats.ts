@@ -1,6 +1,12 @@
 /** `client.stats`: totals and daily usage, per workspace, per user. */
 import type { RequestOptions, Transport } from '../http.js';
-import type { StatsPeriodParams, StatsReport, UserStatsParams, UserStatsReport, WorkspaceStatsReport } from '../types.js';
+import type {
+  StatsPeriodParams,
+  StatsReport,
+  UserStatsParams,
+  UserStatsReport,
+  WorkspaceStatsReport,
+} from '../types.js';
 
 /** `client.stats`: usage totals, by day, per workspace and per user. */
 export class Stats {

@@ -32,7 +32,9 @@ export class Webhooks {
 
   /** Subscriptions this key can see, config ones included, oldest first (`GET /webhooks`): `await` for one page, `for await` for all. */
   list(params: ListWebhooksParams = {}, opts: RequestOptions = {}): PagePromise<WebhookSubscription, WebhookList> {
-    return new PagePromise(params.offset ?? 0, (offset) => this.http.json('GET', '/webhooks', { ...opts, query: { ...params, offset } }));
+    return new PagePromise(params.offset ?? 0, (offset) =>
+      this.http.json('GET', '/webhooks', { ...opts, query: { ...params, offset } }),
+    );
   }
 
   /** One subscription (`GET /webhooks/{id}`). */
@@ -51,8 +53,14 @@ export class Webhooks {
   }
 
   /** Deliveries, newest first (`GET /webhooks/{id}/deliveries`): `await` for one page, `for await` for all. */
-  deliveries(webhookId: string, params: ListDeliveriesParams = {}, opts: RequestOptions = {}): PagePromise<WebhookDelivery, WebhookDeliveryList> {
-    return new PagePromise(params.offset ?? 0, (offset) => this.http.json('GET', `${path(webhookId)}/deliveries`, { ...opts, query: { ...params, offset } }));
+  deliveries(
+    webhookId: string,
+    params: ListDeliveriesParams = {},
+    opts: RequestOptions = {},
+  ): PagePromise<WebhookDelivery, WebhookDeliveryList> {
+    return new PagePromise(params.offset ?? 0, (offset) =>
+      this.http.json('GET', `${path(webhookId)}/deliveries`, { ...opts, query: { ...params, offset } }),
+    );
   }
 
   /** One delivery with its payload and every attempt (`GET /webhooks/{id}/deliveries/{deliveryId}`). */
@@ -66,7 +74,11 @@ export class Webhooks {
   }
 
   /** Replays every failed delivery created since a time, oldest first (`POST /webhooks/{id}/redeliver`, 202); page with `nextSince`. */
-  redeliverSince(webhookId: string, params: RedeliverSinceParams, opts: RequestOptions = {}): Promise<RedeliverSinceResult> {
+  redeliverSince(
+    webhookId: string,
+    params: RedeliverSinceParams,
+    opts: RequestOptions = {},
+  ): Promise<RedeliverSinceResult> {
     return this.http.json('POST', `${path(webhookId)}/redeliver`, { ...opts, body: params });
   }
 

@@ -1,0 +1,39 @@
+// Lint for everything but the n8n pack (which n8n's own `n8n-node lint` checks, see lint:n8n).
+// TypeScript gets typescript-eslint's type-aware recommended rules; JavaScript the untyped ones.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const TS_FILES = ['server/**/*.ts', 'queues/**/*.ts', 'test/**/*.ts', 'sdk/typescript/src/**/*.ts'];
+const JS_FILES = ['**/*.js', '**/*.mjs', '**/*.cjs'];
+
+export default tseslint.config(
+  {
+    ignores: [
+      'packages/n8n-nodes-openclaw/**',
+      'test/fixtures/legacy-v1/**',
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'sdk/python/**',
+      '.bench/**',
+      'test-output/**',
+    ],
+  },
+  { linterOptions: { reportUnusedDisableDirectives: 'error' } },
+  {
+    files: TS_FILES,
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+  {
+    files: JS_FILES,
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    languageOptions: { globals: { ...globals.node, ...globals.browser }, sourceType: 'module' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.cjs', 'integrations/**/*.js', 'bin/**/*.js', 'bench/**/*.js', 'jest*.config.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.jest } },
+  },
+);
