@@ -12,7 +12,7 @@ const { spawnRedis } = require('../dist/server/embedded-redis');
 const { startGateway } = require('../dist/server/gateway');
 const { parseConfig } = require('../dist/server/config');
 const { createLogger } = require('../dist/server/logger');
-const { daysBetween } = require('../dist/server/store/stats');
+const { daysBetween } = require('../dist/server/metrics/stats-store');
 
 const MESSAGES = 1_000_000;
 const WORKSPACES = ['team', 'ops', 'support', 'research'];

@@ -14,12 +14,15 @@ import type { EventBus } from './events';
 import type { MessageService } from './messages/service';
 import type { ModelRegistry } from './agent/providers/registry';
 import type { Metrics } from './metrics';
-import type { ScheduleService } from './schedules';
+import type { ScheduleService } from './schedules/service';
 import type { WebhookService } from './webhooks/service';
 import type { CallbackService } from './webhooks/callbacks';
 import type { Shutdown } from './shutdown';
 import type { Channels } from './channels/feature';
 import type { LocalEvents } from './messages/local-events';
+import type { FinishedMessage } from './messages/store';
+
+export type { FinishedMessage };
 
 export interface Readiness {
   /** False until Redis, the stores and the workers are ready: API routes answer 503 `starting`. */
@@ -60,9 +63,9 @@ export interface GatewayContext {
   models: ModelRegistry;
   /** Prometheus metrics of this process (server/metrics): trackWorker(queue, worker), webhookDelivery(outcome, ms). */
   metrics: Metrics;
-  /** Schedules: CRUD + run now, kept in step with their BullMQ job schedulers (queues/schedules.ts). */
+  /** Schedules: CRUD + run now, kept in step with their BullMQ job schedulers (schedules/feature.ts, schedules/runner.ts). */
   schedules: ScheduleService;
-  /** Outbound webhooks: fan-out of events, test pings, redeliveries (queues/webhooks.ts). */
+  /** Outbound webhooks: fan-out of events, test pings, redeliveries (webhooks/feature.ts). */
   webhooks: WebhookService;
   /** Message callbacks (callbackUrl on POST /messages), delivered by the webhooks queue (server/webhooks/callbacks.ts). */
   callbacks: CallbackService;
@@ -70,21 +73,15 @@ export interface GatewayContext {
   channels: Channels;
 }
 
-/** What a finished message reports to onMessageFinished hooks (stats, metrics). */
-export interface FinishedMessage {
-  messageId: string;
-  workspace: string;
-  userId: string;
-  sessionId: string;
-  status: 'done' | 'error';
-  model: string;
-  provider: string;
-  tokensIn: number;
-  tokensOut: number;
-  /** null when the model has no known price. */
-  costUSD: number | null;
-  latencyMs: number;
-  /** Epoch ms when it finished (from ctx.clock). */
-  finishedAt: number;
-  toolsInvoked: string[];
+/**
+ * How a feature plugs its queues, workers and event sinks into the gateway, so gateway.ts (HTTP +
+ * workers) and `openclaw worker` (workers only) start the same things. The list is server/features.ts.
+ */
+export interface Feature {
+  name: string;
+  /** Synchronous wiring when the context is built, before Redis is ready: create queue
+   * objects, attach services to ctx, add event sinks. No Redis round trips here. */
+  init?(ctx: GatewayContext): void;
+  /** After Redis is ready: sync config, start workers (when `workers` is true). Returns stop. */
+  start?(ctx: GatewayContext, opts: { workers: boolean }): Promise<() => Promise<void>>;
 }

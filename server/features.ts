@@ -3,23 +3,14 @@
  * so gateway.ts (HTTP + workers) and `openclaw worker` (workers only) start the same things.
  * Add a feature by adding it to FEATURES.
  */
-import type { GatewayContext } from './context';
+import type { Feature } from './context';
 import { observabilityFeature } from './metrics/feature';
 import { agentFeature } from './agent/feature';
-import { schedulesFeature } from '../queues/schedules';
+import { schedulesFeature } from './schedules/feature';
 import { messagesFeature } from './messages/feature';
-import { webhooksFeature } from '../queues/webhooks';
+import { webhooksFeature } from './webhooks/feature';
 import { ownershipFeature } from './auth/ownership-feature';
 import { channelsFeature } from './channels/feature';
-
-export interface Feature {
-  name: string;
-  /** Synchronous wiring when the context is built, before Redis is ready: create queue
-   * objects, attach services to ctx, add event sinks. No Redis round trips here. */
-  init?(ctx: GatewayContext): void;
-  /** After Redis is ready: sync config, start workers (when `workers` is true). Returns stop. */
-  start?(ctx: GatewayContext, opts: { workers: boolean }): Promise<() => Promise<void>>;
-}
 
 export const FEATURES: Feature[] = [
   observabilityFeature, // first: creates ctx.metrics, which other features use

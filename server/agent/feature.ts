@@ -4,7 +4,7 @@
  * is known before the gateway is ready), logs which model answers, and drops a workspace's
  * memory when the workspace is deleted.
  */
-import type { Feature } from '../features';
+import type { Feature } from '../context';
 import type { GatewayContext } from '../context';
 import { probeOllama } from './providers/registry';
 

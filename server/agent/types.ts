@@ -1,5 +1,5 @@
 /**
- * The contract between the message pipeline (queues/messages.ts) and the agent (server/agent/):
+ * The contract between the message pipeline (server/messages/processor.ts) and the agent (server/agent/):
  * the pipeline hands an AgentInput and an emit callback; the agent streams AgentEvents (the SSE
  * events of the contract: token, tool_use, tool_result) and resolves with the AgentResult.
  */

@@ -4,7 +4,7 @@
  * re-created with the same id starts empty and closed to the old tenant. Revoked and rotated
  * keys are handled in the key store (store/ownership.ts).
  */
-import type { Feature } from '../features';
+import type { Feature } from '../context';
 
 export const ownershipFeature: Feature = {
   name: 'ownership',

@@ -6,20 +6,19 @@
  */
 import { Counter } from 'prom-client';
 import type { Queue, Worker } from 'bullmq';
-import type { Feature } from '../features';
+import { closeWithConnection } from '../../queues/factory';
+import type { Feature } from '../context';
 import type { GatewayContext } from '../context';
-import { CHANNEL_NAMES, type ChannelName, type Deliver } from './schema';
+import { CHANNEL_NAMES, type ChannelName, type Deliver, type RunDelivery } from './schema';
 import { ChannelStatus } from './status';
 import { Inbox } from './inbound';
 import {
   CHANNELS_QUEUE,
   ChannelSender,
   Outbox,
-  closeQueueAndWorker,
   createChannelsQueue,
   startChannelsWorker,
   type ChannelJob,
-  type RunDelivery,
 } from './outbound';
 import type { TelegramChannel } from './telegram';
 import type { SlackChannel } from './slack';
@@ -156,7 +155,7 @@ export const channelsFeature: Feature = {
       // Every process learns the bots' identities (Slack's own user id) before it takes deliveries.
       await Promise.all([...channels.adapters.values()].map((a) => channels.probe(a)));
     } catch (err) {
-      await closeQueueAndWorker(channels.queue, null);
+      await closeWithConnection(channels.queue);
       throw err;
     }
     if (workers) {
@@ -175,7 +174,8 @@ export const channelsFeature: Feature = {
     return async () => {
       for (const t of timers) clearInterval(t);
       await channels.telegram?.stop();
-      await closeQueueAndWorker(channels.queue, worker);
+      await closeWithConnection(worker, true);
+      await closeWithConnection(channels.queue);
       await channels.status.settled();
     };
   },

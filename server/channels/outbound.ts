@@ -11,19 +11,17 @@
  * the job's data, so a retry never repeats them. A refused send with the platform's auth error
  * turns the channel's health to disconnected; any successful call turns it back.
  */
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type Redis from 'ioredis';
+import { UnrecoverableError, type Job, type Queue, type Worker } from 'bullmq';
+import { createQueue, createWorker } from '../../queues/factory';
 import type { GatewayContext } from '../context';
-import { createBlockingClient, type RedisTarget } from '../redis';
-import { scheduleRef, type ScheduleKey, type ScheduleRun } from '../store/schedules';
-import type { ChannelName, Deliver } from './schema';
+import type { RedisTarget } from '../redis';
+import { scheduleRef, type ScheduleKey, type ScheduleRun } from '../schedules/store';
+import type { ChannelName, Deliver, RunDelivery } from './schema';
 import type { ChannelStatus } from './status';
 import { ChannelSendError, type ChannelAdapter, type ReplyTarget } from './types';
 import { splitText } from './text';
 
 export const CHANNELS_QUEUE = 'channels';
-/** Hash-tagged so every key of the queue lands in one slot on Redis Cluster. */
-const PREFIX = '{oc:channels}';
 /** Attempts per send: 1 s, 2 s, 4 s, 8 s, 16 s, 32 s between them. */
 export const SEND_ATTEMPTS = 7;
 const BACKOFF_MS = 1000;
@@ -53,18 +51,8 @@ interface DeliverJob {
 }
 export type ChannelJob = ReplyJob | DeliverJob;
 
-/** What a schedule run shows about its delivery. */
-export interface RunDelivery extends Deliver {
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  deliveredAt: string | null;
-  error: { code: string; message: string } | null;
-}
-
 export function createChannelsQueue(redis: RedisTarget): Queue<ChannelJob> {
-  return new Queue<ChannelJob>(CHANNELS_QUEUE, {
-    connection: createBlockingClient(redis, 'openclaw-channels-queue'),
-    prefix: PREFIX,
+  return createQueue<ChannelJob>(CHANNELS_QUEUE, redis, {
     defaultJobOptions: {
       attempts: SEND_ATTEMPTS,
       backoff: { type: 'exponential', delay: BACKOFF_MS },
@@ -203,21 +191,9 @@ export class ChannelSender {
 }
 
 export function startChannelsWorker(ctx: GatewayContext, sender: ChannelSender): Worker<ChannelJob> {
-  const worker = new Worker<ChannelJob>(CHANNELS_QUEUE, (job) => sender.process(job), {
-    connection: createBlockingClient(ctx.redisUrl, 'openclaw-channels-worker'),
-    prefix: PREFIX,
+  return createWorker<ChannelJob>(CHANNELS_QUEUE, ctx.redisUrl, (job) => sender.process(job), {
     // A reply job mostly waits for its message: many wait at once.
     concurrency: ctx.config.workers.concurrency,
+    onError: (err) => ctx.log.warn({ err: { message: err.message } }, 'channels worker error'),
   });
-  worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'channels worker error'));
-  return worker;
-}
-
-export async function closeQueueAndWorker(queue: Queue, worker: Worker | null): Promise<void> {
-  const workerConn = worker?.opts.connection as Redis | undefined;
-  await worker?.close(true);
-  await workerConn?.quit().catch(() => workerConn.disconnect());
-  await queue.close();
-  const conn = queue.opts.connection as Redis;
-  await conn.quit().catch(() => conn.disconnect());
 }

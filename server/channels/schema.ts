@@ -72,3 +72,11 @@ export const DeliverSchema = Type.Object(
   { additionalProperties: false },
 );
 export type Deliver = Static<typeof DeliverSchema>;
+
+/** What a schedule run shows about its delivery. */
+export interface RunDelivery extends Deliver {
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  deliveredAt: string | null;
+  error: { code: string; message: string } | null;
+}

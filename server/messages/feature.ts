@@ -3,10 +3,11 @@
  * session sweep (start, where workers run), and ending a deleted workspace's sessions.
  */
 import type { Worker } from 'bullmq';
-import type Redis from 'ioredis';
-import type { Feature } from '../features';
+import type { Feature } from '../context';
 import { createAgent } from '../agent';
-import { createMessagesQueue, startMessagesWorker, MessageProcessor, MESSAGES_QUEUE } from '../../queues/messages';
+import { closeWithConnection } from '../../queues/factory';
+import { MessageProcessor } from './processor';
+import { createMessagesQueue, startMessagesWorker, MESSAGES_QUEUE } from './queue';
 import { MessageService } from './service';
 import { LocalEvents } from './local-events';
 import { MessageRepair, SWEEP_MS } from './repair';
@@ -56,12 +57,9 @@ export const messagesFeature: Feature = {
     }
     return async () => {
       for (const t of timers) clearInterval(t);
-      await worker?.close();
+      await closeWithConnection(worker);
       await ctx.messages.close();
-      await queue.close();
-      // BullMQ never closes a connection it was handed (it may be shared): quit ours, or they outlive the gateway.
-      for (const c of [worker?.opts.connection, queue.opts.connection] as Array<Redis | undefined>)
-        await c?.quit().catch(() => c.disconnect());
+      await closeWithConnection(queue);
     };
   },
 };

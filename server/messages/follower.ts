@@ -25,14 +25,14 @@ import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import calculateSlot from 'cluster-key-slot';
 import { createBlockingClient, isCluster, type RedisTarget } from '../redis';
-import { EVENT_FIELD, OUTCOME_FIELD } from '../store/messages';
+import { EVENT_FIELD, OUTCOME_FIELD } from './store';
 
 export interface StreamEntry {
   /** The stream entry id, `<ms>-<seq>`: the SSE `id:`. */
   id: string;
   /** The event JSON. */
   data: string;
-  /** The final entry's Outcome JSON (see store/messages.ts). */
+  /** The final entry's Outcome JSON (see messages/store.ts). */
   outcome?: string;
 }
 

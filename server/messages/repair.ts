@@ -8,10 +8,10 @@
  */
 import { Job, type Queue } from 'bullmq';
 import type { GatewayContext } from '../context';
-import type { MessageRecord } from '../store/messages';
+import type { MessageRecord } from './store';
 import type { SessionKey } from '../store/sessions';
 import type { MessageJobData } from './service';
-import type { MessageProcessor, MessageRef } from '../../queues/messages';
+import type { MessageProcessor, MessageRef } from './processor';
 
 export const SWEEP_MS = 5_000;
 /** Longer than a submit takes between taking a place and adding its job. */

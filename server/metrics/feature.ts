@@ -4,7 +4,7 @@
  * port when `metrics.port` is set — in gateway and worker processes alike.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Feature } from '../features';
+import type { Feature } from '../context';
 import type { GatewayContext, FinishedMessage } from '../context';
 import { Metrics } from '.';
 import { startMetricsServer } from './server';

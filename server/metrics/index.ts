@@ -10,7 +10,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Job, Queue, Worker } from 'bullmq';
-import type { FinishedMessage } from '../context';
+import type { FinishedMessage } from '../messages/store';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
 /** Queue connections wait for Redis forever; a scrape must not. */

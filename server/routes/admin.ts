@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { KEY_ADMIN_PERMISSIONS, PERMISSIONS } from '../config-schema';
 import type { ApiKeyRecord } from '../store/keys';
 

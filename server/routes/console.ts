@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { unavailable } from '../errors';
 
 export const CONSOLE_PATH = '/console';

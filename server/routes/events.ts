@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { keyOf, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
 import { invalidField, notFound } from '../errors';
 import { EVENT_NAMES } from '../events';

@@ -1,7 +1,7 @@
 /** GET {prefix}/health (any valid key) and the unauthenticated probes /healthz and /readyz. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { errors } from './schemas';
 
 const HealthSchema = Type.Object({

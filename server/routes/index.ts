@@ -32,8 +32,3 @@ export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext):
   await app.register(consoleRoutes, { ctx }); // the admin console at /console, outside the API prefix
   await app.register(channelRoutes, { ctx, channels: ctx.channels }); // the platforms' webhooks, outside the API prefix
 }
-
-export interface RouteOptions {
-  ctx: GatewayContext;
-  prefix: string;
-}

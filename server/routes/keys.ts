@@ -8,7 +8,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { keyOf } from '../auth/permissions';
 import { ApiError, conflict, forbidden, notFound } from '../errors';
 import { DEFAULT_PERMISSIONS, PERMISSIONS, WORKSPACE_ID_PATTERN, type Permission } from '../config-schema';

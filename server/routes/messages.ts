@@ -5,13 +5,13 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { coversWorkspace, keyOf, requireWorkspace } from '../auth/permissions';
 import { ApiError, apiError, badRequest, errorCodeOr, forbidden, invalidField, notFound } from '../errors';
 import { CLIENT_ID_PATTERN, newId } from '../ids';
-import { isTimeZone } from '../cron';
+import { isTimeZone } from '../schedules/cron';
 import { fingerprint, type IdempotencyClaim } from '../store/idempotency';
-import type { MessageRecord } from '../store/messages';
+import type { MessageRecord } from '../messages/store';
 import { isStreamId } from '../messages/follower';
 import { errors } from './schemas';
 import { reportUpstreamTime } from '../metrics/overhead';

@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { errors } from './schemas';
 import { keyOf } from '../auth/permissions';
 import { forbidden } from '../errors';

@@ -5,13 +5,13 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { keyOf, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
 import { notFound } from '../errors';
 import { CLIENT_ID_PATTERN } from '../ids';
 import { Pagination, WorkspaceIdParam, errors } from './schemas';
 import { workspaceOfId } from './id-scope';
-import type { Schedule } from '../store/schedules';
+import type { Schedule } from '../schedules/store';
 import { DeliverSchema } from '../channels/schema';
 
 const ScheduleIdParam = Type.String({

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { keyOf, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
 import { notFound } from '../errors';
 import { CLIENT_ID_PATTERN } from '../ids';

@@ -5,10 +5,10 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { keyOf, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
 import { ApiError, notFound } from '../errors';
-import { dayOf } from '../store/stats';
+import { dayOf } from '../metrics/stats-store';
 import { Pagination, WorkspaceIdParam, errors } from './schemas';
 
 export const DEFAULT_PERIOD_DAYS = 30;

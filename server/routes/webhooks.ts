@@ -8,11 +8,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { coversWorkspace, keyOf, requireWorkspace } from '../auth/permissions';
 import { apiError, conflict, invalidField, notFound } from '../errors';
 import type { ApiKeyRecord } from '../store/keys';
-import type { StoredSubscription, WebhookSubscription } from '../store/webhooks';
+import type { StoredSubscription, WebhookSubscription } from '../webhooks/store';
 import { generateSecret } from '../webhooks/signing';
 import { newId } from '../ids';
 import { checkEvents, checkUrl, MAX_URL_LENGTH } from '../webhooks/validate';

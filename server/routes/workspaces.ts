@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { RouteOptions } from '.';
+import type { RouteOptions } from './options';
 import { keyOf, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
 import { ApiError, conflict, notFound } from '../errors';
 import { SKILLS, isSkill } from '../agent/skills';

@@ -9,8 +9,8 @@
  * Only Redis is touched, so a CLI process without the gateway's context does the same.
  */
 import type Redis from 'ioredis';
-import { WebhookStore } from './webhooks';
-import { ScheduleStore } from './schedules';
+import { WebhookStore } from '../webhooks/store';
+import { ScheduleStore } from '../schedules/store';
 
 export interface OwnershipChange {
   subscriptions: number;

@@ -8,7 +8,7 @@
  */
 import type { Config } from '../config-schema';
 import type { DomainEvent } from '../events';
-import type { StoredSubscription, WebhookStore } from '../store/webhooks';
+import type { StoredSubscription, WebhookStore } from './store';
 import type { WebhookService } from './service';
 
 /**

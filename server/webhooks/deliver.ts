@@ -12,7 +12,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config-schema';
 import type { Clock } from '../clock';
 import type { Metrics } from '../metrics';
-import type { DeliveryStatus, StoredSubscription, WebhookStore } from '../store/webhooks';
+import type { DeliveryStatus, StoredSubscription, WebhookStore } from './store';
 import { retryDelayMs } from './backoff';
 import type { WebhookHttpClient, PostResult } from './http';
 import { deliveryHeaders } from './signing';

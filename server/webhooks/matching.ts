@@ -5,7 +5,7 @@
  * without a workspace filter.
  */
 import { EVENT_NAMES, type DomainEvent } from '../events';
-import type { WebhookSubscription, WebhookStore } from '../store/webhooks';
+import type { WebhookSubscription, WebhookStore } from './store';
 
 /** Names a subscription may list; `*` = every event, including ones added later (not `ping`). */
 export const SUBSCRIBABLE_EVENTS: readonly string[] = [...EVENT_NAMES, '*'];

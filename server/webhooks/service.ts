@@ -14,7 +14,7 @@ import type { Clock } from '../clock';
 import { conflict } from '../errors';
 import { eventTimestamp, type DomainEvent } from '../events';
 import { newId } from '../ids';
-import type { Delivery, WebhookStore, WebhookSubscription } from '../store/webhooks';
+import type { Delivery, WebhookStore, WebhookSubscription } from './store';
 import { SubscriptionCache } from './matching';
 
 /** What a delivery job carries: ids only; the worker reads the rest from Redis. */

@@ -1,6 +1,6 @@
 /** The memory store on real Redis: per workspace and user, keyword recall ranking, refresh, cap, forget, drop. */
 import Redis from 'ioredis';
-import { MemoryStore, MAX_FACTS_PER_USER, MAX_FACT_CHARS } from '../../server/store/memory';
+import { MemoryStore, MAX_FACTS_PER_USER, MAX_FACT_CHARS } from '../../server/agent/memory-store';
 import { flushTestDb, testRedisUrl } from '../helpers/redis';
 import { stripSecrets } from '../../server/agent/providers/upstream-fetch';
 

@@ -4,7 +4,7 @@
  * produce exactly one catch-up run when one comes back.
  */
 import type { DomainEvent } from '../../server/events';
-import type { ScheduleRun } from '../../server/store/schedules';
+import type { ScheduleRun } from '../../server/schedules/store';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { poll, sleep } from '../webhooks/receiver';
 

@@ -7,7 +7,7 @@ import type { DomainEvent } from '../../server/events';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startReceiver, poll, type Receiver } from '../webhooks/receiver';
 import { startFakeServer, sendJson, type FakeServer } from '../fakes/http';
-import { ScheduleRunner } from '../../queues/schedules';
+import { ScheduleRunner } from '../../server/schedules/runner';
 
 const EVERY_SECOND = '*/1 * * * * *';
 

@@ -6,7 +6,7 @@
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startWorkerProcesses, type WorkerProcesses } from '../helpers/worker-processes';
 import { poll, sleep } from '../webhooks/receiver';
-import type { ScheduleRun } from '../../server/store/schedules';
+import type { ScheduleRun } from '../../server/schedules/store';
 
 // Every-second ticks keep the test short; the default limits.scheduleMinIntervalSeconds (60) refuses them.
 const CONFIG = { model: 'offline', workspaces: [{ id: 'team' }], limits: { scheduleMinIntervalSeconds: 1 } };

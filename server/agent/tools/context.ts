@@ -5,7 +5,7 @@
  * throw into a tool_result carrying the error, never into a failed message.
  */
 import type { Config } from '../../config-schema';
-import type { MemoryStore } from '../../store/memory';
+import type { MemoryStore } from '../memory-store';
 import { stripSecrets } from '../providers/upstream-fetch';
 
 export interface ToolContext {

@@ -1,8 +1,8 @@
 /**
  * The `memory` skill: remembers facts about the user across sessions (per workspace and user, in
- * Redis through store/memory.ts), recalls them by keywords, forgets them on request.
+ * Redis through agent/memory-store.ts), recalls them by keywords, forgets them on request.
  */
-import { MAX_FACT_CHARS } from '../../store/memory';
+import { MAX_FACT_CHARS } from '../memory-store';
 import { ToolError, type ToolContext, type ToolSpec } from './context';
 
 export interface MemoryInput {

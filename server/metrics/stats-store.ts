@@ -24,8 +24,8 @@
  *   oc:{stats}:workspaces           → set of workspaces that ever recorded usage
  */
 import type Redis from 'ioredis';
-import type { FinishedMessage } from '../context';
-import { LuaScript } from './lua';
+import type { FinishedMessage } from '../messages/store';
+import { LuaScript } from '../store/lua';
 
 const tag = (ws: string) => `oc:{st:${ws}}`;
 const R = {

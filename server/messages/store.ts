@@ -14,7 +14,26 @@
  */
 import type Redis from 'ioredis';
 import type { DomainEvent } from '../events';
-import { LuaScript } from './lua';
+import { LuaScript } from '../store/lua';
+
+/** What a finished message reports to onMessageFinished hooks (stats, metrics). */
+export interface FinishedMessage {
+  messageId: string;
+  workspace: string;
+  userId: string;
+  sessionId: string;
+  status: 'done' | 'error';
+  model: string;
+  provider: string;
+  tokensIn: number;
+  tokensOut: number;
+  /** null when the model has no known price. */
+  costUSD: number | null;
+  latencyMs: number;
+  /** Epoch ms when it finished (from ctx.clock). */
+  finishedAt: number;
+  toolsInvoked: string[];
+}
 
 const R = {
   rec: (id: string) => `oc:msg:{${id}}`,

@@ -1,5 +1,5 @@
 /**
- * The `messages` queue: one BullMQ job per message (job id = messageId). The worker runs the
+ * The `messages` queue's processor: one BullMQ job per message (job id = messageId). It runs the
  * agent, writes every event to the message's Redis Stream, records the turn in the session,
  * reports to the onMessageFinished hooks and announces message.sent / error.agent.
  *
@@ -15,53 +15,23 @@
  * same way, so a crash at any step loses nothing. A job that fails for any reason (stall limit,
  * an exception outside the agent) is concluded as `worker_failed`.
  */
-import { DelayedError, Job, Queue, WaitingError, Worker } from 'bullmq';
-import { eventTimestamp, type DomainEvent, type EventName } from '../server/events';
-import { newId } from '../server/ids';
-import { failpoint } from '../server/failpoints';
-import type { GatewayContext, FinishedMessage } from '../server/context';
-import { createBlockingClient, type RedisTarget } from '../server/redis';
-import { UpstreamError, type Agent, type AgentEvent, type AgentResult } from '../server/agent/types';
-import { costUSD } from '../server/agent/pricing';
-import { WITHOUT_CALLBACK } from '../server/webhooks/callbacks';
-import type { MessageFailure, MessageResult, Outcome } from '../server/store/messages';
-import type { Turn } from '../server/store/sessions';
-import type { Workspace } from '../server/store/workspaces';
-import type { MessageJobData } from '../server/messages/service';
+import { DelayedError, Job, Queue, WaitingError } from 'bullmq';
+import { eventTimestamp, type DomainEvent, type EventName } from '../events';
+import { newId } from '../ids';
+import { failpoint } from '../failpoints';
+import type { GatewayContext, FinishedMessage } from '../context';
+import { UpstreamError, type Agent, type AgentEvent, type AgentResult } from '../agent/types';
+import { costUSD } from '../agent/pricing';
+import { WITHOUT_CALLBACK } from '../webhooks/callbacks';
+import type { MessageFailure, MessageResult, Outcome } from './store';
+import type { Turn } from '../store/sessions';
+import type { Workspace } from '../store/workspaces';
+import type { MessageJobData } from './service';
 
-export const MESSAGES_QUEUE = 'messages';
-/** BullMQ key prefix: hash-tagged so each queue's keys stay in one Redis Cluster slot. */
-const PREFIX = '{oc:messages}';
 /** A parked job is promoted by its predecessor; this is only the safety net if that is lost. */
 const PARK_MS = 30_000;
 /** Events one message may have on their way to Redis before its agent waits. */
 const MAX_UNWRITTEN_EVENTS = 256;
-/**
- * A killed worker's jobs restart within LOCK_MS + STALL_CHECK_MS (about 12 s): its lock expires
- * and the next stall check hands the job to another worker. BullMQ renews the lock of a running
- * job every LOCK_MS / 2, so long answers keep theirs.
- */
-const LOCK_MS = 8_000;
-const STALL_CHECK_MS = 4_000;
-const JOB_ATTEMPTS = 3;
-
-/** Completed jobs stay for the queue dashboard (/admin/queues): the last 1,000, at most an hour. */
-export const KEEP_COMPLETED = { count: 1000, age: 3600 };
-
-export function createMessagesQueue(redisUrl: RedisTarget): Queue<MessageJobData> {
-  return new Queue<MessageJobData>(MESSAGES_QUEUE, {
-    connection: createBlockingClient(redisUrl, 'openclaw-messages-queue'),
-    prefix: PREFIX,
-    // A job that throws outside the agent (Redis gone mid-run) runs again, announced by a
-    // `restart` event; after the last attempt it is concluded as worker_failed.
-    defaultJobOptions: {
-      attempts: JOB_ATTEMPTS,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: KEEP_COMPLETED,
-      removeOnFail: { age: 24 * 3600 },
-    },
-  });
-}
 
 class MessageTimeout extends Error {}
 
@@ -455,35 +425,4 @@ export class MessageProcessor {
       ),
     );
   }
-}
-
-export function startMessagesWorker(
-  processor: MessageProcessor,
-  ctx: Deps & Pick<GatewayContext, 'redisUrl'>,
-): Worker<MessageJobData> {
-  // Three parameters: BullMQ then hands each job an abort signal (worker.cancelAllJobs at shutdown).
-  const worker = new Worker<MessageJobData>(
-    MESSAGES_QUEUE,
-    (job, token, signal) => processor.process(job, token, signal),
-    {
-      connection: createBlockingClient(ctx.redisUrl, 'openclaw-messages-worker'),
-      prefix: PREFIX,
-      concurrency: ctx.config.workers.concurrency,
-      lockDuration: LOCK_MS,
-      stalledInterval: STALL_CHECK_MS,
-    },
-  );
-  worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'messages worker error'));
-  // A job that threw outside the agent: conclude it now. (Jobs failed by the stall limit never
-  // reach this handler: BullMQ fails them inside a script. The repair sweep concludes those.)
-  worker.on('failed', (job, err) => {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    ctx.log.error({ err, messageId: job.id }, 'messages job failed');
-    processor
-      .abandon(job.data, 'an internal error; the gateway logged it')
-      .catch((e: unknown) =>
-        ctx.log.warn({ err: e, messageId: job.id }, 'concluding a failed message failed; the repair sweep will'),
-      );
-  });
-  return worker;
 }

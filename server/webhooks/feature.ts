@@ -6,25 +6,21 @@
  * in `openclaw worker` processes alike.
  */
 import { createHash } from 'node:crypto';
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
-import type { Feature } from '../server/features';
-import type { GatewayContext } from '../server/context';
-import { isConnectionError } from '../server/redis-watch';
-import { ConfigError } from '../server/config';
-import type Redis from 'ioredis';
-import { createBlockingClient, createDataClient } from '../server/redis';
-import type { NewSubscription } from '../server/store/webhooks';
-import { WebhookService, payloadOf, type DeliveryJobData } from '../server/webhooks/service';
-import { deliverAttempt, RetryLater } from '../server/webhooks/deliver';
-import { retryDelayMs } from '../server/webhooks/backoff';
-import { WebhookHttpClient } from '../server/webhooks/http';
-import { policyFromConfig } from '../server/webhooks/network-policy';
-import { SUBSCRIBABLE_EVENTS } from '../server/webhooks/matching';
-import { CallbackService } from '../server/webhooks/callbacks';
+import { DelayedError, type Job, type Queue } from 'bullmq';
+import type { Feature } from '../context';
+import type { GatewayContext } from '../context';
+import { ConfigError } from '../config';
+import { closeWithConnection, createQueue, createWorker } from '../../queues/factory';
+import type { NewSubscription } from './store';
+import { WebhookService, payloadOf, type DeliveryJobData } from './service';
+import { deliverAttempt, RetryLater } from './deliver';
+import { retryDelayMs } from './backoff';
+import { WebhookHttpClient } from './http';
+import { policyFromConfig } from './network-policy';
+import { SUBSCRIBABLE_EVENTS } from './matching';
+import { CallbackService } from './callbacks';
 
 export const WEBHOOKS_QUEUE = 'webhooks';
-/** Hash-tagged so every key of the queue lands in one Redis Cluster slot. */
-export const WEBHOOKS_PREFIX = '{oc:webhooks}';
 
 /** `webhooks.outbound` → subscriptions with stable ids (from the URL; repeated URLs get a suffix). */
 export function configSubscriptions(ctx: GatewayContext): NewSubscription[] {
@@ -76,10 +72,9 @@ function startWorker(ctx: GatewayContext): () => Promise<void> {
     userAgent: `OpenClaw-Webhooks/${ctx.version}`,
     release: (_webhookId: string, ids: string[]) => releaseHeld(queue, ids),
   };
-  // BullMQ leaves a connection it was given open: this one is closed below with the worker.
-  const connection = createBlockingClient(ctx.redisUrl, 'openclaw-webhooks-worker');
-  const worker = new Worker<DeliveryJobData>(
+  const worker = createWorker<DeliveryJobData>(
     WEBHOOKS_QUEUE,
+    ctx.redisUrl,
     async (job: Job<DeliveryJobData>, token?: string) => {
       const held = await deliverAttempt(deps, {
         ...job.data,
@@ -93,9 +88,8 @@ function startWorker(ctx: GatewayContext): () => Promise<void> {
       }
     },
     {
-      connection,
-      prefix: WEBHOOKS_PREFIX,
       concurrency: config.concurrency,
+      onError: (err) => ctx.log.warn({ err: { message: err.message } }, 'webhooks worker error'),
       settings: {
         // RetryLater carries the delay deliverAttempt logged; anything else (a crash) follows the schedule.
         backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
@@ -104,7 +98,6 @@ function startWorker(ctx: GatewayContext): () => Promise<void> {
     },
   );
   ctx.metrics.trackWorker(WEBHOOKS_QUEUE, worker);
-  worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'webhooks worker error'));
 
   // The repair: deliveries recorded without a job (a crash or a Redis error in between) get one.
   // Every worker process runs it; re-queueing is idempotent (job id = delivery id).
@@ -122,35 +115,23 @@ function startWorker(ctx: GatewayContext): () => Promise<void> {
   return async () => {
     clearInterval(repair);
     await repairing;
-    await worker.close();
-    await connection.quit().catch(() => connection.disconnect());
+    await closeWithConnection(worker);
     await http.close();
   };
 }
 
-/** Each gateway context's queue connection (several gateways may run in one process: tests). */
-const queueConnections = new WeakMap<GatewayContext, Redis>();
-
 export const webhooksFeature: Feature = {
   name: 'webhooks',
   init(ctx) {
-    // Its own connection: BullMQ defines ~50 scripts on a connection, which every pipeline on it
-    // then copies, so sharing the data client would slow every store. Fails fast like the data
-    // client (maxRetriesPerRequest 1) so an emit never hangs while Redis is away.
-    const connection = createDataClient(ctx.redisUrl, 'openclaw-webhooks-queue');
-    connection.on('error', () => undefined); // the data client already reports connection errors
-    queueConnections.set(ctx, connection);
-    // A short events stream: nothing here reads it, and each delivery writes a few entries.
-    const queue = new Queue<DeliveryJobData>(WEBHOOKS_QUEUE, {
-      connection,
-      prefix: WEBHOOKS_PREFIX,
+    // Its own connection (BullMQ defines ~50 scripts on a connection, which every pipeline on it
+    // then copies, so sharing the data client would slow every store), failing fast so an emit
+    // never hangs while Redis is away. A short events stream: nothing here reads it, and each
+    // delivery writes a few entries.
+    const queue = createQueue<DeliveryJobData>(WEBHOOKS_QUEUE, ctx.redisUrl, {
+      failFast: true,
       streams: { events: { maxLen: 1000 } },
+      onError: (err) => ctx.log.warn({ err: { message: err.message } }, 'webhooks queue error'),
     });
-    // Unreachable Redis is reported once per change by the data client (server/redis-watch.ts).
-    queue.on(
-      'error',
-      (err) => isConnectionError(err) || ctx.log.warn({ err: { message: err.message } }, 'webhooks queue error'),
-    );
     ctx.queues.set(WEBHOOKS_QUEUE, queue as Queue);
     ctx.webhooks = new WebhookService(queue, ctx.stores.webhooks, ctx.config.webhooks, ctx.clock);
     ctx.events.addSink(ctx.webhooks.fanOut);
@@ -166,9 +147,7 @@ export const webhooksFeature: Feature = {
     const stopWorker = workers ? startWorker(ctx) : null;
     return async () => {
       await stopWorker?.();
-      await ctx.queues.get(WEBHOOKS_QUEUE)?.close();
-      const connection = queueConnections.get(ctx);
-      await connection?.quit().catch(() => connection.disconnect());
+      await closeWithConnection(ctx.queues.get(WEBHOOKS_QUEUE));
     };
   },
 };

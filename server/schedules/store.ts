@@ -1,6 +1,6 @@
 /**
  * Schedules: the definition (what to send, when) plus what the last runs did. BullMQ's job
- * scheduler (queues/schedules.ts) owns the timing; this store owns what the API shows.
+ * scheduler (runner.ts) owns the timing; this store owns what the API shows.
  *
  * A schedule is named by its workspace and its id: ids are per workspace, so two workspaces may
  * each have a schedule `daily` (docs/security.md). `<ref>` below is "<ws>/<id>" ('/' is in neither).
@@ -16,9 +16,8 @@
  * MIGRATE_LUA moves them.
  */
 import type Redis from 'ioredis';
-import { LuaScript } from './lua';
-import type { Deliver } from '../channels/schema';
-import type { RunDelivery } from '../channels/outbound';
+import { LuaScript } from '../store/lua';
+import type { Deliver, RunDelivery } from '../channels/schema';
 
 /** A schedule's name: its workspace and its id. */
 export interface ScheduleKey {

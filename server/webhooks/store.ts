@@ -21,8 +21,8 @@
  * The secret is stored as given: the gateway needs it to sign every delivery.
  */
 import type Redis from 'ioredis';
-import { LuaScript } from './lua';
-import type { TrackedCache } from './tracking';
+import { LuaScript } from '../store/lua';
+import type { TrackedCache } from '../store/tracking';
 
 const R = {
   sub: (id: string) => `oc:{wh}:s:${id}`,

@@ -1,5 +1,5 @@
 /**
- * The `schedules` queue: one BullMQ job scheduler per enabled schedule (id = `<workspace>/<schedule id>`,
+ * Runs the `schedules` queue's jobs: one BullMQ job scheduler per enabled schedule (id = `<workspace>/<schedule id>`,
  * pattern = cron, tz = timezone). BullMQ keeps exactly one pending job per scheduler, with the
  * deterministic id `repeat:<workspace>/<scheduleId>:<tickMillis>`, so however many gateways share the Redis,
  * each tick is one job and runs once. A worker submits the schedule's message through the
@@ -10,19 +10,14 @@
  * runs it once (late) and BullMQ schedules the next tick from the current time, so a long
  * outage costs one catch-up run, never one per missed tick.
  */
-import { Queue, Worker, type Job } from 'bullmq';
-import type Redis from 'ioredis';
-import type { Feature } from '../server/features';
-import type { GatewayContext } from '../server/context';
-import { createBlockingClient } from '../server/redis';
-import { ApiError } from '../server/errors';
-import { ScheduleService, messageInput, type ScheduleJobData } from '../server/schedules';
-import { EXCERPT_CHARS, scheduleRef, type Schedule, type ScheduleRun } from '../server/store/schedules';
-import type { MessageResult } from '../server/store/messages';
+import type { Job, Queue } from 'bullmq';
+import type { GatewayContext } from '../context';
+import { ApiError } from '../errors';
+import { messageInput, type ScheduleJobData } from './service';
+import { EXCERPT_CHARS, scheduleRef, type Schedule, type ScheduleRun } from './store';
+import type { MessageResult } from '../messages/store';
 
 export const SCHEDULES_QUEUE = 'schedules';
-/** Hash-tagged so every key of the queue lands in one slot on Redis Cluster. */
-export const SCHEDULES_PREFIX = '{oc:schedules}';
 
 const errorOf = (err: unknown): { code: string; message: string } =>
   err instanceof ApiError
@@ -198,57 +193,3 @@ export class ScheduleRunner {
     }
   }
 }
-
-export const schedulesFeature: Feature = {
-  name: 'schedules',
-  init(ctx) {
-    const queue = new Queue<ScheduleJobData>(SCHEDULES_QUEUE, {
-      connection: createBlockingClient(ctx.redisUrl, 'openclaw-schedules'),
-      prefix: SCHEDULES_PREFIX,
-    });
-    ctx.queues.set(SCHEDULES_QUEUE, queue);
-    ctx.schedules = new ScheduleService(ctx, queue);
-    ctx.onWorkspaceDeleted.push((ws) => ctx.schedules.deleteWorkspace(ws));
-  },
-  async start(ctx, { workers }) {
-    const queue = ctx.queues.get(SCHEDULES_QUEUE) as Queue<ScheduleJobData>;
-    const closeQueue = async () => {
-      await queue.close();
-      const conn = queue.opts.connection as Redis;
-      await conn.quit().catch(() => conn.disconnect());
-    };
-    const setUp = async () => {
-      // Schedules stored before ids were per workspace move to their workspace's keys first.
-      const moved = await ctx.schedules.migrateLegacy();
-      if (moved) ctx.log.info({ schedules: moved }, 'moved schedules to per-workspace keys');
-      await ctx.schedules.syncConfig(ctx.config.schedules);
-    };
-    await setUp().catch(async (err: unknown) => {
-      await closeQueue();
-      throw err;
-    });
-    let worker: Worker<ScheduleJobData> | null = null;
-    const runner = new ScheduleRunner(ctx, queue);
-    if (workers) {
-      worker = new Worker<ScheduleJobData>(SCHEDULES_QUEUE, (job) => runner.process(job), {
-        connection: createBlockingClient(ctx.redisUrl, 'openclaw-schedules-worker'),
-        prefix: SCHEDULES_PREFIX,
-        // A run mostly waits for its message; many can wait at once.
-        concurrency: ctx.config.workers.concurrency,
-      });
-      worker.on('error', (err) => ctx.log.warn({ err: { message: err.message } }, 'schedules worker error'));
-      worker.on('failed', (job, err) => ctx.log.error({ err, jobId: job?.id }, 'schedule run crashed'));
-      ctx.metrics.trackWorker(SCHEDULES_QUEUE, worker);
-      await worker.waitUntilReady();
-    }
-    return async () => {
-      // Connections handed to BullMQ as instances are ours to close.
-      const workerConn = worker?.opts.connection as Redis | undefined;
-      // Runs mostly wait for their message (up to messages.timeoutMs): do not hold shutdown for them.
-      runner.closing = true;
-      await worker?.close(true);
-      await workerConn?.quit().catch(() => workerConn.disconnect());
-      await closeQueue();
-    };
-  },
-};

@@ -1,15 +1,15 @@
 /**
  * Schedules as the API and the config see them: validation, the stored record and the BullMQ
- * job scheduler kept in step (queues/schedules.ts runs the ticks). Routes and config sync call
+ * job scheduler kept in step (runner.ts runs the ticks). Routes and config sync call
  * this service; nothing here depends on the HTTP side.
  */
 import type { Queue } from 'bullmq';
-import type { GatewayContext } from './context';
-import { ApiError, apiError, conflict, notFound } from './errors';
+import type { GatewayContext } from '../context';
+import { ApiError, apiError, conflict, notFound } from '../errors';
 import { CronError, checkCron, nextRuns } from './cron';
-import { newId } from './ids';
-import type { ScheduleConfig } from './config-schema';
-import type { SubmitInput } from './messages/service';
+import { newId } from '../ids';
+import type { ScheduleConfig } from '../config-schema';
+import type { SubmitInput } from '../messages/service';
 import {
   scheduleRef,
   type Refusal,
@@ -17,7 +17,7 @@ import {
   type ScheduleDefinition,
   type ScheduleKey,
   type ScheduleRun,
-} from './store/schedules';
+} from './store';
 
 export const NEXT_RUNS_SHOWN = 5;
 
@@ -246,7 +246,7 @@ export class ScheduleService {
   /**
    * Moves schedules stored before ids were per workspace to their workspace's keys (one atomic
    * script), then their job schedulers from `<id>` to `<ws>/<id>`. Ticks already queued by an old
-   * scheduler still run (queues/schedules.ts finds their schedule by id).
+   * scheduler still run (runner.ts finds their schedule by id).
    */
   async migrateLegacy(): Promise<number> {
     const moved = await this.store.migrateLegacy();
