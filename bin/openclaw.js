@@ -7,10 +7,6 @@ const root = join(__dirname, '..');
 const entry = join(root, 'dist', 'server', 'cli', 'index.js');
 if (!existsSync(entry)) {
   process.stderr.write('openclaw: building (first run)…\n');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
-    stdio: 'inherit',
-    cwd: root,
-  });
-  execFileSync(process.execPath, [join(root, 'scripts', 'copy-lua.mjs')], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-server.mjs')], { stdio: 'inherit', cwd: root });
 }
 require(entry);

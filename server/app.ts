@@ -16,7 +16,7 @@ import { openApiWebhooks } from './webhooks/openapi';
 import { OPENAPI_TAGS } from './routes/tags';
 import { randomUUID } from 'node:crypto';
 import type { GatewayContext } from './context';
-import { ApiError, apiError, unavailable } from './errors';
+import { ApiError, unavailable } from './errors';
 import { clientErrorHandler, MethodIndex } from './http-errors';
 import authPlugin from './auth/plugin';
 import overheadPlugin, { OVERHEAD_HEADER } from './metrics/overhead';
@@ -77,7 +77,7 @@ function toApiError(err: FastifyError | ApiError | Error): ApiError {
     const { message, field } = describeValidationError(fe.validation as never, fe.validationContext);
     return new ApiError('validation_error', message, {}, { field });
   }
-  if (fe.code === 'FST_ERR_BAD_URL') return apiError('malformed_request', `malformed URL: ${fe.message}`);
+  if (fe.code === 'FST_ERR_BAD_URL') return new ApiError('malformed_request', `malformed URL: ${fe.message}`);
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('payload_too_large', fe.message);
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return new ApiError(
@@ -197,14 +197,14 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
         .status(405)
         .header('Allow', allow.join(', '))
         .send(
-          apiError(
+          new ApiError(
             'method_not_allowed',
             `${request.method} is not allowed on ${path}; use ${allow.join(', ')}`,
           ).toJSON(),
         );
       return;
     }
-    reply.status(404).send(apiError('route_not_found', `no route for ${request.method} ${path}`).toJSON());
+    reply.status(404).send(new ApiError('route_not_found', `no route for ${request.method} ${path}`).toJSON());
   });
 
   if (ctx.config.api.cors) {

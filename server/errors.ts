@@ -151,10 +151,3 @@ export type CodeWithStatus<S extends number> = {
 /** A code read back from storage (a message's failure): itself if the catalogue knows it, else the fallback. */
 export const errorCodeOr = (code: string, fallback: ErrorCode): ErrorCode =>
   Object.hasOwn(ERROR_CODES, code) ? (code as ErrorCode) : fallback;
-
-export const apiError = (
-  code: ErrorCode,
-  message: string,
-  headers: Record<string, string> = {},
-  details?: Record<string, unknown>,
-) => new ApiError(code, message, headers, details);

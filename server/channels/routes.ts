@@ -15,7 +15,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Update } from 'grammy/types';
 import type { GatewayContext } from '../context';
-import { apiError, unavailable } from '../errors';
+import { unavailable, ApiError } from '../errors';
 import type { Channels } from './feature';
 import type { SlackEnvelope } from './slack';
 import type { WhatsAppDelivery } from './whatsapp';
@@ -25,13 +25,13 @@ const header = (req: FastifyRequest, name: string) => {
   const v = req.headers[name];
   return typeof v === 'string' ? v : undefined;
 };
-const badSignature = (what: string) => apiError('invalid_signature', `${what}; the delivery was ignored`);
+const badSignature = (what: string) => new ApiError('invalid_signature', `${what}; the delivery was ignored`);
 
 function parseJson<T>(raw: Buffer): T {
   try {
     return JSON.parse(raw.toString('utf8')) as T;
   } catch (err) {
-    throw apiError('malformed_request', `the body is not valid JSON: ${(err as Error).message}`);
+    throw new ApiError('malformed_request', `the body is not valid JSON: ${(err as Error).message}`);
   }
 }
 
@@ -85,7 +85,7 @@ export async function channelRoutes(
       const whatsapp = channels.whatsapp!;
       const challenge = whatsapp.verifyChallenge(req.query as Record<string, string | undefined>);
       if (challenge === null)
-        throw apiError(
+        throw new ApiError(
           'verification_failed',
           'hub.mode must be subscribe and hub.verify_token must match channels.whatsapp.verifyToken',
         );

@@ -23,7 +23,7 @@ import type { GatewayContext, FinishedMessage } from '../context';
 import { UpstreamError, type Agent, type AgentEvent, type AgentResult } from '../agent/types';
 import { costUSD } from '../agent/pricing';
 import { WITHOUT_CALLBACK } from '../webhooks/callbacks';
-import type { MessageFailure, MessageResult, Outcome } from './store';
+import { failure, type MessageFailure, type MessageResult, type Outcome } from './store';
 import type { Turn } from '../store/sessions';
 import type { Workspace } from '../store/workspaces';
 import type { MessageJobData } from './service';
@@ -42,22 +42,15 @@ type Deps = Pick<
 
 /** How a failed run is reported: code, a message safe to show, and the status a sync reply gets. */
 function failureOf(err: unknown, timeoutMs: number): MessageFailure {
-  if (err instanceof UpstreamError) return { code: 'upstream_error', message: err.message, status: 502 };
+  if (err instanceof UpstreamError) return failure('upstream_error', err.message);
   if (err instanceof MessageTimeout)
-    return {
-      code: 'timeout',
-      message: `the agent did not finish within ${timeoutMs} ms (messages.timeoutMs)`,
-      status: 504,
-    };
-  return { code: 'agent_error', message: 'the agent failed unexpectedly; the gateway logged the details', status: 500 };
+    return failure('timeout', `the agent did not finish within ${timeoutMs} ms (messages.timeoutMs)`);
+  return failure('agent_error', 'the agent failed unexpectedly; the gateway logged the details');
 }
 
 /** A message whose job failed outside the agent (stall limit, an exception, a lost job): never answered. */
-export const workerFailure = (reason: string): MessageFailure => ({
-  code: 'worker_failed',
-  message: `the message could not be processed (${reason}); send it again`,
-  status: 503,
-});
+export const workerFailure = (reason: string): MessageFailure =>
+  failure('worker_failed', `the message could not be processed (${reason}); send it again`);
 
 /** How a message ends: what finishMessage writes, in one batch. */
 interface Finish {

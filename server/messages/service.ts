@@ -11,7 +11,7 @@ import { ApiError, notFound } from '../errors';
 import { newId } from '../ids';
 import { failpoint } from '../failpoints';
 import type { IdempotencyClaim } from '../store/idempotency';
-import { eventStreamKey, type MessageRecord, type MessageStatus, type Outcome } from './store';
+import { eventStreamKey, parseOutcome, type MessageRecord, type MessageStatus, type Outcome } from './store';
 import type { SessionKey, SessionRecord } from '../store/sessions';
 import { StreamFollower, compareIds, type StreamEntry } from './follower';
 import { CLAIM_GRACE_MS } from './local-events';
@@ -358,7 +358,7 @@ export class MessageService {
       messageId,
       '0',
       (e) => {
-        if (e.outcome) outcome = JSON.parse(e.outcome) as Outcome;
+        if (e.outcome) outcome = parseOutcome(e.outcome);
       },
       { fresh },
     );

@@ -13,6 +13,7 @@
  *                        the final entry also has field `r` = the Outcome as JSON (for waiters)
  */
 import type Redis from 'ioredis';
+import { ERROR_CODES, errorCodeOr, type ErrorCode } from '../errors';
 import type { DomainEvent } from '../events';
 import { LuaScript } from '../store/lua';
 
@@ -93,10 +94,28 @@ export interface MessageResult {
 }
 
 /** Why a message failed: the error code and message, and the HTTP status a synchronous reply gets. */
+/** Why a message failed: a catalogue code and a message safe to show. Build it with failure(). */
 export interface MessageFailure {
-  code: string;
+  code: ErrorCode;
   message: string;
+  /** The code's status, derived from the catalogue. Still stored: gateways before 1.5 read it from here. */
   status: number;
+}
+
+export const failure = (code: ErrorCode, message: string): MessageFailure => ({
+  code,
+  message,
+  status: ERROR_CODES[code].status,
+});
+
+/** A failure read back from Redis: a code this version's catalogue does not know reads as agent_error. */
+const storedFailure = (raw: { code: string; message: string }): MessageFailure =>
+  failure(errorCodeOr(raw.code, 'agent_error'), raw.message);
+
+/** An outcome read back from Redis (a stream's final entry). */
+export function parseOutcome(json: string): Outcome {
+  const outcome = JSON.parse(json) as Outcome;
+  return outcome.status === 'error' ? { status: 'error', error: storedFailure(outcome.error) } : outcome;
 }
 
 /** How a message ended: what a synchronous reply is made of. */
@@ -135,7 +154,7 @@ function toRecord(h: Record<string, string>): MessageRecord {
     startedAt: h.startedAt || null,
     finishedAt: h.finishedAt || null,
     result: h.result ? (JSON.parse(h.result) as MessageResult) : null,
-    error: h.error ? (JSON.parse(h.error) as MessageFailure) : null,
+    error: h.error ? storedFailure(JSON.parse(h.error) as MessageFailure) : null,
   };
 }
 

@@ -11,7 +11,7 @@
 import type { GatewayContext } from '../context';
 import type { ApiKeyRecord } from '../store/keys';
 import { requireWorkspace, visibleWorkspaces } from '../auth/permissions';
-import { apiError, notFound } from '../errors';
+import { notFound, ApiError } from '../errors';
 
 export async function workspaceOfId(
   ctx: Pick<GatewayContext, 'stores'>,
@@ -31,7 +31,7 @@ export async function workspaceOfId(
   const found = await findIn(id, candidates);
   if (found.length === 1) return found[0];
   if (!found.length) throw notFound(what, id);
-  throw apiError(
+  throw new ApiError(
     'ambiguous_id',
     `${what} '${id}' exists in several workspaces this key covers (${found.sort().join(', ')}); say which with ?workspace=`,
     {},

@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteOptions } from './options';
 import { coversWorkspace, keyOf, requireWorkspace } from '../auth/permissions';
-import { ApiError, apiError, badRequest, errorCodeOr, forbidden, invalidField, notFound } from '../errors';
+import { ApiError, badRequest, forbidden, invalidField, notFound } from '../errors';
 import { CLIENT_ID_PATTERN, newId } from '../ids';
 import { isTimeZone } from '../schedules/cron';
 import { fingerprint, type IdempotencyClaim } from '../store/idempotency';
@@ -213,7 +213,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
     if (cap === 0) return null;
     const slot = { keyId: keyOf(request).id, id: newId('str', 16) };
     if (!(await ctx.stores.streams.claim(slot.keyId, slot.id, cap, slotTtlMs()))) {
-      throw apiError(
+      throw new ApiError(
         'too_many_streams',
         `this API key already holds ${cap} open streams (limits.streamsPerKey); close one or retry later`,
         { 'Retry-After': '5' },
@@ -339,12 +339,7 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
         );
       }
       if (outcome.status === 'error')
-        throw new ApiError(
-          errorCodeOr(outcome.error.code, 'agent_error'),
-          outcome.error.message,
-          {},
-          { messageId: sent.messageId },
-        );
+        throw new ApiError(outcome.error.code, outcome.error.message, {}, { messageId: sent.messageId });
       return outcome.result;
     },
   );

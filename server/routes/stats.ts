@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteOptions } from './options';
 import { keyOf, requireWorkspace, visibleWorkspaces } from '../auth/permissions';
-import { ApiError, notFound } from '../errors';
+import { invalidField, notFound } from '../errors';
 import { dayOf } from '../metrics/stats-store';
 import { Pagination, WorkspaceIdParam, errors } from './schemas';
 
@@ -16,14 +16,11 @@ export const MAX_PERIOD_DAYS = 366;
 const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const invalid = (field: string, message: string) =>
-  new ApiError('validation_error', `${field}: ${message}`, {}, { field });
-
 function parseDate(field: string, value: string): number {
   const t = Date.parse(`${value}T00:00:00Z`);
   // The round trip rejects dates that Date.parse would roll over (2026-02-30 → March 2).
   if (!DATE.test(value) || Number.isNaN(t) || dayOf(t) !== value)
-    throw invalid(field, `must be a calendar date YYYY-MM-DD, got '${value}'`);
+    throw invalidField(field, `must be a calendar date YYYY-MM-DD, got '${value}'`);
   return t;
 }
 
@@ -31,10 +28,10 @@ function parseDate(field: string, value: string): number {
 export function parsePeriod(query: { from?: string; to?: string }, nowMs: number): { from: string; to: string } {
   const to = query.to === undefined ? Date.parse(`${dayOf(nowMs)}T00:00:00Z`) : parseDate('to', query.to);
   const from = query.from === undefined ? to - (DEFAULT_PERIOD_DAYS - 1) * DAY_MS : parseDate('from', query.from);
-  if (from > to) throw invalid('from', `must not be after to (${dayOf(from)} > ${dayOf(to)})`);
+  if (from > to) throw invalidField('from', `must not be after to (${dayOf(from)} > ${dayOf(to)})`);
   const days = (to - from) / DAY_MS + 1;
   if (days > MAX_PERIOD_DAYS)
-    throw invalid(
+    throw invalidField(
       'to',
       `the period from ${dayOf(from)} to ${dayOf(to)} spans ${days} days; at most ${MAX_PERIOD_DAYS}`,
     );

@@ -10,7 +10,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteOptions } from './options';
 import { coversWorkspace, keyOf, requireWorkspace } from '../auth/permissions';
-import { apiError, conflict, invalidField, notFound } from '../errors';
+import { conflict, invalidField, notFound, ApiError } from '../errors';
 import type { ApiKeyRecord } from '../store/keys';
 import type { StoredSubscription, WebhookSubscription } from '../webhooks/store';
 import { generateSecret } from '../webhooks/signing';
@@ -291,7 +291,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
         cap,
       );
       if ('full' in sub) {
-        throw apiError(
+        throw new ApiError(
           'subscription_limit_reached',
           `workspace '${sub.full}' already has ${sub.held} webhook subscriptions (limits.subscriptionsPerWorkspace is ${cap}); delete one first`,
         );

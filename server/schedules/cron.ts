@@ -13,9 +13,10 @@ const NAMES = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|t
 export class CronError extends Error {
   constructor(
     public readonly field: 'cron' | 'timezone',
-    message: string,
+    /** What is wrong, without the field name (the message starts with it). */
+    public readonly reason: string,
   ) {
-    super(message);
+    super(`${field}: ${reason}`);
     this.name = 'CronError';
   }
 }
@@ -37,22 +38,22 @@ export function checkCron(cron: string, timezone: string): string {
   if (!isTimeZone(timezone))
     throw new CronError(
       'timezone',
-      `timezone: unknown time zone '${timezone}'; use an IANA name such as America/New_York or UTC`,
+      `unknown time zone '${timezone}'; use an IANA name such as America/New_York or UTC`,
     );
   const fields = cron.trim().split(/\s+/).filter(Boolean);
   if (fields.length !== 5 && fields.length !== 6) {
     throw new CronError(
       'cron',
-      `cron: expected 5 fields (minute hour day-of-month month day-of-week) or 6 with a leading seconds field, got ${fields.length}`,
+      `expected 5 fields (minute hour day-of-month month day-of-week) or 6 with a leading seconds field, got ${fields.length}`,
     );
   }
   const bad = fields.find((f) => !FIELD.test(f) || /[^L]/i.test(f.replace(NAMES, '').replace(/[^A-Za-z]/g, '')));
-  if (bad !== undefined) throw new CronError('cron', `cron: invalid field '${bad}'`);
+  if (bad !== undefined) throw new CronError('cron', `invalid field '${bad}'`);
   const pattern = fields.join(' ');
   try {
     nextRuns(pattern, timezone, Date.now(), 1);
   } catch (err) {
-    throw new CronError('cron', `cron: ${(err as Error).message}`);
+    throw new CronError('cron', (err as Error).message);
   }
   return pattern;
 }

@@ -5,7 +5,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { GatewayContext } from '../context';
-import { ApiError, apiError, conflict, notFound } from '../errors';
+import { ApiError, conflict, notFound, invalidField } from '../errors';
 import { CronError, checkCron, nextRuns } from './cron';
 import { newId } from '../ids';
 import type { ScheduleConfig } from '../config-schema';
@@ -45,8 +45,6 @@ export type ScheduleInput = Omit<ScheduleDefinition, 'sessionId' | 'enabled'> & 
 };
 export type SchedulePatch = Partial<Omit<ScheduleDefinition, 'sessionId'>> & { sessionId?: string | null };
 
-const invalid = (field: string, message: string) => new ApiError('validation_error', message, {}, { field });
-
 /** Finished jobs kept for inspection; the run history lives in the schedule store. */
 const KEEP = { count: 100 };
 
@@ -66,18 +64,17 @@ export class ScheduleService {
     try {
       cron = checkCron(d.cron, d.timezone);
     } catch (err) {
-      if (err instanceof CronError) throw invalid(err.field, err.message);
+      if (err instanceof CronError) throw invalidField(err.field, err.reason);
       throw err;
     }
     const max = this.ctx.config.messages.maxChars;
-    if (d.message.length > max)
-      throw invalid('message', `message: must be at most ${max} characters (messages.maxChars)`);
+    if (d.message.length > max) throw invalidField('message', `must be at most ${max} characters (messages.maxChars)`);
     if (!(await this.ctx.stores.workspaces.exists(d.workspace)))
-      throw invalid('workspace', `workspace: unknown workspace '${d.workspace}'`);
+      throw invalidField('workspace', `unknown workspace '${d.workspace}'`);
     if (d.deliver && !this.ctx.config.channels[d.deliver.channel]) {
-      throw invalid(
+      throw invalidField(
         'deliver.channel',
-        `deliver.channel: '${d.deliver.channel}' is not configured (channels.${d.deliver.channel} in openclaw.json, docs/channels.md)`,
+        `'${d.deliver.channel}' is not configured (channels.${d.deliver.channel} in openclaw.json, docs/channels.md)`,
       );
     }
     return { ...d, cron };
@@ -108,7 +105,7 @@ export class ScheduleService {
     const ticks = nextRuns(d.cron, d.timezone, this.ctx.clock.now(), 16);
     const gap = Math.min(...ticks.slice(1).map((t, i) => t - ticks[i]));
     if (gap < scheduleMinIntervalSeconds * 1000) {
-      throw apiError(
+      throw new ApiError(
         'schedule_too_frequent',
         `cron: '${d.cron}' fires every ${gap / 1000} s; schedules run at most once every ${scheduleMinIntervalSeconds} s (limits.scheduleMinIntervalSeconds)`,
         {},
@@ -121,7 +118,7 @@ export class ScheduleService {
     if (r.refused === 'taken')
       return conflict(`schedule '${id}' already exists in workspace '${workspace}'`, 'already_exists');
     const cap = this.ctx.config.limits.schedulesPerWorkspace;
-    return apiError(
+    return new ApiError(
       'schedule_limit_reached',
       `workspace '${workspace}' already has ${r.held} schedules (limits.schedulesPerWorkspace is ${cap}); delete one first`,
     );
@@ -195,7 +192,7 @@ export class ScheduleService {
     const runId = newId('run', 16);
     const at = new Date(this.ctx.clock.now()).toISOString();
     if (!(await this.ctx.stores.workspaces.exists(s.workspace)))
-      throw invalid('workspace', `workspace: unknown workspace '${s.workspace}'`);
+      throw invalidField('workspace', `unknown workspace '${s.workspace}'`);
     const submitted = await this.ctx.messages.submit(messageInput(s));
     const run: ScheduleRun = {
       runId,

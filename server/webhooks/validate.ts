@@ -1,5 +1,5 @@
 /** Checks on subscription input that a JSON schema cannot express (URL shape, event names, the SSRF policy). */
-import { apiError, invalidField } from '../errors';
+import { invalidField, ApiError } from '../errors';
 import { refusalForUrlHost, type TargetPolicy } from './network-policy';
 import { SUBSCRIBABLE_EVENTS } from './matching';
 
@@ -25,7 +25,7 @@ export function checkUrl(raw: string, policy: TargetPolicy, trusted: boolean, fi
   if (url.username || url.password)
     throw invalidField(field, 'must not contain credentials; authenticate the request with the signature instead');
   const why = refusalForUrlHost(policy, trusted, url.hostname);
-  if (why) throw apiError('url_not_allowed', `${field}: ${why}`, {}, { field });
+  if (why) throw new ApiError('url_not_allowed', `${field}: ${why}`, {}, { field });
   return raw;
 }
 
