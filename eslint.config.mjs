@@ -25,6 +25,14 @@ export default tseslint.config(
     files: TS_FILES,
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // A leading underscore marks a name kept on purpose: a parameter a signature needs, or a
+      // field dropped from an object by destructuring it away.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
   },
   {
     files: JS_FILES,

@@ -42,7 +42,7 @@ export const messagesFeature: Feature = {
       const w = worker;
       ctx.shutdown.onDrain(() => {
         // Stop taking jobs; running ones get the grace period, then go back to the queue for another worker.
-        ctx.shutdown.track(w.close(), () => w.cancelAllJobs('shutting_down'));
+        void ctx.shutdown.track(w.close(), () => w.cancelAllJobs('shutting_down')); // shutdown awaits what it tracks
       });
       const repair = new MessageRepair(ctx, queue as never, processor);
       timers.push(

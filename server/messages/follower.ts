@@ -41,9 +41,9 @@ export type Deliver = (entries: StreamEntry[]) => number;
 
 export interface Followed {
   /** Stop following (idempotent). */
-  stop(): void;
+  stop: () => void;
   /** Deliver again after a pause, from the entry after the last one taken. */
-  resume(): void;
+  resume: () => void;
 }
 
 interface Subscription {
@@ -157,15 +157,7 @@ class Lane {
       let reply: XReadReply;
       this.reading = true;
       try {
-        reply = (await this.conn.xread(
-          'COUNT',
-          READ_COUNT,
-          'BLOCK',
-          this.blockMs,
-          'STREAMS',
-          ...keys,
-          ...ids,
-        )) as XReadReply;
+        reply = await this.conn.xread('COUNT', READ_COUNT, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...ids);
       } catch {
         if (!this.closed) await sleep(100);
         continue;

@@ -130,7 +130,7 @@ export class MessageProcessor {
     // Events emitted in the same turn of the event loop go to Redis together (one round trip,
     // still one stream entry each): a model streaming fast costs few commands.
     let lastAppend: Promise<unknown> = Promise.resolve();
-    let appendFailed: unknown = null;
+    let appendFailed = null as Error | null; // set from a callback: not narrowed to null
     let pending: string[] = [];
     let unwritten = 0; // handed to Redis, not yet confirmed
     const flush = () => {
@@ -146,7 +146,7 @@ export class MessageProcessor {
             ids.map((id, i) => ({ id, data: batch[i] })),
           ),
         )
-        .catch((err: unknown) => (appendFailed ??= err))
+        .catch((err: unknown) => (appendFailed ??= err instanceof Error ? err : new Error(String(err))))
         .finally(() => (unwritten -= batch.length));
     };
     const emit = (e: AgentEvent | { type: 'restart'; attempt: number }): Promise<void> | undefined => {
@@ -162,7 +162,7 @@ export class MessageProcessor {
       );
     };
     // Another worker's run died part-way: tell stream readers to drop what it had sent.
-    if (attempt > 1) emit({ type: 'restart', attempt });
+    if (attempt > 1) void emit({ type: 'restart', attempt }); // only a promise under backpressure, never the first event
     const abort = new AbortController();
     const interrupt = () => abort.abort();
     shutdown?.addEventListener('abort', interrupt, { once: true });

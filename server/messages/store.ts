@@ -200,7 +200,7 @@ export class MessageStore {
     announce: DomainEvent,
     ttlMs: number,
   ): Promise<string | null> {
-    const fields =
+    const fields: Record<string, string> =
       outcome.status === 'done'
         ? { status: 'done', result: JSON.stringify(outcome.result) }
         : { status: 'error', error: JSON.stringify(outcome.error) };

@@ -45,7 +45,7 @@ export const observabilityFeature: Feature = {
   },
   async start(ctx) {
     const { port, host } = ctx.config.metrics;
-    if (port === undefined) return async () => undefined;
+    if (port === undefined) return () => Promise.resolve();
     const server = await startMetricsServer(ctx.metrics, port, host ?? ctx.config.api.host);
     ctx.metrics.openUrl = server.url;
     ctx.log.info(`metrics (no key) on ${server.url}/metrics`);

@@ -28,7 +28,7 @@ export function fingerprint(value: unknown): string {
       ? v.map(canon)
       : v && typeof v === 'object'
         ? Object.fromEntries(
-            Object.keys(v as object)
+            Object.keys(v)
               .sort()
               .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
           )

@@ -165,8 +165,8 @@ function toRecord(h: Record<string, string>): ApiKeyRecord {
   return {
     id: h.id,
     label: h.label,
-    workspaces: JSON.parse(h.workspaces),
-    permissions: JSON.parse(h.permissions),
+    workspaces: JSON.parse(h.workspaces) as string[],
+    permissions: JSON.parse(h.permissions) as Permission[],
     rateLimit: h.rateLimit === '' || h.rateLimit === undefined ? null : Number(h.rateLimit),
     createdAt: h.createdAt,
     lastUsedAt: h.lastUsedAt || null,

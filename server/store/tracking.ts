@@ -45,7 +45,7 @@ export class Tracking {
   /** A cache of values read from keys under `prefixes`; `dropAll`: any write under them drops every entry (values built from several keys). */
   cache<T>(prefixes: string[], dropAll = false): TrackedCache<T> {
     const c = new TrackedCache<T>(this, prefixes, dropAll);
-    this.caches.add(c as TrackedCache<unknown>);
+    this.caches.add(c);
     return c;
   }
 
@@ -61,7 +61,7 @@ export class Tracking {
     sub.on('message', (_channel: string, keys: string | string[] | null) => this.invalidated(keys));
     let id: number;
     try {
-      id = (await sub.client('ID')) as number;
+      id = await sub.client('ID');
       await sub.subscribe('__redis__:invalidate');
     } catch {
       return this.lost();

@@ -43,8 +43,8 @@ function toWorkspace(h: Record<string, string>): Workspace {
     id: h.id,
     label: h.label,
     agent: h.agent,
-    skills: JSON.parse(h.skills),
-    allowlist: JSON.parse(h.allowlist),
+    skills: JSON.parse(h.skills) as string[],
+    allowlist: JSON.parse(h.allowlist) as string[],
     createdAt: h.createdAt,
     source: h.source as Workspace['source'],
   };

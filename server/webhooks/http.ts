@@ -68,7 +68,7 @@ export class WebhookHttpClient {
       new Agent({
         keepAliveTimeout: opts.keepAliveTimeoutMs ?? 30_000,
         keepAliveMaxTimeout: 120_000,
-        connect: { lookup: policyLookup(opts.policy, trusted) as never },
+        connect: { lookup: policyLookup(opts.policy, trusted) },
       });
     this.agents = { trusted: agent(true), tenant: agent(false) };
   }

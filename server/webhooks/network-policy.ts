@@ -107,7 +107,7 @@ export class HostAllowList {
     if (!ipaddr.isValid(raw)) return false;
     let ip = ipaddr.parse(raw);
     if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-    return this.ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net as never, bits));
+    return this.ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
   }
 }
 

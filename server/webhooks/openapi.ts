@@ -8,8 +8,8 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import { EVENT_NAMES } from '../events';
 
-const S = Type.String;
-const I = Type.Integer;
+const S = Type.String.bind(Type);
+const I = Type.Integer.bind(Type);
 const nullable = (t: TSchema) => Type.Union([t, Type.Null()]);
 
 const message = {
@@ -146,7 +146,10 @@ export function openApiWebhooks(): WebhooksObject {
         tags: ['events'],
         summary: known?.summary ?? `The ${event} event`,
         parameters: HEADERS,
-        requestBody: { required: true, content: { 'application/json': { schema: JSON.parse(JSON.stringify(body)) } } },
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: JSON.parse(JSON.stringify(body)) as TSchema } },
+        },
         responses: {
           '2XX': { description: 'Delivered' },
           '410': { description: 'Gone: the subscription is disabled at once' },

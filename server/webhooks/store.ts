@@ -277,9 +277,9 @@ function toSubscription(h: Record<string, string>): StoredSubscription {
   return {
     id: h.id,
     url: h.url,
-    events: JSON.parse(h.events),
-    workspaces: JSON.parse(h.workspaces ?? 'null'),
-    scope: JSON.parse(h.scope),
+    events: JSON.parse(h.events) as string[],
+    workspaces: JSON.parse(h.workspaces ?? 'null') as string[] | null,
+    scope: JSON.parse(h.scope) as string[],
     description: nullable(h.description),
     enabled: h.enabled === '1',
     disabledReason: nullable(h.disabledReason),
@@ -311,7 +311,7 @@ function toHash(s: Partial<StoredSubscription>): Record<string, string> {
     if (v === undefined || k === 'circuit') continue; // the breaker's fields are written by its scripts
     if (k === 'events' || k === 'workspaces' || k === 'scope') out[k] = JSON.stringify(v);
     else if (typeof v === 'boolean') out[k] = v ? '1' : '0';
-    else out[k] = v === null ? '' : String(v);
+    else out[k] = v === null ? '' : `${v as string | number}`; // the remaining fields are strings and numbers
   }
   return out;
 }
