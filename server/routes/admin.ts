@@ -5,11 +5,10 @@
  * once and resends it for the assets and the board's API calls), or `Authorization: Bearer <key>`
  * for scripts. An admin key covers every workspace (`*`) and holds every permission — like the
  * key printed on first start. Without a key: 401 with a Basic challenge; another key: 403.
+ *
+ * The board itself is loaded on the first authorized request (see buildBoard).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, InjectOptions } from 'fastify';
 import type { RouteOptions } from './options';
 import { KEY_ADMIN_PERMISSIONS, PERMISSIONS } from '../config-schema';
 import type { ApiKeyRecord } from '../store/keys';
@@ -35,7 +34,21 @@ export function dashboardCredential(header: string | undefined): string | null {
   return decoded.slice(colon + 1) || decoded.slice(0, colon) || null;
 }
 
-export default async function adminRoutes(app: FastifyInstance, { ctx }: Pick<RouteOptions, 'ctx'>) {
+/** Hop-by-hop and length headers: the outer reply sets its own. */
+const NOT_FORWARDED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
+/**
+ * The board in a Fastify instance of its own, built on its first request: Bull Board with
+ * @fastify/view, ejs and @fastify/static costs ~10 MB of RSS, too much to load at start for a page
+ * most gateways never open (docs/messages.md#benchmark).
+ */
+async function buildBoard(ctx: RouteOptions['ctx']) {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand (CommonJS build; ts-jest has no import()) */
+  const Fastify = require('fastify') as typeof import('fastify');
+  const { createBullBoard } = require('@bull-board/api') as typeof import('@bull-board/api');
+  const { BullMQAdapter } = require('@bull-board/api/bullMQAdapter') as typeof import('@bull-board/api/bullMQAdapter');
+  const { FastifyAdapter } = require('@bull-board/fastify') as typeof import('@bull-board/fastify');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
@@ -43,7 +56,18 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: Pick<Ro
     serverAdapter: serverAdapter as never,
     options: { uiConfig: { boardTitle: 'OpenClaw queues' } },
   });
+  const board = Fastify({ logger: false });
+  board.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'route_not_found', message: `no route for ${request.method} ${request.url}` } }),
+  );
+  await board.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+  await board.ready();
+  return board;
+}
 
+export default function adminRoutes(app: FastifyInstance, { ctx }: Pick<RouteOptions, 'ctx'>, done: () => void) {
   // Answered here rather than thrown: the board's own error handler would turn a throw into a 500.
   const refuse = (reply: FastifyReply, status: number, code: string, message: string) => {
     if (status === 401) reply.header('WWW-Authenticate', CHALLENGE);
@@ -81,5 +105,33 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: Pick<Ro
     return payload.replace(/<link[^>]+fonts\.(googleapis|gstatic)\.com[^>]*>/g, '');
   });
 
-  await app.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+  let board: Promise<FastifyInstance> | null = null;
+  app.addHook('onClose', async () => {
+    await (await board?.catch(() => null))?.close();
+  });
+  // Every request under the path goes through the hooks above, then to the board in memory.
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    board ??= buildBoard(ctx).catch((err: unknown) => {
+      board = null; // the next request tries again
+      throw err;
+    });
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(([name]) => !NOT_FORWARDED.has(name)),
+    ) as Record<string, string>;
+    const boardApp = await board;
+    const res = await boardApp.inject({
+      method: request.method as InjectOptions['method'],
+      url: request.url,
+      headers,
+      payload: request.body as never,
+    });
+    for (const [name, value] of Object.entries(res.headers))
+      if (value !== undefined && !NOT_FORWARDED.has(name)) reply.header(name, value);
+    const text = String(res.headers['content-type'] ?? '').startsWith('text/');
+    return reply.status(res.statusCode).send(text ? res.payload : res.rawPayload);
+  };
+  const methods: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  for (const url of [DASHBOARD_PATH, `${DASHBOARD_PATH}/*`])
+    app.route({ method: methods, url, schema: { hide: true }, handler: forward });
+  done();
 }

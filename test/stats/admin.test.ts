@@ -90,6 +90,35 @@ describe('queue dashboard /admin/queues', () => {
     );
   });
 
+  it("carries the board's actions and answers through (method, status, JSON body; unknown paths 404 in the one error shape)", async () => {
+    const name = [...gw.gateway.ctx.queues.keys()].find((n) => n !== 'messages')!;
+    const queue = gw.gateway.ctx.queues.get(name)!;
+    const act = (action: string) =>
+      fetch(`${gw.url}/admin/queues/api/queues/${name}/${action}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${gw.adminKey}` },
+      });
+    expect((await act('pause')).status).toBe(200);
+    expect(await queue.isPaused()).toBe(true);
+    expect((await act('resume')).status).toBe(200);
+    expect(await queue.isPaused()).toBe(false);
+    const head = await fetch(`${gw.url}/admin/queues`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${gw.adminKey}` },
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toContain('text/html');
+    const missing = await get('/admin/queues/no-such-page', `Bearer ${gw.adminKey}`);
+    expect(missing.status).toBe(404);
+    expect((await missing.json()) as unknown).toEqual({
+      error: { code: 'route_not_found', message: expect.stringContaining('no-such-page') as unknown },
+    });
+    // Without a key an action is refused before it reaches the board.
+    const refused = await fetch(`${gw.url}/admin/queues/api/queues/${name}/pause`, { method: 'PUT' });
+    expect(refused.status).toBe(401);
+    expect(await queue.isPaused()).toBe(false);
+  });
+
   it('keeps completed messages on the board (the last 1,000, up to an hour)', async () => {
     const sent = await gw.request('POST', '/api/v1/messages', {
       body: { workspace: 'default', userId: 'board', message: 'hello board' },
