@@ -48,4 +48,14 @@ export default tseslint.config(
     files: ['**/*.cjs', 'integrations/**/*.js', 'bin/**/*.js', 'bench/**/*.js', 'jest*.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.jest } },
   },
+  {
+    // A leading underscore marks a binding kept on purpose (tsc's noUnusedParameters convention):
+    // a parameter a signature needs, or a field dropped from a rest copy.
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
 );
