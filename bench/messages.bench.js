@@ -446,7 +446,10 @@ async function main() {
     for (let round = 0; round < 3; round++) {
       const o = await throughput(open);
       const a = await throughput(auth);
-      if (round > 0) (runs.open.push(o), runs.auth.push(a));
+      if (round > 0) {
+        runs.open.push(o);
+        runs.auth.push(a);
+      }
     }
     const best = (l) => l.reduce((x, y) => (y.rate > x.rate ? y : x));
     const [hOpen, hAuth] = [best(runs.open), best(runs.auth)];

@@ -41,7 +41,9 @@ for (const [path, text] of targets) {
   let current = '';
   try {
     current = readFileSync(path, 'utf8');
-  } catch {}
+  } catch {
+    // not written yet: the comparison below writes it (or reports it with --check)
+  }
   if (current === text) continue;
   if (check) {
     process.stderr.write(`${path} is out of date: run node scripts/gen-error-codes.mjs\n`);

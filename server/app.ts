@@ -153,8 +153,7 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
       if (method !== 'OPTIONS') methods.add(method, r.url); // CORS preflight (`OPTIONS *`) would match every path
-      if (method !== 'HEAD')
-        routes.push({ method, url: r.url, hidden: !!(r.schema as { hide?: boolean } | undefined)?.hide });
+      if (method !== 'HEAD') routes.push({ method, url: r.url, hidden: !!r.schema?.hide });
     }
   });
   schemas.adopt(app);
@@ -164,8 +163,9 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
 
   let closing = false;
-  app.addHook('preClose', async () => {
+  app.addHook('preClose', (done) => {
     closing = true;
+    done();
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -256,7 +256,7 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   await app.register(httpMetricsPlugin, { ctx });
   await app.register(authPlugin, { ctx });
   await registerRoutes(app, ctx);
-  app.get(`${ctx.config.api.prefix}/openapi.json`, { config: { public: true }, schema: { hide: true } }, async () =>
+  app.get(`${ctx.config.api.prefix}/openapi.json`, { config: { public: true }, schema: { hide: true } }, () =>
     app.swagger(),
   );
   return app;

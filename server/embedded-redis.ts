@@ -252,7 +252,7 @@ export async function startEmbeddedRedis(
       }
       if (ownerAlive && info.role !== 'cli') {
         c.disconnect();
-        return { url: `redis://127.0.0.1:${info.port}`, owned: false, stop: async () => undefined };
+        return { url: `redis://127.0.0.1:${info.port}`, owned: false, stop: () => Promise.resolve() };
       }
       say(`stopping orphaned redis-server (pid ${info.pid}) left in ${stateDir}`);
       await c.shutdown().catch(() => undefined); // flushes the AOF

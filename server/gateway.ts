@@ -71,7 +71,7 @@ export interface Gateway {
 export function createContext(
   opts: Pick<GatewayOptions, 'config' | 'redisUrl' | 'log' | 'clock' | 'env' | 'say'>,
 ): GatewayContext {
-  const log = opts.log ?? (createLogger(opts.config.logging.level) as unknown as FastifyBaseLogger);
+  const log = opts.log ?? createLogger(opts.config.logging.level);
   const clock = opts.clock ?? systemClock;
   const redis = createDataClient(opts.redisUrl);
   // One line per state change, not one per reconnect attempt (redis-watch.ts).

@@ -9,6 +9,7 @@ import { redactUrl } from './redis';
 import type { Gateway } from './gateway';
 
 // The gateway's modules take about a second of CPU to load: loaded while redis-server starts, not after.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load (resolveRedis calls it while it waits); import() would be async
 const loadGateway = () => require('./gateway') as typeof import('./gateway');
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -32,7 +32,7 @@ export function lazySchemaCompilers() {
   const schemaController: FastifyServerOptions['schemaController'] = {
     compilersFactory: {
       buildSerializer: (externalSchemas: unknown, options: unknown) => {
-        const compileFor = buildSerializer(externalSchemas as never, options as never);
+        const compileFor = buildSerializer(externalSchemas, options as never);
         return (route: Parameters<typeof compileFor>[0]) => {
           let compiled: Serialize | undefined;
           const compile = () => (compiled ??= compileFor(route) as Serialize);

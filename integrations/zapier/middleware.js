@@ -19,7 +19,7 @@ const errorOf = (response) => {
   try {
     const body = response.data !== undefined ? response.data : JSON.parse(response.content);
     if (body && body.error && body.error.message) return body.error;
-  } catch (_) {
+  } catch {
     // not JSON: fall through to the status line
   }
   return { code: `http_${response.status}`, message: `HTTP ${response.status}` };

@@ -32,6 +32,6 @@ export const agentFeature: Feature = {
   },
   async start(ctx) {
     await resolveDefaultModel(ctx);
-    return async () => undefined;
+    return () => Promise.resolve();
   },
 };

@@ -13,7 +13,7 @@ import { chatModel } from './providers/language-model';
 import type { ChatModel } from './providers/chat';
 import { resolvePreset } from './presets';
 import { chatMessages, systemPrompt } from './prompt';
-import { toolsFor } from './tools';
+import { toolsFor, type AgentTool } from './tools';
 import { runModel } from './loop';
 
 const MAX_CACHED_MODELS = 64;
@@ -32,7 +32,7 @@ export function createAgent(ctx: AgentContext): Agent {
   const modelCache = new WeakMap<ProviderSpec, Map<string, ChatModel>>();
   const modelFor = (route: ModelRoute): ChatModel => {
     let byName = modelCache.get(route.provider);
-    if (!byName) modelCache.set(route.provider, (byName = new Map()));
+    if (!byName) modelCache.set(route.provider, (byName = new Map<string, ChatModel>()));
     let model = byName.get(route.model);
     if (!model) {
       model = chatModel(route, createUpstreamFetch({ provider: route.provider, model: route.model, log: ctx.log }));
@@ -54,7 +54,7 @@ export function createAgent(ctx: AgentContext): Agent {
           workspaceId: input.workspace.id,
           userId: input.userId,
         })
-      : new Map();
+      : new Map<string, AgentTool>();
     return runModel(
       {
         model: modelFor(route),

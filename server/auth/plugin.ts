@@ -30,7 +30,7 @@ declare module 'fastify' {
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
 const TOUCH_EVERY_MS = 60_000;
 
-export default fp(async function auth(app: FastifyInstance, opts: { ctx: GatewayContext }) {
+export default fp(function auth(app: FastifyInstance, opts: { ctx: GatewayContext }, done: () => void) {
   const { ctx } = opts;
   const lastTouched = new Map<string, number>();
   const { prefix } = ctx.config.api;
@@ -98,4 +98,5 @@ export default fp(async function auth(app: FastifyInstance, opts: { ctx: Gateway
 
     if (config?.permission) requirePermission(key, config.permission);
   });
+  done();
 });

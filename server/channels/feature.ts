@@ -42,7 +42,7 @@ export class Channels {
     readonly queue: Queue<ChannelJob>,
   ) {
     const conf = ctx.config.channels;
-    for (const name of CHANNEL_NAMES) if (conf[name]) this.bindings[name] = conf[name]!.workspace;
+    for (const name of CHANNEL_NAMES) if (conf[name]) this.bindings[name] = conf[name].workspace;
     this.status = new ChannelStatus(ctx.redis, ctx.events, ctx.log, this.bindings, () => ctx.clock.now());
     this.outbox = new Outbox(queue);
     const inbound = new Counter({

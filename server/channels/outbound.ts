@@ -15,7 +15,7 @@ import { UnrecoverableError, type Job, type Queue, type Worker } from 'bullmq';
 import { createQueue, createWorker } from '../../queues/factory';
 import type { GatewayContext } from '../context';
 import type { RedisTarget } from '../redis';
-import { scheduleRef, type ScheduleKey, type ScheduleRun } from '../schedules/store';
+import { scheduleRef, type ScheduleKey } from '../schedules/store';
 import type { ChannelName, Deliver, RunDelivery } from './schema';
 import type { ChannelStatus } from './status';
 import { ChannelSendError, type ChannelAdapter, type ReplyTarget } from './types';
@@ -160,7 +160,7 @@ export class ChannelSender {
     let timer: NodeJS.Timeout | undefined;
     if (adapter.typing && !d.sent) {
       void typing();
-      if (adapter.name === 'telegram') timer = setInterval(typing, TYPING_EVERY_MS);
+      if (adapter.name === 'telegram') timer = setInterval(() => void typing(), TYPING_EVERY_MS);
     }
     try {
       const rec = await this.ctx.messages.wait(d.messageId, this.ctx.config.messages.timeoutMs + 30_000);
@@ -186,7 +186,7 @@ export class ChannelSender {
     const run = (await schedules.runs(schedule)).find((r) => r.runId === d.runId);
     if (!run) return;
     const delivery: RunDelivery = { channel: d.channel, to: d.to, ...state };
-    await schedules.recordRun(schedule, { ...run, delivery } as ScheduleRun);
+    await schedules.recordRun(schedule, { ...run, delivery });
   }
 }
 

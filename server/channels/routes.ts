@@ -35,16 +35,19 @@ function parseJson<T>(raw: Buffer): T {
   }
 }
 
-export async function channelRoutes(
+export function channelRoutes(
   app: FastifyInstance,
   { ctx, channels }: { ctx: GatewayContext; channels: Channels },
-): Promise<void> {
+  done: () => void,
+) {
   // The raw bytes are what the platforms sign: keep them, parse after the check.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addHook('onRequest', async () => {
+  app.addHook('onRequest', (_req, _reply, next) => {
     // Not ready: 503 makes the platforms deliver again later.
-    if (!ctx.readiness.ready) throw unavailable('the gateway is starting; deliver again shortly', 'starting', 2);
+    next(
+      ctx.readiness.ready ? undefined : unavailable('the gateway is starting; deliver again shortly', 'starting', 2),
+    );
   });
   const raw = (req: FastifyRequest) => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
@@ -100,6 +103,7 @@ export async function channelRoutes(
       return ok(reply);
     });
   }
+  done();
 }
 
 const ok = (reply: FastifyReply) => reply.send({ ok: true });

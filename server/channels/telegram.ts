@@ -116,9 +116,9 @@ export class TelegramChannel implements ChannelAdapter {
     }
   }
 
-  async start(): Promise<void> {
-    if (this.config.mode !== 'polling') return;
-    this.polling = this.pollForever();
+  start(): Promise<void> {
+    if (this.config.mode === 'polling') this.polling = this.pollForever();
+    return Promise.resolve();
   }
 
   /**

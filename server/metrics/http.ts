@@ -6,10 +6,11 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context';
 
-export default fp(async function httpMetrics(app: FastifyInstance, opts: { ctx: GatewayContext }) {
+export default fp(function httpMetrics(app: FastifyInstance, opts: { ctx: GatewayContext }, done: () => void) {
   const { metrics } = opts.ctx;
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
+  done();
 });

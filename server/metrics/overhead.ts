@@ -40,10 +40,11 @@ export function overheadHeaders(request: FastifyRequest, reply: FastifyReply): R
   return { [OVERHEAD_HEADER]: overhead, 'Server-Timing': timing.join(', ') };
 }
 
-export default fp(async function overhead(app: FastifyInstance) {
+export default fp(function overhead(app: FastifyInstance, _opts: unknown, done: () => void) {
   app.decorateRequest('upstreamMs', 0); // a primitive: every request starts with its own 0
   app.addHook('onSend', async (request, reply, payload) => {
     if (!reply.hasHeader(OVERHEAD_HEADER)) reply.headers(overheadHeaders(request, reply));
     return payload;
   });
+  done();
 });

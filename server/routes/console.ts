@@ -34,7 +34,7 @@ function builtDir(): string {
   return join(dir, 'dist', 'console');
 }
 
-export default async function consoleRoutes(app: FastifyInstance, { ctx }: Pick<RouteOptions, 'ctx'>) {
+export default function consoleRoutes(app: FastifyInstance, { ctx }: Pick<RouteOptions, 'ctx'>, done: () => void) {
   const dir = builtDir();
   const notBuilt = () => unavailable('the console is not built: run `npm run build`', 'unavailable', 60);
   const send = (reply: FastifyReply, body: Buffer, type: string, cache: string) =>
@@ -67,4 +67,5 @@ export default async function consoleRoutes(app: FastifyInstance, { ctx }: Pick<
       return send(reply, readFileSync(join(dir, 'assets', name)), TYPES[ext] ?? 'application/octet-stream', 'no-cache');
     },
   );
+  done();
 }

@@ -33,7 +33,7 @@ export const EventPayloadSchema = Type.Object(
   { description: 'An event exactly as a webhook subscription receives it' },
 );
 
-export default async function eventRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export default function eventRoutes(app: FastifyInstance, { ctx }: RouteOptions, done: () => void) {
   const retentionSec = () => ctx.config.webhooks.retentionDays * 86400;
 
   app.get<{ Querystring: Static<typeof EventsQuery> }>(
@@ -72,4 +72,5 @@ export default async function eventRoutes(app: FastifyInstance, { ctx }: RouteOp
       return { data: logged.slice(0, limit).map((e) => JSON.parse(e.payload) as unknown) };
     },
   );
+  done();
 }

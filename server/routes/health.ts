@@ -14,7 +14,7 @@ const HealthSchema = Type.Object({
   model: Type.String({ description: 'The default model; "offline" is the built-in deterministic model' }),
 });
 
-export default async function healthRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export default function healthRoutes(app: FastifyInstance, { ctx }: RouteOptions, done: () => void) {
   const redisUp = () => ctx.redis.status === 'ready';
   // Reading the RSS is a /proc read, about a tenth of an authenticated health request's CPU:
   // read at most once a second.
@@ -50,12 +50,13 @@ export default async function healthRoutes(app: FastifyInstance, { ctx }: RouteO
       };
     },
   );
+  done();
 }
 
 /** Probes outside the API prefix: no key needed, for load balancers and orchestrators. */
-export async function probeRoutes(app: FastifyInstance, { ctx }: Pick<RouteOptions, 'ctx'>) {
+export function probeRoutes(app: FastifyInstance, { ctx }: Pick<RouteOptions, 'ctx'>, done: () => void) {
   const probe = { config: { public: true }, schema: { hide: true } };
-  app.get('/healthz', probe, async () => ({ status: 'alive' }));
+  app.get('/healthz', probe, () => ({ status: 'alive' }));
   app.get('/readyz', probe, async (_req, reply) => {
     const ready = ctx.readiness.ready && ctx.redis.status === 'ready';
     reply.status(ready ? 200 : 503);
@@ -64,4 +65,5 @@ export async function probeRoutes(app: FastifyInstance, { ctx }: Pick<RouteOptio
       ? { status: 'ready' }
       : { error: { code: ctx.readiness.ready ? 'unavailable' : 'starting', message: 'not ready' } };
   });
+  done();
 }

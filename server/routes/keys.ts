@@ -69,7 +69,7 @@ function requireKeyAdmin(key: ApiKeyRecord, permission: Permission): void {
     throw forbidden(`'${permission}' needs a key over every workspace (*)`, 'missing_permission');
 }
 
-export default async function keyRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export default function keyRoutes(app: FastifyInstance, { ctx }: RouteOptions, done: () => void) {
   const { keys } = ctx.stores;
   const tags = ['keys'];
 
@@ -96,7 +96,7 @@ export default async function keyRoutes(app: FastifyInstance, { ctx }: RouteOpti
         response: { 200: KeyView, ...errors() },
       },
     },
-    async (request) => publicKeyView(keyOf(request)),
+    (request) => publicKeyView(keyOf(request)),
   );
 
   app.get(
@@ -203,4 +203,5 @@ export default async function keyRoutes(app: FastifyInstance, { ctx }: RouteOpti
       return { apiKey: created.key, ...publicKeyView(created.record) };
     },
   );
+  done();
 }

@@ -198,7 +198,7 @@ interface StreamSlot {
   id: string;
 }
 
-export default async function messageRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export default function messageRoutes(app: FastifyInstance, { ctx }: RouteOptions, done: () => void) {
   const tags = ['messages'];
   const body = sendBody(ctx.config.messages.maxChars);
   const waitMs = () => ctx.config.messages.timeoutMs + QUEUE_ALLOWANCE_MS;
@@ -437,4 +437,5 @@ export default async function messageRoutes(app: FastifyInstance, { ctx }: Route
       relay(request, reply, messageId, after, await claimStream(request));
     },
   );
+  done();
 }

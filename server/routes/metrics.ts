@@ -10,7 +10,7 @@ import { errors } from './schemas';
 import { keyOf } from '../auth/permissions';
 import { forbidden } from '../errors';
 
-export default async function metricsRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export default function metricsRoutes(app: FastifyInstance, { ctx }: RouteOptions, done: () => void) {
   app.get(
     '/metrics',
     {
@@ -34,4 +34,5 @@ export default async function metricsRoutes(app: FastifyInstance, { ctx }: Route
       return text;
     },
   );
+  done();
 }

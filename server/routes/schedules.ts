@@ -141,7 +141,7 @@ const RunAccepted = Type.Object({
   status: Type.Literal('running'),
 });
 
-export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix }: RouteOptions) {
+export default function scheduleRoutes(app: FastifyInstance, { ctx, prefix }: RouteOptions, done: () => void) {
   const service = ctx.schedules;
   const tags = ['schedules'];
   const base = '/schedules'; // register() adds the API prefix
@@ -310,4 +310,5 @@ export default async function scheduleRoutes(app: FastifyInstance, { ctx, prefix
       };
     },
   );
+  done();
 }

@@ -60,7 +60,7 @@ async function visibleSession(
   return s;
 }
 
-export default async function sessionRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export default function sessionRoutes(app: FastifyInstance, { ctx }: RouteOptions, done: () => void) {
   const tags = ['sessions'];
 
   async function existingWorkspace(request: FastifyRequest, workspace: string): Promise<void> {
@@ -187,4 +187,5 @@ export default async function sessionRoutes(app: FastifyInstance, { ctx }: Route
       return { workspace, deleted: await ctx.messages.deleteWorkspaceSessions(workspace, 'deleted') };
     },
   );
+  done();
 }

@@ -129,7 +129,8 @@ export function relayEvents(ctx: GatewayContext, request: FastifyRequest, reply:
     cleanup();
     o.onClose?.();
   });
-  ctx.shutdown.track(closed, () =>
+  // Tracked so the drain waits for the stream; `closed` only ever resolves, so nothing to catch.
+  void ctx.shutdown.track(closed, () =>
     finish({
       type: 'error',
       code: 'shutting_down',

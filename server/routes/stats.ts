@@ -87,7 +87,7 @@ const UsersResponse = Type.Object({
   ),
 });
 
-export default async function statsRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export default function statsRoutes(app: FastifyInstance, { ctx }: RouteOptions, done: () => void) {
   const { stats, workspaces } = ctx.stores;
   const tags = ['stats'];
   const config = { permission: 'stats:read' as const };
@@ -159,4 +159,5 @@ export default async function statsRoutes(app: FastifyInstance, { ctx }: RouteOp
       return { period, workspace, uniqueUsers, data: users };
     },
   );
+  done();
 }

@@ -209,7 +209,7 @@ const coversAll = (key: ApiKeyRecord, scope: string[]) =>
 /** The public view: never the secret. */
 const view = ({ secret: _secret, ...s }: StoredSubscription): WebhookSubscription => s;
 
-export default async function webhookRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export default function webhookRoutes(app: FastifyInstance, { ctx }: RouteOptions, done: () => void) {
   const store = ctx.stores.webhooks;
   const cfg = ctx.config.webhooks;
   const policy = policyFromConfig(cfg);
@@ -442,7 +442,7 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       const { body, ...rest } = d;
       return {
         ...rest,
-        payload: body === null ? null : JSON.parse(body),
+        payload: body === null ? null : (JSON.parse(body) as unknown), // the event's JSON as it was sent
         attempts: await store.attempts(sub.id, d.id),
       };
     },
@@ -516,4 +516,5 @@ export default async function webhookRoutes(app: FastifyInstance, { ctx }: Route
       return ctx.webhooks.ping(sub);
     },
   );
+  done();
 }

@@ -52,7 +52,7 @@ const AllowlistBody = Type.Object(
 );
 const IdParams = Type.Object({ workspaceId: WorkspaceIdParam });
 
-export default async function workspaceRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export default function workspaceRoutes(app: FastifyInstance, { ctx }: RouteOptions, done: () => void) {
   const { workspaces } = ctx.stores;
   const tags = ['workspaces'];
 
@@ -202,4 +202,5 @@ export default async function workspaceRoutes(app: FastifyInstance, { ctx }: Rou
       reply.status(204);
     },
   );
+  done();
 }

@@ -96,7 +96,7 @@ export async function waitFor<T>(
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
-    if (v !== undefined && v !== null && v !== false) return v as T;
+    if (v !== undefined && v !== null && v !== false) return v;
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -88,13 +88,14 @@ export function startCli(args: string[], opts: { cwd: string; env: NodeJS.Proces
     out += b.toString();
     for (const w of [...waiters]) w();
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exited = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   let done = false;
-  exited.then(() => {
+  // `exited` only ever resolves (the exit listener), so there is nothing to catch.
+  void exited.then(() => {
     done = true;
     for (const w of [...waiters]) w();
   });

@@ -14,10 +14,10 @@ import { eventually } from '../messages/helpers';
 async function commandsDuring(client: Redis, fn: () => Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
   const send = client.sendCommand.bind(client);
-  client.sendCommand = ((command: { name: string }, stream?: never) => {
+  client.sendCommand = (command: { name: string }, stream?: never) => {
     seen.push(command.name);
     return send(command as never, stream);
-  }) as typeof client.sendCommand;
+  };
   try {
     await fn();
   } finally {

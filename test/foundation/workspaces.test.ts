@@ -198,8 +198,9 @@ describe('workspaces', () => {
 
   it('DELETE: 204 then 404; config-declared → 409; out of scope → 403; hooks run', async () => {
     const deleted: string[] = [];
-    gw.gateway.ctx.onWorkspaceDeleted.push(async (id) => {
+    gw.gateway.ctx.onWorkspaceDeleted.push((id) => {
       deleted.push(id);
+      return Promise.resolve();
     });
     const key = await gw.createKey({ workspaces: ['team'] });
     expect((await gw.request('DELETE', '/api/v1/workspaces/minimal', { key })).status).toBe(403);

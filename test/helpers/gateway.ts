@@ -68,7 +68,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   raw.logging = { level: process.env.TEST_LOG_LEVEL ?? 'silent', ...(raw.logging ?? {}) };
   const config = parseConfig(raw, opts.env ?? {});
   config.stateDir = config.stateDir ?? '/tmp/openclaw-test-state';
-  const log = opts.log ?? (createLogger(config.logging.level) as unknown as FastifyBaseLogger);
+  const log = opts.log ?? createLogger(config.logging.level);
   // opts.env (not the real environment) decides the model: a developer's OPENAI_API_KEY or local Ollama never leaks into tests.
   const gateway = await startGateway({
     config,

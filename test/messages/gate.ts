@@ -68,7 +68,7 @@ export async function startGate(target: string): Promise<Gate> {
 /** A gateway whose model (the fake OpenAI server) sits behind a gate; `extra` adds to its config. */
 export async function startGatedGateway(
   extra: Record<string, any> = {},
-): Promise<{ gate: Gate; gw: TestGateway; close(): Promise<void> }> {
+): Promise<{ gate: Gate; gw: TestGateway; close: () => Promise<void> }> {
   const llm = await startFakeOpenAI();
   const gate = await startGate(llm.url);
   const gw = await startTestGateway({

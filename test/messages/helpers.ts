@@ -60,8 +60,9 @@ export async function sse(
 /** Collects the gateway's domain events. */
 export function captureEvents(gw: TestGateway): DomainEvent[] {
   const events: DomainEvent[] = [];
-  gw.gateway.ctx.events.addSink(async (e) => {
+  gw.gateway.ctx.events.addSink((e) => {
     events.push(e);
+    return Promise.resolve();
   });
   return events;
 }
@@ -69,8 +70,9 @@ export function captureEvents(gw: TestGateway): DomainEvent[] {
 /** Collects onMessageFinished calls. */
 export function captureFinished(gw: TestGateway): FinishedMessage[] {
   const calls: FinishedMessage[] = [];
-  gw.gateway.ctx.onMessageFinished.push(async (m) => {
+  gw.gateway.ctx.onMessageFinished.push((m) => {
     calls.push(m);
+    return Promise.resolve();
   });
   return calls;
 }

@@ -94,8 +94,9 @@ describe('graceful stop', () => {
     await eventually(() => gate.waiting() === 1);
 
     let closing: ReturnType<typeof a.gateway.close> | undefined;
-    const refused = await requestOnOpenConnection(port, async () => {
+    const refused = await requestOnOpenConnection(port, () => {
       closing = a.gateway.close();
+      return Promise.resolve();
     });
     expect(refused).toMatch(/^HTTP\/1\.1 503 /);
     expect(refused).toMatch(/\r\nconnection: close\r\n/i);

@@ -52,8 +52,8 @@ class NoOp implements INodeType {
     outputs: ['main'],
     properties: [],
   } as unknown as INodeType['description'];
-  async execute(this: any): Promise<INodeExecutionData[][]> {
-    return [this.getInputData()];
+  execute(this: any): Promise<INodeExecutionData[][]> {
+    return Promise.resolve([this.getInputData()]);
   }
 }
 
@@ -68,7 +68,7 @@ export const nodeTypes: INodeTypes = {
   getByName: (type) => nodeTypeMap[type],
   getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(nodeTypeMap[type], version),
   getKnownTypes: () => ({}),
-} as INodeTypes;
+};
 
 /** Holds decrypted credentials by type and authenticates requests like n8n's CLI CredentialsHelper. */
 export class TestCredentialsHelper extends ICredentialsHelper {
@@ -81,7 +81,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
   isCredentialUsableByNode(): boolean {
     return true;
   }
-  async authenticate(
+  authenticate(
     credentials: ICredentialDataDecryptedObject,
     typeName: string,
     requestOptions: IHttpRequestOptions,
@@ -105,25 +105,21 @@ export class TestCredentialsHelper extends ICredentialsHelper {
       options[where] = { ...(options[where] ?? {}) };
       for (const [key, value] of Object.entries(values as IDataObject)) options[where][key] = resolve(value);
     }
-    return requestOptions;
+    return Promise.resolve(requestOptions);
   }
-  async preAuthentication(): Promise<undefined> {
-    return undefined;
+  preAuthentication(): Promise<undefined> {
+    return Promise.resolve(undefined);
   }
-  async runPreAuthentication(): Promise<undefined> {
-    return undefined;
+  runPreAuthentication(): Promise<undefined> {
+    return Promise.resolve(undefined);
   }
-  async getCredentials(): Promise<ICredentials> {
-    throw new Error('not used');
+  getCredentials(): Promise<ICredentials> {
+    return Promise.reject(new Error('not used'));
   }
-  async getDecrypted(
-    _a: IWorkflowExecuteAdditionalData,
-    _c: unknown,
-    type: string,
-  ): Promise<ICredentialDataDecryptedObject> {
+  getDecrypted(_a: IWorkflowExecuteAdditionalData, _c: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
     const data = this.data[type];
-    if (!data) throw new Error(`no credentials of type ${type}`);
-    return { ...data };
+    if (!data) return Promise.reject(new Error(`no credentials of type ${type}`));
+    return Promise.resolve({ ...data });
   }
   async updateCredentials(): Promise<void> {}
   async updateCredentialsOauthTokenData(): Promise<void> {}
@@ -150,11 +146,9 @@ function additionalData(
   return {
     credentialsHelper: credentials,
     hooks,
-    executeWorkflow: async () => {
-      throw new Error('sub-workflows are not used here');
-    },
-    getRunExecutionData: async () => undefined,
-    getRuntimeCredential: async () => undefined,
+    executeWorkflow: () => Promise.reject(new Error('sub-workflows are not used here')),
+    getRunExecutionData: () => Promise.resolve(undefined),
+    getRuntimeCredential: () => Promise.resolve(undefined),
     currentNodeExecutionIndex: 0,
     streamingEnabled: opts.streaming === true,
     restApiUrl: `${base}/rest`,
@@ -296,7 +290,7 @@ export async function runWebhookMethod(
     webhookData,
   );
   const methods = (nodeTypeMap[TRIGGER] as OpenClawTrigger).webhookMethods.default;
-  return await methods[method].call(context as any);
+  return await methods[method].call(context);
 }
 
 export function webhookDataOf(workflow: Workflow, trigger: INode, webhookBaseUrl: string): IWebhookData {
@@ -308,7 +302,7 @@ export function webhookDataOf(workflow: Workflow, trigger: INode, webhookBaseUrl
     workflowId: workflow.id,
     workflowExecuteAdditionalData: additionalData(new TestCredentialsHelper({}), undefined, { webhookBaseUrl }),
     webhookId: trigger.webhookId,
-  } as IWebhookData;
+  };
 }
 
 /** The trigger's webhook(), called through n8n-core's WebhookContext with a real express request/response. */
@@ -326,7 +320,7 @@ export async function runWebhook(
   data.httpResponse = res;
   const webhookData = { ...webhookDataOf(workflow, trigger, webhookBaseUrl), workflowExecuteAdditionalData: data };
   const context = new WebhookContext(workflow, trigger, data, 'webhook', webhookData, [], null);
-  return await (nodeTypeMap[TRIGGER] as OpenClawTrigger).webhook.call(context as any);
+  return await (nodeTypeMap[TRIGGER] as OpenClawTrigger).webhook.call(context);
 }
 
 /** The action node's list search, through n8n-core's LoadOptionsContext as the editor would call it. */
@@ -339,5 +333,5 @@ export async function searchWorkspaces(credentials: TestCredentialsHelper, filte
     additionalData(credentials, undefined),
     'parameters.workspace',
   );
-  return await (nodeTypeMap[ACTION] as OpenClaw).methods.listSearch.searchWorkspaces.call(context as any, filter);
+  return await (nodeTypeMap[ACTION] as OpenClaw).methods.listSearch.searchWorkspaces.call(context, filter);
 }

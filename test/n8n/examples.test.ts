@@ -25,7 +25,11 @@ const example = (name: string) => {
     connections: Record<string, unknown>;
   };
   const note = wf.nodes.find((n) => n.type === STICKY);
-  return { ...wf, nodes: wf.nodes.filter((n) => n.type !== STICKY), note: String(note?.parameters.content ?? '') };
+  return {
+    ...wf,
+    nodes: wf.nodes.filter((n) => n.type !== STICKY),
+    note: typeof note?.parameters.content === 'string' ? note.parameters.content : '',
+  };
 };
 
 describe('examples/n8n workflows', () => {

@@ -60,7 +60,7 @@ describe('packages/n8n-nodes-openclaw/README.md', () => {
     expect(turns[0].content).toBe("Write three bullet points for this week's release notes.");
     expect(turns[1].content).toBe(answer.json.response);
     // The gateway stored it for the README's user in the default workspace.
-    const session = await gw.request('GET', `/api/v1/sessions/${answer.json.sessionId}`);
+    const session = await gw.request('GET', `/api/v1/sessions/${answer.json.sessionId as string}`);
     expect(session.body).toMatchObject({ workspace: 'default', userId: 'release-notes-bot' });
   });
 });

@@ -27,8 +27,9 @@ const CONFIG = {
 };
 
 function collect(gw: TestGateway, into: DomainEvent[]): void {
-  gw.gateway.ctx.events.addSink(async (e) => {
+  gw.gateway.ctx.events.addSink((e) => {
     if (e.event.startsWith('schedule.')) into.push(e);
+    return Promise.resolve();
   });
 }
 

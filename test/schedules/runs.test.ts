@@ -50,8 +50,9 @@ describe('schedule runs', () => {
         limits: { scheduleMinIntervalSeconds: 1 },
       },
     });
-    gw.gateway.ctx.events.addSink(async (e) => {
+    gw.gateway.ctx.events.addSink((e) => {
       if (e.event.startsWith('schedule.')) events.push(e);
+      return Promise.resolve();
     });
   });
   afterAll(async () => {

@@ -15,6 +15,7 @@ import {
   RateLimitError,
   retryDelayMs,
 } from '../../sdk/typescript/src/index';
+import { version as SDK_VERSION } from '../../sdk/typescript/package.json';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -119,7 +120,7 @@ describe('SDK retries and transport errors (TypeScript)', () => {
     expect(new Set(keys).size).toBe(1);
     expect(server.requests.every((r) => r.headers.authorization === 'Bearer k')).toBe(true);
     expect(server.requests[0].headers['user-agent']).toBe(
-      `openclaw-typescript/${require('../../sdk/typescript/package.json').version} (node/${process.versions.node})`,
+      `openclaw-typescript/${SDK_VERSION} (node/${process.versions.node})`,
     );
   });
 

@@ -4,6 +4,7 @@
  * and webhook subscriptions whose real deliveries an Express receiver accepts with verifyWebhook.
  */
 import express from 'express';
+import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -356,7 +357,7 @@ describe('TypeScript SDK: messages, sessions, stats and webhooks against the liv
   it('verifyWebhook: contract algorithm, any body type, tampering (synchronous: a boolean)', () => {
     const body = '{"event":"message.sent","data":{}}';
     const sig = signWebhook(body, 's3cret');
-    expect(sig).toBe(`sha256=${require('node:crypto').createHmac('sha256', 's3cret').update(body).digest('hex')}`);
+    expect(sig).toBe(`sha256=${createHmac('sha256', 's3cret').update(body).digest('hex')}`);
     expect(verifyWebhook(body, sig, 's3cret')).toBe(true);
     expect(verifyWebhook(Buffer.from(body), sig, 's3cret')).toBe(true);
     expect(verifyWebhook(new TextEncoder().encode(body).buffer, sig, 's3cret')).toBe(true);

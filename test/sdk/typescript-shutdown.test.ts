@@ -35,7 +35,10 @@ describe('TypeScript SDK: a stream across a graceful stop', () => {
   it('resumes on the next gateway and keeps only the answer that finished', async () => {
     llm.reply({ stallAfter: 'A doomed first' });
     let current = a.url;
-    const balanced: typeof fetch = (input, init) => fetch(String(input).replace(a.url, current), init);
+    const balanced: typeof fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      return fetch(url.replace(a.url, current), init);
+    };
     const client = new OpenClaw({ apiKey: a.adminKey, baseUrl: a.url, fetch: balanced });
 
     const seen: StreamEvent[] = [];

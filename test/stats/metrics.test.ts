@@ -36,10 +36,7 @@ describe('GET /metrics', () => {
     queue = new Queue(TEST_QUEUE, { connection: createBlockingClient(testRedisTarget()), prefix });
     worker = new Worker(
       TEST_QUEUE,
-      async (job: Job) => {
-        if (job.name === 'bad') throw new Error('boom');
-        return 'ok';
-      },
+      (job: Job) => (job.name === 'bad' ? Promise.reject(new Error('boom')) : Promise.resolve('ok')),
       { connection: createBlockingClient(testRedisTarget()), prefix, autorun: false },
     );
     gw.gateway.ctx.queues.set(TEST_QUEUE, queue);
@@ -243,7 +240,7 @@ describe('metrics.port in a worker-only process (openclaw worker)', () => {
       redisUrl: testRedisTarget(),
       listen: false,
       workers: true,
-      log: createLogger('silent') as never,
+      log: createLogger('silent'),
       say: () => undefined,
     });
     try {

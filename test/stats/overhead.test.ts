@@ -48,7 +48,7 @@ describe('overhead plugin', () => {
       reportUpstreamTime(request, 40);
       return { ok: true };
     });
-    app.get('/twice', async (request) => {
+    app.get('/twice', (request) => {
       reportUpstreamTime(request, 10);
       reportUpstreamTime(request, 5);
       reportUpstreamTime(request, Number.NaN);

@@ -60,7 +60,7 @@ describe('webhook fan-out storage and repair', () => {
 
     const bodyKeys = [];
     for (const k of await scanKeys(redis, '*'))
-      if ((await redis.type(k)) === 'string' && ((await redis.strlen(k)) as number) > 20_000) bodyKeys.push(k);
+      if ((await redis.type(k)) === 'string' && (await redis.strlen(k)) > 20_000) bodyKeys.push(k);
     // One copy of the body in all of Redis: the event's, byte for byte what was sent.
     expect(bodyKeys).toEqual([`oc:{whe:${e.id}}:body`]);
     expect(await redis.get(bodyKeys[0])).toBe(payloadOf(e));

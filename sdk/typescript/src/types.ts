@@ -343,7 +343,6 @@ export type WebhookEventName =
   | 'channel.disconnected'
   | 'schedule.completed'
   | 'schedule.failed'
-  | 'channel.connected'
   | (string & {});
 
 /** A webhook subscription. */

@@ -21,6 +21,33 @@ const FINISH: Record<string, StepFinish> = {
   refusal: 'content_filter',
 };
 
+interface Usage {
+  input_tokens?: number;
+  output_tokens?: number;
+}
+
+/** The stream events this adapter reads, by `type`; others (ping, content_block_stop, new ones) are skipped. */
+type StreamEvent =
+  | { type: 'message_start'; message?: { usage?: Usage } }
+  | {
+      type: 'content_block_start';
+      index: number;
+      content_block?: { type: 'tool_use'; id: string; name: string } | { type: 'text'; text?: string };
+    }
+  | {
+      type: 'content_block_delta';
+      index: number;
+      delta?: { type: 'text_delta'; text?: string } | { type: 'input_json_delta'; partial_json?: string };
+    }
+  | {
+      type: 'message_delta';
+      delta?: { stop_reason?: string | null };
+      // Cumulative counts; a field is null or absent when this event does not report it.
+      usage?: { input_tokens?: number | null; output_tokens?: number | null };
+    }
+  | { type: 'message_stop' }
+  | { type: 'error'; error?: { type?: string; message?: string } };
+
 const text = (t: string) => ({ type: 'text', text: t });
 
 function wireMessages(messages: ChatMessage[]): object[] {
@@ -82,7 +109,7 @@ export function anthropicMessages(opts: { baseUrl: string; apiKey?: string; fetc
       let outputTokens: number | undefined;
 
       await readEvents(res.body!, async (e) => {
-        const data = parseJson(e.data);
+        const data = parseJson<StreamEvent>(e.data);
         switch (data.type) {
           case 'message_start':
             inputTokens = data.message?.usage?.input_tokens;

@@ -84,9 +84,10 @@ export async function readEvents(
   }
 }
 
-export function parseJson(data: string): any {
+/** An event's JSON as the wire shape `T` the adapter declares (fields it cannot rely on are optional). */
+export function parseJson<T>(data: string): T {
   try {
-    return JSON.parse(data);
+    return JSON.parse(data) as T;
   } catch {
     throw new ProviderStreamError(`a stream event is not JSON: ${data.slice(0, 100)}`);
   }

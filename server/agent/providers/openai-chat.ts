@@ -16,6 +16,19 @@ const FINISH: Record<string, StepFinish> = {
   function_call: 'tool_calls',
 };
 
+/** The fields of a `chat.completion.chunk` this adapter reads; servers omit any of them. */
+interface ChatChunk {
+  error?: string | { message?: string };
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  choices?: Array<{
+    delta?: {
+      content?: string | null;
+      tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }>;
+    };
+    finish_reason?: string | null;
+  }>;
+}
+
 function wireMessages(system: string, messages: ChatMessage[]): object[] {
   const out: object[] = [{ role: 'system', content: system }];
   for (const m of messages) {
@@ -77,7 +90,7 @@ export function openAIChat(opts: { baseUrl: string; apiKey?: string; fetch: type
 
       await readEvents(res.body!, async (e) => {
         if (e.data === '[DONE]') return void (done = true);
-        const chunk = parseJson(e.data);
+        const chunk = parseJson<ChatChunk>(e.data);
         if (chunk.error)
           throw new ProviderStreamError(
             typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? JSON.stringify(chunk.error)),
@@ -90,7 +103,7 @@ export function openAIChat(opts: { baseUrl: string; apiKey?: string; fetch: type
         if (!choice) return;
         const delta = choice.delta ?? {};
         for (const d of delta.tool_calls ?? []) {
-          const index: number = d.index ?? byIndex.size;
+          const index = d.index ?? byIndex.size;
           let call = byIndex.get(index);
           if (!call) {
             call = { id: d.id ?? `call_${index}`, name: '', argsText: '', order: calls.length };

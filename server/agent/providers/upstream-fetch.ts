@@ -58,13 +58,14 @@ function retryAfterMs(headers: Headers): number | null {
 
 const sleep = (ms: number, signal?: AbortSignal | null) =>
   new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    signal?.throwIfAborted(); // the executor's throw rejects with the abort reason
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason itself, as fetch rejects: callers tell a caller's abort from a timeout by it
       reject(signal!.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -18,7 +18,7 @@ export interface ToolContext {
 export class ToolError extends Error {}
 
 /** A tool: what the model reads (description, JSON Schema of the input) and what runs. */
-export interface ToolSpec<I = any> {
+export interface ToolSpec<I = unknown> {
   description: string;
   parameters: Record<string, unknown>;
   execute(input: I, signal?: AbortSignal): Promise<string>;
@@ -27,7 +27,7 @@ export interface ToolSpec<I = any> {
 export interface HttpGetResult {
   status: number;
   /** Parsed JSON, or the raw text when the body is not JSON. */
-  body: any;
+  body: unknown;
 }
 
 /** GET with the tools timeout; network problems and timeouts become ToolErrors naming `service`. */
@@ -57,7 +57,7 @@ export async function toolGet(
       clean(`cannot reach ${service} at ${new URL(url).origin} (${e.cause?.code ?? e.cause?.message ?? e.message})`),
     );
   }
-  let body: any = text;
+  let body: unknown = text;
   try {
     body = JSON.parse(text);
   } catch {

@@ -57,8 +57,14 @@ interface GhCommit {
 
 const day = (iso?: string) => (iso ? iso.slice(0, 10) : '?');
 
-function explain(status: number, body: any, repo: string, hasToken: boolean): string {
-  const said = typeof body === 'object' && body?.message ? ` (${body.message})` : '';
+/** GitHub's error body: `{ message, documentation_url }`. */
+interface GhError {
+  message?: string;
+}
+
+function explain(status: number, body: unknown, repo: string, hasToken: boolean): string {
+  const message = typeof body === 'object' ? (body as GhError | null)?.message : undefined;
+  const said = message ? ` (${message})` : '';
   if (status === 401) return `GitHub rejected the token${said}: check tools.github.token`;
   if (status === 404)
     return `repository ${repo} not found${hasToken ? ' or the token cannot see it' : ' (private repositories need tools.github.token)'}`;

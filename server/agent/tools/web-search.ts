@@ -39,9 +39,10 @@ export async function runWebSearch(input: WebSearchInput, ctx: ToolContext, sign
     throw new ToolError(
       `the search service at ${cfg.url} refused format=json: enable "json" in search.formats of SearXNG's settings.yml`,
     );
-  if (res.status !== 200 || !Array.isArray(res.body?.results))
+  const found = (res.body as { results?: unknown } | null)?.results;
+  if (res.status !== 200 || !Array.isArray(found))
     throw new ToolError(`the search service at ${cfg.url} answered HTTP ${res.status} without JSON results`);
-  const results = (res.body.results as SearxResult[]).slice(0, Math.min(input.limit ?? cfg.maxResults, cfg.maxResults));
+  const results = (found as SearxResult[]).slice(0, Math.min(input.limit ?? cfg.maxResults, cfg.maxResults));
   if (!results.length) return `No results for "${input.query}".`;
   const lines = results.map(
     (r, i) =>
