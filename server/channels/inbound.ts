@@ -8,7 +8,8 @@
  *   oc:{chan}:seen:<channel>:<deliveryId> → 1 for DEDUPE_SECONDS: the first delivery wins
  */
 import type { Counter } from 'prom-client';
-import type { GatewayContext } from '../context';
+import type { GatewayCore } from '../core';
+import type { MessageService } from '../messages/service';
 import type { ChannelName } from './schema';
 import type { InboundMessage } from './types';
 import type { Outbox } from './outbound';
@@ -18,7 +19,7 @@ const DEDUPE_SECONDS = 24 * 3600;
 
 export type InboundOutcome = 'accepted' | 'duplicate' | 'refused';
 
-type Deps = Pick<GatewayContext, 'redis' | 'stores' | 'messages' | 'log'>;
+type Deps = Pick<GatewayCore, 'redis' | 'stores' | 'log'> & { messages: MessageService };
 
 export class Inbox {
   constructor(

@@ -13,7 +13,8 @@
  */
 import { UnrecoverableError, type Job, type Queue, type Worker } from 'bullmq';
 import { createQueue, createWorker } from '../../queues/factory';
-import type { GatewayContext } from '../context';
+import type { GatewayCore } from '../core';
+import type { MessageService } from '../messages/service';
 import type { RedisTarget } from '../redis';
 import { scheduleRef, type ScheduleKey } from '../schedules/store';
 import type { ChannelName, Deliver, RunDelivery } from './schema';
@@ -91,7 +92,7 @@ export class Outbox {
   }
 }
 
-type Deps = Pick<GatewayContext, 'config' | 'messages' | 'stores' | 'log' | 'clock'>;
+type Deps = Pick<GatewayCore, 'config' | 'stores' | 'log' | 'clock'> & { messages: MessageService };
 
 export class ChannelSender {
   constructor(
@@ -190,7 +191,10 @@ export class ChannelSender {
   }
 }
 
-export function startChannelsWorker(ctx: GatewayContext, sender: ChannelSender): Worker<ChannelJob> {
+export function startChannelsWorker(
+  ctx: Pick<GatewayCore, 'redisUrl' | 'config' | 'log'>,
+  sender: ChannelSender,
+): Worker<ChannelJob> {
   return createWorker<ChannelJob>(CHANNELS_QUEUE, ctx.redisUrl, (job) => sender.process(job), {
     // A reply job mostly waits for its message: many wait at once.
     concurrency: ctx.config.workers.concurrency,

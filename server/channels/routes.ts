@@ -16,7 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Update } from 'grammy/types';
 import type { GatewayContext } from '../context';
 import { unavailable, ApiError } from '../errors';
-import type { Channels } from './feature';
+import type { Channels } from './channels';
 import type { SlackEnvelope } from './slack';
 import type { WhatsAppDelivery } from './whatsapp';
 

@@ -6,7 +6,7 @@
  * running in this process.
  */
 import type { Queue } from 'bullmq';
-import type { GatewayContext } from '../context';
+import type { GatewayCore } from '../core';
 import { ApiError, notFound } from '../errors';
 import { newId } from '../ids';
 import { failpoint } from '../failpoints';
@@ -70,10 +70,7 @@ export const isFinalEvent = (data: string) => data.startsWith('{"type":"done"') 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Deps = Pick<
-  GatewayContext,
-  'config' | 'stores' | 'events' | 'clock' | 'redis' | 'redisUrl' | 'log' | 'localEvents'
->;
+type Deps = Pick<GatewayCore, 'config' | 'stores' | 'events' | 'clock' | 'redis' | 'redisUrl' | 'log' | 'localEvents'>;
 
 export class MessageService {
   private readonly follower: StreamFollower;

@@ -4,7 +4,8 @@
  * this service; nothing here depends on the HTTP side.
  */
 import type { Queue } from 'bullmq';
-import type { GatewayContext } from '../context';
+import type { GatewayCore } from '../core';
+import type { MessageService } from '../messages/service';
 import { ApiError, conflict, notFound, invalidField } from '../errors';
 import { CronError, checkCron, nextRuns } from './cron';
 import { newId } from '../ids';
@@ -50,7 +51,7 @@ const KEEP = { count: 100 };
 
 export class ScheduleService {
   constructor(
-    private readonly ctx: GatewayContext,
+    private readonly ctx: GatewayCore & { messages: MessageService },
     private readonly queue: Queue<ScheduleJobData>,
   ) {}
 
