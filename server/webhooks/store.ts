@@ -385,11 +385,10 @@ export class WebhookStore {
 
   private iso = () => this.now().toISOString();
 
-  // ---- subscriptions ----
-
-  async create(input: NewSubscription): Promise<StoredSubscription> {
+  /** A new subscription's record: enabled, circuit closed, no failures yet. */
+  private fresh(input: NewSubscription): StoredSubscription {
     const at = this.iso();
-    const sub: StoredSubscription = {
+    return {
       ...input,
       enabled: true,
       disabledReason: null,
@@ -399,6 +398,12 @@ export class WebhookStore {
       createdAt: at,
       updatedAt: at,
     };
+  }
+
+  // ---- subscriptions ----
+
+  async create(input: NewSubscription): Promise<StoredSubscription> {
+    const sub = this.fresh(input);
     await this.redis.multi().hset(R.sub(sub.id), toHash(sub)).sadd(R.all, sub.id).incr(R.version).exec();
     this.bumped();
     return sub;
@@ -410,17 +415,7 @@ export class WebhookStore {
     covers: string[],
     cap: number,
   ): Promise<StoredSubscription | { full: string; held: number }> {
-    const at = this.iso();
-    const sub: StoredSubscription = {
-      ...input,
-      enabled: true,
-      disabledReason: null,
-      disabledAt: null,
-      consecutiveFailures: 0,
-      circuit: CLOSED_CIRCUIT,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const sub = this.fresh(input);
     const r = (await CREATE_CAPPED.run(
       this.redis,
       [R.sub(sub.id), R.all, R.version],
@@ -436,17 +431,7 @@ export class WebhookStore {
    * and expiring after `ttlSec`.
    */
   async createCallback(input: NewSubscription, ttlSec: number): Promise<StoredSubscription> {
-    const at = this.iso();
-    const sub: StoredSubscription = {
-      ...input,
-      enabled: true,
-      disabledReason: null,
-      disabledAt: null,
-      consecutiveFailures: 0,
-      circuit: CLOSED_CIRCUIT,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const sub = this.fresh(input);
     await this.redis.multi().hset(R.sub(sub.id), toHash(sub)).expire(R.sub(sub.id), ttlSec).exec();
     return sub;
   }
