@@ -305,6 +305,17 @@ function toSubscription(h: Record<string, string>): StoredSubscription {
 }
 
 /** Field values as stored; only the fields present in `s`. */
+/** An attempt as the log stores it: a compact row, the response cut to RESPONSE_LOG_BYTES. */
+const storedAttempt = (a: DeliveryAttempt): StoredAttempt => [
+  a.attempt,
+  Date.parse(a.startedAt),
+  a.durationMs,
+  a.status,
+  a.error,
+  truncateUtf8(a.response, RESPONSE_LOG_BYTES),
+  a.nextAttemptAt ? Date.parse(a.nextAttemptAt) : null,
+];
+
 function toHash(s: Partial<StoredSubscription>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(s)) {
@@ -658,15 +669,7 @@ export class WebhookStore {
       s: h.status as DeliveryStatus,
       c: Date.parse(h.createdAt),
       u: Date.parse(h.updatedAt),
-      a: attempts.map((a) => [
-        a.attempt,
-        Date.parse(a.startedAt),
-        a.durationMs,
-        a.status,
-        a.error,
-        truncateUtf8(a.response, RESPONSE_LOG_BYTES),
-        a.nextAttemptAt ? Date.parse(a.nextAttemptAt) : null,
-      ]),
+      a: attempts.map(storedAttempt),
     };
     if (h.manual === '1') rec.m = 1;
     if (h.redeliveryOf) rec.r = h.redeliveryOf;
@@ -734,16 +737,7 @@ export class WebhookStore {
 
   /** Logs one attempt (the response cut to RESPONSE_LOG_BYTES) and moves the delivery to its new status, in one script. */
   async recordAttempt(webhookId: string, id: string, o: AttemptOutcome, retentionSec: number): Promise<void> {
-    const a = o.attempt;
-    const row: StoredAttempt = [
-      a.attempt,
-      Date.parse(a.startedAt),
-      a.durationMs,
-      a.status,
-      a.error,
-      truncateUtf8(a.response, RESPONSE_LOG_BYTES),
-      a.nextAttemptAt ? Date.parse(a.nextAttemptAt) : null,
-    ];
+    const row = storedAttempt(o.attempt);
     await RECORD_ATTEMPT.run(
       this.redis,
       [R.deliveries(webhookId), R.log(webhookId)],
