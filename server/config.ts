@@ -16,12 +16,9 @@ import { parseClusterNodes } from './redis';
 
 export type { Config } from './config-schema';
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from './errors';
+
+export { ConfigError };
 
 // verbose: errors carry their schema, so messages can say "an integer ≥ 0" and list known keys.
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });

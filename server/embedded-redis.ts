@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { totalmem } from 'node:os';
 import Redis from 'ioredis';
 import { parseClusterNodes, type RedisClusterTarget, type RedisTarget } from './redis';
+import { ConfigError } from './errors';
 
 export interface EmbeddedRedis {
   url: string;
@@ -130,7 +131,7 @@ export interface SpawnRedisOptions {
 /** `redis.maxmemory` ("512mb", "25%", "1gb", a byte count) → bytes. */
 export function maxmemoryBytes(setting: string, total = totalmem()): number {
   const m = /^(\d+)(%|b|kb|mb|gb)?$/.exec(setting.trim().toLowerCase());
-  if (!m) throw new Error(`redis.maxmemory: '${setting}' is not a size such as 512mb or 25%`);
+  if (!m) throw new ConfigError(`redis.maxmemory: '${setting}' is not a size such as 512mb or 25%`);
   const n = Number(m[1]);
   const unit = { '%': total / 100, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[m[2] ?? 'b']!;
   return Math.floor(n * unit);

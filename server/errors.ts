@@ -151,3 +151,11 @@ export type CodeWithStatus<S extends number> = {
 /** A code read back from storage (a message's failure): itself if the catalogue knows it, else the fallback. */
 export const errorCodeOr = (code: string, fallback: ErrorCode): ErrorCode =>
   Object.hasOwn(ERROR_CODES, code) ? (code as ErrorCode) : fallback;
+
+/** A configuration the gateway cannot start with: `openclaw` prints its message alone, as one line to fix. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

@@ -16,6 +16,7 @@ import type { SlackChannel } from './slack';
 import type { WhatsAppChannel } from './whatsapp';
 import { PollerLease } from './lease';
 import type { ChannelAdapter, InboundMessage } from './types';
+import { ConfigError } from '../errors';
 
 /** What the channels service is built on: the core and the message service it submits to. */
 export type ChannelsDeps = GatewayCore & { messages: MessageService };
@@ -111,12 +112,13 @@ export class Channels {
   async check(): Promise<void> {
     const tg = this.ctx.config.channels.telegram;
     if (tg?.mode === 'webhook' && !tg.webhookSecret)
-      throw new Error(
+      throw new ConfigError(
         'invalid configuration: channels.telegram.webhookSecret: is required in webhook mode (Telegram sends it in X-Telegram-Bot-Api-Secret-Token)',
       );
     for (const [name, workspace] of Object.entries(this.bindings)) {
       const ws = await this.ctx.stores.workspaces.get(workspace);
-      if (!ws) throw new Error(`invalid configuration: channels.${name}.workspace: unknown workspace '${workspace}'`);
+      if (!ws)
+        throw new ConfigError(`invalid configuration: channels.${name}.workspace: unknown workspace '${workspace}'`);
       const admitted = ws.allowlist.filter((e) => e.startsWith(`${name}:`)).length;
       if (admitted)
         this.ctx.log.info(

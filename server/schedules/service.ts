@@ -6,7 +6,7 @@
 import type { Queue } from 'bullmq';
 import type { GatewayCore } from '../core';
 import type { MessageService } from '../messages/service';
-import { ApiError, conflict, notFound, invalidField } from '../errors';
+import { ApiError, ConfigError, conflict, invalidField, notFound } from '../errors';
 import { CronError, checkCron, nextRuns } from './cron';
 import { newId } from '../ids';
 import type { ScheduleConfig } from '../config-schema';
@@ -266,7 +266,7 @@ export class ScheduleService {
     for (const [i, c] of list.entries()) {
       const ref = scheduleRef(c);
       if (wanted.has(ref))
-        throw new Error(
+        throw new ConfigError(
           `invalid configuration: schedules[${i}].id: '${c.id}' is declared twice in workspace '${c.workspace}'`,
         );
       wanted.add(ref);
@@ -274,11 +274,11 @@ export class ScheduleService {
       try {
         d = await this.validate({ ...c, sessionId: c.sessionId ?? null, deliver: c.deliver ?? null });
       } catch (err) {
-        throw new Error(`invalid configuration: schedules[${i}].${(err as Error).message}`);
+        throw new ConfigError(`invalid configuration: schedules[${i}].${(err as Error).message}`);
       }
       const existing = await this.store.get(c);
       if (existing && existing.source !== 'config')
-        throw new Error(
+        throw new ConfigError(
           `invalid configuration: schedules[${i}].id: '${c.id}' is already used by a schedule made through the API in workspace '${c.workspace}'`,
         );
       const changed = await this.store.syncConfig(c.id, d);

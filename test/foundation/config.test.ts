@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadConfig, parseConfig, ConfigError } from '../../server/config';
 import { cleanEnv, runCli, tempDir, ROOT } from './process';
 import { spawn } from 'node:child_process';
+import { testRedisUrl } from '../helpers/redis';
 
 /** The contract's "Enabling the API" block, verbatim. */
 const CONTRACT_API = `{
@@ -313,6 +314,16 @@ describe('openclaw start with a bad config (real process)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('openclaw: invalid configuration:\n  api.keys[0].rateLimit: must be an integer ≥ 0\n');
     expect(r.stdout).toBe('');
+  });
+
+  it('a config schedule that cannot be armed (unknown workspace): one line naming it, no stack trace', async () => {
+    const cwd = tempDir();
+    const schedule = { id: 'standup', workspace: 'nope', userId: 'u1', message: 'Summarise', cron: '0 9 * * 1-5' };
+    writeFileSync(join(cwd, 'openclaw.json'), JSON.stringify({ schedules: [schedule] }));
+    const r = await runCli(['start'], { cwd, env: cleanEnv({ REDIS_URL: testRedisUrl(), PORT: '0' }) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("openclaw: invalid configuration: schedules[0].workspace: unknown workspace 'nope'\n");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('a missing variable in openclaw.json found through OPENCLAW_CONFIG', async () => {

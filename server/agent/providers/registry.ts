@@ -11,6 +11,7 @@
 import { PROVIDER_DEFAULTS, type Config, type ProviderConfig } from '../../config-schema';
 import { OFFLINE_MODEL } from './offline';
 import { UpstreamError } from '../types';
+import { ConfigError } from '../../errors';
 
 export interface ProviderSpec {
   /** The provider's name: its key in config `providers`, or openai / anthropic / ollama. */
@@ -163,7 +164,7 @@ export function createModelRegistry(config: Config, env: NodeJS.ProcessEnv): Mod
       configured.find((p) => p.models?.length && !p.models[0].includes('*'))?.models?.[0] ??
       (configured.some((p) => p.type === 'offline') ? OFFLINE_MODEL : undefined);
     if (!model)
-      throw new Error(
+      throw new ConfigError(
         'openclaw.json: "providers" are configured but no model is chosen: set "model" (or OPENCLAW_MODEL, or list "models" on a provider)',
       );
     const registry = new ModelRegistry(configured, model, 'config');
