@@ -44,7 +44,7 @@ function defaultDestination(env: NodeJS.ProcessEnv = process.env): DestinationSt
   const pretty = env.LOG_FORMAT ? env.LOG_FORMAT === 'pretty' : process.stdout.isTTY === true;
   if (!pretty) return pino.destination(1);
   // Loaded only at a terminal: JSON output never pays for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded synchronously, only at a terminal
   const prettyStream = require('pino-pretty') as typeof import('pino-pretty');
   return prettyStream({
     colorize: process.stdout.isTTY === true,

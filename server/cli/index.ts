@@ -20,7 +20,7 @@ Usage:
 
 Environment: REDIS_URL, OPENCLAW_CONFIG, OPENCLAW_STATE_DIR, PORT / OPENCLAW_PORT`;
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the gateway loads only for the commands that run it
 const loadMain = () => require('../main') as typeof import('../main');
 
 const out = (s: string): void => {

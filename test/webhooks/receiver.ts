@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { standardWebhooksSecret } from '../../server/webhooks/signing';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the contract's receiver is plain CommonJS, kept verbatim
 const mountContractHandler = require('./contract-receiver.js') as (
   app: express.Express,
   ex: typeof express,
