@@ -11,6 +11,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, InjectOptions } from 'fastify';
 import type { RouteOptions } from './options';
 import { KEY_ADMIN_PERMISSIONS, PERMISSIONS } from '../config-schema';
+import { ApiError } from '../errors';
 import type { ApiKeyRecord } from '../store/keys';
 
 export const DASHBOARD_PATH = '/admin/queues';
@@ -58,9 +59,7 @@ async function buildBoard(ctx: RouteOptions['ctx']) {
   });
   const board = Fastify({ logger: false });
   board.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({ error: { code: 'route_not_found', message: `no route for ${request.method} ${request.url}` } }),
+    reply.status(404).send(new ApiError('route_not_found', `no route for ${request.method} ${request.url}`).toJSON()),
   );
   await board.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
   await board.ready();
