@@ -33,7 +33,7 @@ const http = require('node:http');
 
 const SEQUENTIAL = Number(process.env.BENCH_MESSAGES_SEQUENTIAL ?? 500);
 const SECONDS = Number(process.env.BENCH_MESSAGES_SECONDS ?? 4);
-const CLIENTS = 64;
+const CLIENTS = Number(process.env.BENCH_MESSAGES_CLIENTS ?? 64);
 const COUNTED = Number(process.env.BENCH_MESSAGES_COUNTED ?? 200);
 const STREAM_SEQUENTIAL = Number(process.env.BENCH_MESSAGES_STREAM_SEQUENTIAL ?? 300);
 const STREAMS = Number(process.env.BENCH_MESSAGES_STREAMS ?? 1000);
@@ -489,6 +489,31 @@ async function main() {
       }
       const c = await commandsPerMessage(async (i) => void (await ttftGateway('offline')(i)), COUNTED);
       console.log(`Redis commands sent per streamed message, offline: ${c.perMessage.toFixed(1)} (${c.top})`);
+      return;
+    }
+    if (only === 'idle') {
+      await new Promise((r) => setTimeout(r, 10_000)); // past start-up
+      const c0 = await cpuNow();
+      await new Promise((r) => setTimeout(r, 5000));
+      const c1 = await cpuNow();
+      console.log(
+        `idle 5 s, 10 s after start: gateway ${f2((c1.gateway - c0.gateway) * 1000)} ms CPU, redis ${f2((c1.redis - c0.redis) * 1000)} ms CPU`,
+      );
+      return;
+    }
+    if (only === 'sequential') {
+      // One client, where the time goes: wall time beside the CPU each message costs the gateway and Redis.
+      const base = await sequential(direct, SEQUENTIAL);
+      console.log(`1 client: bare upstream p50 ${f2(pct(base, 0.5))} ms`);
+      for (const ws of ['offline', 'upstream']) {
+        const c0 = await cpuNow();
+        const l = await sequential(viaGateway(ws), SEQUENTIAL);
+        const c1 = await cpuNow();
+        const per = (k) => f2(((c1[k] - c0[k]) * 1000) / (SEQUENTIAL + 50));
+        console.log(
+          `1 client, ${ws}: p50 ${f2(pct(l, 0.5))} ms p99 ${f2(pct(l, 0.99))} ms; CPU per message: gateway ${per('gateway')} ms, redis ${per('redis')} ms`,
+        );
+      }
       return;
     }
     if (only) {
