@@ -8,7 +8,7 @@ import type { GatewayContext } from '../context';
 import type { Agent, AgentInput, AgentResult, Emit } from './types';
 import { runOffline } from './providers/offline';
 import { createModelRegistry, type ModelRegistry, type ModelRoute, type ProviderSpec } from './providers/registry';
-import { createUpstreamFetch } from './providers/upstream-fetch';
+import { createUpstreamCall } from './providers/upstream-request';
 import { chatModel } from './providers/language-model';
 import type { ChatModel } from './providers/chat';
 import { resolvePreset } from './presets';
@@ -27,7 +27,7 @@ export function createAgent(ctx: AgentContext): Agent {
   let own: ModelRegistry | undefined;
   const registry = () => ctx.models ?? (own ??= createModelRegistry(ctx.config, process.env));
   const now = () => new Date(ctx.clock?.now() ?? Date.now());
-  // One adapter (and its retrying fetch) per provider and model name, for as long as the
+  // One adapter (and its retrying call) per provider and model name, for as long as the
   // registry keeps that provider (bounded per provider).
   const modelCache = new WeakMap<ProviderSpec, Map<string, ChatModel>>();
   const modelFor = (route: ModelRoute): ChatModel => {
@@ -35,7 +35,7 @@ export function createAgent(ctx: AgentContext): Agent {
     if (!byName) modelCache.set(route.provider, (byName = new Map<string, ChatModel>()));
     let model = byName.get(route.model);
     if (!model) {
-      model = chatModel(route, createUpstreamFetch({ provider: route.provider, model: route.model, log: ctx.log }));
+      model = chatModel(route, createUpstreamCall({ provider: route.provider, model: route.model, log: ctx.log }));
       if (byName.size >= MAX_CACHED_MODELS) byName.clear();
       byName.set(route.model, model);
     }

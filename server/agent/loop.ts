@@ -11,7 +11,7 @@ import type { AgentResult, Emit, FinishReason } from './types';
 import { UpstreamError } from './types';
 import type { ResolvedPreset } from './presets';
 import { countTokens } from './providers/offline';
-import { stripSecrets } from './providers/upstream-fetch';
+import { stripSecrets } from './providers/upstream-request';
 import type { ModelRoute } from './providers/registry';
 import {
   ProviderStreamError,

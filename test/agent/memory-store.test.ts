@@ -2,7 +2,7 @@
 import Redis from 'ioredis';
 import { MemoryStore, MAX_FACTS_PER_USER, MAX_FACT_CHARS } from '../../server/agent/memory-store';
 import { flushTestDb, testRedisUrl } from '../helpers/redis';
-import { stripSecrets } from '../../server/agent/providers/upstream-fetch';
+import { stripSecrets } from '../../server/agent/providers/upstream-request';
 
 describe('MemoryStore', () => {
   let redis: Redis;

@@ -5,6 +5,7 @@
  * (stop_reason, output usage), message_stop; an `error` event mid-stream fails the step.
  */
 import type { ChatMessage, ChatModel, StepFinish, StepRequest, StepResult, ToolCall } from './chat';
+import type { UpstreamCall } from './upstream-request';
 import { ProviderStreamError, parseArgs, parseJson, readEvents } from './chat';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -84,7 +85,7 @@ export function requestBody(req: StepRequest): object {
   };
 }
 
-export function anthropicMessages(opts: { baseUrl: string; apiKey?: string; fetch: typeof fetch }): ChatModel {
+export function anthropicMessages(opts: { baseUrl: string; apiKey?: string; call: UpstreamCall }): ChatModel {
   const url = `${anthropicBaseUrl(opts.baseUrl)}/messages`;
   const headers = {
     'content-type': 'application/json',
@@ -95,12 +96,7 @@ export function anthropicMessages(opts: { baseUrl: string; apiKey?: string; fetc
 
   return {
     async step(req, onText): Promise<StepResult> {
-      const res = await opts.fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(requestBody(req)),
-        signal: req.signal,
-      });
+      const body = await opts.call(url, { headers, body: JSON.stringify(requestBody(req)), signal: req.signal });
       const blocks = new Map<number, ToolCall>();
       const calls: ToolCall[] = [];
       let finish: StepFinish | undefined;
@@ -108,7 +104,7 @@ export function anthropicMessages(opts: { baseUrl: string; apiKey?: string; fetc
       let inputTokens: number | undefined;
       let outputTokens: number | undefined;
 
-      await readEvents(res.body!, async (e) => {
+      await readEvents(body, async (e) => {
         const data = parseJson<StreamEvent>(e.data);
         switch (data.type) {
           case 'message_start':

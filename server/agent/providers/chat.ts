@@ -2,8 +2,8 @@
  * What the agent loop and the provider adapters (openai-chat.ts, anthropic-messages.ts) share:
  * one model call ("step") takes the conversation so far and the tool definitions, streams text
  * through `onText`, and resolves with the step's tool calls, finish reason and usage.
- * Adapters speak their provider's wire format directly (fetch + eventsource-parser) through
- * the retrying fetch of upstream-fetch.ts.
+ * Adapters speak their provider's wire format directly (undici + eventsource-parser) through
+ * the retrying call of upstream-request.ts.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
@@ -61,27 +61,19 @@ export class ProviderStreamError extends Error {}
 
 /** Reads a text/event-stream body, handing each event to `onEvent` in order (awaited). */
 export async function readEvents(
-  body: ReadableStream<Uint8Array>,
+  body: AsyncIterable<Uint8Array>,
   onEvent: (e: EventSourceMessage) => void | Promise<void>,
 ): Promise<void> {
   const pending: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (e) => void pending.push(e) });
   const decoder = new TextDecoder();
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parser.feed(decoder.decode(value, { stream: true }));
-      for (const e of pending.splice(0)) await onEvent(e);
-    }
-    parser.feed(decoder.decode());
+  // A throw inside the loop (error event, failing emit) returns the body's iterator, which frees the connection.
+  for await (const value of body) {
+    parser.feed(decoder.decode(value, { stream: true }));
     for (const e of pending.splice(0)) await onEvent(e);
-  } catch (err) {
-    // Frees the connection when the answer is abandoned (error event, failing emit).
-    await reader.cancel(err).catch(() => undefined);
-    throw err;
   }
+  parser.feed(decoder.decode());
+  for (const e of pending.splice(0)) await onEvent(e);
 }
 
 /** An event's JSON as the wire shape `T` the adapter declares (fields it cannot rely on are optional). */

@@ -6,6 +6,7 @@
  * `error` (sent by some servers mid-stream) fails the step.
  */
 import type { ChatMessage, ChatModel, StepFinish, StepRequest, StepResult, ToolCall } from './chat';
+import type { UpstreamCall } from './upstream-request';
 import { ProviderStreamError, parseJson, readEvents } from './chat';
 
 const FINISH: Record<string, StepFinish> = {
@@ -68,19 +69,14 @@ export function requestBody(req: StepRequest): object {
   };
 }
 
-export function openAIChat(opts: { baseUrl: string; apiKey?: string; fetch: typeof fetch }): ChatModel {
+export function openAIChat(opts: { baseUrl: string; apiKey?: string; call: UpstreamCall }): ChatModel {
   const url = `${opts.baseUrl}/chat/completions`;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
 
   return {
     async step(req, onText): Promise<StepResult> {
-      const res = await opts.fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(requestBody(req)),
-        signal: req.signal,
-      });
+      const body = await opts.call(url, { headers, body: JSON.stringify(requestBody(req)), signal: req.signal });
       const calls: Array<ToolCall & { order: number }> = [];
       const byIndex = new Map<number, ToolCall & { order: number }>();
       let finish: StepFinish | undefined;
@@ -88,7 +84,7 @@ export function openAIChat(opts: { baseUrl: string; apiKey?: string; fetch: type
       let inputTokens: number | undefined;
       let outputTokens: number | undefined;
 
-      await readEvents(res.body!, async (e) => {
+      await readEvents(body, async (e) => {
         if (e.data === '[DONE]') return void (done = true);
         const chunk = parseJson<ChatChunk>(e.data);
         if (chunk.error)

@@ -6,7 +6,7 @@
  */
 import type { Config } from '../../config-schema';
 import type { MemoryStore } from '../memory-store';
-import { stripSecrets } from '../providers/upstream-fetch';
+import { stripSecrets } from '../providers/upstream-request';
 
 export interface ToolContext {
   config: Config;

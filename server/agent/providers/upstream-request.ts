@@ -1,11 +1,13 @@
 /**
- * The fetch the provider clients (ai SDK) use: retries with backoff on 408/429/5xx/529,
- * timeouts and connection errors — but only before a response streams, so no token is ever sent
- * twice — and turns what finally failed into an UpstreamError a user can act on, with secrets
- * stripped. While a response streams, `timeoutMs` bounds every silence between chunks.
- * The ai SDK's own retries are off (maxRetries: 0) so this is the one retry policy.
+ * How the provider adapters call a model: undici `request` (Node streams; Node 20's fetch costs
+ * several times the CPU per streamed call through web streams), with retries and backoff on
+ * 408/429/5xx/529, timeouts and connection errors — but only before a response streams, so no
+ * token is ever sent twice — and what finally failed turned into an UpstreamError a user can act
+ * on, with secrets stripped. While a response streams, `timeoutMs` bounds every silence between
+ * chunks (undici's bodyTimeout).
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { request, type Dispatcher } from 'undici';
 import { UpstreamError } from '../types';
 import type { ProviderSpec } from './registry';
 
@@ -48,15 +50,16 @@ function adviceFor(status: number, p: ProviderSpec): string {
   return 'the provider answered with an error';
 }
 
-function retryAfterMs(headers: Headers): number | null {
-  const v = headers.get('retry-after');
+function retryAfterMs(headers: Dispatcher.ResponseData['headers']): number | null {
+  const raw = headers['retry-after'];
+  const v = Array.isArray(raw) ? raw[0] : raw;
   if (!v) return null;
   const secs = Number(v);
   const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(v) - Date.now();
   return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : null;
 }
 
-const sleep = (ms: number, signal?: AbortSignal | null) =>
+const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     signal?.throwIfAborted(); // the executor's throw rejects with the abort reason
     const t = setTimeout(() => {
@@ -65,7 +68,7 @@ const sleep = (ms: number, signal?: AbortSignal | null) =>
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason itself, as fetch rejects: callers tell a caller's abort from a timeout by it
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason itself, as a request rejects: callers tell a caller's abort from a timeout by it
       reject(signal!.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -73,17 +76,23 @@ const sleep = (ms: number, signal?: AbortSignal | null) =>
 
 class TimedOut extends Error {}
 
-export interface UpstreamFetchOptions {
+export interface UpstreamRequest {
+  headers: Record<string, string>;
+  body: string;
+  signal?: AbortSignal;
+}
+
+/** POSTs to the provider and resolves with the streaming body of a 2xx answer. */
+export type UpstreamCall = (url: string, req: UpstreamRequest) => Promise<AsyncIterable<Buffer>>;
+
+export interface UpstreamCallOptions {
   provider: ProviderSpec;
   model: string;
   log?: Pick<FastifyBaseLogger, 'warn'>;
-  /** The fetch to wrap (default: global fetch). */
-  fetch?: typeof fetch;
 }
 
-export function createUpstreamFetch(opts: UpstreamFetchOptions): typeof fetch {
+export function createUpstreamCall(opts: UpstreamCallOptions): UpstreamCall {
   const { provider: p, model } = opts;
-  const baseFetch = opts.fetch ?? fetch;
   const attempts = p.retries + 1;
   const clean = (text: string) => stripSecrets(text, [p.apiKey]);
   const fail = (problem: string, attempt: number, status?: number) =>
@@ -94,14 +103,14 @@ export function createUpstreamFetch(opts: UpstreamFetchOptions): typeof fetch {
       status,
     );
 
-  return async (url, init) => {
-    const outer = init?.signal ?? null;
+  return async (url, { headers, body, signal: outer }) => {
     let delay = 0;
     for (let attempt = 1; ; attempt++) {
       if (delay) await sleep(delay, outer);
+      outer?.throwIfAborted();
+      // Until the answer's headers, one timer bounds connecting and waiting; then bodyTimeout does.
       const ac = new AbortController();
       const onOuterAbort = () => ac.abort(outer!.reason);
-      if (outer?.aborted) throw outer.reason;
       outer?.addEventListener('abort', onOuterAbort, { once: true });
       const detach = () => outer?.removeEventListener('abort', onOuterAbort);
       const timer = setTimeout(() => ac.abort(new TimedOut()), p.timeoutMs);
@@ -109,26 +118,32 @@ export function createUpstreamFetch(opts: UpstreamFetchOptions): typeof fetch {
       let problem: string;
       let status: number | undefined;
       try {
-        const res = await baseFetch(url, { ...init, signal: ac.signal });
+        const res = await request(url, {
+          method: 'POST',
+          headers,
+          body,
+          signal: ac.signal,
+          headersTimeout: 0, // the timer above
+          bodyTimeout: p.timeoutMs,
+        });
         clearTimeout(timer);
-        if (res.ok && res.body) return withIdleTimeout(res, ac, p.timeoutMs, detach, outer, (msg) => fail(msg, 1));
+        status = res.statusCode;
+        if (status >= 200 && status < 300) return guardBody(res.body, detach, outer, p.timeoutMs, (m) => fail(m, 1));
         detach();
-        const body = await res.text().catch(() => '');
-        status = res.status;
-        const said = upstreamMessage(body);
-        problem = `HTTP ${res.status}${said ? ` "${said}"` : ''}: ${adviceFor(res.status, p)}`;
-        if (!RETRYABLE.has(res.status) || attempt >= attempts) throw fail(problem, attempt, res.status);
+        const said = upstreamMessage(await res.body.text().catch(() => ''));
+        problem = `HTTP ${status}${said ? ` "${said}"` : ''}: ${adviceFor(status, p)}`;
+        if (!RETRYABLE.has(status) || attempt >= attempts) throw fail(problem, attempt, status);
         delay = retryAfterMs(res.headers) ?? backoff;
       } catch (err) {
         clearTimeout(timer);
         detach();
         if (err instanceof UpstreamError) throw err;
         if (outer?.aborted) throw outer.reason ?? err;
-        const e = err as Error & { cause?: { code?: string; message?: string } };
+        const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
         problem =
           ac.signal.reason instanceof TimedOut
             ? `no answer within ${p.timeoutMs} ms from ${p.baseUrl}: check that the provider is up, or raise its timeoutMs`
-            : `cannot connect to ${p.baseUrl} (${e.cause?.code ?? e.cause?.message ?? e.message}): check the base URL (${p.origin}) and that the server is running`;
+            : `cannot connect to ${p.baseUrl} (${e.cause?.code ?? e.code ?? e.cause?.message ?? e.message}): check the base URL (${p.origin}) and that the server is running`;
         if (attempt >= attempts) throw fail(problem, attempt);
         delay = backoff;
       }
@@ -140,50 +155,26 @@ export function createUpstreamFetch(opts: UpstreamFetchOptions): typeof fetch {
   };
 }
 
-/** Passes the body through, failing it with an UpstreamError when the provider falls silent. */
-function withIdleTimeout(
-  res: Response,
-  ac: AbortController,
-  timeoutMs: number,
+/** The body's chunks; a silence or a cut becomes an UpstreamError, a caller's abort its reason. */
+async function* guardBody(
+  body: Dispatcher.ResponseData['body'],
   detach: () => void,
-  outer: AbortSignal | null,
+  outer: AbortSignal | undefined,
+  timeoutMs: number,
   fail: (msg: string) => Error,
-): Response {
-  const reader = res.body!.getReader();
-  let idle = false;
-  let timer: NodeJS.Timeout | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      timer = setTimeout(() => {
-        idle = true;
-        ac.abort(new TimedOut());
-      }, timeoutMs);
-      try {
-        const { done, value } = await reader.read();
-        clearTimeout(timer);
-        if (done) {
-          detach();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (err) {
-        clearTimeout(timer);
-        detach();
-        if (outer?.aborted) controller.error(outer.reason ?? err);
-        else
-          controller.error(
-            fail(
-              idle
-                ? `stopped sending for ${timeoutMs} ms in the middle of its answer: try again, or raise its timeoutMs`
-                : `connection lost in the middle of its answer (${(err as Error).message})`,
-            ),
-          );
-      }
-    },
-    cancel(reason) {
-      clearTimeout(timer);
-      detach();
-      return reader.cancel(reason);
-    },
-  });
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+): AsyncGenerator<Buffer> {
+  try {
+    // Leaving early (the adapter threw) returns this iterator, which destroys the body and frees the connection.
+    for await (const chunk of body) yield chunk as Buffer;
+  } catch (err) {
+    if (outer?.aborted) throw outer.reason ?? err;
+    const e = err as Error & { code?: string };
+    throw fail(
+      e.code === 'UND_ERR_BODY_TIMEOUT'
+        ? `stopped sending for ${timeoutMs} ms in the middle of its answer: try again, or raise its timeoutMs`
+        : `connection lost in the middle of its answer (${e.message})`,
+    );
+  } finally {
+    detach();
+  }
 }
