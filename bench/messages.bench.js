@@ -137,6 +137,12 @@ async function gatewayProcess(redisUrl, upstreamUrl, role) {
   process.on('message', async (m) => {
     if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
     if (m === 'rss') process.send({ rss: process.memoryUsage().rss });
+    if (m === 'young')
+      process.send({
+        young: require('node:v8')
+          .getHeapSpaceStatistics()
+          .find((s) => s.space_name === 'new_space').space_size,
+      });
     if (m === 'exit') {
       await gw.close();
       process.exit(0);
@@ -551,7 +557,10 @@ async function main() {
     }
     if (only) {
       // For profiling: `BENCH_PROF=1 BENCH_MESSAGES_ONLY=offline node bench/messages.bench.js` (profiles in BENCH_PROF_DIR, default ./bench-profiles)
+      const young0 = await ask(gwp, 'young', 'young');
       const t = await throughput(viaGateway(only));
+      const young1 = await ask(gwp, 'young', 'young');
+      console.log(`young generation ${MB(young0)} MB before the run, ${MB(young1)} MB after`);
       console.log(
         `messages/s at ${CLIENTS} clients, ${only}${split ? ' (workers in a second process)' : ''}: ${Math.round(t.rate)} msg/s (p50 ${f2(t.p50)} ms p99 ${f2(t.p99)} ms; CPU per message: gateway ${f2(t.gwCpu)} ms, redis ${f2(t.redisCpu)} ms)`,
       );

@@ -2,6 +2,8 @@
  * Builds and runs a gateway against a Redis URL: context, HTTP app, features' workers. Used by
  * `openclaw start` (main.ts) and by the tests, which start real gateways on real ports.
  */
+// First: holds the young generation's growth while the modules below load (young-generation.ts).
+import { releaseYoungGeneration } from './young-generation';
 import type { FastifyInstance, FastifyBaseLogger } from 'fastify';
 import type { Config } from './config-schema';
 import { ALL_PERMISSIONS } from './store/keys';
@@ -178,6 +180,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   ctx.readiness.ready = true;
   REDIS_WATCH.get(ctx)!.ready = true;
   if (app) warmRouteSchemas(app);
+  releaseYoungGeneration();
 
   let closing: Promise<DrainReport | null> | null = null;
   const close = async (graceMs: number): Promise<DrainReport> => {
