@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The `openclaw` command: start, worker, api-key. */
+// First: the young generation grows with traffic, not with what start-up loads (young-generation.ts).
+import '../young-generation';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
 import { VERSION } from '../version';
