@@ -444,6 +444,7 @@ async function main() {
   async function manyStreams(count) {
     const streamAgent = new Agent({ keepAliveTimeout: 10_000, connections: count + 16, pipelining: 1 });
     const before = await ask(gwp, 'rss', 'rss');
+    const youngBefore = await ask(gwp, 'young', 'young');
     let peak = before;
     let sampling = true;
     const sampler = (async () => {
@@ -474,7 +475,8 @@ async function main() {
     await streamAgent.close();
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) console.log(`  first failure: ${failed.reason.message}`);
-    return { completed, seconds, before, peak };
+    const youngAfter = await ask(gwp, 'young', 'young');
+    return { completed, seconds, before, peak, youngBefore, youngAfter };
   }
 
   /** Alternating runs (the first of each warms up); the better of two for each, so a burst of load elsewhere hurts less. */
@@ -512,7 +514,8 @@ async function main() {
     const m = await manyStreams(STREAMS);
     console.log(
       `${STREAMS} concurrent streams through the gateway to the upstream: ${m.completed}/${STREAMS} completed with done in ${m.seconds.toFixed(1)} s; ` +
-        `gateway RSS ${MB(m.before)} MB before, ${MB(m.peak)} MB at the peak = +${((m.peak - m.before) / 1024 / STREAMS).toFixed(0)} KB per stream`,
+        `gateway RSS ${MB(m.before)} MB before, ${MB(m.peak)} MB at the peak = +${((m.peak - m.before) / 1024 / STREAMS).toFixed(0)} KB per stream ` +
+        `(of which the young generation growing with the load: ${MB(m.youngBefore)} → ${MB(m.youngAfter)} MB)`,
     );
     if (m.completed !== STREAMS) process.exitCode = 1;
   }
