@@ -8,6 +8,7 @@
 import type { Queue } from 'bullmq';
 import type { GatewayCore } from '../core';
 import { ApiError, notFound } from '../errors';
+import { toApiError } from '../error-mapping';
 import { newId } from '../ids';
 import { failpoint } from '../failpoints';
 import type { IdempotencyClaim } from '../store/idempotency';
@@ -70,6 +71,16 @@ export const isFinalEvent = (data: string) => data.startsWith('{"type":"done"') 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A submit that failed after the message took its place: the error (as the API would answer it) with the message's id. */
+function placedButUnconfirmed(err: unknown, messageId: string): ApiError {
+  const api = toApiError(err as Error);
+  const said =
+    `${api.message.replace(/[;.]?\s*retry shortly$/, '')}. Message ${messageId} may have been queued all the same: ` +
+    `GET /api/v1/messages/${messageId} shows what became of it (error worker_failed if it never was; 404 if it was never stored). ` +
+    'Resend it with the same Idempotency-Key, or without one only once that shows it did not run';
+  return new ApiError(api.code, said, api.headers, { ...api.details, messageId });
+}
+
 type Deps = Pick<GatewayCore, 'config' | 'stores' | 'events' | 'clock' | 'redis' | 'redisUrl' | 'log' | 'localEvents'>;
 
 export class MessageService {
@@ -100,6 +111,9 @@ export class MessageService {
       const first = await stores.idempotency.claim(input.idempotency, messageId);
       if (first) return this.replay(first, input.idempotency);
     }
+    // Once the message has a place in its session it will be concluded one way or another (run, or
+    // concluded by the repair sweep when its job never arrived), even if this request fails.
+    let placed = false;
     try {
       await input.onAccepted?.(messageId);
       const receivedAt = clock.now();
@@ -110,6 +124,7 @@ export class MessageService {
           'session_deleted',
           `session '${session.id}' was deleted while this message arrived; send it again`,
         );
+      placed = true;
       failpoint('message.placed'); // the fault suite dies here: the repair sweep must release the place
       await Promise.all([
         stores.messages.create(
@@ -148,8 +163,14 @@ export class MessageService {
       await this.queue.add('message', data, { jobId: messageId });
       return { messageId, sessionId: session.id, status: 'queued', replayed: false };
     } catch (err) {
-      if (input.idempotency) await stores.idempotency.release(input.idempotency).catch(() => undefined);
-      throw err;
+      if (!placed) {
+        if (input.idempotency) await stores.idempotency.release(input.idempotency).catch(() => undefined);
+        throw err;
+      }
+      // The outcome is unknown here (Redis may have queued the job and lost only its answer): the
+      // Idempotency-Key stays claimed, so a retry with it returns this message, never a second one,
+      // and the error names the message so a client without a key can look it up.
+      throw placedButUnconfirmed(err, messageId);
     }
   }
 

@@ -87,6 +87,30 @@ describe('Idempotency-Key', () => {
     expect(runsOf(first.events.at(-1)!.data.messageId)).toBe(1);
   });
 
+  it('a send that fails after the message took its place names it, and a retry with the key returns it, never a second one', async () => {
+    // BullMQ's add fails after the session place, the record and message.received are written: the
+    // outcome is unknown to the client, as when Redis dies between running the add and answering it.
+    const wait = '{oc:messages}:messages:wait';
+    await gw.gateway.ctx.redis.set(wait, 'not a list');
+    const failed = await send({ ...body, userId: 'unconfirmed', async: true }, 'unconfirmed-key');
+    await gw.gateway.ctx.redis.del(wait);
+    expect(failed.status).toBe(500);
+    expect(failed.body.error.code).toBe('internal_error');
+    const { messageId } = failed.body.error;
+    expect(messageId).toMatch(/^msg_/);
+    expect(failed.body.error.message).toContain(`GET /api/v1/messages/${messageId}`);
+
+    const again = await send({ ...body, userId: 'unconfirmed', async: true }, 'unconfirmed-key');
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.messageId).toBe(messageId);
+    expect((await gw.request('GET', `${API}/messages/${messageId}`)).body.messageId).toBe(messageId);
+    // A failure before the message took a place frees the key: the retry sends it.
+    const unknown = await send({ ...body, workspace: 'nope' }, 'before-place');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.messageId).toBeUndefined();
+  });
+
   it('rejects a malformed key', async () => {
     for (const bad of ['has space', 'x'.repeat(256)]) {
       const res = await send(body, bad);
