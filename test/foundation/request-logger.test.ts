@@ -23,14 +23,14 @@ function sinkLogger(level: string) {
 describe('request loggers made on first use', () => {
   it('writes what an eager child writes, only at enabled levels, following the parent level', () => {
     const { log, lines } = sinkLogger('warn');
-    const req = lazyRequestLogger(log as unknown as FastifyBaseLogger, { reqId: 'req_1' }, {});
+    const req = lazyRequestLogger(log, { reqId: 'req_1' }, {});
     req.info({ a: 1 }, 'not written');
     req.debug('not written either');
     expect(lines).toEqual([]);
     req.warn({ b: 2 }, 'written');
     expect(lines).toEqual([expect.objectContaining({ level: 40, reqId: 'req_1', b: 2, msg: 'written' })]);
     log.level = 'info'; // the parent's level applies until the request's logger has its own
-    lazyRequestLogger(log as unknown as FastifyBaseLogger, { reqId: 'req_2' }, {}).info('now written');
+    lazyRequestLogger(log, { reqId: 'req_2' }, {}).info('now written');
     expect(lines[1]).toEqual(expect.objectContaining({ level: 30, reqId: 'req_2', msg: 'now written' }));
     const child = req.child({ part: 'x' });
     child.error('from a child');
