@@ -34,6 +34,7 @@ const net = require('node:net');
 const http = require('node:http');
 
 const SEQUENTIAL = Number(process.env.BENCH_MESSAGES_SEQUENTIAL ?? 500);
+const WARMUP = Number(process.env.BENCH_MESSAGES_WARMUP ?? 50);
 const SECONDS = Number(process.env.BENCH_MESSAGES_SECONDS ?? 4);
 const CLIENTS = Number(process.env.BENCH_MESSAGES_CLIENTS ?? 64);
 const COUNTED = Number(process.env.BENCH_MESSAGES_COUNTED ?? 200);
@@ -289,8 +290,8 @@ async function main() {
       if (res.statusCode !== 200) throw new Error(`gateway answered ${res.statusCode}: ${JSON.stringify(body)}`);
     };
 
-  async function sequential(fn, n) {
-    for (let i = 0; i < 50; i++) await fn(i); // warm-up
+  async function sequential(fn, n, warmUp = WARMUP) {
+    for (let i = 0; i < warmUp; i++) await fn(i); // warm-up (BENCH_MESSAGES_WARMUP: past the JIT's warm-up)
     const lat = [];
     for (let i = 0; i < n; i++) {
       const t = now();
@@ -313,7 +314,20 @@ async function main() {
     const g = await ask(gwp, 'cpu', 'cpu');
     const info = await redisInfo.info('cpu');
     const r = (name) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)[1]);
-    return { gateway: (g.user + g.system) / 1e6, redis: r('used_cpu_user') + r('used_cpu_sys') };
+    // The gateway's main thread alone (JIT and GC helper threads excluded), in clock ticks of 10 ms.
+    let main = NaN; // Linux only
+    try {
+      const stat = require('node:fs').readFileSync(`/proc/${gwp.pid}/task/${gwp.pid}/stat`, 'utf8');
+      const [utime, stime] = stat
+        .slice(stat.lastIndexOf(')') + 2)
+        .split(' ')
+        .slice(11, 13)
+        .map(Number);
+      main = (utime + stime) / 100;
+    } catch {
+      // not Linux: no per-thread figure
+    }
+    return { gateway: (g.user + g.system) / 1e6, main, redis: r('used_cpu_user') + r('used_cpu_sys') };
   }
 
   async function throughput(fn) {
@@ -547,13 +561,14 @@ async function main() {
       // One client, where the time goes: wall time beside the CPU each message costs the gateway and Redis.
       const base = await sequential(direct, SEQUENTIAL);
       console.log(`1 client: bare upstream p50 ${f2(pct(base, 0.5))} ms`);
-      for (const ws of ['offline', 'upstream']) {
+      for (const ws of (process.env.BENCH_MESSAGES_WORKSPACES || 'offline,upstream').split(',')) {
+        await sequential(viaGateway(ws), 0); // warm-up, not counted
         const c0 = await cpuNow();
-        const l = await sequential(viaGateway(ws), SEQUENTIAL);
+        const l = await sequential(viaGateway(ws), SEQUENTIAL, 0);
         const c1 = await cpuNow();
-        const per = (k) => f2(((c1[k] - c0[k]) * 1000) / (SEQUENTIAL + 50));
+        const per = (k) => f2(((c1[k] - c0[k]) * 1000) / SEQUENTIAL);
         console.log(
-          `1 client, ${ws}: p50 ${f2(pct(l, 0.5))} ms p99 ${f2(pct(l, 0.99))} ms; CPU per message: gateway ${per('gateway')} ms, redis ${per('redis')} ms`,
+          `1 client, ${ws}: p50 ${f2(pct(l, 0.5))} ms p99 ${f2(pct(l, 0.99))} ms; CPU per message: gateway ${per('gateway')} ms (main thread ${per('main')} ms), redis ${per('redis')} ms`,
         );
       }
       return;

@@ -25,6 +25,7 @@ import httpMetricsPlugin from './metrics/http';
 import { lazySchemaCompilers } from './schema-compilers';
 import { registerRoutes } from './routes';
 import { ErrorSchema } from './routes/schemas';
+import { lazyRequestLogger, levelEnabled } from './request-logger';
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
@@ -55,6 +56,8 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
     loggerInstance: ctx.log,
     // One line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log is made on its first enabled call: most requests log nothing (request-logger.ts).
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: ctx.config.api.bodyLimitBytes,
     // The same socket buffer on every Node version (22 raised the default from 16 to 64 KiB), so a
     // slow SSE reader is held at messages.streamBufferBytes (≥ 16 KiB), not at Node's mark.
@@ -110,6 +113,7 @@ export async function buildApp(ctx: GatewayContext): Promise<FastifyInstance> {
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    if (!levelEnabled(ctx.log, 'info')) return; // the line below would be built for nothing
     const ms = reply.elapsedTime;
     request.log.info(
       { req: { method: request.method, url: request.url }, res: { statusCode: reply.statusCode }, responseTime: ms },

@@ -59,6 +59,8 @@ interface Finish {
   finished: Omit<FinishedMessage, 'messageId' | 'workspace' | 'userId' | 'sessionId'>;
   /** Not the first run: the hooks may have run already (checked against the record). */
   hooksMayHaveRun: boolean;
+  /** The run's events not yet written: the finish script appends them before the final event. */
+  events: string[];
   outcome: Outcome;
   finalEventJson: string;
   event: EventName;
@@ -201,17 +203,25 @@ export class MessageProcessor {
       clearTimeout(timer);
       shutdown?.removeEventListener('abort', interrupt);
     }
-    flush();
+    // The events not yet sent travel with the finish (one script, one round trip less); taken
+    // before awaiting, so the scheduled flush finds nothing and every earlier batch is awaited.
+    const last = pending;
+    pending = [];
     await lastAppend;
-    if (!result && shutdown?.aborted) return 'interrupted';
+    if (!result && shutdown?.aborted) {
+      pending = last;
+      flush();
+      await lastAppend;
+      return 'interrupted';
+    }
     // Readers would miss part of the answer: run it again (they get a `restart` event) rather than finish with a gap.
     if (appendFailed) throw appendFailed;
     const finishedAt = clock.now();
     const latencyMs = Math.max(0, finishedAt - d.receivedAt);
     // A first attempt follows no earlier run: its finished hooks cannot have run yet.
     const firstRun = attempt === 1;
-    if (result) await this.succeed(d, result, latencyMs, finishedAt, firstRun);
-    else await this.fail(d, failure!, latencyMs, finishedAt, firstRun);
+    if (result) await this.succeed(d, result, latencyMs, finishedAt, firstRun, last);
+    else await this.fail(d, failure!, latencyMs, finishedAt, firstRun, last);
     return 'finished';
   }
 
@@ -221,6 +231,7 @@ export class MessageProcessor {
     latencyMs: number,
     finishedAt: number,
     firstRun: boolean,
+    events: string[],
   ): Promise<void> {
     const { stores, config } = this.ctx;
     const tokensUsed = r.tokensIn + r.tokensOut;
@@ -273,6 +284,7 @@ export class MessageProcessor {
       record: () => stores.sessions.record(this.sessionOf(d), d.seq, turns, tokensUsed),
       finished,
       hooksMayHaveRun: !firstRun,
+      events,
       outcome: { status: 'done', result },
       finalEventJson: JSON.stringify({ type: 'done', ...doneFields }),
       event: 'message.sent',
@@ -295,6 +307,7 @@ export class MessageProcessor {
     latencyMs: number,
     finishedAt: number,
     firstRun = false,
+    events: string[] = [],
   ): Promise<void> {
     await this.finishMessage(d, {
       record: null,
@@ -310,6 +323,7 @@ export class MessageProcessor {
         toolsInvoked: [],
       },
       hooksMayHaveRun: !firstRun,
+      events,
       outcome: { status: 'error', error: f },
       finalEventJson: JSON.stringify({ type: 'error', code: f.code, message: f.message }),
       event: 'error.agent',
@@ -361,11 +375,14 @@ export class MessageProcessor {
       f.finalEventJson,
       announce,
       this.retentionMs,
+      f.events,
     );
-    const [finished] = await Promise.all([finishing, recorded, ...hooks]);
-    if (!finished) return this.complete(d); // another run or the repair got there first
+    const [ids] = await Promise.all([finishing, recorded, ...hooks]);
+    if (!ids) return this.complete(d); // another run or the repair got there first
+    const n = f.events.length;
     this.ctx.localEvents?.deliver(d.messageId, [
-      { id: finished, data: f.finalEventJson, outcome: JSON.stringify(f.outcome) },
+      ...f.events.map((data, i) => ({ id: ids[i], data })),
+      { id: ids[n], data: f.finalEventJson, outcome: JSON.stringify(f.outcome) },
     ]);
     failpoint('message.finished'); // the fault suite dies here: the outbox must still deliver
     await this.ctx.events.publish(announce);

@@ -6,7 +6,7 @@
  * Redis keys: oc:idem:{<scope>}:<sha256(key)> → JSON {messageId, fingerprint}, expires after 24 h.
  * The scope is the API key id (or a caller's own namespace, e.g. schedules).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type Redis from 'ioredis';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -18,7 +18,7 @@ export interface IdempotencyClaim {
   fingerprint: string;
 }
 
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const sha = (s: string) => hash('sha256', s, 'hex');
 const redisKey = (c: Pick<IdempotencyClaim, 'scope' | 'key'>) => `oc:idem:{${c.scope}}:${sha(c.key)}`;
 
 /** Canonical JSON (sorted object keys) hashed: the fingerprint of a request body. */

@@ -10,7 +10,7 @@
  *   oc:{keys}:rl:<id>:<windowStart> → requests counted in that rate-limit window
  *                             (same tag as the record: checked and counted in one script)
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Redis from 'ioredis';
 import {
   DEFAULT_PERMISSIONS,
@@ -134,7 +134,8 @@ export function randomBase62(length: number): string {
 }
 
 export const generateKey = () => KEY_PREFIX + randomBase62(40);
-export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+/** One-shot `hash` (Node ≥ 20.12): no Hash object per request, a few times cheaper than createHash on the hot path. */
+export const hashKey = (key: string) => hash('sha256', key, 'hex');
 /** Generated keys show `oclaw_live_` + 4 characters; a config key (any format) shows none of its start. */
 const displayPrefix = (key: string) => (key.startsWith(KEY_PREFIX) ? key.slice(0, KEY_PREFIX.length + 4) : '');
 export const maskKey = (r: Pick<ApiKeyRecord, 'prefix' | 'last4'>) => `${r.prefix}…${r.last4}`;
