@@ -230,10 +230,8 @@ async function main() {
     const text = await res.body.text();
     if (res.statusCode !== 200 || !text.includes('[DONE]')) throw new Error(`upstream answered ${res.statusCode}`);
   };
-  // Portkey asked for the whole answer (stream: false), as POST /api/v1/messages is: its streaming path
-  // holds the end of each answer ~25 ms after the headers on this machine, its JSON path does not.
-  const viaPortkeyWhole = async (i) => {
-    const res = await request(`${portkey.url}/v1/chat/completions`, {
+  const toPortkey = (body) =>
+    request(`${portkey.url}/v1/chat/completions`, {
       method: 'POST',
       dispatcher: agent,
       headers: {
@@ -242,28 +240,22 @@ async function main() {
         'x-portkey-provider': 'openai',
         'x-portkey-custom-host': `${upstreamUrl}/v1`,
       },
-      body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: `portkey ${i}` }] }),
+      body: JSON.stringify(body),
     });
+  // Portkey asked for the whole answer (stream: false), as POST /api/v1/messages is: its streaming path
+  // holds the end of each answer ~25 ms after the headers on this machine, its JSON path does not.
+  const viaPortkeyWhole = async (i) => {
+    const res = await toPortkey({ model: 'fake-model', messages: [{ role: 'user', content: `portkey ${i}` }] });
     const body = await res.body.json();
     if (res.statusCode !== 200 || !body.choices?.[0]?.message?.content)
       throw new Error(`Portkey answered ${res.statusCode}: ${JSON.stringify(body).slice(0, 200)}`);
   };
   const viaPortkey = async (i) => {
-    const res = await request(`${portkey.url}/v1/chat/completions`, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: {
-        'content-type': 'application/json',
-        authorization: 'Bearer sk-bench',
-        'x-portkey-provider': 'openai',
-        'x-portkey-custom-host': `${upstreamUrl}/v1`,
-      },
-      body: JSON.stringify({
-        model: 'fake-model',
-        stream: true,
-        stream_options: { include_usage: true },
-        messages: [{ role: 'user', content: `portkey ${i}` }],
-      }),
+    const res = await toPortkey({
+      model: 'fake-model',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: `portkey ${i}` }],
     });
     const text = await res.body.text();
     if (res.statusCode !== 200 || !text.includes('[DONE]'))

@@ -7,6 +7,7 @@
  * chunks (undici's bodyTimeout).
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { setTimeout as wait } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { UpstreamError } from '../types';
 import type { ProviderSpec } from './registry';
@@ -59,19 +60,10 @@ function retryAfterMs(headers: Dispatcher.ResponseData['headers']): number | nul
   return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : null;
 }
 
+/** Waits, or rejects with the caller's abort reason itself (callers tell their abort from a timeout by it). */
 const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    signal?.throwIfAborted(); // the executor's throw rejects with the abort reason
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason itself, as a request rejects: callers tell a caller's abort from a timeout by it
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+  wait(ms, undefined, { signal }).catch((err: unknown) => {
+    throw signal?.aborted ? signal.reason : err;
   });
 
 class TimedOut extends Error {}
