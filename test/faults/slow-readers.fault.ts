@@ -94,10 +94,12 @@ describe('(7) slow readers', () => {
     await Promise.all([gw.proc.exited, worker?.proc.exited]);
   });
 
-  /** The size of the gateway's V8 young generation (new space), from its own /metrics. */
-  const youngGeneration = async (url: string): Promise<number> => {
-    const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    const m = /^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)/m.exec(await res.text());
+  /** The gateway's own Prometheus text (a scrape also resets its event-loop delay histogram). */
+  const scrape = async () =>
+    (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
+  /** The size of the gateway's V8 young generation (new space). */
+  const youngGeneration = async (): Promise<number> => {
+    const m = /^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)/m.exec(await scrape());
     if (!m) throw new Error('no new-space size in /metrics');
     return Number(m[1]);
   };
@@ -115,7 +117,7 @@ describe('(7) slow readers', () => {
     });
     expect(warm.status).toBe(200);
     const baseline = rssOf(gw.pid);
-    const youngBefore = await youngGeneration(gw.url);
+    const youngBefore = await youngGeneration();
     let peak = baseline;
     let workerPeak = 0;
     const sample = () => {
@@ -149,7 +151,7 @@ describe('(7) slow readers', () => {
     clearInterval(sampler);
     // The gateway starts with a small young generation that any load grows (young-generation.ts):
     // that growth is the process's working set, not something the stalled readers hold.
-    const youngGrowth = (await youngGeneration(gw.url)) - youngBefore;
+    const youngGrowth = (await youngGeneration()) - youngBefore;
     const held = rssOf(gw.pid) - baseline - youngGrowth;
     const growth = peak - baseline;
     process.stdout.write(
@@ -175,8 +177,6 @@ describe('(7) slow readers', () => {
 
   it(`/healthz p99 stays under 100 ms while ${STREAMING} clients stream`, async () => {
     const message = wordsMessage(SHORT_TOKENS, 'x');
-    const scrape = async () =>
-      (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
     await scrape(); // resets the event-loop delay histogram
     const probe = probeHealthz(gw.url);
     await probe.ready;
