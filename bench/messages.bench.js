@@ -539,16 +539,6 @@ async function main() {
       console.log(`Redis commands sent per streamed message, offline: ${c.perMessage.toFixed(1)} (${c.top})`);
       return;
     }
-    if (only === 'idle') {
-      await new Promise((r) => setTimeout(r, 10_000)); // past start-up
-      const c0 = await cpuNow();
-      await new Promise((r) => setTimeout(r, 5000));
-      const c1 = await cpuNow();
-      console.log(
-        `idle 5 s, 10 s after start: gateway ${f2((c1.gateway - c0.gateway) * 1000)} ms CPU, redis ${f2((c1.redis - c0.redis) * 1000)} ms CPU`,
-      );
-      return;
-    }
     if (only === 'sequential') {
       // One client, where the time goes: wall time beside the CPU each message costs the gateway and Redis.
       const base = await sequential(direct, SEQUENTIAL);
