@@ -13,6 +13,12 @@ export const ErrorSchema = Type.Object(
         }),
         message: Type.String({ description: 'What went wrong, for humans' }),
         field: Type.Optional(Type.String({ description: 'The request field at fault (validation errors)' })),
+        messageId: Type.Optional(
+          Type.String({
+            description:
+              'The message concerned: a message failure, a stop while waiting (`shutting_down`), or a send that failed after the message was queued or may have been',
+          }),
+        ),
       },
       { additionalProperties: true },
     ),
