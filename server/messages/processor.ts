@@ -108,7 +108,7 @@ export class MessageProcessor {
       throw new DelayedError();
     }
     if (gate === 'finished') return; // a re-run of a job that already finished (stalled worker): never run twice
-    const attempt = await this.ctx.stores.messages.start(d.messageId);
+    const attempt = await this.start(d);
     // Finished by a run that died before advancing the session: complete it, never run it twice.
     if (attempt === 0) return this.complete(d);
     if ((await this.run(d, workspace, history, attempt, shutdown)) === 'interrupted') {
@@ -117,6 +117,19 @@ export class MessageProcessor {
       await job.moveToWait(token);
       throw new WaitingError();
     }
+  }
+
+  /** The run's attempt number, 0 when the message already finished (MessageStore.start). */
+  private async start(d: MessageJobData): Promise<number> {
+    const { messages } = this.ctx.stores;
+    const attempt = await messages.start(d.messageId);
+    if (attempt >= 0) return attempt;
+    // No record: the submit's create failed while its job was added (they go out together). The
+    // job carries all the record holds.
+    const { messageId: id, workspace, userId, sessionId, channel, seq } = d;
+    const createdAt = new Date(d.receivedAt).toISOString();
+    await messages.create({ id, workspace, userId, sessionId, channel, seq, createdAt }, this.retentionMs);
+    return messages.start(d.messageId);
   }
 
   /** 'interrupted': the shutdown signal stopped the agent; nothing was recorded. */

@@ -117,22 +117,32 @@ export class MessageService {
     try {
       await input.onAccepted?.(messageId);
       const receivedAt = clock.now();
-      const session = await this.resolveSession(input.workspace, input.userId, channel, input.sessionId, currentId);
-      const seq = await stores.sessions.enqueue(session, messageId);
-      if (seq === null)
-        throw new ApiError(
-          'session_deleted',
-          `session '${session.id}' was deleted while this message arrived; send it again`,
-        );
+      const { sessionId, seq } = await this.takePlace(input, channel, messageId, receivedAt, currentId);
       placed = true;
       failpoint('message.placed'); // the fault suite dies here: the repair sweep must release the place
+      const data: MessageJobData = {
+        messageId,
+        workspace: input.workspace,
+        userId: input.userId,
+        sessionId,
+        channel,
+        seq,
+        message: input.message,
+        ...(input.context ? { context: input.context } : {}),
+        receivedAt,
+        ...(input.callback ? {} : { noCallback: true as const }),
+      };
+      // The record, message.received and the job go out together (one round trip, not two). A
+      // worker that finds no record writes it from the job (processor.ts), and the record never
+      // overwrites what a started run wrote; if any of the three fails the request gets the error
+      // below, naming the message.
       await Promise.all([
         stores.messages.create(
           {
             id: messageId,
             workspace: input.workspace,
             userId: input.userId,
-            sessionId: session.id,
+            sessionId,
             channel,
             seq,
             createdAt: new Date(receivedAt).toISOString(),
@@ -144,24 +154,12 @@ export class MessageService {
           workspace: input.workspace,
           userId: input.userId,
           channel,
-          sessionId: session.id,
+          sessionId,
           message: input.message,
         }),
+        this.queue.add('message', data, { jobId: messageId }),
       ]);
-      const data: MessageJobData = {
-        messageId,
-        workspace: input.workspace,
-        userId: input.userId,
-        sessionId: session.id,
-        channel,
-        seq,
-        message: input.message,
-        ...(input.context ? { context: input.context } : {}),
-        receivedAt,
-        ...(input.callback ? {} : { noCallback: true as const }),
-      };
-      await this.queue.add('message', data, { jobId: messageId });
-      return { messageId, sessionId: session.id, status: 'queued', replayed: false };
+      return { messageId, sessionId, status: 'queued', replayed: false };
     } catch (err) {
       if (!placed) {
         if (input.idempotency) await stores.idempotency.release(input.idempotency).catch(() => undefined);
@@ -172,6 +170,32 @@ export class MessageService {
       // and the error names the message so a client without a key can look it up.
       throw placedButUnconfirmed(err, messageId);
     }
+  }
+
+  /** The message's session and its place (seq) in it. */
+  private async takePlace(
+    input: SubmitInput,
+    channel: string,
+    messageId: string,
+    receivedAt: number,
+    currentId: string | null,
+  ): Promise<{ sessionId: string; seq: number }> {
+    const { sessions } = this.ctx.stores;
+    // The usual case, the user's current session still live: the place in one round trip.
+    if (input.sessionId === undefined && currentId) {
+      const activeSince = receivedAt - this.ctx.config.sessions.idleMinutes * 60_000;
+      const ref = { workspace: input.workspace, id: currentId, userId: input.userId };
+      const seq = await sessions.enqueueIfLive(ref, messageId, activeSince);
+      if (seq !== null) return { sessionId: currentId, seq };
+    }
+    const session = await this.resolveSession(input.workspace, input.userId, channel, input.sessionId, currentId);
+    const seq = await sessions.enqueue(session, messageId);
+    if (seq === null)
+      throw new ApiError(
+        'session_deleted',
+        `session '${session.id}' was deleted while this message arrived; send it again`,
+      );
+    return { sessionId: session.id, seq };
   }
 
   /** The first message sent with this Idempotency-Key (it may still be being enqueued). */

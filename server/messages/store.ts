@@ -49,8 +49,13 @@ const XADD_EACH = new LuaScript(
 );
 // Every message creates and finishes a record: one script by SHA each instead of a MULTI of 4–6
 // commands (same atomicity, a third of the commands to build, send and parse).
+// A record the worker already wrote keeps what it holds (the submit's create and its job's add go
+// out together, so the job may start first): only missing fields are filled in.
 /** KEYS: record. ARGV: ttlMs, field, value, … */
-const CREATE = new LuaScript(`redis.call('HSET', KEYS[1], unpack(ARGV, 2)) redis.call('PEXPIRE', KEYS[1], ARGV[1])`);
+const CREATE = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+else for i = 2, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])`);
 /**
  * Stores the outcome, the final event and the outbox event together, once: 0 when the message had
  * already finished (a re-run or a repair lost the race: nothing is written), else the stream ids
@@ -71,10 +76,14 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return ids
 `);
-/** Starts a run: the attempt number (1 first, 2+ after a takeover), or 0 when already finished. KEYS: record. ARGV: startedAt. */
+/**
+ * Starts a run: the attempt number (1 first, 2+ after a takeover), 0 when already finished, -1
+ * (nothing written) when the record is not there. KEYS: record. ARGV: startedAt.
+ */
 const START = new LuaScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if status == 'done' or status == 'error' then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'id') == 0 then return -1 end
 redis.call('HSET', KEYS[1], 'status', 'running', 'startedAt', ARGV[1])
 return redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 `);
@@ -180,7 +189,10 @@ export class MessageStore {
     return h.id ? toRecord(h) : null;
   }
 
-  /** Marks a run started: its attempt number (2+ when another worker's run died), 0 when the message already finished. */
+  /**
+   * Marks a run started: its attempt number (2+ when another worker's run died), 0 when the
+   * message already finished, -1 when its record is not there (create() it, then start again).
+   */
   async start(id: string): Promise<number> {
     return (await START.run(this.redis, [R.rec(id)], [new Date(this.now()).toISOString()])) as number;
   }

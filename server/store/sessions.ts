@@ -107,6 +107,18 @@ redis.call('HSET', KEYS[2], seq, ARGV[1])
 redis.call('HSET', KEYS[1], 'lastActiveAt', ARGV[2])
 return seq`);
 
+// The usual message's place in one step: the next seq in a live session (not ended, active at or
+// after the idle cutoff), else 0 and nothing written (the caller resolves the session the long
+// way). lastActiveAt and the cutoff are both toISOString() output, so they compare as strings.
+// KEYS: rec, order. ARGV: messageId, now (ISO), idle cutoff (ISO).
+const ENQUEUE_IF_LIVE_LUA = new LuaScript(`
+local s = redis.call('HMGET', KEYS[1], 'endedAt', 'lastActiveAt')
+if not s[2] or (s[1] and s[1] ~= '') or s[2] < ARGV[3] then return 0 end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('HSET', KEYS[2], seq, ARGV[1])
+redis.call('HSET', KEYS[1], 'lastActiveAt', ARGV[2])
+return seq`);
+
 // May message seq run now? {1, turn JSON...} run (its predecessor finished; with the last ARGV[2]
 // turns of the history), {0} wait (parked), {2} already finished. A deleted session has no order
 // left to keep: run. KEYS: rec, parked, hist.
@@ -315,6 +327,30 @@ export class SessionStore {
     if (seq >= 0) return seq;
     await this.unindex(s); // deleted meanwhile
     return null;
+  }
+
+  /**
+   * Takes the message's place in the session if the session is live: active at or after
+   * `activeSince` (ms) and not ended. null, with nothing taken, when it is not (ended, idle,
+   * deleted): the caller then resolves the session the long way. One round trip where reading the
+   * session and then taking the place were two.
+   */
+  async enqueueIfLive(s: SessionRef, messageId: string, activeSince: number): Promise<number | null> {
+    const at = this.now();
+    const member = sessionMember(s);
+    // As enqueue(): the repair's work list first (an entry without a place is dropped by the
+    // sweep). The idle index with XX: it refreshes a live session and never puts back one that
+    // ended (end() removed it), which this script would refuse anyway.
+    const [, seq] = await Promise.all([
+      this.redis.zadd(R.busy, at, member),
+      ENQUEUE_IF_LIVE_LUA.run(
+        this.redis,
+        [R.rec(s), R.order(s)],
+        [messageId, iso(at), iso(activeSince)],
+      ) as Promise<number>,
+      this.redis.zadd(R.active, 'XX', at, member),
+    ]);
+    return seq > 0 ? seq : null;
   }
 
   /** May message seq run now; when it may, the last `historyLimit` turns (what the agent sees). */

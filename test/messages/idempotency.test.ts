@@ -111,6 +111,35 @@ describe('Idempotency-Key', () => {
     expect(unknown.body.error.messageId).toBeUndefined();
   });
 
+  it('a job whose record was never written (its create failed, its add went through) is answered, with the whole record', async () => {
+    // The record and the job go out together; here the add alone landed. The worker writes the record from the job.
+    const { ctx } = gw.gateway;
+    const sessionId = (await send({ ...body, userId: 'norecord' }, 'norecord-first')).body.sessionId;
+    const messageId = 'msg_RecordNeverWritten';
+    const seq = (await ctx.stores.sessions.enqueue(
+      { workspace: 'team', id: sessionId, userId: 'norecord' },
+      messageId,
+    ))!;
+    const receivedAt = Date.now();
+    const job = { messageId, workspace: 'team', userId: 'norecord', sessionId, channel: 'api', seq, receivedAt };
+    await ctx.queues.get('messages')!.add('message', { ...job, message: 'no record' }, { jobId: messageId });
+    const record = await ctx.messages.wait(messageId, 10_000);
+    expect(record).toEqual(
+      expect.objectContaining({
+        id: messageId,
+        workspace: 'team',
+        userId: 'norecord',
+        sessionId,
+        channel: 'api',
+        seq: 2,
+        status: 'done',
+        createdAt: new Date(receivedAt).toISOString(),
+      }),
+    );
+    expect(record!.result!.response).toBe(offline('no record', 2));
+    expect(runsOf(messageId)).toBe(1);
+  });
+
   it('rejects a malformed key', async () => {
     for (const bad of ['has space', 'x'.repeat(256)]) {
       const res = await send(body, bad);

@@ -238,6 +238,26 @@ describe('sessions', () => {
     expect(ended().every((e) => e.data.reason === 'deleted' && e.workspace === 'team')).toBe(true);
   });
 
+  it('the idle window’s edge: exactly idleMinutes after the last message continues the session, 1 ms more starts a new one', async () => {
+    expect((await gw.request('POST', `${API}/workspaces`, { body: { id: 'edge' } })).status).toBe(201);
+    events.splice(0);
+    now = T0 + 10 * 3_600_000;
+    const first = (await send('edge', 'erin', 'one')).sessionId;
+    now += 30 * 60_000;
+    expect((await send('edge', 'erin', 'two')).sessionId).toBe(first);
+    now += 30 * 60_000 + 1;
+    const third = (await send('edge', 'erin', 'three')).sessionId;
+    expect(third).not.toBe(first);
+    expect(ended().map((e) => [e.data.sessionId, e.data.reason])).toEqual([[first, 'idle']]);
+    // A session that ended while recent (a sweep on a gateway whose clock runs ahead) is not
+    // continued, and the next message does not put it back among the active ones.
+    await gw.gateway.ctx.stores.sessions.end({ workspace: 'edge', id: third });
+    const fourth = (await send('edge', 'erin', 'four')).sessionId;
+    expect(fourth).not.toBe(third);
+    expect(await gw.gateway.ctx.redis.zscore('oc:{sessidle}:active', `edge/${third}`)).toBeNull();
+    expect(await gw.gateway.ctx.redis.zscore('oc:{sessidle}:active', `edge/${fourth}`)).not.toBeNull();
+  });
+
   it('deleting a workspace ends and removes its sessions (reason workspace_deleted)', async () => {
     events.splice(0);
     expect((await gw.request('POST', `${API}/workspaces`, { body: { id: 'temp' } })).status).toBe(201);
