@@ -95,10 +95,13 @@ export class MessageProcessor {
 
   private async processJob(job: Job<MessageJobData>, token?: string, shutdown?: AbortSignal): Promise<void> {
     const d = job.data;
-    const { sessions, workspaces } = this.ctx.stores;
-    const [{ gate, history }, workspace] = await Promise.all([
+    const { sessions, workspaces, messages } = this.ctx.stores;
+    // The record's status rides along (a read, harmless whatever the gate says): a message
+    // finished by a run that died before advancing its session is completed, never run again.
+    const [{ gate, history }, workspace, status] = await Promise.all([
       sessions.gate({ workspace: d.workspace, id: d.sessionId }, d.seq, this.ctx.config.sessions.historyLimit),
       workspaces.get(d.workspace),
+      messages.status(d.messageId),
     ]);
     if (gate === 'wait') {
       await job.moveToDelayed(Date.now() + PARK_MS, token);
@@ -108,10 +111,10 @@ export class MessageProcessor {
       throw new DelayedError();
     }
     if (gate === 'finished') return; // a re-run of a job that already finished (stalled worker): never run twice
-    const attempt = await this.start(d);
-    // Finished by a run that died before advancing the session: complete it, never run it twice.
-    if (attempt === 0) return this.complete(d);
-    if ((await this.run(d, workspace, history, attempt, shutdown)) === 'interrupted') {
+    if (status === 'done' || status === 'error') return this.complete(d);
+    // Counting the attempt goes alongside the agent's start, not before it: its answer is awaited
+    // before the run writes anything (run()).
+    if ((await this.run(d, workspace, history, this.start(d), shutdown)) === 'interrupted') {
       // The process stops before the answer finished: back to the queue for another worker (no
       // attempt used; its run starts with a `restart` event like any re-run).
       await job.moveToWait(token);
@@ -132,15 +135,45 @@ export class MessageProcessor {
     return messages.start(d.messageId);
   }
 
-  /** 'interrupted': the shutdown signal stopped the agent; nothing was recorded. */
+  /**
+   * 'interrupted': the shutdown signal stopped the agent; nothing was recorded. `started` is the
+   * run's attempt number (start()), still on its way: nothing is written before it is known.
+   */
   private async run(
     d: MessageJobData,
     workspace: Workspace | null,
     history: Turn[],
-    attempt: number,
+    started: Promise<number>,
     shutdown?: AbortSignal,
   ): Promise<'finished' | 'interrupted'> {
     const { stores, config, clock } = this.ctx;
+    const abort = new AbortController();
+    let attempt = -1;
+    let cancelled = false; // the agent was stopped for one of the two reasons below, not by its own failure
+    const cancel = () => {
+      cancelled = true;
+      abort.abort();
+    };
+    // 0: another run finished the message since the gate (stop this one); a failure to count
+    // stops it too, and the job runs again.
+    const ready = started.then(
+      (n) => {
+        attempt = n;
+        if (n === 0) cancel();
+      },
+      (err: unknown) => {
+        cancel();
+        throw err;
+      },
+    );
+    ready.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+    // Another worker's run died part-way: the first event written tells stream readers to drop what it had sent.
+    let restartDue = true;
+    const withRestart = (events: string[]): string[] => {
+      if (!restartDue) return events;
+      restartDue = false;
+      return attempt > 1 ? [JSON.stringify({ type: 'restart', attempt }), ...events] : events;
+    };
 
     // Events emitted in the same turn of the event loop go to Redis together (one round trip,
     // still one stream entry each): a model streaming fast costs few commands.
@@ -150,11 +183,13 @@ export class MessageProcessor {
     let unwritten = 0; // handed to Redis, not yet confirmed
     const flush = () => {
       if (!pending.length) return;
-      const batch = pending;
+      const emitted = pending;
       pending = [];
-      unwritten += batch.length;
-      lastAppend = stores.messages
-        .appendEvents(d.messageId, batch)
+      unwritten += emitted.length;
+      // Chained on `ready`: batches stay in order, and the first one carries the restart event.
+      let batch = emitted;
+      lastAppend = ready
+        .then(() => stores.messages.appendEvents(d.messageId, (batch = withRestart(emitted))))
         .then((ids) =>
           this.ctx.localEvents?.deliver(
             d.messageId,
@@ -162,9 +197,9 @@ export class MessageProcessor {
           ),
         )
         .catch((err: unknown) => (appendFailed ??= err instanceof Error ? err : new Error(String(err))))
-        .finally(() => (unwritten -= batch.length));
+        .finally(() => (unwritten -= emitted.length));
     };
-    const emit = (e: AgentEvent | { type: 'restart'; attempt: number }): Promise<void> | undefined => {
+    const emit = (e: AgentEvent): Promise<void> | undefined => {
       if (!pending.length) setImmediate(flush);
       pending.push(JSON.stringify(e));
       if (unwritten + pending.length < MAX_UNWRITTEN_EVENTS) return undefined;
@@ -176,9 +211,6 @@ export class MessageProcessor {
         () => undefined,
       );
     };
-    // Another worker's run died part-way: tell stream readers to drop what it had sent.
-    if (attempt > 1) void emit({ type: 'restart', attempt }); // only a promise under backpressure, never the first event
-    const abort = new AbortController();
     const interrupt = () => abort.abort();
     shutdown?.addEventListener('abort', interrupt, { once: true });
     let timer: NodeJS.Timeout | undefined;
@@ -210,7 +242,7 @@ export class MessageProcessor {
       ]);
     } catch (err) {
       failure = failureOf(err, config.messages.timeoutMs);
-      if (failure.code === 'agent_error' && !shutdown?.aborted)
+      if (failure.code === 'agent_error' && !shutdown?.aborted && !cancelled)
         this.ctx.log.error({ err, messageId: d.messageId }, 'agent failed');
     } finally {
       clearTimeout(timer);
@@ -218,9 +250,15 @@ export class MessageProcessor {
     }
     // The events not yet sent travel with the finish (one script, one round trip less); taken
     // before awaiting, so the scheduled flush finds nothing and every earlier batch is awaited.
-    const last = pending;
+    let last = pending;
     pending = [];
     await lastAppend;
+    await ready; // a failure to count the attempt fails the job: it runs again
+    if (attempt === 0) {
+      await this.complete(d); // another run finished it meanwhile: this one writes nothing
+      return 'finished';
+    }
+    last = withRestart(last);
     if (!result && shutdown?.aborted) {
       pending = last;
       flush();

@@ -244,6 +244,11 @@ export class MessageStore {
     return e ? (JSON.parse(e) as DomainEvent) : null;
   }
 
+  /** The record's status; null when there is no record. */
+  async status(id: string): Promise<MessageStatus | null> {
+    return (await this.redis.hget(R.rec(id), 'status')) as MessageStatus | null;
+  }
+
   /** Whether the message's finished hooks ran (its outcome is stored: finish() marks them). */
   async hooksRan(id: string): Promise<boolean> {
     return (await this.redis.hexists(R.rec(id), 'hooked')) === 1;
