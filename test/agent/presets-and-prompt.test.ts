@@ -48,6 +48,13 @@ describe('presets and prompt', () => {
     );
     expect(localDateTime(now)).toBe('Thursday 2026-04-30 14:00 (UTC)');
     expect(localDateTime(now, 'Not/AZone')).toBe('Thursday 2026-04-30 14:00 (UTC)');
+    // Kept per zone for the minute it shows, and never past it.
+    expect(localDateTime(new Date('2026-04-30T14:00:59.999Z'))).toBe('Thursday 2026-04-30 14:00 (UTC)');
+    expect(localDateTime(new Date('2026-04-30T14:01:00Z'))).toBe('Thursday 2026-04-30 14:01 (UTC)');
+    expect(localDateTime(new Date('2026-04-30T14:00:30Z'))).toBe('Thursday 2026-04-30 14:00 (UTC)');
+    expect(localDateTime(new Date('2026-04-30T14:01:00Z'), 'America/New_York')).toBe(
+      'Thursday 2026-04-30 10:01 (America/New_York, GMT-4)',
+    );
     expect(languageName('de')).toBe('German (de)');
     expect(languageName('pt-BR')).toBe('Brazilian Portuguese (pt-BR)');
   });
