@@ -218,6 +218,11 @@ async function main() {
   const gw = await started(gwp);
   const startedAt = now();
   const portkey = await startPortkey();
+  // However this driver ends (an error, its output piped into `head` and closed early), its
+  // children go with it: left behind, they skew every later measurement on the machine.
+  process.on('exit', () => {
+    for (const child of [gwp, wp, up, portkey.child, redis.child]) if (child && child.exitCode === null) child.kill();
+  });
   const agent = new Agent({ keepAliveTimeout: 60_000, connections: CLIENTS + 8, pipelining: 1 });
 
   const direct = async (i) => {
