@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+/**
+ * Two builds of the gateway side by side at one client: `node bench/messages-ab.js <dirA> <dirB>`,
+ * each a checkout with its server built (`node scripts/build-server.mjs`) and node_modules.
+ *
+ * On a shared machine consecutive runs of the same build drift by ±1.5 ms at one client, more than
+ * most changes to the message path. Here each build runs its own gateway (HTTP + workers, the
+ * config of messages.bench.js) on its own redis-server, both in front of one fake upstream, and
+ * the requests alternate A, B, B, A, … so the drift falls on both alike.
+ *
+ * AB_MODE=send (POST /api/v1/messages, whole request) | stream (POST /api/v1/messages/stream, time
+ * to the first token event); AB_WORKSPACE=upstream | offline; AB_COUNT (1,500 each); AB_WARMUP (400).
+ */
+const { fork } = require('node:child_process');
+const path = require('node:path');
+
+const MODE = process.env.AB_MODE ?? 'send';
+const WORKSPACE = process.env.AB_WORKSPACE ?? 'upstream';
+const COUNT = Number(process.env.AB_COUNT ?? 1500);
+const WARMUP = Number(process.env.AB_WARMUP ?? 400);
+
+const started = (child) =>
+  new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
+  });
+
+async function main() {
+  const [dirA, dirB] = process.argv.slice(2, 4).map((d) => path.resolve(d));
+  if (!dirB) throw new Error('usage: node bench/messages-ab.js <dirA> <dirB>');
+  const { request, Agent } = require('undici');
+  const { spawnRedis } = require('../dist/server/embedded-redis');
+  const children = [];
+  const redises = [await spawnRedis({ persist: false }), await spawnRedis({ persist: false })];
+  process.on('exit', () =>
+    [...children, ...redises.map((r) => r.child)].forEach((c) => c.exitCode === null && c.kill()),
+  );
+  const benchOf = (dir) => path.join(dir, 'bench/messages.bench.js');
+  const up = fork(benchOf(dirA), ['upstream'], { stdio: 'inherit' });
+  children.push(up);
+  const upstreamUrl = `http://127.0.0.1:${(await started(up)).port}`;
+  const gateways = [];
+  for (const [i, dir] of [dirA, dirB].entries()) {
+    const child = fork(benchOf(dir), ['gateway', redises[i].url, upstreamUrl, 'all'], { stdio: 'inherit' });
+    children.push(child);
+    gateways.push(await started(child));
+  }
+  const agent = new Agent({ keepAliveTimeout: 60_000, connections: 4 });
+  const once = async (gw, i) => {
+    const t = performance.now();
+    const res = await request(`${gw.url}/api/v1/messages${MODE === 'stream' ? '/stream' : ''}`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.key}` },
+      body: JSON.stringify({ workspace: WORKSPACE, userId: 'ab', message: `message ${i}` }),
+    });
+    if (res.statusCode !== 200) throw new Error(`${gw.url} answered ${res.statusCode}: ${await res.body.text()}`);
+    if (MODE !== 'stream') {
+      await res.body.text();
+      return performance.now() - t;
+    }
+    let firstToken = null;
+    for await (const chunk of res.body)
+      if (firstToken === null && String(chunk).includes('"type":"token"')) firstToken = performance.now() - t;
+    return firstToken ?? performance.now() - t;
+  };
+  const times = [[], []];
+  try {
+    for (let i = 0; i < WARMUP; i++) for (const gw of gateways) await once(gw, i);
+    for (let i = 0; i < COUNT; i++) {
+      const order = i % 2 ? [1, 0] : [0, 1];
+      for (const k of order) times[k].push(await once(gateways[k], i));
+    }
+  } finally {
+    await agent.close();
+  }
+  const pct = (l, q) => {
+    const sorted = l.slice().sort((x, y) => x - y);
+    return sorted[Math.floor(q * (l.length - 1))].toFixed(2);
+  };
+  const what = MODE === 'stream' ? 'time to first token' : 'POST /api/v1/messages';
+  console.log(`${what}, ${WORKSPACE}, 1 client, ${COUNT} each, alternating:`);
+  for (const [k, dir] of [dirA, dirB].entries())
+    console.log(
+      `  ${'AB'[k]} ${dir}: p50 ${pct(times[k], 0.5)} ms  p90 ${pct(times[k], 0.9)} ms  p99 ${pct(times[k], 0.99)} ms`,
+    );
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
