@@ -9,7 +9,8 @@
  * the requests alternate A, B, B, A, … so the drift falls on both alike.
  *
  * AB_MODE=send (POST /api/v1/messages, whole request) | stream (POST /api/v1/messages/stream, time
- * to the first token event); AB_WORKSPACE=upstream | offline; AB_COUNT (1,500 each); AB_WARMUP (400).
+ * to the first token event); AB_WORKSPACE=upstream | offline; AB_COUNT (1,500 each); AB_WARMUP (400);
+ * AB_IDEMPOTENCY=1: every request with a fresh Idempotency-Key, as the SDKs send by default.
  */
 const { fork } = require('node:child_process');
 const path = require('node:path');
@@ -18,6 +19,7 @@ const MODE = process.env.AB_MODE ?? 'send';
 const WORKSPACE = process.env.AB_WORKSPACE ?? 'upstream';
 const COUNT = Number(process.env.AB_COUNT ?? 1500);
 const WARMUP = Number(process.env.AB_WARMUP ?? 400);
+const IDEMPOTENCY = process.env.AB_IDEMPOTENCY === '1';
 
 const started = (child) =>
   new Promise((resolve, reject) => {
@@ -51,7 +53,11 @@ async function main() {
     const res = await request(`${gw.url}/api/v1/messages${MODE === 'stream' ? '/stream' : ''}`, {
       method: 'POST',
       dispatcher: agent,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.key}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${gw.key}`,
+        ...(IDEMPOTENCY ? { 'idempotency-key': crypto.randomUUID() } : {}),
+      },
       body: JSON.stringify({ workspace: WORKSPACE, userId: 'ab', message: `message ${i}` }),
     });
     if (res.statusCode !== 200) throw new Error(`${gw.url} answered ${res.statusCode}: ${await res.body.text()}`);

@@ -100,17 +100,21 @@ export class MessageService {
   async submit(input: SubmitInput): Promise<Submitted> {
     const { stores, events, clock } = this.ctx;
     const channel = input.channel ?? 'api';
-    // The user's current session is looked up alongside the workspace: one round trip, not two.
-    const [exists, currentId] = await Promise.all([
+    const messageId = newId('msg');
+    // The user's current session and the Idempotency-Key's claim go with the workspace check: one
+    // round trip, not three.
+    const [exists, currentId, first] = await Promise.all([
       stores.workspaces.exists(input.workspace),
       input.sessionId === undefined ? stores.sessions.currentId(input.workspace, channel, input.userId) : null,
+      input.idempotency ? stores.idempotency.claim(input.idempotency, messageId) : null,
     ]);
-    if (!exists) throw notFound('workspace', input.workspace);
-    const messageId = newId('msg');
-    if (input.idempotency) {
-      const first = await stores.idempotency.claim(input.idempotency, messageId);
-      if (first) return this.replay(first, input.idempotency);
+    if (!exists) {
+      // Nothing was stored: a claim made alongside is freed (a retry racing this one within that
+      // round trip finds no message and is told so; either way the workspace does not exist).
+      if (input.idempotency && !first) await stores.idempotency.release(input.idempotency).catch(() => undefined);
+      throw notFound('workspace', input.workspace);
     }
+    if (first && input.idempotency) return this.replay(first, input.idempotency);
     // Once the message has a place in its session it will be concluded one way or another (run, or
     // concluded by the repair sweep when its job never arrived), even if this request fails.
     let placed = false;

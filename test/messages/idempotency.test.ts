@@ -109,6 +109,10 @@ describe('Idempotency-Key', () => {
     const unknown = await send({ ...body, workspace: 'nope' }, 'before-place');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.messageId).toBeUndefined();
+    // The key was claimed alongside the workspace check and freed: another body may use it.
+    const sent = await send({ ...body, userId: 'unconfirmed' }, 'before-place');
+    expect(sent.status).toBe(200);
+    expect(sent.headers.get('idempotent-replayed')).toBeNull();
   });
 
   it('a job whose record was never written (its create failed, its add went through) is answered, with the whole record', async () => {
