@@ -11,6 +11,7 @@
  * AB_MODE=send (POST /api/v1/messages, whole request) | stream (POST /api/v1/messages/stream, time
  * to the first token event); AB_WORKSPACE=upstream | offline; AB_COUNT (1,500 each); AB_WARMUP (400);
  * AB_IDEMPOTENCY=1: every request with a fresh Idempotency-Key, as the SDKs send by default.
+ * AB_CLIENTS=64: throughput instead, in AB_ROUNDS (10) bursts of AB_BURST_SECONDS (2) per build, alternating.
  */
 const { fork } = require('node:child_process');
 const path = require('node:path');
@@ -20,6 +21,9 @@ const WORKSPACE = process.env.AB_WORKSPACE ?? 'upstream';
 const COUNT = Number(process.env.AB_COUNT ?? 1500);
 const WARMUP = Number(process.env.AB_WARMUP ?? 400);
 const IDEMPOTENCY = process.env.AB_IDEMPOTENCY === '1';
+const CLIENTS = Number(process.env.AB_CLIENTS ?? 1);
+const ROUNDS = Number(process.env.AB_ROUNDS ?? 10);
+const BURST_MS = Number(process.env.AB_BURST_SECONDS ?? 2) * 1000;
 
 const started = (child) =>
   new Promise((resolve, reject) => {
@@ -47,8 +51,8 @@ async function main() {
     children.push(child);
     gateways.push(await started(child));
   }
-  const agent = new Agent({ keepAliveTimeout: 60_000, connections: 4 });
-  const once = async (gw, i) => {
+  const agent = new Agent({ keepAliveTimeout: 60_000, connections: CLIENTS + 4 });
+  const once = async (gw, i, client = 0) => {
     const t = performance.now();
     const res = await request(`${gw.url}/api/v1/messages${MODE === 'stream' ? '/stream' : ''}`, {
       method: 'POST',
@@ -58,7 +62,7 @@ async function main() {
         authorization: `Bearer ${gw.key}`,
         ...(IDEMPOTENCY ? { 'idempotency-key': crypto.randomUUID() } : {}),
       },
-      body: JSON.stringify({ workspace: WORKSPACE, userId: 'ab', message: `message ${i}` }),
+      body: JSON.stringify({ workspace: WORKSPACE, userId: `ab-${client}`, message: `message ${i}` }),
     });
     if (res.statusCode !== 200) throw new Error(`${gw.url} answered ${res.statusCode}: ${await res.body.text()}`);
     if (MODE !== 'stream') {
@@ -70,9 +74,31 @@ async function main() {
       if (firstToken === null && String(chunk).includes('"type":"token"')) firstToken = performance.now() - t;
     return firstToken ?? performance.now() - t;
   };
+  // CLIENTS concurrent clients (one session each) on one gateway for BURST_MS: messages answered.
+  const burst = async (gw) => {
+    const until = performance.now() + BURST_MS;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, client) => {
+        for (let i = 0; performance.now() < until; i++, done++) await once(gw, i, client);
+      }),
+    );
+    return done;
+  };
   const times = [[], []];
   try {
     for (let i = 0; i < WARMUP; i++) for (const gw of gateways) await once(gw, i);
+    if (CLIENTS > 1) {
+      for (const gw of gateways) await burst(gw); // past the JIT's warm-up at this load
+      const done = [0, 0];
+      for (let r = 0; r < ROUNDS; r++) for (const k of r % 2 ? [1, 0] : [0, 1]) done[k] += await burst(gateways[k]);
+      console.log(
+        `POST /api/v1/messages, ${WORKSPACE}, ${CLIENTS} clients, ${ROUNDS} bursts of ${BURST_MS} ms each, alternating:`,
+      );
+      for (const [k, dir] of [dirA, dirB].entries())
+        console.log(`  ${'AB'[k]} ${dir}: ${Math.round(done[k] / ((ROUNDS * BURST_MS) / 1000))} msg/s`);
+      return;
+    }
     for (let i = 0; i < COUNT; i++) {
       const order = i % 2 ? [1, 0] : [0, 1];
       for (const k of order) times[k].push(await once(gateways[k], i));
