@@ -93,7 +93,8 @@ async function gatewayProcess(redisUrl, upstreamUrl, role) {
   const config = parseConfig(
     {
       api: { port: 0, host: '127.0.0.1', defaultRateLimit: 0 },
-      limits: { streamsPerKey: 0 }, // the 1,000-stream run opens them all with one key
+      // The 1,000-stream run opens them all with one key; BENCH_STREAMS_PER_KEY=20 (the default cap) counts them.
+      limits: { streamsPerKey: Number(process.env.BENCH_STREAMS_PER_KEY ?? 0) },
       logging: { level: 'warn' },
       workspaces: [
         { id: 'offline', agent: 'offline' },

@@ -31,6 +31,12 @@ export interface SubmitInput {
   onAccepted?: (messageId: string) => Promise<void>;
   /** A callback target is registered for it (callbackUrl): without one its finish skips the lookup. */
   callback?: boolean;
+  /**
+   * The caller's own admission of the message (the stream endpoint's stream slot), already on its
+   * way: it runs alongside the first round trip, and a rejection refuses the message before
+   * anything is stored.
+   */
+  admission?: Promise<unknown>;
 }
 
 export interface Submitted {
@@ -103,16 +109,21 @@ export class MessageService {
     const messageId = newId('msg');
     // The user's current session and the Idempotency-Key's claim go with the workspace check: one
     // round trip, not three.
+    const refused = (input.admission ?? Promise.resolve()).then(
+      () => null,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    );
     const [exists, currentId, first] = await Promise.all([
       stores.workspaces.exists(input.workspace),
       input.sessionId === undefined ? stores.sessions.currentId(input.workspace, channel, input.userId) : null,
       input.idempotency ? stores.idempotency.claim(input.idempotency, messageId) : null,
     ]);
-    if (!exists) {
+    const refusal = await refused;
+    if (refusal || !exists) {
       // Nothing was stored: a claim made alongside is freed (a retry racing this one within that
-      // round trip finds no message and is told so; either way the workspace does not exist).
+      // round trip finds no message and is told so; either way this one is refused).
       if (input.idempotency && !first) await stores.idempotency.release(input.idempotency).catch(() => undefined);
-      throw notFound('workspace', input.workspace);
+      throw refusal ?? notFound('workspace', input.workspace);
     }
     if (first && input.idempotency) return this.replay(first, input.idempotency);
     // Once the message has a place in its session it will be concluded one way or another (run, or

@@ -367,14 +367,17 @@ export default function messageRoutes(app: FastifyInstance, { ctx }: RouteOption
           'is not supported on the stream endpoint; use POST /messages with "async": true',
         );
       const idempotency = idempotencyOf(request, b, 'messages');
-      const slot = await claimStream(request); // before submitting: a refused stream sends nothing
+      // The slot is claimed alongside the submit's first round trip; a refused stream stores nothing.
+      const claiming = claimStream(request);
       let sent;
       try {
-        sent = await ctx.messages.submit({ ...b, idempotency });
+        sent = await ctx.messages.submit({ ...b, idempotency, admission: claiming });
       } catch (err) {
+        const slot = await claiming.catch(() => null);
         if (slot) await ctx.stores.streams.release(slot.keyId, slot.id).catch(() => undefined);
         throw err;
       }
+      const slot = await claiming;
       if (sent.replayed) reply.header('Idempotent-Replayed', 'true');
       reply.header('X-Message-Id', sent.messageId);
       relay(request, reply, sent.messageId, '0', slot, !sent.replayed);

@@ -136,12 +136,19 @@ describe('open SSE streams per key', () => {
     await gw.close();
   });
 
-  async function openStream(key: string): Promise<{ status: number; body: any; close: () => void }> {
+  async function openStream(
+    key: string,
+    extra: { idempotencyKey?: string; message?: string } = {},
+  ): Promise<{ status: number; body: any; close: () => void }> {
     const ac = new AbortController();
     const res = await fetch(`${gw.url}/api/v1/messages/stream`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ workspace: 'default', userId: 'u', message: 'hello' }),
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        ...(extra.idempotencyKey ? { 'idempotency-key': extra.idempotencyKey } : {}),
+      },
+      body: JSON.stringify({ workspace: 'default', userId: 'u', message: extra.message ?? 'hello' }),
       signal: ac.signal,
     });
     const body = res.status === 200 ? null : await res.json();
@@ -153,11 +160,16 @@ describe('open SSE streams per key', () => {
     const a = await openStream(key);
     const b = await openStream(key);
     expect([a.status, b.status]).toEqual([200, 200]);
-    const c = await openStream(key);
+    const c = await openStream(key, { idempotencyKey: 'refused-stream' });
     expect(c.status).toBe(429);
     expect(c.body).toEqual({
       error: { code: 'too_many_streams', message: expect.stringContaining('2 open streams (limits.streamsPerKey)') },
     });
+    // The slot is claimed alongside the message's first round trip: a refused stream stored
+    // nothing (no place taken, no message queued) and left its Idempotency-Key free.
+    expect(await gw.gateway.ctx.queues.get('messages')!.getWaitingCount()).toBe(2);
+    const [session] = (await gw.request('GET', '/api/v1/sessions?workspace=default&userId=u')).body.data;
+    expect(await gw.gateway.ctx.redis.hget(`oc:session:{default/${session.id}}`, 'seq')).toBe('2');
 
     const other = await openStream(await gw.createKey());
     expect(other.status).toBe(200);
@@ -168,7 +180,7 @@ describe('open SSE streams per key', () => {
     const keyId = (await gw.gateway.ctx.stores.keys.verify(key))!.id;
     for (let i = 0; i < 200 && (await redis.zcard(`oc:streams:{${keyId}}`)) > 1; i++)
       await new Promise((r) => setTimeout(r, 20));
-    const d = await openStream(key);
+    const d = await openStream(key, { idempotencyKey: 'refused-stream', message: 'another body' });
     expect(d.status).toBe(200);
     b.close();
     d.close();
