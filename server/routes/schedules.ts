@@ -235,7 +235,9 @@ export default function scheduleRoutes(app: FastifyInstance, { ctx, prefix }: Ro
     async (request, reply) => {
       requireWorkspace(keyOf(request), request.body.workspace);
       const created = await service.create(request.body, keyOf(request).id);
-      reply.status(201).header('Location', `${prefix}${base}/${created.id}`);
+      // With its workspace: ids are per workspace, and the key may cover another with the same id.
+      const where = `${prefix}${base}/${encodeURIComponent(created.id)}?workspace=${encodeURIComponent(created.workspace)}`;
+      reply.status(201).header('Location', where);
       return service.view(created);
     },
   );

@@ -50,7 +50,7 @@ describe('schedules API', () => {
   it('creates the weekday-9-AM standup in New York: 201, Location, nextRunAt and the next 5 ticks', async () => {
     const res = await post({ id: 'standup', ...STANDUP });
     expect(res.status).toBe(201);
-    expect(res.headers.get('location')).toBe('/api/v1/schedules/standup');
+    expect(res.headers.get('location')).toBe('/api/v1/schedules/standup?workspace=team');
     expect(res.body).toMatchObject({
       id: 'standup',
       ...STANDUP,
@@ -124,6 +124,19 @@ describe('schedules API', () => {
     expect(res.status).toBe(201);
     expect(res.body.cron).toBe('0 9 * * 1-5');
     expect((await gw.request('DELETE', '/api/v1/schedules/spaces')).status).toBe(204);
+  });
+
+  it('the Location names the workspace: the same id in two workspaces the key sees stays reachable', async () => {
+    const inTeam = await post({ ...STANDUP, id: 'twin' });
+    const inOps = await post({ ...STANDUP, workspace: 'ops', id: 'twin' });
+    expect([inTeam.status, inOps.status]).toEqual([201, 201]);
+    const which = await gw.request('GET', '/api/v1/schedules/twin');
+    expect([which.status, which.body.error.code]).toEqual([400, 'ambiguous_id']);
+    const got = await gw.request('GET', inOps.headers.get('location')!);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ id: 'twin', workspace: 'ops' });
+    for (const ws of ['team', 'ops'])
+      expect((await gw.request('DELETE', `/api/v1/schedules/twin?workspace=${ws}`)).status).toBe(204);
   });
 
   it('409 for a taken id, leaving the first one as it was', async () => {
