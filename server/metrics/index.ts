@@ -6,8 +6,10 @@
  * What other features call (ctx.metrics):
  *   trackWorker(queueName, worker)      job durations and wait times of a BullMQ Worker's jobs
  *   webhookDelivery(outcome, durationMs) one webhook delivery attempt: delivered | failed | retrying | disabled …
+ *   trackStream(response)               an open SSE response, until it closes (what slow readers hold)
  * Fed by the gateway itself: observeHttp (HTTP plugin), messageFinished (the stats hook, once per message).
  */
+import type { ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { FinishedMessage } from '../messages/store';
@@ -38,6 +40,7 @@ export class Metrics {
   private readonly jobWait: Histogram<'queue'>;
   private readonly webhookDeliveries: Counter<'outcome'>;
   private readonly webhookDuration: Histogram<'outcome'>;
+  private readonly openStreams = new Set<ServerResponse>();
 
   /** `queues` is read at every scrape, so queues registered after construction are included. */
   constructor(queues: () => Map<string, Queue>, onCollectError: (err: unknown) => void = () => undefined) {
@@ -104,6 +107,25 @@ export class Metrics {
         );
       },
     });
+    const streams = this.openStreams;
+    new Gauge({
+      name: 'openclaw_sse_streams',
+      help: 'SSE responses open in this process',
+      registers,
+      collect() {
+        this.set(streams.size);
+      },
+    });
+    new Gauge({
+      name: 'openclaw_sse_unsent_bytes',
+      help: 'Bytes written to open SSE responses that their sockets have not taken yet: what slow readers hold (each at most messages.streamBufferBytes plus one read)',
+      registers,
+      collect() {
+        let bytes = 0;
+        for (const res of streams) bytes += res.writableLength;
+        this.set(bytes);
+      },
+    });
     this.jobDuration = new Histogram({
       name: 'openclaw_queue_job_duration_seconds',
       help: 'Processing time of jobs run by this process, by queue and outcome (completed|failed)',
@@ -161,6 +183,12 @@ export class Metrics {
     };
     worker.on('completed', (job) => observe(job, 'completed'));
     worker.on('failed', (job) => observe(job, 'failed'));
+  }
+
+  /** Counts an open SSE response in the stream gauges until it closes. */
+  trackStream(res: ServerResponse): void {
+    this.openStreams.add(res);
+    res.once('close', () => this.openStreams.delete(res));
   }
 
   /** One webhook delivery attempt and how it ended (e.g. delivered, failed, retrying, disabled). */

@@ -39,6 +39,7 @@ export function relayEvents(ctx: GatewayContext, request: FastifyRequest, reply:
     'x-accel-buffering': 'no',
   });
   res.flushHeaders(); // the client learns at once that its stream is open (not at the first event)
+  ctx.metrics.trackStream(res);
 
   let lastEventId = o.afterId;
   let ended = false;

@@ -58,6 +58,10 @@ describe('backpressure', () => {
     expect(res.destroyed).toBe(false);
     expect(res.writableLength).toBeGreaterThan(0);
     expect(res.writableLength).toBeLessThan(CAP + 512);
+    // /metrics says the same: one open stream, holding exactly those bytes.
+    const metrics = (await gw.request('GET', '/metrics')).text;
+    expect(metrics).toMatch(/^openclaw_sse_streams 1$/m);
+    expect(metrics).toMatch(new RegExp(`^openclaw_sse_unsent_bytes ${res.writableLength}$`, 'm'));
     stream.read();
     await eventually(() => stream.raw().includes('"type":"done"'), 30000);
     const events = rawEvents(stream.raw());
