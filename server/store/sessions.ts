@@ -99,21 +99,16 @@ local cur = redis.call('GET', KEYS[1]) or ''
 if cur == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return ARGV[2] end
 return cur`);
 
-// Takes the session's next sequence number for a message: -1 when the session is gone.
+// Takes the session's next sequence number for a message: -1 when the session is gone. With an
+// idle cutoff (ARGV[3]) only in a live session (not ended, active at or after the cutoff), else 0
+// and nothing written; lastActiveAt and the cutoff are both toISOString() output, so they compare
+// as strings. KEYS: rec, order. ARGV: messageId, now (ISO)[, idle cutoff (ISO)].
 const ENQUEUE_LUA = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('HSET', KEYS[2], seq, ARGV[1])
-redis.call('HSET', KEYS[1], 'lastActiveAt', ARGV[2])
-return seq`);
-
-// The usual message's place in one step: the next seq in a live session (not ended, active at or
-// after the idle cutoff), else 0 and nothing written (the caller resolves the session the long
-// way). lastActiveAt and the cutoff are both toISOString() output, so they compare as strings.
-// KEYS: rec, order. ARGV: messageId, now (ISO), idle cutoff (ISO).
-const ENQUEUE_IF_LIVE_LUA = new LuaScript(`
-local s = redis.call('HMGET', KEYS[1], 'endedAt', 'lastActiveAt')
-if not s[2] or (s[1] and s[1] ~= '') or s[2] < ARGV[3] then return 0 end
+if ARGV[3] then
+  local s = redis.call('HMGET', KEYS[1], 'endedAt', 'lastActiveAt')
+  if (s[1] and s[1] ~= '') or not s[2] or s[2] < ARGV[3] then return 0 end
+end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('HSET', KEYS[2], seq, ARGV[1])
 redis.call('HSET', KEYS[1], 'lastActiveAt', ARGV[2])
@@ -313,17 +308,7 @@ export class SessionStore {
 
   /** Takes the message's sequence number in its session; null when the session was deleted. */
   async enqueue(s: SessionRef, messageId: string): Promise<number | null> {
-    // The list indexes' scores are refreshed when the message is recorded (record()); the idle
-    // index now, so a sweep never ends a session while its message waits or runs.
-    // The repair's work list first: one connection runs commands in order, so a place is never
-    // taken without the session being on the list (and both go in one round trip).
-    const at = this.now();
-    const member = sessionMember(s);
-    const [, seq] = await Promise.all([
-      this.redis.zadd(R.busy, at, member),
-      ENQUEUE_LUA.run(this.redis, [R.rec(s), R.order(s)], [messageId, iso(at)]) as Promise<number>,
-      this.redis.zadd(R.active, at, member),
-    ]);
+    const seq = await this.place(s, messageId);
     if (seq >= 0) return seq;
     await this.unindex(s); // deleted meanwhile
     return null;
@@ -336,21 +321,27 @@ export class SessionStore {
    * session and then taking the place were two.
    */
   async enqueueIfLive(s: SessionRef, messageId: string, activeSince: number): Promise<number | null> {
+    const seq = await this.place(s, messageId, activeSince);
+    return seq > 0 ? seq : null;
+  }
+
+  /** ENQUEUE_LUA with the two indexes it needs, in one round trip. */
+  private async place(s: SessionRef, messageId: string, activeSince?: number): Promise<number> {
+    // The list indexes' scores are refreshed when the message is recorded (record()); the idle
+    // index now, so a sweep never ends a session while its message waits or runs.
+    // The repair's work list first: one connection runs commands in order, so a place is never
+    // taken without the session being on the list (an entry without a place is dropped by the
+    // sweep). Only if live: the idle index with XX, which refreshes a live session and never
+    // puts back one that ended (end() removed it; the script refuses it anyway).
     const at = this.now();
     const member = sessionMember(s);
-    // As enqueue(): the repair's work list first (an entry without a place is dropped by the
-    // sweep). The idle index with XX: it refreshes a live session and never puts back one that
-    // ended (end() removed it), which this script would refuse anyway.
+    const args = activeSince === undefined ? [messageId, iso(at)] : [messageId, iso(at), iso(activeSince)];
     const [, seq] = await Promise.all([
       this.redis.zadd(R.busy, at, member),
-      ENQUEUE_IF_LIVE_LUA.run(
-        this.redis,
-        [R.rec(s), R.order(s)],
-        [messageId, iso(at), iso(activeSince)],
-      ) as Promise<number>,
-      this.redis.zadd(R.active, 'XX', at, member),
+      ENQUEUE_LUA.run(this.redis, [R.rec(s), R.order(s)], args) as Promise<number>,
+      activeSince === undefined ? this.redis.zadd(R.active, at, member) : this.redis.zadd(R.active, 'XX', at, member),
     ]);
-    return seq > 0 ? seq : null;
+    return seq;
   }
 
   /** May message seq run now; when it may, the last `historyLimit` turns (what the agent sees). */
