@@ -212,9 +212,12 @@ async function main() {
   if (wp) await started(wp);
   const gwp = fork(__filename, ['gateway', redis.url, upstreamUrl, split ? 'http' : 'all'], {
     stdio: 'inherit',
-    execArgv: process.env.BENCH_PROF
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? 'bench-profiles'}`]
-      : [],
+    execArgv: [
+      ...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ...(process.env.BENCH_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? 'bench-profiles'}`]
+        : []),
+    ],
   });
   const gw = await started(gwp);
   const startedAt = now();

@@ -42,7 +42,7 @@ export class Channels {
     this.outbox = new Outbox(queue);
     const inbound = new Counter({
       name: 'openclaw_channel_messages_total',
-      help: 'Chat messages received, by channel and outcome: accepted, refused (sender not on the allowlist), duplicate (a platform retry)',
+      help: 'Chat messages received, by channel and outcome: accepted, refused (sender not on the allowlist), too_long (over messages.maxChars), duplicate (a platform retry)',
       labelNames: ['channel', 'outcome'],
       registers: [ctx.metrics.registry],
     });

@@ -2,7 +2,9 @@
  * The way in for every chat message, whatever the platform: a delivery seen before is dropped
  * (platforms retry), a sender off the bound workspace's allowlist is refused (logged without the
  * text, counted in /metrics), anyone else's message becomes an ordinary message job and a
- * `reply` job on the channels queue carries the answer back.
+ * `reply` job on the channels queue carries the answer back. A message longer than
+ * messages.maxChars (the limit of POST /messages) is not run: the sender is told, in a `notice`
+ * job, how long it may be.
  *
  * Redis keys:
  *   oc:{chan}:seen:<channel>:<deliveryId> → 1 for DEDUPE_SECONDS: the first delivery wins
@@ -17,9 +19,14 @@ import type { Outbox } from './outbound';
 /** Slack retries for up to an hour, Meta for days: a day covers the retries we answer. */
 const DEDUPE_SECONDS = 24 * 3600;
 
-export type InboundOutcome = 'accepted' | 'duplicate' | 'refused';
+export type InboundOutcome = 'accepted' | 'duplicate' | 'refused' | 'too_long';
 
-type Deps = Pick<GatewayCore, 'redis' | 'stores' | 'log'> & { messages: MessageService };
+type Deps = Pick<GatewayCore, 'config' | 'redis' | 'stores' | 'log'> & { messages: MessageService };
+
+/** Characters as POST /messages counts them (its schema's maxLength: code points, not UTF-16 units). */
+function charCount(text: string, atMost: number): number {
+  return text.length <= atMost ? text.length : [...text].length;
+}
 
 export class Inbox {
   constructor(
@@ -51,6 +58,14 @@ export class Inbox {
       );
       return 'refused';
     }
+    const max = this.ctx.config.messages.maxChars;
+    const length = charCount(m.text, max);
+    if (length > max) {
+      // Told in the chat, like an API client gets its 400; the text is not logged.
+      this.ctx.log.info({ channel: m.channel, userId, workspace, length, max }, 'channel message refused: too long');
+      await this.outbox.notice(m.channel, m.deliveryId, m.to, tooLong(length, max));
+      return 'too_long';
+    }
     try {
       const submitted = await this.ctx.messages.submit({ workspace, userId, message: m.text, channel: m.channel });
       await this.outbox.reply(m.channel, submitted.messageId, m.to, m.platformMessageId);
@@ -62,3 +77,7 @@ export class Inbox {
     return 'accepted';
   }
 }
+
+const tooLong = (length: number, max: number) =>
+  `Sorry, your message is too long (${length.toLocaleString('en-US')} characters; the limit is ` +
+  `${max.toLocaleString('en-US')}). Please send a shorter one.`;

@@ -6,6 +6,8 @@
  *            sends its answer to the chat it came from.
  *   deliver  job id `deliver-<workspace>/<scheduleId>-<runId>`: posts a schedule run's answer where the
  *            schedule's `deliver` says, and records the delivery on the run.
+ *   notice   job id `notice-<channel>-<deliveryId>`: a message from the gateway itself to the chat
+ *            a message came from, in place of an answer (the message was too long to run).
  *
  * Long answers go out in parts (the platform's limit); the parts already sent are remembered in
  * the job's data, so a retry never repeats them. A refused send with the platform's auth error
@@ -50,7 +52,14 @@ interface DeliverJob {
   runId: string;
   sent?: number;
 }
-export type ChannelJob = ReplyJob | DeliverJob;
+interface NoticeJob {
+  kind: 'notice';
+  channel: ChannelName;
+  to: ReplyTarget;
+  text: string;
+  sent?: number;
+}
+export type ChannelJob = ReplyJob | DeliverJob | NoticeJob;
 
 export function createChannelsQueue(redis: RedisTarget): Queue<ChannelJob> {
   return createQueue<ChannelJob>(CHANNELS_QUEUE, redis, {
@@ -76,6 +85,12 @@ export class Outbox {
       ...(platformMessageId ? { platformMessageId } : {}),
     };
     await this.queue.add('reply', data, { jobId: `reply-${messageId}` });
+  }
+
+  /** `deliveryId`: the platform's id of the message this answers (a retried delivery gets one notice). */
+  async notice(channel: ChannelName, deliveryId: string, to: ReplyTarget, text: string): Promise<void> {
+    const data: NoticeJob = { kind: 'notice', channel, to, text };
+    await this.queue.add('notice', data, { jobId: `notice-${channel}-${deliveryId}`.replace(/:/g, '.') });
   }
 
   async deliver(schedule: ScheduleKey, runId: string, deliver: Deliver, text: string): Promise<void> {
@@ -108,7 +123,7 @@ export class ChannelSender {
       if (!adapter) throw new UnrecoverableError(`channel '${d.channel}' is not configured on this gateway`);
       const text = d.kind === 'reply' ? await this.answerOf(d, adapter) : d.text;
       if (text === null) return;
-      const to: ReplyTarget = d.kind === 'reply' ? d.to : { chatId: d.to };
+      const to: ReplyTarget = d.kind === 'deliver' ? { chatId: d.to } : d.to;
       const parts = splitText(text, adapter.maxChars);
       for (let i = d.sent ?? 0; i < parts.length; i++) {
         await this.send(adapter, to, parts[i]);

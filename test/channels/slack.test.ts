@@ -192,6 +192,34 @@ describe('Slack channel (Events API)', () => {
     expect(await metric(gw, 'openclaw_channel_messages_total', { channel: 'slack', outcome: 'refused' })).toBe(1);
   });
 
+  it('tells the sender of a message over messages.maxChars how long it may be, once; nothing runs or is stored', async () => {
+    const before = postsTo('D0DIRECT').length;
+    // Slack takes messages of up to 40,000 characters; the API's limit (the default 32,000) holds here too.
+    const envelope = slackMessageEvent({ user: 'U0ALLOWED', text: 'é'.repeat(32_001) });
+    expect((await slackDeliver(gw.url, SIGNING_SECRET, envelope)).status).toBe(200);
+    expect((await slackDeliver(gw.url, SIGNING_SECRET, envelope, { retryNum: 1 })).status).toBe(200);
+    await slackDeliver(gw.url, SIGNING_SECRET, slackMessageEvent({ user: 'U0ALLOWED', text: 'a short one' }));
+    const posts = await poll(
+      () => postsTo('D0DIRECT').slice(before),
+      (p) => p.some((x) => x.text.includes('You said: a short one')),
+      15000,
+      'the answer to the short message',
+    );
+    expect(posts).toHaveLength(2);
+    expect(posts).toContainEqual({
+      channel: 'D0DIRECT',
+      thread_ts: envelope.event.ts,
+      text: 'Sorry, your message is too long (32,001 characters; the limit is 32,000). Please send a shorter one.',
+    });
+    const session = (await sessionsOf('slack:U0ALLOWED'))[0];
+    const history = await gw.request('GET', `/api/v1/sessions/${session.id}/history?limit=200`);
+    const turns = history.body.data as Array<{ content: string }>;
+    expect(turns.some((t) => t.content.includes('éééé'))).toBe(false);
+    expect(turns[turns.length - 2].content).toBe('a short one');
+    expect(await metric(gw, 'openclaw_channel_messages_total', { channel: 'slack', outcome: 'too_long' })).toBe(1);
+    expect(logs.lines().join('\n')).not.toContain('éééé');
+  });
+
   it('a schedule posts its answer to #standup, retrying a failed post, and the run shows it', async () => {
     const created = await gw.request('POST', '/api/v1/schedules', {
       body: {
