@@ -222,10 +222,14 @@ async function main() {
   const gw = await started(gwp);
   const startedAt = now();
   const portkey = await startPortkey();
+  // The floor of a message that is a BullMQ job (message-floor.js), on the same Redis and upstream.
+  const floor = fork(require.resolve('./message-floor.js'), [redis.url, upstreamUrl], { stdio: 'inherit' });
+  const floorUrl = (await started(floor)).url;
   // However this driver ends (an error, its output piped into `head` and closed early), its
   // children go with it: left behind, they skew every later measurement on the machine.
   process.on('exit', () => {
-    for (const child of [gwp, wp, up, portkey.child, redis.child]) if (child && child.exitCode === null) child.kill();
+    for (const child of [gwp, wp, up, floor, portkey.child, redis.child])
+      if (child && child.exitCode === null) child.kill();
   });
   const agent = new Agent({ keepAliveTimeout: 60_000, connections: CLIENTS + 8, pipelining: 1 });
 
@@ -269,6 +273,17 @@ async function main() {
     const text = await res.body.text();
     if (res.statusCode !== 200 || !text.includes('[DONE]'))
       throw new Error(`Portkey answered ${res.statusCode}: ${text.slice(0, 200)}`);
+  };
+  const viaFloor = async (i) => {
+    const res = await request(`${floorUrl}/m`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: `floor ${i}` }),
+    });
+    const body = await res.body.json();
+    if (res.statusCode !== 200 || body.response !== ANSWER.join(''))
+      throw new Error(`floor answered ${res.statusCode}`);
   };
   const get = (path, key) => async () => {
     const res = await request(`${gw.url}${path}`, {
@@ -548,6 +563,24 @@ async function main() {
       console.log(`Redis commands sent per streamed message, offline: ${c.perMessage.toFixed(1)} (${c.top})`);
       return;
     }
+    if (only === 'floor') {
+      // The floor beside Portkey and this gateway, 1 client then 64 (see message-floor.js).
+      const runs = {
+        'bare upstream': direct,
+        'Portkey, stream: false': viaPortkeyWhole,
+        'floor: Fastify + a BullMQ job': viaFloor,
+        'this gateway → upstream': viaGateway('upstream'),
+      };
+      const base = await sequential(direct, SEQUENTIAL);
+      for (const [name, fn] of Object.entries(runs)) {
+        const l = await sequential(fn, SEQUENTIAL);
+        const t = await throughput(fn);
+        console.log(
+          `${name.padEnd(32)} 1 client p50 ${f2(pct(l, 0.5))} ms (added ${f2(pct(l, 0.5) - pct(base, 0.5))} ms); ${CLIENTS} clients ${Math.round(t.rate)} req/s`,
+        );
+      }
+      return;
+    }
     if (only === 'sequential') {
       // One client, where the time goes: wall time beside the CPU each message costs the gateway and Redis.
       const base = await sequential(direct, SEQUENTIAL);
@@ -588,6 +621,7 @@ async function main() {
     const pkWhole = await sequential(viaPortkeyWhole, SEQUENTIAL);
     const through = await sequential(viaGateway('upstream'), SEQUENTIAL);
     const off = await sequential(viaGateway('offline'), SEQUENTIAL);
+    const fl = await sequential(viaFloor, SEQUENTIAL);
     const p50 = (l) => pct(l, 0.5);
     const p99 = (l) => pct(l, 0.99);
     const line = (name, l) =>
@@ -598,6 +632,7 @@ async function main() {
     console.log(line('Portkey → upstream, stream: false', pkWhole));
     console.log(line('this gateway → upstream', through));
     console.log(line('this gateway, offline model', off));
+    console.log(line('floor: Fastify + a BullMQ job', fl));
     console.log(
       `messages added latency (gateway → same upstream, 1 client): p50 ${f2(p50(through) - p50(base))} ms p99 ${f2(p99(through) - p99(base))} ms; ` +
         `Portkey p50 ${f2(p50(pk) - p50(base))} ms p99 ${f2(p99(pk) - p99(base))} ms (SSE), p50 ${f2(p50(pkWhole) - p50(base))} ms p99 ${f2(p99(pkWhole) - p99(base))} ms (stream: false) ` +
@@ -612,6 +647,7 @@ async function main() {
     const tOff = await throughput(viaGateway('offline'));
     const cs1 = await commandStats();
     const tUp = await throughput(viaGateway('upstream'));
+    const tFloor = await throughput(viaFloor);
     const tline = (name, t) =>
       `  ${name.padEnd(34)} ${String(Math.round(t.rate)).padStart(6)} req/s  p50 ${f2(t.p50).padStart(6)} ms  p99 ${f2(t.p99).padStart(6)} ms`;
     console.log(`${CLIENTS} clients, ${SECONDS} s each:`);
@@ -620,6 +656,7 @@ async function main() {
     console.log(tline('Portkey → upstream, stream: false', tPkWhole));
     console.log(tline('this gateway → upstream', tUp));
     console.log(tline('this gateway, offline model', tOff));
+    console.log(tline('floor: Fastify + a BullMQ job', tFloor));
     console.log(
       `messages/s at ${CLIENTS} clients: gateway → upstream ${Math.round(tUp.rate)} vs Portkey's faster mode ${Math.round(tPk.rate)} req/s = ${f2(tUp.rate / tPk.rate)}x Portkey (target ≥ 1.0x); ` +
         `offline model ${Math.round(tOff.rate)} msg/s = ${f2(tOff.rate / tPk.rate)}x Portkey (workers.concurrency ${gw.concurrency})`,
@@ -632,6 +669,11 @@ async function main() {
       `redis time per offline message at ${CLIENTS} clients (INFO commandstats): ${statsDelta(cs0, cs1, tOff.done)}`,
     );
 
+    console.log(
+      `the floor of a message that is a BullMQ job (Fastify + add + worker + upstream call + finish, nothing else; bench/message-floor.js): ` +
+        `1 client added p50 ${f2(p50(fl) - p50(base))} ms (the target for this gateway: ≤ 1 ms); ${CLIENTS} clients ${Math.round(tFloor.rate)} req/s = ${f2(tFloor.rate / tPk.rate)}x Portkey (target ≥ 1.0x)`,
+    );
+
     console.log(await healthRatio());
   } finally {
     redisInfo.disconnect();
@@ -639,6 +681,7 @@ async function main() {
     gwp.send('exit');
     wp?.send('exit');
     up.send('exit');
+    floor.send('exit');
     portkey.child.kill();
     await new Promise((r) => gwp.once('exit', r));
     await redis.stop();

@@ -5,8 +5,8 @@
  * appending to the lane's own wake stream, which the XREAD includes: race-free, because the lane
  * reads the wake stream from the last entry it saw.
  *
- * The shared data client is never used for blocking reads (it is auto-pipelined: a block would
- * stall every request behind it).
+ * The shared data client is never used for blocking reads (it is shared: a block would stall
+ * every request behind it).
  *
  * On a Redis Cluster a multi-stream XREAD must keep to one slot, so lanes are per slot there: a
  * follow() joins (or opens) the lane of its stream's slot, whose wake stream carries the same hash

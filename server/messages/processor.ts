@@ -401,8 +401,8 @@ export class MessageProcessor {
 
   /**
    * The finish, in one round trip: the session turn, the finished hooks (stats) and then the
-   * outcome + final event + outbox event (one script) are sent together in one tick, so the
-   * auto-pipelined connection writes them as one batch and Redis runs them in that order: once
+   * outcome + final event + outbox event (one script) are sent together in one tick, without
+   * waiting for each other's replies, and Redis runs them in the order the connection carries: once
    * the final event is visible, the turn and the stats row are committed before it (on a
    * cluster they go to their own nodes in the same tick; local waiters get the final event only
    * after all of them answered). Then the event goes out and the session moves on.

@@ -237,7 +237,7 @@ export class StatsStore {
     };
     // A failure that used no tokens cost nothing, priced model or not.
     const unpriced = m.costUSD === null && m.tokensIn + m.tokensOut > 0 ? [m.model, 1] : [];
-    // Both in one round trip (auto-pipelining); the script by its SHA, not its 2 KB source.
+    // Both in one round trip (sent without waiting for the first's reply); the script by its SHA, not its 2 KB source.
     const [, added] = await Promise.all([
       this.redis.sadd(R.workspaces, m.workspace),
       ADD_LUA.run(this.redis, keys, [this.seenTtlSeconds, date.slice(8), 1, ...rowArgs(row), ...unpriced]),

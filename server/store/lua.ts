@@ -1,9 +1,9 @@
 /**
  * A Lua script sent by its SHA1 (EVALSHA) and only sent whole (EVAL) when the server does not
  * have it cached yet (NOSCRIPT: first use, or after a restart or SCRIPT FLUSH). Saves sending
- * and hashing the source on every call of a hot path. Not ioredis `defineCommand`: with
- * `enableAutoPipelining` a command defined after a client's first auto-pipeline breaks that
- * pipeline's replies, and stores define theirs lazily.
+ * and hashing the source on every call of a hot path. Not ioredis `defineCommand`: stores would
+ * define theirs lazily, and on an auto-pipelined client a command defined after its first batch
+ * breaks that batch's replies.
  *
  * Short scripts sit beside their store as template strings; longer ones live in
  * `server/store/lua/<name>.lua` with a KEYS / ARGV / returns header, in the style of BullMQ's
