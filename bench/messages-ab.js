@@ -9,7 +9,8 @@
  * the requests alternate A, B, B, A, … so the drift falls on both alike.
  *
  * AB_MODE=send (POST /api/v1/messages, whole request) | stream (POST /api/v1/messages/stream, time
- * to the first token event); AB_WORKSPACE=upstream | offline; AB_COUNT (1,500 each); AB_WARMUP (400);
+ * to the first token event) | health (GET /api/v1/health with a key that has a rate limit, so it
+ * is counted; with AB_CLIENTS > 1); AB_WORKSPACE=upstream | offline; AB_COUNT (1,500 each); AB_WARMUP (400);
  * AB_IDEMPOTENCY=1: every request with a fresh Idempotency-Key, as the SDKs send by default.
  * AB_CLIENTS=64: throughput instead, in AB_ROUNDS (10) bursts of AB_BURST_SECONDS (2) per build, alternating.
  */
@@ -54,6 +55,15 @@ async function main() {
   const agent = new Agent({ keepAliveTimeout: 60_000, connections: CLIENTS + 4 });
   const once = async (gw, i, client = 0) => {
     const t = performance.now();
+    if (MODE === 'health') {
+      const res = await request(`${gw.url}/api/v1/health`, {
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${gw.limitedKey}` },
+      });
+      await res.body.dump();
+      if (res.statusCode !== 200) throw new Error(`${gw.url} answered ${res.statusCode}`);
+      return performance.now() - t;
+    }
     const res = await request(`${gw.url}/api/v1/messages${MODE === 'stream' ? '/stream' : ''}`, {
       method: 'POST',
       dispatcher: agent,
@@ -92,11 +102,10 @@ async function main() {
       for (const gw of gateways) await burst(gw); // past the JIT's warm-up at this load
       const done = [0, 0];
       for (let r = 0; r < ROUNDS; r++) for (const k of r % 2 ? [1, 0] : [0, 1]) done[k] += await burst(gateways[k]);
-      console.log(
-        `POST /api/v1/messages, ${WORKSPACE}, ${CLIENTS} clients, ${ROUNDS} bursts of ${BURST_MS} ms each, alternating:`,
-      );
+      const what = MODE === 'health' ? 'GET /api/v1/health (counted key)' : `POST /api/v1/messages, ${WORKSPACE}`;
+      console.log(`${what}, ${CLIENTS} clients, ${ROUNDS} bursts of ${BURST_MS} ms each, alternating:`);
       for (const [k, dir] of [dirA, dirB].entries())
-        console.log(`  ${'AB'[k]} ${dir}: ${Math.round(done[k] / ((ROUNDS * BURST_MS) / 1000))} msg/s`);
+        console.log(`  ${'AB'[k]} ${dir}: ${Math.round(done[k] / ((ROUNDS * BURST_MS) / 1000))} req/s`);
       return;
     }
     for (let i = 0; i < COUNT; i++) {

@@ -73,10 +73,33 @@ export function createDataClient(target: RedisTarget, name = 'openclaw'): Redis 
   // commands fail with a raw MOVED (ioredis#2075). One command each follows MOVED by itself.
   if (isCluster(target))
     return createCluster(target, options, { enableOfflineQueue: true, maxRedirections: 8, retryDelayOnFailover: 100 });
-  // No auto-pipelining on one Redis either: measured side by side (bench/messages-ab.js), the
-  // batches it builds cost more CPU than the writes they save (64 clients +4 % msg/s through the
-  // upstream, +17 % offline; one client -0.25 ms). Order is the connection's either way.
-  return new Redis(target, options);
+  // Not auto-pipelined: the batches ioredis builds (a pipeline and promise per command) cost more
+  // of the main thread than the writes they save; corking the socket saves the writes alone.
+  const client = new Redis(target, options);
+  client.on('connect', () => oneWritePerLoopTurn(client.stream));
+  return client;
+}
+
+/**
+ * What one turn of the event loop writes to the socket leaves in one write: corked at the first
+ * write, uncorked in the turn's check phase (setImmediate, where ioredis's auto-pipelining sent
+ * its batches). Concurrent requests' commands cost one syscall and one read in Redis, not one each.
+ */
+function oneWritePerLoopTurn(socket: Redis['stream']): void {
+  const write = socket.write.bind(socket);
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = ((...args: Parameters<typeof write>) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      setImmediate(uncork);
+    }
+    return write(...args);
+  }) as typeof write;
 }
 
 /** A connection for BullMQ workers/queues and blocking reads (BullMQ requires maxRetriesPerRequest: null). */
