@@ -60,13 +60,13 @@ export class Inbox {
     }
     const max = this.ctx.config.messages.maxChars;
     const length = charCount(m.text, max);
-    if (length > max) {
-      // Told in the chat, like an API client gets its 400; the text is not logged.
-      this.ctx.log.info({ channel: m.channel, userId, workspace, length, max }, 'channel message refused: too long');
-      await this.outbox.notice(m.channel, m.deliveryId, m.to, tooLong(length, max));
-      return 'too_long';
-    }
     try {
+      if (length > max) {
+        // Told in the chat, like an API client gets its 400; the text is not logged.
+        this.ctx.log.info({ channel: m.channel, userId, workspace, length, max }, 'channel message refused: too long');
+        await this.outbox.notice(m.channel, m.deliveryId, m.to, tooLong(length, max));
+        return 'too_long';
+      }
       const submitted = await this.ctx.messages.submit({ workspace, userId, message: m.text, channel: m.channel });
       await this.outbox.reply(m.channel, submitted.messageId, m.to, m.platformMessageId);
     } catch (err) {
