@@ -92,8 +92,13 @@ describe('tracked key cache', () => {
     const fresh = await writer.create({ label: 'f', workspaces: ['*'], rateLimit: 0, source: 'cli' });
     expect(await commandsDuring(b, () => reader.verifyAndCount(fresh.key, 0))).toEqual(['evalsha']);
     await eventually(() => tracking.on, 5000); // reconnected
-    await reader.verifyAndCount(fresh.key, 0);
-    expect(await commandsDuring(b, () => reader.verifyAndCount(fresh.key, 0))).toEqual([]);
+    // Back on: a check is answered from the cache again. (Not necessarily the first after the
+    // reconnect: a read that an invalidation overtakes is not cached, and one may still be on its
+    // way when tracking reports itself on; Node 24's CI run met that once.)
+    await eventually(
+      async () => (await commandsDuring(b, () => reader.verifyAndCount(fresh.key, 0))).length === 0,
+      5000,
+    );
   });
 });
 
