@@ -65,7 +65,6 @@ async function main(redisUrl, upstreamUrl) {
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   process.send({ url });
   process.on('message', async (m) => {
-    if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
     if (m !== 'exit') return;
     await app.close();
     await worker.close();
